@@ -1,0 +1,724 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * goprocd's configuration file: a JSON object whose keys are
+ * "liveness_interval" and "last_seen_interval" (Go durations such as
+ * "15s" or "1m30s"), "state_dir" and "socket_group".  The environment
+ * variables GOPROC_LIVENESS_INTERVAL, GOPROC_LAST_SEEN_INTERVAL and
+ * GOPROC_STATE_DIR override the file.
+ */
+
+#include <sys/types.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "config.h"
+#include "goproc.h"
+
+#define NS_PER_US 1000ULL
+#define NS_PER_MS 1000000ULL
+#define NS_PER_S 1000000000ULL
+#define NS_PER_MIN (60 * NS_PER_S)
+#define NS_PER_HOUR (60 * NS_PER_MIN)
+#define DURATION_ABS_MAX (1ULL << 63) /* |INT64_MIN| */
+
+#define QUOTE_MAX 128 /* bytes of a value quoted in a message */
+#define WHERE_MAX (PATH_MAX + QUOTE_MAX + 32)
+
+struct duration_unit {
+	const char *name;
+	uint64_t ns;
+};
+
+/* clang-format off */
+static const struct duration_unit duration_units[] = {
+	{ "ns",		1 },
+	{ "us",		NS_PER_US },
+	{ "\xc2\xb5s",	NS_PER_US },	/* U+00B5 MICRO SIGN */
+	{ "\xce\xbcs",	NS_PER_US },	/* U+03BC GREEK SMALL LETTER MU */
+	{ "ms",		NS_PER_MS },
+	{ "s",		NS_PER_S },
+	{ "m",		NS_PER_MIN },
+	{ "h",		NS_PER_HOUR },
+};
+/* clang-format on */
+
+static void seterr(char *, size_t, const char *, ...)
+    __attribute__((__format__(printf, 3, 4)));
+static void quote(const char *, char *, size_t);
+static const char *json_type_name(const json_t *);
+static int set_duration(int64_t *, const char *, const char *, char *, size_t);
+static int set_state_dir(
+    char *, size_t, const char *, const char *, char *, size_t);
+static int valid_group(const char *);
+static int apply_key(struct goproc_config *, const char *, const char *,
+    json_t *, char *, size_t);
+static int read_file(const char *, char *, size_t, size_t *, char *, size_t);
+static int env_duration(const char *, int64_t *, char *, size_t);
+static int apply_env(struct goproc_config *, char *, size_t);
+static char *fmt_frac(char *, uint64_t *, int);
+static char *fmt_uint(char *, uint64_t);
+static int fmt_duration(int64_t, char *, size_t);
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Copy s into out between double quotes, escaping quotes, backslashes
+ * and control characters, and shortening it if it is long, so that a
+ * value from a file or the environment cannot garble a log line.
+ */
+static void
+quote(const char *s, char *out, size_t outlen)
+{
+	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
+	size_t o = 0;
+
+	if (outlen < 8) {
+		if (outlen > 0)
+			out[0] = '\0';
+		return;
+	}
+	out[o++] = '"';
+	for (; *p != '\0'; p++) {
+		/*
+		 * Leave room for an escape, "...", the closing quote and the
+		 * NUL; do not cut a UTF-8 sequence short unless it runs on.
+		 */
+		if (o + 9 >= outlen &&
+		    ((*p & 0xc0) != 0x80 || o + 5 >= outlen)) {
+			memcpy(out + o, "...", 3);
+			o += 3;
+			break;
+		}
+		if (*p == '"' || *p == '\\') {
+			out[o++] = '\\';
+			out[o++] = *p;
+		} else if (*p < 0x20 || *p == 0x7f) {
+			out[o++] = '\\';
+			out[o++] = 'x';
+			out[o++] = hex[*p >> 4];
+			out[o++] = hex[*p & 0xf];
+		} else
+			out[o++] = *p;
+	}
+	out[o++] = '"';
+	out[o] = '\0';
+}
+
+static const char *
+json_type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return ("an object");
+	case JSON_ARRAY:
+		return ("an array");
+	case JSON_STRING:
+		return ("a string");
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return ("a number");
+	case JSON_TRUE:
+		return ("true");
+	case JSON_FALSE:
+		return ("false");
+	case JSON_NULL:
+		return ("null");
+	}
+	return ("an unknown value");
+}
+
+/*
+ * Parse a duration in the syntax of Go's time.ParseDuration: an optional
+ * sign, then one or more decimal numbers, each with an optional fraction
+ * and a unit among ns, us, µs, ms, s, m and h ("1h2m3.5s").  "0" needs no
+ * unit.  Returns 0 and the duration in nanoseconds, or -1 with *errstr
+ * set.
+ */
+int
+parse_duration(const char *s, int64_t *ns, const char **errstr)
+{
+	const char *dummy;
+	const char *u;
+	uint64_t total = 0, v, f, unit;
+	double scale;
+	size_t ulen, i;
+	int neg = 0, pre, post, foverflow;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	*errstr = NULL;
+	if (s == NULL) {
+		*errstr = "invalid duration";
+		return (-1);
+	}
+	if (*s == '-' || *s == '+') {
+		neg = *s == '-';
+		s++;
+	}
+	if (strcmp(s, "0") == 0) {
+		*ns = 0;
+		return (0);
+	}
+	if (*s == '\0') {
+		*errstr = "invalid duration";
+		return (-1);
+	}
+	while (*s != '\0') {
+		if (*s != '.' && (*s < '0' || *s > '9')) {
+			*errstr = "invalid duration";
+			return (-1);
+		}
+
+		/* The integer part. */
+		v = 0;
+		pre = 0;
+		for (; *s >= '0' && *s <= '9'; s++) {
+			pre = 1;
+			if (v > DURATION_ABS_MAX / 10) {
+				*errstr = "duration out of range";
+				return (-1);
+			}
+			v = v * 10 + (uint64_t)(*s - '0');
+			if (v > DURATION_ABS_MAX) {
+				*errstr = "duration out of range";
+				return (-1);
+			}
+		}
+
+		/* The fraction: digits past what fits are ignored. */
+		f = 0;
+		scale = 1;
+		post = 0;
+		if (*s == '.') {
+			s++;
+			foverflow = 0;
+			for (; *s >= '0' && *s <= '9'; s++) {
+				post = 1;
+				if (foverflow)
+					continue;
+				if (f > (DURATION_ABS_MAX - 1) / 10 ||
+				    f * 10 + (uint64_t)(*s - '0') >
+				        DURATION_ABS_MAX) {
+					foverflow = 1;
+					continue;
+				}
+				f = f * 10 + (uint64_t)(*s - '0');
+				scale *= 10;
+			}
+		}
+		if (!pre && !post) {
+			*errstr = "invalid duration";
+			return (-1);
+		}
+
+		/* The unit runs up to the next number. */
+		u = s;
+		while (*s != '\0' && *s != '.' && (*s < '0' || *s > '9'))
+			s++;
+		ulen = (size_t)(s - u);
+		if (ulen == 0) {
+			*errstr = "missing unit in duration";
+			return (-1);
+		}
+		unit = 0;
+		for (i = 0; i < nitems(duration_units); i++) {
+			if (strlen(duration_units[i].name) == ulen &&
+			    memcmp(duration_units[i].name, u, ulen) == 0) {
+				unit = duration_units[i].ns;
+				break;
+			}
+		}
+		if (unit == 0) {
+			*errstr = "unknown unit in duration";
+			return (-1);
+		}
+
+		if (v > DURATION_ABS_MAX / unit) {
+			*errstr = "duration out of range";
+			return (-1);
+		}
+		v *= unit;
+		if (f > 0) {
+			/* As Go does, in float64: exact to the nanosecond. */
+			v += (uint64_t)((double)f * ((double)unit / scale));
+			if (v > DURATION_ABS_MAX) {
+				*errstr = "duration out of range";
+				return (-1);
+			}
+		}
+		total += v;
+		if (total > DURATION_ABS_MAX) {
+			*errstr = "duration out of range";
+			return (-1);
+		}
+	}
+	if (neg) {
+		if (total == DURATION_ABS_MAX)
+			*ns = INT64_MIN;
+		else
+			*ns = -(int64_t)total;
+	} else {
+		if (total > (uint64_t)INT64_MAX) {
+			*errstr = "duration out of range";
+			return (-1);
+		}
+		*ns = (int64_t)total;
+	}
+	return (0);
+}
+
+/*
+ * Write the digits of v's fraction with prec digits, without trailing
+ * zeros, before p; leave the integer part in *v.
+ */
+static char *
+fmt_frac(char *p, uint64_t *v, int prec)
+{
+	int i, digit, print = 0;
+
+	for (i = 0; i < prec; i++) {
+		digit = (int)(*v % 10);
+		print = print || digit != 0;
+		if (print)
+			*--p = (char)('0' + digit);
+		*v /= 10;
+	}
+	if (print)
+		*--p = '.';
+	return (p);
+}
+
+static char *
+fmt_uint(char *p, uint64_t v)
+{
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0);
+	return (p);
+}
+
+/* Format a duration the way Go's Duration.String does: 1h0m0s, 250ms. */
+static int
+fmt_duration(int64_t d, char *buf, size_t len)
+{
+	char tmp[48];
+	char *p = tmp + sizeof(tmp);
+	uint64_t u;
+	int prec;
+
+	*--p = '\0';
+	u = d < 0 ? -(uint64_t)d : (uint64_t)d;
+	*--p = 's';
+	if (u < NS_PER_S) {
+		if (u == 0)
+			*--p = '0';
+		else {
+			if (u < NS_PER_US) {
+				prec = 0;
+				*--p = 'n';
+			} else if (u < NS_PER_MS) {
+				prec = 3;
+				p -= 2;
+				memcpy(p, "\xc2\xb5", 2);
+			} else {
+				prec = 6;
+				*--p = 'm';
+			}
+			p = fmt_frac(p, &u, prec);
+			p = fmt_uint(p, u);
+		}
+	} else {
+		p = fmt_frac(p, &u, 9);
+		p = fmt_uint(p, u % 60);
+		u /= 60;
+		if (u > 0) {
+			*--p = 'm';
+			p = fmt_uint(p, u % 60);
+			u /= 60;
+			if (u > 0) {
+				*--p = 'h';
+				p = fmt_uint(p, u);
+			}
+		}
+	}
+	if (d < 0)
+		*--p = '-';
+	if (strlcpy(buf, p, len) >= len)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Parse val as one of the daemon's intervals into *dst.  where names
+ * the value's origin in messages, e.g. 'file: key "liveness_interval"'.
+ */
+static int
+set_duration(
+    int64_t *dst, const char *val, const char *where, char *err, size_t errlen)
+{
+	char q[QUOTE_MAX];
+	const char *errstr;
+	int64_t ns;
+
+	quote(val, q, sizeof(q));
+	if (parse_duration(val, &ns, &errstr) == -1) {
+		seterr(err, errlen, "%s: %s %s", where, errstr, q);
+		return (-1);
+	}
+	if (ns <= 0) {
+		seterr(err, errlen, "%s: must be positive, got %s", where, q);
+		return (-1);
+	}
+	if (ns < CONFIG_DURATION_MIN) {
+		seterr(
+		    err, errlen, "%s: must be at least 1ms, got %s", where, q);
+		return (-1);
+	}
+	if (ns > CONFIG_DURATION_MAX) {
+		seterr(
+		    err, errlen, "%s: must be at most 24h, got %s", where, q);
+		return (-1);
+	}
+	*dst = ns;
+	return (0);
+}
+
+static int
+set_state_dir(char *dst, size_t dstlen, const char *val, const char *where,
+    char *err, size_t errlen)
+{
+	char q[QUOTE_MAX];
+
+	quote(val, q, sizeof(q));
+	if (val[0] != '/') {
+		seterr(err, errlen, "%s: must be an absolute path, got %s",
+		    where, q);
+		return (-1);
+	}
+	if (strlcpy(dst, val, dstlen) >= dstlen) {
+		seterr(err, errlen,
+		    "%s: path too long (%zu bytes, at most %zu)", where,
+		    strlen(val), dstlen - 1);
+		return (-1);
+	}
+	return (0);
+}
+
+/* A group name: 1 to 32 of [A-Za-z0-9._-], not starting with '-'. */
+static int
+valid_group(const char *s)
+{
+	size_t i;
+
+	if (s[0] == '\0' || s[0] == '-')
+		return (0);
+	for (i = 0; s[i] != '\0'; i++) {
+		if (i >= CONFIG_GROUP_MAX)
+			return (0);
+		if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		    s[i] == '_' || s[i] == '-')
+			continue;
+		return (0);
+	}
+	return (1);
+}
+
+static int
+apply_key(struct goproc_config *cfg, const char *name, const char *key,
+    json_t *val, char *err, size_t errlen)
+{
+	char where[WHERE_MAX];
+	char q[QUOTE_MAX];
+	const char *s;
+
+	quote(key, q, sizeof(q));
+	(void)snprintf(where, sizeof(where), "%s: key %s", name, q);
+
+	if (strcmp(key, "liveness_interval") != 0 &&
+	    strcmp(key, "last_seen_interval") != 0 &&
+	    strcmp(key, "state_dir") != 0 && strcmp(key, "socket_group") != 0) {
+		seterr(err, errlen, "%s: unknown key %s", name, q);
+		return (-1);
+	}
+	if (!json_is_string(val)) {
+		seterr(err, errlen, "%s: must be a string, got %s", where,
+		    json_type_name(val));
+		return (-1);
+	}
+	s = json_string_value(val);
+
+	if (strcmp(key, "liveness_interval") == 0)
+		return (set_duration(&cfg->liveness_ns, s, where, err, errlen));
+	if (strcmp(key, "last_seen_interval") == 0)
+		return (
+		    set_duration(&cfg->last_seen_ns, s, where, err, errlen));
+	if (strcmp(key, "state_dir") == 0)
+		return (set_state_dir(cfg->state_dir, sizeof(cfg->state_dir), s,
+		    where, err, errlen));
+
+	/* socket_group */
+	if (!valid_group(s)) {
+		quote(s, q, sizeof(q));
+		seterr(err, errlen,
+		    "%s: invalid group name %s (1 to %d letters, digits, "
+		    "'.', '_' or '-', not starting with '-')",
+		    where, q, CONFIG_GROUP_MAX);
+		return (-1);
+	}
+	(void)strlcpy(cfg->socket_group, s, sizeof(cfg->socket_group));
+	return (0);
+}
+
+void
+config_defaults(struct goproc_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->liveness_ns = (int64_t)GOPROC_LIVENESS_DEFAULT_MS * 1000000;
+	cfg->last_seen_ns = (int64_t)GOPROC_LAST_SEEN_DEFAULT_MS * 1000000;
+}
+
+/*
+ * Parse the JSON document buf (len bytes) read from name over *cfg.
+ * Keys that are absent keep their values; on error *cfg is unchanged.
+ */
+int
+config_parse(struct goproc_config *cfg, const char *name, const char *buf,
+    size_t len, char *err, size_t errlen)
+{
+	struct goproc_config tmp;
+	json_error_t jerr;
+	json_t *root;
+	void *it;
+
+	if (name == NULL)
+		name = "configuration";
+	if (len == 0) {
+		seterr(err, errlen, "%s: empty file, expected a JSON object",
+		    name);
+		return (-1);
+	}
+	root = json_loadb(
+	    buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+	if (root == NULL) {
+		seterr(err, errlen, "%s: line %d column %d: invalid JSON: %s",
+		    name, jerr.line, jerr.column, jerr.text);
+		return (-1);
+	}
+	if (!json_is_object(root)) {
+		seterr(err, errlen,
+		    "%s: the top level must be a JSON object, not %s", name,
+		    json_type_name(root));
+		json_decref(root);
+		return (-1);
+	}
+
+	tmp = *cfg;
+	for (it = json_object_iter(root); it != NULL;
+	     it = json_object_iter_next(root, it)) {
+		if (apply_key(&tmp, name, json_object_iter_key(it),
+		        json_object_iter_value(it), err, errlen) == -1) {
+			json_decref(root);
+			return (-1);
+		}
+	}
+	json_decref(root);
+	*cfg = tmp;
+	return (0);
+}
+
+/*
+ * Read the whole regular file path, at most max bytes, into buf.
+ */
+static int
+read_file(const char *path, char *buf, size_t max, size_t *lenp, char *err,
+    size_t errlen)
+{
+	struct stat st;
+	size_t len = 0;
+	ssize_t n;
+	int fd, saved_errno;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) ==
+	    -1) {
+		seterr(
+		    err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &st) == -1) {
+		saved_errno = errno;
+		(void)close(fd);
+		seterr(err, errlen, "%s: cannot stat: %s", path,
+		    strerror(saved_errno));
+		return (-1);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		(void)close(fd);
+		seterr(err, errlen, "%s: not a regular file", path);
+		return (-1);
+	}
+	if (st.st_size > (off_t)max) {
+		(void)close(fd);
+		seterr(err, errlen,
+		    "%s: file too large (%lld bytes, at most %zu)", path,
+		    (long long)st.st_size, max);
+		return (-1);
+	}
+	/* Read one byte more than allowed to notice a file that grew. */
+	for (;;) {
+		n = read(fd, buf + len, max + 1 - len);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			saved_errno = errno;
+			(void)close(fd);
+			seterr(err, errlen, "%s: read error: %s", path,
+			    strerror(saved_errno));
+			return (-1);
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			(void)close(fd);
+			seterr(err, errlen,
+			    "%s: file too large (more than %zu bytes)", path,
+			    max);
+			return (-1);
+		}
+	}
+	(void)close(fd);
+	*lenp = len;
+	return (0);
+}
+
+/* Parse the duration in the environment variable name, if it is set. */
+static int
+env_duration(const char *name, int64_t *dst, char *err, size_t errlen)
+{
+	char where[64];
+	const char *v;
+
+	if ((v = getenv(name)) == NULL || *v == '\0')
+		return (0);
+	(void)snprintf(where, sizeof(where), "environment %s", name);
+	return (set_duration(dst, v, where, err, errlen));
+}
+
+/* Environment overrides; a variable that is set but empty is unset. */
+static int
+apply_env(struct goproc_config *cfg, char *err, size_t errlen)
+{
+	const char *v;
+
+	if (env_duration("GOPROC_LIVENESS_INTERVAL", &cfg->liveness_ns, err,
+	        errlen) == -1)
+		return (-1);
+	if (env_duration("GOPROC_LAST_SEEN_INTERVAL", &cfg->last_seen_ns, err,
+	        errlen) == -1)
+		return (-1);
+	if ((v = getenv("GOPROC_STATE_DIR")) == NULL || *v == '\0')
+		return (0);
+	return (set_state_dir(cfg->state_dir, sizeof(cfg->state_dir), v,
+	    "environment GOPROC_STATE_DIR", err, errlen));
+}
+
+/*
+ * Load the configuration: the defaults, then the file path (unless it is
+ * NULL), then the environment.  On error *cfg is unchanged.
+ */
+int
+config_load(
+    struct goproc_config *cfg, const char *path, char *err, size_t errlen)
+{
+	struct goproc_config tmp;
+	char *buf;
+	size_t len;
+	int rv;
+
+	config_defaults(&tmp);
+	if (path != NULL) {
+		if (strlcpy(tmp.path, path, sizeof(tmp.path)) >=
+		    sizeof(tmp.path)) {
+			seterr(err, errlen, "configuration file path too long");
+			return (-1);
+		}
+		if ((buf = malloc(CONFIG_FILE_MAX + 1)) == NULL) {
+			seterr(err, errlen, "%s: %s", path, strerror(errno));
+			return (-1);
+		}
+		rv = read_file(path, buf, CONFIG_FILE_MAX, &len, err, errlen);
+		if (rv == 0)
+			rv = config_parse(&tmp, path, buf, len, err, errlen);
+		free(buf);
+		if (rv == -1)
+			return (-1);
+	}
+	if (apply_env(&tmp, err, errlen) == -1)
+		return (-1);
+	*cfg = tmp;
+	return (0);
+}
+
+/*
+ * One line for goprocd -n -v, e.g.
+ * "liveness_interval=15s last_seen_interval=45s".  Returns 0, or -1 if
+ * buf is too small.
+ */
+int
+config_dump(const struct goproc_config *cfg, char *buf, size_t len)
+{
+	char live[48], seen[48];
+	int n;
+
+	if (fmt_duration(cfg->liveness_ns, live, sizeof(live)) == -1 ||
+	    fmt_duration(cfg->last_seen_ns, seen, sizeof(seen)) == -1)
+		return (-1);
+	n = snprintf(buf, len,
+	    "liveness_interval=%s last_seen_interval=%s%s%s%s%s", live, seen,
+	    cfg->state_dir[0] != '\0' ? " state_dir=" : "", cfg->state_dir,
+	    cfg->socket_group[0] != '\0' ? " socket_group=" : "",
+	    cfg->socket_group);
+	if (n < 0 || (size_t)n >= len)
+		return (-1);
+	return (0);
+}

@@ -1,0 +1,54 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * goprocd's configuration: a JSON file (--config) and environment
+ * variables that override it.
+ */
+
+#ifndef CONFIG_H
+#define CONFIG_H
+
+#include <sys/types.h>
+
+#include <limits.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* clang-format off */
+#define CONFIG_FILE_MAX		65536	/* bytes in a configuration file */
+#define CONFIG_DURATION_MIN	1000000LL	/* 1ms, in nanoseconds */
+#define CONFIG_DURATION_MAX	86400000000000LL /* 24h */
+#define CONFIG_GROUP_MAX	32	/* bytes in socket_group */
+
+struct goproc_config {
+	int64_t	 liveness_ns;
+	int64_t	 last_seen_ns;
+	char	 state_dir[PATH_MAX];
+	char	 socket_group[64];
+	char	 path[PATH_MAX];	/* file it came from, "" if none */
+};
+
+void	 config_defaults(struct goproc_config *);
+int	 config_load(struct goproc_config *, const char *, char *, size_t);
+int	 config_parse(struct goproc_config *, const char *, const char *,
+	    size_t, char *, size_t);
+int	 config_dump(const struct goproc_config *, char *, size_t);
+int	 parse_duration(const char *, int64_t *, const char **);
+
+/* clang-format on */
+
+#endif /* CONFIG_H */

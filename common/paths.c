@@ -1,0 +1,369 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The socket is -s PATH, else $GOPROC_SOCKET, else goproc.sock in
+ * ${GOPROC_RUNTIME_DIR:-${XDG_RUNTIME_DIR:-/run/user/UID}} on Linux and
+ * /tmp/goproc-UID.sock elsewhere.  The PID file sits beside it, and so do
+ * the snapshot and the journal unless a state directory is configured.
+ * An environment variable that is set but empty counts as unset.  A
+ * relative socket path is made absolute against the current directory,
+ * since the daemon changes directory when it detaches.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "goproc.h"
+#include "paths.h"
+
+#define SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
+
+static void seterr(char *, size_t, const char *, ...)
+    __attribute__((__format__(printf, 3, 4)));
+static const char *getenv_nonempty(const char *);
+static void strip_slashes(char *);
+static int join(char *, size_t, const char *, const char *, char *, size_t);
+static int copy_dir(char *, size_t, const char *, const char *, char *, size_t);
+static int make_parents(const char *, char *, size_t);
+
+static void
+seterr(char *err, size_t errlen, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (err == NULL || errlen == 0)
+		return;
+	va_start(ap, fmt);
+	(void)vsnprintf(err, errlen, fmt, ap);
+	va_end(ap);
+}
+
+static const char *
+getenv_nonempty(const char *name)
+{
+	const char *v;
+
+	if ((v = getenv(name)) == NULL || *v == '\0')
+		return (NULL);
+	return (v);
+}
+
+/* Remove trailing slashes, but leave "/" alone. */
+static void
+strip_slashes(char *path)
+{
+	size_t len = strlen(path);
+
+	while (len > 1 && path[len - 1] == '/')
+		path[--len] = '\0';
+}
+
+/* dst = dir/name, without doubling a slash after "/". */
+static int
+join(char *dst, size_t dstlen, const char *dir, const char *name, char *err,
+    size_t errlen)
+{
+	size_t dlen = strlen(dir);
+	const char *sep = "/";
+	int n;
+
+	if (dlen > 0 && dir[dlen - 1] == '/')
+		sep = "";
+	n = snprintf(dst, dstlen, "%s%s%s", dir, sep, name);
+	if (n < 0 || (size_t)n >= dstlen) {
+		seterr(err, errlen, "path too long: %s%s%s", dir, sep, name);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Copy the directory dir, which must be absolute, into dst without its
+ * trailing slashes.  what names dir's origin in messages.
+ */
+static int
+copy_dir(char *dst, size_t dstlen, const char *dir, const char *what, char *err,
+    size_t errlen)
+{
+	if (dir[0] != '/') {
+		seterr(err, errlen, "%s: must be an absolute path, got \"%s\"",
+		    what, dir);
+		return (-1);
+	}
+	if (strlcpy(dst, dir, dstlen) >= dstlen) {
+		seterr(err, errlen,
+		    "%s: path too long (%zu bytes, at most %zu)", what,
+		    strlen(dir), dstlen - 1);
+		return (-1);
+	}
+	strip_slashes(dst);
+	return (0);
+}
+
+/*
+ * Resolve every path from the -s flag (or NULL), the environment and
+ * the configured state directory (or "" or NULL).  On error *p is
+ * unchanged and err holds a one-line message.
+ */
+int
+paths_resolve(struct goproc_paths *p, const char *socket_flag,
+    const char *state_dir_cfg, char *err, size_t errlen)
+{
+	struct goproc_paths tmp;
+	char dir[PATH_MAX], cwd[PATH_MAX];
+	const char *sock, *v;
+	char *slash;
+	size_t len;
+
+	memset(&tmp, 0, sizeof(tmp));
+
+	if (socket_flag != NULL) {
+		if (*socket_flag == '\0') {
+			seterr(err, errlen, "socket path is empty");
+			return (-1);
+		}
+		sock = socket_flag;
+	} else if ((v = getenv_nonempty("GOPROC_SOCKET")) != NULL)
+		sock = v;
+	else {
+#ifdef __linux__
+		if ((v = getenv_nonempty("GOPROC_RUNTIME_DIR")) != NULL) {
+			if (copy_dir(dir, sizeof(dir), v,
+			        "environment GOPROC_RUNTIME_DIR", err,
+			        errlen) == -1)
+				return (-1);
+		} else if ((v = getenv_nonempty("XDG_RUNTIME_DIR")) != NULL) {
+			if (copy_dir(dir, sizeof(dir), v,
+			        "environment XDG_RUNTIME_DIR", err,
+			        errlen) == -1)
+				return (-1);
+		} else
+			(void)snprintf(dir, sizeof(dir), "/run/user/%u",
+			    (unsigned int)geteuid());
+		if (join(tmp.socket, sizeof(tmp.socket), dir,
+		        GOPROC_SOCKET_NAME, err, errlen) == -1)
+			return (-1);
+#else
+		(void)snprintf(tmp.socket, sizeof(tmp.socket),
+		    "/tmp/goproc-%u.sock", (unsigned int)geteuid());
+#endif
+		sock = tmp.socket;
+	}
+
+	if (sock != tmp.socket) {
+		if (sock[0] == '/') {
+			if (strlcpy(tmp.socket, sock, sizeof(tmp.socket)) >=
+			    sizeof(tmp.socket)) {
+				seterr(err, errlen,
+				    "socket path too long (%zu bytes, at most "
+				    "%zu): %s",
+				    strlen(sock), SUN_PATH_MAX - 1, sock);
+				return (-1);
+			}
+		} else {
+			if (getcwd(cwd, sizeof(cwd)) == NULL) {
+				seterr(err, errlen,
+				    "cannot make socket path %s absolute: %s",
+				    sock, strerror(errno));
+				return (-1);
+			}
+			if (join(tmp.socket, sizeof(tmp.socket), cwd, sock, err,
+			        errlen) == -1)
+				return (-1);
+		}
+	}
+
+	len = strlen(tmp.socket);
+	if (tmp.socket[len - 1] == '/') {
+		seterr(err, errlen, "socket path names a directory: %s",
+		    tmp.socket);
+		return (-1);
+	}
+	if (len + 1 > SUN_PATH_MAX) {
+		seterr(err, errlen,
+		    "socket path too long (%zu bytes, at most %zu): %s", len,
+		    SUN_PATH_MAX - 1, tmp.socket);
+		return (-1);
+	}
+
+	/* The runtime directory is the socket's directory. */
+	(void)strlcpy(tmp.rundir, tmp.socket, sizeof(tmp.rundir));
+	slash = strrchr(tmp.rundir, '/');
+	if (slash == tmp.rundir)
+		slash[1] = '\0';
+	else
+		*slash = '\0';
+	strip_slashes(tmp.rundir);
+	if (join(tmp.pidfile, sizeof(tmp.pidfile), tmp.rundir,
+	        GOPROC_PIDFILE_NAME, err, errlen) == -1)
+		return (-1);
+
+	if ((v = getenv_nonempty("GOPROC_STATE_DIR")) != NULL) {
+		if (copy_dir(tmp.statedir, sizeof(tmp.statedir), v,
+		        "environment GOPROC_STATE_DIR", err, errlen) == -1)
+			return (-1);
+	} else if (state_dir_cfg != NULL && state_dir_cfg[0] != '\0') {
+		if (copy_dir(tmp.statedir, sizeof(tmp.statedir), state_dir_cfg,
+		        "state directory", err, errlen) == -1)
+			return (-1);
+	} else
+		(void)strlcpy(tmp.statedir, tmp.rundir, sizeof(tmp.statedir));
+
+	if (join(tmp.snapshot, sizeof(tmp.snapshot), tmp.statedir,
+	        GOPROC_SNAPSHOT_NAME, err, errlen) == -1 ||
+	    join(tmp.snapshot_tmp, sizeof(tmp.snapshot_tmp), tmp.statedir,
+	        GOPROC_SNAPSHOT_TMP, err, errlen) == -1 ||
+	    join(tmp.journal, sizeof(tmp.journal), tmp.statedir,
+	        GOPROC_JOURNAL_NAME, err, errlen) == -1)
+		return (-1);
+
+	memcpy(p, &tmp, sizeof(*p));
+	return (0);
+}
+
+/* Create the missing parents of dir with mode 0755 (less the umask). */
+static int
+make_parents(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	char *s;
+
+	if (strlcpy(path, dir, sizeof(path)) >= sizeof(path)) {
+		seterr(err, errlen, "directory path too long: %s", dir);
+		return (-1);
+	}
+	for (s = path + 1; (s = strchr(s, '/')) != NULL; s++) {
+		if (s[-1] == '/')
+			continue;
+		*s = '\0';
+		if (stat(path, &st) == -1) {
+			if (errno != ENOENT) {
+				seterr(err, errlen, "cannot stat %s: %s", path,
+				    strerror(errno));
+				return (-1);
+			}
+			if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+				seterr(err, errlen,
+				    "cannot create directory %s: %s", path,
+				    strerror(errno));
+				return (-1);
+			}
+		}
+		*s = '/';
+	}
+	return (0);
+}
+
+/*
+ * Make sure dir exists, is a directory (not a symbolic link) owned by
+ * the effective user and is not writable by anyone else.  A missing
+ * dir is created with mode 0700 whatever the umask, its missing parents
+ * with 0755.
+ */
+int
+paths_ensure_dir(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	int fd, saved_errno;
+
+	if (dir == NULL || dir[0] != '/') {
+		seterr(err, errlen, "directory %s is not an absolute path",
+		    dir == NULL ? "(null)" : dir);
+		return (-1);
+	}
+	if (strlcpy(path, dir, sizeof(path)) >= sizeof(path)) {
+		seterr(err, errlen, "directory path too long: %s", dir);
+		return (-1);
+	}
+	strip_slashes(path);
+
+	if (lstat(path, &st) == -1) {
+		if (errno != ENOENT) {
+			seterr(err, errlen, "cannot stat directory %s: %s",
+			    path, strerror(errno));
+			return (-1);
+		}
+		if (make_parents(path, err, errlen) == -1)
+			return (-1);
+		if (mkdir(path, 0700) == 0) {
+			/* 0700 whatever the umask. */
+			fd = open(path,
+			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			if (fd == -1 || fchmod(fd, 0700) == -1) {
+				saved_errno = errno;
+				if (fd != -1)
+					(void)close(fd);
+				seterr(err, errlen,
+				    "cannot set the mode of directory %s: %s",
+				    path, strerror(saved_errno));
+				return (-1);
+			}
+			(void)close(fd);
+		} else if (errno != EEXIST) {
+			seterr(err, errlen, "cannot create directory %s: %s",
+			    path, strerror(errno));
+			return (-1);
+		}
+		if (lstat(path, &st) == -1) {
+			seterr(err, errlen, "cannot stat directory %s: %s",
+			    path, strerror(errno));
+			return (-1);
+		}
+	}
+
+	if (S_ISLNK(st.st_mode)) {
+		seterr(err, errlen,
+		    "directory %s is a symbolic link; it must be a directory",
+		    path);
+		return (-1);
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		seterr(err, errlen, "%s is not a directory", path);
+		return (-1);
+	}
+#ifndef __linux__
+	/* The shared /tmp is the runtime directory off Linux. */
+	if (strcmp(path, "/tmp") == 0)
+		return (0);
+#endif
+	if (st.st_uid != geteuid()) {
+		seterr(err, errlen, "directory %s is owned by uid %u, not %u",
+		    path, (unsigned int)st.st_uid, (unsigned int)geteuid());
+		return (-1);
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		seterr(err, errlen,
+		    "directory %s has mode %04o; it must not be writable by "
+		    "group or others",
+		    path, (unsigned int)(st.st_mode & 07777));
+		return (-1);
+	}
+	return (0);
+}

@@ -1,0 +1,392 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Client connections on the control socket.  One connection carries one
+ * request: it is read, validated in full, stamped with the client's
+ * credentials and handed to the registry; the registry's replies come
+ * back tagged with the connection's id and go out to the client, which
+ * is closed after the terminal END or ERROR.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/queue.h>
+#include <sys/uio.h>
+
+#include <errno.h>
+#include <event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "goprocd.h"
+#include "log.h"
+
+enum conn_state {
+	CONN_REQUEST,	/* waiting for the client's request */
+	CONN_BUSY,	/* the registry works on it */
+	CONN_CLOSING,	/* the last reply is queued */
+};
+
+struct ctl_conn {
+	TAILQ_ENTRY(ctl_conn)	 entry;
+	uint32_t		 id;
+	enum conn_state		 state;
+	struct imsgev		 iev;
+	struct gp_cred		 cred;
+	uint32_t		 credit;	/* replies until MORE is due */
+	int			 want_more;	/* the registry is paused */
+	struct event		 ev_timeout;
+};
+
+TAILQ_HEAD(, ctl_conn) ctl_conns = TAILQ_HEAD_INITIALIZER(ctl_conns);
+
+static void	 control_accept(int, short, void *);
+static void	 control_resume(int, short, void *);
+static void	 control_dispatch_client(int, short, void *);
+static void	 control_timeout(int, short, void *);
+static void	 control_close(struct ctl_conn *);
+static void	 control_fail(struct ctl_conn *, int32_t, const char *);
+static void	 control_request(struct ctl_conn *, struct imsg *);
+static struct ctl_conn *control_by_id(uint32_t);
+
+static struct imsgev	*iev_reg;
+static struct event	 ev_accept, ev_pause;
+static struct timeval	 pause_tv = { 1, 0 };
+static int		 listen_fd = -1;
+static int		 nconns;
+static uint32_t		 next_id = 1;
+
+void
+control_init(int fd, struct imsgev *registry)
+{
+	iev_reg = registry;
+	listen_fd = fd;
+	event_set(&ev_accept, listen_fd, EV_READ | EV_PERSIST, control_accept,
+	    NULL);
+	event_add(&ev_accept, NULL);
+	evtimer_set(&ev_pause, control_resume, NULL);
+}
+
+void
+control_shutdown(void)
+{
+	struct ctl_conn	*c, *tc;
+
+	TAILQ_FOREACH_SAFE(c, &ctl_conns, entry, tc)
+		control_close(c);
+	if (listen_fd != -1)
+		close(listen_fd);
+}
+
+static void
+control_resume(int fd, short event, void *arg)
+{
+	if (nconns < CONTROL_MAX_CONNS)
+		event_add(&ev_accept, NULL);
+	else
+		evtimer_add(&ev_pause, &pause_tv);
+}
+
+static void
+control_accept(int fd, short event, void *arg)
+{
+	struct ctl_conn	*c;
+	struct ucred	 cred;
+	struct timeval	 tv = { CONTROL_REQ_TIMEOUT, 0 };
+	socklen_t	 len = sizeof(cred);
+	int		 cfd;
+
+	if ((cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
+	    -1) {
+		if (errno == ENFILE || errno == EMFILE) {
+			log_warn("%s: accept", __func__);
+			event_del(&ev_accept);
+			evtimer_add(&ev_pause, &pause_tv);
+		} else if (errno != EAGAIN && errno != EINTR &&
+		    errno != ECONNABORTED)
+			log_warn("%s: accept", __func__);
+		return;
+	}
+	if (getsockopt(cfd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == -1) {
+		log_warn("%s: SO_PEERCRED", __func__);
+		close(cfd);
+		return;
+	}
+	if ((c = calloc(1, sizeof(*c))) == NULL)
+		fatal(NULL);
+	c->id = next_id++;
+	if (next_id == 0)
+		next_id = 1;
+	c->cred.uid = cred.uid;
+	c->cred.pid = cred.pid;
+	c->state = CONN_REQUEST;
+	imsgev_init(&c->iev, cfd, control_dispatch_client, c);
+	TAILQ_INSERT_TAIL(&ctl_conns, c, entry);
+	evtimer_set(&c->ev_timeout, control_timeout, c);
+	evtimer_add(&c->ev_timeout, &tv);
+
+	if (++nconns > CONTROL_MAX_CONNS) {
+		log_warnx("refusing client pid %d uid %u: %d clients at once",
+		    (int)cred.pid, cred.uid, CONTROL_MAX_CONNS);
+		control_fail(c, GP_ST_BUSY, "too many clients at once, "
+		    "try again later");
+		return;
+	}
+	if (nconns >= CONTROL_MAX_CONNS)
+		event_del(&ev_accept);
+}
+
+static struct ctl_conn *
+control_by_id(uint32_t id)
+{
+	struct ctl_conn	*c;
+
+	TAILQ_FOREACH(c, &ctl_conns, entry)
+		if (c->id == id)
+			return (c);
+	return (NULL);
+}
+
+static void
+control_close(struct ctl_conn *c)
+{
+	if (c->state == CONN_BUSY)
+		imsg_compose_event(iev_reg, IMSG_REQ_CANCEL, c->id, 0, -1,
+		    NULL, 0);
+	TAILQ_REMOVE(&ctl_conns, c, entry);
+	evtimer_del(&c->ev_timeout);
+	event_del(&c->iev.ev);
+	imsgbuf_clear(&c->iev.ibuf);
+	close(c->iev.ibuf.fd);
+	free(c);
+	nconns--;
+	if (nconns < CONTROL_MAX_CONNS && !evtimer_pending(&ev_pause, NULL))
+		event_add(&ev_accept, NULL);
+}
+
+static void
+control_timeout(int fd, short event, void *arg)
+{
+	struct ctl_conn	*c = arg;
+
+	log_debug("client pid %d sent no request in %ds", c->cred.pid,
+	    CONTROL_REQ_TIMEOUT);
+	control_close(c);
+}
+
+/* Answer with an error and close once it is written. */
+static void
+control_fail(struct ctl_conn *c, int32_t status, const char *msg)
+{
+	struct gp_end	 end;
+	struct ibuf	*buf;
+
+	memset(&end, 0, sizeof(end));
+	end.status = status;
+	(void)strlcpy(end.msg, msg, sizeof(end.msg));
+	if ((buf = ibuf_dynamic(64, MAX_IMSGSIZE)) == NULL)
+		fatal(NULL);
+	if (wire_end_encode(buf, &end) == -1)
+		fatalx("%s: wire_end_encode", __func__);
+	if (c->state == CONN_BUSY)
+		imsg_compose_event(iev_reg, IMSG_REQ_CANCEL, c->id, 0, -1,
+		    NULL, 0);
+	c->state = CONN_CLOSING;
+	if (imsg_compose_event_ibuf(&c->iev, IMSG_CTL_ERROR, 0, buf) == -1)
+		fatal("%s: compose", __func__);
+	ibuf_free(buf);
+}
+
+static void
+control_dispatch_client(int fd, short event, void *arg)
+{
+	struct ctl_conn	*c = arg;
+	struct imsgbuf	*ibuf = &c->iev.ibuf;
+	struct imsg	 imsg;
+	ssize_t		 n;
+
+	if (event & EV_READ) {
+		if (c->state != CONN_REQUEST) {
+			char	 b;
+
+			/* One request per connection: more is a hangup. */
+			if ((n = recv(fd, &b, 1, MSG_PEEK)) == 0 ||
+			    (n == -1 && errno != EAGAIN && errno != EINTR)) {
+				control_close(c);
+				return;
+			}
+			if (n == 1) {
+				log_warnx("client pid %d sent data after its "
+				    "request", c->cred.pid);
+				control_close(c);
+				return;
+			}
+		} else {
+			n = imsgbuf_read(ibuf);
+			if (n == 0 || (n == -1 && errno != EAGAIN)) {
+				control_close(c);
+				return;
+			}
+		}
+	}
+	if (event & EV_WRITE) {
+		if (imsgbuf_write(ibuf) == -1) {
+			control_close(c);
+			return;
+		}
+		if (c->state == CONN_CLOSING && imsgbuf_queuelen(ibuf) == 0) {
+			control_close(c);
+			return;
+		}
+		if (c->want_more && imsgbuf_queuelen(ibuf) < LIST_CHUNK) {
+			c->want_more = 0;
+			imsg_compose_event(iev_reg, IMSG_REQ_MORE, c->id, 0,
+			    -1, NULL, 0);
+		}
+	}
+
+	if (c->state == CONN_REQUEST) {
+		if ((n = imsg_get(ibuf, &imsg)) == -1) {
+			log_warnx("client pid %d: bad message header",
+			    c->cred.pid);
+			control_close(c);
+			return;
+		}
+		if (n > 0) {
+			control_request(c, &imsg);
+			imsg_free(&imsg);
+		}
+	}
+	if (c->state == CONN_CLOSING && imsgbuf_queuelen(ibuf) == 0) {
+		control_close(c);
+		return;
+	}
+	imsg_event_add(&c->iev);
+}
+
+/* Validate a client's request completely, then pass it on. */
+static void
+control_request(struct ctl_conn *c, struct imsg *imsg)
+{
+	static struct gp_request req;
+	struct ibuf	 payload;
+	struct iovec	 iov[2];
+	const char	*errstr;
+	uint32_t	 type = imsg_get_type(imsg);
+	char		 msg[GP_MSG_MAX + 1];
+
+	evtimer_del(&c->ev_timeout);
+	switch (type) {
+	case IMSG_CTL_PING:
+	case IMSG_CTL_ADD:
+	case IMSG_CTL_LIST:
+	case IMSG_CTL_RM:
+	case IMSG_CTL_KILL:
+	case IMSG_CTL_TAG:
+	case IMSG_CTL_GROUP:
+	case IMSG_CTL_RESET:
+		break;
+	default:
+		log_warnx("client pid %d: unknown request type %u",
+		    c->cred.pid, type);
+		control_fail(c, GP_ST_INVAL, "unknown request");
+		return;
+	}
+	if (imsg_get_fd(imsg) != -1)
+		fatalx("%s: client passed a descriptor", __func__);
+	if (imsg_get_ibuf(imsg, &payload) == -1 ||
+	    wire_req_decode(&payload, type, &req, &errstr) == -1) {
+		log_warnx("client pid %d: bad request: %s", c->cred.pid,
+		    errstr);
+		(void)snprintf(msg, sizeof(msg), "bad request: %s", errstr);
+		control_fail(c, GP_ST_INVAL, msg);
+		return;
+	}
+	if (imsg_get_ibuf(imsg, &payload) == -1)
+		fatalx("%s: imsg_get_ibuf", __func__);
+	iov[0].iov_base = &c->cred;
+	iov[0].iov_len = sizeof(c->cred);
+	iov[1].iov_base = ibuf_data(&payload);
+	iov[1].iov_len = ibuf_size(&payload);
+	if (imsg_composev(&iev_reg->ibuf, type, c->id, 0, -1, iov, 2) == -1)
+		fatal("%s: imsg_composev", __func__);
+	imsg_event_add(iev_reg);
+	c->state = CONN_BUSY;
+	c->credit = LIST_CHUNK;
+}
+
+/*
+ * A reply from the registry for one connection: check it decodes, then
+ * send it on as it came.  Replies for a connection that went away are
+ * dropped.
+ */
+void
+control_reply(struct imsg *imsg)
+{
+	static struct gp_entry	 entry;
+	static struct gp_result	 result;
+	struct gp_end		 end;
+	struct ctl_conn		*c;
+	struct ibuf		 payload;
+	const char		*errstr = "bad length";
+	uint32_t		 type = imsg_get_type(imsg);
+	int			 r = -1;
+
+	if (imsg_get_ibuf(imsg, &payload) == -1)
+		fatalx("%s: imsg_get_ibuf", __func__);
+	switch (type) {
+	case IMSG_CTL_ENTRY:
+		r = wire_entry_decode(&payload, &entry, &errstr);
+		break;
+	case IMSG_CTL_RESULT:
+		r = wire_result_decode(&payload, &result, &errstr);
+		break;
+	case IMSG_CTL_INFO:
+	case IMSG_CTL_END:
+	case IMSG_CTL_ERROR:
+		r = wire_end_decode(&payload, &end, &errstr);
+		break;
+	}
+	if (r == -1)
+		fatalx("%s: bad reply type %u from registry: %s", __func__,
+		    type, errstr);
+
+	if ((c = control_by_id(imsg_get_id(imsg))) == NULL ||
+	    c->state != CONN_BUSY)
+		return;
+	if (imsg_get_ibuf(imsg, &payload) == -1)
+		fatalx("%s: imsg_get_ibuf", __func__);
+	if (imsg_compose_event_ibuf(&c->iev, type, 0, &payload) == -1) {
+		control_close(c);
+		return;
+	}
+	if (type == IMSG_CTL_END || type == IMSG_CTL_ERROR) {
+		c->state = CONN_CLOSING;
+		return;
+	}
+	if (type == IMSG_CTL_ENTRY || type == IMSG_CTL_RESULT) {
+		if (--c->credit == 0) {
+			c->credit = LIST_CHUNK;
+			if (imsgbuf_queuelen(&c->iev.ibuf) < LIST_CHUNK)
+				imsg_compose_event(iev_reg, IMSG_REQ_MORE,
+				    c->id, 0, -1, NULL, 0);
+			else
+				c->want_more = 1;
+		}
+	}
+}

@@ -1,0 +1,963 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * goprocd's parent process: it holds the PID file, owns the names in the
+ * state directory, forks and re-execs the registry, prober and frontend,
+ * and is the only process that sends real signals, on the registry's
+ * request and after checking the target's identity.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <errno.h>
+#include <event.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libutil.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "goprocd.h"
+#include "log.h"
+#include "paths.h"
+#include "procfs.h"
+
+struct child {
+	const char	*title;
+	enum proc_id	 id;
+	void		(*dispatch)(int, short, void *);
+	void		(*entry)(int, int);
+	pid_t		 pid;
+	struct imsgev	 iev;
+};
+
+/* A kill in progress: waiting for the process to exit (--wait). */
+struct pkill {
+	TAILQ_ENTRY(pkill)	 entry;
+	uint32_t		 opid;
+	struct kill_req		 req;
+	int			 pidfd;
+	int			 group;
+	int			 escalated;
+	struct event		 ev;
+};
+TAILQ_HEAD(, pkill) pkills = TAILQ_HEAD_INITIALIZER(pkills);
+
+__dead static void usage(void);
+static void	 parent_sig(int, short, void *);
+static void	 parent_dispatch_registry(int, short, void *);
+static void	 parent_dispatch_prober(int, short, void *);
+static void	 parent_dispatch_frontend(int, short, void *);
+__dead static void parent_shutdown(int);
+static pid_t	 start_child(struct child *, int, int, int);
+static int	 control_listen(const char *, char *, size_t);
+static void	 force_stop(pid_t);
+static void	 daemonize(void);
+static void	 ready_report(const char *);
+static void	 sd_notify_ready(void);
+static void	 send_state_fds(void);
+static void	 state_tmp(void);
+static void	 state_commit(void);
+static void	 parent_kill(uint32_t, const struct kill_req *);
+static void	 pkill_event(int, short, void *);
+static void	 pkill_finish(struct pkill *, int, int);
+static int	 pidfd_exited(int);
+static void	 reload(void);
+
+static struct child	 children[] = {
+	{ .title = "registry", .id = PROC_REGISTRY,
+	    .dispatch = parent_dispatch_registry, .entry = registry },
+	{ .title = "prober", .id = PROC_PROBER,
+	    .dispatch = parent_dispatch_prober, .entry = prober },
+	{ .title = "frontend", .id = PROC_FRONTEND,
+	    .dispatch = parent_dispatch_frontend, .entry = frontend },
+};
+
+static struct goproc_config	 conf;
+static struct goproc_paths	 paths;
+static const char		*conffile;
+static struct pidfh		*pfh;
+static int			 debug, verbose;
+static int			 procfd = -1;
+static int			 ready_fd = -1;
+static int			 control_fd = -1;
+static int			 socket_bound;
+static int			 shutting_down;
+static char			 self[PATH_MAX];
+static struct event		 ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
+
+__dead static void
+usage(void)
+{
+	fprintf(stderr,
+	    "usage: %s [-dFnv] [-c file] [-s socket]\n", getprogname());
+	exit(GP_EXIT_USAGE);
+}
+
+static struct child *
+child_by_id(enum proc_id id)
+{
+	size_t	 i;
+
+	for (i = 0; i < nitems(children); i++)
+		if (children[i].id == id)
+			return (&children[i]);
+	fatalx("%s: no child %d", __func__, id);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "force", no_argument, NULL, 'F' },
+		{ "socket", required_argument, NULL, 's' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct child	*c;
+	const char	*role = NULL, *sockflag = NULL;
+	char		 err[GP_MSG_MAX + PATH_MAX];
+	pid_t		 otherpid;
+	int		 ch, force = 0, noaction = 0;
+	int		 pairs[PROC_MAX][PROC_MAX][2];
+	int		 i, j;
+	ssize_t		 n;
+
+	while ((ch = getopt_long(argc, argv, "c:dFhnP:s:vV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			conffile = optarg;
+			break;
+		case 'd':
+			debug = 1;
+			break;
+		case 'F':
+			force = 1;
+			break;
+		case 'n':
+			noaction = 1;
+			break;
+		case 'P':
+			role = optarg;
+			break;
+		case 's':
+			sockflag = optarg;
+			break;
+		case 'v':
+			verbose++;
+			break;
+		case 'V':
+			printf("goprocd %s\n", GOPROC_VERSION);
+			exit(0);
+		case 'h':
+		default:
+			usage();
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc > 0)
+		usage();
+
+	if (role != NULL) {
+		log_init(debug, LOG_DAEMON);
+		for (i = 0; i < (int)nitems(children); i++) {
+			if (strcmp(role, children[i].title) == 0)
+				children[i].entry(debug, verbose);
+		}
+		fatalx("unknown process role %s", role);
+	}
+
+	log_init(1, LOG_DAEMON);
+	log_setverbose(verbose);
+
+	if (config_load(&conf, conffile, err, sizeof(err)) == -1) {
+		fprintf(stderr, "goprocd: %s\n", err);
+		exit(1);
+	}
+	if (paths_resolve(&paths, sockflag, conf.state_dir, err,
+	    sizeof(err)) == -1) {
+		fprintf(stderr, "goprocd: %s\n", err);
+		exit(1);
+	}
+	if (noaction) {
+		if (verbose) {
+			(void)config_dump(&conf, err, sizeof(err));
+			printf("%s\nsocket %s\nstate directory %s\n", err,
+			    paths.socket, paths.statedir);
+		}
+		printf("configuration OK\n");
+		exit(0);
+	}
+
+	n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (n == -1 || n >= (ssize_t)sizeof(self) - 1) {
+		fprintf(stderr, "goprocd: cannot find own executable\n");
+		exit(1);
+	}
+	self[n] = '\0';
+
+	if (paths_ensure_dir(paths.rundir, err, sizeof(err)) == -1 ||
+	    paths_ensure_dir(paths.statedir, err, sizeof(err)) == -1) {
+		fprintf(stderr, "goprocd: %s\n", err);
+		exit(1);
+	}
+
+	pfh = pidfile_open(paths.pidfile, 0600, &otherpid);
+	if (pfh == NULL && errno == EEXIST && force) {
+		force_stop(otherpid);
+		pfh = pidfile_open(paths.pidfile, 0600, &otherpid);
+	}
+	if (pfh == NULL) {
+		if (errno == EEXIST)
+			fprintf(stderr, "goprocd: already running, pid %ld "
+			    "(pid file %s); use -F to replace it\n",
+			    (long)otherpid, paths.pidfile);
+		else
+			fprintf(stderr, "goprocd: cannot open pid file %s: "
+			    "%s\n", paths.pidfile, strerror(errno));
+		exit(1);
+	}
+
+	/* The lock is ours: no daemon is alive, so a socket left is stale. */
+	if (unlink(paths.socket) == 0)
+		log_debug("removed stale socket %s", paths.socket);
+	else if (errno != ENOENT) {
+		fprintf(stderr, "goprocd: cannot remove stale socket %s: %s\n",
+		    paths.socket, strerror(errno));
+		pidfile_remove(pfh);
+		exit(1);
+	}
+
+	if ((procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1) {
+		fprintf(stderr, "goprocd: /proc: %s\n", strerror(errno));
+		pidfile_remove(pfh);
+		exit(1);
+	}
+
+	if (!debug)
+		daemonize();
+	log_init(debug, LOG_DAEMON);
+	log_setverbose(verbose);
+	log_procinit("parent");
+	setproctitle("%s", "parent");
+	if (pidfile_write(pfh) == -1)
+		log_warn("pidfile_write %s", paths.pidfile);
+
+	for (i = 0; i < PROC_MAX; i++)
+		for (j = i + 1; j < PROC_MAX; j++) {
+			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
+			    SOCK_CLOEXEC, 0, pairs[i][j]) == -1)
+				fatal("socketpair");
+			pairs[j][i][0] = pairs[i][j][1];
+			pairs[j][i][1] = pairs[i][j][0];
+		}
+
+	/* Each child gets its parent channel, then its peers in id order. */
+	for (i = 0; i < (int)nitems(children); i++) {
+		int	 peer[2], np = 0;
+
+		c = &children[i];
+		for (j = PROC_REGISTRY; j < PROC_MAX; j++)
+			if (j != (int)c->id)
+				peer[np++] = pairs[c->id][j][0];
+		c->pid = start_child(c, pairs[c->id][PROC_PARENT][0], peer[0],
+		    peer[1]);
+	}
+	for (i = 0; i < PROC_MAX; i++)
+		for (j = 0; j < PROC_MAX; j++)
+			if (i != j && !(i == PROC_PARENT))
+				close(pairs[i][j][0]);
+
+	event_init();
+	signal_set(&ev_sigint, SIGINT, parent_sig, NULL);
+	signal_set(&ev_sigterm, SIGTERM, parent_sig, NULL);
+	signal_set(&ev_sighup, SIGHUP, parent_sig, NULL);
+	signal_set(&ev_sigchld, SIGCHLD, parent_sig, NULL);
+	signal_add(&ev_sigint, NULL);
+	signal_add(&ev_sigterm, NULL);
+	signal_add(&ev_sighup, NULL);
+	signal_add(&ev_sigchld, NULL);
+	(void)signal(SIGPIPE, SIG_IGN);
+
+	for (i = 0; i < (int)nitems(children); i++) {
+		c = &children[i];
+		imsgev_init(&c->iev, pairs[PROC_PARENT][c->id][0], c->dispatch,
+		    c);
+		imsgbuf_allow_fdpass(&c->iev.ibuf);
+	}
+
+	log_info("starting, socket %s, state in %s", paths.socket,
+	    paths.statedir);
+	send_state_fds();
+	reload();
+
+	event_dispatch();
+	parent_shutdown(0);
+}
+
+/* Fork and re-exec a child with its channels at fds 3, 4 and 5. */
+static pid_t
+start_child(struct child *c, int parentfd, int peer1, int peer2)
+{
+	char	*argv[8];
+	int	 argc = 0, fds[3], i;
+	pid_t	 pid;
+
+	switch (pid = fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		break;
+	default:
+		return (pid);
+	}
+
+	/* Move out of the way of 3..5 first, then into place. */
+	fds[0] = fcntl(parentfd, F_DUPFD, 10);
+	fds[1] = fcntl(peer1, F_DUPFD, 10);
+	fds[2] = fcntl(peer2, F_DUPFD, 10);
+	for (i = 0; i < 3; i++) {
+		if (fds[i] == -1 || dup2(fds[i], PROC_PARENT_FD + i) == -1) {
+			log_warn("%s: dup2", c->title);
+			_exit(1);
+		}
+		close(fds[i]);
+	}
+	for (i = PROC_PARENT_FD; i <= PROC_PEER2_FD; i++)
+		if (fcntl(i, F_SETFL, O_NONBLOCK) == -1)
+			_exit(1);
+
+	argv[argc++] = "goprocd";
+	argv[argc++] = "-P";
+	argv[argc++] = (char *)c->title;
+	if (debug)
+		argv[argc++] = "-d";
+	if (verbose > 0)
+		argv[argc++] = verbose > 1 ? "-vv" : "-v";
+	argv[argc++] = NULL;
+	execv(self, argv);
+	log_warn("exec %s", self);
+	_exit(1);
+}
+
+static void
+parent_sig(int sig, short event, void *arg)
+{
+	struct child	*c;
+	pid_t		 pid;
+	int		 status;
+	size_t		 i;
+
+	switch (sig) {
+	case SIGINT:
+	case SIGTERM:
+		log_info("%s received, shutting down",
+		    sig == SIGINT ? "SIGINT" : "SIGTERM");
+		parent_shutdown(0);
+	case SIGHUP:
+		log_info("SIGHUP received, reloading %s",
+		    conffile != NULL ? conffile : "the environment");
+		reload();
+		break;
+	case SIGCHLD:
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+			for (i = 0; i < nitems(children); i++) {
+				c = &children[i];
+				if (c->pid != pid)
+					continue;
+				c->pid = 0;
+				if (WIFSIGNALED(status))
+					log_warnx("%s (pid %ld) terminated by "
+					    "signal %d", c->title, (long)pid,
+					    WTERMSIG(status));
+				else
+					log_warnx("%s (pid %ld) exited with "
+					    "status %d", c->title, (long)pid,
+					    WEXITSTATUS(status));
+				ready_report("a goprocd process failed to "
+				    "start; see the log");
+				parent_shutdown(1);
+			}
+		}
+		break;
+	}
+}
+
+/* Stop every child, remove the socket and the pid file, and exit. */
+__dead static void
+parent_shutdown(int status)
+{
+	struct child	*c;
+	struct timespec	 ts = { 0, 10 * 1000 * 1000 };
+	pid_t		 pid;
+	size_t		 i;
+	int		 left, tries, wstatus;
+
+	if (shutting_down++)
+		exit(status);
+	for (i = 0; i < nitems(children); i++) {
+		c = &children[i];
+		if (c->pid > 0)
+			(void)kill(c->pid, SIGTERM);
+	}
+	for (tries = 0; tries < 300; tries++) {
+		left = 0;
+		for (i = 0; i < nitems(children); i++) {
+			c = &children[i];
+			if (c->pid <= 0)
+				continue;
+			pid = waitpid(c->pid, &wstatus, WNOHANG);
+			if (pid == c->pid || (pid == -1 && errno == ECHILD))
+				c->pid = 0;
+			else
+				left++;
+		}
+		if (left == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	for (i = 0; i < nitems(children); i++) {
+		c = &children[i];
+		if (c->pid > 0) {
+			log_warnx("%s did not stop, killing it", c->title);
+			(void)kill(c->pid, SIGKILL);
+			while (waitpid(c->pid, NULL, 0) == -1 && errno == EINTR)
+				;
+		}
+	}
+	if (socket_bound)
+		(void)unlink(paths.socket);
+	pidfile_remove(pfh);
+	log_info("terminating");
+	exit(status);
+}
+
+/* -F: stop the daemon holding the pid file, by TERM and then KILL. */
+static void
+force_stop(pid_t pid)
+{
+	struct timespec	 ts = { 0, 20 * 1000 * 1000 };
+	int		 waited;
+
+	if (pid <= 0)
+		return;
+	fprintf(stderr, "goprocd: stopping running instance, pid %ld\n",
+	    (long)pid);
+	if (kill(pid, SIGTERM) == -1)
+		return;
+	for (waited = 0; waited < GOPROCD_FORCE_GRACE_MS; waited += 20) {
+		if (kill(pid, 0) == -1 && errno == ESRCH)
+			return;
+		nanosleep(&ts, NULL);
+	}
+	fprintf(stderr, "goprocd: pid %ld ignored SIGTERM, sending SIGKILL\n",
+	    (long)pid);
+	(void)kill(pid, SIGKILL);
+	for (waited = 0; waited < GOPROCD_FORCE_GRACE_MS; waited += 20) {
+		if (kill(pid, 0) == -1 && errno == ESRCH)
+			return;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
+ * Detach from the terminal.  The process that started us waits on a pipe
+ * until the daemon is ready or has failed, so that its exit status says
+ * which.
+ */
+static void
+daemonize(void)
+{
+	char	 buf[GP_MSG_MAX + 1];
+	ssize_t	 n;
+	size_t	 len = 0;
+	int	 p[2], fd;
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		fatal("pipe");
+	switch (fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		break;
+	default:
+		close(p[1]);
+		for (;;) {
+			n = read(p[0], buf + len, sizeof(buf) - 1 - len);
+			if (n == -1 && errno == EINTR)
+				continue;
+			if (n <= 0)
+				break;
+			len += n;
+			if (len == sizeof(buf) - 1)
+				break;
+		}
+		buf[len] = '\0';
+		if (len > 0 && strcmp(buf, "ok") == 0)
+			_exit(0);
+		fprintf(stderr, "goprocd: %s\n",
+		    len > 0 ? buf : "failed to start; see the system log");
+		_exit(1);
+	}
+	close(p[0]);
+	ready_fd = p[1];
+	if (setsid() == -1)
+		fatal("setsid");
+	if (chdir("/") == -1)
+		fatal("chdir");
+	if ((fd = open("/dev/null", O_RDWR)) != -1) {
+		(void)dup2(fd, STDIN_FILENO);
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+		if (fd > STDERR_FILENO)
+			close(fd);
+	}
+}
+
+/* Tell whoever started us how the start went ("ok" or a reason). */
+static void
+ready_report(const char *msg)
+{
+	if (ready_fd == -1)
+		return;
+	(void)write(ready_fd, msg, strlen(msg));
+	close(ready_fd);
+	ready_fd = -1;
+}
+
+/* The systemd readiness datagram, if we run under a service manager. */
+static void
+sd_notify_ready(void)
+{
+	struct sockaddr_un	 sun;
+	const char		*path;
+	const char		 msg[] = "READY=1";
+	socklen_t		 len;
+	int			 fd;
+
+	if ((path = getenv("NOTIFY_SOCKET")) == NULL || *path == '\0')
+		return;
+	if ((path[0] != '/' && path[0] != '@') ||
+	    strlen(path) >= sizeof(sun.sun_path)) {
+		log_warnx("NOTIFY_SOCKET: unusable address %s", path);
+		return;
+	}
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	memcpy(sun.sun_path, path, strlen(path));
+	if (sun.sun_path[0] == '@')
+		sun.sun_path[0] = '\0';
+	len = offsetof(struct sockaddr_un, sun_path) + strlen(path);
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) == -1) {
+		log_warn("NOTIFY_SOCKET: socket");
+		return;
+	}
+	if (sendto(fd, msg, sizeof(msg) - 1, 0, (struct sockaddr *)&sun,
+	    len) == -1)
+		log_warn("NOTIFY_SOCKET: sendto %s", path);
+	close(fd);
+}
+
+/* Bind the control socket: 0600 in a 0700 directory. */
+static int
+control_listen(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un	 sun;
+	mode_t			 old;
+	int			 fd;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		snprintf(err, errlen, "socket path too long: %s", path);
+		return (-1);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return (-1);
+	}
+	old = umask(S_IXUSR | S_IRWXG | S_IRWXO);
+	if (bind(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		snprintf(err, errlen, "bind %s: %s", path, strerror(errno));
+		(void)umask(old);
+		close(fd);
+		return (-1);
+	}
+	(void)umask(old);
+	socket_bound = 1;
+	if (chmod(path, S_IRUSR | S_IWUSR) == -1) {
+		snprintf(err, errlen, "chmod %s: %s", path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	if (listen(fd, 128) == -1) {
+		snprintf(err, errlen, "listen %s: %s", path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+/* Open the snapshot (if any) and the journal for the registry. */
+static void
+send_state_fds(void)
+{
+	struct child	*reg = child_by_id(PROC_REGISTRY);
+	int32_t		 have;
+	int		 fd, jfd;
+
+	fd = open(paths.snapshot, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd == -1 && errno != ENOENT)
+		fatal("open %s", paths.snapshot);
+	have = fd != -1;
+	jfd = open(paths.journal, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
+	    O_NOFOLLOW, 0600);
+	if (jfd == -1)
+		fatal("open %s", paths.journal);
+	imsg_compose_event(&reg->iev, IMSG_STATE_FDS, 0, 0, fd, &have,
+	    sizeof(have));
+	imsg_compose_event(&reg->iev, IMSG_STATE_JOURNAL, 0, 0, jfd, NULL, 0);
+}
+
+/* A fresh temporary snapshot file for a compaction. */
+static void
+state_tmp(void)
+{
+	struct child	*reg = child_by_id(PROC_REGISTRY);
+	int		 fd;
+
+	fd = open(paths.snapshot_tmp, O_WRONLY | O_CREAT | O_TRUNC |
+	    O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1)
+		fatal("open %s", paths.snapshot_tmp);
+	imsg_compose_event(&reg->iev, IMSG_STATE_TMPFD, 0, 0, fd, NULL, 0);
+}
+
+/* The registry has written and synced the temporary file: publish it. */
+static void
+state_commit(void)
+{
+	struct child	*reg = child_by_id(PROC_REGISTRY);
+	int		 dfd;
+
+	if (rename(paths.snapshot_tmp, paths.snapshot) == -1)
+		fatal("rename %s to %s", paths.snapshot_tmp, paths.snapshot);
+	if ((dfd = open(paths.statedir, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		fatal("open %s", paths.statedir);
+	if (fsync(dfd) == -1)
+		fatal("fsync %s", paths.statedir);
+	close(dfd);
+	imsg_compose_event(&reg->iev, IMSG_STATE_COMMITTED, 0, 0, -1, NULL,
+	    0);
+}
+
+/* Read the configuration again and hand the intervals on. */
+static void
+reload(void)
+{
+	struct goproc_config	 nconf;
+	struct config_msg	 cm;
+	char			 err[GP_MSG_MAX + PATH_MAX];
+
+	if (config_load(&nconf, conffile, err, sizeof(err)) == -1) {
+		log_warnx("reload failed, keeping the old configuration: %s",
+		    err);
+		nconf = conf;
+	}
+	conf = nconf;
+	cm.liveness_ns = conf.liveness_ns;
+	cm.last_seen_ns = conf.last_seen_ns;
+	imsg_compose_event(&child_by_id(PROC_PROBER)->iev, IMSG_CONFIG, 0, 0,
+	    -1, &cm, sizeof(cm));
+	imsg_compose_event(&child_by_id(PROC_REGISTRY)->iev, IMSG_CONFIG, 0, 0,
+	    -1, &cm, sizeof(cm));
+}
+
+static void
+parent_dispatch_registry(int fd, short event, void *arg)
+{
+	struct imsgev		*iev = arg;
+	struct imsg		 imsg;
+	struct kill_req		 kr;
+	struct load_error	 le;
+	char			 err[GP_MSG_MAX + PATH_MAX];
+	ssize_t			 n;
+
+	if (imsgev_dispatch_io(iev, event) == 0) {
+		log_warnx("registry closed its channel");
+		parent_shutdown(1);
+	}
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("%s: imsg_get", __func__);
+		if (n == 0)
+			break;
+		switch (imsg_get_type(&imsg)) {
+		case IMSG_STATE_LOADED:
+			if (imsg_get_len(&imsg) != 0 || control_fd != -1)
+				fatalx("%s: bad IMSG_STATE_LOADED", __func__);
+			if ((control_fd = control_listen(paths.socket, err,
+			    sizeof(err))) == -1) {
+				log_warnx("%s", err);
+				ready_report(err);
+				parent_shutdown(1);
+			}
+			imsg_compose_event(&child_by_id(PROC_FRONTEND)->iev,
+			    IMSG_CONTROLFD, 0, 0, control_fd, NULL, 0);
+			break;
+		case IMSG_LOAD_ERROR:
+			if (imsg_get_data(&imsg, &le, sizeof(le)) == -1 ||
+			    memchr(le.msg, '\0', sizeof(le.msg)) == NULL)
+				fatalx("%s: bad IMSG_LOAD_ERROR", __func__);
+			log_warnx("%s", le.msg);
+			ready_report(le.msg);
+			parent_shutdown(1);
+		case IMSG_STATE_TMPREQ:
+			if (imsg_get_len(&imsg) != 0)
+				fatalx("%s: bad IMSG_STATE_TMPREQ", __func__);
+			state_tmp();
+			break;
+		case IMSG_STATE_COMMIT:
+			if (imsg_get_len(&imsg) != 0)
+				fatalx("%s: bad IMSG_STATE_COMMIT", __func__);
+			state_commit();
+			break;
+		case IMSG_KILL:
+			if (imsg_get_data(&imsg, &kr, sizeof(kr)) == -1)
+				fatalx("%s: bad IMSG_KILL", __func__);
+			parent_kill(imsg_get_id(&imsg), &kr);
+			break;
+		default:
+			fatalx("%s: unexpected imsg %u", __func__,
+			    imsg_get_type(&imsg));
+		}
+		imsg_free(&imsg);
+	}
+	imsg_event_add(iev);
+}
+
+static void
+parent_dispatch_prober(int fd, short event, void *arg)
+{
+	struct imsgev	*iev = arg;
+	struct imsg	 imsg;
+	ssize_t		 n;
+
+	if (imsgev_dispatch_io(iev, event) == 0) {
+		log_warnx("prober closed its channel");
+		parent_shutdown(1);
+	}
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("%s: imsg_get", __func__);
+		if (n == 0)
+			break;
+		fatalx("%s: unexpected imsg %u", __func__,
+		    imsg_get_type(&imsg));
+	}
+	imsg_event_add(iev);
+}
+
+static void
+parent_dispatch_frontend(int fd, short event, void *arg)
+{
+	struct imsgev	*iev = arg;
+	struct imsg	 imsg;
+	ssize_t		 n;
+
+	if (imsgev_dispatch_io(iev, event) == 0) {
+		log_warnx("frontend closed its channel");
+		parent_shutdown(1);
+	}
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("%s: imsg_get", __func__);
+		if (n == 0)
+			break;
+		switch (imsg_get_type(&imsg)) {
+		case IMSG_CONTROL_READY:
+			if (imsg_get_len(&imsg) != 0)
+				fatalx("%s: bad IMSG_CONTROL_READY", __func__);
+			log_info("ready, listening on %s", paths.socket);
+			sd_notify_ready();
+			ready_report("ok");
+			break;
+		default:
+			fatalx("%s: unexpected imsg %u", __func__,
+			    imsg_get_type(&imsg));
+		}
+		imsg_free(&imsg);
+	}
+	imsg_event_add(iev);
+}
+
+static int
+sys_pidfd_open(pid_t pid)
+{
+	return ((int)syscall(SYS_pidfd_open, pid, 0));
+}
+
+static int
+sys_pidfd_send_signal(int pidfd, int sig)
+{
+	return ((int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0));
+}
+
+/* 1 once the process behind pidfd has exited. */
+static int
+pidfd_exited(int pidfd)
+{
+	struct pollfd	 pfd;
+
+	pfd.fd = pidfd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return (poll(&pfd, 1, 0) == 1);
+}
+
+/*
+ * Signal one registered process, and only if it is still the process
+ * the registry recorded: the pidfd pins the process, the start time read
+ * after opening it proves its identity.  The process group is signalled
+ * only when the entry leads it.
+ */
+static void
+parent_kill(uint32_t opid, const struct kill_req *kr)
+{
+	struct pkill		*pk;
+	struct proc_stat	 st;
+	struct timeval		 tv;
+	const char		*errstr;
+	int			 pidfd, group, r;
+
+	if (kr->pid < 1 || kr->pid > GP_PID_MAX || kr->signo < 1 ||
+	    kr->signo > 64 || kr->wait_ms > GP_WAIT_MAX_MS ||
+	    kr->start_ticks == 0)
+		fatalx("%s: bad IMSG_KILL", __func__);
+
+	if ((pk = calloc(1, sizeof(*pk))) == NULL)
+		fatal(NULL);
+	pk->opid = opid;
+	pk->req = *kr;
+	pk->pidfd = -1;
+
+	if ((pidfd = sys_pidfd_open(kr->pid)) == -1) {
+		pkill_finish(pk, errno, 0);
+		return;
+	}
+	pk->pidfd = pidfd;
+	if (procfs_read_stat(procfd, kr->pid, &st, &errstr) == -1 ||
+	    st.start_ticks != kr->start_ticks || pidfd_exited(pidfd)) {
+		log_debug("kill id %llu: pid %d is no longer the registered "
+		    "process", (unsigned long long)kr->id, kr->pid);
+		pkill_finish(pk, ESRCH, 0);
+		return;
+	}
+	group = kr->pgid == kr->pid && st.pgid == kr->pid;
+	pk->group = group;
+	if (group)
+		r = kill(-kr->pid, kr->signo);
+	else
+		r = sys_pidfd_send_signal(pidfd, kr->signo);
+	if (r == -1) {
+		pkill_finish(pk, errno, 0);
+		return;
+	}
+	log_info("sent signal %d to %s %d (id %llu)", kr->signo,
+	    group ? "process group" : "pid", kr->pid,
+	    (unsigned long long)kr->id);
+	if (kr->wait_ms == 0) {
+		pkill_finish(pk, 0, kr->signo);
+		return;
+	}
+	TAILQ_INSERT_TAIL(&pkills, pk, entry);
+	tv.tv_sec = kr->wait_ms / 1000;
+	tv.tv_usec = (kr->wait_ms % 1000) * 1000;
+	event_set(&pk->ev, pidfd, EV_READ, pkill_event, pk);
+	event_add(&pk->ev, &tv);
+}
+
+/* --wait: the process exited, or the wait ran out and KILL follows. */
+static void
+pkill_event(int fd, short event, void *arg)
+{
+	struct pkill	*pk = arg;
+	struct timeval	 tv = { 5, 0 };
+
+	if (event & EV_READ) {
+		TAILQ_REMOVE(&pkills, pk, entry);
+		pkill_finish(pk, 0, pk->escalated ? SIGKILL : pk->req.signo);
+		return;
+	}
+	if (pk->escalated) {
+		TAILQ_REMOVE(&pkills, pk, entry);
+		pkill_finish(pk, ETIMEDOUT, SIGKILL);
+		return;
+	}
+	pk->escalated = 1;
+	log_info("pid %d did not exit within %ums, sending SIGKILL",
+	    pk->req.pid, pk->req.wait_ms);
+	if (pk->group)
+		(void)kill(-pk->req.pid, SIGKILL);
+	else
+		(void)sys_pidfd_send_signal(pk->pidfd, SIGKILL);
+	event_set(&pk->ev, pk->pidfd, EV_READ, pkill_event, pk);
+	event_add(&pk->ev, &tv);
+}
+
+static void
+pkill_finish(struct pkill *pk, int error, int signo)
+{
+	struct kill_result	 kres;
+
+	memset(&kres, 0, sizeof(kres));
+	kres.id = pk->req.id;
+	kres.error = error;
+	kres.signo = signo;
+	if (error == 0)
+		kres.flags = GP_RES_SIGNALLED;
+	else if (error == ESRCH)
+		kres.flags = GP_RES_EXITED | GP_RES_FAILED;
+	else
+		kres.flags = GP_RES_FAILED;
+	imsg_compose_event(&child_by_id(PROC_REGISTRY)->iev, IMSG_KILL_RESULT,
+	    pk->opid, 0, -1, &kres, sizeof(kres));
+	if (pk->pidfd != -1)
+		close(pk->pidfd);
+	free(pk);
+}

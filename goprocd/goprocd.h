@@ -1,0 +1,157 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+#ifndef GOPROCD_H
+#define GOPROCD_H
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <event.h>
+#include <stdint.h>
+
+#include "compat.h"
+#include "goproc.h"
+#include "imsg.h"
+
+#define GOPROCD_USER		"_goproc"
+#define GOPROCD_FALLBACK_USER	"nobody"
+#define GOPROCD_FORCE_GRACE_MS	5000	/* -F: SIGTERM, then SIGKILL */
+#define GP_BOOT_ID_LEN		36
+
+/* Descriptors a child finds at exec: its parent, then its two peers. */
+#define PROC_PARENT_FD		3
+#define PROC_PEER1_FD		4
+#define PROC_PEER2_FD		5
+
+enum proc_id {
+	PROC_PARENT,
+	PROC_REGISTRY,
+	PROC_PROBER,
+	PROC_FRONTEND,
+	PROC_MAX
+};
+
+struct imsgev {
+	struct imsgbuf	 ibuf;
+	void		(*handler)(int, short, void *);
+	struct event	 ev;
+	short		 events;
+	void		*data;
+};
+
+/* Flow control of a streamed reply, frontend -> registry. */
+#define LIST_CHUNK		256	/* entries per credit */
+
+/* Internal messages, numbered after the public ones. */
+enum {
+	IMSG_REQ_MORE = IMSG_KILL_RESULT + 1,	/* frontend: send more */
+	IMSG_REQ_CANCEL,			/* frontend: client went away */
+	IMSG_CONFIG,				/* parent: new intervals */
+	IMSG_LOAD_ERROR,			/* registry: cannot start */
+};
+
+/* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */
+struct probe_add_req {
+	uint32_t	 uid;
+	int32_t		 pid;
+};
+
+/* prober -> registry, IMSG_PROBE_INFO */
+struct probe_info {
+	int32_t		 error;		/* 0, ESRCH or EPERM */
+	int32_t		 pid;
+	int32_t		 pgid;
+	uint32_t	 pad;
+	uint64_t	 start_ticks;
+	char		 boot_id[GP_BOOT_ID_LEN + 1];
+	char		 cmd[GP_CMD_MAX + 1];
+};
+
+/* registry -> prober, IMSG_PROBE_WATCH and IMSG_PROBE_UNWATCH */
+struct probe_watch {
+	uint64_t	 id;
+	uint64_t	 start_ticks;	/* 0: unknown, take the current one */
+	int32_t		 pid;
+	char		 boot_id[GP_BOOT_ID_LEN + 1];
+};
+
+/* prober -> registry, IMSG_PROBE_ALIVE */
+struct probe_alive {
+	uint64_t	 id;
+	uint64_t	 start_ticks;	/* identity learned for an old entry */
+	int64_t		 when;		/* ns since the epoch */
+	uint32_t	 alive;
+	char		 boot_id[GP_BOOT_ID_LEN + 1];
+};
+
+/* registry -> parent, IMSG_KILL; peerid is the registry's op id. */
+struct kill_req {
+	uint64_t	 id;
+	uint64_t	 start_ticks;
+	int32_t		 pid;
+	int32_t		 pgid;
+	int32_t		 signo;
+	uint32_t	 wait_ms;
+};
+
+/* parent -> registry, IMSG_KILL_RESULT */
+struct kill_result {
+	uint64_t	 id;
+	int32_t		 error;		/* 0, ESRCH (exited), or an errno */
+	int32_t		 signo;		/* the signal that ended it */
+	uint32_t	 flags;		/* GP_RES_* */
+	uint32_t	 pad;
+};
+
+/* parent -> prober and registry, IMSG_CONFIG */
+struct config_msg {
+	int64_t		 liveness_ns;
+	int64_t		 last_seen_ns;
+};
+
+/* registry -> parent, IMSG_LOAD_ERROR */
+struct load_error {
+	char		 msg[GP_MSG_MAX + 1];
+};
+
+/* proc.c */
+void	 imsg_event_add(struct imsgev *);
+int	 imsg_compose_event(struct imsgev *, uint32_t, uint32_t, pid_t, int,
+	    const void *, size_t);
+int	 imsg_compose_event_ibuf(struct imsgev *, uint32_t, uint32_t,
+	    struct ibuf *);
+void	 imsgev_init(struct imsgev *, int, void (*)(int, short, void *),
+	    void *);
+int	 imsgev_dispatch_io(struct imsgev *, short);
+void	 proc_setup(const char *, int);
+int64_t	 now_ns(void);
+
+/* control.c: the client connections, used by the frontend */
+#define CONTROL_MAX_CONNS	32	/* clients at once */
+#define CONTROL_REQ_TIMEOUT	10	/* seconds to send a whole request */
+#define CONTROL_MAX_QUEUE	(2 * LIST_CHUNK + 16) /* replies queued */
+
+void	 control_init(int, struct imsgev *);
+void	 control_reply(struct imsg *);
+void	 control_shutdown(void);
+
+/* registry.c, prober.c, frontend.c: never return */
+__dead void registry(int, int);
+__dead void prober(int, int);
+__dead void frontend(int, int);
+
+#endif /* GOPROCD_H */

@@ -1,0 +1,417 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The prober knows which registered processes are alive.  It holds one
+ * pidfd per alive entry, so an exit is seen the moment it happens; where
+ * no pidfd can be had it probes the entry every liveness interval.  It
+ * also checks and describes a PID for `add'.  It reads /proc and sends
+ * signal 0, nothing more.
+ */
+
+#include <sys/types.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/tree.h>
+
+#include <errno.h>
+#include <event.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "goprocd.h"
+#include "log.h"
+#include "procfs.h"
+
+struct watch {
+	RB_ENTRY(watch)		 node;
+	TAILQ_ENTRY(watch)	 poll_entry;
+	uint64_t		 id;
+	uint64_t		 start_ticks;
+	int32_t			 pid;
+	int			 pidfd;		/* -1: probed by timer */
+	int			 polled;	/* on the polled list */
+	struct event		 ev;
+};
+
+RB_HEAD(watch_tree, watch);
+TAILQ_HEAD(watch_list, watch);
+
+static int	 watch_cmp(struct watch *, struct watch *);
+RB_PROTOTYPE_STATIC(watch_tree, watch, node, watch_cmp);
+
+__dead static void prober_shutdown(void);
+static void	 prober_sig(int, short, void *);
+static void	 prober_dispatch_parent(int, short, void *);
+static void	 prober_dispatch_registry(int, short, void *);
+static void	 prober_dispatch_frontend(int, short, void *);
+static void	 probe_add(uint32_t, const struct probe_add_req *);
+static void	 watch_add(const struct probe_watch *);
+static void	 watch_remove(struct watch *);
+static void	 watch_exit(int, short, void *);
+static void	 watch_poll(int, short, void *);
+static int	 watch_alive(struct watch *);
+static void	 report(struct watch *, int, uint64_t);
+static void	 set_interval(int64_t);
+
+static struct imsgev	 iev_parent, iev_registry, iev_frontend;
+static struct watch_tree watches = RB_INITIALIZER(&watches);
+static struct watch_list polled = TAILQ_HEAD_INITIALIZER(polled);
+static struct event	 ev_poll;
+static struct timeval	 poll_tv = { GOPROC_LIVENESS_DEFAULT_MS / 1000, 0 };
+static int		 procfd = -1;
+static char		 boot_id[GP_BOOT_ID_LEN + 1];
+
+RB_GENERATE_STATIC(watch_tree, watch, node, watch_cmp);
+
+static int
+watch_cmp(struct watch *a, struct watch *b)
+{
+	return (a->id < b->id ? -1 : a->id > b->id);
+}
+
+static int
+sys_pidfd_open(pid_t pid)
+{
+	return ((int)syscall(SYS_pidfd_open, pid, 0));
+}
+
+__dead void
+prober(int debug, int verbose)
+{
+	struct event	 ev_sigint, ev_sigterm;
+	struct rlimit	 rl;
+
+	proc_setup("prober", verbose);
+
+	if ((procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
+		fatal("open /proc");
+	if (procfs_read_boot_id(procfd, boot_id, sizeof(boot_id)) == -1)
+		fatal("cannot read the boot id");
+
+	/* One pidfd per alive entry: take every descriptor we may. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			log_warn("setrlimit RLIMIT_NOFILE");
+	}
+	log_debug("boot id %s, up to %llu descriptors", boot_id,
+	    (unsigned long long)rl.rlim_cur);
+
+	event_init();
+	signal_set(&ev_sigint, SIGINT, prober_sig, NULL);
+	signal_set(&ev_sigterm, SIGTERM, prober_sig, NULL);
+	signal_add(&ev_sigint, NULL);
+	signal_add(&ev_sigterm, NULL);
+
+	imsgev_init(&iev_parent, PROC_PARENT_FD, prober_dispatch_parent, NULL);
+	imsgev_init(&iev_registry, PROC_PEER1_FD, prober_dispatch_registry,
+	    NULL);
+	imsgev_init(&iev_frontend, PROC_PEER2_FD, prober_dispatch_frontend,
+	    NULL);
+
+	evtimer_set(&ev_poll, watch_poll, NULL);
+	evtimer_add(&ev_poll, &poll_tv);
+
+	event_dispatch();
+	prober_shutdown();
+}
+
+__dead static void
+prober_shutdown(void)
+{
+	exit(0);
+}
+
+static void
+prober_sig(int sig, short event, void *arg)
+{
+	prober_shutdown();
+}
+
+static void
+set_interval(int64_t ns)
+{
+	if (ns < 1000000)
+		fatalx("%s: bad liveness interval", __func__);
+	poll_tv.tv_sec = ns / 1000000000;
+	poll_tv.tv_usec = (ns % 1000000000) / 1000;
+	evtimer_del(&ev_poll);
+	evtimer_add(&ev_poll, &poll_tv);
+}
+
+static void
+prober_dispatch_parent(int fd, short event, void *arg)
+{
+	struct imsgev		*iev = arg;
+	struct imsg		 imsg;
+	struct config_msg	 cm;
+	ssize_t			 n;
+
+	if (imsgev_dispatch_io(iev, event) == 0)
+		prober_shutdown();
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("%s: imsg_get", __func__);
+		if (n == 0)
+			break;
+		switch (imsg_get_type(&imsg)) {
+		case IMSG_CONFIG:
+			if (imsg_get_data(&imsg, &cm, sizeof(cm)) == -1)
+				fatalx("%s: bad IMSG_CONFIG", __func__);
+			set_interval(cm.liveness_ns);
+			break;
+		default:
+			fatalx("%s: unexpected imsg %u", __func__,
+			    imsg_get_type(&imsg));
+		}
+		imsg_free(&imsg);
+	}
+	imsg_event_add(iev);
+}
+
+static void
+prober_dispatch_registry(int fd, short event, void *arg)
+{
+	struct imsgev		*iev = arg;
+	struct imsg		 imsg;
+	struct probe_add_req	 par;
+	struct probe_watch	 pw;
+	struct watch		 key, *w;
+	ssize_t			 n;
+
+	if (imsgev_dispatch_io(iev, event) == 0)
+		prober_shutdown();
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("%s: imsg_get", __func__);
+		if (n == 0)
+			break;
+		switch (imsg_get_type(&imsg)) {
+		case IMSG_PROBE_ADD:
+			if (imsg_get_data(&imsg, &par, sizeof(par)) == -1)
+				fatalx("%s: bad IMSG_PROBE_ADD", __func__);
+			probe_add(imsg_get_id(&imsg), &par);
+			break;
+		case IMSG_PROBE_WATCH:
+			if (imsg_get_data(&imsg, &pw, sizeof(pw)) == -1 ||
+			    memchr(pw.boot_id, '\0', sizeof(pw.boot_id)) ==
+			    NULL || pw.id == 0 || pw.pid < 1 ||
+			    pw.pid > GP_PID_MAX)
+				fatalx("%s: bad IMSG_PROBE_WATCH", __func__);
+			watch_add(&pw);
+			break;
+		case IMSG_PROBE_UNWATCH:
+			if (imsg_get_data(&imsg, &pw, sizeof(pw)) == -1)
+				fatalx("%s: bad IMSG_PROBE_UNWATCH", __func__);
+			key.id = pw.id;
+			if ((w = RB_FIND(watch_tree, &watches, &key)) != NULL)
+				watch_remove(w);
+			break;
+		default:
+			fatalx("%s: unexpected imsg %u", __func__,
+			    imsg_get_type(&imsg));
+		}
+		imsg_free(&imsg);
+	}
+	imsg_event_add(iev);
+}
+
+/* The frontend has nothing to say to the prober. */
+static void
+prober_dispatch_frontend(int fd, short event, void *arg)
+{
+	struct imsgev	*iev = arg;
+	struct imsg	 imsg;
+	ssize_t		 n;
+
+	if (imsgev_dispatch_io(iev, event) == 0)
+		prober_shutdown();
+	if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+		fatal("%s: imsg_get", __func__);
+	if (n > 0)
+		fatalx("%s: unexpected imsg %u", __func__,
+		    imsg_get_type(&imsg));
+	imsg_event_add(iev);
+}
+
+/*
+ * May the client add this PID?  It must exist (and not be a zombie), and
+ * the client must be able to signal it, as kill(2) would decide.
+ */
+static void
+probe_add(uint32_t opid, const struct probe_add_req *par)
+{
+	struct probe_info	 pi;
+	struct proc_stat	 st;
+	const char		*errstr;
+	uint32_t		 ruid, euid, suid;
+
+	memset(&pi, 0, sizeof(pi));
+	pi.pid = par->pid;
+	if (par->pid < 1 || par->pid > GP_PID_MAX)
+		fatalx("%s: bad pid %d", __func__, par->pid);
+	if (procfs_read_stat(procfd, par->pid, &st, &errstr) == -1 ||
+	    st.state == 'Z' || st.state == 'X')
+		pi.error = ESRCH;
+	else if (procfs_read_uids(procfd, par->pid, &ruid, &euid, &suid) ==
+	    -1)
+		pi.error = ESRCH;
+	else if (!procfs_can_signal(par->uid, ruid, suid))
+		pi.error = EPERM;
+	else {
+		pi.pgid = st.pgid;
+		pi.start_ticks = st.start_ticks;
+		(void)strlcpy(pi.boot_id, boot_id, sizeof(pi.boot_id));
+		if (procfs_read_cmdline(procfd, par->pid, pi.cmd,
+		    sizeof(pi.cmd)) == -1)
+			pi.error = ESRCH;
+	}
+	imsg_compose_event(&iev_registry, IMSG_PROBE_INFO, opid, 0, -1, &pi,
+	    sizeof(pi));
+}
+
+static void
+report(struct watch *w, int alive, uint64_t start_ticks)
+{
+	struct probe_alive	 pa;
+
+	memset(&pa, 0, sizeof(pa));
+	pa.id = w->id;
+	pa.alive = alive;
+	pa.start_ticks = start_ticks;
+	(void)strlcpy(pa.boot_id, boot_id, sizeof(pa.boot_id));
+	pa.when = now_ns();
+	imsg_compose_event(&iev_registry, IMSG_PROBE_ALIVE, 0, 0, -1, &pa,
+	    sizeof(pa));
+}
+
+/*
+ * Watch an alive entry.  The pidfd is opened before the identity check,
+ * so the process it pins is the one whose start time matched.
+ */
+static void
+watch_add(const struct probe_watch *pw)
+{
+	struct watch		*w;
+	struct proc_stat	 st;
+	const char		*errstr;
+	int			 learned = 0;
+
+	if ((w = calloc(1, sizeof(*w))) == NULL)
+		fatal(NULL);
+	w->id = pw->id;
+	w->pid = pw->pid;
+	w->start_ticks = pw->start_ticks;
+	w->pidfd = -1;
+	if (RB_INSERT(watch_tree, &watches, w) != NULL)
+		fatalx("%s: id %llu watched twice", __func__,
+		    (unsigned long long)pw->id);
+
+	if (strcmp(pw->boot_id, boot_id) != 0 && pw->boot_id[0] != '\0') {
+		log_debug("id %llu: recorded before a reboot",
+		    (unsigned long long)w->id);
+		report(w, 0, 0);
+		watch_remove(w);
+		return;
+	}
+	w->pidfd = sys_pidfd_open(w->pid);
+	if (w->pidfd == -1 && errno == ESRCH) {
+		report(w, 0, 0);
+		watch_remove(w);
+		return;
+	}
+	if (procfs_read_stat(procfd, w->pid, &st, &errstr) == -1 ||
+	    st.state == 'Z' || st.state == 'X' ||
+	    (w->start_ticks != 0 && st.start_ticks != w->start_ticks)) {
+		report(w, 0, 0);
+		watch_remove(w);
+		return;
+	}
+	if (w->start_ticks == 0) {
+		w->start_ticks = st.start_ticks;
+		learned = 1;
+	}
+	if (w->pidfd == -1) {
+		log_debug("id %llu: no pidfd for pid %d (%s), probing every "
+		    "interval", (unsigned long long)w->id, w->pid,
+		    strerror(errno));
+		TAILQ_INSERT_TAIL(&polled, w, poll_entry);
+		w->polled = 1;
+	} else {
+		event_set(&w->ev, w->pidfd, EV_READ, watch_exit, w);
+		event_add(&w->ev, NULL);
+	}
+	if (learned || pw->boot_id[0] == '\0')
+		report(w, 1, w->start_ticks);
+}
+
+static void
+watch_remove(struct watch *w)
+{
+	RB_REMOVE(watch_tree, &watches, w);
+	if (w->pidfd != -1) {
+		if (!w->polled && event_initialized(&w->ev))
+			event_del(&w->ev);
+		close(w->pidfd);
+	}
+	if (w->polled)
+		TAILQ_REMOVE(&polled, w, poll_entry);
+	free(w);
+}
+
+/* A pidfd became readable: its process has exited. */
+static void
+watch_exit(int fd, short event, void *arg)
+{
+	struct watch	*w = arg;
+
+	report(w, 0, 0);
+	watch_remove(w);
+}
+
+/* Is the process still the one we watch?  For the interval probe. */
+static int
+watch_alive(struct watch *w)
+{
+	struct proc_stat	 st;
+	const char		*errstr;
+
+	if (kill(w->pid, 0) == -1 && errno == ESRCH)
+		return (0);
+	if (procfs_read_stat(procfd, w->pid, &st, &errstr) == -1)
+		return (0);
+	return (st.start_ticks == w->start_ticks && st.state != 'Z' &&
+	    st.state != 'X');
+}
+
+static void
+watch_poll(int fd, short event, void *arg)
+{
+	struct watch	*w, *tw;
+
+	TAILQ_FOREACH_SAFE(w, &polled, poll_entry, tw) {
+		if (!watch_alive(w)) {
+			report(w, 0, 0);
+			watch_remove(w);
+		}
+	}
+	evtimer_add(&ev_poll, &poll_tv);
+}

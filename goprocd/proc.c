@@ -1,0 +1,135 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * What every goprocd process shares: the imsg event plumbing and the
+ * per-process setup after exec.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+
+#include <errno.h>
+#include <event.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "goprocd.h"
+#include "log.h"
+
+void
+imsgev_init(struct imsgev *iev, int fd, void (*handler)(int, short, void *),
+    void *data)
+{
+	if (imsgbuf_init(&iev->ibuf, fd) == -1)
+		fatal("imsgbuf_init");
+	iev->handler = handler;
+	iev->data = data;
+	iev->events = EV_READ;
+	event_set(&iev->ev, fd, iev->events, iev->handler, iev);
+	event_add(&iev->ev, NULL);
+}
+
+/* Re-arm: always read, and write while something is queued. */
+void
+imsg_event_add(struct imsgev *iev)
+{
+	iev->events = EV_READ;
+	if (imsgbuf_queuelen(&iev->ibuf) > 0)
+		iev->events |= EV_WRITE;
+	event_del(&iev->ev);
+	event_set(&iev->ev, iev->ibuf.fd, iev->events, iev->handler, iev);
+	event_add(&iev->ev, NULL);
+}
+
+int
+imsg_compose_event(struct imsgev *iev, uint32_t type, uint32_t peerid,
+    pid_t pid, int fd, const void *data, size_t datalen)
+{
+	int	 ret;
+
+	if ((ret = imsg_compose(&iev->ibuf, type, peerid, pid, fd, data,
+	    datalen)) != -1)
+		imsg_event_add(iev);
+	return (ret);
+}
+
+int
+imsg_compose_event_ibuf(struct imsgev *iev, uint32_t type, uint32_t peerid,
+    struct ibuf *payload)
+{
+	struct ibuf	*wbuf;
+
+	if ((wbuf = imsg_create(&iev->ibuf, type, peerid, 0,
+	    ibuf_size(payload))) == NULL)
+		return (-1);
+	if (imsg_add(wbuf, ibuf_data(payload), ibuf_size(payload)) == -1)
+		return (-1);
+	imsg_close(&iev->ibuf, wbuf);
+	imsg_event_add(iev);
+	return (0);
+}
+
+/*
+ * The I/O half of a dispatch function.  Returns 0 when the peer has
+ * closed the channel, 1 otherwise.
+ */
+int
+imsgev_dispatch_io(struct imsgev *iev, short event)
+{
+	struct imsgbuf	*ibuf = &iev->ibuf;
+
+	if (event & EV_READ) {
+		switch (imsgbuf_read(ibuf)) {
+		case -1:
+			fatal("imsgbuf_read");
+		case 0:
+			return (0);
+		}
+	}
+	if (event & EV_WRITE) {
+		if (imsgbuf_write(ibuf) == -1) {
+			if (errno == EPIPE)
+				return (0);
+			fatal("imsgbuf_write");
+		}
+	}
+	return (1);
+}
+
+/* Title, log name and comm of a freshly exec'd process. */
+void
+proc_setup(const char *name, int verbose)
+{
+	log_procinit(name);
+	log_setverbose(verbose);
+	setproctitle("%s", name);
+	(void)signal(SIGPIPE, SIG_IGN);
+	(void)signal(SIGHUP, SIG_IGN);
+}
+
+int64_t
+now_ns(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+		fatal("clock_gettime");
+	return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}

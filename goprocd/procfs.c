@@ -1,0 +1,585 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * /proc parsers and readers.  The readers take a descriptor on /proc
+ * and open files relative to it, so that they keep working once the
+ * process has lost its view of the filesystem.  The parsers are pure
+ * functions of their bytes: a process chooses its own command name and
+ * command line, so nothing here trusts them.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "goproc.h"
+#include "procfs.h"
+
+#define STAT_FIELDS_MIN 22 /* up to starttime */
+#define STAT_FIELDS_MAX 64 /* Linux 6 prints 52 */
+#define BOOT_ID_FILE "sys/kernel/random/boot_id"
+
+/* A command line being copied out: printable UTF-8, words joined. */
+struct cmdline_out {
+	char *buf;
+	size_t cap; /* bytes available, without the NUL */
+	size_t len;
+	size_t pending; /* NULs seen since the last word */
+	int full;
+};
+
+static int parse_i64(const char *, size_t, int64_t, int64_t, int64_t *);
+static int parse_u64(const char *, size_t, uint64_t, uint64_t *);
+static int parse_number(const char *, size_t);
+static ssize_t read_file(int, const char *, char *, size_t);
+static size_t utf8_seq(const unsigned char *, size_t, uint32_t *, int *);
+static size_t cmdline_feed(struct cmdline_out *, const char *, size_t, int);
+
+/* Parse a decimal integer of exactly n bytes within [min, max]. */
+static int
+parse_i64(const char *s, size_t n, int64_t min, int64_t max, int64_t *out)
+{
+	uint64_t v, limit;
+	int neg = 0;
+
+	if (n > 0 && s[0] == '-') {
+		neg = 1;
+		s++;
+		n--;
+	}
+	limit = neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX;
+	if (parse_u64(s, n, limit, &v) == -1)
+		return (-1);
+	if (neg)
+		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	else
+		*out = (int64_t)v;
+	if (*out < min || *out > max)
+		return (-1);
+	return (0);
+}
+
+/* Parse unsigned decimal digits, exactly n bytes, at most max. */
+static int
+parse_u64(const char *s, size_t n, uint64_t max, uint64_t *out)
+{
+	uint64_t v = 0, d;
+	size_t i;
+
+	if (n == 0 || n > 20)
+		return (-1);
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return (-1);
+		d = (uint64_t)(s[i] - '0');
+		if (d > max || v > (max - d) / 10)
+			return (-1);
+		v = v * 10 + d;
+	}
+	*out = v;
+	return (0);
+}
+
+/* A field that is some 64-bit integer, signed or unsigned. */
+static int
+parse_number(const char *s, size_t n)
+{
+	int64_t i;
+	uint64_t u;
+
+	if (n > 0 && s[0] == '-')
+		return (parse_i64(s, n, INT64_MIN, INT64_MAX, &i));
+	return (parse_u64(s, n, UINT64_MAX, &u));
+}
+
+/*
+ * Parse the contents of /proc/PID/stat: "pid (comm) state ppid pgrp
+ * session ... starttime ...".  The command name may hold any byte
+ * but NUL, spaces and parentheses included, so it ends at the last ')'.
+ * A name longer than the field is truncated.  buf need not be
+ * NUL-terminated.
+ */
+int
+procfs_parse_stat(
+    const char *buf, size_t len, struct proc_stat *ps, const char **errstr)
+{
+	struct proc_stat tmp;
+	const char *dummy, *end, *lp, *rp, *p, *tok;
+	int64_t v;
+	uint64_t u;
+	size_t n;
+	int field;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	*errstr = NULL;
+	memset(&tmp, 0, sizeof(tmp));
+
+	if (len == 0) {
+		*errstr = "empty stat";
+		goto bad;
+	}
+	if (len > PROCFS_STAT_MAX) {
+		*errstr = "stat too long";
+		goto bad;
+	}
+	if (memchr(buf, '\0', len) != NULL) {
+		*errstr = "NUL byte in stat";
+		goto bad;
+	}
+	end = buf + len;
+	if (end[-1] == '\n')
+		end--;
+
+	/* The PID, then the command name between parentheses. */
+	lp = memchr(buf, '(', (size_t)(end - buf));
+	rp = memrchr(buf, ')', (size_t)(end - buf));
+	if (lp == NULL || rp == NULL || rp < lp) {
+		*errstr = "no command name in stat";
+		goto bad;
+	}
+	if (lp == buf || lp[-1] != ' ' ||
+	    parse_i64(buf, (size_t)(lp - 1 - buf), 1, GP_PID_MAX, &v) == -1) {
+		*errstr = "invalid pid in stat";
+		goto bad;
+	}
+	tmp.pid = (int32_t)v;
+	n = (size_t)(rp - lp - 1);
+	if (n > sizeof(tmp.comm) - 1)
+		n = sizeof(tmp.comm) - 1;
+	memcpy(tmp.comm, lp + 1, n);
+	tmp.comm[n] = '\0';
+
+	/* Fields 3 and up, each after exactly one space. */
+	field = 2;
+	for (p = rp + 1; p < end;) {
+		if (*p != ' ') {
+			*errstr = "malformed stat";
+			goto bad;
+		}
+		tok = ++p;
+		while (p < end && *p != ' ')
+			p++;
+		n = (size_t)(p - tok);
+		if (++field > STAT_FIELDS_MAX) {
+			*errstr = "too many fields in stat";
+			goto bad;
+		}
+		switch (field) {
+		case 3:
+			if (n != 1 ||
+			    !((*tok >= 'A' && *tok <= 'Z') ||
+			        (*tok >= 'a' && *tok <= 'z'))) {
+				*errstr = "invalid state in stat";
+				goto bad;
+			}
+			tmp.state = *tok;
+			break;
+		case 4:
+			if (parse_i64(tok, n, 0, GP_PID_MAX, &v) == -1) {
+				*errstr = "invalid parent pid in stat";
+				goto bad;
+			}
+			tmp.ppid = (int32_t)v;
+			break;
+		case 5:
+			if (parse_i64(tok, n, 0, GP_PID_MAX, &v) == -1) {
+				*errstr = "invalid process group in stat";
+				goto bad;
+			}
+			tmp.pgid = (int32_t)v;
+			break;
+		case 6:
+			if (parse_i64(tok, n, 0, GP_PID_MAX, &v) == -1) {
+				*errstr = "invalid session in stat";
+				goto bad;
+			}
+			tmp.sid = (int32_t)v;
+			break;
+		case 22:
+			if (parse_u64(tok, n, INT64_MAX, &u) == -1) {
+				*errstr = "invalid start time in stat";
+				goto bad;
+			}
+			tmp.start_ticks = u;
+			break;
+		default:
+			if (parse_number(tok, n) == -1) {
+				*errstr = "invalid number in stat";
+				goto bad;
+			}
+			break;
+		}
+	}
+	if (field < STAT_FIELDS_MIN) {
+		*errstr = "too few fields in stat";
+		goto bad;
+	}
+	*ps = tmp;
+	return (0);
+bad:
+	errno = EINVAL;
+	return (-1);
+}
+
+/*
+ * Read at most len bytes of procfd/path into buf.  Returns the length,
+ * or -1 with errno set (ENOENT or ESRCH: the process is gone).
+ */
+static ssize_t
+read_file(int procfd, const char *path, char *buf, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd, saved_errno;
+
+	if ((fd = openat(procfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return (-1);
+	while (off < len) {
+		n = read(fd, buf + off, len - off);
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			saved_errno = errno;
+			(void)close(fd);
+			errno = saved_errno;
+			return (-1);
+		}
+		if (n == 0)
+			break;
+		off += (size_t)n;
+	}
+	(void)close(fd);
+	return ((ssize_t)off);
+}
+
+/*
+ * Read and parse /proc/PID/stat.  When the process is gone, returns -1
+ * with errno ENOENT or ESRCH.
+ */
+int
+procfs_read_stat(
+    int procfd, int32_t pid, struct proc_stat *ps, const char **errstr)
+{
+	char path[32], buf[PROCFS_STAT_MAX + 1];
+	const char *dummy;
+	ssize_t n;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	if (pid <= 0) {
+		*errstr = "invalid pid";
+		errno = EINVAL;
+		return (-1);
+	}
+	(void)snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	if ((n = read_file(procfd, path, buf, sizeof(buf))) == -1) {
+		*errstr = strerror(errno);
+		return (-1);
+	}
+	if ((size_t)n > PROCFS_STAT_MAX) {
+		*errstr = "stat too long";
+		errno = EINVAL;
+		return (-1);
+	}
+	if (procfs_parse_stat(buf, (size_t)n, ps, errstr) == -1)
+		return (-1);
+	if (ps->pid != pid) {
+		*errstr = "stat of another process";
+		errno = EINVAL;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * The length of the UTF-8 sequence at s (n bytes available) and its
+ * code point, or 0 if it is not valid UTF-8.  *more is set when s is
+ * the valid start of a sequence that was cut short.
+ */
+static size_t
+utf8_seq(const unsigned char *s, size_t n, uint32_t *cpp, int *more)
+{
+	uint32_t cp, min;
+	size_t len, i;
+
+	*more = 0;
+	if (s[0] < 0x80) {
+		*cpp = s[0];
+		return (1);
+	}
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		len = 2;
+		cp = s[0] & 0x1f;
+		min = 0x80;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		len = 3;
+		cp = s[0] & 0x0f;
+		min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		len = 4;
+		cp = s[0] & 0x07;
+		min = 0x10000;
+	} else
+		return (0);
+	for (i = 1; i < len; i++) {
+		if (i >= n) {
+			*more = 1;
+			return (0);
+		}
+		if ((s[i] & 0xc0) != 0x80)
+			return (0);
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return (0);
+	*cpp = cp;
+	return (len);
+}
+
+/*
+ * Append the raw bytes s[0..n) of a command line to o: a run of NULs
+ * becomes a space between words (trailing ones are dropped), and a
+ * control character or a byte that is not part of valid UTF-8 becomes
+ * '?'.  Characters are never split.  Returns the bytes consumed, fewer
+ * than n when the tail is an incomplete character and more input may
+ * follow (eof is 0), or when o is full.
+ */
+static size_t
+cmdline_feed(struct cmdline_out *o, const char *s, size_t n, int eof)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	uint32_t cp;
+	size_t i = 0, seq, out;
+	int more, printable;
+
+	while (i < n && !o->full) {
+		if (u[i] == '\0') {
+			o->pending++;
+			i++;
+			continue;
+		}
+		seq = utf8_seq(u + i, n - i, &cp, &more);
+		if (more && !eof)
+			break;
+		printable = seq > 0 && cp >= 0x20 && cp != 0x7f &&
+		    !(cp >= 0x80 && cp <= 0x9f);
+		out = printable ? seq : 1;
+		if (o->len + o->pending + out > o->cap) {
+			o->full = 1;
+			break;
+		}
+		for (; o->pending > 0; o->pending--)
+			o->buf[o->len++] = ' ';
+		if (printable)
+			memcpy(o->buf + o->len, u + i, seq);
+		else
+			o->buf[o->len] = '?';
+		o->len += out;
+		i += seq > 0 ? seq : 1;
+	}
+	o->buf[o->len] = '\0';
+	return (i);
+}
+
+/*
+ * Read /proc/PID/cmdline into buf as one line: the arguments joined
+ * with spaces, unprintable bytes replaced with '?', truncated to fit
+ * without splitting a character.  A process without a command line (a
+ * kernel thread or a zombie) gets its command name in brackets, as ps
+ * shows it.  Returns 0, or -1 with errno set.
+ */
+int
+procfs_read_cmdline(int procfd, int32_t pid, char *buf, size_t len)
+{
+	struct cmdline_out o;
+	struct proc_stat ps;
+	char path[32], chunk[1024], name[sizeof(ps.comm) + 2];
+	size_t have = 0, used;
+	ssize_t n;
+	int fd, eof = 0, saved_errno;
+
+	if (buf == NULL || len == 0 || pid <= 0) {
+		errno = EINVAL;
+		return (-1);
+	}
+	buf[0] = '\0';
+	memset(&o, 0, sizeof(o));
+	o.buf = buf;
+	o.cap = len - 1;
+
+	(void)snprintf(path, sizeof(path), "%d/cmdline", (int)pid);
+	if ((fd = openat(procfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return (-1);
+	while (!o.full && !(eof && have == 0)) {
+		if (!eof) {
+			n = read(fd, chunk + have, sizeof(chunk) - have);
+			if (n == -1) {
+				if (errno == EINTR)
+					continue;
+				saved_errno = errno;
+				(void)close(fd);
+				buf[0] = '\0';
+				errno = saved_errno;
+				return (-1);
+			}
+			if (n == 0)
+				eof = 1;
+			have += (size_t)n;
+		}
+		used = cmdline_feed(&o, chunk, have, eof);
+		memmove(chunk, chunk + used, have - used);
+		have -= used;
+	}
+	(void)close(fd);
+
+	if (o.len == 0) {
+		if (procfs_read_stat(procfd, pid, &ps, NULL) == -1) {
+			buf[0] = '\0';
+			return (-1);
+		}
+		(void)snprintf(name, sizeof(name), "[%s]", ps.comm);
+		memset(&o, 0, sizeof(o));
+		o.buf = buf;
+		o.cap = len - 1;
+		(void)cmdline_feed(&o, name, strlen(name), 1);
+	}
+	return (0);
+}
+
+/*
+ * The real, effective and saved user IDs of PID, from the "Uid:" line
+ * of /proc/PID/status.
+ */
+int
+procfs_read_uids(
+    int procfd, int32_t pid, uint32_t *ruid, uint32_t *euid, uint32_t *suid)
+{
+	char path[32], buf[PROCFS_STATUS_MAX + 1];
+	uint64_t ids[3];
+	const char *p, *end, *tok;
+	ssize_t n;
+	int i;
+
+	if (pid <= 0) {
+		errno = EINVAL;
+		return (-1);
+	}
+	(void)snprintf(path, sizeof(path), "%d/status", (int)pid);
+	if ((n = read_file(procfd, path, buf, sizeof(buf) - 1)) == -1)
+		return (-1);
+	buf[n] = '\0';
+
+	/* The line starts the file or follows a newline. */
+	if (strncmp(buf, "Uid:", 4) == 0)
+		p = buf;
+	else if ((p = strstr(buf, "\nUid:")) != NULL)
+		p++;
+	else {
+		errno = EINVAL;
+		return (-1);
+	}
+	p += 4;
+	if ((end = strchr(p, '\n')) == NULL)
+		end = buf + n;
+	for (i = 0; i < 3; i++) {
+		while (p < end && (*p == '\t' || *p == ' '))
+			p++;
+		tok = p;
+		while (p < end && *p != '\t' && *p != ' ')
+			p++;
+		if (parse_u64(tok, (size_t)(p - tok), UINT32_MAX - 1,
+		        &ids[i]) == -1) {
+			errno = EINVAL;
+			return (-1);
+		}
+	}
+	*ruid = (uint32_t)ids[0];
+	*euid = (uint32_t)ids[1];
+	*suid = (uint32_t)ids[2];
+	return (0);
+}
+
+/*
+ * Whether an unprivileged sender whose real and effective user ID are
+ * client_uid may signal a process with real user ID ruid and saved user
+ * ID suid, by the rule of kill(2).
+ */
+int
+procfs_can_signal(uint32_t client_uid, uint32_t ruid, uint32_t suid)
+{
+	return (client_uid == 0 || client_uid == ruid || client_uid == suid);
+}
+
+/*
+ * Check a boot ID (a lowercase UUID, optionally followed by a newline)
+ * and copy it to out without the newline.
+ */
+int
+procfs_parse_boot_id(
+    const char *buf, size_t len, char *out, size_t outlen, const char **errstr)
+{
+	const char *dummy;
+	size_t i;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	*errstr = NULL;
+	if (len == PROCFS_BOOT_ID_LEN + 1 && buf[PROCFS_BOOT_ID_LEN] == '\n')
+		len--;
+	if (len != PROCFS_BOOT_ID_LEN) {
+		*errstr = "boot id has the wrong length";
+		errno = EINVAL;
+		return (-1);
+	}
+	for (i = 0; i < len; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (buf[i] == '-')
+				continue;
+		} else if ((buf[i] >= '0' && buf[i] <= '9') ||
+		    (buf[i] >= 'a' && buf[i] <= 'f'))
+			continue;
+		*errstr = "boot id is not a UUID";
+		errno = EINVAL;
+		return (-1);
+	}
+	if (outlen < PROCFS_BOOT_ID_LEN + 1) {
+		*errstr = "boot id buffer too small";
+		errno = ERANGE;
+		return (-1);
+	}
+	memcpy(out, buf, PROCFS_BOOT_ID_LEN);
+	out[PROCFS_BOOT_ID_LEN] = '\0';
+	return (0);
+}
+
+/* The running kernel's boot ID, from /proc/sys/kernel/random/boot_id. */
+int
+procfs_read_boot_id(int procfd, char *buf, size_t len)
+{
+	char raw[64];
+	ssize_t n;
+
+	if ((n = read_file(procfd, BOOT_ID_FILE, raw, sizeof(raw))) == -1)
+		return (-1);
+	return (procfs_parse_boot_id(raw, (size_t)n, buf, len, NULL));
+}

@@ -1,0 +1,57 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Parsers for the /proc files the prober and the parent read, and thin
+ * readers that open them relative to a descriptor on /proc.
+ */
+
+#ifndef PROCFS_H
+#define PROCFS_H
+
+#include <sys/types.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* clang-format off */
+#define PROCFS_STAT_MAX		4096	/* bytes read from PID/stat */
+#define PROCFS_STATUS_MAX	16384	/* bytes read from PID/status */
+#define PROCFS_BOOT_ID_LEN	36	/* a UUID without its newline */
+
+struct proc_stat {
+	int32_t		 pid;
+	char		 comm[17];	/* may be truncated */
+	char		 state;
+	int32_t		 ppid;
+	int32_t		 pgid;
+	int32_t		 sid;
+	uint64_t	 start_ticks;	/* field 22, clock ticks since boot */
+};
+
+int	 procfs_parse_stat(const char *, size_t, struct proc_stat *,
+	    const char **);
+int	 procfs_read_stat(int, int32_t, struct proc_stat *, const char **);
+int	 procfs_read_cmdline(int, int32_t, char *, size_t);
+int	 procfs_read_uids(int, int32_t, uint32_t *, uint32_t *, uint32_t *);
+int	 procfs_can_signal(uint32_t, uint32_t, uint32_t);
+int	 procfs_read_boot_id(int, char *, size_t);
+int	 procfs_parse_boot_id(const char *, size_t, char *, size_t,
+	    const char **);
+
+/* clang-format on */
+
+#endif /* PROCFS_H */

@@ -1,0 +1,1269 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The registry process owns the registry, in memory and on disk.  Every
+ * request is decided here in one step; a mutation is appended to the
+ * journal and answered only once an fsync has made it durable.  When the
+ * journal outgrows the snapshot, the registry writes a new snapshot into
+ * a file the parent opened for it and asks the parent to publish it.
+ * It opens no path: its files come from the parent as descriptors.
+ */
+
+#include <sys/types.h>
+#include <sys/queue.h>
+#include <sys/stat.h>
+
+#include <errno.h>
+#include <event.h>
+#include <limits.h>
+#include <malloc.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "goprocd.h"
+#include "log.h"
+#include "regtab.h"
+#include "store.h"
+
+#define STATE_FILE_MAX		(1024LL * 1024 * 1024)
+#define COMPACT_MIN		(64 * 1024)	/* journal bytes */
+
+/* A reply waiting for its turn to go out. */
+struct reply {
+	TAILQ_ENTRY(reply)	 entry;
+	uint32_t		 type;
+	struct ibuf		*buf;
+};
+TAILQ_HEAD(reply_list, reply);
+
+enum op_state {
+	OP_WORKING,	/* waiting for the prober or the parent */
+	OP_DURABLE,	/* waiting for the journal to reach the disk */
+	OP_SENDING,	/* streaming replies to the frontend */
+};
+
+/* A client request in progress. */
+struct op {
+	TAILQ_ENTRY(op)		 entry;
+	uint32_t		 id;		/* for the prober and parent */
+	uint32_t		 conn;		/* the frontend's connection */
+	uint32_t		 type;
+	enum op_state		 state;
+	struct gp_cred		 cred;
+	struct gp_request	*req;
+	struct reply_list	 replies;	/* sent before the stream */
+	uint64_t		*ids;		/* entries streamed after */
+	size_t			 nids, pos;
+	uint32_t		 credit;
+	uint32_t		 count;		/* entries or results sent */
+	uint32_t		 kills;		/* kills still pending */
+	uint32_t		 failed;
+	struct gp_end		 end;		/* the terminal reply */
+	int			 error;		/* end is an ERROR */
+};
+TAILQ_HEAD(op_list, op);
+
+__dead static void registry_shutdown(void);
+static void	 registry_sig(int, short, void *);
+static void	 registry_dispatch_parent(int, short, void *);
+static void	 registry_dispatch_prober(int, short, void *);
+static void	 registry_dispatch_frontend(int, short, void *);
+static void	 load_snapshot(int, int);
+static void	 load_journal(int);
+static void	 load_done(void);
+__dead static void load_fail(const char *, ...)
+	    __attribute__((__format__ (printf, 1, 2)));
+static char	*read_file(int, const char *, size_t *);
+static struct op *op_new(uint32_t, uint32_t, const struct gp_cred *);
+static struct op *op_by_id(uint32_t);
+static struct op *op_by_conn(uint32_t);
+static void	 op_free(struct op *);
+static void	 op_reply(struct op *, uint32_t, struct ibuf *);
+static void	 op_entry(struct op *, const struct rentry *);
+static void	 op_finish(struct op *, int, int32_t, const char *, ...)
+	    __attribute__((__format__ (printf, 4, 5)));
+static void	 op_pump(struct op *);
+static void	 op_durable(struct op *);
+static void	 req_list(struct op *);
+static void	 req_add(struct op *);
+static void	 req_add_probed(struct op *, const struct probe_info *);
+static void	 req_rm(struct op *);
+static void	 req_kill(struct op *);
+static void	 req_kill_result(struct op *, const struct kill_result *);
+static void	 req_rename(struct op *);
+static void	 req_reset(struct op *);
+static void	 probe_alive(const struct probe_alive *);
+static void	 watch(const struct rentry *);
+static void	 unwatch(uint64_t);
+static void	 journal_append(char *, const size_t *);
+static void	 commit_schedule(void);
+static void	 commit(int, short, void *);
+static void	 compact_start(void);
+static void	 compact_write(int);
+static void	 compact_done(void);
+static void	 seen_tick(int, short, void *);
+static int	 select_matches(struct op *, struct rentry ***, size_t *);
+
+static struct imsgev	 iev_parent, iev_prober, iev_frontend;
+static struct regtab	*rt;
+static struct op_list	 ops = TAILQ_HEAD_INITIALIZER(ops);
+static struct op_list	 durable_wait = TAILQ_HEAD_INITIALIZER(durable_wait);
+static uint32_t		 next_opid = 1;
+static int		 loaded;
+static char		 snapshot_path[PATH_MAX] = GOPROC_SNAPSHOT_NAME;
+static char		 journal_path[PATH_MAX] = GOPROC_JOURNAL_NAME;
+static uint64_t		 snap_seq;
+
+/* The journal and the commit machinery. */
+static int		 journal_fd = -1;
+static uint64_t		 journal_seq;	/* last record written */
+static off_t		 journal_size;
+static off_t		 snapshot_size;
+static int		 dirty;		/* written, not yet synced */
+static int		 compacting;
+static int		 reset_pending;
+static char		*held;		/* records written during compaction */
+static size_t		 held_len, held_cap;
+static struct event	 ev_commit;
+static struct event	 ev_seen;
+static struct timeval	 seen_tv = { GOPROC_LAST_SEEN_DEFAULT_MS / 1000, 0 };
+static int64_t		 seen_at;	/* every alive entry was seen then */
+
+__dead void
+registry(int debug, int verbose)
+{
+	struct event	 ev_sigint, ev_sigterm;
+
+	proc_setup("registry", verbose);
+	if ((rt = regtab_new()) == NULL)
+		fatal(NULL);
+
+	event_init();
+	signal_set(&ev_sigint, SIGINT, registry_sig, NULL);
+	signal_set(&ev_sigterm, SIGTERM, registry_sig, NULL);
+	signal_add(&ev_sigint, NULL);
+	signal_add(&ev_sigterm, NULL);
+
+	imsgev_init(&iev_parent, PROC_PARENT_FD, registry_dispatch_parent,
+	    NULL);
+	imsgbuf_allow_fdpass(&iev_parent.ibuf);
+	imsgev_init(&iev_prober, PROC_PEER1_FD, registry_dispatch_prober,
+	    NULL);
+	imsgev_init(&iev_frontend, PROC_PEER2_FD, registry_dispatch_frontend,
+	    NULL);
+	evtimer_set(&ev_commit, commit, NULL);
+	evtimer_set(&ev_seen, seen_tick, NULL);
+
+	event_dispatch();
+	registry_shutdown();
+}
+
+__dead static void
+registry_shutdown(void)
+{
+	if (journal_fd != -1 && dirty && fdatasync(journal_fd) == -1)
+		log_warn("fdatasync %s", journal_path);
+	exit(0);
+}
+
+static void
+registry_sig(int sig, short event, void *arg)
+{
+	registry_shutdown();
+}
+
+/* Tell the parent why we cannot start, then stop. */
+__dead static void
+load_fail(const char *fmt, ...)
+{
+	struct load_error	 le;
+	va_list			 ap;
+
+	memset(&le, 0, sizeof(le));
+	va_start(ap, fmt);
+	(void)vsnprintf(le.msg, sizeof(le.msg), fmt, ap);
+	va_end(ap);
+	imsg_compose(&iev_parent.ibuf, IMSG_LOAD_ERROR, 0, 0, -1, &le,
+	    sizeof(le));
+	(void)imsgbuf_flush(&iev_parent.ibuf);
+	log_warnx("%s", le.msg);
+	exit(1);
+}
+
+/* Read a whole state file, bounded. */
+static char *
+read_file(int fd, const char *path, size_t *lenp)
+{
+	struct stat	 sb;
+	char		*buf;
+	size_t		 len = 0;
+	ssize_t		 n;
+
+	if (fstat(fd, &sb) == -1)
+		load_fail("%s: fstat: %s", path, strerror(errno));
+	if (!S_ISREG(sb.st_mode))
+		load_fail("%s: not a regular file", path);
+	if (sb.st_size > STATE_FILE_MAX)
+		load_fail("%s: too large (%lld bytes, at most %lld)", path,
+		    (long long)sb.st_size, STATE_FILE_MAX);
+	if ((buf = malloc(sb.st_size + 1)) == NULL)
+		fatal(NULL);
+	while (len < (size_t)sb.st_size) {
+		n = pread(fd, buf + len, sb.st_size - len, len);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			load_fail("%s: read: %s", path, strerror(errno));
+		if (n == 0)
+			break;
+		len += n;
+	}
+	buf[len] = '\0';
+	*lenp = len;
+	return (buf);
+}
+
+static void
+load_snapshot(int fd, int have)
+{
+	struct snapshot_info	 si;
+	char			 err[GP_MSG_MAX];
+
+	if (!have)
+		return;
+	if (fd == -1)
+		fatalx("%s: snapshot without a descriptor", __func__);
+	if (snapshot_load(rt, fd, &si, err, sizeof(err)) == -1)
+		load_fail("%s: %s", snapshot_path, err);
+	close(fd);
+	snap_seq = si.journal_seq;
+	snapshot_size = si.size;
+	journal_seq = snap_seq;
+	log_debug("%s: %zu entries, next id %llu", snapshot_path,
+	    regtab_count(rt), (unsigned long long)regtab_next_id(rt));
+}
+
+static void
+load_journal(int fd)
+{
+	char		*buf, err[GP_MSG_MAX];
+	size_t		 len, valid;
+	uint64_t	 last;
+	int		 torn;
+
+	journal_fd = fd;
+	buf = read_file(fd, journal_path, &len);
+	if (journal_replay(rt, buf, len, snap_seq, &last, &valid, &torn, err,
+	    sizeof(err)) == -1)
+		load_fail("%s: %s", journal_path, err);
+	free(buf);
+	if (torn) {
+		log_warnx("%s: discarding a torn last record (%zu bytes at "
+		    "offset %zu)", journal_path, len - valid, valid);
+		if (ftruncate(fd, valid) == -1 || fsync(fd) == -1)
+			load_fail("%s: truncate: %s", journal_path,
+			    strerror(errno));
+		len = valid;
+	}
+	if (last > journal_seq)
+		journal_seq = last;
+	journal_size = len;
+	/* Give back what parsing a large snapshot took. */
+	(void)malloc_trim(0);
+}
+
+/* Loaded: watch every alive entry and let the daemon listen. */
+static void
+load_done(void)
+{
+	struct rentry	*e;
+
+	loaded = 1;
+	seen_at = now_ns();
+	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
+		if (e->alive)
+			watch(e);
+	log_info("registry loaded: %zu entries, next id %llu",
+	    regtab_count(rt), (unsigned long long)regtab_next_id(rt));
+	imsg_compose_event(&iev_parent, IMSG_STATE_LOADED, 0, 0, -1, NULL, 0);
+	evtimer_add(&ev_seen, &seen_tv);
+	if (journal_size > COMPACT_MIN && journal_size > snapshot_size)
+		compact_start();
+}
+
+static void
+registry_dispatch_parent(int fd, short event, void *arg)
+{
+	struct imsgev		*iev = arg;
+	struct imsg		 imsg;
+	struct config_msg	 cm;
+	struct kill_result	 kres;
+	struct op		*op;
+	int32_t			 have;
+	ssize_t			 n;
+	int			 sfd;
+
+	if (imsgev_dispatch_io(iev, event) == 0)
+		registry_shutdown();
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("%s: imsg_get", __func__);
+		if (n == 0)
+			break;
+		switch (imsg_get_type(&imsg)) {
+		case IMSG_STATE_FDS:
+			if (loaded || imsg_get_data(&imsg, &have,
+			    sizeof(have)) == -1)
+				fatalx("%s: bad IMSG_STATE_FDS", __func__);
+			load_snapshot(imsg_get_fd(&imsg), have);
+			break;
+		case IMSG_STATE_JOURNAL:
+			if (loaded || imsg_get_len(&imsg) != 0 ||
+			    (sfd = imsg_get_fd(&imsg)) == -1)
+				fatalx("%s: bad IMSG_STATE_JOURNAL", __func__);
+			load_journal(sfd);
+			load_done();
+			break;
+		case IMSG_STATE_TMPFD:
+			if (!compacting || imsg_get_len(&imsg) != 0 ||
+			    (sfd = imsg_get_fd(&imsg)) == -1)
+				fatalx("%s: bad IMSG_STATE_TMPFD", __func__);
+			compact_write(sfd);
+			break;
+		case IMSG_STATE_COMMITTED:
+			if (!compacting || imsg_get_len(&imsg) != 0)
+				fatalx("%s: bad IMSG_STATE_COMMITTED",
+				    __func__);
+			compact_done();
+			break;
+		case IMSG_KILL_RESULT:
+			if (imsg_get_data(&imsg, &kres, sizeof(kres)) == -1 ||
+			    (op = op_by_id(imsg_get_id(&imsg))) == NULL ||
+			    op->type != IMSG_CTL_KILL || op->kills == 0)
+				fatalx("%s: bad IMSG_KILL_RESULT", __func__);
+			req_kill_result(op, &kres);
+			break;
+		case IMSG_CONFIG:
+			if (imsg_get_data(&imsg, &cm, sizeof(cm)) == -1 ||
+			    cm.last_seen_ns < 1000000)
+				fatalx("%s: bad IMSG_CONFIG", __func__);
+			seen_tv.tv_sec = cm.last_seen_ns / 1000000000;
+			seen_tv.tv_usec = (cm.last_seen_ns % 1000000000) /
+			    1000;
+			if (loaded) {
+				evtimer_del(&ev_seen);
+				evtimer_add(&ev_seen, &seen_tv);
+			}
+			break;
+		default:
+			fatalx("%s: unexpected imsg %u", __func__,
+			    imsg_get_type(&imsg));
+		}
+		imsg_free(&imsg);
+	}
+	imsg_event_add(iev);
+}
+
+static void
+registry_dispatch_prober(int fd, short event, void *arg)
+{
+	struct imsgev		*iev = arg;
+	struct imsg		 imsg;
+	static struct probe_info pi;
+	struct probe_alive	 pa;
+	struct op		*op;
+	ssize_t			 n;
+
+	if (imsgev_dispatch_io(iev, event) == 0)
+		registry_shutdown();
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("%s: imsg_get", __func__);
+		if (n == 0)
+			break;
+		switch (imsg_get_type(&imsg)) {
+		case IMSG_PROBE_INFO:
+			if (imsg_get_data(&imsg, &pi, sizeof(pi)) == -1 ||
+			    memchr(pi.cmd, '\0', sizeof(pi.cmd)) == NULL ||
+			    memchr(pi.boot_id, '\0', sizeof(pi.boot_id)) ==
+			    NULL || (op = op_by_id(imsg_get_id(&imsg))) ==
+			    NULL || op->type != IMSG_CTL_ADD)
+				fatalx("%s: bad IMSG_PROBE_INFO", __func__);
+			req_add_probed(op, &pi);
+			break;
+		case IMSG_PROBE_ALIVE:
+			if (imsg_get_data(&imsg, &pa, sizeof(pa)) == -1 ||
+			    memchr(pa.boot_id, '\0', sizeof(pa.boot_id)) ==
+			    NULL)
+				fatalx("%s: bad IMSG_PROBE_ALIVE", __func__);
+			probe_alive(&pa);
+			break;
+		default:
+			fatalx("%s: unexpected imsg %u", __func__,
+			    imsg_get_type(&imsg));
+		}
+		imsg_free(&imsg);
+	}
+	imsg_event_add(iev);
+}
+
+static void
+registry_dispatch_frontend(int fd, short event, void *arg)
+{
+	struct imsgev	*iev = arg;
+	struct imsg	 imsg;
+	struct ibuf	 payload;
+	struct gp_cred	 cred;
+	struct op	*op;
+	const char	*errstr;
+	uint32_t	 type;
+	ssize_t		 n;
+
+	if (imsgev_dispatch_io(iev, event) == 0)
+		registry_shutdown();
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("%s: imsg_get", __func__);
+		if (n == 0)
+			break;
+		type = imsg_get_type(&imsg);
+		switch (type) {
+		case IMSG_CTL_PING:
+		case IMSG_CTL_ADD:
+		case IMSG_CTL_LIST:
+		case IMSG_CTL_RM:
+		case IMSG_CTL_KILL:
+		case IMSG_CTL_TAG:
+		case IMSG_CTL_GROUP:
+		case IMSG_CTL_RESET:
+			if (imsg_get_ibuf(&imsg, &payload) == -1 ||
+			    ibuf_get(&payload, &cred, sizeof(cred)) == -1)
+				fatalx("%s: short request", __func__);
+			if (op_by_conn(imsg_get_id(&imsg)) != NULL)
+				fatalx("%s: second request on connection %u",
+				    __func__, imsg_get_id(&imsg));
+			op = op_new(type, imsg_get_id(&imsg), &cred);
+			if (wire_req_decode(&payload, type, op->req,
+			    &errstr) == -1)
+				fatalx("%s: bad request type %u: %s", __func__,
+				    type, errstr);
+			switch (type) {
+			case IMSG_CTL_PING:
+				op_finish(op, 0, GP_ST_OK, "pong");
+				break;
+			case IMSG_CTL_ADD:
+				req_add(op);
+				break;
+			case IMSG_CTL_LIST:
+				req_list(op);
+				break;
+			case IMSG_CTL_RM:
+				req_rm(op);
+				break;
+			case IMSG_CTL_KILL:
+				req_kill(op);
+				break;
+			case IMSG_CTL_TAG:
+			case IMSG_CTL_GROUP:
+				req_rename(op);
+				break;
+			case IMSG_CTL_RESET:
+				req_reset(op);
+				break;
+			}
+			break;
+		case IMSG_REQ_MORE:
+			if (imsg_get_len(&imsg) != 0)
+				fatalx("%s: bad IMSG_REQ_MORE", __func__);
+			if ((op = op_by_conn(imsg_get_id(&imsg))) != NULL &&
+			    op->state == OP_SENDING) {
+				op->credit = LIST_CHUNK;
+				op_pump(op);
+			}
+			break;
+		case IMSG_REQ_CANCEL:
+			if (imsg_get_len(&imsg) != 0)
+				fatalx("%s: bad IMSG_REQ_CANCEL", __func__);
+			/* The work goes on; only the replies are dropped. */
+			if ((op = op_by_conn(imsg_get_id(&imsg))) != NULL) {
+				op->conn = 0;
+				if (op->state == OP_SENDING)
+					op_free(op);
+			}
+			break;
+		default:
+			fatalx("%s: unexpected imsg %u", __func__, type);
+		}
+		imsg_free(&imsg);
+	}
+	imsg_event_add(iev);
+}
+
+static struct op *
+op_new(uint32_t type, uint32_t conn, const struct gp_cred *cred)
+{
+	struct op	*op;
+
+	if ((op = calloc(1, sizeof(*op))) == NULL ||
+	    (op->req = calloc(1, sizeof(*op->req))) == NULL)
+		fatal(NULL);
+	op->id = next_opid++;
+	if (next_opid == 0)
+		next_opid = 1;
+	op->conn = conn;
+	op->type = type;
+	op->cred = *cred;
+	op->state = OP_WORKING;
+	op->credit = LIST_CHUNK;
+	TAILQ_INIT(&op->replies);
+	TAILQ_INSERT_TAIL(&ops, op, entry);
+	return (op);
+}
+
+static struct op *
+op_by_id(uint32_t id)
+{
+	struct op	*op;
+
+	TAILQ_FOREACH(op, &ops, entry)
+		if (op->id == id)
+			return (op);
+	return (NULL);
+}
+
+static struct op *
+op_by_conn(uint32_t conn)
+{
+	struct op	*op;
+
+	if (conn == 0)
+		return (NULL);
+	TAILQ_FOREACH(op, &ops, entry)
+		if (op->conn == conn)
+			return (op);
+	return (NULL);
+}
+
+static void
+op_free(struct op *op)
+{
+	struct reply	*r;
+
+	if (op->state == OP_DURABLE)
+		TAILQ_REMOVE(&durable_wait, op, entry);
+	else
+		TAILQ_REMOVE(&ops, op, entry);
+	while ((r = TAILQ_FIRST(&op->replies)) != NULL) {
+		TAILQ_REMOVE(&op->replies, r, entry);
+		ibuf_free(r->buf);
+		free(r);
+	}
+	free(op->ids);
+	free(op->req);
+	free(op);
+}
+
+/* Queue a reply (an encoded payload) to go out before the stream. */
+static void
+op_reply(struct op *op, uint32_t type, struct ibuf *buf)
+{
+	struct reply	*r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		fatal(NULL);
+	r->type = type;
+	r->buf = buf;
+	TAILQ_INSERT_TAIL(&op->replies, r, entry);
+}
+
+static struct ibuf *
+encode_entry(const struct rentry *e)
+{
+	static struct gp_entry	 ge;
+	struct ibuf		*buf;
+
+	rentry_fill(e, &ge);
+	if (ge.alive && ge.last_seen < seen_at)
+		ge.last_seen = seen_at;
+	if ((buf = ibuf_dynamic(256, MAX_IMSGSIZE)) == NULL)
+		fatal(NULL);
+	if (wire_entry_encode(buf, &ge) == -1)
+		fatalx("%s: entry %llu does not encode", __func__,
+		    (unsigned long long)e->id);
+	return (buf);
+}
+
+static void
+op_entry(struct op *op, const struct rentry *e)
+{
+	op_reply(op, IMSG_CTL_ENTRY, encode_entry(e));
+}
+
+static void
+op_result(struct op *op, const struct rentry *e, uint32_t flags,
+    int32_t signo, const char *msg)
+{
+	static struct gp_result	 res;
+	struct ibuf		*buf;
+
+	memset(&res, 0, sizeof(res));
+	rentry_fill(e, &res.entry);
+	if (res.entry.alive && res.entry.last_seen < seen_at)
+		res.entry.last_seen = seen_at;
+	res.flags = flags;
+	res.signo = signo;
+	(void)strlcpy(res.msg, msg, sizeof(res.msg));
+	if ((buf = ibuf_dynamic(256, MAX_IMSGSIZE)) == NULL)
+		fatal(NULL);
+	if (wire_result_encode(buf, &res) == -1)
+		fatalx("%s: result does not encode", __func__);
+	op_reply(op, IMSG_CTL_RESULT, buf);
+}
+
+static void
+op_info(struct op *op, uint32_t count, const char *fmt, ...)
+{
+	struct gp_end	 info;
+	struct ibuf	*buf;
+	va_list		 ap;
+
+	memset(&info, 0, sizeof(info));
+	info.count = count;
+	va_start(ap, fmt);
+	(void)vsnprintf(info.msg, sizeof(info.msg), fmt, ap);
+	va_end(ap);
+	if ((buf = ibuf_dynamic(64, MAX_IMSGSIZE)) == NULL)
+		fatal(NULL);
+	if (wire_end_encode(buf, &info) == -1)
+		fatalx("%s: info does not encode", __func__);
+	op_reply(op, IMSG_CTL_INFO, buf);
+}
+
+/*
+ * The request is decided: set its terminal reply, then send everything
+ * once whatever it changed is on disk.
+ */
+static void
+op_finish(struct op *op, int error, int32_t status, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	op->error = error;
+	op->end.status = status;
+	va_start(ap, fmt);
+	(void)vsnprintf(op->end.msg, sizeof(op->end.msg), fmt, ap);
+	va_end(ap);
+	if (dirty || compacting) {
+		TAILQ_REMOVE(&ops, op, entry);
+		TAILQ_INSERT_TAIL(&durable_wait, op, entry);
+		op->state = OP_DURABLE;
+		commit_schedule();
+		return;
+	}
+	op->state = OP_SENDING;
+	op_pump(op);
+}
+
+/* The journal is synced: what waited for it may be answered. */
+static void
+op_durable(struct op *op)
+{
+	TAILQ_REMOVE(&durable_wait, op, entry);
+	TAILQ_INSERT_TAIL(&ops, op, entry);
+	op->state = OP_SENDING;
+	op_pump(op);
+}
+
+/* Send what the credit allows; the terminal reply last. */
+static void
+op_pump(struct op *op)
+{
+	struct reply	*r;
+	struct rentry	*e;
+	struct ibuf	*buf;
+
+	if (op->conn == 0) {
+		op_free(op);
+		return;
+	}
+	while (op->credit > 0) {
+		if ((r = TAILQ_FIRST(&op->replies)) != NULL) {
+			TAILQ_REMOVE(&op->replies, r, entry);
+			if (imsg_compose_event_ibuf(&iev_frontend, r->type,
+			    op->conn, r->buf) == -1)
+				fatal("%s: compose", __func__);
+			if (r->type != IMSG_CTL_INFO) {
+				op->credit--;
+				op->count++;
+			}
+			ibuf_free(r->buf);
+			free(r);
+			continue;
+		}
+		if (op->pos < op->nids) {
+			e = regtab_find_id(rt, op->ids[op->pos++]);
+			if (e == NULL)
+				continue;	/* removed meanwhile */
+			buf = encode_entry(e);
+			if (imsg_compose_event_ibuf(&iev_frontend,
+			    IMSG_CTL_ENTRY, op->conn, buf) == -1)
+				fatal("%s: compose", __func__);
+			ibuf_free(buf);
+			op->credit--;
+			op->count++;
+			continue;
+		}
+		if (op->end.count == 0)
+			op->end.count = op->count;
+		if ((buf = ibuf_dynamic(64, MAX_IMSGSIZE)) == NULL)
+			fatal(NULL);
+		if (wire_end_encode(buf, &op->end) == -1)
+			fatalx("%s: end does not encode", __func__);
+		if (imsg_compose_event_ibuf(&iev_frontend, op->error ?
+		    IMSG_CTL_ERROR : IMSG_CTL_END, op->conn, buf) == -1)
+			fatal("%s: compose", __func__);
+		ibuf_free(buf);
+		op_free(op);
+		return;
+	}
+}
+
+static int
+has_selectors(const struct gp_request *r)
+{
+	return (r->tags.n > 0 || r->tags_all.n > 0 || r->groups.n > 0 ||
+	    r->groups_all.n > 0 || r->names.n > 0 || r->nids > 0 ||
+	    r->npids > 0 || r->search[0] != '\0' ||
+	    (r->flags & GP_REQ_ALIVE));
+}
+
+static int
+select_matches(struct op *op, struct rentry ***matches, size_t *n)
+{
+	if (regtab_select(rt, op->req, matches, n) == -1)
+		fatal("%s: regtab_select", __func__);
+	return (0);
+}
+
+/* Keep the ids of the matches, to stream them with flow control. */
+static void
+op_stream(struct op *op, struct rentry **m, size_t n)
+{
+	size_t	 i;
+
+	if (n == 0)
+		return;
+	if ((op->ids = reallocarray(NULL, n, sizeof(*op->ids))) == NULL)
+		fatal(NULL);
+	for (i = 0; i < n; i++)
+		op->ids[i] = m[i]->id;
+	op->nids = n;
+	op->pos = 0;
+}
+
+static void
+req_list(struct op *op)
+{
+	struct rentry	**m;
+	size_t		  n;
+
+	select_matches(op, &m, &n);
+	op_stream(op, m, n);
+	free(m);
+	if (n > 0)
+		op_finish(op, 0, GP_ST_OK, "%s", "");
+	else if (regtab_count(rt) == 0)
+		op_finish(op, 0, GP_ST_OK, "No processes registered");
+	else
+		op_finish(op, 0, GP_ST_OK,
+		    "No processes match the given filters");
+}
+
+static void
+req_add(struct op *op)
+{
+	struct gp_request	*req = op->req;
+	struct probe_add_req	 par;
+	struct rentry		*e;
+
+	if (req->name[0] != '\0' &&
+	    (e = regtab_find_name(rt, req->name)) != NULL) {
+		op_finish(op, 1, GP_ST_EXISTS, "name %s is already used by "
+		    "id %llu", req->name, (unsigned long long)e->id);
+		return;
+	}
+	par.uid = op->cred.uid;
+	par.pid = req->pid;
+	imsg_compose_event(&iev_prober, IMSG_PROBE_ADD, op->id, 0, -1, &par,
+	    sizeof(par));
+}
+
+static void
+req_add_probed(struct op *op, const struct probe_info *pi)
+{
+	size_t		 jlen;
+	static struct gp_entry	 ge;
+	struct gp_request	*req = op->req;
+	struct rentry		*e;
+	char			 err[GP_MSG_MAX];
+	int			 r;
+
+	if (pi->pid != req->pid)
+		fatalx("%s: answer for the wrong pid", __func__);
+	if (pi->error == ESRCH) {
+		op_finish(op, 1, GP_ST_NOTFOUND, "pid %d: no such process",
+		    req->pid);
+		return;
+	}
+	if (pi->error == EPERM) {
+		op_finish(op, 1, GP_ST_PERM, "pid %d: permission denied",
+		    req->pid);
+		return;
+	}
+	if (pi->error != 0)
+		fatalx("%s: bad error %d", __func__, pi->error);
+
+	memset(&ge, 0, sizeof(ge));
+	ge.pid = req->pid;
+	ge.pgid = pi->pgid;
+	ge.start_ticks = pi->start_ticks;
+	ge.added_at = ge.last_seen = now_ns();
+	ge.owner_uid = op->cred.uid;
+	ge.alive = 1;
+	(void)strlcpy(ge.name, req->name, sizeof(ge.name));
+	(void)strlcpy(ge.cmd, req->cmd[0] != '\0' ? req->cmd : pi->cmd,
+	    sizeof(ge.cmd));
+	ge.tags = req->tags;
+	ge.groups = req->groups;
+	gp_entry_sort_labels(&ge);
+
+	r = regtab_add(rt, &ge, pi->boot_id, &e, err, sizeof(err));
+	if (r == REGTAB_EEXIST) {
+		op_finish(op, 1, GP_ST_EXISTS, "%s", err);
+		return;
+	}
+	if (r != REGTAB_OK) {
+		op_finish(op, 1, GP_ST_INVAL, "%s", err);
+		return;
+	}
+	journal_append(journal_add(++journal_seq, e, &jlen), &jlen);
+	watch(e);
+	op_entry(op, e);
+	op_finish(op, 0, GP_ST_OK, "%s", "");
+}
+
+/* rm and kill: more than one match needs --all. */
+static int
+check_all(struct op *op, size_t n, const char *what)
+{
+	if (n > 1 && !(op->req->flags & GP_REQ_ALL)) {
+		op_finish(op, 1, GP_ST_INVAL, "%zu processes match; use --all "
+		    "to %s them all", n, what);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+req_rm(struct op *op)
+{
+	size_t		 jlen;
+	struct rentry	**m;
+	size_t		  i, n;
+
+	if (!has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
+		op_finish(op, 1, GP_ST_INVAL, "no selectors given; use --all "
+		    "to remove every entry");
+		return;
+	}
+	select_matches(op, &m, &n);
+	if (n == 0) {
+		free(m);
+		op_finish(op, 1, GP_ST_NOTFOUND,
+		    "no processes match the given selectors");
+		return;
+	}
+	if (check_all(op, n, "remove") == -1) {
+		free(m);
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		op_result(op, m[i], GP_RES_REMOVED, 0, "");
+		journal_append(journal_rm(++journal_seq, m[i]->id, &jlen), &jlen);
+		if (m[i]->alive)
+			unwatch(m[i]->id);
+		regtab_remove(rt, m[i]);
+	}
+	free(m);
+	op_finish(op, 0, GP_ST_OK, "%s", "");
+}
+
+static void
+req_kill(struct op *op)
+{
+	struct rentry	**m;
+	struct kill_req	  kr;
+	size_t		  i, n, alive = 0;
+
+	if (!has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
+		op_finish(op, 1, GP_ST_INVAL, "no selectors given; use --all "
+		    "to kill every alive entry");
+		return;
+	}
+	select_matches(op, &m, &n);
+	for (i = 0; i < n; i++)
+		if (m[i]->alive)
+			m[alive++] = m[i];
+	if (alive == 0) {
+		free(m);
+		op_finish(op, 0, GP_ST_OK, n == 0 ?
+		    "No processes match the given selectors" :
+		    "No alive processes match the given selectors");
+		return;
+	}
+	if (check_all(op, alive, "kill") == -1) {
+		free(m);
+		return;
+	}
+	for (i = 0; i < alive; i++) {
+		memset(&kr, 0, sizeof(kr));
+		kr.id = m[i]->id;
+		kr.pid = m[i]->pid;
+		kr.pgid = m[i]->pgid;
+		kr.start_ticks = m[i]->start_ticks;
+		kr.signo = op->req->signo;
+		kr.wait_ms = op->req->wait_ms;
+		imsg_compose_event(&iev_parent, IMSG_KILL, op->id, 0, -1, &kr,
+		    sizeof(kr));
+		op->kills++;
+	}
+	free(m);
+}
+
+static void
+req_kill_result(struct op *op, const struct kill_result *kres)
+{
+	size_t		 jlen;
+	struct rentry	*e;
+	char		 msg[GP_MSG_MAX];
+
+	op->kills--;
+	if ((e = regtab_find_id(rt, kres->id)) == NULL) {
+		/* Removed by another request while the signal went out. */
+		op->failed++;
+	} else if (kres->error == 0) {
+		op_result(op, e, GP_RES_SIGNALLED | GP_RES_REMOVED,
+		    kres->signo, "");
+		journal_append(journal_rm(++journal_seq, e->id, &jlen), &jlen);
+		if (e->alive)
+			unwatch(e->id);
+		regtab_remove(rt, e);
+	} else {
+		if (kres->error == ESRCH) {
+			(void)strlcpy(msg, "process exited", sizeof(msg));
+			if (e->alive) {
+				unwatch(e->id);
+				regtab_set_alive(e, 0);
+				journal_append(journal_alive(++journal_seq,
+				    e->id, 0, seen_at, &jlen), &jlen);
+			}
+		} else
+			(void)strlcpy(msg, strerror(kres->error),
+			    sizeof(msg));
+		op_result(op, e, GP_RES_FAILED |
+		    (kres->flags & GP_RES_EXITED), kres->signo, msg);
+		op->failed++;
+	}
+	if (op->kills > 0)
+		return;
+	if (op->failed > 0)
+		op_finish(op, 1, GP_ST_FAIL, "%u of %u processes could not "
+		    "be killed", op->failed, op->count + op->failed);
+	else
+		op_finish(op, 0, GP_ST_OK, "%s", "");
+}
+
+static void
+req_rename(struct op *op)
+{
+	size_t		 jlen;
+	struct gp_request	*req = op->req;
+	struct rentry		**m;
+	const char		*kind;
+	size_t			 n, changed;
+	char			 err[GP_MSG_MAX];
+	int			 k;
+
+	k = op->type == IMSG_CTL_TAG ? REGTAB_TAG : REGTAB_GROUP;
+	kind = k == REGTAB_TAG ? "tag" : "group";
+	if (req->flags & GP_REQ_RENAME) {
+		if (regtab_label_count(rt, k, req->label) == 0) {
+			op_finish(op, 1, GP_ST_NOTFOUND, "no processes with "
+			    "%s \"%s\"", kind, req->label);
+			return;
+		}
+		if (regtab_rename(rt, k, req->label, req->newlabel, &changed,
+		    err, sizeof(err)) != REGTAB_OK) {
+			op_finish(op, 1, GP_ST_INVAL, "%s", err);
+			return;
+		}
+		journal_append(journal_rename(++journal_seq, k, req->label,
+		    req->newlabel, &jlen), &jlen);
+		op_info(op, changed, "Renamed %s \"%s\" -> \"%s\" on %zu "
+		    "process(es)", kind, req->label, req->newlabel, changed);
+		(void)strlcpy(req->label, req->newlabel, sizeof(req->label));
+	}
+	memset(&req->tags, 0, sizeof(req->tags));
+	memset(&req->groups, 0, sizeof(req->groups));
+	if (gp_strlist_add(k == REGTAB_TAG ? &req->tags : &req->groups,
+	    req->label, GP_SEL_MAX, &kind) == -1)
+		fatalx("%s: label %s: %s", __func__, req->label, kind);
+	kind = k == REGTAB_TAG ? "tag" : "group";
+	select_matches(op, &m, &n);
+	op_stream(op, m, n);
+	free(m);
+	if (n == 0)
+		op_finish(op, 0, GP_ST_OK, "No processes with %s \"%s\"", kind,
+		    req->label);
+	else
+		op_finish(op, 0, GP_ST_OK, "%s", "");
+}
+
+static void
+req_reset(struct op *op)
+{
+	size_t		 jlen;
+	struct rentry	*e;
+
+	if (strcmp(op->req->label, "RESET") != 0) {
+		op_finish(op, 1, GP_ST_INVAL, "reset requires --confirm RESET");
+		return;
+	}
+	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
+		if (e->alive)
+			unwatch(e->id);
+	regtab_reset(rt);
+	journal_append(journal_reset(++journal_seq, &jlen), &jlen);
+	reset_pending = 1;
+	op_finish(op, 0, GP_ST_OK, "Registry cleared and IDs reset");
+}
+
+/* The prober saw an entry die, or learned the identity of an old one. */
+static void
+probe_alive(const struct probe_alive *pa)
+{
+	size_t		 jlen;
+	struct rentry	*e;
+	char		 err[GP_MSG_MAX];
+
+	if ((e = regtab_find_id(rt, pa->id)) == NULL)
+		return;		/* removed meanwhile */
+	if (pa->alive) {
+		if (pa->start_ticks != 0 && e->start_ticks == 0) {
+			if (regtab_set_identity(rt, e, pa->start_ticks,
+			    pa->boot_id, err, sizeof(err)) == -1)
+				log_warnx("id %llu: %s",
+				    (unsigned long long)e->id, err);
+			journal_append(journal_ident(++journal_seq, e->id, e->start_ticks,
+			    rentry_boot_id(e), &jlen), &jlen);
+		}
+		return;
+	}
+	if (!e->alive)
+		return;
+	log_debug("id %llu (pid %d) exited", (unsigned long long)e->id,
+	    e->pid);
+	regtab_set_alive(e, 0);
+	regtab_set_seen(e, pa->when);
+	journal_append(journal_alive(++journal_seq, e->id, 0, pa->when, &jlen), &jlen);
+	commit_schedule();
+}
+
+static void
+watch(const struct rentry *e)
+{
+	struct probe_watch	 pw;
+
+	memset(&pw, 0, sizeof(pw));
+	pw.id = e->id;
+	pw.pid = e->pid;
+	pw.start_ticks = e->start_ticks;
+	(void)strlcpy(pw.boot_id, rentry_boot_id(e), sizeof(pw.boot_id));
+	imsg_compose_event(&iev_prober, IMSG_PROBE_WATCH, 0, 0, -1, &pw,
+	    sizeof(pw));
+}
+
+static void
+unwatch(uint64_t id)
+{
+	struct probe_watch	 pw;
+
+	memset(&pw, 0, sizeof(pw));
+	pw.id = id;
+	imsg_compose_event(&iev_prober, IMSG_PROBE_UNWATCH, 0, 0, -1, &pw,
+	    sizeof(pw));
+}
+
+/* Every alive entry is alive now: one record, not one per entry. */
+static void
+seen_tick(int fd, short event, void *arg)
+{
+	size_t		 jlen;
+	struct rentry	*e;
+	int		 any = 0;
+
+	seen_at = now_ns();
+	for (e = regtab_first(rt); e != NULL && !any; e = regtab_next(rt, e))
+		any = e->alive;
+	if (any) {
+		journal_append(journal_seen(++journal_seq, seen_at, NULL, 0, &jlen), &jlen);
+		commit_schedule();
+	}
+	evtimer_add(&ev_seen, &seen_tv);
+}
+
+/* Append one record; while a compaction runs, hold it back. */
+static void
+journal_append(char *line, const size_t *lenp)
+{
+	size_t	 len, off = 0;
+	ssize_t	 n;
+
+	if (line == NULL)
+		fatal("%s: journal record", __func__);
+	len = *lenp;
+	if (compacting) {
+		if (held_len + len > held_cap) {
+			held_cap = (held_len + len) * 2;
+			if ((held = realloc(held, held_cap)) == NULL)
+				fatal(NULL);
+		}
+		memcpy(held + held_len, line, len);
+		held_len += len;
+		free(line);
+		dirty = 1;
+		return;
+	}
+	while (off < len) {
+		n = write(journal_fd, line + off, len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			fatal("write %s", journal_path);
+		off += n;
+	}
+	journal_size += len;
+	free(line);
+	dirty = 1;
+}
+
+static void
+commit_schedule(void)
+{
+	struct timeval	 tv = { 0, 0 };
+
+	if (!evtimer_pending(&ev_commit, NULL))
+		evtimer_add(&ev_commit, &tv);
+}
+
+/*
+ * Make the journal durable, answer what waited for it, and compact when
+ * the journal has outgrown the snapshot.  Everything that arrived in one
+ * turn of the event loop shares one fsync.
+ */
+static void
+commit(int fd, short event, void *arg)
+{
+	struct op	*op;
+
+	if (compacting)
+		return;
+	if (reset_pending || (journal_size > COMPACT_MIN &&
+	    journal_size > snapshot_size)) {
+		compact_start();
+		return;
+	}
+	if (dirty) {
+		if (fdatasync(journal_fd) == -1)
+			fatal("fdatasync %s", journal_path);
+		dirty = 0;
+	}
+	while ((op = TAILQ_FIRST(&durable_wait)) != NULL)
+		op_durable(op);
+}
+
+static void
+compact_start(void)
+{
+	if (compacting)
+		return;
+	compacting = 1;
+	imsg_compose_event(&iev_parent, IMSG_STATE_TMPREQ, 0, 0, -1, NULL, 0);
+}
+
+/* Write the whole registry into the temporary file the parent opened. */
+static void
+compact_write(int fd)
+{
+	struct rentry	*e;
+	uint64_t	 size;
+	char		 err[GP_MSG_MAX];
+
+	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
+		if (e->alive && e->last_seen < seen_at)
+			regtab_set_seen(e, seen_at);
+	if (snapshot_write(rt, fd, journal_seq, now_ns(), &size, err,
+	    sizeof(err)) == -1)
+		fatalx("%s.tmp: %s", snapshot_path, err);
+	if (fsync(fd) == -1)
+		fatal("fsync %s.tmp", snapshot_path);
+	snapshot_size = size;
+	close(fd);
+	imsg_compose_event(&iev_parent, IMSG_STATE_COMMIT, 0, 0, -1, NULL, 0);
+}
+
+/* The new snapshot is in place: start the journal over. */
+static void
+compact_done(void)
+{
+	size_t	 off = 0;
+	ssize_t	 n;
+
+	if (ftruncate(journal_fd, 0) == -1)
+		fatal("truncate %s", journal_path);
+	while (off < held_len) {
+		n = write(journal_fd, held + off, held_len - off);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n == -1)
+			fatal("write %s", journal_path);
+		off += n;
+	}
+	journal_size = held_len;
+	held_len = 0;
+	if (fdatasync(journal_fd) == -1)
+		fatal("fdatasync %s", journal_path);
+	dirty = 0;
+	compacting = 0;
+	reset_pending = 0;
+	log_debug("compacted: snapshot %lld bytes, %zu entries",
+	    (long long)snapshot_size, regtab_count(rt));
+	commit(-1, 0, NULL);
+}

@@ -1,0 +1,384 @@
+#! /usr/bin/env atf-sh
+#
+# goprocd as a daemon: start, answer, refuse a second instance, stop
+# cleanly, and never outlive one of its processes.
+
+. "$(atf_get_srcdir)/common.sh"
+
+atf_test_case ping cleanup
+ping_head()
+{
+	atf_set "descr" "goprocctl ping answers pong through the registry"
+}
+ping_body()
+{
+	gp_start
+	atf_check -s exit:0 -o inline:"pong\n" -e empty "${GOPROCCTL}" ping
+	atf_check -s exit:0 -o inline:"pong\n" -e empty \
+	    "${GOPROCCTL}" ping --timeout 1
+	atf_check -s exit:0 -o inline:"pong\n" -e empty \
+	    "${GOPROCCTL}" --socket "${SOCK}" ping -t 1
+}
+ping_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case ping_no_daemon
+ping_no_daemon_head()
+{
+	atf_set "descr" "without a daemon, ping fails at once with exit 3"
+}
+ping_no_daemon_body()
+{
+	gp_env
+	start=$(date +%s%N)
+	atf_check -s exit:3 -o empty \
+	    -e match:"^goprocctl: daemon is not running \\(no socket at ${SOCK}\\)" \
+	    "${GOPROCCTL}" ping --timeout 10
+	end=$(date +%s%N)
+	[ $(((end - start) / 1000000)) -lt 1000 ] ||
+	    atf_fail "ping took $(((end - start) / 1000000)) ms to fail"
+}
+
+atf_test_case titles cleanup
+titles_head()
+{
+	atf_set "descr" "goprocd runs as four processes with their titles"
+}
+titles_body()
+{
+	gp_start
+	ppid=$(gp_pid)
+	atf_check -o match:"^goprocd: parent" ps -o args= -p "${ppid}"
+	for c in $(gp_children "${ppid}"); do
+		ps -o args= -p "$c" >>titles
+	done
+	sort titles >titles.sorted
+	printf 'goprocd: frontend\ngoprocd: prober\ngoprocd: registry\n' \
+	    >expected
+	atf_check -o file:expected sed 's/ *$//' titles.sorted
+}
+titles_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case second_instance cleanup
+second_instance_head()
+{
+	atf_set "descr" "a second goprocd refuses to start and names the pid"
+}
+second_instance_body()
+{
+	gp_start
+	pid=$(gp_pid)
+	atf_check -s exit:1 -o empty \
+	    -e match:"already running, pid ${pid} " "${GOPROCD}" -d
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+	atf_check -o inline:"${pid}\n" cat "${PIDFILE}"
+}
+second_instance_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case force_replaces cleanup
+force_replaces_head()
+{
+	atf_set "descr" "goprocd -F stops the running daemon and takes over"
+}
+force_replaces_body()
+{
+	gp_start
+	old=$(gp_pid)
+	oldkids=$(gp_children "${old}")
+	gp_start -F
+	gp_wait_gone "${old}" ${oldkids} ||
+	    atf_fail "the old daemon is still running"
+	new=$(gp_pid)
+	[ "${new}" != "${old}" ] || atf_fail "pid file still names ${old}"
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+	atf_check -o match:"stopping running instance, pid ${old}" \
+	    cat goprocd.log
+}
+force_replaces_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case sigterm_cleans_up cleanup
+sigterm_cleans_up_head()
+{
+	atf_set "descr" "SIGTERM leaves no socket, no pid file, no process"
+}
+sigterm_cleans_up_body()
+{
+	gp_start
+	pid=$(gp_pid)
+	kids=$(gp_children "${pid}")
+	[ $(echo "${kids}" | wc -w) -eq 3 ] || atf_fail "children: ${kids}"
+	kill -TERM "${pid}"
+	gp_wait_gone "${pid}" ${kids} || atf_fail "processes left behind"
+	[ ! -e "${SOCK}" ] || atf_fail "socket left behind"
+	[ ! -e "${PIDFILE}" ] || atf_fail "pid file left behind"
+}
+sigterm_cleans_up_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case sigint_cleans_up cleanup
+sigint_cleans_up_head()
+{
+	atf_set "descr" "SIGINT (Ctrl+C) stops the daemon the same way"
+}
+sigint_cleans_up_body()
+{
+	gp_start
+	pid=$(gp_pid)
+	kids=$(gp_children "${pid}")
+	kill -INT "${pid}"
+	gp_wait_gone "${pid}" ${kids} || atf_fail "processes left behind"
+	[ ! -e "${SOCK}" ] || atf_fail "socket left behind"
+	[ ! -e "${PIDFILE}" ] || atf_fail "pid file left behind"
+}
+sigint_cleans_up_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case sighup_keeps_running cleanup
+sighup_keeps_running_head()
+{
+	atf_set "descr" "SIGHUP reloads the configuration and keeps serving"
+}
+sighup_keeps_running_body()
+{
+	printf '{"liveness_interval": "5s"}\n' >good.json
+	gp_start -c "$(pwd)/good.json"
+	pid=$(gp_pid)
+	printf '{"liveness_interval": "bogus"}\n' >good.json
+	kill -HUP "${pid}"
+	sleep 0.3
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+	atf_check -o match:"reload failed.*liveness_interval" cat goprocd.log
+}
+sighup_keeps_running_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+# A dead child brings the whole daemon down, whichever child it was.
+child_death()
+{
+	gp_start
+	pid=$(gp_pid)
+	kids=$(gp_children "${pid}")
+	victim=
+	for c in ${kids}; do
+		ps -o args= -p "$c" | grep -q "goprocd: $1" && victim=$c
+	done
+	[ -n "${victim}" ] || atf_fail "no $1 process"
+	kill -KILL "${victim}"
+	gp_wait_gone "${pid}" ${kids} || atf_fail "processes left behind"
+	[ ! -e "${SOCK}" ] || atf_fail "socket left behind"
+	atf_check -o match:"$1.*terminated by signal 9" cat goprocd.log
+	atf_check -s exit:3 -e ignore "${GOPROCCTL}" ping
+}
+
+atf_test_case registry_death cleanup
+registry_death_head()
+{
+	atf_set "descr" "killing the registry ends the whole daemon"
+}
+registry_death_body()
+{
+	child_death registry
+}
+registry_death_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case prober_death cleanup
+prober_death_head()
+{
+	atf_set "descr" "killing the prober ends the whole daemon"
+}
+prober_death_body()
+{
+	child_death prober
+}
+prober_death_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case frontend_death cleanup
+frontend_death_head()
+{
+	atf_set "descr" "killing the frontend ends the whole daemon"
+}
+frontend_death_body()
+{
+	child_death frontend
+}
+frontend_death_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case parent_death cleanup
+parent_death_head()
+{
+	atf_set "descr" "killing the parent with SIGKILL leaves no child"
+}
+parent_death_body()
+{
+	gp_start
+	pid=$(gp_pid)
+	kids=$(gp_children "${pid}")
+	kill -KILL "${pid}"
+	gp_wait_gone ${kids} || atf_fail "children outlived the parent"
+	# What it leaves is stale and the next start cleans it up.
+	gp_start
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+}
+parent_death_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case modes cleanup
+modes_head()
+{
+	atf_set "descr" "the runtime directory is 0700 and the socket 0600"
+}
+modes_body()
+{
+	umask 000
+	gp_start
+	atf_check -o inline:"700\n" stat -c %a "${GOPROC_RUNTIME_DIR}"
+	atf_check -o inline:"600\n" stat -c %a "${SOCK}"
+	atf_check -o inline:"600\n" stat -c %a "${PIDFILE}"
+}
+modes_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case daemonizes cleanup
+daemonizes_head()
+{
+	atf_set "descr" "without -d goprocd returns once it is ready"
+}
+daemonizes_body()
+{
+	gp_env
+	atf_check -s exit:0 -o empty -e empty "${GOPROCD}"
+	pid=$(gp_pid)
+	echo "${pid}" >>daemon.pids
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+	kill -TERM "${pid}"
+	gp_wait_gone "${pid}" || atf_fail "daemon did not stop"
+}
+daemonizes_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case config_check
+config_check_head()
+{
+	atf_set "descr" "goprocd -n checks the configuration and exits"
+}
+config_check_body()
+{
+	gp_env
+	printf '{"liveness_interval": "1m30s", "last_seen_interval": "250ms"}' \
+	    >good.json
+	atf_check -s exit:0 -o inline:"configuration OK\n" -e empty \
+	    "${GOPROCD}" -n -c good.json
+	printf '{"liveness_interval": "0s"}' >zero.json
+	atf_check -s exit:1 -o empty \
+	    -e match:'zero.json: key "liveness_interval": .*"0s"' \
+	    "${GOPROCD}" -n -c zero.json
+	printf '{"livenes_interval": "5s"}' >typo.json
+	atf_check -s exit:1 -o empty \
+	    -e match:'typo.json: unknown key "livenes_interval"' \
+	    "${GOPROCD}" -n -c typo.json
+	printf '{"liveness_interval": ' >broken.json
+	atf_check -s exit:1 -o empty -e match:'broken.json: .*JSON' \
+	    "${GOPROCD}" -n -c broken.json
+	atf_check -s exit:1 -o empty -e match:'missing.json: .*No such file' \
+	    "${GOPROCD}" -n -c missing.json
+	GOPROC_LIVENESS_INTERVAL=-5s atf_check -s exit:1 -o empty \
+	    -e match:'GOPROC_LIVENESS_INTERVAL' "${GOPROCD}" -n -c good.json
+	[ ! -e "${GOPROC_RUNTIME_DIR}" ] ||
+	    atf_fail "-n created the runtime directory"
+}
+
+atf_test_case socket_too_long
+socket_too_long_head()
+{
+	atf_set "descr" "a socket path longer than sun_path is refused"
+}
+socket_too_long_body()
+{
+	gp_env
+	long=$(pwd)/$(printf '%0120d' 0)/goproc.sock
+	atf_check -s exit:1 -o empty -e match:"socket path too long" \
+	    "${GOPROCD}" -d -s "${long}"
+}
+
+atf_test_case runtime_dir_owner
+runtime_dir_owner_head()
+{
+	atf_set "descr" "a runtime directory owned by another user is refused"
+	atf_set "require.user" "root"
+}
+runtime_dir_owner_body()
+{
+	gp_env
+	mkdir -m 700 run
+	chown nobody run
+	atf_check -s exit:1 -o empty -e match:"run.* owned by" "${GOPROCD}" -d
+}
+
+atf_test_case usage
+usage_head()
+{
+	atf_set "descr" "bad flags are usage errors with exit status 2"
+}
+usage_body()
+{
+	atf_check -s exit:2 -o empty -e match:"usage: goprocd" "${GOPROCD}" -x
+	atf_check -s exit:2 -o empty -e match:"usage" "${GOPROCCTL}" --bogus
+	atf_check -s exit:2 -o empty -e match:"usage" "${GOPROCCTL}" frobnicate
+	atf_check -s exit:0 -o match:"^goprocd 0" "${GOPROCD}" -V
+	atf_check -s exit:0 -o match:"^goprocctl 0" "${GOPROCCTL}" --version
+	atf_check -s exit:0 -o match:"usage" "${GOPROCCTL}" --help
+}
+
+atf_init_test_cases()
+{
+	atf_add_test_case ping
+	atf_add_test_case ping_no_daemon
+	atf_add_test_case titles
+	atf_add_test_case second_instance
+	atf_add_test_case force_replaces
+	atf_add_test_case sigterm_cleans_up
+	atf_add_test_case sigint_cleans_up
+	atf_add_test_case sighup_keeps_running
+	atf_add_test_case registry_death
+	atf_add_test_case prober_death
+	atf_add_test_case frontend_death
+	atf_add_test_case parent_death
+	atf_add_test_case modes
+	atf_add_test_case daemonizes
+	atf_add_test_case config_check
+	atf_add_test_case socket_too_long
+	atf_add_test_case runtime_dir_owner
+	atf_add_test_case usage
+}
