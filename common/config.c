@@ -60,7 +60,7 @@ static const struct duration_unit duration_units[] = {
 	{ "ns",		1 },
 	{ "us",		NS_PER_US },
 	{ "\xc2\xb5s",	NS_PER_US },	/* U+00B5 MICRO SIGN */
-	{ "\xce\xbcs",	NS_PER_US },	/* U+03BC GREEK SMALL LETTER MU */
+	{ "\xce\xbcs",	NS_PER_US },	/* U+03BC GREEK SMALL MU */
 	{ "ms",		NS_PER_MS },
 	{ "s",		NS_PER_S },
 	{ "m",		NS_PER_MIN },

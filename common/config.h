@@ -29,7 +29,7 @@
 #include <stdint.h>
 
 /* clang-format off */
-#define CONFIG_FILE_MAX		65536	/* bytes in a configuration file */
+#define CONFIG_FILE_MAX		65536	/* bytes in a config file */
 #define CONFIG_DURATION_MIN	1000000LL	/* 1ms, in nanoseconds */
 #define CONFIG_DURATION_MAX	86400000000000LL /* 24h */
 #define CONFIG_GROUP_MAX	32	/* bytes in socket_group */

@@ -49,6 +49,7 @@ static const char *getenv_nonempty(const char *);
 static void strip_slashes(char *);
 static int join(char *, size_t, const char *, const char *, char *, size_t);
 static int copy_dir(char *, size_t, const char *, const char *, char *, size_t);
+static int default_socket(char *, size_t, char *, size_t);
 static int make_parents(const char *, char *, size_t);
 
 static void
@@ -126,6 +127,48 @@ copy_dir(char *dst, size_t dstlen, const char *dir, const char *what, char *err,
 }
 
 /*
+ * The socket when neither -s nor GOPROC_SOCKET names one: goproc.sock in
+ * ${GOPROC_RUNTIME_DIR:-${XDG_RUNTIME_DIR:-/run/user/UID}} on Linux,
+ * /tmp/goproc-UID.sock elsewhere.
+ */
+static int
+default_socket(char *sock, size_t len, char *err, size_t errlen)
+{
+#ifdef __linux__
+	char dir[PATH_MAX];
+	const char *v;
+	int n;
+
+	if ((v = getenv_nonempty("GOPROC_RUNTIME_DIR")) != NULL) {
+		if (copy_dir(dir, sizeof(dir), v,
+		        "environment GOPROC_RUNTIME_DIR", err, errlen) == -1)
+			return (-1);
+	} else if ((v = getenv_nonempty("XDG_RUNTIME_DIR")) != NULL) {
+		if (copy_dir(dir, sizeof(dir), v, "environment XDG_RUNTIME_DIR",
+		        err, errlen) == -1)
+			return (-1);
+	} else {
+		n = snprintf(
+		    dir, sizeof(dir), "/run/user/%u", (unsigned int)geteuid());
+		if (n < 0 || (size_t)n >= sizeof(dir)) {
+			seterr(err, errlen, "runtime directory path too long");
+			return (-1);
+		}
+	}
+	return (join(sock, len, dir, GOPROC_SOCKET_NAME, err, errlen));
+#else
+	int n;
+
+	n = snprintf(sock, len, "/tmp/goproc-%u.sock", (unsigned int)geteuid());
+	if (n < 0 || (size_t)n >= len) {
+		seterr(err, errlen, "socket path too long");
+		return (-1);
+	}
+	return (0);
+#endif
+}
+
+/*
  * Resolve every path from the -s flag (or NULL), the environment and
  * the configured state directory (or "" or NULL).  On error *p is
  * unchanged and err holds a one-line message.
@@ -135,7 +178,7 @@ paths_resolve(struct goproc_paths *p, const char *socket_flag,
     const char *state_dir_cfg, char *err, size_t errlen)
 {
 	struct goproc_paths tmp;
-	char dir[PATH_MAX], cwd[PATH_MAX];
+	char cwd[PATH_MAX];
 	const char *sock, *v;
 	char *slash;
 	size_t len;
@@ -151,27 +194,9 @@ paths_resolve(struct goproc_paths *p, const char *socket_flag,
 	} else if ((v = getenv_nonempty("GOPROC_SOCKET")) != NULL)
 		sock = v;
 	else {
-#ifdef __linux__
-		if ((v = getenv_nonempty("GOPROC_RUNTIME_DIR")) != NULL) {
-			if (copy_dir(dir, sizeof(dir), v,
-			        "environment GOPROC_RUNTIME_DIR", err,
-			        errlen) == -1)
-				return (-1);
-		} else if ((v = getenv_nonempty("XDG_RUNTIME_DIR")) != NULL) {
-			if (copy_dir(dir, sizeof(dir), v,
-			        "environment XDG_RUNTIME_DIR", err,
-			        errlen) == -1)
-				return (-1);
-		} else
-			(void)snprintf(dir, sizeof(dir), "/run/user/%u",
-			    (unsigned int)geteuid());
-		if (join(tmp.socket, sizeof(tmp.socket), dir,
-		        GOPROC_SOCKET_NAME, err, errlen) == -1)
+		if (default_socket(
+		        tmp.socket, sizeof(tmp.socket), err, errlen) == -1)
 			return (-1);
-#else
-		(void)snprintf(tmp.socket, sizeof(tmp.socket),
-		    "/tmp/goproc-%u.sock", (unsigned int)geteuid());
-#endif
 		sock = tmp.socket;
 	}
 

@@ -215,7 +215,8 @@ control_fail(struct ctl_conn *c, int32_t status, const char *msg)
 static void
 control_dispatch_client(int fd, short event, void *arg)
 {
-	struct ctl_conn	*c = arg;
+	struct imsgev	*iev = arg;
+	struct ctl_conn	*c = iev->data;
 	struct imsgbuf	*ibuf = &c->iev.ibuf;
 	struct imsg	 imsg;
 	ssize_t		 n;

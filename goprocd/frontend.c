@@ -44,14 +44,12 @@ static int		 have_control;
 __dead void
 frontend(int debug, int verbose)
 {
-	struct event	 ev_sigint, ev_sigterm;
+	struct event	 ev_sigterm;
 
 	proc_setup("frontend", verbose);
 
 	event_init();
-	signal_set(&ev_sigint, SIGINT, frontend_sig, NULL);
 	signal_set(&ev_sigterm, SIGTERM, frontend_sig, NULL);
-	signal_add(&ev_sigint, NULL);
 	signal_add(&ev_sigterm, NULL);
 
 	imsgev_init(&iev_parent, PROC_PARENT_FD, frontend_dispatch_parent,

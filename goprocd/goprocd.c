@@ -90,6 +90,8 @@ static void	 pkill_event(int, short, void *);
 static void	 pkill_finish(struct pkill *, int, int);
 static int	 pidfd_exited(int);
 static void	 reload(void);
+__dead static void child_lost(struct child *);
+static void	 child_status(struct child *, int);
 
 static struct child	 children[] = {
 	{ .title = "registry", .id = PROC_REGISTRY,
@@ -111,6 +113,7 @@ static int			 control_fd = -1;
 static int			 socket_bound;
 static int			 shutting_down;
 static char			 self[PATH_MAX];
+static char			 confpath[PATH_MAX];
 static struct event		 ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
 
 __dead static void
@@ -201,6 +204,15 @@ main(int argc, char *argv[])
 	log_init(1, LOG_DAEMON);
 	log_setverbose(verbose);
 
+	/* The daemon changes directory: remember where the file is. */
+	if (conffile != NULL && conffile[0] != '/') {
+		if (realpath(conffile, confpath) == NULL) {
+			fprintf(stderr, "goprocd: %s: %s\n", conffile,
+			    strerror(errno));
+			exit(1);
+		}
+		conffile = confpath;
+	}
 	if (config_load(&conf, conffile, err, sizeof(err)) == -1) {
 		fprintf(stderr, "goprocd: %s\n", err);
 		exit(1);
@@ -397,15 +409,7 @@ parent_sig(int sig, short event, void *arg)
 				c = &children[i];
 				if (c->pid != pid)
 					continue;
-				c->pid = 0;
-				if (WIFSIGNALED(status))
-					log_warnx("%s (pid %ld) terminated by "
-					    "signal %d", c->title, (long)pid,
-					    WTERMSIG(status));
-				else
-					log_warnx("%s (pid %ld) exited with "
-					    "status %d", c->title, (long)pid,
-					    WEXITSTATUS(status));
+				child_status(c, status);
 				ready_report("a goprocd process failed to "
 				    "start; see the log");
 				parent_shutdown(1);
@@ -413,6 +417,51 @@ parent_sig(int sig, short event, void *arg)
 		}
 		break;
 	}
+}
+
+static void
+child_status(struct child *c, int status)
+{
+	if (WIFSIGNALED(status))
+		log_warnx("%s (pid %ld) terminated by signal %d", c->title,
+		    (long)c->pid, WTERMSIG(status));
+	else
+		log_warnx("%s (pid %ld) exited with status %d", c->title,
+		    (long)c->pid, WEXITSTATUS(status));
+	c->pid = 0;
+}
+
+/*
+ * A child closed its channel: it is dying.  Say how it ended, if it
+ * does so within a second, and take the whole daemon down.
+ */
+__dead static void
+child_lost(struct child *c)
+{
+	struct timespec	 ts = { 0, 10 * 1000 * 1000 };
+	struct child	*o;
+	size_t		 j;
+	int		 i, status;
+	pid_t		 pid;
+
+	log_warnx("%s closed its channel", c->title);
+	/* The first to die makes the others leave: report every one. */
+	for (i = 0; i < 100; i++) {
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			for (j = 0; j < nitems(children); j++) {
+				o = &children[j];
+				if (o->pid == pid)
+					child_status(o, status);
+			}
+		for (j = 0, pid = 0; j < nitems(children); j++)
+			if (children[j].pid > 0)
+				pid = children[j].pid;
+		if (pid == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	ready_report("a goprocd process failed to start; see the log");
+	parent_shutdown(1);
 }
 
 /* Stop every child, remove the socket and the pid file, and exit. */
@@ -718,10 +767,8 @@ parent_dispatch_registry(int fd, short event, void *arg)
 	char			 err[GP_MSG_MAX + PATH_MAX];
 	ssize_t			 n;
 
-	if (imsgev_dispatch_io(iev, event) == 0) {
-		log_warnx("registry closed its channel");
-		parent_shutdown(1);
-	}
+	if (imsgev_dispatch_io(iev, event) == 0)
+		child_lost(iev->data);
 	for (;;) {
 		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
 			fatal("%s: imsg_get", __func__);
@@ -778,10 +825,8 @@ parent_dispatch_prober(int fd, short event, void *arg)
 	struct imsg	 imsg;
 	ssize_t		 n;
 
-	if (imsgev_dispatch_io(iev, event) == 0) {
-		log_warnx("prober closed its channel");
-		parent_shutdown(1);
-	}
+	if (imsgev_dispatch_io(iev, event) == 0)
+		child_lost(iev->data);
 	for (;;) {
 		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
 			fatal("%s: imsg_get", __func__);
@@ -800,10 +845,8 @@ parent_dispatch_frontend(int fd, short event, void *arg)
 	struct imsg	 imsg;
 	ssize_t		 n;
 
-	if (imsgev_dispatch_io(iev, event) == 0) {
-		log_warnx("frontend closed its channel");
-		parent_shutdown(1);
-	}
+	if (imsgev_dispatch_io(iev, event) == 0)
+		child_lost(iev->data);
 	for (;;) {
 		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
 			fatal("%s: imsg_get", __func__);

@@ -95,7 +95,7 @@ sys_pidfd_open(pid_t pid)
 __dead void
 prober(int debug, int verbose)
 {
-	struct event	 ev_sigint, ev_sigterm;
+	struct event	 ev_sigterm;
 	struct rlimit	 rl;
 
 	proc_setup("prober", verbose);
@@ -116,9 +116,7 @@ prober(int debug, int verbose)
 	    (unsigned long long)rl.rlim_cur);
 
 	event_init();
-	signal_set(&ev_sigint, SIGINT, prober_sig, NULL);
 	signal_set(&ev_sigterm, SIGTERM, prober_sig, NULL);
-	signal_add(&ev_sigint, NULL);
 	signal_add(&ev_sigterm, NULL);
 
 	imsgev_init(&iev_parent, PROC_PARENT_FD, prober_dispatch_parent, NULL);

@@ -122,6 +122,8 @@ proc_setup(const char *name, int verbose)
 	setproctitle("%s", name);
 	(void)signal(SIGPIPE, SIG_IGN);
 	(void)signal(SIGHUP, SIG_IGN);
+	/* Ctrl+C reaches the whole group: the parent decides for us. */
+	(void)signal(SIGINT, SIG_IGN);
 }
 
 int64_t

@@ -28,18 +28,18 @@
 #include <stdint.h>
 
 /* clang-format off */
-#define PROCFS_STAT_MAX		4096	/* bytes read from PID/stat */
-#define PROCFS_STATUS_MAX	16384	/* bytes read from PID/status */
+#define PROCFS_STAT_MAX		4096	/* most bytes of PID/stat */
+#define PROCFS_STATUS_MAX	16384	/* most bytes of PID/status */
 #define PROCFS_BOOT_ID_LEN	36	/* a UUID without its newline */
 
 struct proc_stat {
 	int32_t		 pid;
-	char		 comm[17];	/* may be truncated */
+	char		 comm[17];	/* raw bytes, may be cut */
 	char		 state;
 	int32_t		 ppid;
 	int32_t		 pgid;
 	int32_t		 sid;
-	uint64_t	 start_ticks;	/* field 22, clock ticks since boot */
+	uint64_t	 start_ticks;	/* field 22: ticks since boot */
 };
 
 int	 procfs_parse_stat(const char *, size_t, struct proc_stat *,

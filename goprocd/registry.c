@@ -149,16 +149,14 @@ static int64_t		 seen_at;	/* every alive entry was seen then */
 __dead void
 registry(int debug, int verbose)
 {
-	struct event	 ev_sigint, ev_sigterm;
+	struct event	 ev_sigterm;
 
 	proc_setup("registry", verbose);
 	if ((rt = regtab_new()) == NULL)
 		fatal(NULL);
 
 	event_init();
-	signal_set(&ev_sigint, SIGINT, registry_sig, NULL);
 	signal_set(&ev_sigterm, SIGTERM, registry_sig, NULL);
-	signal_add(&ev_sigint, NULL);
 	signal_add(&ev_sigterm, NULL);
 
 	imsgev_init(&iev_parent, PROC_PARENT_FD, registry_dispatch_parent,

@@ -8,6 +8,9 @@ results=${KYUA_RESULTS:-$(pwd)/../.kyua/results.db}
 mkdir -p "$(dirname "$results")"
 rm -f "$results"
 
+# Under LeakSanitizer, ignore what libatf-c itself never frees.
+export LSAN_OPTIONS="suppressions=$(pwd)/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+
 kyua test --results-file="$results" "$@"
 kyua report --results-file="$results" \
     --results-filter=skipped,xfail,broken,failed

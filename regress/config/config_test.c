@@ -329,11 +329,11 @@ ATF_TC_BODY(invalid_duration_message, tc)
 ATF_TC_WITHOUT_HEAD(zero_duration_is_rejected);
 ATF_TC_BODY(zero_duration_is_rejected, tc)
 {
-	ATF_CHECK_STREQ(
-	    "test.json: key \"liveness_interval\": must be positive, got \"0s\"",
+	ATF_CHECK_STREQ("test.json: key \"liveness_interval\": must be "
+	                "positive, got \"0s\"",
 	    parse_error("{\"liveness_interval\": \"0s\"}"));
-	ATF_CHECK_STREQ(
-	    "test.json: key \"last_seen_interval\": must be positive, got \"0\"",
+	ATF_CHECK_STREQ("test.json: key \"last_seen_interval\": must be "
+	                "positive, got \"0\"",
 	    parse_error("{\"last_seen_interval\": \"0\"}"));
 }
 

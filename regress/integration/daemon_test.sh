@@ -76,7 +76,7 @@ second_instance_body()
 	atf_check -s exit:1 -o empty \
 	    -e match:"already running, pid ${pid} " "${GOPROCD}" -d
 	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
-	atf_check -o inline:"${pid}\n" cat "${PIDFILE}"
+	atf_check -o inline:"${pid}" cat "${PIDFILE}"
 }
 second_instance_cleanup()
 {

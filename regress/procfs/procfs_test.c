@@ -299,15 +299,13 @@ ATF_TC_BODY(parse_stat_rejects_out_of_range_ids, tc)
 	    parse_error(
 	        "1 (a) S -1 1 1 0 -1 4194304 100 0 1 0 0 0 " STAT_TAIL));
 	ATF_CHECK_STREQ("invalid process group in stat",
-	    parse_error(
-	        "1 (a) S 1 99999999999 1 0 -1 4194304 100 0 1 0 0 0 " STAT_TAIL));
+	    parse_error("1 (a) S 1 99999999999 1 0 -1 4194304 100 0 1 0 0 "
+	                "0 " STAT_TAIL));
 }
 
 ATF_TC_WITHOUT_HEAD(parse_stat_rejects_malformed_lines);
 ATF_TC_BODY(parse_stat_rejects_malformed_lines, tc)
 {
-	char buf[512];
-
 	ATF_CHECK_STREQ("malformed stat",
 	    parse_error("1 (a)S 1 1 1 0 -1 4194304 100 0 1 0 0 0 " STAT_TAIL));
 	ATF_CHECK_STREQ("invalid state in stat",
@@ -326,18 +324,21 @@ ATF_TC_BODY(parse_stat_rejects_malformed_lines, tc)
 	                "43141 0\n\n"));
 	ATF_CHECK_STREQ(
 	    "invalid pid in stat", parse_error("1(a) S 1 1 1 " STAT_TAIL));
+}
 
-	/* A NUL byte, even inside the command name. */
+ATF_TC_WITHOUT_HEAD(parse_stat_rejects_nul_bytes);
+ATF_TC_BODY(parse_stat_rejects_nul_bytes, tc)
+{
+	struct proc_stat ps;
+	const char *errstr;
+	char buf[512];
+
+	/* Even inside the command name. */
 	(void)strlcpy(buf, STAT_LINE, sizeof(buf));
 	buf[5] = '\0';
-	{
-		struct proc_stat ps;
-		const char *errstr;
-
-		ATF_CHECK(procfs_parse_stat(
-		              buf, strlen(STAT_LINE), &ps, &errstr) == -1);
-		ATF_CHECK_STREQ("NUL byte in stat", errstr);
-	}
+	ATF_CHECK(
+	    procfs_parse_stat(buf, strlen(STAT_LINE), &ps, &errstr) == -1);
+	ATF_CHECK_STREQ("NUL byte in stat", errstr);
 }
 
 ATF_TC_WITHOUT_HEAD(parse_stat_rejects_too_many_fields);
@@ -727,6 +728,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, parse_stat_rejects_bad_start_times);
 	ATF_TP_ADD_TC(tp, parse_stat_rejects_out_of_range_ids);
 	ATF_TP_ADD_TC(tp, parse_stat_rejects_malformed_lines);
+	ATF_TP_ADD_TC(tp, parse_stat_rejects_nul_bytes);
 	ATF_TP_ADD_TC(tp, parse_stat_rejects_too_many_fields);
 	ATF_TP_ADD_TC(tp, read_stat_of_self);
 	ATF_TP_ADD_TC(tp, read_stat_of_a_child);

@@ -1,0 +1,945 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The control protocol's wire format, and the checks on names and labels
+ * that both programs share.
+ *
+ * A payload is a fixed struct of explicit-width integers in host byte
+ * order, followed by strings, each a uint16 length and that many bytes
+ * (no NUL).  The layouts:
+ *
+ * request	struct wire_req, ids[nids] (uint64), pids[npids] (int32),
+ *		name, label, newlabel, search, cmd, tags[ntags],
+ *		tags_all[ntags_all], groups[ngroups], groups_all[ngroups_all],
+ *		names[nnames]
+ * entry	struct wire_entry, name, cmd, tags[ntags], groups[ngroups]
+ * result	struct wire_result, msg, then an entry
+ * end, info	struct wire_end, msg
+ *
+ * The decoders read through the checked ibuf_get functions, bound every
+ * count and length by the limits in goproc.h, refuse trailing bytes and
+ * leave a short static reason in *errstr on failure.
+ */
+
+#include <sys/types.h>
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "goproc.h"
+#include "imsg.h"
+
+/* clang-format off */
+#define STR(x)		#x
+#define XSTR(x)		STR(x)
+
+struct wire_req {
+	uint32_t	flags;
+	int32_t		pid;
+	int32_t		signo;
+	uint32_t	wait_ms;
+	uint32_t	nids;
+	uint32_t	npids;
+	uint32_t	ntags;
+	uint32_t	ntags_all;
+	uint32_t	ngroups;
+	uint32_t	ngroups_all;
+	uint32_t	nnames;
+	uint32_t	reserved;
+};
+
+struct wire_entry {
+	uint64_t	id;
+	uint64_t	start_ticks;
+	int64_t		added_at;
+	int64_t		last_seen;
+	int32_t		pid;
+	int32_t		pgid;
+	uint32_t	owner_uid;
+	uint32_t	alive;
+	uint32_t	ntags;
+	uint32_t	ngroups;
+};
+
+struct wire_result {
+	uint32_t	flags;
+	int32_t		signo;
+};
+
+struct wire_end {
+	int32_t		status;
+	uint32_t	count;
+};
+
+_Static_assert(sizeof(struct wire_req) == 48, "wire_req has padding");
+_Static_assert(sizeof(struct wire_entry) == 56, "wire_entry has padding");
+_Static_assert(sizeof(struct wire_result) == 8, "wire_result has padding");
+_Static_assert(sizeof(struct wire_end) == 8, "wire_end has padding");
+
+/* A string field on the wire and the reasons it can be refused. */
+struct strfield {
+	size_t		 max;
+	const char	*toolong;
+	const char	*nul;
+};
+
+/* A list of labels or names on the wire. */
+struct listfield {
+	struct strfield	 str;
+	uint32_t	 maxcount;
+	const char	*toomany;
+	int		 names;		/* entries must be valid names */
+};
+
+#define SIGNO_MAX		64
+#define GP_RES_MASK							\
+	(GP_RES_REMOVED | GP_RES_SIGNALLED | GP_RES_FAILED | GP_RES_EXITED | \
+	    GP_RES_RENAMED)
+
+static const char e_short[] = "message truncated";
+static const char e_trailing[] = "trailing bytes after message";
+
+static const struct strfield f_name = {
+	GP_NAME_MAX,
+	"name too long (at most " XSTR(GP_NAME_MAX) " bytes)",
+	"name has invalid characters",
+};
+static const struct strfield f_label = {
+	GP_LABEL_MAX,
+	"label too long (at most " XSTR(GP_LABEL_MAX) " bytes)",
+	"label has control characters",
+};
+static const struct strfield f_newlabel = {
+	GP_LABEL_MAX,
+	"new label too long (at most " XSTR(GP_LABEL_MAX) " bytes)",
+	"new label has control characters",
+};
+static const struct strfield f_search = {
+	GP_SEARCH_MAX,
+	"search text too long (at most " XSTR(GP_SEARCH_MAX) " bytes)",
+	"search text has a NUL byte",
+};
+static const struct strfield f_cmd = {
+	GP_CMD_MAX,
+	"command too long (at most " XSTR(GP_CMD_MAX) " bytes)",
+	"command has a NUL byte",
+};
+static const struct strfield f_msg = {
+	GP_MSG_MAX,
+	"message text too long (at most " XSTR(GP_MSG_MAX) " bytes)",
+	"message text has a NUL byte",
+};
+
+static const struct listfield l_tags = {
+	{ GP_LABEL_MAX,
+	  "tag too long (at most " XSTR(GP_LABEL_MAX) " bytes)",
+	  "tag has control characters" },
+	GP_LABELS_MAX, "too many tags (at most " XSTR(GP_LABELS_MAX) ")", 0,
+};
+static const struct listfield l_groups = {
+	{ GP_LABEL_MAX,
+	  "group too long (at most " XSTR(GP_LABEL_MAX) " bytes)",
+	  "group has control characters" },
+	GP_LABELS_MAX, "too many groups (at most " XSTR(GP_LABELS_MAX) ")", 0,
+};
+static const struct listfield l_tags_sel = {
+	{ GP_LABEL_MAX,
+	  "tag too long (at most " XSTR(GP_LABEL_MAX) " bytes)",
+	  "tag has control characters" },
+	GP_SEL_MAX, "too many tags (at most " XSTR(GP_SEL_MAX) ")", 0,
+};
+static const struct listfield l_groups_sel = {
+	{ GP_LABEL_MAX,
+	  "group too long (at most " XSTR(GP_LABEL_MAX) " bytes)",
+	  "group has control characters" },
+	GP_SEL_MAX, "too many groups (at most " XSTR(GP_SEL_MAX) ")", 0,
+};
+static const struct listfield l_names = {
+	{ GP_NAME_MAX,
+	  "name too long (at most " XSTR(GP_NAME_MAX) " bytes)",
+	  "name has invalid characters" },
+	GP_SEL_MAX, "too many names (at most " XSTR(GP_SEL_MAX) ")", 1,
+};
+
+/* Which fields a request type may carry. */
+#define RF_PID		0x0001	/* pid */
+#define RF_NAME		0x0002	/* name */
+#define RF_CMD		0x0004	/* cmd */
+#define RF_LABELS	0x0008	/* tags and groups to attach */
+#define RF_SEL		0x0010	/* selectors */
+#define RF_KILL		0x0020	/* signo, wait_ms */
+#define RF_LABEL	0x0040	/* label */
+#define RF_NEWLABEL	0x0080	/* newlabel */
+
+static const struct req_type {
+	uint32_t	type;
+	uint32_t	fields;
+	uint32_t	flags;
+} req_types[] = {
+	{ IMSG_CTL_PING,	0,				0 },
+	{ IMSG_CTL_ADD,		RF_PID | RF_NAME | RF_CMD | RF_LABELS, 0 },
+	{ IMSG_CTL_LIST,	RF_SEL,				GP_REQ_ALIVE },
+	{ IMSG_CTL_RM,		RF_SEL,			GP_REQ_ALL | GP_REQ_ALIVE },
+	{ IMSG_CTL_KILL,	RF_SEL | RF_KILL,	GP_REQ_ALL | GP_REQ_ALIVE },
+	{ IMSG_CTL_TAG,		RF_LABEL | RF_NEWLABEL,		GP_REQ_RENAME },
+	{ IMSG_CTL_GROUP,	RF_LABEL | RF_NEWLABEL,		GP_REQ_RENAME },
+	{ IMSG_CTL_RESET,	RF_LABEL,			0 },
+};
+
+static int	 put_str(struct ibuf *, const char *, size_t, size_t);
+static int	 put_list(struct ibuf *, const struct gp_strlist *, uint32_t,
+		    size_t);
+static int	 get_str(struct ibuf *, char *, size_t, const struct strfield *,
+		    const char **);
+static int	 get_list(struct ibuf *, uint32_t, struct gp_strlist *,
+		    const struct listfield *, const char **);
+static int	 entry_encode(struct ibuf *, const struct gp_entry *);
+static int	 entry_decode(struct ibuf *, struct gp_entry *, const char **);
+static int	 req_check(const struct req_type *, struct gp_request *,
+		    const char **);
+static int	 label_check(const unsigned char *, size_t, const char **);
+static int	 is_space(unsigned char);
+static int	 strlist_cmp(const void *, const void *);
+/* clang-format on */
+
+/*
+ * Append a string field: its length as a uint16, then its bytes.  The
+ * string must be NUL-terminated inside its fieldsz bytes and be at most
+ * max bytes long.
+ */
+static int
+put_str(struct ibuf *b, const char *s, size_t fieldsz, size_t max)
+{
+	size_t	 len;
+
+	len = strnlen(s, fieldsz);
+	if (len == fieldsz || len > max || len > UINT16_MAX) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (ibuf_add_h16(b, len) == -1 || ibuf_add(b, s, len) == -1)
+		return (-1);
+	return (0);
+}
+
+static int
+put_list(struct ibuf *b, const struct gp_strlist *l, uint32_t maxcount,
+    size_t max)
+{
+	uint32_t	 i;
+
+	if (l->n > maxcount || l->n > GP_SEL_MAX) {
+		errno = EINVAL;
+		return (-1);
+	}
+	for (i = 0; i < l->n; i++)
+		if (put_str(b, l->v[i], sizeof(l->v[i]), max) == -1)
+			return (-1);
+	return (0);
+}
+
+/*
+ * Read a string field into dst (dstsz bytes, NUL-terminated on success).
+ */
+static int
+get_str(struct ibuf *b, char *dst, size_t dstsz, const struct strfield *f,
+    const char **errstr)
+{
+	uint16_t	 len;
+
+	if (ibuf_get_h16(b, &len) == -1) {
+		*errstr = e_short;
+		return (-1);
+	}
+	if (len > f->max || len >= dstsz) {
+		*errstr = f->toolong;
+		return (-1);
+	}
+	if (ibuf_get(b, dst, len) == -1) {
+		*errstr = e_short;
+		return (-1);
+	}
+	if (memchr(dst, '\0', len) != NULL) {
+		*errstr = f->nul;
+		return (-1);
+	}
+	dst[len] = '\0';
+	return (0);
+}
+
+/*
+ * Read n strings into the list l, cleaning and deduplicating them.
+ */
+static int
+get_list(struct ibuf *b, uint32_t n, struct gp_strlist *l,
+    const struct listfield *f, const char **errstr)
+{
+	char		 tmp[GP_LABEL_MAX + 1];
+	uint32_t	 i;
+
+	memset(l, 0, sizeof(*l));
+	if (n > f->maxcount || n > GP_SEL_MAX) {
+		*errstr = f->toomany;
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		if (get_str(b, tmp, sizeof(tmp), &f->str, errstr) == -1)
+			return (-1);
+		if (f->names && gp_valid_name(tmp, errstr) == -1)
+			return (-1);
+		if (gp_strlist_add(l, tmp, strlen(tmp), errstr) == -1)
+			return (-1);
+	}
+	return (0);
+}
+
+int
+wire_req_encode(struct ibuf *b, const struct gp_request *req)
+{
+	struct wire_req	 w;
+	uint32_t	 i;
+
+	if (req->nids > GP_SEL_MAX || req->npids > GP_SEL_MAX) {
+		errno = EINVAL;
+		return (-1);
+	}
+	memset(&w, 0, sizeof(w));
+	w.flags = req->flags;
+	w.pid = req->pid;
+	w.signo = req->signo;
+	w.wait_ms = req->wait_ms;
+	w.nids = req->nids;
+	w.npids = req->npids;
+	w.ntags = req->tags.n;
+	w.ntags_all = req->tags_all.n;
+	w.ngroups = req->groups.n;
+	w.ngroups_all = req->groups_all.n;
+	w.nnames = req->names.n;
+	if (ibuf_add(b, &w, sizeof(w)) == -1)
+		return (-1);
+	for (i = 0; i < req->nids; i++)
+		if (ibuf_add_h64(b, req->ids[i]) == -1)
+			return (-1);
+	for (i = 0; i < req->npids; i++)
+		if (ibuf_add_h32(b, (uint32_t)req->pids[i]) == -1)
+			return (-1);
+	if (put_str(b, req->name, sizeof(req->name), GP_NAME_MAX) == -1 ||
+	    put_str(b, req->label, sizeof(req->label), GP_LABEL_MAX) == -1 ||
+	    put_str(b, req->newlabel, sizeof(req->newlabel), GP_LABEL_MAX) ==
+		-1 ||
+	    put_str(b, req->search, sizeof(req->search), GP_SEARCH_MAX) ==
+		-1 ||
+	    put_str(b, req->cmd, sizeof(req->cmd), GP_CMD_MAX) == -1)
+		return (-1);
+	if (put_list(b, &req->tags, GP_SEL_MAX, GP_LABEL_MAX) == -1 ||
+	    put_list(b, &req->tags_all, GP_SEL_MAX, GP_LABEL_MAX) == -1 ||
+	    put_list(b, &req->groups, GP_SEL_MAX, GP_LABEL_MAX) == -1 ||
+	    put_list(b, &req->groups_all, GP_SEL_MAX, GP_LABEL_MAX) == -1 ||
+	    put_list(b, &req->names, GP_SEL_MAX, GP_NAME_MAX) == -1)
+		return (-1);
+	return (0);
+}
+
+/*
+ * Decode a request of the given imsg type and check it: lengths, counts,
+ * names and labels (cleaned and deduplicated), ranges, and that it
+ * carries only the fields and flags its type uses.
+ */
+int
+wire_req_decode(struct ibuf *b, uint32_t type, struct gp_request *req,
+    const char **errstr)
+{
+	struct wire_req		 w;
+	const struct req_type	*rt = NULL;
+	const struct listfield	*lt, *lg;
+	size_t			 i;
+	uint32_t		 j, k;
+	uint64_t		 id;
+	uint32_t		 pid;
+
+	memset(req, 0, sizeof(*req));
+	for (i = 0; i < sizeof(req_types) / sizeof(req_types[0]); i++)
+		if (req_types[i].type == type)
+			rt = &req_types[i];
+	if (rt == NULL) {
+		*errstr = "unknown request type";
+		return (-1);
+	}
+	req->type = type;
+
+	if (ibuf_get(b, &w, sizeof(w)) == -1) {
+		*errstr = e_short;
+		return (-1);
+	}
+	if (w.reserved != 0) {
+		*errstr = "reserved field is not zero";
+		return (-1);
+	}
+	req->flags = w.flags;
+	req->pid = w.pid;
+	req->signo = w.signo;
+	req->wait_ms = w.wait_ms;
+
+	if (w.nids > GP_SEL_MAX) {
+		*errstr = "too many ids (at most " XSTR(GP_SEL_MAX) ")";
+		return (-1);
+	}
+	if (w.npids > GP_SEL_MAX) {
+		*errstr = "too many pids (at most " XSTR(GP_SEL_MAX) ")";
+		return (-1);
+	}
+	for (j = 0; j < w.nids; j++) {
+		if (ibuf_get_h64(b, &id) == -1) {
+			*errstr = e_short;
+			return (-1);
+		}
+		if (id == 0) {
+			*errstr = "id out of range (at least 1)";
+			return (-1);
+		}
+		for (k = 0; k < req->nids; k++)
+			if (req->ids[k] == id)
+				break;
+		if (k == req->nids)
+			req->ids[req->nids++] = id;
+	}
+	for (j = 0; j < w.npids; j++) {
+		if (ibuf_get_h32(b, &pid) == -1) {
+			*errstr = e_short;
+			return (-1);
+		}
+		if ((int32_t)pid < 1 || (int32_t)pid > GP_PID_MAX) {
+			*errstr = "pid out of range (1 to " XSTR(GP_PID_MAX) ")";
+			return (-1);
+		}
+		for (k = 0; k < req->npids; k++)
+			if (req->pids[k] == (int32_t)pid)
+				break;
+		if (k == req->npids)
+			req->pids[req->npids++] = (int32_t)pid;
+	}
+
+	if (get_str(b, req->name, sizeof(req->name), &f_name, errstr) == -1 ||
+	    get_str(b, req->label, sizeof(req->label), &f_label, errstr) ==
+		-1 ||
+	    get_str(b, req->newlabel, sizeof(req->newlabel), &f_newlabel,
+		errstr) == -1 ||
+	    get_str(b, req->search, sizeof(req->search), &f_search, errstr) ==
+		-1 ||
+	    get_str(b, req->cmd, sizeof(req->cmd), &f_cmd, errstr) == -1)
+		return (-1);
+
+	if (rt->fields & RF_SEL) {
+		lt = &l_tags_sel;
+		lg = &l_groups_sel;
+	} else {
+		lt = &l_tags;
+		lg = &l_groups;
+	}
+	if (get_list(b, w.ntags, &req->tags, lt, errstr) == -1 ||
+	    get_list(b, w.ntags_all, &req->tags_all, &l_tags_sel, errstr) ==
+		-1 ||
+	    get_list(b, w.ngroups, &req->groups, lg, errstr) == -1 ||
+	    get_list(b, w.ngroups_all, &req->groups_all, &l_groups_sel,
+		errstr) == -1 ||
+	    get_list(b, w.nnames, &req->names, &l_names, errstr) == -1)
+		return (-1);
+
+	if (ibuf_size(b) != 0) {
+		*errstr = e_trailing;
+		return (-1);
+	}
+	return (req_check(rt, req, errstr));
+}
+
+/*
+ * The checks that depend on the request type.
+ */
+static int
+req_check(const struct req_type *rt, struct gp_request *req,
+    const char **errstr)
+{
+	char	 tmp[GP_LABEL_MAX + 1];
+
+	if (req->flags & ~GP_REQ_MASK) {
+		*errstr = "unknown request flags";
+		return (-1);
+	}
+	if (req->flags & ~rt->flags) {
+		*errstr = "request flag not valid for this request";
+		return (-1);
+	}
+
+	if (rt->fields & RF_PID) {
+		if (req->pid < 1 || req->pid > GP_PID_MAX) {
+			*errstr = "pid out of range (1 to " XSTR(GP_PID_MAX) ")";
+			return (-1);
+		}
+	} else if (req->pid != 0) {
+		*errstr = "unexpected pid in request";
+		return (-1);
+	}
+
+	if (rt->fields & RF_NAME) {
+		if (req->name[0] != '\0' &&
+		    gp_valid_name(req->name, errstr) == -1)
+			return (-1);
+	} else if (req->name[0] != '\0') {
+		*errstr = "unexpected name in request";
+		return (-1);
+	}
+
+	if (!(rt->fields & RF_CMD) && req->cmd[0] != '\0') {
+		*errstr = "unexpected command in request";
+		return (-1);
+	}
+
+	if (!(rt->fields & (RF_LABELS | RF_SEL)) &&
+	    (req->tags.n != 0 || req->groups.n != 0)) {
+		*errstr = "unexpected tags or groups in request";
+		return (-1);
+	}
+	if (!(rt->fields & RF_SEL) &&
+	    (req->tags_all.n != 0 || req->groups_all.n != 0 ||
+		req->names.n != 0 || req->nids != 0 || req->npids != 0 ||
+		req->search[0] != '\0')) {
+		*errstr = "unexpected selectors in request";
+		return (-1);
+	}
+
+	if (rt->fields & RF_KILL) {
+		if (req->signo < 1 || req->signo > SIGNO_MAX) {
+			*errstr = "signal out of range (1 to " XSTR(
+			    SIGNO_MAX) ")";
+			return (-1);
+		}
+		if (req->wait_ms > GP_WAIT_MAX_MS) {
+			*errstr = "wait too long (at most " XSTR(
+			    GP_WAIT_MAX_MS) " ms)";
+			return (-1);
+		}
+	} else if (req->signo != 0 || req->wait_ms != 0) {
+		*errstr = "unexpected signal or wait in request";
+		return (-1);
+	}
+
+	if (rt->fields & RF_LABEL) {
+		if (req->label[0] == '\0') {
+			*errstr = "missing label in request";
+			return (-1);
+		}
+		if (rt->type == IMSG_CTL_RESET) {
+			if (strcmp(req->label, "RESET") != 0) {
+				*errstr = "reset requires the confirmation "
+					  "word RESET";
+				return (-1);
+			}
+		} else {
+			if (gp_label_clean(req->label, tmp, sizeof(tmp),
+			    errstr) == -1)
+				return (-1);
+			(void)strlcpy(req->label, tmp, sizeof(req->label));
+		}
+	} else if (req->label[0] != '\0') {
+		*errstr = "unexpected label in request";
+		return (-1);
+	}
+
+	if (rt->fields & RF_NEWLABEL) {
+		if ((req->flags & GP_REQ_RENAME) && req->newlabel[0] == '\0') {
+			*errstr = "rename without a new label";
+			return (-1);
+		}
+		if (!(req->flags & GP_REQ_RENAME) &&
+		    req->newlabel[0] != '\0') {
+			*errstr = "new label without rename";
+			return (-1);
+		}
+		if (req->newlabel[0] != '\0') {
+			if (gp_label_clean(req->newlabel, tmp, sizeof(tmp),
+			    errstr) == -1)
+				return (-1);
+			(void)strlcpy(req->newlabel, tmp,
+			    sizeof(req->newlabel));
+		}
+	} else if (req->newlabel[0] != '\0') {
+		*errstr = "unexpected new label in request";
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+entry_encode(struct ibuf *b, const struct gp_entry *e)
+{
+	struct wire_entry	 w;
+
+	memset(&w, 0, sizeof(w));
+	w.id = e->id;
+	w.start_ticks = e->start_ticks;
+	w.added_at = e->added_at;
+	w.last_seen = e->last_seen;
+	w.pid = e->pid;
+	w.pgid = e->pgid;
+	w.owner_uid = e->owner_uid;
+	w.alive = e->alive;
+	w.ntags = e->tags.n;
+	w.ngroups = e->groups.n;
+	if (ibuf_add(b, &w, sizeof(w)) == -1)
+		return (-1);
+	if (put_str(b, e->name, sizeof(e->name), GP_NAME_MAX) == -1 ||
+	    put_str(b, e->cmd, sizeof(e->cmd), GP_CMD_MAX) == -1 ||
+	    put_list(b, &e->tags, GP_LABELS_MAX, GP_LABEL_MAX) == -1 ||
+	    put_list(b, &e->groups, GP_LABELS_MAX, GP_LABEL_MAX) == -1)
+		return (-1);
+	return (0);
+}
+
+/* Decode an entry, leaving what follows it in b. */
+static int
+entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
+{
+	struct wire_entry	 w;
+
+	memset(e, 0, sizeof(*e));
+	if (ibuf_get(b, &w, sizeof(w)) == -1) {
+		*errstr = e_short;
+		return (-1);
+	}
+	if (w.id == 0) {
+		*errstr = "entry id out of range (at least 1)";
+		return (-1);
+	}
+	if (w.pid < 1 || w.pid > GP_PID_MAX) {
+		*errstr = "entry pid out of range (1 to " XSTR(GP_PID_MAX) ")";
+		return (-1);
+	}
+	if (w.pgid < 0 || w.pgid > GP_PID_MAX) {
+		*errstr = "entry pgid out of range (0 to " XSTR(
+		    GP_PID_MAX) ")";
+		return (-1);
+	}
+	if (w.alive > 1) {
+		*errstr = "entry alive flag is not 0 or 1";
+		return (-1);
+	}
+	e->id = w.id;
+	e->start_ticks = w.start_ticks;
+	e->added_at = w.added_at;
+	e->last_seen = w.last_seen;
+	e->pid = w.pid;
+	e->pgid = w.pgid;
+	e->owner_uid = w.owner_uid;
+	e->alive = w.alive;
+	if (get_str(b, e->name, sizeof(e->name), &f_name, errstr) == -1 ||
+	    get_str(b, e->cmd, sizeof(e->cmd), &f_cmd, errstr) == -1)
+		return (-1);
+	if (e->name[0] != '\0' && gp_valid_name(e->name, errstr) == -1)
+		return (-1);
+	if (get_list(b, w.ntags, &e->tags, &l_tags, errstr) == -1 ||
+	    get_list(b, w.ngroups, &e->groups, &l_groups, errstr) == -1)
+		return (-1);
+	return (0);
+}
+
+int
+wire_entry_encode(struct ibuf *b, const struct gp_entry *e)
+{
+	return (entry_encode(b, e));
+}
+
+int
+wire_entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
+{
+	if (entry_decode(b, e, errstr) == -1)
+		return (-1);
+	if (ibuf_size(b) != 0) {
+		*errstr = e_trailing;
+		return (-1);
+	}
+	return (0);
+}
+
+int
+wire_result_encode(struct ibuf *b, const struct gp_result *r)
+{
+	struct wire_result	 w;
+
+	memset(&w, 0, sizeof(w));
+	w.flags = r->flags;
+	w.signo = r->signo;
+	if (ibuf_add(b, &w, sizeof(w)) == -1)
+		return (-1);
+	if (put_str(b, r->msg, sizeof(r->msg), GP_MSG_MAX) == -1)
+		return (-1);
+	return (entry_encode(b, &r->entry));
+}
+
+int
+wire_result_decode(struct ibuf *b, struct gp_result *r, const char **errstr)
+{
+	struct wire_result	 w;
+
+	memset(r, 0, sizeof(*r));
+	if (ibuf_get(b, &w, sizeof(w)) == -1) {
+		*errstr = e_short;
+		return (-1);
+	}
+	if (w.flags & ~GP_RES_MASK) {
+		*errstr = "unknown result flags";
+		return (-1);
+	}
+	if (w.signo < 0 || w.signo > SIGNO_MAX) {
+		*errstr = "result signal out of range (0 to " XSTR(
+		    SIGNO_MAX) ")";
+		return (-1);
+	}
+	r->flags = w.flags;
+	r->signo = w.signo;
+	if (get_str(b, r->msg, sizeof(r->msg), &f_msg, errstr) == -1)
+		return (-1);
+	return (wire_entry_decode(b, &r->entry, errstr));
+}
+
+int
+wire_end_encode(struct ibuf *b, const struct gp_end *end)
+{
+	struct wire_end	 w;
+
+	memset(&w, 0, sizeof(w));
+	w.status = end->status;
+	w.count = end->count;
+	if (ibuf_add(b, &w, sizeof(w)) == -1)
+		return (-1);
+	return (put_str(b, end->msg, sizeof(end->msg), GP_MSG_MAX));
+}
+
+int
+wire_end_decode(struct ibuf *b, struct gp_end *end, const char **errstr)
+{
+	struct wire_end	 w;
+
+	memset(end, 0, sizeof(*end));
+	if (ibuf_get(b, &w, sizeof(w)) == -1) {
+		*errstr = e_short;
+		return (-1);
+	}
+	if (w.status < GP_ST_OK || w.status > GP_ST_BUSY) {
+		*errstr = "unknown status";
+		return (-1);
+	}
+	end->status = w.status;
+	end->count = w.count;
+	if (get_str(b, end->msg, sizeof(end->msg), &f_msg, errstr) == -1)
+		return (-1);
+	if (ibuf_size(b) != 0) {
+		*errstr = e_trailing;
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * A unique name: 1 to GP_NAME_MAX letters, digits, '.', '-' or '_'.
+ */
+int
+gp_valid_name(const char *s, const char **errstr)
+{
+	size_t	 len, i;
+
+	len = strnlen(s, GP_NAME_MAX + 1);
+	if (len == 0) {
+		*errstr = "name is empty";
+		return (-1);
+	}
+	if (len > GP_NAME_MAX) {
+		*errstr = "name too long (at most " XSTR(GP_NAME_MAX) " bytes)";
+		return (-1);
+	}
+	for (i = 0; i < len; i++) {
+		if ((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= 'A' && s[i] <= 'Z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '.' ||
+		    s[i] == '-' || s[i] == '_')
+			continue;
+		*errstr = "name has invalid characters";
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Check the len bytes of a trimmed label: valid UTF-8, no control
+ * characters (C0, DEL, C1), none of , [ ] ".
+ */
+static int
+label_check(const unsigned char *s, size_t len, const char **errstr)
+{
+	size_t		 i, n, k;
+	uint32_t	 cp, min;
+
+	for (i = 0; i < len; i += n) {
+		if (s[i] < 0x80) {
+			if (s[i] < 0x20 || s[i] == 0x7f) {
+				*errstr = "label has control characters";
+				return (-1);
+			}
+			if (s[i] == ',' || s[i] == '[' || s[i] == ']' ||
+			    s[i] == '"') {
+				*errstr = "label has invalid characters "
+					  "(one of , [ ] \")";
+				return (-1);
+			}
+			n = 1;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
+			n = 2;
+			cp = s[i] & 0x1f;
+			min = 0x80;
+		} else if (s[i] >= 0xe0 && s[i] <= 0xef) {
+			n = 3;
+			cp = s[i] & 0x0f;
+			min = 0x800;
+		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
+			n = 4;
+			cp = s[i] & 0x07;
+			min = 0x10000;
+		} else
+			goto bad;
+		if (len - i < n)
+			goto bad;
+		for (k = 1; k < n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				goto bad;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+			goto bad;
+		if (cp <= 0x9f) {
+			*errstr = "label has control characters";
+			return (-1);
+		}
+	}
+	return (0);
+bad:
+	*errstr = "label is not valid UTF-8";
+	return (-1);
+}
+
+static int
+is_space(unsigned char c)
+{
+	return (c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
+	    c == '\f' || c == '\r');
+}
+
+/*
+ * Clean a tag or group: trim surrounding ASCII whitespace, then require
+ * 1 to GP_LABEL_MAX bytes of valid UTF-8 without control characters or
+ * any of , [ ] ".  The cleaned copy goes to out (outsz bytes).
+ */
+int
+gp_label_clean(const char *in, char *out, size_t outsz, const char **errstr)
+{
+	const unsigned char	*s = (const unsigned char *)in;
+	size_t			 len;
+
+	while (is_space(*s))
+		s++;
+	len = strlen((const char *)s);
+	while (len > 0 && is_space(s[len - 1]))
+		len--;
+	if (len == 0) {
+		*errstr = "label is empty";
+		return (-1);
+	}
+	if (len > GP_LABEL_MAX || len >= outsz) {
+		*errstr = "label too long (at most " XSTR(GP_LABEL_MAX)
+		    " bytes)";
+		return (-1);
+	}
+	if (label_check(s, len, errstr) == -1)
+		return (-1);
+	memmove(out, s, len);
+	out[len] = '\0';
+	return (0);
+}
+
+/*
+ * Add the string s (at most len bytes of it, up to a NUL) to l after
+ * cleaning it as a label.  A value already in the list is ignored.
+ */
+int
+gp_strlist_add(struct gp_strlist *l, const char *s, size_t len,
+    const char **errstr)
+{
+	char	 in[4 * GP_LABEL_MAX + 1], out[GP_LABEL_MAX + 1];
+
+	len = strnlen(s, len);
+	if (len >= sizeof(in)) {
+		*errstr = "label too long (at most " XSTR(GP_LABEL_MAX)
+		    " bytes)";
+		return (-1);
+	}
+	memcpy(in, s, len);
+	in[len] = '\0';
+	if (gp_label_clean(in, out, sizeof(out), errstr) == -1)
+		return (-1);
+	if (gp_strlist_has(l, out))
+		return (0);
+	if (l->n >= GP_SEL_MAX) {
+		*errstr = "too many values (at most " XSTR(GP_SEL_MAX) ")";
+		return (-1);
+	}
+	memcpy(l->v[l->n], out, sizeof(out));
+	l->n++;
+	return (0);
+}
+
+int
+gp_strlist_has(const struct gp_strlist *l, const char *s)
+{
+	uint32_t	 i;
+
+	for (i = 0; i < l->n && i < GP_SEL_MAX; i++)
+		if (strcmp(l->v[i], s) == 0)
+			return (1);
+	return (0);
+}
+
+static int
+strlist_cmp(const void *a, const void *b)
+{
+	return (strcmp(a, b));
+}
+
+/* Sort a list in byte order. */
+void
+gp_strlist_sort(struct gp_strlist *l)
+{
+	if (l->n > 1 && l->n <= GP_SEL_MAX)
+		qsort(l->v, l->n, sizeof(l->v[0]), strlist_cmp);
+}
+
+void
+gp_entry_sort_labels(struct gp_entry *e)
+{
+	gp_strlist_sort(&e->tags);
+	gp_strlist_sort(&e->groups);
+}

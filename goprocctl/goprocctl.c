@@ -1,0 +1,508 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * goprocctl: the control client of goprocd.  One command line, one
+ * connection, one request, replies until END or ERROR.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "goproc.h"
+#include "goprocctl.h"
+#include "imsg.h"
+#include "paths.h"
+
+/* clang-format off */
+#define STOP_GRACE_MS	2000	/* SIGTERM to SIGKILL for a failed run */
+
+static __dead void usage(int);
+static __dead void die(int, const char *, ...)
+		    __attribute__((__format__(printf, 2, 3)));
+static int64_t	 now_ms(void);
+static int	 connect_daemon(const char *, int64_t);
+static void	 run_start(struct parse_result *);
+static void	 run_stop(pid_t);
+static __dead void exec_daemon(struct parse_result *);
+static void	 send_request(struct imsgbuf *, const struct gp_request *);
+static int	 read_replies(struct imsgbuf *, int, int64_t);
+static int	 dispatch(struct imsg *, int *);
+
+static const struct output	*out = &show_output;
+static struct parse_result	 res;
+static struct gp_entry		 added;		/* add, run: the new entry */
+static int			 nadded;
+static int			 registered;	/* run: the child is in */
+/* clang-format on */
+
+static __dead void
+usage(int status)
+{
+	FILE	*f = status == GP_EXIT_OK ? stdout : stderr;
+
+	fprintf(f,
+	    "usage: %s [--config file] [--socket path] [--json] command "
+	    "[args]\n"
+	    "       %s --help | --version\n"
+	    "commands:\n"
+	    "  ping [-t seconds]\n"
+	    "  add pid [--tag tag]... [--group group]... [--name name] "
+	    "[-t seconds]\n"
+	    "  run [--tag tag]... [--group group]... [--name name] "
+	    "[-t seconds]\n"
+	    "      -- command [arg ...]\n"
+	    "  list [selectors] [-t seconds]\n"
+	    "  rm selectors [--all] [-t seconds]\n"
+	    "  kill selectors [--all] [--signal sig] [--wait seconds] "
+	    "[-t seconds]\n"
+	    "  tag tag [--rename new] [-t seconds]\n"
+	    "  group group [--rename new] [-t seconds]\n"
+	    "  reset --confirm RESET [-t seconds]\n"
+	    "  daemon [-f]\n"
+	    "selectors:\n"
+	    "  [--tag tag]... [--tag-all tag]... [--group group]... "
+	    "[--group-all group]...\n"
+	    "  [--pid pid]... [--id id]... [--name name]... [--search text] "
+	    "[--alive]\n",
+	    getprogname(), getprogname());
+	exit(status);
+}
+
+/*
+ * Report a failure through the output and exit.  A process that run
+ * started but could not register is stopped first.
+ */
+static __dead void
+die(int status, const char *fmt, ...)
+{
+	va_list	 ap;
+	char	 msg[GP_MSG_MAX + 256], full[sizeof(msg) + 64];
+	pid_t	 child;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (res.child > 0 && !registered) {
+		child = res.child;
+		registered = 1;
+		run_stop(child);
+		(void)snprintf(full, sizeof(full),
+		    "registration failed, stopped pid %d: %s", (int)child, msg);
+		status = GP_EXIT_FAIL;
+	} else
+		(void)strlcpy(full, msg, sizeof(full));
+	out->error(&res, full);
+	out->tail(&res);
+	exit(status);
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec	 ts;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		err(GP_EXIT_FAIL, "clock_gettime");
+	return ((int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+/*
+ * Connect to goprocd's socket.  A missing socket or a refused connection
+ * means that no daemon runs; a full backlog is retried until deadline.
+ */
+static int
+connect_daemon(const char *path, int64_t deadline)
+{
+	struct sockaddr_un	 sun;
+	int			 fd, flags;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path))
+		die(GP_EXIT_FAIL, "socket path too long: %s", path);
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0)) == -1)
+		die(GP_EXIT_FAIL, "socket: %s", strerror(errno));
+	for (;;) {
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			break;
+		switch (errno) {
+		case EINTR:
+			continue;
+		case ENOENT:
+		case ENOTDIR:
+			die(GP_EXIT_NODAEMON,
+			    "daemon is not running (no socket at %s)", path);
+		case ECONNREFUSED:
+			die(GP_EXIT_NODAEMON,
+			    "daemon is not running (connection refused at %s)",
+			    path);
+		case EAGAIN:
+			if (now_ms() >= deadline)
+				die(GP_EXIT_FAIL,
+				    "no answer from goprocd within %ds",
+				    res.timeout + res.wait);
+			(void)poll(NULL, 0, 10);
+			continue;
+		default:
+			die(GP_EXIT_FAIL, "cannot connect to %s: %s", path,
+			    strerror(errno));
+		}
+	}
+	if ((flags = fcntl(fd, F_GETFL)) == -1 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == -1)
+		die(GP_EXIT_FAIL, "fcntl: %s", strerror(errno));
+	return (fd);
+}
+
+/*
+ * Start the command of run in its own process group.  A close-on-exec
+ * pipe tells whether execvp succeeded: it carries the child's errno if
+ * not, and nothing at all if it did.
+ */
+static void
+run_start(struct parse_result *r)
+{
+	size_t	 len = 0;
+	ssize_t	 n;
+	pid_t	 pid;
+	int	 pfd[2], error, i;
+
+	if (pipe2(pfd, O_CLOEXEC) == -1)
+		die(GP_EXIT_FAIL, "pipe: %s", strerror(errno));
+	(void)fflush(NULL);
+	switch (pid = fork()) {
+	case -1:
+		die(GP_EXIT_FAIL, "fork: %s", strerror(errno));
+	case 0:
+		(void)close(pfd[0]);
+		(void)setpgid(0, 0);
+		execvp(r->cmdargv[0], r->cmdargv);
+		error = errno;
+		if (write(pfd[1], &error, sizeof(error)) != sizeof(error))
+			_exit(126);
+		_exit(127);
+	default:
+		break;
+	}
+	(void)setpgid(pid, pid);
+	(void)close(pfd[1]);
+	do {
+		n = read(pfd[0], &error, sizeof(error));
+	} while (n == -1 && errno == EINTR);
+	(void)close(pfd[0]);
+	if (n != 0) {
+		if (n != sizeof(error))
+			error = EIO;
+		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+			;
+		die(GP_EXIT_FAIL, "cannot run %s: %s", r->cmdargv[0],
+		    strerror(error));
+	}
+	r->child = pid;
+	r->req.pid = pid;
+
+	/* The command line as goprocd will show it. */
+	for (i = 0; i < r->cmdargc; i++) {
+		if (i > 0)
+			len = strlcat(r->req.cmd, " ", sizeof(r->req.cmd));
+		len = strlcat(r->req.cmd, r->cmdargv[i], sizeof(r->req.cmd));
+		if (len >= sizeof(r->req.cmd))
+			break;
+	}
+}
+
+/* Stop the process group of a child that could not be registered. */
+static void
+run_stop(pid_t pid)
+{
+	int64_t	 deadline;
+	pid_t	 rv;
+
+	if (kill(-pid, SIGTERM) == -1)
+		(void)kill(pid, SIGTERM);
+	deadline = now_ms() + STOP_GRACE_MS;
+	for (;;) {
+		rv = waitpid(pid, NULL, WNOHANG);
+		if (rv == pid || (rv == -1 && errno != EINTR))
+			return;
+		if (now_ms() >= deadline)
+			break;
+		(void)poll(NULL, 0, 20);
+	}
+	if (kill(-pid, SIGKILL) == -1)
+		(void)kill(pid, SIGKILL);
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+}
+
+/*
+ * Run goprocd in the foreground: the one next to this program first (an
+ * installed tree or the build tree), else the one in $PATH.
+ */
+static __dead void
+exec_daemon(struct parse_result *r)
+{
+	static const char *const rel[] = {
+		"/goprocd",
+		"/../goprocd/goprocd",
+		"/../sbin/goprocd",
+	};
+	struct stat	 sb;
+	char		*args[9];
+	char		 self[PATH_MAX], path[PATH_MAX], *slash;
+	ssize_t		 len;
+	size_t		 i;
+	int		 n = 0;
+
+	args[n++] = "goprocd";
+	args[n++] = "-d";
+	if (r->force)
+		args[n++] = "-F";
+	if (r->config != NULL) {
+		args[n++] = "-c";
+		args[n++] = (char *)r->config;
+	}
+	if (r->socket != NULL) {
+		args[n++] = "-s";
+		args[n++] = (char *)r->socket;
+	}
+	args[n] = NULL;
+
+	(void)fflush(NULL);
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	if (len > 0) {
+		self[len] = '\0';
+		if ((slash = strrchr(self, '/')) != NULL)
+			*slash = '\0';
+		for (i = 0; i < nitems(rel); i++) {
+			if (snprintf(path, sizeof(path), "%s%s", self, rel[i]) >=
+			    (int)sizeof(path))
+				continue;
+			if (stat(path, &sb) == -1 || !S_ISREG(sb.st_mode) ||
+			    access(path, X_OK) == -1)
+				continue;
+			execv(path, args);
+			err(GP_EXIT_FAIL, "cannot run %s", path);
+		}
+	}
+	execvp("goprocd", args);
+	err(GP_EXIT_FAIL, "cannot run goprocd");
+}
+
+static void
+send_request(struct imsgbuf *ibuf, const struct gp_request *req)
+{
+	struct ibuf	*b;
+
+	if ((b = ibuf_dynamic(256, MAX_IMSGSIZE - IMSG_HEADER_SIZE)) == NULL)
+		die(GP_EXIT_FAIL, "%s", strerror(errno));
+	if (wire_req_encode(b, req) == -1)
+		die(GP_EXIT_FAIL, "cannot encode request: %s",
+		    strerror(errno));
+	if (imsg_compose(ibuf, req->type, 0, 0, -1, ibuf_data(b),
+	    ibuf_size(b)) == -1)
+		die(GP_EXIT_FAIL, "cannot queue request: %s", strerror(errno));
+	ibuf_free(b);
+	if (imsgbuf_flush(ibuf) == -1)
+		die(GP_EXIT_FAIL, "cannot send request to goprocd: %s",
+		    strerror(errno));
+}
+
+/*
+ * Handle one reply.  Returns 1 once the exchange is over (END), 0 while
+ * more replies are due; ERROR and malformed replies end the program.
+ */
+static int
+dispatch(struct imsg *imsg, int *status)
+{
+	struct ibuf		 view;
+	struct gp_entry		 entry;
+	struct gp_result	 result;
+	struct gp_end		 end;
+	const char		*errstr;
+	uint32_t		 type;
+
+	type = imsg_get_type(imsg);
+	if (imsg_get_ibuf(imsg, &view) == -1)
+		die(GP_EXIT_FAIL, "bad reply from goprocd (type %u)", type);
+	switch (type) {
+	case IMSG_CTL_ENTRY:
+		if (wire_entry_decode(&view, &entry, &errstr) == -1)
+			die(GP_EXIT_FAIL, "bad entry from goprocd: %s", errstr);
+		if (res.action == ADD || res.action == RUN) {
+			added = entry;
+			nadded++;
+		} else
+			out->entry(&res, &entry);
+		return (0);
+	case IMSG_CTL_RESULT:
+		if (wire_result_decode(&view, &result, &errstr) == -1)
+			die(GP_EXIT_FAIL, "bad result from goprocd: %s",
+			    errstr);
+		if (result.flags & GP_RES_FAILED)
+			*status = GP_EXIT_FAIL;
+		out->result(&res, &result);
+		return (0);
+	case IMSG_CTL_INFO:
+		if (wire_end_decode(&view, &end, &errstr) == -1)
+			die(GP_EXIT_FAIL, "bad reply from goprocd: %s", errstr);
+		out->info(&res, &end);
+		return (0);
+	case IMSG_CTL_END:
+		if (wire_end_decode(&view, &end, &errstr) == -1)
+			die(GP_EXIT_FAIL, "bad reply from goprocd: %s", errstr);
+		if (res.action == ADD || res.action == RUN) {
+			if (nadded != 1)
+				die(GP_EXIT_FAIL,
+				    "bad reply from goprocd: %d entries for "
+				    "one process",
+				    nadded);
+			registered = 1;
+			out->entry(&res, &added);
+		}
+		if (end.status == GP_ST_FAIL)
+			*status = GP_EXIT_FAIL;
+		out->end(&res, &end);
+		return (1);
+	case IMSG_CTL_ERROR:
+		if (wire_end_decode(&view, &end, &errstr) == -1)
+			die(GP_EXIT_FAIL, "bad reply from goprocd: %s", errstr);
+		die(GP_EXIT_FAIL, "%s",
+		    end.msg[0] != '\0' ? end.msg : "request failed");
+	default:
+		die(GP_EXIT_FAIL, "unexpected reply from goprocd (type %u)",
+		    type);
+	}
+}
+
+/* Read replies until END, an ERROR or the deadline. */
+static int
+read_replies(struct imsgbuf *ibuf, int fd, int64_t deadline)
+{
+	struct pollfd	 pfd;
+	struct imsg	 imsg;
+	int64_t		 left;
+	ssize_t		 n;
+	int		 status = GP_EXIT_OK, done;
+
+	for (;;) {
+		while ((n = imsg_get(ibuf, &imsg)) != 0) {
+			if (n == -1)
+				die(GP_EXIT_FAIL, "bad reply from goprocd: %s",
+				    strerror(errno));
+			done = dispatch(&imsg, &status);
+			imsg_free(&imsg);
+			if (done)
+				return (status);
+		}
+		if ((left = deadline - now_ms()) <= 0)
+			die(GP_EXIT_FAIL, "no answer from goprocd within %ds",
+			    res.timeout + res.wait);
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		switch (poll(&pfd, 1, left > INT_MAX ? INT_MAX : (int)left)) {
+		case -1:
+			if (errno == EINTR)
+				continue;
+			die(GP_EXIT_FAIL, "poll: %s", strerror(errno));
+		case 0:
+			continue;
+		default:
+			break;
+		}
+		switch (imsgbuf_read(ibuf)) {
+		case -1:
+			die(GP_EXIT_FAIL, "cannot read from goprocd: %s",
+			    strerror(errno));
+		case 0:
+			die(GP_EXIT_FAIL, "goprocd closed the connection");
+		default:
+			break;
+		}
+	}
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct goproc_paths	 paths;
+	struct imsgbuf		 ibuf;
+	char			 errbuf[PATH_MAX + 128];
+	int64_t			 deadline;
+	int			 fd, status;
+
+	if (parse(argc, argv, &res) == -1) {
+		warnx("%s", res.error);
+		usage(GP_EXIT_USAGE);
+	}
+	switch (res.action) {
+	case HELP:
+		usage(GP_EXIT_OK);
+	case VERSION:
+		printf("goprocctl %s\n", GOPROC_VERSION);
+		if (fflush(stdout) == EOF || ferror(stdout))
+			err(GP_EXIT_FAIL, "stdout");
+		exit(GP_EXIT_OK);
+	case DAEMON:
+		exec_daemon(&res);
+	default:
+		break;
+	}
+
+	if (res.json)
+		out = &json_output;
+	out->head(&res);
+
+	if (paths_resolve(&paths, res.socket, NULL, errbuf, sizeof(errbuf)) ==
+	    -1)
+		die(GP_EXIT_FAIL, "%s", errbuf);
+
+	deadline = now_ms() + (int64_t)(res.timeout + res.wait) * 1000;
+	fd = connect_daemon(paths.socket, deadline);
+	if (res.action == RUN)
+		run_start(&res);
+	if (imsgbuf_init(&ibuf, fd) == -1)
+		die(GP_EXIT_FAIL, "%s", strerror(errno));
+	send_request(&ibuf, &res.req);
+	status = read_replies(&ibuf, fd, deadline);
+	imsgbuf_clear(&ibuf);
+	(void)close(fd);
+
+	out->tail(&res);
+	return (status);
+}

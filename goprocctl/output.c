@@ -1,0 +1,255 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * Human output: the lines of the seed's CLI on stdout, errors as
+ * "goprocctl: ..." on stderr.
+ */
+
+#include <sys/types.h>
+
+#include <err.h>
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "goproc.h"
+#include "goprocctl.h"
+
+/* clang-format off */
+/* Entry lines are held back and printed sorted by id. */
+struct line {
+	uint64_t	 id;
+	char		*text;
+};
+
+static struct line	*lines;
+static size_t		 nlines, maxlines;
+
+static void	 show_head(struct parse_result *);
+static void	 show_entry(struct parse_result *, const struct gp_entry *);
+static void	 show_result(struct parse_result *, const struct gp_result *);
+static void	 show_info(struct parse_result *, const struct gp_end *);
+static void	 show_end(struct parse_result *, const struct gp_end *);
+static void	 show_error(struct parse_result *, const char *);
+static void	 show_tail(struct parse_result *);
+static void	 print_labels(FILE *, const char *,
+		    const struct gp_strlist *);
+static void	 print_entry(FILE *, const struct gp_entry *, int);
+static void	 print_ident(FILE *, const struct gp_entry *);
+static int	 line_cmp(const void *, const void *);
+static void	 flush_lines(void);
+
+const struct output show_output = {
+	.head = show_head,
+	.entry = show_entry,
+	.result = show_result,
+	.info = show_info,
+	.end = show_end,
+	.error = show_error,
+	.tail = show_tail,
+};
+/* clang-format on */
+
+static void
+print_labels(FILE *f, const char *what, const struct gp_strlist *l)
+{
+	uint32_t	 i;
+
+	fprintf(f, " %s=[", what);
+	for (i = 0; i < l->n; i++)
+		fprintf(f, "%s%s", i > 0 ? "," : "", l->v[i]);
+	fputc(']', f);
+}
+
+/* "[id=12] pid=4242 name=db-reader" */
+static void
+print_ident(FILE *f, const struct gp_entry *e)
+{
+	fprintf(f, "[id=%" PRIu64 "] pid=%d", e->id, e->pid);
+	if (e->name[0] != '\0')
+		fprintf(f, " name=%s", e->name);
+}
+
+/*
+ * "[id=12] pid=4242 name=db-reader alive=true cmd=... tags=[db,read]
+ * groups=[prod]", without alive= for removals.
+ */
+static void
+print_entry(FILE *f, const struct gp_entry *e, int alive)
+{
+	print_ident(f, e);
+	if (alive)
+		fprintf(f, " alive=%s", e->alive ? "true" : "false");
+	fprintf(f, " cmd=%s", e->cmd);
+	print_labels(f, "tags", &e->tags);
+	print_labels(f, "groups", &e->groups);
+}
+
+static int
+line_cmp(const void *a, const void *b)
+{
+	const struct line	*la = a, *lb = b;
+
+	if (la->id < lb->id)
+		return (-1);
+	return (la->id > lb->id);
+}
+
+static void
+flush_lines(void)
+{
+	size_t	 i;
+
+	if (nlines > 1)
+		qsort(lines, nlines, sizeof(*lines), line_cmp);
+	for (i = 0; i < nlines; i++) {
+		printf("%s\n", lines[i].text);
+		free(lines[i].text);
+	}
+	free(lines);
+	lines = NULL;
+	nlines = maxlines = 0;
+}
+
+static void
+show_head(struct parse_result *res)
+{
+}
+
+static void
+show_entry(struct parse_result *res, const struct gp_entry *e)
+{
+	struct line	*nl;
+	FILE		*f;
+	char		*text = NULL;
+	size_t		 len = 0;
+
+	switch (res->action) {
+	case ADD:
+		printf("Process %d registered with id %" PRIu64 "\n", e->pid,
+		    e->id);
+		return;
+	case RUN:
+		printf("Started pid=%d registry id=%" PRIu64 "\n",
+		    (int)res->child, e->id);
+		return;
+	default:
+		break;
+	}
+
+	if ((f = open_memstream(&text, &len)) == NULL)
+		err(GP_EXIT_FAIL, NULL);
+	print_entry(f, e, 1);
+	if (fclose(f) == EOF)
+		err(GP_EXIT_FAIL, NULL);
+	if (nlines == maxlines) {
+		maxlines = maxlines == 0 ? 64 : maxlines * 2;
+		nl = reallocarray(lines, maxlines, sizeof(*lines));
+		if (nl == NULL)
+			err(GP_EXIT_FAIL, NULL);
+		lines = nl;
+	}
+	lines[nlines].id = e->id;
+	lines[nlines].text = text;
+	nlines++;
+}
+
+static void
+show_result(struct parse_result *res, const struct gp_result *r)
+{
+	const struct gp_entry	*e = &r->entry;
+	char			 what[128];
+
+	if (r->flags & GP_RES_FAILED) {
+		flockfile(stderr);
+		fprintf(stderr, "%s: %s ", getprogname(),
+		    res->action == KILL ? "kill" : res->command);
+		print_ident(stderr, e);
+		fprintf(stderr, ": %s\n",
+		    r->msg[0] != '\0' ? r->msg : "failed");
+		funlockfile(stderr);
+		return;
+	}
+
+	if (res->action != KILL) {
+		printf("Removed ");
+		print_entry(stdout, e, 0);
+		printf("\n");
+		return;
+	}
+
+	if (r->flags & GP_RES_SIGNALLED) {
+		if (r->signo != 0 && r->signo != res->req.signo) {
+			if (res->wait > 0)
+				(void)snprintf(what, sizeof(what),
+				    "Killed (%s after %ds)",
+				    signal_name(r->signo), res->wait);
+			else
+				(void)snprintf(what, sizeof(what),
+				    "Killed (%s)", signal_name(r->signo));
+		} else
+			(void)strlcpy(what, "Killed", sizeof(what));
+	} else if (r->flags & GP_RES_EXITED)
+		(void)strlcpy(what, "Already exited", sizeof(what));
+	else
+		(void)strlcpy(what, "Not killed", sizeof(what));
+	if (r->flags & GP_RES_REMOVED)
+		(void)strlcat(what, " and removed", sizeof(what));
+	else
+		(void)strlcat(what, ", not removed", sizeof(what));
+	printf("%s ", what);
+	print_ident(stdout, e);
+	printf("\n");
+}
+
+static void
+show_info(struct parse_result *res, const struct gp_end *info)
+{
+	if (info->msg[0] != '\0')
+		printf("%s\n", info->msg);
+}
+
+static void
+show_end(struct parse_result *res, const struct gp_end *end)
+{
+	flush_lines();
+	if (res->action == PING) {
+		printf("pong\n");
+		return;
+	}
+	if (end->msg[0] != '\0')
+		printf("%s\n", end->msg);
+}
+
+static void
+show_error(struct parse_result *res, const char *msg)
+{
+	flush_lines();
+	if (fflush(stdout) == EOF)
+		err(GP_EXIT_FAIL, "stdout");
+	warnx("%s", msg);
+}
+
+static void
+show_tail(struct parse_result *res)
+{
+	flush_lines();
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(GP_EXIT_FAIL, "stdout");
+}

@@ -1,0 +1,419 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * JSON output: the replies are collected and printed as one document by
+ * the tail hook, the only thing goprocctl writes to stdout with --json.
+ *
+ *   ping		{"pong": true}
+ *   add		{"entry": {...}}
+ *   run		{"entry": {...}, "started_pid": 4242}
+ *   list, tag, group	{"entries": [...], "renamed": {...}, "message": "..."}
+ *   rm		{"removed": [...]}
+ *   kill		{"results": [...], "failed": 0}
+ *   reset		{"reset": true, "message": "..."}
+ *   any failure	{"error": "..."}
+ *
+ * "renamed" appears after a rename and "message" when goprocd sent one.
+ */
+
+#include <sys/types.h>
+
+#include <err.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "goproc.h"
+#include "goprocctl.h"
+
+/* clang-format off */
+struct jentry {
+	uint64_t	 id;
+	json_t		*obj;
+};
+
+static struct {
+	json_t		*entry;		/* add, run */
+	struct jentry	*entries;	/* list, tag, group */
+	size_t		 nentries;
+	size_t		 maxentries;
+	json_t		*results;	/* rm: removed entries; kill */
+	json_t		*errors;	/* rm: failed removals */
+	json_t		*renamed;
+	json_t		*message;
+	json_t		*error;
+	int		 failed;
+} js;
+
+static void	 json_head(struct parse_result *);
+static void	 json_entry(struct parse_result *, const struct gp_entry *);
+static void	 json_result(struct parse_result *, const struct gp_result *);
+static void	 json_info(struct parse_result *, const struct gp_end *);
+static void	 json_end(struct parse_result *, const struct gp_end *);
+static void	 json_error(struct parse_result *, const char *);
+static void	 json_tail(struct parse_result *);
+static json_t	*jcheck(json_t *);
+static void	 jset(json_t *, const char *, json_t *);
+static json_t	*jstr(const char *);
+static json_t	*jtime(int64_t);
+static json_t	*jlabels(const struct gp_strlist *);
+static json_t	*jentry_new(const struct gp_entry *);
+static int	 jentry_cmp(const void *, const void *);
+static size_t	 utf8_seqlen(const unsigned char *, size_t);
+
+const struct output json_output = {
+	.head = json_head,
+	.entry = json_entry,
+	.result = json_result,
+	.info = json_info,
+	.end = json_end,
+	.error = json_error,
+	.tail = json_tail,
+};
+/* clang-format on */
+
+static json_t *
+jcheck(json_t *v)
+{
+	if (v == NULL)
+		err(GP_EXIT_FAIL, NULL);
+	return (v);
+}
+
+static void
+jset(json_t *obj, const char *key, json_t *v)
+{
+	if (json_object_set_new(obj, key, jcheck(v)) == -1)
+		err(GP_EXIT_FAIL, NULL);
+}
+
+/*
+ * The length of the valid UTF-8 sequence at s (at most len bytes), or 0
+ * if there is none.
+ */
+static size_t
+utf8_seqlen(const unsigned char *s, size_t len)
+{
+	uint32_t	 cp, min;
+	size_t		 n, k;
+
+	if (s[0] < 0x80)
+		return (1);
+	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
+		n = 2;
+		cp = s[0] & 0x1f;
+		min = 0x80;
+	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
+		n = 3;
+		cp = s[0] & 0x0f;
+		min = 0x800;
+	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
+		n = 4;
+		cp = s[0] & 0x07;
+		min = 0x10000;
+	} else
+		return (0);
+	if (len < n)
+		return (0);
+	for (k = 1; k < n; k++) {
+		if ((s[k] & 0xc0) != 0x80)
+			return (0);
+		cp = (cp << 6) | (s[k] & 0x3f);
+	}
+	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return (0);
+	return (n);
+}
+
+/*
+ * A JSON string.  Command lines and messages are bytes; what is not
+ * UTF-8 in them becomes U+FFFD.
+ */
+static json_t *
+jstr(const char *s)
+{
+	const unsigned char	*p = (const unsigned char *)s;
+	json_t			*v;
+	char			*buf;
+	size_t			 len, i, n, o = 0;
+
+	if ((v = json_string(s)) != NULL)
+		return (v);
+	len = strlen(s);
+	if ((buf = reallocarray(NULL, len + 1, 3)) == NULL)
+		err(GP_EXIT_FAIL, NULL);
+	for (i = 0; i < len; i += n) {
+		if ((n = utf8_seqlen(p + i, len - i)) == 0) {
+			memcpy(buf + o, "\xef\xbf\xbd", 3);
+			o += 3;
+			n = 1;
+			continue;
+		}
+		memcpy(buf + o, p + i, n);
+		o += n;
+	}
+	buf[o] = '\0';
+	v = jcheck(json_string(buf));
+	free(buf);
+	return (v);
+}
+
+/* RFC 3339 in UTC with nanoseconds, or null for 0. */
+static json_t *
+jtime(int64_t ns)
+{
+	struct tm	 tm;
+	time_t		 t;
+	int64_t		 secs, frac;
+	char		 date[64], buf[96];
+
+	if (ns == 0)
+		return (json_null());
+	secs = ns / 1000000000;
+	frac = ns % 1000000000;
+	if (frac < 0) {
+		frac += 1000000000;
+		secs--;
+	}
+	t = (time_t)secs;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		return (json_null());
+	(void)snprintf(buf, sizeof(buf), "%s.%09lldZ", date, (long long)frac);
+	return (json_string(buf));
+}
+
+static json_t *
+jlabels(const struct gp_strlist *l)
+{
+	json_t		*a;
+	uint32_t	 i;
+
+	a = jcheck(json_array());
+	for (i = 0; i < l->n; i++)
+		if (json_array_append_new(a, jstr(l->v[i])) == -1)
+			err(GP_EXIT_FAIL, NULL);
+	return (a);
+}
+
+static json_t *
+jentry_new(const struct gp_entry *e)
+{
+	json_t	*o;
+
+	o = jcheck(json_object());
+	jset(o, "id", json_integer((json_int_t)e->id));
+	jset(o, "pid", json_integer(e->pid));
+	jset(o, "pgid", json_integer(e->pgid));
+	jset(o, "name", e->name[0] != '\0' ? jstr(e->name) : json_null());
+	jset(o, "cmd", jstr(e->cmd));
+	jset(o, "alive", json_boolean(e->alive));
+	jset(o, "tags", jlabels(&e->tags));
+	jset(o, "groups", jlabels(&e->groups));
+	jset(o, "added_at", jtime(e->added_at));
+	jset(o, "last_seen", jtime(e->last_seen));
+	jset(o, "owner_uid", json_integer(e->owner_uid));
+	jset(o, "start_ticks", json_integer((json_int_t)e->start_ticks));
+	return (o);
+}
+
+static int
+jentry_cmp(const void *a, const void *b)
+{
+	const struct jentry	*ea = a, *eb = b;
+
+	if (ea->id < eb->id)
+		return (-1);
+	return (ea->id > eb->id);
+}
+
+static void
+json_head(struct parse_result *res)
+{
+	memset(&js, 0, sizeof(js));
+	js.results = jcheck(json_array());
+	js.errors = jcheck(json_array());
+}
+
+static void
+json_entry(struct parse_result *res, const struct gp_entry *e)
+{
+	struct jentry	*ne;
+
+	if (res->action == ADD || res->action == RUN) {
+		json_decref(js.entry);
+		js.entry = jentry_new(e);
+		return;
+	}
+	if (js.nentries == js.maxentries) {
+		js.maxentries = js.maxentries == 0 ? 64 : js.maxentries * 2;
+		ne = reallocarray(js.entries, js.maxentries,
+		    sizeof(*js.entries));
+		if (ne == NULL)
+			err(GP_EXIT_FAIL, NULL);
+		js.entries = ne;
+	}
+	js.entries[js.nentries].id = e->id;
+	js.entries[js.nentries].obj = jentry_new(e);
+	js.nentries++;
+}
+
+static void
+json_result(struct parse_result *res, const struct gp_result *r)
+{
+	json_t	*o;
+
+	if (res->action != KILL) {
+		if (r->flags & GP_RES_FAILED) {
+			js.failed++;
+			o = jcheck(json_object());
+			jset(o, "entry", jentry_new(&r->entry));
+			jset(o, "error",
+			    jstr(r->msg[0] != '\0' ? r->msg : "failed"));
+			if (json_array_append_new(js.errors, o) == -1)
+				err(GP_EXIT_FAIL, NULL);
+		} else if (json_array_append_new(js.results,
+		    jentry_new(&r->entry)) == -1)
+			err(GP_EXIT_FAIL, NULL);
+		return;
+	}
+
+	o = jcheck(json_object());
+	jset(o, "entry", jentry_new(&r->entry));
+	jset(o, "killed", json_boolean(r->flags & GP_RES_SIGNALLED));
+	jset(o, "removed", json_boolean(r->flags & GP_RES_REMOVED));
+	jset(o, "signal",
+	    r->signo != 0 ? jstr(signal_name(r->signo)) : json_null());
+	if (r->flags & GP_RES_FAILED) {
+		js.failed++;
+		jset(o, "error", jstr(r->msg[0] != '\0' ? r->msg : "failed"));
+	} else
+		jset(o, "error", json_null());
+	if (json_array_append_new(js.results, o) == -1)
+		err(GP_EXIT_FAIL, NULL);
+}
+
+static void
+json_info(struct parse_result *res, const struct gp_end *info)
+{
+	json_t	*o;
+
+	if ((res->action == TAG || res->action == GROUP) &&
+	    (res->req.flags & GP_REQ_RENAME)) {
+		o = jcheck(json_object());
+		jset(o, "kind", json_string(res->action == TAG ? "tag" :
+		    "group"));
+		jset(o, "from", jstr(res->req.label));
+		jset(o, "to", jstr(res->req.newlabel));
+		jset(o, "count", json_integer(info->count));
+		json_decref(js.renamed);
+		js.renamed = o;
+	}
+}
+
+static void
+json_end(struct parse_result *res, const struct gp_end *end)
+{
+	json_decref(js.message);
+	js.message = NULL;
+	if (end->msg[0] != '\0' || res->action == RESET)
+		js.message = jstr(end->msg);
+}
+
+static void
+json_error(struct parse_result *res, const char *msg)
+{
+	json_decref(js.error);
+	js.error = jstr(msg);
+}
+
+static void
+json_tail(struct parse_result *res)
+{
+	json_t	*doc, *a;
+	size_t	 i;
+
+	doc = jcheck(json_object());
+	if (js.error != NULL) {
+		jset(doc, "error", json_incref(js.error));
+		goto print;
+	}
+	switch (res->action) {
+	case PING:
+		jset(doc, "pong", json_true());
+		break;
+	case ADD:
+	case RUN:
+		jset(doc, "entry",
+		    js.entry != NULL ? json_incref(js.entry) : json_null());
+		if (res->action == RUN)
+			jset(doc, "started_pid", json_integer(res->child));
+		break;
+	case LIST:
+	case TAG:
+	case GROUP:
+		if (js.nentries > 1)
+			qsort(js.entries, js.nentries, sizeof(*js.entries),
+			    jentry_cmp);
+		a = jcheck(json_array());
+		for (i = 0; i < js.nentries; i++)
+			if (json_array_append(a, js.entries[i].obj) == -1)
+				err(GP_EXIT_FAIL, NULL);
+		jset(doc, "entries", a);
+		if (js.renamed != NULL)
+			jset(doc, "renamed", json_incref(js.renamed));
+		break;
+	case RM:
+		jset(doc, "removed", json_incref(js.results));
+		if (js.failed > 0)
+			jset(doc, "errors", json_incref(js.errors));
+		break;
+	case KILL:
+		jset(doc, "results", json_incref(js.results));
+		jset(doc, "failed", json_integer(js.failed));
+		break;
+	case RESET:
+		jset(doc, "reset", json_true());
+		break;
+	default:
+		break;
+	}
+	if (js.message != NULL && res->action != PING)
+		jset(doc, "message", json_incref(js.message));
+
+print:
+	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ==
+	    -1)
+		errx(GP_EXIT_FAIL, "cannot write JSON output");
+	putchar('\n');
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(GP_EXIT_FAIL, "stdout");
+	json_decref(doc);
+	for (i = 0; i < js.nentries; i++)
+		json_decref(js.entries[i].obj);
+	free(js.entries);
+	json_decref(js.entry);
+	json_decref(js.results);
+	json_decref(js.errors);
+	json_decref(js.renamed);
+	json_decref(js.message);
+	json_decref(js.error);
+	memset(&js, 0, sizeof(js));
+}

@@ -1,0 +1,708 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The goprocctl command line, parsed into a struct parse_result.  No I/O
+ * happens here: a refused command line leaves its reason in res->error.
+ */
+
+#include <sys/types.h>
+
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "goproc.h"
+#include "goprocctl.h"
+
+/* clang-format off */
+#define TIMEOUT_MAX	3600	/* seconds */
+#define WAIT_MAX	(GP_WAIT_MAX_MS / 1000)
+#define SIGNO_MAX	64
+
+enum {
+	OPT_CONFIG = 256,
+	OPT_SOCKET,
+	OPT_JSON,
+	OPT_TAG,
+	OPT_TAG_ALL,
+	OPT_GROUP,
+	OPT_GROUP_ALL,
+	OPT_PID,
+	OPT_ID,
+	OPT_NAME,
+	OPT_ALIVE,
+	OPT_SEARCH,
+	OPT_ALL,
+	OPT_SIGNAL,
+	OPT_WAIT,
+	OPT_RENAME,
+	OPT_CONFIRM,
+};
+
+/* What each command takes: its options and its operand. */
+struct command {
+	const char		*name;
+	enum actions		 action;
+	uint32_t		 type;
+	const char		*optstring;
+	const struct option	*longopts;
+	const char		*operand;	/* NULL: takes none */
+	int			 timeout;	/* default, seconds */
+};
+
+#define GLOBAL_OPTS							\
+	{ "config",	required_argument,	NULL,	OPT_CONFIG },	\
+	{ "socket",	required_argument,	NULL,	OPT_SOCKET },	\
+	{ "json",	no_argument,		NULL,	OPT_JSON },	\
+	{ "help",	no_argument,		NULL,	'h' }
+
+#define SELECTOR_OPTS							\
+	{ "tag",	required_argument,	NULL,	OPT_TAG },	\
+	{ "tag-all",	required_argument,	NULL,	OPT_TAG_ALL },	\
+	{ "group",	required_argument,	NULL,	OPT_GROUP },	\
+	{ "group-all",	required_argument,	NULL,	OPT_GROUP_ALL }, \
+	{ "pid",	required_argument,	NULL,	OPT_PID },	\
+	{ "id",		required_argument,	NULL,	OPT_ID },	\
+	{ "name",	required_argument,	NULL,	OPT_NAME },	\
+	{ "alive",	no_argument,		NULL,	OPT_ALIVE },	\
+	{ "search",	required_argument,	NULL,	OPT_SEARCH }
+
+#define TIMEOUT_OPT							\
+	{ "timeout",	required_argument,	NULL,	't' }
+
+static const struct option global_opts[] = {
+	GLOBAL_OPTS,
+	{ "version",	no_argument,		NULL,	'V' },
+	{ NULL,		0,			NULL,	0 },
+};
+
+static const struct option ping_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	{ NULL,		0,			NULL,	0 },
+};
+
+static const struct option add_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	{ "tag",	required_argument,	NULL,	OPT_TAG },
+	{ "group",	required_argument,	NULL,	OPT_GROUP },
+	{ "name",	required_argument,	NULL,	OPT_NAME },
+	{ NULL,		0,			NULL,	0 },
+};
+
+static const struct option list_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	SELECTOR_OPTS,
+	{ NULL,		0,			NULL,	0 },
+};
+
+static const struct option rm_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	SELECTOR_OPTS,
+	{ "all",	no_argument,		NULL,	OPT_ALL },
+	{ NULL,		0,			NULL,	0 },
+};
+
+static const struct option kill_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	SELECTOR_OPTS,
+	{ "all",	no_argument,		NULL,	OPT_ALL },
+	{ "signal",	required_argument,	NULL,	OPT_SIGNAL },
+	{ "wait",	required_argument,	NULL,	OPT_WAIT },
+	{ NULL,		0,			NULL,	0 },
+};
+
+static const struct option label_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	{ "rename",	required_argument,	NULL,	OPT_RENAME },
+	{ NULL,		0,			NULL,	0 },
+};
+
+static const struct option reset_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	{ "confirm",	required_argument,	NULL,	OPT_CONFIRM },
+	{ NULL,		0,			NULL,	0 },
+};
+
+static const struct option daemon_opts[] = {
+	GLOBAL_OPTS,
+	{ "force",	no_argument,		NULL,	'f' },
+	{ NULL,		0,			NULL,	0 },
+};
+
+static const struct command commands[] = {
+	{ "ping",   PING,   IMSG_CTL_PING,  "-:ht:", ping_opts,   NULL,   2 },
+	{ "add",    ADD,    IMSG_CTL_ADD,   "-:ht:", add_opts,    "pid",  3 },
+	{ "run",    RUN,    IMSG_CTL_ADD,   "-:ht:", add_opts,    NULL,   3 },
+	{ "list",   LIST,   IMSG_CTL_LIST,  "-:ht:", list_opts,   NULL,   3 },
+	{ "rm",     RM,     IMSG_CTL_RM,    "-:ht:", rm_opts,     NULL,   3 },
+	{ "kill",   KILL,   IMSG_CTL_KILL,  "-:ht:", kill_opts,   NULL,   5 },
+	{ "tag",    TAG,    IMSG_CTL_TAG,   "-:ht:", label_opts,  "tag",  3 },
+	{ "group",  GROUP,  IMSG_CTL_GROUP, "-:ht:", label_opts,  "group", 3 },
+	{ "reset",  RESET,  IMSG_CTL_RESET, "-:ht:", reset_opts,  NULL,   5 },
+	{ "daemon", DAEMON, IMSG_NONE,      "-:hf",  daemon_opts, NULL,   0 },
+};
+
+static const struct {
+	const char	*name;
+	int		 signo;
+} signals[] = {
+	{ "HUP",	SIGHUP },
+	{ "INT",	SIGINT },
+	{ "QUIT",	SIGQUIT },
+	{ "ILL",	SIGILL },
+	{ "TRAP",	SIGTRAP },
+	{ "ABRT",	SIGABRT },
+	{ "IOT",	SIGIOT },
+	{ "BUS",	SIGBUS },
+	{ "FPE",	SIGFPE },
+	{ "KILL",	SIGKILL },
+	{ "USR1",	SIGUSR1 },
+	{ "SEGV",	SIGSEGV },
+	{ "USR2",	SIGUSR2 },
+	{ "PIPE",	SIGPIPE },
+	{ "ALRM",	SIGALRM },
+	{ "TERM",	SIGTERM },
+	{ "STKFLT",	SIGSTKFLT },
+	{ "CHLD",	SIGCHLD },
+	{ "CLD",	SIGCHLD },
+	{ "CONT",	SIGCONT },
+	{ "STOP",	SIGSTOP },
+	{ "TSTP",	SIGTSTP },
+	{ "TTIN",	SIGTTIN },
+	{ "TTOU",	SIGTTOU },
+	{ "URG",	SIGURG },
+	{ "XCPU",	SIGXCPU },
+	{ "XFSZ",	SIGXFSZ },
+	{ "VTALRM",	SIGVTALRM },
+	{ "PROF",	SIGPROF },
+	{ "WINCH",	SIGWINCH },
+	{ "IO",		SIGIO },
+	{ "POLL",	SIGPOLL },
+	{ "PWR",	SIGPWR },
+	{ "SYS",	SIGSYS },
+};
+
+static int	 fail(struct parse_result *, const char *, ...)
+		    __attribute__((__format__(printf, 2, 3)));
+static const char *optname(const struct option *, int, char *, size_t);
+static int	 bad_option(struct parse_result *, const struct option *,
+		    int, char *[], int);
+static int	 add_label(struct parse_result *, struct gp_strlist *,
+		    const char *, const char *);
+static int	 add_name(struct parse_result *, const char *);
+static int	 add_pid(struct parse_result *, const char *);
+static int	 add_id(struct parse_result *, const char *);
+static int	 command_option(struct parse_result *,
+		    const struct command *, int, char *);
+static int	 operand(struct parse_result *, const struct command *,
+		    const char *, int);
+static int	 finish(struct parse_result *, const struct command *,
+		    const char *);
+static int	 has_selectors(const struct gp_request *);
+static long long number(const char *, long long, long long, const char **);
+/* clang-format on */
+
+/*
+ * strtonum(3), without the leading blanks and plus sign that strtoll(3)
+ * lets through.
+ */
+static long long
+number(const char *s, long long min, long long max, const char **errstr)
+{
+	const char	*p = s;
+
+	if (*p == '-')
+		p++;
+	if (*p < '0' || *p > '9') {
+		*errstr = "invalid";
+		return (0);
+	}
+	return (strtonum(s, min, max, errstr));
+}
+
+static int
+fail(struct parse_result *res, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(res->error, sizeof(res->error), fmt, ap);
+	va_end(ap);
+	return (-1);
+}
+
+/* The name of the option with the given val, as the user writes it. */
+static const char *
+optname(const struct option *longopts, int val, char *buf, size_t len)
+{
+	const struct option	*o;
+
+	for (o = longopts; o->name != NULL; o++)
+		if (o->val == val) {
+			(void)snprintf(buf, len, "--%s", o->name);
+			return (buf);
+		}
+	(void)snprintf(buf, len, "-%c", val);
+	return (buf);
+}
+
+/* Explain a '?' or ':' from getopt_long. */
+static int
+bad_option(struct parse_result *res, const struct option *longopts, int ch,
+    char *argv[], int ind)
+{
+	char		 name[64];
+	const char	*arg;
+
+	arg = ind > 0 ? argv[ind - 1] : "";
+	if (ch == ':') {
+		if (optopt == 0)
+			return (fail(res, "option %s requires an argument",
+			    arg));
+		return (fail(res, "option %s requires an argument",
+		    optname(longopts, optopt, name, sizeof(name))));
+	}
+	if (optopt >= 256)
+		return (fail(res, "option %s does not take an argument",
+		    optname(longopts, optopt, name, sizeof(name))));
+	if (optopt != 0)
+		return (fail(res, "unknown option -%c", optopt));
+	return (fail(res, "unknown option %s", arg));
+}
+
+static int
+add_label(struct parse_result *res, struct gp_strlist *l, const char *opt,
+    const char *value)
+{
+	char		 clean[GP_LABEL_MAX + 1];
+	const char	*errstr;
+
+	if (gp_label_clean(value, clean, sizeof(clean), &errstr) == -1)
+		return (fail(res, "invalid %s \"%s\": %s", opt, value, errstr));
+	if (l->n >= GP_SEL_MAX && !gp_strlist_has(l, clean))
+		return (fail(res, "too many %s values (at most %d)", opt,
+		    GP_SEL_MAX));
+	if (gp_strlist_add(l, clean, strlen(clean), &errstr) == -1)
+		return (fail(res, "invalid %s \"%s\": %s", opt, value, errstr));
+	return (0);
+}
+
+static int
+add_name(struct parse_result *res, const char *value)
+{
+	const char	*errstr;
+
+	if (gp_valid_name(value, &errstr) == -1)
+		return (fail(res, "invalid --name \"%s\": %s", value, errstr));
+	if (res->action == ADD || res->action == RUN) {
+		(void)strlcpy(res->req.name, value, sizeof(res->req.name));
+		return (0);
+	}
+	return (add_label(res, &res->req.names, "--name", value));
+}
+
+static int
+add_pid(struct parse_result *res, const char *value)
+{
+	const char	*errstr;
+	long long	 pid;
+	uint32_t	 i;
+
+	pid = number(value, 1, GP_PID_MAX, &errstr);
+	if (errstr != NULL)
+		return (fail(res, "invalid --pid \"%s\": %s (1 to %d)", value,
+		    errstr, GP_PID_MAX));
+	for (i = 0; i < res->req.npids; i++)
+		if (res->req.pids[i] == (int32_t)pid)
+			return (0);
+	if (res->req.npids >= GP_SEL_MAX)
+		return (fail(res, "too many --pid values (at most %d)",
+		    GP_SEL_MAX));
+	res->req.pids[res->req.npids++] = (int32_t)pid;
+	return (0);
+}
+
+static int
+add_id(struct parse_result *res, const char *value)
+{
+	const char	*errstr;
+	long long	 id;
+	uint32_t	 i;
+
+	id = number(value, 1, LLONG_MAX, &errstr);
+	if (errstr != NULL)
+		return (fail(res, "invalid --id \"%s\": %s", value, errstr));
+	for (i = 0; i < res->req.nids; i++)
+		if (res->req.ids[i] == (uint64_t)id)
+			return (0);
+	if (res->req.nids >= GP_SEL_MAX)
+		return (fail(res, "too many --id values (at most %d)",
+		    GP_SEL_MAX));
+	res->req.ids[res->req.nids++] = (uint64_t)id;
+	return (0);
+}
+
+/*
+ * One option of a command.  The command's table decides which options
+ * reach this point.
+ */
+static int
+command_option(struct parse_result *res, const struct command *cmd, int ch,
+    char *arg)
+{
+	struct gp_request	*req = &res->req;
+	const char		*errstr;
+	long long		 n;
+	int			 signo;
+
+	switch (ch) {
+	case OPT_CONFIG:
+		res->config = arg;
+		break;
+	case OPT_SOCKET:
+		res->socket = arg;
+		break;
+	case OPT_JSON:
+		res->json = 1;
+		break;
+	case 'f':
+		res->force = 1;
+		break;
+	case 't':
+		n = number(arg, 1, TIMEOUT_MAX, &errstr);
+		if (errstr != NULL)
+			return (fail(res, "invalid --timeout \"%s\": %s "
+					  "(1 to %d seconds)",
+			    arg, errstr, TIMEOUT_MAX));
+		res->timeout = (int)n;
+		break;
+	case OPT_TAG:
+		return (add_label(res, &req->tags, "--tag", arg));
+	case OPT_TAG_ALL:
+		return (add_label(res, &req->tags_all, "--tag-all", arg));
+	case OPT_GROUP:
+		return (add_label(res, &req->groups, "--group", arg));
+	case OPT_GROUP_ALL:
+		return (add_label(res, &req->groups_all, "--group-all", arg));
+	case OPT_NAME:
+		return (add_name(res, arg));
+	case OPT_PID:
+		return (add_pid(res, arg));
+	case OPT_ID:
+		return (add_id(res, arg));
+	case OPT_ALIVE:
+		req->flags |= GP_REQ_ALIVE;
+		break;
+	case OPT_SEARCH:
+		if (strlen(arg) > GP_SEARCH_MAX)
+			return (fail(res, "--search text too long (at most "
+					  "%d bytes)",
+			    GP_SEARCH_MAX));
+		(void)strlcpy(req->search, arg, sizeof(req->search));
+		break;
+	case OPT_ALL:
+		req->flags |= GP_REQ_ALL;
+		break;
+	case OPT_SIGNAL:
+		if ((signo = parse_signal(arg)) == -1)
+			return (fail(res, "unknown signal \"%s\"", arg));
+		req->signo = signo;
+		break;
+	case OPT_WAIT:
+		n = number(arg, 0, WAIT_MAX, &errstr);
+		if (errstr != NULL)
+			return (fail(res, "invalid --wait \"%s\": %s "
+					  "(0 to %d seconds)",
+			    arg, errstr, WAIT_MAX));
+		res->wait = (int)n;
+		req->wait_ms = (uint32_t)n * 1000;
+		break;
+	case OPT_RENAME:
+		if (gp_label_clean(arg, req->newlabel, sizeof(req->newlabel),
+		    &errstr) == -1)
+			return (fail(res, "invalid --rename \"%s\": %s", arg,
+			    errstr));
+		req->flags |= GP_REQ_RENAME;
+		break;
+	case OPT_CONFIRM:
+		if (strlcpy(req->label, arg, sizeof(req->label)) >=
+		    sizeof(req->label))
+			req->label[0] = '\0';
+		break;
+	default:
+		return (fail(res, "%s: unexpected option", cmd->name));
+	}
+	return (0);
+}
+
+/* The command's operand: the pid of add, the label of tag and group. */
+static int
+operand(struct parse_result *res, const struct command *cmd,
+    const char *arg, int n)
+{
+	const char	*errstr;
+	long long	 pid;
+
+	if (cmd->action == RUN)
+		return (fail(res, "run: the command must follow --: %s", arg));
+	if (cmd->operand == NULL || n > 0)
+		return (fail(res, "%s: unexpected argument \"%s\"", cmd->name,
+		    arg));
+	switch (cmd->action) {
+	case ADD:
+		pid = number(arg, 1, GP_PID_MAX, &errstr);
+		if (errstr != NULL)
+			return (fail(res, "invalid pid \"%s\": %s (1 to %d)",
+			    arg, errstr, GP_PID_MAX));
+		res->req.pid = (int32_t)pid;
+		break;
+	case TAG:
+	case GROUP:
+		if (gp_label_clean(arg, res->req.label, sizeof(res->req.label),
+		    &errstr) == -1)
+			return (fail(res, "invalid %s \"%s\": %s", cmd->operand,
+			    arg, errstr));
+		break;
+	default:
+		return (fail(res, "%s: unexpected argument \"%s\"", cmd->name,
+		    arg));
+	}
+	return (0);
+}
+
+static int
+has_selectors(const struct gp_request *req)
+{
+	return (req->tags.n > 0 || req->tags_all.n > 0 || req->groups.n > 0 ||
+	    req->groups_all.n > 0 || req->names.n > 0 || req->nids > 0 ||
+	    req->npids > 0 || req->search[0] != '\0');
+}
+
+/* Checks once the whole command line is in. */
+static int
+finish(struct parse_result *res, const struct command *cmd,
+    const char *confirm)
+{
+	struct gp_request	*req = &res->req;
+
+	switch (cmd->action) {
+	case ADD:
+		if (req->pid == 0)
+			return (fail(res, "add: missing pid"));
+		break;
+	case TAG:
+	case GROUP:
+		if (req->label[0] == '\0')
+			return (fail(res, "%s: missing %s name", cmd->name,
+			    cmd->operand));
+		break;
+	case RM:
+	case KILL:
+		if (!has_selectors(req))
+			return (fail(res,
+			    "%s: no selectors given (use --tag, --tag-all, "
+			    "--group, --group-all, --name, --id, --pid or "
+			    "--search)",
+			    cmd->name));
+		if (cmd->action == KILL && req->signo == 0)
+			req->signo = SIGTERM;
+		break;
+	case RESET:
+		if (confirm == NULL || strcmp(confirm, "RESET") != 0)
+			return (fail(res, "reset requires --confirm RESET"));
+		break;
+	default:
+		break;
+	}
+	return (0);
+}
+
+/*
+ * Parse the whole command line, argv[0] included, into res.  Returns 0,
+ * or -1 with the reason in res->error.
+ */
+int
+parse(int argc, char *argv[], struct parse_result *res)
+{
+	const struct command	*cmd = NULL;
+	const char		*confirm = NULL;
+	char			**cargv;
+	size_t			 i;
+	int			 ch, cargc, nops = 0, argind = -1;
+
+	memset(res, 0, sizeof(*res));
+	res->child = -1;
+
+	optind = 0;
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+:hV", global_opts, NULL)) !=
+	    -1) {
+		switch (ch) {
+		case 'h':
+			res->action = HELP;
+			return (0);
+		case 'V':
+			res->action = VERSION;
+			return (0);
+		case OPT_CONFIG:
+		case OPT_SOCKET:
+		case OPT_JSON:
+			(void)command_option(res, NULL, ch, optarg);
+			break;
+		default:
+			return (bad_option(res, global_opts, ch, argv, optind));
+		}
+	}
+	if (optind >= argc)
+		return (fail(res, "missing command"));
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(argv[optind], commands[i].name) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL)
+		return (fail(res, "unknown command \"%s\"", argv[optind]));
+
+	res->command = cmd->name;
+	res->action = cmd->action;
+	res->req.type = cmd->type;
+	res->timeout = cmd->timeout;
+
+	cargc = argc - optind;
+	cargv = argv + optind;
+	optind = 0;
+	while ((ch = getopt_long(cargc, cargv, cmd->optstring, cmd->longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 1:
+			if (operand(res, cmd, optarg, nops++) == -1)
+				return (-1);
+			break;
+		case 'h':
+			res->action = HELP;
+			return (0);
+		case ':':
+		case '?':
+			return (bad_option(res, cmd->longopts, ch, cargv,
+			    optind));
+		case OPT_CONFIRM:
+			confirm = optarg;
+			/* FALLTHROUGH */
+		default:
+			/* Where the last option's value was its own word. */
+			if (optarg != NULL && optind > 0 &&
+			    optarg == cargv[optind - 1])
+				argind = optind - 1;
+			if (command_option(res, cmd, ch, optarg) == -1)
+				return (-1);
+			break;
+		}
+	}
+
+	if (cmd->action == RUN) {
+		/* Options end at "--"; the command follows it. */
+		if (optind < 2 || strcmp(cargv[optind - 1], "--") != 0 ||
+		    optind - 1 == argind)
+			return (fail(res, "run: missing -- before the command"));
+		if (optind >= cargc)
+			return (fail(res, "run: missing command after --"));
+		res->cmdargc = cargc - optind;
+		res->cmdargv = cargv + optind;
+	} else {
+		for (; optind < cargc; optind++)
+			if (operand(res, cmd, cargv[optind], nops++) == -1)
+				return (-1);
+	}
+	return (finish(res, cmd, confirm));
+}
+
+/*
+ * A signal by name (TERM, SIGTERM, term, RTMIN+2) or number (1 to 64).
+ * Returns -1 for anything else.
+ */
+int
+parse_signal(const char *s)
+{
+	const char	*errstr;
+	long long	 n;
+	size_t		 i;
+	int		 base, off = 0;
+
+	if (*s >= '0' && *s <= '9') {
+		n = number(s, 1, SIGNO_MAX, &errstr);
+		return (errstr != NULL ? -1 : (int)n);
+	}
+	if (strncasecmp(s, "SIG", 3) == 0)
+		s += 3;
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (strcasecmp(s, signals[i].name) == 0)
+			return (signals[i].signo);
+	if (strncasecmp(s, "RTMIN", 5) == 0) {
+		base = SIGRTMIN;
+		s += 5;
+	} else if (strncasecmp(s, "RTMAX", 5) == 0) {
+		base = SIGRTMAX;
+		s += 5;
+	} else
+		return (-1);
+	if (*s == '+' || *s == '-') {
+		if (s[1] < '0' || s[1] > '9')
+			return (-1);
+		off = (int)number(s + 1, 0, SIGNO_MAX, &errstr);
+		if (errstr != NULL)
+			return (-1);
+		if (*s == '-')
+			off = -off;
+	} else if (*s != '\0')
+		return (-1);
+	if (base + off < SIGRTMIN || base + off > SIGRTMAX)
+		return (-1);
+	return (base + off);
+}
+
+/* "SIGTERM", "SIGRTMIN+2" or "SIG33". */
+const char *
+signal_name(int signo)
+{
+	static char	 buf[32];
+	size_t		 i;
+
+	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		if (signals[i].signo == signo) {
+			(void)snprintf(buf, sizeof(buf), "SIG%s",
+			    signals[i].name);
+			return (buf);
+		}
+	if (signo == SIGRTMIN)
+		(void)snprintf(buf, sizeof(buf), "SIGRTMIN");
+	else if (signo > SIGRTMIN && signo <= SIGRTMAX)
+		(void)snprintf(buf, sizeof(buf), "SIGRTMIN+%d",
+		    signo - SIGRTMIN);
+	else
+		(void)snprintf(buf, sizeof(buf), "SIG%d", signo);
+	return (buf);
+}

@@ -1,0 +1,438 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The journal: one JSON object per line, each with a strictly increasing
+ * "seq" and an "op", appended after every mutation and folded into the
+ * snapshot by compaction.
+ *
+ *	{"seq":7,"op":"add","proc":{...as in the snapshot...}}
+ *	{"seq":8,"op":"rm","id":12}
+ *	{"seq":9,"op":"alive","id":12,"alive":false,"last_seen":"..."}
+ *	{"seq":10,"op":"seen","last_seen":"...","ids":[3,4,12]}
+ *	{"seq":11,"op":"seen","last_seen":"..."}	(every alive entry)
+ *	{"seq":12,"op":"rename","kind":"tag","from":"db","to":"database"}
+ *	{"seq":13,"op":"reset"}
+ *	{"seq":14,"op":"ident","id":3,"start_ticks":81234,"boot_id":"..."}
+ */
+
+#include <sys/types.h>
+
+#include <inttypes.h>
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "goproc.h"
+#include "log.h"
+#include "regtab.h"
+#include "store.h"
+
+static json_t	*jrec(uint64_t, const char *);
+static int	 jput(json_t *, const char *, json_t *);
+static char	*jline(json_t *, int, size_t *);
+static int	 get_entry(struct regtab *, const json_t *, const char *,
+		    struct rentry **, char *, size_t);
+static int	 get_string(const json_t *, const char *, const char **,
+		    char *, size_t);
+static int	 replay_line(struct regtab *, const char *, size_t, uint64_t,
+		    uint64_t *, int64_t *, char *, size_t);
+
+static json_t *
+jrec(uint64_t seq, const char *op)
+{
+	json_t	*o;
+
+	if ((o = json_object()) == NULL)
+		fatal(NULL);
+	if (jput(o, "seq", json_integer((json_int_t)seq)) == -1 ||
+	    jput(o, "op", json_string(op)) == -1)
+		fatal(NULL);
+	return (o);
+}
+
+static int
+jput(json_t *o, const char *key, json_t *v)
+{
+	if (v == NULL)
+		return (-1);
+	return (json_object_set_new(o, key, v));
+}
+
+/* Dump a record as one line and free it; NULL if ok is false. */
+static char *
+jline(json_t *o, int ok, size_t *lenp)
+{
+	char	*s, *line;
+	size_t	 len;
+
+	if (!ok) {
+		json_decref(o);
+		return (NULL);
+	}
+	s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	if (s == NULL)
+		fatal(NULL);
+	len = strlen(s);
+	if ((line = realloc(s, len + 2)) == NULL)
+		fatal(NULL);
+	line[len] = '\n';
+	line[len + 1] = '\0';
+	if (lenp != NULL)
+		*lenp = len + 1;
+	return (line);
+}
+
+/*
+ * Encoders.  Each returns a new line ending in '\n' (and its length in
+ * *lenp), or NULL when a string cannot be stored (invalid UTF-8).
+ */
+
+char *
+journal_add(uint64_t seq, const struct rentry *e, size_t *lenp)
+{
+	json_t	*o;
+
+	o = jrec(seq, "add");
+	return (jline(o, jput(o, "proc", store_entry_json(e)) == 0, lenp));
+}
+
+char *
+journal_rm(uint64_t seq, uint64_t id, size_t *lenp)
+{
+	json_t	*o;
+
+	o = jrec(seq, "rm");
+	return (jline(o, jput(o, "id", json_integer((json_int_t)id)) == 0,
+	    lenp));
+}
+
+char *
+journal_alive(uint64_t seq, uint64_t id, int alive, int64_t last_seen,
+    size_t *lenp)
+{
+	json_t	*o;
+	char	 tbuf[STORE_TIME_LEN];
+
+	o = jrec(seq, "alive");
+	store_time_format(last_seen, tbuf, sizeof(tbuf));
+	return (jline(o, jput(o, "id", json_integer((json_int_t)id)) == 0 &&
+	    jput(o, "alive", json_boolean(alive)) == 0 &&
+	    jput(o, "last_seen", json_string(tbuf)) == 0, lenp));
+}
+
+/*
+ * The entries in ids were seen alive at last_seen; without ids (n 0),
+ * every entry alive at this point of the journal was.
+ */
+char *
+journal_seen(uint64_t seq, int64_t last_seen, const uint64_t *ids, size_t n,
+    size_t *lenp)
+{
+	json_t	*o, *a;
+	char	 tbuf[STORE_TIME_LEN];
+	size_t	 i;
+
+	o = jrec(seq, "seen");
+	store_time_format(last_seen, tbuf, sizeof(tbuf));
+	if (jput(o, "last_seen", json_string(tbuf)) == -1)
+		fatal(NULL);
+	if (n == 0)
+		return (jline(o, 1, lenp));
+	if ((a = json_array()) == NULL)
+		fatal(NULL);
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(a,
+		    json_integer((json_int_t)ids[i])) == -1)
+			fatal(NULL);
+	return (jline(o, jput(o, "ids", a) == 0, lenp));
+}
+
+char *
+journal_rename(uint64_t seq, int kind, const char *from, const char *to,
+    size_t *lenp)
+{
+	json_t	*o;
+
+	o = jrec(seq, "rename");
+	return (jline(o, jput(o, "kind", json_string(kind == REGTAB_GROUP ?
+	    "group" : "tag")) == 0 && jput(o, "from", json_string(from)) == 0 &&
+	    jput(o, "to", json_string(to)) == 0, lenp));
+}
+
+char *
+journal_reset(uint64_t seq, size_t *lenp)
+{
+	return (jline(jrec(seq, "reset"), 1, lenp));
+}
+
+char *
+journal_ident(uint64_t seq, uint64_t id, uint64_t start_ticks,
+    const char *boot_id, size_t *lenp)
+{
+	json_t	*o;
+
+	o = jrec(seq, "ident");
+	return (jline(o, jput(o, "id", json_integer((json_int_t)id)) == 0 &&
+	    jput(o, "start_ticks", json_integer((json_int_t)start_ticks)) ==
+	    0 && jput(o, "boot_id", json_string(boot_id)) == 0, lenp));
+}
+
+/*
+ * Replay.
+ */
+
+/* The entry named by an ID member; an unknown ID is an error. */
+static int
+get_entry(struct regtab *rt, const json_t *o, const char *key,
+    struct rentry **ep, char *err, size_t errlen)
+{
+	int64_t	 id;
+
+	if (store_get_int(o, key, 1, 1, REGTAB_ID_MAX, &id, err, errlen) == -1)
+		return (-1);
+	if ((*ep = regtab_find_id(rt, id)) == NULL) {
+		snprintf(err, errlen, "%s: unknown id %" PRId64, key, id);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+get_string(const json_t *o, const char *key, const char **sp, char *err,
+    size_t errlen)
+{
+	json_t	*v;
+	char	 dbuf[64];
+
+	if ((v = json_object_get(o, key)) == NULL) {
+		snprintf(err, errlen, "%s: missing", key);
+		return (-1);
+	}
+	if (!json_is_string(v)) {
+		snprintf(err, errlen, "%s: must be a string, got %s", key,
+		    store_json_describe(v, dbuf, sizeof(dbuf)));
+		return (-1);
+	}
+	*sp = json_string_value(v);
+	return (0);
+}
+
+/*
+ * Check and apply one record; *prevp is the seq of the one before.  A
+ * "seen" of every alive entry is not applied to each of them at once:
+ * *seen_allp keeps the latest, and the caller applies it at the end.
+ */
+static int
+replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
+    uint64_t *prevp, int64_t *seen_allp, char *err, size_t errlen)
+{
+	static const char *const ops[] = {
+		"add", "rm", "alive", "seen", "rename", "reset", "ident",
+	};
+	json_error_t	 jerr;
+	json_t		*o, *v;
+	struct rentry	*e;
+	const char	*op, *from, *to, *boot;
+	char		 dbuf[64], msg[256];
+	int64_t		 seq, when, ticks;
+	size_t		 i, changed;
+	int		 kind, rv = -1;
+
+	if (len == 0) {
+		snprintf(err, errlen, "empty line");
+		return (-1);
+	}
+	if (len > JOURNAL_LINE_MAX) {
+		snprintf(err, errlen, "longer than %d bytes", JOURNAL_LINE_MAX);
+		return (-1);
+	}
+	if ((o = json_loadb(p, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+	    &jerr)) == NULL) {
+		snprintf(err, errlen, "invalid JSON at column %d: %s",
+		    jerr.column, jerr.text);
+		return (-1);
+	}
+	if (!json_is_object(o)) {
+		snprintf(err, errlen, "must be an object, got %s",
+		    store_json_describe(o, dbuf, sizeof(dbuf)));
+		goto done;
+	}
+	if (store_get_int(o, "seq", 1, 1, INT64_MAX, &seq, err, errlen) == -1 ||
+	    get_string(o, "op", &op, err, errlen) == -1)
+		goto done;
+	if ((uint64_t)seq <= *prevp) {
+		snprintf(err, errlen, "seq: %" PRId64 " does not follow %"
+		    PRIu64, seq, *prevp);
+		goto done;
+	}
+	for (i = 0; i < nitems(ops); i++)
+		if (strcmp(op, ops[i]) == 0)
+			break;
+	if (i == nitems(ops)) {
+		snprintf(err, errlen, "op: unknown operation \"%s\"",
+		    store_printable(op) ? op : "?");
+		goto done;
+	}
+	*prevp = seq;
+	if ((uint64_t)seq <= snap_seq) {
+		/* Already in the snapshot. */
+		rv = 0;
+		goto done;
+	}
+
+	if (strcmp(op, "add") == 0) {
+		if ((v = json_object_get(o, "proc")) == NULL) {
+			snprintf(err, errlen, "proc: missing");
+			goto done;
+		}
+		if (store_entry_load(rt, v, "proc", NULL, err, errlen) == -1)
+			goto done;
+	} else if (strcmp(op, "rm") == 0) {
+		if (get_entry(rt, o, "id", &e, err, errlen) == -1)
+			goto done;
+		regtab_remove(rt, e);
+	} else if (strcmp(op, "alive") == 0) {
+		if (get_entry(rt, o, "id", &e, err, errlen) == -1 ||
+		    store_get_time(o, "last_seen", &when, err, errlen) == -1)
+			goto done;
+		if (!json_is_boolean(v = json_object_get(o, "alive"))) {
+			snprintf(err, errlen, "alive: must be true or false, "
+			    "got %s", v == NULL ? "nothing" :
+			    store_json_describe(v, dbuf, sizeof(dbuf)));
+			goto done;
+		}
+		regtab_set_alive(e, json_is_true(v));
+		regtab_set_seen(e, when);
+	} else if (strcmp(op, "seen") == 0) {
+		if (store_get_time(o, "last_seen", &when, err, errlen) == -1)
+			goto done;
+		if ((v = json_object_get(o, "ids")) == NULL) {
+			if (when > *seen_allp)
+				*seen_allp = when;
+			rv = 0;
+			goto done;
+		}
+		if (!json_is_array(v)) {
+			snprintf(err, errlen, "ids: must be an array, got %s",
+			    v == NULL ? "nothing" :
+			    store_json_describe(v, dbuf, sizeof(dbuf)));
+			goto done;
+		}
+		for (i = 0; i < json_array_size(v); i++) {
+			if (!json_is_integer(json_array_get(v, i)) ||
+			    (e = regtab_find_id(rt,
+			    json_integer_value(json_array_get(v, i)))) ==
+			    NULL) {
+				snprintf(err, errlen, "ids[%zu]: unknown id %s",
+				    i, store_json_describe(json_array_get(v, i),
+				    dbuf, sizeof(dbuf)));
+				goto done;
+			}
+			regtab_set_seen(e, when);
+		}
+	} else if (strcmp(op, "rename") == 0) {
+		if (get_string(o, "kind", &op, err, errlen) == -1 ||
+		    get_string(o, "from", &from, err, errlen) == -1 ||
+		    get_string(o, "to", &to, err, errlen) == -1)
+			goto done;
+		if (strcmp(op, "tag") == 0)
+			kind = REGTAB_TAG;
+		else if (strcmp(op, "group") == 0)
+			kind = REGTAB_GROUP;
+		else {
+			snprintf(err, errlen, "kind: must be \"tag\" or "
+			    "\"group\"");
+			goto done;
+		}
+		if (regtab_rename(rt, kind, from, to, &changed, msg,
+		    sizeof(msg)) != REGTAB_OK) {
+			snprintf(err, errlen, "rename: %s", msg);
+			goto done;
+		}
+	} else if (strcmp(op, "reset") == 0) {
+		regtab_reset(rt);
+		*seen_allp = 0;
+	} else if (strcmp(op, "ident") == 0) {
+		if (get_entry(rt, o, "id", &e, err, errlen) == -1 ||
+		    store_get_int(o, "start_ticks", 1, 0, INT64_MAX, &ticks,
+		    err, errlen) == -1 ||
+		    get_string(o, "boot_id", &boot, err, errlen) == -1)
+			goto done;
+		if (regtab_set_identity(rt, e, ticks, boot, msg,
+		    sizeof(msg)) == -1) {
+			snprintf(err, errlen, "boot_id: %s", msg);
+			goto done;
+		}
+	}
+	rv = 0;
+ done:
+	json_decref(o);
+	return (rv);
+}
+
+/*
+ * Apply the journal in buf to the table (loaded from a snapshot holding
+ * records up to snap_seq): every record after snap_seq, in order.  A
+ * last line without its '\n' is a torn write: it is left out, *tornp is
+ * set and *validp is where it starts (else len).  *lastp receives the
+ * last seq seen (at least snap_seq).  The latest "seen" of every alive
+ * entry is applied once at the end, to the entries alive then, so that
+ * replay costs O(records) plus one pass over the table.  Any complete
+ * line that does not parse or apply is an error naming its line number;
+ * the table is then partly replayed and should be thrown away.
+ */
+int
+journal_replay(struct regtab *rt, const char *buf, size_t len,
+    uint64_t snap_seq, uint64_t *lastp, size_t *validp, int *tornp,
+    char *err, size_t errlen)
+{
+	struct rentry	*e;
+	const char	*nl;
+	char		 msg[GP_MSG_MAX];
+	size_t		 off, end, lineno;
+	uint64_t	 prev = 0;
+	int64_t		 seen_all = 0;
+
+	*tornp = 0;
+	*lastp = snap_seq;
+	end = len;
+	if (len > 0 && buf[len - 1] != '\n') {
+		nl = memrchr(buf, '\n', len);
+		end = nl == NULL ? 0 : (size_t)(nl - buf) + 1;
+		*tornp = 1;
+	}
+	*validp = end;
+	for (off = 0, lineno = 1; off < end; lineno++) {
+		nl = memchr(buf + off, '\n', end - off);
+		if (replay_line(rt, buf + off, nl - (buf + off), snap_seq,
+		    &prev, &seen_all, msg, sizeof(msg)) == -1) {
+			snprintf(err, errlen, "line %zu: %s", lineno, msg);
+			return (-1);
+		}
+		off = nl - buf + 1;
+	}
+	if (seen_all != 0)
+		for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
+			if (e->alive && e->last_seen < seen_all)
+				regtab_set_seen(e, seen_all);
+	if (prev > snap_seq)
+		*lastp = prev;
+	return (0);
+}

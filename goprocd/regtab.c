@@ -1,0 +1,1220 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The registry table.  Entries live in a red-black tree by ID and one by
+ * (PID, ID); named entries also in a tree of names.  Tags, groups and
+ * boot IDs are interned in one tree of labels, and every label keeps two
+ * hash sets of the entries that carry it as a tag and as a group, so
+ * that a selection by label costs what it matches, not the registry.
+ */
+
+#include <sys/types.h>
+#include <sys/tree.h>
+
+#include <inttypes.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "goproc.h"
+#include "log.h"
+#include "regtab.h"
+
+/* For RB_GENERATE_STATIC: libbsd leaves it undefined. */
+#ifndef __unused
+#define __unused	__attribute__((__unused__))
+#endif
+
+/* An open-addressed hash set of entries (linear probing, no tombstones). */
+struct rset {
+	struct rentry	**slot;
+	uint32_t	  cap;		/* 0 or a power of two */
+	uint32_t	  n;
+};
+
+/* An interned string: a tag, a group or a boot ID. */
+struct rlabel {
+	RB_ENTRY(rlabel)	 link;
+	struct rset		 members[2];	/* REGTAB_TAG, REGTAB_GROUP */
+	uint32_t		 refs;		/* uses as a boot ID */
+	char			 s[];
+};
+
+/* A unique name and the entry holding it. */
+struct rname {
+	RB_ENTRY(rname)		 link;
+	struct rentry		*e;
+	char			 s[];
+};
+
+RB_HEAD(id_tree, rentry);
+RB_HEAD(pid_tree, rentry);
+RB_HEAD(label_tree, rlabel);
+RB_HEAD(name_tree, rname);
+
+struct regtab {
+	struct id_tree		 ids;
+	struct pid_tree		 pids;
+	struct name_tree	 names;
+	struct label_tree	 labels;
+	size_t			 count;
+	uint64_t		 next_id;
+	uint64_t		 visits;
+};
+
+/* The resolved selectors of one request. */
+struct sel {
+	const struct gp_request	*req;
+	struct rlabel		*any[2][GP_SEL_MAX];
+	size_t			 nany[2];
+	struct rlabel		*all[2][GP_SEL_MAX];
+	size_t			 nall[2];
+	size_t			 nids;
+	size_t			 npids;
+	size_t			 nnames;
+	const char		*search;
+};
+
+/* A growing array of entries. */
+struct evec {
+	struct rentry	**v;
+	size_t		  n;
+	size_t		  cap;
+};
+
+static int	 id_cmp(struct rentry *, struct rentry *);
+static int	 pid_cmp(struct rentry *, struct rentry *);
+static int	 label_cmp(struct rlabel *, struct rlabel *);
+static int	 name_cmp(struct rname *, struct rname *);
+static uint32_t	 rset_home(const struct rset *, const struct rentry *);
+static void	 rset_resize(struct rset *, uint32_t);
+static void	 rset_reserve(struct rset *, uint32_t);
+static int	 rset_find(const struct rset *, const struct rentry *,
+		    uint32_t *);
+static void	 rset_add(struct rset *, struct rentry *);
+static void	 rset_del(struct rset *, struct rentry *);
+static struct rlabel *label_find(struct regtab *, const char *);
+static struct rlabel *label_get(struct regtab *, const char *);
+static void	 label_release(struct regtab *, struct rlabel *);
+static struct rname *name_find(struct regtab *, const char *);
+static int	 strp_cmp(const void *, const void *);
+static int	 entry_cmp(const void *, const void *);
+static int	 clean_labels(const struct gp_strlist *, const char *,
+		    char (*)[GP_LABEL_MAX + 1], size_t *, char *, size_t);
+static int	 has_label(const struct rentry *, int, const struct rlabel *);
+static void	 copy_cmd(char *, const char *, size_t);
+static size_t	 utf8_seq(const unsigned char *, size_t);
+static int	 sel_resolve(struct regtab *, const struct gp_request *,
+		    struct sel *);
+static int	 sel_match(const struct sel *, const struct rentry *);
+static void	 evec_push(struct evec *, struct rentry *);
+static void	 regtab_clear(struct regtab *);
+static int	 add_entry(struct regtab *, const struct gp_entry *,
+		    const char *, int, struct rentry **, char *, size_t);
+
+RB_GENERATE_STATIC(id_tree, rentry, id_link, id_cmp);
+RB_GENERATE_STATIC(pid_tree, rentry, pid_link, pid_cmp);
+RB_GENERATE_STATIC(label_tree, rlabel, link, label_cmp);
+RB_GENERATE_STATIC(name_tree, rname, link, name_cmp);
+
+static int
+id_cmp(struct rentry *a, struct rentry *b)
+{
+	if (a->id < b->id)
+		return (-1);
+	return (a->id > b->id);
+}
+
+static int
+pid_cmp(struct rentry *a, struct rentry *b)
+{
+	if (a->pid != b->pid)
+		return (a->pid < b->pid ? -1 : 1);
+	return (id_cmp(a, b));
+}
+
+static int
+label_cmp(struct rlabel *a, struct rlabel *b)
+{
+	return (strcmp(a->s, b->s));
+}
+
+static int
+name_cmp(struct rname *a, struct rname *b)
+{
+	return (strcmp(a->s, b->s));
+}
+
+/*
+ * Hash sets.  The hash of an entry is taken from its ID, which never
+ * changes while the entry is in a set.
+ */
+static uint32_t
+rset_home(const struct rset *s, const struct rentry *e)
+{
+	uint64_t	 h;
+
+	h = e->id * 0x9e3779b97f4a7c15ULL;
+	return ((uint32_t)(h >> 32) & (s->cap - 1));
+}
+
+static void
+rset_resize(struct rset *s, uint32_t cap)
+{
+	struct rentry	**old;
+	uint32_t	  oldcap, i, j;
+
+	old = s->slot;
+	oldcap = s->cap;
+	if (cap == 0) {
+		free(old);
+		s->slot = NULL;
+		s->cap = 0;
+		return;
+	}
+	if ((s->slot = calloc(cap, sizeof(*s->slot))) == NULL)
+		fatal(NULL);
+	s->cap = cap;
+	for (i = 0; i < oldcap; i++) {
+		if (old[i] == NULL)
+			continue;
+		j = rset_home(s, old[i]);
+		while (s->slot[j] != NULL)
+			j = (j + 1) & (cap - 1);
+		s->slot[j] = old[i];
+	}
+	free(old);
+}
+
+/* Make room for more entries so that rset_add() will not allocate. */
+static void
+rset_reserve(struct rset *s, uint32_t more)
+{
+	uint64_t	 need, cap;
+
+	need = (uint64_t)s->n + more;
+	cap = s->cap == 0 ? 4 : s->cap;
+	while (need * 4 > cap * 3)
+		cap *= 2;
+	if (cap > UINT32_MAX / 2)
+		fatalx("%s: set too large", __func__);
+	if (cap != s->cap)
+		rset_resize(s, (uint32_t)cap);
+}
+
+static int
+rset_find(const struct rset *s, const struct rentry *e, uint32_t *where)
+{
+	uint32_t	 j;
+
+	if (s->cap == 0)
+		return (0);
+	for (j = rset_home(s, e); s->slot[j] != NULL;
+	    j = (j + 1) & (s->cap - 1)) {
+		if (s->slot[j] == e) {
+			if (where != NULL)
+				*where = j;
+			return (1);
+		}
+	}
+	return (0);
+}
+
+static void
+rset_add(struct rset *s, struct rentry *e)
+{
+	uint32_t	 j;
+
+	if (rset_find(s, e, NULL))
+		return;
+	rset_reserve(s, 1);
+	j = rset_home(s, e);
+	while (s->slot[j] != NULL)
+		j = (j + 1) & (s->cap - 1);
+	s->slot[j] = e;
+	s->n++;
+}
+
+static void
+rset_del(struct rset *s, struct rentry *e)
+{
+	uint32_t	 i, j, k, mask;
+
+	if (!rset_find(s, e, &i))
+		return;
+	mask = s->cap - 1;
+	/* Shift back the entries that probed past the hole. */
+	for (j = (i + 1) & mask; s->slot[j] != NULL; j = (j + 1) & mask) {
+		k = rset_home(s, s->slot[j]);
+		if (((j - k) & mask) >= ((j - i) & mask)) {
+			s->slot[i] = s->slot[j];
+			i = j;
+		}
+	}
+	s->slot[i] = NULL;
+	s->n--;
+	if (s->n == 0)
+		rset_resize(s, 0);
+	else if (s->cap > 16 && (uint64_t)s->n * 8 < s->cap)
+		rset_resize(s, s->cap / 2);
+}
+
+static struct rlabel *
+label_find(struct regtab *rt, const char *s)
+{
+	struct rlabel	*l;
+	int		 c;
+
+	l = RB_ROOT(&rt->labels);
+	while (l != NULL) {
+		if ((c = strcmp(s, l->s)) == 0)
+			return (l);
+		l = c < 0 ? RB_LEFT(l, link) : RB_RIGHT(l, link);
+	}
+	return (NULL);
+}
+
+static struct rlabel *
+label_get(struct regtab *rt, const char *s)
+{
+	struct rlabel	*l;
+	size_t		 len;
+
+	if ((l = label_find(rt, s)) != NULL)
+		return (l);
+	len = strlen(s);
+	if ((l = calloc(1, sizeof(*l) + len + 1)) == NULL)
+		fatal(NULL);
+	memcpy(l->s, s, len + 1);
+	RB_INSERT(label_tree, &rt->labels, l);
+	return (l);
+}
+
+/* Free a label nobody uses any more. */
+static void
+label_release(struct regtab *rt, struct rlabel *l)
+{
+	if (l == NULL || l->refs > 0 || l->members[REGTAB_TAG].n > 0 ||
+	    l->members[REGTAB_GROUP].n > 0)
+		return;
+	RB_REMOVE(label_tree, &rt->labels, l);
+	rset_resize(&l->members[REGTAB_TAG], 0);
+	rset_resize(&l->members[REGTAB_GROUP], 0);
+	free(l);
+}
+
+static struct rname *
+name_find(struct regtab *rt, const char *s)
+{
+	struct rname	*n;
+	int		 c;
+
+	n = RB_ROOT(&rt->names);
+	while (n != NULL) {
+		if ((c = strcmp(s, n->s)) == 0)
+			return (n);
+		n = c < 0 ? RB_LEFT(n, link) : RB_RIGHT(n, link);
+	}
+	return (NULL);
+}
+
+static int
+strp_cmp(const void *a, const void *b)
+{
+	return (strcmp(a, b));
+}
+
+static int
+entry_cmp(const void *a, const void *b)
+{
+	const struct rentry	*ea = *(struct rentry *const *)a;
+	const struct rentry	*eb = *(struct rentry *const *)b;
+
+	if (ea->id < eb->id)
+		return (-1);
+	return (ea->id > eb->id);
+}
+
+struct regtab *
+regtab_new(void)
+{
+	struct regtab	*rt;
+
+	if ((rt = calloc(1, sizeof(*rt))) == NULL)
+		fatal(NULL);
+	RB_INIT(&rt->ids);
+	RB_INIT(&rt->pids);
+	RB_INIT(&rt->names);
+	RB_INIT(&rt->labels);
+	rt->next_id = 1;
+	return (rt);
+}
+
+static void
+regtab_clear(struct regtab *rt)
+{
+	struct rentry	*e, *next;
+
+	RB_FOREACH_SAFE(e, id_tree, &rt->ids, next)
+		regtab_remove(rt, e);
+}
+
+/* Free the table and every entry in it. */
+void
+regtab_free(struct regtab *rt)
+{
+	if (rt == NULL)
+		return;
+	regtab_clear(rt);
+	free(rt);
+}
+
+/* Forget every entry; IDs start again at 1. */
+void
+regtab_reset(struct regtab *rt)
+{
+	regtab_clear(rt);
+	rt->next_id = 1;
+}
+
+size_t
+regtab_count(const struct regtab *rt)
+{
+	return (rt->count);
+}
+
+uint64_t
+regtab_next_id(const struct regtab *rt)
+{
+	return (rt->next_id);
+}
+
+/* Set the next ID to hand out; it must exceed every ID in the table. */
+int
+regtab_set_next_id(struct regtab *rt, uint64_t next, char *err,
+    size_t errlen)
+{
+	struct rentry	*max;
+
+	max = RB_MAX(id_tree, &rt->ids);
+	if (next < 1 || next > REGTAB_ID_MAX + 1 ||
+	    (max != NULL && next <= max->id)) {
+		snprintf(err, errlen, "must be an integer in %" PRIu64
+		    "..%" PRId64 ", got %" PRIu64,
+		    max == NULL ? 1 : max->id + 1, (int64_t)REGTAB_ID_MAX + 1,
+		    next);
+		return (-1);
+	}
+	rt->next_id = next;
+	return (0);
+}
+
+/* A boot ID is empty (unknown) or a UUID as the kernel prints it. */
+int
+regtab_valid_boot_id(const char *s)
+{
+	size_t	 i;
+
+	if (s == NULL || *s == '\0')
+		return (1);
+	for (i = 0; i < REGTAB_BOOT_ID_LEN; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return (0);
+		} else if (!((s[i] >= '0' && s[i] <= '9') ||
+		    (s[i] >= 'a' && s[i] <= 'f') ||
+		    (s[i] >= 'A' && s[i] <= 'F')))
+			return (0);
+	}
+	return (s[i] == '\0');
+}
+
+/*
+ * Clean, sort and deduplicate one label list into out; *np receives the
+ * number of distinct labels.
+ */
+static int
+clean_labels(const struct gp_strlist *sl, const char *what,
+    char (*out)[GP_LABEL_MAX + 1], size_t *np, char *err, size_t errlen)
+{
+	const char	*errstr;
+	size_t		 i, n;
+
+	if (sl->n > GP_LABELS_MAX) {
+		snprintf(err, errlen, "too many %s (%u, at most %d)", what,
+		    sl->n, GP_LABELS_MAX);
+		return (-1);
+	}
+	for (i = 0; i < sl->n; i++) {
+		errstr = "not terminated";
+		if (memchr(sl->v[i], '\0', sizeof(sl->v[i])) == NULL ||
+		    gp_label_clean(sl->v[i], out[i], sizeof(out[i]),
+		    &errstr) == -1) {
+			snprintf(err, errlen, "%s[%zu]: %s", what, i, errstr);
+			return (-1);
+		}
+	}
+	qsort(out, sl->n, sizeof(out[0]), strp_cmp);
+	for (i = n = 0; i < sl->n; i++) {
+		if (n > 0 && strcmp(out[n - 1], out[i]) == 0)
+			continue;
+		if (n != i)
+			memcpy(out[n], out[i], sizeof(out[n]));
+		n++;
+	}
+	*np = n;
+	return (0);
+}
+
+/* Length of the valid UTF-8 sequence at p, or 0 if there is none. */
+static size_t
+utf8_seq(const unsigned char *p, size_t len)
+{
+	uint32_t	 cp;
+	size_t		 n, i;
+
+	if (p[0] < 0x80)
+		return (1);
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		cp = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		cp = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		cp = p[0] & 0x07;
+	} else
+		return (0);
+	if (n > len)
+		return (0);
+	for (i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return (0);
+		cp = (cp << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return (0);
+	return (n);
+}
+
+/*
+ * Copy a command line, replacing each byte that is not part of valid
+ * UTF-8 with '?', so that it can always be stored as a JSON string.
+ */
+static void
+copy_cmd(char *dst, const char *src, size_t len)
+{
+	const unsigned char	*p = (const unsigned char *)src;
+	size_t			 i, n;
+
+	for (i = 0; i < len;) {
+		if ((n = utf8_seq(p + i, len - i)) == 0) {
+			dst[i++] = '?';
+			continue;
+		}
+		memcpy(dst + i, p + i, n);
+		i += n;
+	}
+	dst[len] = '\0';
+}
+
+/*
+ * Add an entry.  A new entry (keepid 0) takes the next ID, whatever
+ * ge->id says, and is refused when the same process (PID, start time
+ * and boot ID) is registered already.  A stored entry (keepid 1, from a
+ * snapshot or the journal) keeps ge->id, which must be free, and the
+ * next ID moves past it.  A name must be free in both cases.  Labels
+ * are trimmed, sorted and deduplicated.
+ */
+static int
+add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
+    int keepid, struct rentry **ep, char *err, size_t errlen)
+{
+	char		 tags[GP_LABELS_MAX][GP_LABEL_MAX + 1];
+	char		 groups[GP_LABELS_MAX][GP_LABEL_MAX + 1];
+	struct rentry	*e, *o;
+	struct rname	*nm;
+	struct rlabel	*boot;
+	const char	*errstr;
+	size_t		 ntags, ngroups, cmdlen, namelen, i;
+	uint64_t	 id;
+
+	if (ep != NULL)
+		*ep = NULL;
+	if (ge->pid < 1 || ge->pid > GP_PID_MAX) {
+		snprintf(err, errlen, "pid must be in 1..%d, got %d",
+		    GP_PID_MAX, ge->pid);
+		return (REGTAB_EINVAL);
+	}
+	if (ge->pgid < 0 || ge->pgid > GP_PID_MAX) {
+		snprintf(err, errlen, "pgid must be in 0..%d, got %d",
+		    GP_PID_MAX, ge->pgid);
+		return (REGTAB_EINVAL);
+	}
+	if (keepid && (ge->id < 1 || ge->id > REGTAB_ID_MAX)) {
+		snprintf(err, errlen, "id must be in 1..%" PRId64 ", got %"
+		    PRIu64, (int64_t)REGTAB_ID_MAX, ge->id);
+		return (REGTAB_EINVAL);
+	}
+	if (memchr(ge->name, '\0', sizeof(ge->name)) == NULL ||
+	    memchr(ge->cmd, '\0', sizeof(ge->cmd)) == NULL) {
+		snprintf(err, errlen, "name or command not terminated");
+		return (REGTAB_EINVAL);
+	}
+	if (ge->name[0] != '\0' && gp_valid_name(ge->name, &errstr) == -1) {
+		snprintf(err, errlen, "invalid name: %s", errstr);
+		return (REGTAB_EINVAL);
+	}
+	if (!regtab_valid_boot_id(boot_id)) {
+		snprintf(err, errlen, "invalid boot id");
+		return (REGTAB_EINVAL);
+	}
+	if (clean_labels(&ge->tags, "tags", tags, &ntags, err, errlen) == -1 ||
+	    clean_labels(&ge->groups, "groups", groups, &ngroups, err,
+	    errlen) == -1)
+		return (REGTAB_EINVAL);
+
+	if (keepid) {
+		if (regtab_find_id(rt, ge->id) != NULL) {
+			snprintf(err, errlen, "id %" PRIu64 " already exists",
+			    ge->id);
+			return (REGTAB_EEXIST);
+		}
+		id = ge->id;
+	} else {
+		if (rt->next_id > REGTAB_ID_MAX) {
+			snprintf(err, errlen, "no more ids");
+			return (REGTAB_EINVAL);
+		}
+		id = rt->next_id;
+	}
+	if (ge->name[0] != '\0' && (nm = name_find(rt, ge->name)) != NULL) {
+		snprintf(err, errlen, "name \"%s\" is already used by id %"
+		    PRIu64, ge->name, nm->e->id);
+		return (REGTAB_EEXIST);
+	}
+	boot = NULL;
+	if (boot_id != NULL && *boot_id != '\0')
+		boot = label_find(rt, boot_id);
+	if (!keepid) {
+		for (o = regtab_find_pid(rt, ge->pid); o != NULL;
+		    o = regtab_next_pid(rt, o)) {
+			if (o->start_ticks != ge->start_ticks ||
+			    o->boot != boot)
+				continue;
+			if (boot == NULL && boot_id != NULL && *boot_id != '\0')
+				continue;
+			snprintf(err, errlen, "pid %d is already registered "
+			    "with id %" PRIu64, ge->pid, o->id);
+			return (REGTAB_EEXIST);
+		}
+	}
+
+	/* Everything is checked: from here on the add cannot fail. */
+	cmdlen = strlen(ge->cmd);
+	if ((e = calloc(1, sizeof(*e) + (ntags + ngroups) * sizeof(e->lab[0]) +
+	    cmdlen + 1)) == NULL)
+		fatal(NULL);
+	e->id = id;
+	e->pid = ge->pid;
+	e->pgid = ge->pgid;
+	e->start_ticks = ge->start_ticks;
+	e->added_at = ge->added_at;
+	e->last_seen = ge->last_seen;
+	e->owner_uid = ge->owner_uid;
+	e->alive = ge->alive != 0;
+	e->ntags = ntags;
+	e->ngroups = ngroups;
+	e->cmd = (char *)&e->lab[ntags + ngroups];
+	copy_cmd(e->cmd, ge->cmd, cmdlen);
+	if (boot_id != NULL && *boot_id != '\0') {
+		e->boot = label_get(rt, boot_id);
+		e->boot->refs++;
+	}
+	for (i = 0; i < ntags; i++) {
+		e->lab[i] = label_get(rt, tags[i]);
+		rset_add(&e->lab[i]->members[REGTAB_TAG], e);
+	}
+	for (i = 0; i < ngroups; i++) {
+		e->lab[ntags + i] = label_get(rt, groups[i]);
+		rset_add(&e->lab[ntags + i]->members[REGTAB_GROUP], e);
+	}
+	if (ge->name[0] != '\0') {
+		namelen = strlen(ge->name);
+		if ((nm = calloc(1, sizeof(*nm) + namelen + 1)) == NULL)
+			fatal(NULL);
+		memcpy(nm->s, ge->name, namelen + 1);
+		nm->e = e;
+		e->name = nm;
+		RB_INSERT(name_tree, &rt->names, nm);
+	}
+	RB_INSERT(id_tree, &rt->ids, e);
+	RB_INSERT(pid_tree, &rt->pids, e);
+	rt->count++;
+	if (id >= rt->next_id)
+		rt->next_id = id + 1;
+	if (ep != NULL)
+		*ep = e;
+	return (REGTAB_OK);
+}
+
+/*
+ * Register a new process.  Returns REGTAB_OK, or REGTAB_EINVAL or
+ * REGTAB_EEXIST with a message in err naming the entry in the way.
+ */
+int
+regtab_add(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
+    struct rentry **ep, char *err, size_t errlen)
+{
+	return (add_entry(rt, ge, boot_id, 0, ep, err, errlen));
+}
+
+/* Put back a stored entry with its own ID (ge->id). */
+int
+regtab_insert(struct regtab *rt, const struct gp_entry *ge,
+    const char *boot_id, struct rentry **ep, char *err, size_t errlen)
+{
+	return (add_entry(rt, ge, boot_id, 1, ep, err, errlen));
+}
+
+/* Remove an entry from every index and free it. */
+void
+regtab_remove(struct regtab *rt, struct rentry *e)
+{
+	struct rlabel	*l;
+	size_t		 i;
+	int		 kind;
+
+	RB_REMOVE(id_tree, &rt->ids, e);
+	RB_REMOVE(pid_tree, &rt->pids, e);
+	if (e->name != NULL) {
+		RB_REMOVE(name_tree, &rt->names, e->name);
+		free(e->name);
+	}
+	for (i = 0; i < (size_t)e->ntags + e->ngroups; i++) {
+		l = e->lab[i];
+		kind = i < e->ntags ? REGTAB_TAG : REGTAB_GROUP;
+		rset_del(&l->members[kind], e);
+		label_release(rt, l);
+	}
+	if (e->boot != NULL) {
+		e->boot->refs--;
+		label_release(rt, e->boot);
+	}
+	rt->count--;
+	free(e);
+}
+
+struct rentry *
+regtab_find_id(struct regtab *rt, uint64_t id)
+{
+	struct rentry	 key;
+
+	key.id = id;
+	return (RB_FIND(id_tree, &rt->ids, &key));
+}
+
+struct rentry *
+regtab_find_name(struct regtab *rt, const char *name)
+{
+	struct rname	*nm;
+
+	if ((nm = name_find(rt, name)) == NULL)
+		return (NULL);
+	return (nm->e);
+}
+
+/* The entry with this PID and the lowest ID, or NULL. */
+struct rentry *
+regtab_find_pid(struct regtab *rt, int32_t pid)
+{
+	struct rentry	 key, *e;
+
+	key.pid = pid;
+	key.id = 0;
+	e = RB_NFIND(pid_tree, &rt->pids, &key);
+	if (e == NULL || e->pid != pid)
+		return (NULL);
+	return (e);
+}
+
+/* The entry with the same PID as e and the next higher ID, or NULL. */
+struct rentry *
+regtab_next_pid(struct regtab *rt, struct rentry *e)
+{
+	struct rentry	*n;
+
+	n = RB_NEXT(pid_tree, &rt->pids, e);
+	if (n == NULL || n->pid != e->pid)
+		return (NULL);
+	return (n);
+}
+
+struct rentry *
+regtab_first(struct regtab *rt)
+{
+	return (RB_MIN(id_tree, &rt->ids));
+}
+
+struct rentry *
+regtab_next(struct regtab *rt, struct rentry *e)
+{
+	return (RB_NEXT(id_tree, &rt->ids, e));
+}
+
+static int
+has_label(const struct rentry *e, int kind, const struct rlabel *l)
+{
+	size_t	 i, start, end;
+
+	start = kind == REGTAB_TAG ? 0 : e->ntags;
+	end = kind == REGTAB_TAG ? e->ntags : (size_t)e->ntags + e->ngroups;
+	for (i = start; i < end; i++)
+		if (e->lab[i] == l)
+			return (1);
+	return (0);
+}
+
+/*
+ * Look up the labels of a request.  Returns 0 when some selector can
+ * match nothing at all (an unknown label in --tag-all, or no known
+ * label in --tag).
+ */
+static int
+sel_resolve(struct regtab *rt, const struct gp_request *req, struct sel *s)
+{
+	const struct gp_strlist	*any[2], *all[2];
+	struct rlabel		*l;
+	size_t			 i, n;
+	int			 k;
+
+	memset(s, 0, sizeof(*s));
+	s->req = req;
+	any[REGTAB_TAG] = &req->tags;
+	any[REGTAB_GROUP] = &req->groups;
+	all[REGTAB_TAG] = &req->tags_all;
+	all[REGTAB_GROUP] = &req->groups_all;
+	for (k = 0; k < 2; k++) {
+		n = any[k]->n > GP_SEL_MAX ? GP_SEL_MAX : any[k]->n;
+		for (i = 0; i < n; i++) {
+			if (memchr(any[k]->v[i], '\0',
+			    sizeof(any[k]->v[i])) == NULL)
+				continue;
+			l = label_find(rt, any[k]->v[i]);
+			if (l != NULL && l->members[k].n > 0)
+				s->any[k][s->nany[k]++] = l;
+		}
+		if (n > 0 && s->nany[k] == 0)
+			return (0);
+		n = all[k]->n > GP_SEL_MAX ? GP_SEL_MAX : all[k]->n;
+		for (i = 0; i < n; i++) {
+			if (memchr(all[k]->v[i], '\0',
+			    sizeof(all[k]->v[i])) == NULL)
+				return (0);
+			l = label_find(rt, all[k]->v[i]);
+			if (l == NULL || l->members[k].n == 0)
+				return (0);
+			s->all[k][s->nall[k]++] = l;
+		}
+	}
+	s->nids = req->nids > GP_SEL_MAX ? GP_SEL_MAX : req->nids;
+	s->npids = req->npids > GP_SEL_MAX ? GP_SEL_MAX : req->npids;
+	s->nnames = req->names.n > GP_SEL_MAX ? GP_SEL_MAX : req->names.n;
+	if (memchr(req->search, '\0', sizeof(req->search)) != NULL &&
+	    req->search[0] != '\0')
+		s->search = req->search;
+	return (1);
+}
+
+/* Does e satisfy every selector of the request? */
+static int
+sel_match(const struct sel *s, const struct rentry *e)
+{
+	const struct gp_request	*req = s->req;
+	size_t			 i;
+	int			 k, ok;
+
+	if ((req->flags & GP_REQ_ALIVE) && !e->alive)
+		return (0);
+	if (s->nids > 0) {
+		for (i = 0, ok = 0; i < s->nids && !ok; i++)
+			ok = req->ids[i] == e->id;
+		if (!ok)
+			return (0);
+	}
+	if (s->npids > 0) {
+		for (i = 0, ok = 0; i < s->npids && !ok; i++)
+			ok = req->pids[i] == e->pid;
+		if (!ok)
+			return (0);
+	}
+	if (s->nnames > 0) {
+		if (e->name == NULL)
+			return (0);
+		for (i = 0, ok = 0; i < s->nnames && !ok; i++)
+			ok = strncmp(req->names.v[i], e->name->s,
+			    sizeof(req->names.v[i])) == 0;
+		if (!ok)
+			return (0);
+	}
+	for (k = 0; k < 2; k++) {
+		if (s->nany[k] > 0) {
+			for (i = 0, ok = 0; i < s->nany[k] && !ok; i++)
+				ok = has_label(e, k, s->any[k][i]);
+			if (!ok)
+				return (0);
+		}
+		for (i = 0; i < s->nall[k]; i++)
+			if (!has_label(e, k, s->all[k][i]))
+				return (0);
+	}
+	if (s->search != NULL && strstr(e->cmd, s->search) == NULL)
+		return (0);
+	return (1);
+}
+
+static void
+evec_push(struct evec *v, struct rentry *e)
+{
+	struct rentry	**nv;
+	size_t		  ncap;
+
+	if (v->n == v->cap) {
+		ncap = v->cap == 0 ? 16 : v->cap * 2;
+		if ((nv = reallocarray(v->v, ncap, sizeof(*nv))) == NULL)
+			fatal(NULL);
+		v->v = nv;
+		v->cap = ncap;
+	}
+	v->v[v->n++] = e;
+}
+
+/*
+ * Select the entries a request's selectors match, sorted by ID, into a
+ * new array *resp (free it with free(3); NULL when nothing matched).
+ * The candidates come from the smallest index among the selectors
+ * given; a request without an indexed selector walks the registry.
+ */
+int
+regtab_select(struct regtab *rt, const struct gp_request *req,
+    struct rentry ***resp, size_t *np)
+{
+	enum { SRC_ALL, SRC_IDS, SRC_PIDS, SRC_NAMES, SRC_ANY, SRC_EVERY };
+	struct sel	 s;
+	struct evec	 cand, res;
+	struct rentry	*e;
+	struct rset	*set;
+	size_t		 best, cost, i, j, n;
+	int		 src, srckind, k;
+
+	*resp = NULL;
+	*np = 0;
+	if (!sel_resolve(rt, req, &s))
+		return (0);
+
+	src = SRC_ALL;
+	srckind = 0;
+	set = NULL;
+	best = rt->count;
+	if (s.nids > 0 && s.nids < best) {
+		best = s.nids;
+		src = SRC_IDS;
+	}
+	if (s.nnames > 0 && s.nnames < best) {
+		best = s.nnames;
+		src = SRC_NAMES;
+	}
+	if (s.npids > 0 && s.npids < best) {
+		best = s.npids;
+		src = SRC_PIDS;
+	}
+	for (k = 0; k < 2; k++) {
+		for (i = 0, cost = 0; i < s.nany[k]; i++)
+			cost += s.any[k][i]->members[k].n;
+		if (s.nany[k] > 0 && cost < best) {
+			best = cost;
+			src = SRC_ANY;
+			srckind = k;
+		}
+		for (i = 0; i < s.nall[k]; i++) {
+			if (s.all[k][i]->members[k].n < best) {
+				best = s.all[k][i]->members[k].n;
+				src = SRC_EVERY;
+				set = &s.all[k][i]->members[k];
+			}
+		}
+	}
+
+	memset(&cand, 0, sizeof(cand));
+	memset(&res, 0, sizeof(res));
+	switch (src) {
+	case SRC_ALL:
+		RB_FOREACH(e, id_tree, &rt->ids) {
+			rt->visits++;
+			if (sel_match(&s, e))
+				evec_push(&res, e);
+		}
+		*resp = res.v;
+		*np = res.n;
+		return (0);
+	case SRC_IDS:
+		for (i = 0; i < s.nids; i++)
+			if ((e = regtab_find_id(rt, req->ids[i])) != NULL)
+				evec_push(&cand, e);
+		break;
+	case SRC_NAMES:
+		for (i = 0; i < s.nnames; i++) {
+			if (memchr(req->names.v[i], '\0',
+			    sizeof(req->names.v[i])) == NULL)
+				continue;
+			if ((e = regtab_find_name(rt, req->names.v[i])) != NULL)
+				evec_push(&cand, e);
+		}
+		break;
+	case SRC_PIDS:
+		for (i = 0; i < s.npids; i++)
+			for (e = regtab_find_pid(rt, req->pids[i]); e != NULL;
+			    e = regtab_next_pid(rt, e))
+				evec_push(&cand, e);
+		break;
+	case SRC_ANY:
+		for (i = 0; i < s.nany[srckind]; i++) {
+			set = &s.any[srckind][i]->members[srckind];
+			for (j = 0; j < set->cap; j++)
+				if (set->slot[j] != NULL)
+					evec_push(&cand, set->slot[j]);
+		}
+		break;
+	case SRC_EVERY:
+		for (j = 0; j < set->cap; j++)
+			if (set->slot[j] != NULL)
+				evec_push(&cand, set->slot[j]);
+		break;
+	}
+
+	for (i = 0; i < cand.n; i++) {
+		rt->visits++;
+		if (sel_match(&s, cand.v[i]))
+			evec_push(&res, cand.v[i]);
+	}
+	free(cand.v);
+	if (res.n > 1)
+		qsort(res.v, res.n, sizeof(res.v[0]), entry_cmp);
+	for (i = n = 0; i < res.n; i++)
+		if (n == 0 || res.v[n - 1] != res.v[i])
+			res.v[n++] = res.v[i];
+	*resp = res.v;
+	*np = n;
+	return (0);
+}
+
+/* How many entries carry this tag or group. */
+size_t
+regtab_label_count(struct regtab *rt, int kind, const char *label)
+{
+	struct rlabel	*l;
+
+	if (kind != REGTAB_TAG && kind != REGTAB_GROUP)
+		return (0);
+	if ((l = label_find(rt, label)) == NULL)
+		return (0);
+	return (l->members[kind].n);
+}
+
+/*
+ * Rename a tag or group on every entry carrying it; an entry that
+ * already carries the new label keeps one copy.  *changedp receives the
+ * number of entries changed (0 when nothing carries the old label or
+ * when both names are the same).  On an invalid label nothing changes.
+ */
+int
+regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
+    size_t *changedp, char *err, size_t errlen)
+{
+	char		 cfrom[GP_LABEL_MAX + 1], cto[GP_LABEL_MAX + 1];
+	struct rlabel	*lf, *lt, **lab;
+	struct rentry	**members, *e;
+	const char	*errstr;
+	size_t		 n, i, j, start, end;
+
+	*changedp = 0;
+	if (kind != REGTAB_TAG && kind != REGTAB_GROUP) {
+		snprintf(err, errlen, "unknown label kind %d", kind);
+		return (REGTAB_EINVAL);
+	}
+	if (gp_label_clean(from, cfrom, sizeof(cfrom), &errstr) == -1) {
+		snprintf(err, errlen, "invalid label: %s", errstr);
+		return (REGTAB_EINVAL);
+	}
+	if (gp_label_clean(to, cto, sizeof(cto), &errstr) == -1) {
+		snprintf(err, errlen, "invalid new label: %s", errstr);
+		return (REGTAB_EINVAL);
+	}
+	if ((lf = label_find(rt, cfrom)) == NULL || lf->members[kind].n == 0 ||
+	    strcmp(cfrom, cto) == 0)
+		return (REGTAB_OK);
+
+	lt = label_get(rt, cto);
+	rset_reserve(&lt->members[kind], lf->members[kind].n);
+	n = 0;
+	if ((members = calloc(lf->members[kind].n, sizeof(*members))) == NULL)
+		fatal(NULL);
+	for (j = 0; j < lf->members[kind].cap; j++)
+		if (lf->members[kind].slot[j] != NULL)
+			members[n++] = lf->members[kind].slot[j];
+
+	for (j = 0; j < n; j++) {
+		e = members[j];
+		start = kind == REGTAB_TAG ? 0 : e->ntags;
+		end = kind == REGTAB_TAG ? e->ntags :
+		    (size_t)e->ntags + e->ngroups;
+		lab = e->lab;
+		for (i = start; i < end && lab[i] != lf; i++)
+			;
+		if (has_label(e, kind, lt)) {
+			/* Merge: the entry keeps one label fewer. */
+			memmove(&lab[i], &lab[i + 1],
+			    ((size_t)e->ntags + e->ngroups - i - 1) *
+			    sizeof(*lab));
+			if (kind == REGTAB_TAG)
+				e->ntags--;
+			else
+				e->ngroups--;
+		} else {
+			/* Replace, then move the new label into order. */
+			lab[i] = lt;
+			for (; i > start && strcmp(lab[i - 1]->s, lt->s) > 0;
+			    i--) {
+				lab[i] = lab[i - 1];
+				lab[i - 1] = lt;
+			}
+			for (; i + 1 < end && strcmp(lab[i + 1]->s, lt->s) < 0;
+			    i++) {
+				lab[i] = lab[i + 1];
+				lab[i + 1] = lt;
+			}
+			rset_add(&lt->members[kind], e);
+		}
+		rset_del(&lf->members[kind], e);
+	}
+	free(members);
+	*changedp = n;
+	label_release(rt, lf);
+	return (REGTAB_OK);
+}
+
+void
+regtab_set_alive(struct rentry *e, int alive)
+{
+	e->alive = alive != 0;
+}
+
+void
+regtab_set_seen(struct rentry *e, int64_t when)
+{
+	e->last_seen = when;
+}
+
+/* Record the identity learned for an entry: start time and boot ID. */
+int
+regtab_set_identity(struct regtab *rt, struct rentry *e, uint64_t start_ticks,
+    const char *boot_id, char *err, size_t errlen)
+{
+	struct rlabel	*old;
+
+	if (!regtab_valid_boot_id(boot_id)) {
+		snprintf(err, errlen, "invalid boot id");
+		return (-1);
+	}
+	old = e->boot;
+	e->boot = NULL;
+	if (boot_id != NULL && *boot_id != '\0') {
+		e->boot = label_get(rt, boot_id);
+		e->boot->refs++;
+	}
+	if (old != NULL) {
+		old->refs--;
+		label_release(rt, old);
+	}
+	e->start_ticks = start_ticks;
+	return (0);
+}
+
+const char *
+rentry_name(const struct rentry *e)
+{
+	return (e->name == NULL ? NULL : e->name->s);
+}
+
+const char *
+rentry_boot_id(const struct rentry *e)
+{
+	return (e->boot == NULL ? "" : e->boot->s);
+}
+
+const char *
+rentry_tag(const struct rentry *e, size_t i)
+{
+	if (i >= e->ntags)
+		return (NULL);
+	return (e->lab[i]->s);
+}
+
+const char *
+rentry_group(const struct rentry *e, size_t i)
+{
+	if (i >= e->ngroups)
+		return (NULL);
+	return (e->lab[e->ntags + i]->s);
+}
+
+/* Fill a wire entry from a registry entry. */
+void
+rentry_fill(const struct rentry *e, struct gp_entry *ge)
+{
+	size_t	 i;
+
+	memset(ge, 0, sizeof(*ge));
+	ge->id = e->id;
+	ge->pid = e->pid;
+	ge->pgid = e->pgid;
+	ge->start_ticks = e->start_ticks;
+	ge->added_at = e->added_at;
+	ge->last_seen = e->last_seen;
+	ge->owner_uid = e->owner_uid;
+	ge->alive = e->alive;
+	if (e->name != NULL)
+		strlcpy(ge->name, e->name->s, sizeof(ge->name));
+	strlcpy(ge->cmd, e->cmd, sizeof(ge->cmd));
+	ge->tags.n = e->ntags;
+	for (i = 0; i < e->ntags; i++)
+		strlcpy(ge->tags.v[i], e->lab[i]->s, sizeof(ge->tags.v[i]));
+	ge->groups.n = e->ngroups;
+	for (i = 0; i < e->ngroups; i++)
+		strlcpy(ge->groups.v[i], e->lab[e->ntags + i]->s,
+		    sizeof(ge->groups.v[i]));
+}
+
+/* Candidates examined by regtab_select() so far, for the tests. */
+uint64_t
+regtab_visits(const struct regtab *rt)
+{
+	return (rt->visits);
+}

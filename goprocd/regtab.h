@@ -1,0 +1,118 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The registry table: every entry in memory, with indexes by ID, PID,
+ * name, tag and group.  Pure data structure code: no I/O, no imsg.
+ */
+
+#ifndef REGTAB_H
+#define REGTAB_H
+
+#include <sys/types.h>
+#include <sys/tree.h>
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "goproc.h"
+
+#define REGTAB_BOOT_ID_LEN	36		/* a UUID, as in /proc */
+#define REGTAB_ID_MAX		(INT64_MAX - 1)	/* ids fit a JSON integer */
+#define REGTAB_UID_UNKNOWN	UINT32_MAX	/* owner not recorded */
+
+/* Return values of regtab_add(), regtab_insert() and regtab_rename(). */
+#define REGTAB_OK		0
+#define REGTAB_EINVAL		(-1)	/* a value the registry refuses */
+#define REGTAB_EEXIST		(-2)	/* id, name or process taken */
+
+/* Label kinds for regtab_rename(). */
+#define REGTAB_TAG		0
+#define REGTAB_GROUP		1
+
+struct regtab;
+struct rlabel;
+struct rname;
+
+/*
+ * One registry entry.  Callers may read every member; only regtab.c
+ * writes them (the setters below change the unindexed ones).  The
+ * labels are interned: lab[0 .. ntags) are the tags and
+ * lab[ntags .. ntags + ngroups) the groups, each part sorted by name;
+ * read them with rentry_tag(), rentry_group() and rentry_name().
+ * start_ticks 0 and an empty boot id mean the process's identity was
+ * never recorded (an entry from a snapshot of the Go program).
+ */
+struct rentry {
+	RB_ENTRY(rentry)	 id_link;
+	RB_ENTRY(rentry)	 pid_link;
+	uint64_t		 id;
+	uint64_t		 start_ticks;
+	int64_t			 added_at;	/* ns since the epoch */
+	int64_t			 last_seen;	/* ns since the epoch */
+	int32_t			 pid;
+	int32_t			 pgid;
+	uint32_t		 owner_uid;
+	uint8_t			 alive;
+	uint8_t			 ntags;
+	uint8_t			 ngroups;
+	struct rlabel		*boot;
+	struct rname		*name;
+	char			*cmd;
+	struct rlabel		*lab[];
+};
+
+struct regtab	*regtab_new(void);
+void		 regtab_free(struct regtab *);
+void		 regtab_reset(struct regtab *);
+size_t		 regtab_count(const struct regtab *);
+uint64_t	 regtab_next_id(const struct regtab *);
+int		 regtab_set_next_id(struct regtab *, uint64_t, char *, size_t);
+
+int		 regtab_add(struct regtab *, const struct gp_entry *,
+		    const char *, struct rentry **, char *, size_t);
+int		 regtab_insert(struct regtab *, const struct gp_entry *,
+		    const char *, struct rentry **, char *, size_t);
+void		 regtab_remove(struct regtab *, struct rentry *);
+
+struct rentry	*regtab_find_id(struct regtab *, uint64_t);
+struct rentry	*regtab_find_name(struct regtab *, const char *);
+struct rentry	*regtab_find_pid(struct regtab *, int32_t);
+struct rentry	*regtab_next_pid(struct regtab *, struct rentry *);
+struct rentry	*regtab_first(struct regtab *);
+struct rentry	*regtab_next(struct regtab *, struct rentry *);
+
+int		 regtab_select(struct regtab *, const struct gp_request *,
+		    struct rentry ***, size_t *);
+int		 regtab_rename(struct regtab *, int, const char *,
+		    const char *, size_t *, char *, size_t);
+size_t		 regtab_label_count(struct regtab *, int, const char *);
+
+void		 regtab_set_alive(struct rentry *, int);
+void		 regtab_set_seen(struct rentry *, int64_t);
+int		 regtab_set_identity(struct regtab *, struct rentry *,
+		    uint64_t, const char *, char *, size_t);
+
+const char	*rentry_name(const struct rentry *);
+const char	*rentry_boot_id(const struct rentry *);
+const char	*rentry_tag(const struct rentry *, size_t);
+const char	*rentry_group(const struct rentry *, size_t);
+void		 rentry_fill(const struct rentry *, struct gp_entry *);
+
+int		 regtab_valid_boot_id(const char *);
+uint64_t	 regtab_visits(const struct regtab *);
+
+#endif /* REGTAB_H */

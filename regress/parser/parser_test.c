@@ -1,0 +1,660 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * goprocctl's command line parser (goprocctl/parser.c): every command
+ * and option, the defaults, and the command lines it must refuse.
+ */
+
+#include <sys/types.h>
+
+#include <atf-c.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "goproc.h"
+#include "goprocctl.h"
+
+/* clang-format off */
+static struct parse_result	 res;
+
+static int	 do_parse(char *[]);
+static void	 parse_ok(char *[], const char *, int);
+static void	 parse_bad(char *[], const char *, const char *, int);
+/* clang-format on */
+
+/* Run parse() over a NULL-terminated argv, goprocctl first. */
+static int
+do_parse(char *argv[])
+{
+	int	 argc = 0;
+
+	while (argv[argc] != NULL)
+		argc++;
+	return (parse(argc, argv, &res));
+}
+
+static void
+parse_ok(char *argv[], const char *file, int line)
+{
+	if (do_parse(argv) == -1)
+		atf_tc_fail_check(file, line, "parse failed: %s", res.error);
+}
+
+static void
+parse_bad(char *argv[], const char *want, const char *file, int line)
+{
+	if (do_parse(argv) != -1)
+		atf_tc_fail_check(file, line, "parse accepted, expected \"%s\"",
+		    want);
+	else if (strstr(res.error, want) == NULL)
+		atf_tc_fail_check(file, line, "error \"%s\", expected \"%s\"",
+		    res.error, want);
+}
+
+#define ARGV(...)	((char *[]){ "goprocctl", __VA_ARGS__, NULL })
+#define OK(...)		parse_ok(ARGV(__VA_ARGS__), __FILE__, __LINE__)
+#define BAD(want, ...)	parse_bad(ARGV(__VA_ARGS__), want, __FILE__, __LINE__)
+
+ATF_TC_WITHOUT_HEAD(defaults);
+ATF_TC_BODY(defaults, tc)
+{
+	static const struct {
+		const char	*cmd;
+		enum actions	 action;
+		uint32_t	 type;
+		int		 timeout;
+	} cases[] = {
+		{ "ping", PING, IMSG_CTL_PING, 2 },
+		{ "list", LIST, IMSG_CTL_LIST, 3 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		OK((char *)cases[i].cmd);
+		ATF_CHECK_EQ(res.action, cases[i].action);
+		ATF_CHECK_EQ(res.req.type, cases[i].type);
+		ATF_CHECK_EQ(res.timeout, cases[i].timeout);
+		ATF_CHECK_EQ(res.json, 0);
+		ATF_CHECK(res.socket == NULL);
+		ATF_CHECK(res.config == NULL);
+		ATF_CHECK_EQ(res.req.flags, 0);
+	}
+
+	OK("add", "1");
+	ATF_CHECK_EQ(res.action, ADD);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_ADD);
+	ATF_CHECK_EQ(res.timeout, 3);
+	OK("run", "--", "true");
+	ATF_CHECK_EQ(res.action, RUN);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_ADD);
+	ATF_CHECK_EQ(res.timeout, 3);
+	OK("rm", "--id", "1");
+	ATF_CHECK_EQ(res.action, RM);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_RM);
+	ATF_CHECK_EQ(res.timeout, 3);
+	OK("kill", "--id", "1");
+	ATF_CHECK_EQ(res.action, KILL);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_KILL);
+	ATF_CHECK_EQ(res.timeout, 5);
+	ATF_CHECK_EQ(res.req.signo, SIGTERM);
+	ATF_CHECK_EQ(res.req.wait_ms, 0);
+	ATF_CHECK_EQ(res.wait, 0);
+	OK("tag", "db");
+	ATF_CHECK_EQ(res.action, TAG);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_TAG);
+	ATF_CHECK_EQ(res.timeout, 3);
+	OK("group", "prod");
+	ATF_CHECK_EQ(res.action, GROUP);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_GROUP);
+	ATF_CHECK_EQ(res.timeout, 3);
+	OK("reset", "--confirm", "RESET");
+	ATF_CHECK_EQ(res.action, RESET);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_RESET);
+	ATF_CHECK_EQ(res.timeout, 5);
+	OK("daemon");
+	ATF_CHECK_EQ(res.action, DAEMON);
+	ATF_CHECK_EQ(res.force, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(global_options);
+ATF_TC_BODY(global_options, tc)
+{
+	OK("--config", "/etc/goproc.json", "--socket", "/tmp/s.sock",
+	    "--json", "ping");
+	ATF_CHECK_STREQ(res.config, "/etc/goproc.json");
+	ATF_CHECK_STREQ(res.socket, "/tmp/s.sock");
+	ATF_CHECK_EQ(res.json, 1);
+	ATF_CHECK_EQ(res.action, PING);
+
+	OK("--config=c.json", "--socket=s.sock", "list");
+	ATF_CHECK_STREQ(res.config, "c.json");
+	ATF_CHECK_STREQ(res.socket, "s.sock");
+
+	/* Every command inherits them. */
+	OK("list", "--json", "--socket", "x.sock", "--config", "y.json");
+	ATF_CHECK_EQ(res.json, 1);
+	ATF_CHECK_STREQ(res.socket, "x.sock");
+	ATF_CHECK_STREQ(res.config, "y.json");
+	OK("daemon", "--config", "d.json", "--socket", "d.sock");
+	ATF_CHECK_STREQ(res.config, "d.json");
+	ATF_CHECK_STREQ(res.socket, "d.sock");
+
+	BAD("option --socket requires an argument", "--socket");
+	BAD("option --config requires an argument", "ping", "--config");
+	BAD("unknown option --bogus", "--bogus", "ping");
+	BAD("unknown option -x", "-x", "ping");
+	BAD("option --json does not take an argument", "--json=yes", "ping");
+}
+
+ATF_TC_WITHOUT_HEAD(help_version);
+ATF_TC_BODY(help_version, tc)
+{
+	OK("--help");
+	ATF_CHECK_EQ(res.action, HELP);
+	OK("-h");
+	ATF_CHECK_EQ(res.action, HELP);
+	OK("--version");
+	ATF_CHECK_EQ(res.action, VERSION);
+	OK("-V");
+	ATF_CHECK_EQ(res.action, VERSION);
+	OK("list", "--help");
+	ATF_CHECK_EQ(res.action, HELP);
+	OK("kill", "-h");
+	ATF_CHECK_EQ(res.action, HELP);
+	OK("--json", "-h", "bogus");
+	ATF_CHECK_EQ(res.action, HELP);
+}
+
+ATF_TC_WITHOUT_HEAD(command_errors);
+ATF_TC_BODY(command_errors, tc)
+{
+	char	*none[] = { "goprocctl", NULL };
+
+	parse_bad(none, "missing command", __FILE__, __LINE__);
+	BAD("missing command", "--json");
+	BAD("unknown command \"bogus\"", "bogus");
+	BAD("unknown command \"PING\"", "PING");
+	BAD("unknown option --bogus", "list", "--bogus");
+	BAD("unknown option -z", "list", "-z");
+	BAD("option --tag requires an argument", "list", "--tag");
+	BAD("option --timeout requires an argument", "ping", "-t");
+	BAD("option --timeout requires an argument", "ping", "--timeout");
+	BAD("option --alive does not take an argument", "list", "--alive=1");
+	BAD("ping: unexpected argument \"extra\"", "ping", "extra");
+	BAD("list: unexpected argument \"x\"", "list", "x");
+
+	/* An option of another command. */
+	BAD("unknown option --tag", "ping", "--tag", "x");
+	BAD("unknown option --all", "list", "--all");
+	BAD("unknown option --signal", "rm", "--id", "1", "--signal", "KILL");
+	BAD("unknown option --rename", "list", "--rename", "x");
+	BAD("unknown option --confirm", "ping", "--confirm", "RESET");
+	BAD("unknown option --alive", "add", "1", "--alive");
+	BAD("unknown option --timeout", "daemon", "--timeout", "3");
+	BAD("unknown option -f", "ping", "-f");
+}
+
+ATF_TC_WITHOUT_HEAD(timeout);
+ATF_TC_BODY(timeout, tc)
+{
+	OK("ping", "-t", "7");
+	ATF_CHECK_EQ(res.timeout, 7);
+	OK("ping", "--timeout", "8");
+	ATF_CHECK_EQ(res.timeout, 8);
+	OK("ping", "--timeout=9");
+	ATF_CHECK_EQ(res.timeout, 9);
+	OK("ping", "-t10");
+	ATF_CHECK_EQ(res.timeout, 10);
+	OK("list", "-t", "3600");
+	ATF_CHECK_EQ(res.timeout, 3600);
+	OK("add", "5", "--timeout", "1");
+	ATF_CHECK_EQ(res.timeout, 1);
+	OK("reset", "--confirm", "RESET", "-t", "60");
+	ATF_CHECK_EQ(res.timeout, 60);
+
+	BAD("invalid --timeout \"0\": too small", "ping", "-t", "0");
+	BAD("invalid --timeout \"3601\": too large", "ping", "-t", "3601");
+	BAD("invalid --timeout \"2s\": invalid", "ping", "-t", "2s");
+	BAD("invalid --timeout \"1.5\": invalid", "list", "--timeout", "1.5");
+	BAD("invalid --timeout \"\": invalid", "list", "--timeout", "");
+}
+
+ATF_TC_WITHOUT_HEAD(add);
+ATF_TC_BODY(add, tc)
+{
+	OK("add", "4242", "--tag", "db", "--tag", " read ", "--tag", "db",
+	    "--group", "prod", "--name", "db-reader");
+	ATF_CHECK_EQ(res.req.pid, 4242);
+	ATF_REQUIRE_EQ(res.req.tags.n, 2);
+	ATF_CHECK_STREQ(res.req.tags.v[0], "db");
+	ATF_CHECK_STREQ(res.req.tags.v[1], "read");
+	ATF_REQUIRE_EQ(res.req.groups.n, 1);
+	ATF_CHECK_STREQ(res.req.groups.v[0], "prod");
+	ATF_CHECK_STREQ(res.req.name, "db-reader");
+	ATF_CHECK_EQ(res.req.names.n, 0);
+
+	/* Options before the pid. */
+	OK("add", "--tag=x", "77");
+	ATF_CHECK_EQ(res.req.pid, 77);
+	ATF_CHECK_EQ(res.req.tags.n, 1);
+	OK("add", "--", "4194304");
+	ATF_CHECK_EQ(res.req.pid, GP_PID_MAX);
+
+	BAD("add: missing pid", "add");
+	BAD("add: missing pid", "add", "--tag", "x");
+	BAD("add: unexpected argument \"5\"", "add", "4", "5");
+	BAD("invalid --name \"db reader\": name has invalid characters", "add",
+	    "1", "--name", "db reader");
+	BAD("invalid --name \"\": name is empty", "add", "1", "--name", "");
+	BAD("invalid --tag \"a,b\": label has invalid characters", "add", "1",
+	    "--tag", "a,b");
+	BAD("invalid --group \"  \": label is empty", "add", "1", "--group",
+	    "  ");
+}
+
+ATF_TC_WITHOUT_HEAD(add_strict_pid);
+ATF_TC_BODY(add_strict_pid, tc)
+{
+	BAD("invalid pid \"12x\": invalid", "add", "12x");
+	BAD("invalid pid \"0\": too small", "add", "0");
+	BAD("invalid pid \"99999999999\": too large", "add", "99999999999");
+	BAD("invalid pid \"4194305\": too large", "add", "4194305");
+	BAD("invalid pid \"\": invalid", "add", "");
+	BAD("invalid pid \" 12\": invalid", "add", " 12");
+	BAD("invalid pid \"+12\": invalid", "add", "+12");
+	BAD("invalid --timeout \" 5\": invalid", "ping", "-t", " 5");
+	BAD("invalid pid \"0x10\": invalid", "add", "0x10");
+	BAD("unknown option -3", "add", "-3");
+	BAD("invalid pid \"-3\": too small", "add", "--", "-3");
+}
+
+ATF_TC_WITHOUT_HEAD(run);
+ATF_TC_BODY(run, tc)
+{
+	OK("run", "--tag", "t", "--group", "g", "--name", "n", "-t", "9", "--",
+	    "sleep", "10");
+	ATF_CHECK_EQ(res.action, RUN);
+	ATF_CHECK_EQ(res.timeout, 9);
+	ATF_CHECK_STREQ(res.req.name, "n");
+	ATF_CHECK_EQ(res.req.tags.n, 1);
+	ATF_CHECK_EQ(res.req.groups.n, 1);
+	ATF_REQUIRE_EQ(res.cmdargc, 2);
+	ATF_CHECK_STREQ(res.cmdargv[0], "sleep");
+	ATF_CHECK_STREQ(res.cmdargv[1], "10");
+	ATF_CHECK(res.cmdargv[2] == NULL);
+	ATF_CHECK_EQ(res.req.pid, 0);
+	ATF_CHECK_STREQ(res.req.cmd, "");
+
+	/* What follows -- belongs to the command, options included. */
+	OK("run", "--", "ls", "--tag", "-l", "--");
+	ATF_REQUIRE_EQ(res.cmdargc, 4);
+	ATF_CHECK_STREQ(res.cmdargv[1], "--tag");
+	ATF_CHECK_STREQ(res.cmdargv[3], "--");
+	ATF_CHECK_EQ(res.req.tags.n, 0);
+
+	/* "--" as the value of an option is not the separator. */
+	OK("run", "--tag", "--", "--", "true");
+	ATF_CHECK_EQ(res.req.tags.n, 1);
+	ATF_CHECK_STREQ(res.req.tags.v[0], "--");
+	ATF_REQUIRE_EQ(res.cmdargc, 1);
+	ATF_CHECK_STREQ(res.cmdargv[0], "true");
+
+	BAD("run: missing -- before the command", "run");
+	BAD("run: missing -- before the command", "run", "--tag", "x");
+	BAD("run: missing -- before the command", "run", "--tag", "--");
+	BAD("run: the command must follow --: sleep", "run", "sleep", "1");
+	BAD("run: the command must follow --: sleep", "run", "sleep", "--",
+	    "1");
+	BAD("run: missing command after --", "run", "--");
+	BAD("run: missing command after --", "run", "--name", "x", "--");
+	BAD("unknown option --alive", "run", "--alive", "--", "true");
+}
+
+ATF_TC_WITHOUT_HEAD(list_selectors);
+ATF_TC_BODY(list_selectors, tc)
+{
+	OK("list", "--tag", "a", "--tag", "b", "--tag-all", "c", "--group",
+	    "d", "--group-all", "e", "--group-all", "f", "--pid", "10",
+	    "--pid", "11", "--pid", "10", "--id", "5", "--id",
+	    "9223372036854775807", "--name", "n1", "--name", "n2", "--alive",
+	    "--search", "reader --db");
+	ATF_CHECK_EQ(res.req.tags.n, 2);
+	ATF_CHECK_EQ(res.req.tags_all.n, 1);
+	ATF_CHECK_EQ(res.req.groups.n, 1);
+	ATF_CHECK_EQ(res.req.groups_all.n, 2);
+	ATF_CHECK_EQ(res.req.npids, 2);
+	ATF_CHECK_EQ(res.req.pids[0], 10);
+	ATF_CHECK_EQ(res.req.pids[1], 11);
+	ATF_CHECK_EQ(res.req.nids, 2);
+	ATF_CHECK_EQ(res.req.ids[1], 9223372036854775807ULL);
+	ATF_CHECK_EQ(res.req.names.n, 2);
+	ATF_CHECK_STREQ(res.req.names.v[1], "n2");
+	ATF_CHECK_STREQ(res.req.name, "");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_ALIVE);
+	ATF_CHECK_STREQ(res.req.search, "reader --db");
+
+	BAD("invalid --pid \"0\": too small", "list", "--pid", "0");
+	BAD("invalid --pid \"12x\": invalid", "list", "--pid", "12x");
+	BAD("invalid --pid \"4194305\": too large", "list", "--pid",
+	    "4194305");
+	BAD("invalid --id \"0\": too small", "list", "--id", "0");
+	BAD("invalid --id \"-1\": too small", "list", "--id", "-1");
+	BAD("invalid --id \"1e3\": invalid", "list", "--id", "1e3");
+	BAD("invalid --id \"99999999999999999999\": too large", "list",
+	    "--id", "99999999999999999999");
+	BAD("invalid --name \"a/b\": name has invalid characters", "list",
+	    "--name", "a/b");
+	BAD("invalid --tag-all \"x]\": label has invalid characters", "list",
+	    "--tag-all", "x]");
+	BAD("invalid --group-all \"\": label is empty", "list", "--group-all",
+	    "");
+}
+
+ATF_TC_WITHOUT_HEAD(search_bounds);
+ATF_TC_BODY(search_bounds, tc)
+{
+	char	 text[GP_SEARCH_MAX + 2];
+
+	memset(text, 's', GP_SEARCH_MAX);
+	text[GP_SEARCH_MAX] = '\0';
+	OK("list", "--search", text);
+	ATF_CHECK_EQ(strlen(res.req.search), GP_SEARCH_MAX);
+	text[GP_SEARCH_MAX] = 's';
+	text[GP_SEARCH_MAX + 1] = '\0';
+	BAD("--search text too long (at most 256 bytes)", "list", "--search",
+	    text);
+}
+
+/* 32 values of each repeatable selector fit, the 33rd does not. */
+ATF_TC_WITHOUT_HEAD(selectors_overflow);
+ATF_TC_BODY(selectors_overflow, tc)
+{
+	static const char *const opts[] = { "--tag", "--tag-all", "--group",
+		"--group-all", "--name", "--pid", "--id" };
+	char	*argv[2 + 2 * (GP_SEL_MAX + 1) + 2];
+	char	 vals[GP_SEL_MAX + 1][16], want[64];
+	size_t	 o;
+	int	 i, n;
+
+	for (o = 0; o < sizeof(opts) / sizeof(opts[0]); o++) {
+		n = 0;
+		argv[n++] = "goprocctl";
+		argv[n++] = "list";
+		for (i = 0; i <= GP_SEL_MAX; i++) {
+			(void)snprintf(vals[i], sizeof(vals[i]), "%d", i + 1);
+			argv[n++] = (char *)opts[o];
+			argv[n++] = vals[i];
+		}
+		argv[n] = NULL;
+
+		/* Duplicates do not count. */
+		argv[n - 1] = vals[0];
+		parse_ok(argv, __FILE__, __LINE__);
+
+		argv[n - 1] = vals[GP_SEL_MAX];
+		(void)snprintf(want, sizeof(want),
+		    "too many %s values (at most 32)", opts[o]);
+		parse_bad(argv, want, __FILE__, __LINE__);
+
+		argv[n - 2] = NULL;
+		parse_ok(argv, __FILE__, __LINE__);
+	}
+
+	/* The same bound for the labels of add. */
+	n = 0;
+	argv[n++] = "goprocctl";
+	argv[n++] = "add";
+	for (i = 0; i <= GP_LABELS_MAX; i++) {
+		(void)snprintf(vals[i], sizeof(vals[i]), "t%d", i);
+		argv[n++] = "--tag";
+		argv[n++] = vals[i];
+	}
+	argv[n++] = "1";
+	argv[n] = NULL;
+	parse_bad(argv, "too many --tag values (at most 32)", __FILE__,
+	    __LINE__);
+}
+
+ATF_TC_WITHOUT_HEAD(rm);
+ATF_TC_BODY(rm, tc)
+{
+	OK("rm", "--name", "db-reader");
+	ATF_CHECK_EQ(res.req.flags, 0);
+	ATF_CHECK_EQ(res.req.names.n, 1);
+	OK("rm", "--tag", "db", "--all", "--alive", "-t", "4");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_ALL | GP_REQ_ALIVE);
+	ATF_CHECK_EQ(res.timeout, 4);
+	OK("rm", "--search", "sleep");
+	OK("rm", "--pid", "1");
+	OK("rm", "--group-all", "x");
+	ATF_CHECK_EQ(res.req.signo, 0);
+
+	BAD("rm: no selectors given", "rm");
+	BAD("rm: no selectors given", "rm", "--all");
+	BAD("rm: no selectors given", "rm", "--alive", "--all");
+	BAD("unknown option --wait", "rm", "--id", "1", "--wait", "1");
+}
+
+ATF_TC_WITHOUT_HEAD(kill_signals);
+ATF_TC_BODY(kill_signals, tc)
+{
+	static const struct {
+		const char	*arg;
+		int		 signo;
+	} cases[] = {
+		{ "TERM", SIGTERM },
+		{ "SIGTERM", SIGTERM },
+		{ "term", SIGTERM },
+		{ "sigterm", SIGTERM },
+		{ "SigTerm", SIGTERM },
+		{ "KILL", SIGKILL },
+		{ "SIGKILL", SIGKILL },
+		{ "HUP", SIGHUP },
+		{ "INT", SIGINT },
+		{ "QUIT", SIGQUIT },
+		{ "USR1", SIGUSR1 },
+		{ "USR2", SIGUSR2 },
+		{ "STOP", SIGSTOP },
+		{ "CONT", SIGCONT },
+		{ "ALRM", SIGALRM },
+		{ "WINCH", SIGWINCH },
+		{ "PIPE", SIGPIPE },
+		{ "TSTP", SIGTSTP },
+		{ "1", 1 },
+		{ "9", 9 },
+		{ "15", 15 },
+		{ "64", 64 },
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		OK("kill", "--id", "1", "--signal", (char *)cases[i].arg);
+		ATF_CHECK_EQ_MSG(res.req.signo, cases[i].signo, "%s",
+		    cases[i].arg);
+	}
+
+	BAD("unknown signal \"FOO\"", "kill", "--id", "1", "--signal", "FOO");
+	BAD("unknown signal \"SIG\"", "kill", "--id", "1", "--signal", "SIG");
+	BAD("unknown signal \"0\"", "kill", "--id", "1", "--signal", "0");
+	BAD("unknown signal \"65\"", "kill", "--id", "1", "--signal", "65");
+	BAD("unknown signal \"-9\"", "kill", "--id", "1", "--signal=-9");
+	BAD("unknown signal \"9x\"", "kill", "--id", "1", "--signal", "9x");
+	BAD("unknown signal \"\"", "kill", "--id", "1", "--signal", "");
+	BAD("unknown signal \"SIGSIGTERM\"", "kill", "--id", "1", "--signal",
+	    "SIGSIGTERM");
+}
+
+ATF_TC_WITHOUT_HEAD(kill_wait);
+ATF_TC_BODY(kill_wait, tc)
+{
+	OK("kill", "--tag", "db", "--all", "--wait", "5");
+	ATF_CHECK_EQ(res.wait, 5);
+	ATF_CHECK_EQ(res.req.wait_ms, 5000);
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_ALL);
+	OK("kill", "--tag", "db", "--wait", "0");
+	ATF_CHECK_EQ(res.req.wait_ms, 0);
+	OK("kill", "--tag", "db", "--wait", "3600");
+	ATF_CHECK_EQ(res.req.wait_ms, GP_WAIT_MAX_MS);
+
+	BAD("invalid --wait \"3601\": too large", "kill", "--id", "1",
+	    "--wait", "3601");
+	BAD("invalid --wait \"-1\": too small", "kill", "--id", "1",
+	    "--wait=-1");
+	BAD("invalid --wait \"0.5\": invalid", "kill", "--id", "1", "--wait",
+	    "0.5");
+	BAD("invalid --wait \"5s\": invalid", "kill", "--id", "1", "--wait",
+	    "5s");
+	BAD("kill: no selectors given", "kill", "--all");
+	BAD("kill: no selectors given", "kill", "--signal", "KILL");
+}
+
+ATF_TC_WITHOUT_HEAD(tag_group);
+ATF_TC_BODY(tag_group, tc)
+{
+	OK("tag", "db");
+	ATF_CHECK_STREQ(res.req.label, "db");
+	ATF_CHECK_EQ(res.req.flags, 0);
+	ATF_CHECK_STREQ(res.req.newlabel, "");
+	OK("tag", " db ", "--rename", " database ");
+	ATF_CHECK_STREQ(res.req.label, "db");
+	ATF_CHECK_STREQ(res.req.newlabel, "database");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_RENAME);
+	OK("group", "--rename=live", "prod", "-t", "4");
+	ATF_CHECK_EQ(res.action, GROUP);
+	ATF_CHECK_STREQ(res.req.label, "prod");
+	ATF_CHECK_STREQ(res.req.newlabel, "live");
+	ATF_CHECK_EQ(res.timeout, 4);
+
+	BAD("tag: missing tag name", "tag");
+	BAD("group: missing group name", "group", "--rename", "x");
+	BAD("tag: unexpected argument \"b\"", "tag", "a", "b");
+	BAD("invalid tag \"a,b\": label has invalid characters", "tag", "a,b");
+	BAD("invalid group \"\": label is empty", "group", "");
+	BAD("invalid --rename \"x[1]\": label has invalid characters", "tag",
+	    "a", "--rename", "x[1]");
+	BAD("invalid --rename \"\": label is empty", "tag", "a", "--rename",
+	    "");
+	BAD("unknown option --tag", "tag", "a", "--tag", "b");
+}
+
+ATF_TC_WITHOUT_HEAD(reset_confirm);
+ATF_TC_BODY(reset_confirm, tc)
+{
+	OK("reset", "--confirm", "RESET");
+	ATF_CHECK_STREQ(res.req.label, "RESET");
+	OK("reset", "--confirm=RESET");
+	ATF_CHECK_STREQ(res.req.label, "RESET");
+
+	BAD("reset requires --confirm RESET", "reset");
+	BAD("reset requires --confirm RESET", "reset", "--confirm", "reset");
+	BAD("reset requires --confirm RESET", "reset", "--confirm", "RESET ");
+	BAD("reset requires --confirm RESET", "reset", "--confirm", "");
+	BAD("reset requires --confirm RESET", "reset", "--confirm", "yes");
+	BAD("option --confirm requires an argument", "reset", "--confirm");
+	BAD("reset: unexpected argument \"RESET\"", "reset", "RESET");
+}
+
+ATF_TC_WITHOUT_HEAD(daemon);
+ATF_TC_BODY(daemon, tc)
+{
+	OK("daemon", "-f");
+	ATF_CHECK_EQ(res.force, 1);
+	OK("daemon", "--force");
+	ATF_CHECK_EQ(res.force, 1);
+	OK("--config", "c.json", "daemon");
+	ATF_CHECK_STREQ(res.config, "c.json");
+	ATF_CHECK_EQ(res.force, 0);
+	BAD("daemon: unexpected argument \"now\"", "daemon", "now");
+}
+
+ATF_TC_WITHOUT_HEAD(config_accepted_everywhere);
+ATF_TC_BODY(config_accepted_everywhere, tc)
+{
+	OK("ping", "--config", "c");
+	OK("add", "1", "--config", "c");
+	OK("run", "--config", "c", "--", "true");
+	OK("list", "--config", "c");
+	OK("rm", "--id", "1", "--config", "c");
+	OK("kill", "--id", "1", "--config", "c");
+	OK("tag", "a", "--config", "c");
+	OK("group", "a", "--config", "c");
+	OK("reset", "--confirm", "RESET", "--config", "c");
+	ATF_CHECK_STREQ(res.config, "c");
+}
+
+/* parse() starts afresh every time. */
+ATF_TC_WITHOUT_HEAD(reparse);
+ATF_TC_BODY(reparse, tc)
+{
+	OK("--json", "list", "--tag", "a", "--alive");
+	OK("list");
+	ATF_CHECK_EQ(res.json, 0);
+	ATF_CHECK_EQ(res.req.tags.n, 0);
+	ATF_CHECK_EQ(res.req.flags, 0);
+	BAD("unknown option -q", "list", "-q");
+	OK("ping");
+	ATF_CHECK_STREQ(res.error, "");
+}
+
+ATF_TC_WITHOUT_HEAD(signal_names);
+ATF_TC_BODY(signal_names, tc)
+{
+	ATF_CHECK_STREQ(signal_name(SIGTERM), "SIGTERM");
+	ATF_CHECK_STREQ(signal_name(SIGKILL), "SIGKILL");
+	ATF_CHECK_STREQ(signal_name(SIGABRT), "SIGABRT");
+	ATF_CHECK_STREQ(signal_name(SIGCHLD), "SIGCHLD");
+	ATF_CHECK_STREQ(signal_name(SIGRTMIN), "SIGRTMIN");
+	ATF_CHECK_STREQ(signal_name(SIGRTMIN + 2), "SIGRTMIN+2");
+	ATF_CHECK_STREQ(signal_name(32), "SIG32");
+
+	ATF_CHECK_EQ(parse_signal("RTMIN"), SIGRTMIN);
+	ATF_CHECK_EQ(parse_signal("SIGRTMIN+3"), SIGRTMIN + 3);
+	ATF_CHECK_EQ(parse_signal("rtmax-1"), SIGRTMAX - 1);
+	ATF_CHECK_EQ(parse_signal("RTMAX+1"), -1);
+	ATF_CHECK_EQ(parse_signal("RTMIN-1"), -1);
+	ATF_CHECK_EQ(parse_signal("RTMIN+"), -1);
+	ATF_CHECK_EQ(parse_signal("IOT"), SIGABRT);
+	ATF_CHECK_EQ(parse_signal("CLD"), SIGCHLD);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, defaults);
+	ATF_TP_ADD_TC(tp, global_options);
+	ATF_TP_ADD_TC(tp, help_version);
+	ATF_TP_ADD_TC(tp, command_errors);
+	ATF_TP_ADD_TC(tp, timeout);
+	ATF_TP_ADD_TC(tp, add);
+	ATF_TP_ADD_TC(tp, add_strict_pid);
+	ATF_TP_ADD_TC(tp, run);
+	ATF_TP_ADD_TC(tp, list_selectors);
+	ATF_TP_ADD_TC(tp, search_bounds);
+	ATF_TP_ADD_TC(tp, selectors_overflow);
+	ATF_TP_ADD_TC(tp, rm);
+	ATF_TP_ADD_TC(tp, kill_signals);
+	ATF_TP_ADD_TC(tp, kill_wait);
+	ATF_TP_ADD_TC(tp, tag_group);
+	ATF_TP_ADD_TC(tp, reset_confirm);
+	ATF_TP_ADD_TC(tp, daemon);
+	ATF_TP_ADD_TC(tp, config_accepted_everywhere);
+	ATF_TP_ADD_TC(tp, reparse);
+	ATF_TP_ADD_TC(tp, signal_names);
+
+	return (atf_no_error());
+}

@@ -1,0 +1,943 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The registry table: IDs, every selector alone and combined, names,
+ * duplicate processes, label renames, reset, and the cost of a selection
+ * in a large registry.
+ */
+
+#include <sys/types.h>
+
+#include <atf-c.h>
+#include <inttypes.h>
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compat.h"
+#include "goproc.h"
+#include "regtab.h"
+
+#define BOOT_A	"8c2f0f7e-4a7b-4f8e-9d2c-1b2a3c4d5e6f"
+#define BOOT_B	"0e1d2c3b-4a59-4687-a6b5-c4d3e2f10a0b"
+
+static void	 list_set(struct gp_strlist *, const char *);
+static int	 add_full(struct regtab *, uint64_t, int32_t, uint64_t,
+		    const char *, const char *, const char *, const char *,
+		    const char *, struct rentry **, char *, size_t);
+static struct rentry *add(struct regtab *, int32_t, const char *,
+		    const char *, const char *, const char *);
+static struct gp_request *req_new(void);
+static const char *select_ids(struct regtab *, const struct gp_request *);
+static const char *labels(const struct rentry *, int);
+static struct regtab *fixture(void);
+static struct regtab *big_registry(void);
+
+/* Fill a list from a comma-separated string ("" for none). */
+static void
+list_set(struct gp_strlist *l, const char *csv)
+{
+	char	*s, *p, *tok;
+
+	memset(l, 0, sizeof(*l));
+	if (csv == NULL || *csv == '\0')
+		return;
+	ATF_REQUIRE((s = strdup(csv)) != NULL);
+	for (p = s; (tok = strsep(&p, ",")) != NULL;) {
+		ATF_REQUIRE(l->n < GP_SEL_MAX);
+		strlcpy(l->v[l->n++], tok, sizeof(l->v[0]));
+	}
+	free(s);
+}
+
+static int
+add_full(struct regtab *rt, uint64_t id, int32_t pid, uint64_t ticks,
+    const char *boot, const char *name, const char *tags,
+    const char *groups, const char *cmd, struct rentry **ep, char *err,
+    size_t errlen)
+{
+	static struct gp_entry	 ge;
+
+	memset(&ge, 0, sizeof(ge));
+	ge.id = id;
+	ge.pid = pid;
+	ge.pgid = pid;
+	ge.start_ticks = ticks;
+	ge.added_at = 1000;
+	ge.last_seen = 2000;
+	ge.owner_uid = 1000;
+	ge.alive = 1;
+	if (name != NULL)
+		strlcpy(ge.name, name, sizeof(ge.name));
+	strlcpy(ge.cmd, cmd == NULL ? "cmd" : cmd, sizeof(ge.cmd));
+	list_set(&ge.tags, tags);
+	list_set(&ge.groups, groups);
+	if (id != 0)
+		return (regtab_insert(rt, &ge, boot, ep, err, errlen));
+	return (regtab_add(rt, &ge, boot, ep, err, errlen));
+}
+
+/* Add a process that must be accepted; its start time is its PID. */
+static struct rentry *
+add(struct regtab *rt, int32_t pid, const char *name, const char *tags,
+    const char *groups, const char *cmd)
+{
+	struct rentry	*e;
+	char		 err[256];
+	int		 rv;
+
+	rv = add_full(rt, 0, pid, pid, BOOT_A, name, tags, groups, cmd, &e,
+	    err, sizeof(err));
+	ATF_REQUIRE_MSG(rv == REGTAB_OK, "add pid %d: %s", pid, err);
+	return (e);
+}
+
+static struct gp_request *
+req_new(void)
+{
+	struct gp_request	*req;
+
+	ATF_REQUIRE((req = calloc(1, sizeof(*req))) != NULL);
+	req->type = IMSG_CTL_LIST;
+	return (req);
+}
+
+/* The IDs a request selects, as "1,2,3". */
+static const char *
+select_ids(struct regtab *rt, const struct gp_request *req)
+{
+	static char	  buf[4096];
+	struct rentry	**v;
+	size_t		  n, i, off = 0;
+
+	ATF_REQUIRE(regtab_select(rt, req, &v, &n) == 0);
+	buf[0] = '\0';
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			ATF_REQUIRE(v[i - 1]->id < v[i]->id);
+		off += snprintf(buf + off, sizeof(buf) - off, "%s%" PRIu64,
+		    i ? "," : "", v[i]->id);
+		ATF_REQUIRE(off < sizeof(buf));
+	}
+	free(v);
+	return (buf);
+}
+
+/* An entry's tags or groups as "a,b". */
+static const char *
+labels(const struct rentry *e, int kind)
+{
+	static char	 buf[4096];
+	const char	*s;
+	size_t		 i;
+
+	buf[0] = '\0';
+	for (i = 0;; i++) {
+		s = kind == REGTAB_TAG ? rentry_tag(e, i) : rentry_group(e, i);
+		if (s == NULL)
+			break;
+		if (i > 0)
+			strlcat(buf, ",", sizeof(buf));
+		strlcat(buf, s, sizeof(buf));
+	}
+	return (buf);
+}
+
+/* A small registry used by the selector tests. */
+static struct regtab *
+fixture(void)
+{
+	struct regtab	*rt;
+
+	rt = regtab_new();
+	add(rt, 100, "web", "http,front", "prod", "/usr/bin/nginx -g x");
+	add(rt, 200, "db", "db,read", "prod,eu", "/usr/bin/postgres -D /d");
+	add(rt, 300, NULL, "db", "dev", "/usr/bin/postgres -D /dev");
+	add(rt, 400, "cache", "front", "dev,eu", "redis-server");
+	regtab_set_alive(regtab_find_id(rt, 3), 0);
+	return (rt);
+}
+
+ATF_TC_WITHOUT_HEAD(ids_are_monotonic_and_never_reused);
+ATF_TC_BODY(ids_are_monotonic_and_never_reused, tc)
+{
+	struct regtab	*rt;
+	struct rentry	*e;
+
+	rt = regtab_new();
+	ATF_CHECK_EQ(add(rt, 10, NULL, "", "", NULL)->id, 1);
+	ATF_CHECK_EQ(add(rt, 11, NULL, "", "", NULL)->id, 2);
+	e = add(rt, 12, NULL, "", "", NULL);
+	ATF_CHECK_EQ(e->id, 3);
+	regtab_remove(rt, e);
+	regtab_remove(rt, regtab_find_id(rt, 1));
+	ATF_CHECK_EQ(add(rt, 13, NULL, "", "", NULL)->id, 4);
+	ATF_CHECK_EQ(regtab_count(rt), 2);
+	ATF_CHECK(regtab_find_id(rt, 1) == NULL);
+	ATF_CHECK(regtab_find_id(rt, 3) == NULL);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(stored_id_moves_next_id);
+ATF_TC_BODY(stored_id_moves_next_id, tc)
+{
+	struct regtab	*rt;
+	struct rentry	*e;
+	struct gp_entry	*ge;
+	char		 err[256];
+
+	rt = regtab_new();
+	/* A new entry never takes the ID it is handed. */
+	ATF_REQUIRE((ge = calloc(1, sizeof(*ge))) != NULL);
+	ge->id = 500;
+	ge->pid = 9;
+	ATF_REQUIRE(regtab_add(rt, ge, "", &e, err, sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_EQ(e->id, 1);
+	regtab_remove(rt, e);
+	ge->id = 0;
+	ATF_CHECK_EQ(regtab_insert(rt, ge, "", &e, err, sizeof(err)),
+	    REGTAB_EINVAL);
+	free(ge);
+
+	ATF_REQUIRE(add_full(rt, 41, 10, 0, "", NULL, "", "", NULL, &e, err,
+	    sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_EQ(e->id, 41);
+	ATF_REQUIRE(add_full(rt, 7, 11, 0, "", NULL, "", "", NULL, &e, err,
+	    sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_EQ(regtab_next_id(rt), 42);
+	ATF_CHECK_EQ(add(rt, 12, NULL, "", "", NULL)->id, 42);
+	ATF_CHECK_EQ(add_full(rt, 7, 13, 0, "", NULL, "", "", NULL, &e, err,
+	    sizeof(err)), REGTAB_EEXIST);
+	ATF_CHECK_STREQ(err, "id 7 already exists");
+	ATF_CHECK(regtab_set_next_id(rt, 42, err, sizeof(err)) == -1);
+	ATF_CHECK(regtab_set_next_id(rt, 100, err, sizeof(err)) == 0);
+	ATF_CHECK_EQ(add(rt, 14, NULL, "", "", NULL)->id, 100);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(no_selector_lists_everything_by_id);
+ATF_TC_BODY(no_selector_lists_everything_by_id, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	req = req_new();
+	ATF_CHECK_STREQ(select_ids(rt, req), "1,2,3,4");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(select_tag_matches_any);
+ATF_TC_BODY(select_tag_matches_any, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	req = req_new();
+	list_set(&req->tags, "read,http");
+	ATF_CHECK_STREQ(select_ids(rt, req), "1,2");
+	list_set(&req->tags, "front,db");	/* overlapping: no duplicates */
+	ATF_CHECK_STREQ(select_ids(rt, req), "1,2,3,4");
+	list_set(&req->tags, "nosuch,front");
+	ATF_CHECK_STREQ(select_ids(rt, req), "1,4");
+	list_set(&req->tags, "nosuch");
+	ATF_CHECK_STREQ(select_ids(rt, req), "");
+	list_set(&req->tags, "prod");		/* a group, not a tag */
+	ATF_CHECK_STREQ(select_ids(rt, req), "");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(select_tag_all_needs_every_tag);
+ATF_TC_BODY(select_tag_all_needs_every_tag, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	req = req_new();
+	list_set(&req->tags_all, "db");
+	ATF_CHECK_STREQ(select_ids(rt, req), "2,3");
+	list_set(&req->tags_all, "db,read");
+	ATF_CHECK_STREQ(select_ids(rt, req), "2");
+	list_set(&req->tags_all, "db,nosuch");
+	ATF_CHECK_STREQ(select_ids(rt, req), "");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(select_group_matches_any);
+ATF_TC_BODY(select_group_matches_any, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	req = req_new();
+	list_set(&req->groups, "prod");
+	ATF_CHECK_STREQ(select_ids(rt, req), "1,2");
+	list_set(&req->groups, "dev,eu");
+	ATF_CHECK_STREQ(select_ids(rt, req), "2,3,4");
+	list_set(&req->groups, "db");		/* a tag, not a group */
+	ATF_CHECK_STREQ(select_ids(rt, req), "");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(select_group_all_needs_every_group);
+ATF_TC_BODY(select_group_all_needs_every_group, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	req = req_new();
+	list_set(&req->groups_all, "eu,prod");
+	ATF_CHECK_STREQ(select_ids(rt, req), "2");
+	list_set(&req->groups_all, "eu,dev");
+	ATF_CHECK_STREQ(select_ids(rt, req), "4");
+	list_set(&req->groups_all, "eu");
+	ATF_CHECK_STREQ(select_ids(rt, req), "2,4");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(select_pid_finds_every_entry_of_a_pid);
+ATF_TC_BODY(select_pid_finds_every_entry_of_a_pid, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+	char			 err[256];
+
+	rt = fixture();
+	/* The same PID, reused by a process with another start time. */
+	ATF_REQUIRE(add_full(rt, 0, 300, 999, BOOT_A, NULL, "", "", NULL,
+	    NULL, err, sizeof(err)) == REGTAB_OK);
+	req = req_new();
+	req->npids = 1;
+	req->pids[0] = 300;
+	ATF_CHECK_STREQ(select_ids(rt, req), "3,5");
+	req->npids = 2;
+	req->pids[1] = 100;
+	ATF_CHECK_STREQ(select_ids(rt, req), "1,3,5");
+	req->pids[0] = 12345;
+	req->npids = 1;
+	ATF_CHECK_STREQ(select_ids(rt, req), "");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(select_id);
+ATF_TC_BODY(select_id, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	req = req_new();
+	req->nids = 3;
+	req->ids[0] = 4;
+	req->ids[1] = 2;
+	req->ids[2] = 77;
+	ATF_CHECK_STREQ(select_ids(rt, req), "2,4");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(select_name_is_exact);
+ATF_TC_BODY(select_name_is_exact, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	req = req_new();
+	list_set(&req->names, "db,cache");
+	ATF_CHECK_STREQ(select_ids(rt, req), "2,4");
+	list_set(&req->names, "d");
+	ATF_CHECK_STREQ(select_ids(rt, req), "");
+	ATF_CHECK(regtab_find_name(rt, "web") == regtab_find_id(rt, 1));
+	ATF_CHECK(regtab_find_name(rt, "WEB") == NULL);
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(select_alive_skips_dead_entries);
+ATF_TC_BODY(select_alive_skips_dead_entries, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	req = req_new();
+	req->flags = GP_REQ_ALIVE;
+	ATF_CHECK_STREQ(select_ids(rt, req), "1,2,4");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(select_search_is_a_substring_of_the_command);
+ATF_TC_BODY(select_search_is_a_substring_of_the_command, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	req = req_new();
+	strlcpy(req->search, "postgres", sizeof(req->search));
+	ATF_CHECK_STREQ(select_ids(rt, req), "2,3");
+	strlcpy(req->search, "-D /dev", sizeof(req->search));
+	ATF_CHECK_STREQ(select_ids(rt, req), "3");
+	strlcpy(req->search, "POSTGRES", sizeof(req->search));
+	ATF_CHECK_STREQ(select_ids(rt, req), "");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(selector_kinds_are_anded);
+ATF_TC_BODY(selector_kinds_are_anded, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	req = req_new();
+	list_set(&req->tags, "db");
+	list_set(&req->groups, "dev");
+	ATF_CHECK_STREQ(select_ids(rt, req), "3");
+	req->flags = GP_REQ_ALIVE;
+	ATF_CHECK_STREQ(select_ids(rt, req), "");
+	req->flags = 0;
+	list_set(&req->groups, "");
+	strlcpy(req->search, "/d", sizeof(req->search));
+	ATF_CHECK_STREQ(select_ids(rt, req), "2,3");
+	list_set(&req->names, "db");
+	ATF_CHECK_STREQ(select_ids(rt, req), "2");
+	req->npids = 1;
+	req->pids[0] = 300;
+	ATF_CHECK_STREQ(select_ids(rt, req), "");
+	list_set(&req->names, "");
+	list_set(&req->tags, "");
+	list_set(&req->tags_all, "db,read");
+	req->pids[0] = 200;
+	req->nids = 1;
+	req->ids[0] = 2;
+	ATF_CHECK_STREQ(select_ids(rt, req), "2");
+	req->ids[0] = 3;
+	ATF_CHECK_STREQ(select_ids(rt, req), "");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(name_rules);
+ATF_TC_BODY(name_rules, tc)
+{
+	static const char *const bad[] = {
+		"with space", "slash/name", "a,b", "\xc3\xbcn\xc3\xaf",
+		"tab\there",
+	};
+	struct regtab	*rt;
+	char		 err[256];
+	size_t		 i;
+
+	rt = regtab_new();
+	for (i = 0; i < nitems(bad); i++)
+		ATF_CHECK_EQ_MSG(add_full(rt, 0, 10 + i, 1, "", bad[i], "", "",
+		    NULL, NULL, err, sizeof(err)), REGTAB_EINVAL, "%s", bad[i]);
+	ATF_CHECK_EQ(regtab_count(rt), 0);
+	add(rt, 50, "Good.name-1_x", "", "", NULL);
+	add(rt, 51,
+	    "1234567890123456789012345678901234567890123456789012345678901234",
+	    "", "", NULL);
+	ATF_CHECK_STREQ(rentry_name(regtab_find_id(rt, 1)), "Good.name-1_x");
+	ATF_CHECK(rentry_name(add(rt, 52, NULL, "", "", NULL)) == NULL);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(duplicate_name_names_its_holder);
+ATF_TC_BODY(duplicate_name_names_its_holder, tc)
+{
+	struct regtab	*rt;
+	char		 err[256];
+
+	rt = regtab_new();
+	add(rt, 10, NULL, "", "", NULL);
+	add(rt, 11, "api", "", "", NULL);
+	ATF_CHECK_EQ(add_full(rt, 0, 12, 12, BOOT_A, "api", "", "", NULL,
+	    NULL, err, sizeof(err)), REGTAB_EEXIST);
+	ATF_CHECK_STREQ(err, "name \"api\" is already used by id 2");
+	ATF_CHECK_EQ(regtab_count(rt), 2);
+	/* Free again once the holder is gone. */
+	regtab_remove(rt, regtab_find_id(rt, 2));
+	ATF_CHECK_EQ(add(rt, 12, "api", "", "", NULL)->id, 3);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(duplicate_process_is_refused);
+ATF_TC_BODY(duplicate_process_is_refused, tc)
+{
+	struct regtab	*rt;
+	char		 err[256];
+
+	rt = regtab_new();
+	add(rt, 10, NULL, "", "", NULL);
+	add(rt, 4242, NULL, "", "", NULL);
+	ATF_CHECK_EQ(add_full(rt, 0, 4242, 4242, BOOT_A, NULL, "", "", NULL,
+	    NULL, err, sizeof(err)), REGTAB_EEXIST);
+	ATF_CHECK_STREQ(err, "pid 4242 is already registered with id 2");
+	ATF_CHECK_EQ(regtab_count(rt), 2);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(reused_pid_is_accepted);
+ATF_TC_BODY(reused_pid_is_accepted, tc)
+{
+	struct regtab	*rt;
+	struct rentry	*old;
+	char		 err[256];
+
+	rt = regtab_new();
+	old = add(rt, 4242, NULL, "", "", NULL);
+	regtab_set_alive(old, 0);
+	/* Another start time: another process. */
+	ATF_CHECK_EQ(add_full(rt, 0, 4242, 5000, BOOT_A, NULL, "", "", NULL,
+	    NULL, err, sizeof(err)), REGTAB_OK);
+	/* The same start time after a reboot: another process too. */
+	ATF_CHECK_EQ(add_full(rt, 0, 4242, 4242, BOOT_B, NULL, "", "", NULL,
+	    NULL, err, sizeof(err)), REGTAB_OK);
+	ATF_CHECK_EQ(regtab_find_pid(rt, 4242)->id, 1);
+	ATF_CHECK_EQ(regtab_next_pid(rt, regtab_find_pid(rt, 4242))->id, 2);
+	ATF_CHECK_STREQ(rentry_boot_id(regtab_find_id(rt, 3)), BOOT_B);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(labels_are_trimmed_sorted_sets);
+ATF_TC_BODY(labels_are_trimmed_sorted_sets, tc)
+{
+	struct regtab	*rt;
+	struct rentry	*e;
+
+	rt = regtab_new();
+	e = add(rt, 10, NULL, " web ,db,web,api", "b,a,b", NULL);
+	ATF_CHECK_STREQ(labels(e, REGTAB_TAG), "api,db,web");
+	ATF_CHECK_STREQ(labels(e, REGTAB_GROUP), "a,b");
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "web"), 1);
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_GROUP, "web"), 0);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(invalid_label_is_refused);
+ATF_TC_BODY(invalid_label_is_refused, tc)
+{
+	struct regtab	*rt;
+	char		 err[256];
+
+	rt = regtab_new();
+	ATF_CHECK_EQ(add_full(rt, 0, 10, 1, "", NULL, "ok,a[b", "", NULL,
+	    NULL, err, sizeof(err)), REGTAB_EINVAL);
+	ATF_CHECK_MATCH("^tags\\[1\\]: ", err);
+	ATF_CHECK_EQ(add_full(rt, 0, 10, 1, "", NULL, "", "   ", NULL,
+	    NULL, err, sizeof(err)), REGTAB_EINVAL);
+	ATF_CHECK_MATCH("^groups\\[0\\]: ", err);
+	ATF_CHECK_EQ(regtab_count(rt), 0);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(rename_tag);
+ATF_TC_BODY(rename_tag, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+	char			 err[256];
+	size_t			 n;
+
+	rt = fixture();
+	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "db", "database", &n, err,
+	    sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_EQ(n, 2);
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG),
+	    "database,read");
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 3), REGTAB_TAG), "database");
+	req = req_new();
+	list_set(&req->tags, "db");
+	ATF_CHECK_STREQ(select_ids(rt, req), "");
+	list_set(&req->tags, "database");
+	ATF_CHECK_STREQ(select_ids(rt, req), "2,3");
+	/* A rename moving the label to the end keeps the set sorted. */
+	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "database", "zz", &n, err,
+	    sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "read,zz");
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_GROUP), "eu,prod");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(rename_group);
+ATF_TC_BODY(rename_group, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+	char			 err[256];
+	size_t			 n;
+
+	rt = fixture();
+	ATF_REQUIRE(regtab_rename(rt, REGTAB_GROUP, "eu", "a-eu", &n, err,
+	    sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_EQ(n, 2);
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_GROUP),
+	    "a-eu,prod");
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 4), REGTAB_GROUP),
+	    "a-eu,dev");
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
+	req = req_new();
+	list_set(&req->groups_all, "a-eu,dev");
+	ATF_CHECK_STREQ(select_ids(rt, req), "4");
+	/* A tag of the same name is untouched. */
+	ATF_REQUIRE(regtab_rename(rt, REGTAB_GROUP, "db", "x", &n, err,
+	    sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_EQ(n, 0);
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "db"), 2);
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(rename_merges_into_existing_label);
+ATF_TC_BODY(rename_merges_into_existing_label, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+	char			 err[256];
+	size_t			 n;
+
+	rt = fixture();
+	/* Entry 1 has http and front, entry 4 has front only. */
+	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "front", "http", &n, err,
+	    sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_EQ(n, 2);
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 1), REGTAB_TAG), "http");
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 4), REGTAB_TAG), "http");
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 1), REGTAB_GROUP), "prod");
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "http"), 2);
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "front"), 0);
+	req = req_new();
+	list_set(&req->tags, "http");
+	ATF_CHECK_STREQ(select_ids(rt, req), "1,4");
+	/* Groups merge the same way; the tags before them stay in place. */
+	ATF_REQUIRE(regtab_rename(rt, REGTAB_GROUP, "eu", "dev", &n, err,
+	    sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_EQ(n, 2);
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 4), REGTAB_GROUP), "dev");
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_GROUP),
+	    "dev,prod");
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(rename_to_itself_or_unknown_changes_nothing);
+ATF_TC_BODY(rename_to_itself_or_unknown_changes_nothing, tc)
+{
+	struct regtab	*rt;
+	char		 err[256];
+	size_t		 n;
+
+	rt = fixture();
+	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "db", " db ", &n, err,
+	    sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_EQ(n, 0);
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "db"), 2);
+	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "nosuch", "other", &n, err,
+	    sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_EQ(n, 0);
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "other"), 0);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(rename_to_invalid_label_changes_nothing);
+ATF_TC_BODY(rename_to_invalid_label_changes_nothing, tc)
+{
+	struct regtab	*rt;
+	char		 err[256];
+	size_t		 n;
+
+	rt = fixture();
+	ATF_CHECK_EQ(regtab_rename(rt, REGTAB_TAG, "db", "a,b", &n, err,
+	    sizeof(err)), REGTAB_EINVAL);
+	ATF_CHECK_MATCH("^invalid new label", err);
+	ATF_CHECK_EQ(regtab_rename(rt, REGTAB_TAG, "db", "", &n, err,
+	    sizeof(err)), REGTAB_EINVAL);
+	ATF_CHECK_EQ(n, 0);
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "db"), 2);
+	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(remove_leaves_every_index);
+ATF_TC_BODY(remove_leaves_every_index, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	regtab_remove(rt, regtab_find_id(rt, 2));
+	ATF_CHECK(regtab_find_name(rt, "db") == NULL);
+	ATF_CHECK(regtab_find_pid(rt, 200) == NULL);
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "read"), 0);
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "db"), 1);
+	req = req_new();
+	list_set(&req->groups, "eu");
+	ATF_CHECK_STREQ(select_ids(rt, req), "4");
+	ATF_CHECK_EQ(regtab_count(rt), 3);
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(reset_restarts_ids_at_one);
+ATF_TC_BODY(reset_restarts_ids_at_one, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+
+	rt = fixture();
+	regtab_reset(rt);
+	ATF_CHECK_EQ(regtab_count(rt), 0);
+	ATF_CHECK(regtab_first(rt) == NULL);
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "db"), 0);
+	ATF_CHECK_EQ(add(rt, 200, "db", "", "", NULL)->id, 1);
+	req = req_new();
+	ATF_CHECK_STREQ(select_ids(rt, req), "1");
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(fill_copies_every_field);
+ATF_TC_BODY(fill_copies_every_field, tc)
+{
+	struct regtab	*rt;
+	struct gp_entry	*ge;
+
+	rt = fixture();
+	ATF_REQUIRE((ge = calloc(1, sizeof(*ge))) != NULL);
+	rentry_fill(regtab_find_id(rt, 2), ge);
+	ATF_CHECK_EQ(ge->id, 2);
+	ATF_CHECK_EQ(ge->pid, 200);
+	ATF_CHECK_EQ(ge->pgid, 200);
+	ATF_CHECK_EQ(ge->start_ticks, 200);
+	ATF_CHECK_EQ(ge->added_at, 1000);
+	ATF_CHECK_EQ(ge->last_seen, 2000);
+	ATF_CHECK_EQ(ge->owner_uid, 1000);
+	ATF_CHECK_EQ(ge->alive, 1);
+	ATF_CHECK_STREQ(ge->name, "db");
+	ATF_CHECK_STREQ(ge->cmd, "/usr/bin/postgres -D /d");
+	ATF_CHECK_EQ(ge->tags.n, 2);
+	ATF_CHECK_STREQ(ge->tags.v[0], "db");
+	ATF_CHECK_STREQ(ge->tags.v[1], "read");
+	ATF_CHECK_EQ(ge->groups.n, 2);
+	ATF_CHECK_STREQ(ge->groups.v[0], "eu");
+	ATF_CHECK_STREQ(ge->groups.v[1], "prod");
+	free(ge);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(setters_change_liveness_and_identity);
+ATF_TC_BODY(setters_change_liveness_and_identity, tc)
+{
+	struct regtab	*rt;
+	struct rentry	*e;
+	char		 err[256];
+
+	rt = regtab_new();
+	ATF_REQUIRE(add_full(rt, 0, 10, 0, "", NULL, "", "", NULL, &e, err,
+	    sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_STREQ(rentry_boot_id(e), "");
+	regtab_set_alive(e, 0);
+	regtab_set_seen(e, 12345);
+	ATF_CHECK_EQ(e->alive, 0);
+	ATF_CHECK_EQ(e->last_seen, 12345);
+	ATF_CHECK(regtab_set_identity(rt, e, 77, "not-a-uuid", err,
+	    sizeof(err)) == -1);
+	ATF_REQUIRE(regtab_set_identity(rt, e, 77, BOOT_B, err,
+	    sizeof(err)) == 0);
+	ATF_CHECK_EQ(e->start_ticks, 77);
+	ATF_CHECK_STREQ(rentry_boot_id(e), BOOT_B);
+	/* Now the same process cannot be added twice. */
+	ATF_CHECK_EQ(add_full(rt, 0, 10, 77, BOOT_B, NULL, "", "", NULL,
+	    NULL, err, sizeof(err)), REGTAB_EEXIST);
+	regtab_free(rt);
+}
+
+ATF_TC_WITHOUT_HEAD(command_is_kept_as_valid_utf8);
+ATF_TC_BODY(command_is_kept_as_valid_utf8, tc)
+{
+	struct regtab	*rt;
+
+	rt = regtab_new();
+	ATF_CHECK_STREQ(add(rt, 10, NULL, "", "", "caf\xc3\xa9 -x")->cmd,
+	    "caf\xc3\xa9 -x");
+	ATF_CHECK_STREQ(add(rt, 11, NULL, "", "", "a\xff" "b\xc3")->cmd,
+	    "a?b?");
+	regtab_free(rt);
+}
+
+/* 100,000 entries; "rare" on every 10,000th, "common" on all. */
+static struct regtab *
+big_registry(void)
+{
+	struct regtab	*rt;
+	int32_t		 i;
+	char		 name[32];
+
+	rt = regtab_new();
+	for (i = 1; i <= 100000; i++) {
+		snprintf(name, sizeof(name), "p%d", i);
+		add(rt, i, i % 2 ? name : NULL,
+		    i % 10000 == 0 ? "common,rare" : "common,web",
+		    i % 3 ? "prod" : "dev", "/usr/bin/worker --serve");
+	}
+	return (rt);
+}
+
+ATF_TC(select_by_rare_tag_visits_only_its_entries);
+ATF_TC_HEAD(select_by_rare_tag_visits_only_its_entries, tc)
+{
+	atf_tc_set_md_var(tc, "timeout", "300");
+}
+ATF_TC_BODY(select_by_rare_tag_visits_only_its_entries, tc)
+{
+	struct regtab		*rt;
+	struct gp_request	*req;
+	struct rentry		**v;
+	size_t			 n;
+	uint64_t		 before;
+
+	rt = big_registry();
+	ATF_REQUIRE_EQ(regtab_count(rt), 100000);
+	req = req_new();
+
+	list_set(&req->tags, "rare");
+	before = regtab_visits(rt);
+	ATF_REQUIRE(regtab_select(rt, req, &v, &n) == 0);
+	ATF_CHECK_EQ(n, 10);
+	ATF_CHECK_EQ(regtab_visits(rt) - before, 10);
+	ATF_CHECK_EQ(v[0]->id, 10000);
+	ATF_CHECK_EQ(v[9]->id, 100000);
+	free(v);
+
+	/* With --tag-all, the rarest label drives the selection. */
+	list_set(&req->tags, "");
+	list_set(&req->tags_all, "common,rare");
+	list_set(&req->groups, "prod,dev");
+	before = regtab_visits(rt);
+	ATF_REQUIRE(regtab_select(rt, req, &v, &n) == 0);
+	ATF_CHECK_EQ(n, 10);
+	ATF_CHECK_EQ(regtab_visits(rt) - before, 10);
+	free(v);
+
+	/* A name or a PID costs one visit. */
+	list_set(&req->tags_all, "common");
+	list_set(&req->names, "p99999");
+	before = regtab_visits(rt);
+	ATF_CHECK_STREQ(select_ids(rt, req), "99999");
+	ATF_CHECK_EQ(regtab_visits(rt) - before, 1);
+	list_set(&req->names, "");
+	req->npids = 1;
+	req->pids[0] = 5;
+	before = regtab_visits(rt);
+	ATF_CHECK_STREQ(select_ids(rt, req), "5");
+	ATF_CHECK_EQ(regtab_visits(rt) - before, 1);
+
+	/* Without an indexed selector, everything is visited. */
+	memset(req, 0, sizeof(*req));
+	strlcpy(req->search, "worker", sizeof(req->search));
+	before = regtab_visits(rt);
+	ATF_REQUIRE(regtab_select(rt, req, &v, &n) == 0);
+	ATF_CHECK_EQ(n, 100000);
+	ATF_CHECK_EQ(regtab_visits(rt) - before, 100000);
+	free(v);
+
+	free(req);
+	regtab_free(rt);
+}
+
+ATF_TC(entries_stay_compact);
+ATF_TC_HEAD(entries_stay_compact, tc)
+{
+	atf_tc_set_md_var(tc, "timeout", "300");
+}
+ATF_TC_BODY(entries_stay_compact, tc)
+{
+	struct regtab	*rt;
+	struct mallinfo2 before, full, after;
+	size_t		 per;
+
+	before = mallinfo2();
+	rt = big_registry();
+	full = mallinfo2();
+	regtab_free(rt);
+	after = mallinfo2();
+	if (full.uordblks <= before.uordblks)
+		atf_tc_skip("mallinfo2 does not see this allocator");
+	per = (full.uordblks - before.uordblks) / 100000;
+	printf("%zu bytes per entry, %zu left after regtab_free\n", per,
+	    after.uordblks - before.uordblks);
+	/* 64 MiB for the whole daemon at 100,000 entries. */
+	ATF_CHECK_MSG(per < 320, "%zu bytes per entry", per);
+	/* Chunks held in malloc's thread cache still count as used. */
+	ATF_CHECK_MSG(after.uordblks < before.uordblks + 64 * 1024,
+	    "%zu bytes left after regtab_free",
+	    after.uordblks - before.uordblks);
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, ids_are_monotonic_and_never_reused);
+	ATF_TP_ADD_TC(tp, stored_id_moves_next_id);
+	ATF_TP_ADD_TC(tp, no_selector_lists_everything_by_id);
+	ATF_TP_ADD_TC(tp, select_tag_matches_any);
+	ATF_TP_ADD_TC(tp, select_tag_all_needs_every_tag);
+	ATF_TP_ADD_TC(tp, select_group_matches_any);
+	ATF_TP_ADD_TC(tp, select_group_all_needs_every_group);
+	ATF_TP_ADD_TC(tp, select_pid_finds_every_entry_of_a_pid);
+	ATF_TP_ADD_TC(tp, select_id);
+	ATF_TP_ADD_TC(tp, select_name_is_exact);
+	ATF_TP_ADD_TC(tp, select_alive_skips_dead_entries);
+	ATF_TP_ADD_TC(tp, select_search_is_a_substring_of_the_command);
+	ATF_TP_ADD_TC(tp, selector_kinds_are_anded);
+	ATF_TP_ADD_TC(tp, name_rules);
+	ATF_TP_ADD_TC(tp, duplicate_name_names_its_holder);
+	ATF_TP_ADD_TC(tp, duplicate_process_is_refused);
+	ATF_TP_ADD_TC(tp, reused_pid_is_accepted);
+	ATF_TP_ADD_TC(tp, labels_are_trimmed_sorted_sets);
+	ATF_TP_ADD_TC(tp, invalid_label_is_refused);
+	ATF_TP_ADD_TC(tp, rename_tag);
+	ATF_TP_ADD_TC(tp, rename_group);
+	ATF_TP_ADD_TC(tp, rename_merges_into_existing_label);
+	ATF_TP_ADD_TC(tp, rename_to_itself_or_unknown_changes_nothing);
+	ATF_TP_ADD_TC(tp, rename_to_invalid_label_changes_nothing);
+	ATF_TP_ADD_TC(tp, remove_leaves_every_index);
+	ATF_TP_ADD_TC(tp, reset_restarts_ids_at_one);
+	ATF_TP_ADD_TC(tp, fill_copies_every_field);
+	ATF_TP_ADD_TC(tp, setters_change_liveness_and_identity);
+	ATF_TP_ADD_TC(tp, command_is_kept_as_valid_utf8);
+	ATF_TP_ADD_TC(tp, select_by_rare_tag_visits_only_its_entries);
+	ATF_TP_ADD_TC(tp, entries_stay_compact);
+	return (atf_no_error());
+}

@@ -1,0 +1,1592 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The wire codec (common/wire.c): round trips of every message, and the
+ * decoders' refusal of truncated, padded, over-long, over-count and
+ * malformed payloads; the name and label checks.
+ */
+
+#include <sys/types.h>
+
+#include <atf-c.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "goproc.h"
+#include "imsg.h"
+
+/* clang-format off */
+#define PAYLOAD_MAX	(MAX_IMSGSIZE - IMSG_HEADER_SIZE)
+
+enum kind {
+	K_REQ,
+	K_ENTRY,
+	K_RESULT,
+	K_END,
+};
+
+/* A string as raw bytes, so that tests can embed NULs. */
+struct rstr {
+	const char	*s;
+	size_t		 len;
+};
+
+/* A request as raw wire fields, without the encoder's checks. */
+struct rreq {
+	uint32_t	 flags;
+	int32_t		 pid;
+	int32_t		 signo;
+	uint32_t	 wait_ms;
+	uint32_t	 reserved;
+	uint32_t	 nids;
+	uint32_t	 npids;
+	uint64_t	 ids[40];
+	int32_t		 pids[40];
+	struct rstr	 str[5];	/* name label newlabel search cmd */
+	uint32_t	 nl[5];		/* tags tags_all groups groups_all names */
+	struct rstr	 l[5][40];
+};
+
+/* An entry as raw wire fields. */
+struct rentry {
+	uint64_t	 id;
+	uint64_t	 start_ticks;
+	int64_t		 added_at;
+	int64_t		 last_seen;
+	int32_t		 pid;
+	int32_t		 pgid;
+	uint32_t	 owner_uid;
+	uint32_t	 alive;
+	struct rstr	 name;
+	struct rstr	 cmd;
+	uint32_t	 nl[2];
+	struct rstr	 l[2][40];
+};
+
+enum {
+	S_NAME,
+	S_LABEL,
+	S_NEWLABEL,
+	S_SEARCH,
+	S_CMD,
+};
+enum {
+	L_TAGS,
+	L_TAGS_ALL,
+	L_GROUPS,
+	L_GROUPS_ALL,
+	L_NAMES,
+};
+
+static char	 pool[64][GP_CMD_MAX + 16];
+static int	 npool;
+static char	 spool[512][16];
+static int	 nspool;
+
+static struct rstr	 rs(const char *);
+static struct rstr	 rep(char, size_t);
+static char		*pstr(const char *, ...)
+			    __attribute__((__format__(printf, 1, 2)));
+static struct ibuf	*newbuf(void);
+static int		 decode(enum kind, uint32_t, const void *, size_t,
+			    void *, const char **);
+static void		 put_rstr(struct ibuf *, struct rstr);
+static struct ibuf	*raw_req(const struct rreq *);
+static void		 raw_entry_into(struct ibuf *, const struct rentry *);
+static struct ibuf	*raw_entry(const struct rentry *);
+static void		 rentry_min(struct rentry *);
+static void		 fill_label(char *, size_t, int, const char *);
+static void		 fill_req_full(uint32_t, struct gp_request *);
+static void		 fill_req_min(uint32_t, struct gp_request *);
+static void		 fill_entry_full(struct gp_entry *);
+static void		 fill_entry_min(struct gp_entry *);
+static void		 check_strlist(const struct gp_strlist *,
+			    const struct gp_strlist *);
+static void		 check_req(const struct gp_request *,
+			    const struct gp_request *);
+static void		 check_entry(const struct gp_entry *,
+			    const struct gp_entry *);
+static void		 req_roundtrip(uint32_t, int);
+static void		 check_truncation(enum kind, uint32_t, struct ibuf *);
+static void		 check_trailing(enum kind, uint32_t, struct ibuf *);
+static void		 req_refused(uint32_t, const struct rreq *,
+			    const char *);
+static void		 req_min_raw(uint32_t, struct rreq *);
+static void		 entry_refused(const struct rentry *, const char *);
+
+static const uint32_t req_types[] = {
+	IMSG_CTL_PING,
+	IMSG_CTL_ADD,
+	IMSG_CTL_LIST,
+	IMSG_CTL_RM,
+	IMSG_CTL_KILL,
+	IMSG_CTL_TAG,
+	IMSG_CTL_GROUP,
+	IMSG_CTL_RESET,
+};
+/* clang-format on */
+
+static struct rstr
+rs(const char *s)
+{
+	struct rstr	 r;
+
+	r.s = s;
+	r.len = strlen(s);
+	return (r);
+}
+
+/* n copies of c, from the pool. */
+static struct rstr
+rep(char c, size_t n)
+{
+	struct rstr	 r;
+
+	ATF_REQUIRE(npool < (int)(sizeof(pool) / sizeof(pool[0])));
+	ATF_REQUIRE(n < sizeof(pool[0]));
+	memset(pool[npool], c, n);
+	pool[npool][n] = '\0';
+	r.s = pool[npool++];
+	r.len = n;
+	return (r);
+}
+
+static char *
+pstr(const char *fmt, ...)
+{
+	va_list	 ap;
+	char	*p;
+
+	ATF_REQUIRE(nspool < (int)(sizeof(spool) / sizeof(spool[0])));
+	p = spool[nspool++];
+	va_start(ap, fmt);
+	(void)vsnprintf(p, sizeof(spool[0]), fmt, ap);
+	va_end(ap);
+	return (p);
+}
+
+static struct ibuf *
+newbuf(void)
+{
+	struct ibuf	*b;
+
+	b = ibuf_dynamic(64, PAYLOAD_MAX);
+	ATF_REQUIRE(b != NULL);
+	return (b);
+}
+
+/*
+ * Decode len bytes from a private heap copy, so that a read past the
+ * end is caught by the sanitizers and valgrind.
+ */
+static int
+decode(enum kind k, uint32_t type, const void *data, size_t len, void *out,
+    const char **errstr)
+{
+	struct ibuf	 view;
+	void		*copy;
+	int		 rv = -1;
+
+	copy = malloc(len > 0 ? len : 1);
+	ATF_REQUIRE(copy != NULL);
+	if (len > 0)
+		memcpy(copy, data, len);
+	ibuf_from_buffer(&view, copy, len);
+	*errstr = NULL;
+	switch (k) {
+	case K_REQ:
+		rv = wire_req_decode(&view, type, out, errstr);
+		break;
+	case K_ENTRY:
+		rv = wire_entry_decode(&view, out, errstr);
+		break;
+	case K_RESULT:
+		rv = wire_result_decode(&view, out, errstr);
+		break;
+	case K_END:
+		rv = wire_end_decode(&view, out, errstr);
+		break;
+	}
+	free(copy);
+	if (rv == -1)
+		ATF_CHECK_MSG(*errstr != NULL && **errstr != '\0',
+		    "decoder failed without a reason");
+	return (rv);
+}
+
+static void
+put_rstr(struct ibuf *b, struct rstr r)
+{
+	ATF_REQUIRE(ibuf_add_h16(b, r.len) == 0);
+	ATF_REQUIRE(ibuf_add(b, r.s, r.len) == 0);
+}
+
+static struct ibuf *
+raw_req(const struct rreq *r)
+{
+	struct ibuf	*b;
+	uint32_t	 i, k;
+
+	b = newbuf();
+	ATF_REQUIRE(ibuf_add_h32(b, r->flags) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)r->pid) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)r->signo) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->wait_ms) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->nids) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->npids) == 0);
+	for (k = 0; k < 5; k++)
+		ATF_REQUIRE(ibuf_add_h32(b, r->nl[k]) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->reserved) == 0);
+	for (i = 0; i < r->nids && i < 40; i++)
+		ATF_REQUIRE(ibuf_add_h64(b, r->ids[i]) == 0);
+	for (i = 0; i < r->npids && i < 40; i++)
+		ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)r->pids[i]) == 0);
+	for (k = 0; k < 5; k++)
+		put_rstr(b, r->str[k]);
+	for (k = 0; k < 5; k++)
+		for (i = 0; i < r->nl[k] && i < 40; i++)
+			put_rstr(b, r->l[k][i]);
+	return (b);
+}
+
+static void
+raw_entry_into(struct ibuf *b, const struct rentry *e)
+{
+	uint32_t	 i, k;
+
+	ATF_REQUIRE(ibuf_add_h64(b, e->id) == 0);
+	ATF_REQUIRE(ibuf_add_h64(b, e->start_ticks) == 0);
+	ATF_REQUIRE(ibuf_add_h64(b, (uint64_t)e->added_at) == 0);
+	ATF_REQUIRE(ibuf_add_h64(b, (uint64_t)e->last_seen) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)e->pid) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)e->pgid) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, e->owner_uid) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, e->alive) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, e->nl[0]) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, e->nl[1]) == 0);
+	put_rstr(b, e->name);
+	put_rstr(b, e->cmd);
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < e->nl[k] && i < 40; i++)
+			put_rstr(b, e->l[k][i]);
+}
+
+static struct ibuf *
+raw_entry(const struct rentry *e)
+{
+	struct ibuf	*b;
+
+	b = newbuf();
+	raw_entry_into(b, e);
+	return (b);
+}
+
+static void
+rentry_min(struct rentry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = 1;
+	e->pid = 1;
+	e->name = rs("");
+	e->cmd = rs("");
+}
+
+/* A distinct label of exactly len bytes, starting with a number. */
+static void
+fill_label(char *dst, size_t len, int i, const char *pad)
+{
+	size_t	 n, plen;
+
+	n = (size_t)snprintf(dst, len + 1, "%02d", i);
+	plen = strlen(pad);
+	while (n + plen <= len) {
+		memcpy(dst + n, pad, plen);
+		n += plen;
+	}
+	while (n < len)
+		dst[n++] = 'x';
+	dst[len] = '\0';
+}
+
+/* A request of the given type with every field it uses at its limit. */
+static void
+fill_req_full(uint32_t type, struct gp_request *req)
+{
+	int	 i;
+
+	memset(req, 0, sizeof(*req));
+	req->type = type;
+	switch (type) {
+	case IMSG_CTL_ADD:
+		req->pid = GP_PID_MAX;
+		memset(req->name, 'N', GP_NAME_MAX);
+		memset(req->cmd, 'c', GP_CMD_MAX);
+		for (i = 0; i < GP_LABELS_MAX; i++) {
+			fill_label(req->tags.v[i], GP_LABEL_MAX, i, "\xc3\xa9");
+			fill_label(req->groups.v[i], GP_LABEL_MAX, i, "g");
+		}
+		req->tags.n = req->groups.n = GP_LABELS_MAX;
+		break;
+	case IMSG_CTL_KILL:
+		req->signo = 64;
+		req->wait_ms = GP_WAIT_MAX_MS;
+		/* FALLTHROUGH */
+	case IMSG_CTL_LIST:
+	case IMSG_CTL_RM:
+		req->flags = GP_REQ_ALIVE;
+		if (type != IMSG_CTL_LIST)
+			req->flags |= GP_REQ_ALL;
+		for (i = 0; i < GP_SEL_MAX; i++) {
+			fill_label(req->tags.v[i], GP_LABEL_MAX, i, "t");
+			fill_label(req->tags_all.v[i], GP_LABEL_MAX, i, "T");
+			fill_label(req->groups.v[i], GP_LABEL_MAX, i, "g");
+			fill_label(req->groups_all.v[i], GP_LABEL_MAX, i, "G");
+			fill_label(req->names.v[i], GP_NAME_MAX, i, "n.-_");
+			req->ids[i] = i == 0 ? UINT64_MAX : (uint64_t)i;
+			req->pids[i] = i == 0 ? GP_PID_MAX : i;
+		}
+		req->tags.n = req->tags_all.n = req->groups.n =
+		    req->groups_all.n = req->names.n = GP_SEL_MAX;
+		req->nids = req->npids = GP_SEL_MAX;
+		memset(req->search, 's', GP_SEARCH_MAX);
+		break;
+	case IMSG_CTL_TAG:
+	case IMSG_CTL_GROUP:
+		req->flags = GP_REQ_RENAME;
+		fill_label(req->label, GP_LABEL_MAX, 1, "\xe6\x97\xa5");
+		fill_label(req->newlabel, GP_LABEL_MAX, 2, "\xf0\x9f\x98\x80");
+		break;
+	case IMSG_CTL_RESET:
+		(void)strlcpy(req->label, "RESET", sizeof(req->label));
+		break;
+	}
+}
+
+/* A request of the given type with as little as it may carry. */
+static void
+fill_req_min(uint32_t type, struct gp_request *req)
+{
+	memset(req, 0, sizeof(*req));
+	req->type = type;
+	switch (type) {
+	case IMSG_CTL_ADD:
+		req->pid = 1;
+		break;
+	case IMSG_CTL_KILL:
+		req->signo = 1;
+		break;
+	case IMSG_CTL_TAG:
+	case IMSG_CTL_GROUP:
+		(void)strlcpy(req->label, "a", sizeof(req->label));
+		break;
+	case IMSG_CTL_RESET:
+		(void)strlcpy(req->label, "RESET", sizeof(req->label));
+		break;
+	}
+}
+
+static void
+fill_entry_full(struct gp_entry *e)
+{
+	int	 i;
+
+	memset(e, 0, sizeof(*e));
+	e->id = UINT64_MAX;
+	e->pid = GP_PID_MAX;
+	e->pgid = GP_PID_MAX;
+	e->start_ticks = UINT64_MAX;
+	e->added_at = INT64_MAX;
+	e->last_seen = INT64_MIN;
+	e->owner_uid = UINT32_MAX;
+	e->alive = 1;
+	memset(e->name, 'z', GP_NAME_MAX);
+	memset(e->cmd, '/', GP_CMD_MAX);
+	for (i = 0; i < GP_LABELS_MAX; i++) {
+		fill_label(e->tags.v[i], GP_LABEL_MAX, i, "t a");
+		fill_label(e->groups.v[i], GP_LABEL_MAX, i, "\xc3\xa9");
+	}
+	e->tags.n = e->groups.n = GP_LABELS_MAX;
+}
+
+static void
+fill_entry_min(struct gp_entry *e)
+{
+	memset(e, 0, sizeof(*e));
+	e->id = 1;
+	e->pid = 1;
+}
+
+static void
+check_strlist(const struct gp_strlist *a, const struct gp_strlist *b)
+{
+	uint32_t	 i;
+
+	ATF_REQUIRE_EQ(a->n, b->n);
+	for (i = 0; i < a->n; i++)
+		ATF_CHECK_STREQ(a->v[i], b->v[i]);
+}
+
+static void
+check_req(const struct gp_request *a, const struct gp_request *b)
+{
+	uint32_t	 i;
+
+	ATF_CHECK_EQ(a->type, b->type);
+	ATF_CHECK_EQ(a->flags, b->flags);
+	ATF_CHECK_EQ(a->pid, b->pid);
+	ATF_CHECK_EQ(a->signo, b->signo);
+	ATF_CHECK_EQ(a->wait_ms, b->wait_ms);
+	ATF_CHECK_STREQ(a->name, b->name);
+	ATF_CHECK_STREQ(a->label, b->label);
+	ATF_CHECK_STREQ(a->newlabel, b->newlabel);
+	ATF_CHECK_STREQ(a->search, b->search);
+	ATF_CHECK_STREQ(a->cmd, b->cmd);
+	check_strlist(&a->tags, &b->tags);
+	check_strlist(&a->tags_all, &b->tags_all);
+	check_strlist(&a->groups, &b->groups);
+	check_strlist(&a->groups_all, &b->groups_all);
+	check_strlist(&a->names, &b->names);
+	ATF_REQUIRE_EQ(a->nids, b->nids);
+	ATF_REQUIRE_EQ(a->npids, b->npids);
+	for (i = 0; i < a->nids; i++)
+		ATF_CHECK_EQ(a->ids[i], b->ids[i]);
+	for (i = 0; i < a->npids; i++)
+		ATF_CHECK_EQ(a->pids[i], b->pids[i]);
+}
+
+static void
+check_entry(const struct gp_entry *a, const struct gp_entry *b)
+{
+	ATF_CHECK_EQ(a->id, b->id);
+	ATF_CHECK_EQ(a->pid, b->pid);
+	ATF_CHECK_EQ(a->pgid, b->pgid);
+	ATF_CHECK_EQ(a->start_ticks, b->start_ticks);
+	ATF_CHECK_EQ(a->added_at, b->added_at);
+	ATF_CHECK_EQ(a->last_seen, b->last_seen);
+	ATF_CHECK_EQ(a->owner_uid, b->owner_uid);
+	ATF_CHECK_EQ(a->alive, b->alive);
+	ATF_CHECK_STREQ(a->name, b->name);
+	ATF_CHECK_STREQ(a->cmd, b->cmd);
+	check_strlist(&a->tags, &b->tags);
+	check_strlist(&a->groups, &b->groups);
+}
+
+/* Encode, decode, compare; then truncation and trailing bytes. */
+static void
+req_roundtrip(uint32_t type, int full)
+{
+	struct gp_request	 in, out;
+	struct ibuf		*b;
+	const char		*errstr;
+
+	if (full)
+		fill_req_full(type, &in);
+	else
+		fill_req_min(type, &in);
+	b = newbuf();
+	ATF_REQUIRE(wire_req_encode(b, &in) == 0);
+	ATF_REQUIRE(ibuf_size(b) <= PAYLOAD_MAX);
+	if (decode(K_REQ, type, ibuf_data(b), ibuf_size(b), &out,
+	    &errstr) == -1)
+		atf_tc_fail("type %u: %s", type, errstr);
+	check_req(&in, &out);
+	check_truncation(K_REQ, type, b);
+	check_trailing(K_REQ, type, b);
+	ibuf_free(b);
+}
+
+/* Every proper prefix of a valid payload is refused. */
+static void
+check_truncation(enum kind k, uint32_t type, struct ibuf *b)
+{
+	union {
+		struct gp_request	 req;
+		struct gp_entry		 entry;
+		struct gp_result	 result;
+		struct gp_end		 end;
+	} *out;
+	const char	*errstr;
+	size_t		 len;
+
+	out = malloc(sizeof(*out));
+	ATF_REQUIRE(out != NULL);
+	for (len = 0; len < ibuf_size(b); len++)
+		if (decode(k, type, ibuf_data(b), len, out, &errstr) != -1)
+			atf_tc_fail("kind %d type %u: prefix of %zu of %zu "
+				    "bytes accepted",
+			    k, type, len, ibuf_size(b));
+	free(out);
+}
+
+static void
+check_trailing(enum kind k, uint32_t type, struct ibuf *b)
+{
+	union {
+		struct gp_request	 req;
+		struct gp_entry		 entry;
+		struct gp_result	 result;
+		struct gp_end		 end;
+	} *out;
+	const char	*errstr;
+	unsigned char	*p;
+	size_t		 len, extra;
+
+	out = malloc(sizeof(*out));
+	ATF_REQUIRE(out != NULL);
+	len = ibuf_size(b);
+	p = malloc(len + 8);
+	ATF_REQUIRE(p != NULL);
+	memcpy(p, ibuf_data(b), len);
+	memset(p + len, 0, 8);
+	for (extra = 1; extra <= 8; extra++) {
+		ATF_CHECK(decode(k, type, p, len + extra, out, &errstr) == -1);
+		ATF_CHECK_STREQ(errstr, "trailing bytes after message");
+	}
+	free(p);
+	free(out);
+}
+
+static void
+req_refused(uint32_t type, const struct rreq *r, const char *want)
+{
+	struct gp_request	*out;
+	struct ibuf		*b;
+	const char		*errstr;
+
+	out = malloc(sizeof(*out));
+	ATF_REQUIRE(out != NULL);
+	b = raw_req(r);
+	if (decode(K_REQ, type, ibuf_data(b), ibuf_size(b), out, &errstr) !=
+	    -1)
+		atf_tc_fail("type %u: accepted, expected \"%s\"", type, want);
+	else if (want != NULL && strcmp(errstr, want) != 0)
+		atf_tc_fail_nonfatal("type %u: \"%s\", expected \"%s\"", type,
+		    errstr, want);
+	ibuf_free(b);
+	free(out);
+}
+
+/* A raw request that the decoder accepts for the type. */
+static void
+req_min_raw(uint32_t type, struct rreq *r)
+{
+	int	 k;
+
+	memset(r, 0, sizeof(*r));
+	for (k = 0; k < 5; k++)
+		r->str[k] = rs("");
+	switch (type) {
+	case IMSG_CTL_ADD:
+		r->pid = 100;
+		break;
+	case IMSG_CTL_KILL:
+		r->signo = 15;
+		break;
+	case IMSG_CTL_TAG:
+	case IMSG_CTL_GROUP:
+		r->str[S_LABEL] = rs("db");
+		break;
+	case IMSG_CTL_RESET:
+		r->str[S_LABEL] = rs("RESET");
+		break;
+	}
+}
+
+static void
+entry_refused(const struct rentry *e, const char *want)
+{
+	struct gp_entry		*out;
+	struct ibuf		*b;
+	const char		*errstr;
+
+	out = malloc(sizeof(*out));
+	ATF_REQUIRE(out != NULL);
+	b = raw_entry(e);
+	if (decode(K_ENTRY, 0, ibuf_data(b), ibuf_size(b), out, &errstr) !=
+	    -1)
+		atf_tc_fail("entry accepted, expected \"%s\"", want);
+	else if (want != NULL && strcmp(errstr, want) != 0)
+		atf_tc_fail_nonfatal("entry: \"%s\", expected \"%s\"", errstr,
+		    want);
+	ibuf_free(b);
+	free(out);
+}
+
+ATF_TC_WITHOUT_HEAD(req_roundtrip_ping);
+ATF_TC_BODY(req_roundtrip_ping, tc)
+{
+	req_roundtrip(IMSG_CTL_PING, 1);
+	req_roundtrip(IMSG_CTL_PING, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(req_roundtrip_add);
+ATF_TC_BODY(req_roundtrip_add, tc)
+{
+	req_roundtrip(IMSG_CTL_ADD, 1);
+	req_roundtrip(IMSG_CTL_ADD, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(req_roundtrip_list);
+ATF_TC_BODY(req_roundtrip_list, tc)
+{
+	req_roundtrip(IMSG_CTL_LIST, 1);
+	req_roundtrip(IMSG_CTL_LIST, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(req_roundtrip_rm);
+ATF_TC_BODY(req_roundtrip_rm, tc)
+{
+	req_roundtrip(IMSG_CTL_RM, 1);
+	req_roundtrip(IMSG_CTL_RM, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(req_roundtrip_kill);
+ATF_TC_BODY(req_roundtrip_kill, tc)
+{
+	req_roundtrip(IMSG_CTL_KILL, 1);
+	req_roundtrip(IMSG_CTL_KILL, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(req_roundtrip_tag);
+ATF_TC_BODY(req_roundtrip_tag, tc)
+{
+	req_roundtrip(IMSG_CTL_TAG, 1);
+	req_roundtrip(IMSG_CTL_TAG, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(req_roundtrip_group);
+ATF_TC_BODY(req_roundtrip_group, tc)
+{
+	req_roundtrip(IMSG_CTL_GROUP, 1);
+	req_roundtrip(IMSG_CTL_GROUP, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(req_roundtrip_reset);
+ATF_TC_BODY(req_roundtrip_reset, tc)
+{
+	req_roundtrip(IMSG_CTL_RESET, 1);
+	req_roundtrip(IMSG_CTL_RESET, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(req_raw_minimal_accepted);
+ATF_TC_BODY(req_raw_minimal_accepted, tc)
+{
+	struct gp_request	 out;
+	struct rreq		 r;
+	struct ibuf		*b;
+	const char		*errstr;
+	size_t			 i;
+
+	for (i = 0; i < sizeof(req_types) / sizeof(req_types[0]); i++) {
+		req_min_raw(req_types[i], &r);
+		b = raw_req(&r);
+		if (decode(K_REQ, req_types[i], ibuf_data(b), ibuf_size(b),
+		    &out, &errstr) == -1)
+			atf_tc_fail("type %u: %s", req_types[i], errstr);
+		ATF_CHECK_EQ(out.type, req_types[i]);
+		ibuf_free(b);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(req_unknown_type);
+ATF_TC_BODY(req_unknown_type, tc)
+{
+	struct rreq	 r;
+
+	req_min_raw(IMSG_CTL_PING, &r);
+	req_refused(IMSG_NONE, &r, "unknown request type");
+	req_refused(IMSG_CTL_ENTRY, &r, "unknown request type");
+	req_refused(IMSG_CTL_END, &r, "unknown request type");
+	req_refused(IMSG_KILL, &r, "unknown request type");
+}
+
+ATF_TC_WITHOUT_HEAD(req_empty_payload);
+ATF_TC_BODY(req_empty_payload, tc)
+{
+	struct gp_request	 out;
+	const char		*errstr;
+
+	ATF_CHECK(decode(K_REQ, IMSG_CTL_PING, "", 0, &out, &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, "message truncated");
+}
+
+ATF_TC_WITHOUT_HEAD(req_overlong_strings);
+ATF_TC_BODY(req_overlong_strings, tc)
+{
+	struct rreq	 r;
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.str[S_NAME] = rep('a', GP_NAME_MAX + 1);
+	req_refused(IMSG_CTL_ADD, &r, "name too long (at most 64 bytes)");
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.str[S_CMD] = rep('c', GP_CMD_MAX + 1);
+	req_refused(IMSG_CTL_ADD, &r, "command too long (at most 4096 bytes)");
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.nl[L_TAGS] = 1;
+	r.l[L_TAGS][0] = rep('t', GP_LABEL_MAX + 1);
+	req_refused(IMSG_CTL_ADD, &r, "tag too long (at most 64 bytes)");
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.nl[L_GROUPS] = 1;
+	r.l[L_GROUPS][0] = rep('g', GP_LABEL_MAX + 1);
+	req_refused(IMSG_CTL_ADD, &r, "group too long (at most 64 bytes)");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.str[S_SEARCH] = rep('s', GP_SEARCH_MAX + 1);
+	req_refused(IMSG_CTL_LIST, &r,
+	    "search text too long (at most 256 bytes)");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nl[L_NAMES] = 1;
+	r.l[L_NAMES][0] = rep('n', GP_NAME_MAX + 1);
+	req_refused(IMSG_CTL_LIST, &r, "name too long (at most 64 bytes)");
+
+	req_min_raw(IMSG_CTL_TAG, &r);
+	r.str[S_LABEL] = rep('l', GP_LABEL_MAX + 1);
+	req_refused(IMSG_CTL_TAG, &r, "label too long (at most 64 bytes)");
+
+	req_min_raw(IMSG_CTL_TAG, &r);
+	r.flags = GP_REQ_RENAME;
+	r.str[S_NEWLABEL] = rep('l', GP_LABEL_MAX + 1);
+	req_refused(IMSG_CTL_TAG, &r, "new label too long (at most 64 bytes)");
+
+	/* A string that runs past the end of the payload. */
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.str[S_CMD] = rep('c', 10);
+	{
+		struct gp_request	 out;
+		struct ibuf		*b;
+		const char		*errstr;
+
+		b = raw_req(&r);
+		ATF_REQUIRE(ibuf_truncate(b, ibuf_size(b) - 5) == 0);
+		ATF_CHECK(decode(K_REQ, IMSG_CTL_ADD, ibuf_data(b),
+		    ibuf_size(b), &out, &errstr) == -1);
+		ATF_CHECK_STREQ(errstr, "message truncated");
+		ibuf_free(b);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(req_overcount_lists);
+ATF_TC_BODY(req_overcount_lists, tc)
+{
+	static const char *const msgs_sel[5] = {
+		"too many tags (at most 32)",
+		"too many tags (at most 32)",
+		"too many groups (at most 32)",
+		"too many groups (at most 32)",
+		"too many names (at most 32)",
+	};
+	struct rreq	 r;
+	uint32_t	 i;
+	int		 k;
+
+	for (k = 0; k < 5; k++) {
+		req_min_raw(IMSG_CTL_LIST, &r);
+		r.nl[k] = GP_SEL_MAX + 1;
+		for (i = 0; i < r.nl[k]; i++)
+			r.l[k][i] = rs(pstr("v%u", i));
+		req_refused(IMSG_CTL_LIST, &r, msgs_sel[k]);
+	}
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.nl[L_TAGS] = GP_LABELS_MAX + 1;
+	for (i = 0; i < r.nl[L_TAGS]; i++)
+		r.l[L_TAGS][i] = rs(pstr("t%u", i));
+	req_refused(IMSG_CTL_ADD, &r, "too many tags (at most 32)");
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.nl[L_GROUPS] = GP_LABELS_MAX + 1;
+	for (i = 0; i < r.nl[L_GROUPS]; i++)
+		r.l[L_GROUPS][i] = rs(pstr("g%u", i));
+	req_refused(IMSG_CTL_ADD, &r, "too many groups (at most 32)");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nids = GP_SEL_MAX + 1;
+	for (i = 0; i < r.nids; i++)
+		r.ids[i] = i + 1;
+	req_refused(IMSG_CTL_LIST, &r, "too many ids (at most 32)");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.npids = GP_SEL_MAX + 1;
+	for (i = 0; i < r.npids; i++)
+		r.pids[i] = (int32_t)i + 1;
+	req_refused(IMSG_CTL_LIST, &r, "too many pids (at most 32)");
+
+	/* A huge count with no data behind it. */
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nl[L_TAGS] = UINT32_MAX;
+	req_refused(IMSG_CTL_LIST, &r, "too many tags (at most 32)");
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nids = UINT32_MAX;
+	req_refused(IMSG_CTL_LIST, &r, "too many ids (at most 32)");
+}
+
+ATF_TC_WITHOUT_HEAD(req_bad_names_labels);
+ATF_TC_BODY(req_bad_names_labels, tc)
+{
+	struct rreq	 r;
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.str[S_NAME] = rs("db reader");
+	req_refused(IMSG_CTL_ADD, &r, "name has invalid characters");
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.str[S_NAME] = rs("caf\xc3\xa9");
+	req_refused(IMSG_CTL_ADD, &r, "name has invalid characters");
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.str[S_NAME].s = "ab\0c";
+	r.str[S_NAME].len = 4;
+	req_refused(IMSG_CTL_ADD, &r, "name has invalid characters");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nl[L_NAMES] = 1;
+	r.l[L_NAMES][0] = rs("a/b");
+	req_refused(IMSG_CTL_LIST, &r, "name has invalid characters");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nl[L_NAMES] = 1;
+	r.l[L_NAMES][0] = rs("");
+	req_refused(IMSG_CTL_LIST, &r, "name is empty");
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.nl[L_TAGS] = 1;
+	r.l[L_TAGS][0] = rs("a,b");
+	req_refused(IMSG_CTL_ADD, &r,
+	    "label has invalid characters (one of , [ ] \")");
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.nl[L_GROUPS] = 1;
+	r.l[L_GROUPS][0] = rs("a\x01");
+	req_refused(IMSG_CTL_ADD, &r, "label has control characters");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nl[L_TAGS_ALL] = 1;
+	r.l[L_TAGS_ALL][0] = rs("\xff");
+	req_refused(IMSG_CTL_LIST, &r, "label is not valid UTF-8");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nl[L_GROUPS_ALL] = 1;
+	r.l[L_GROUPS_ALL][0] = rs("   ");
+	req_refused(IMSG_CTL_LIST, &r, "label is empty");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nl[L_TAGS] = 1;
+	r.l[L_TAGS][0].s = "a\0b";
+	r.l[L_TAGS][0].len = 3;
+	req_refused(IMSG_CTL_LIST, &r, "tag has control characters");
+
+	req_min_raw(IMSG_CTL_TAG, &r);
+	r.str[S_LABEL] = rs("[x]");
+	req_refused(IMSG_CTL_TAG, &r,
+	    "label has invalid characters (one of , [ ] \")");
+
+	req_min_raw(IMSG_CTL_GROUP, &r);
+	r.flags = GP_REQ_RENAME;
+	r.str[S_NEWLABEL] = rs("a\"b");
+	req_refused(IMSG_CTL_GROUP, &r,
+	    "label has invalid characters (one of , [ ] \")");
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.str[S_CMD].s = "sleep\0 10";
+	r.str[S_CMD].len = 9;
+	req_refused(IMSG_CTL_ADD, &r, "command has a NUL byte");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.str[S_SEARCH].s = "x\0";
+	r.str[S_SEARCH].len = 2;
+	req_refused(IMSG_CTL_LIST, &r, "search text has a NUL byte");
+}
+
+ATF_TC_WITHOUT_HEAD(req_labels_cleaned_deduplicated);
+ATF_TC_BODY(req_labels_cleaned_deduplicated, tc)
+{
+	struct gp_request	 out;
+	struct rreq		 r;
+	struct ibuf		*b;
+	const char		*errstr;
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.nl[L_TAGS] = 4;
+	r.l[L_TAGS][0] = rs("  db ");
+	r.l[L_TAGS][1] = rs("db");
+	r.l[L_TAGS][2] = rs("\tread\n");
+	r.l[L_TAGS][3] = rs("db");
+	r.nl[L_GROUPS] = 2;
+	r.l[L_GROUPS][0] = rs("prod");
+	r.l[L_GROUPS][1] = rs(" prod");
+	b = raw_req(&r);
+	if (decode(K_REQ, IMSG_CTL_ADD, ibuf_data(b), ibuf_size(b), &out,
+	    &errstr) == -1)
+		atf_tc_fail("%s", errstr);
+	ATF_REQUIRE_EQ(out.tags.n, 2);
+	ATF_CHECK_STREQ(out.tags.v[0], "db");
+	ATF_CHECK_STREQ(out.tags.v[1], "read");
+	ATF_REQUIRE_EQ(out.groups.n, 1);
+	ATF_CHECK_STREQ(out.groups.v[0], "prod");
+	ibuf_free(b);
+
+	/* 32 duplicates of one tag are one tag. */
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nl[L_TAGS] = GP_SEL_MAX;
+	for (int i = 0; i < GP_SEL_MAX; i++)
+		r.l[L_TAGS][i] = rs("same");
+	r.nids = 3;
+	r.ids[0] = r.ids[1] = 7;
+	r.ids[2] = 8;
+	r.npids = 2;
+	r.pids[0] = r.pids[1] = 42;
+	b = raw_req(&r);
+	if (decode(K_REQ, IMSG_CTL_LIST, ibuf_data(b), ibuf_size(b), &out,
+	    &errstr) == -1)
+		atf_tc_fail("%s", errstr);
+	ATF_CHECK_EQ(out.tags.n, 1);
+	ATF_CHECK_EQ(out.nids, 2);
+	ATF_CHECK_EQ(out.npids, 1);
+	ibuf_free(b);
+
+	/* The label of a tag request is cleaned too. */
+	req_min_raw(IMSG_CTL_TAG, &r);
+	r.str[S_LABEL] = rs(" db ");
+	r.flags = GP_REQ_RENAME;
+	r.str[S_NEWLABEL] = rs("database\t");
+	b = raw_req(&r);
+	if (decode(K_REQ, IMSG_CTL_TAG, ibuf_data(b), ibuf_size(b), &out,
+	    &errstr) == -1)
+		atf_tc_fail("%s", errstr);
+	ATF_CHECK_STREQ(out.label, "db");
+	ATF_CHECK_STREQ(out.newlabel, "database");
+	ibuf_free(b);
+}
+
+ATF_TC_WITHOUT_HEAD(req_ranges);
+ATF_TC_BODY(req_ranges, tc)
+{
+	struct rreq	 r;
+
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.pid = 0;
+	req_refused(IMSG_CTL_ADD, &r, "pid out of range (1 to 4194304)");
+	r.pid = -3;
+	req_refused(IMSG_CTL_ADD, &r, "pid out of range (1 to 4194304)");
+	r.pid = GP_PID_MAX + 1;
+	req_refused(IMSG_CTL_ADD, &r, "pid out of range (1 to 4194304)");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.npids = 1;
+	r.pids[0] = 0;
+	req_refused(IMSG_CTL_LIST, &r, "pid out of range (1 to 4194304)");
+	r.pids[0] = -1;
+	req_refused(IMSG_CTL_LIST, &r, "pid out of range (1 to 4194304)");
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nids = 1;
+	r.ids[0] = 0;
+	req_refused(IMSG_CTL_LIST, &r, "id out of range (at least 1)");
+
+	req_min_raw(IMSG_CTL_KILL, &r);
+	r.signo = 0;
+	req_refused(IMSG_CTL_KILL, &r, "signal out of range (1 to 64)");
+	r.signo = 65;
+	req_refused(IMSG_CTL_KILL, &r, "signal out of range (1 to 64)");
+	r.signo = -9;
+	req_refused(IMSG_CTL_KILL, &r, "signal out of range (1 to 64)");
+
+	req_min_raw(IMSG_CTL_KILL, &r);
+	r.wait_ms = GP_WAIT_MAX_MS + 1;
+	req_refused(IMSG_CTL_KILL, &r, "wait too long (at most 3600000 ms)");
+}
+
+ATF_TC_WITHOUT_HEAD(req_fields_per_type);
+ATF_TC_BODY(req_fields_per_type, tc)
+{
+	struct rreq	 r;
+	size_t		 i;
+	uint32_t	 t;
+
+	for (i = 0; i < sizeof(req_types) / sizeof(req_types[0]); i++) {
+		t = req_types[i];
+
+		req_min_raw(t, &r);
+		r.flags = 0x8;
+		req_refused(t, &r, "unknown request flags");
+
+		req_min_raw(t, &r);
+		r.reserved = 1;
+		req_refused(t, &r, "reserved field is not zero");
+
+		if (t != IMSG_CTL_ADD) {
+			req_min_raw(t, &r);
+			r.pid = 5;
+			req_refused(t, &r, "unexpected pid in request");
+			req_min_raw(t, &r);
+			r.str[S_NAME] = rs("x");
+			req_refused(t, &r, "unexpected name in request");
+			req_min_raw(t, &r);
+			r.str[S_CMD] = rs("x");
+			req_refused(t, &r, "unexpected command in request");
+		}
+		if (t != IMSG_CTL_KILL) {
+			req_min_raw(t, &r);
+			r.signo = 9;
+			req_refused(t, &r,
+			    "unexpected signal or wait in request");
+			req_min_raw(t, &r);
+			r.wait_ms = 1;
+			req_refused(t, &r,
+			    "unexpected signal or wait in request");
+		}
+		if (t != IMSG_CTL_LIST && t != IMSG_CTL_RM &&
+		    t != IMSG_CTL_KILL) {
+			req_min_raw(t, &r);
+			r.nids = 1;
+			r.ids[0] = 1;
+			req_refused(t, &r, "unexpected selectors in request");
+			req_min_raw(t, &r);
+			r.str[S_SEARCH] = rs("x");
+			req_refused(t, &r, "unexpected selectors in request");
+			req_min_raw(t, &r);
+			r.nl[L_TAGS_ALL] = 1;
+			r.l[L_TAGS_ALL][0] = rs("x");
+			req_refused(t, &r, "unexpected selectors in request");
+			req_min_raw(t, &r);
+			r.flags = GP_REQ_ALL;
+			req_refused(t, &r,
+			    "request flag not valid for this request");
+			if (t != IMSG_CTL_ADD) {
+				req_min_raw(t, &r);
+				r.nl[L_TAGS] = 1;
+				r.l[L_TAGS][0] = rs("x");
+				req_refused(t, &r,
+				    "unexpected tags or groups in request");
+			}
+		}
+		if (t != IMSG_CTL_TAG && t != IMSG_CTL_GROUP &&
+		    t != IMSG_CTL_RESET) {
+			req_min_raw(t, &r);
+			r.str[S_LABEL] = rs("x");
+			req_refused(t, &r, "unexpected label in request");
+		}
+		if (t != IMSG_CTL_TAG && t != IMSG_CTL_GROUP) {
+			req_min_raw(t, &r);
+			r.str[S_NEWLABEL] = rs("x");
+			req_refused(t, &r, NULL);
+			req_min_raw(t, &r);
+			r.flags = GP_REQ_RENAME;
+			req_refused(t, &r,
+			    "request flag not valid for this request");
+		}
+	}
+
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.flags = GP_REQ_ALL;
+	req_refused(IMSG_CTL_LIST, &r,
+	    "request flag not valid for this request");
+
+	req_min_raw(IMSG_CTL_TAG, &r);
+	r.str[S_LABEL] = rs("");
+	req_refused(IMSG_CTL_TAG, &r, "missing label in request");
+	req_min_raw(IMSG_CTL_TAG, &r);
+	r.flags = GP_REQ_RENAME;
+	req_refused(IMSG_CTL_TAG, &r, "rename without a new label");
+	req_min_raw(IMSG_CTL_GROUP, &r);
+	r.str[S_NEWLABEL] = rs("x");
+	req_refused(IMSG_CTL_GROUP, &r, "new label without rename");
+
+	req_min_raw(IMSG_CTL_RESET, &r);
+	r.str[S_LABEL] = rs("reset");
+	req_refused(IMSG_CTL_RESET, &r,
+	    "reset requires the confirmation word RESET");
+	req_min_raw(IMSG_CTL_RESET, &r);
+	r.str[S_LABEL] = rs("");
+	req_refused(IMSG_CTL_RESET, &r, "missing label in request");
+}
+
+ATF_TC_WITHOUT_HEAD(req_encode_refuses_bad_struct);
+ATF_TC_BODY(req_encode_refuses_bad_struct, tc)
+{
+	struct gp_request	 req;
+	struct ibuf		*b;
+
+	fill_req_min(IMSG_CTL_ADD, &req);
+	memset(req.name, 'a', sizeof(req.name));
+	b = newbuf();
+	ATF_CHECK(wire_req_encode(b, &req) == -1);
+	ibuf_free(b);
+
+	fill_req_min(IMSG_CTL_LIST, &req);
+	req.tags.n = GP_SEL_MAX + 1;
+	b = newbuf();
+	ATF_CHECK(wire_req_encode(b, &req) == -1);
+	ibuf_free(b);
+
+	fill_req_min(IMSG_CTL_LIST, &req);
+	req.nids = GP_SEL_MAX + 1;
+	b = newbuf();
+	ATF_CHECK(wire_req_encode(b, &req) == -1);
+	ibuf_free(b);
+
+	/* A buffer too small for the message. */
+	fill_req_full(IMSG_CTL_LIST, &req);
+	b = ibuf_dynamic(64, 1024);
+	ATF_REQUIRE(b != NULL);
+	ATF_CHECK(wire_req_encode(b, &req) == -1);
+	ibuf_free(b);
+}
+
+ATF_TC_WITHOUT_HEAD(entry_roundtrip);
+ATF_TC_BODY(entry_roundtrip, tc)
+{
+	struct gp_entry	 in, out;
+	struct ibuf	*b;
+	const char	*errstr;
+	int		 full;
+
+	for (full = 0; full <= 1; full++) {
+		if (full)
+			fill_entry_full(&in);
+		else
+			fill_entry_min(&in);
+		b = newbuf();
+		ATF_REQUIRE(wire_entry_encode(b, &in) == 0);
+		if (decode(K_ENTRY, 0, ibuf_data(b), ibuf_size(b), &out,
+		    &errstr) == -1)
+			atf_tc_fail("%s", errstr);
+		check_entry(&in, &out);
+		check_truncation(K_ENTRY, 0, b);
+		check_trailing(K_ENTRY, 0, b);
+		ibuf_free(b);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(entry_refused_fields);
+ATF_TC_BODY(entry_refused_fields, tc)
+{
+	struct rentry	 e;
+	uint32_t	 i;
+
+	rentry_min(&e);
+	e.id = 0;
+	entry_refused(&e, "entry id out of range (at least 1)");
+	rentry_min(&e);
+	e.pid = 0;
+	entry_refused(&e, "entry pid out of range (1 to 4194304)");
+	e.pid = GP_PID_MAX + 1;
+	entry_refused(&e, "entry pid out of range (1 to 4194304)");
+	rentry_min(&e);
+	e.pgid = -1;
+	entry_refused(&e, "entry pgid out of range (0 to 4194304)");
+	rentry_min(&e);
+	e.alive = 2;
+	entry_refused(&e, "entry alive flag is not 0 or 1");
+	rentry_min(&e);
+	e.name = rs("no way");
+	entry_refused(&e, "name has invalid characters");
+	rentry_min(&e);
+	e.name = rep('n', GP_NAME_MAX + 1);
+	entry_refused(&e, "name too long (at most 64 bytes)");
+	rentry_min(&e);
+	e.cmd = rep('c', GP_CMD_MAX + 1);
+	entry_refused(&e, "command too long (at most 4096 bytes)");
+	rentry_min(&e);
+	e.nl[0] = GP_LABELS_MAX + 1;
+	for (i = 0; i < e.nl[0]; i++)
+		e.l[0][i] = rs(pstr("t%u", i));
+	entry_refused(&e, "too many tags (at most 32)");
+	rentry_min(&e);
+	e.nl[1] = UINT32_MAX;
+	entry_refused(&e, "too many groups (at most 32)");
+	rentry_min(&e);
+	e.nl[1] = 1;
+	e.l[1][0] = rep('g', GP_LABEL_MAX + 1);
+	entry_refused(&e, "group too long (at most 64 bytes)");
+	rentry_min(&e);
+	e.nl[0] = 1;
+	e.l[0][0] = rs("x]");
+	entry_refused(&e, "label has invalid characters (one of , [ ] \")");
+}
+
+ATF_TC_WITHOUT_HEAD(result_roundtrip);
+ATF_TC_BODY(result_roundtrip, tc)
+{
+	struct gp_result	 in, out;
+	struct ibuf		*b;
+	const char		*errstr;
+	int			 full;
+
+	for (full = 0; full <= 1; full++) {
+		memset(&in, 0, sizeof(in));
+		if (full) {
+			in.flags = GP_RES_REMOVED | GP_RES_SIGNALLED |
+			    GP_RES_FAILED | GP_RES_EXITED | GP_RES_RENAMED;
+			in.signo = 64;
+			memset(in.msg, 'm', GP_MSG_MAX);
+			fill_entry_full(&in.entry);
+		} else
+			fill_entry_min(&in.entry);
+		b = newbuf();
+		ATF_REQUIRE(wire_result_encode(b, &in) == 0);
+		ATF_REQUIRE(ibuf_size(b) <= PAYLOAD_MAX);
+		if (decode(K_RESULT, 0, ibuf_data(b), ibuf_size(b), &out,
+		    &errstr) == -1)
+			atf_tc_fail("%s", errstr);
+		ATF_CHECK_EQ(in.flags, out.flags);
+		ATF_CHECK_EQ(in.signo, out.signo);
+		ATF_CHECK_STREQ(in.msg, out.msg);
+		check_entry(&in.entry, &out.entry);
+		check_truncation(K_RESULT, 0, b);
+		check_trailing(K_RESULT, 0, b);
+		ibuf_free(b);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(result_refused_fields);
+ATF_TC_BODY(result_refused_fields, tc)
+{
+	struct gp_result	 out;
+	struct rentry		 e;
+	struct ibuf		*b;
+	const char		*errstr;
+	struct {
+		uint32_t	 flags;
+		int32_t		 signo;
+		size_t		 msglen;
+		const char	*want;
+	} cases[] = {
+		{ 0x20, 0, 0, "unknown result flags" },
+		{ 0, 65, 0, "result signal out of range (0 to 64)" },
+		{ 0, -1, 0, "result signal out of range (0 to 64)" },
+		{ 0, 0, GP_MSG_MAX + 1,
+		    "message text too long (at most 512 bytes)" },
+	};
+	size_t	 i;
+
+	rentry_min(&e);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		b = newbuf();
+		ATF_REQUIRE(ibuf_add_h32(b, cases[i].flags) == 0);
+		ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)cases[i].signo) == 0);
+		put_rstr(b, rep('m', cases[i].msglen));
+		raw_entry_into(b, &e);
+		ATF_CHECK(decode(K_RESULT, 0, ibuf_data(b), ibuf_size(b), &out,
+		    &errstr) == -1);
+		ATF_CHECK_STREQ(errstr, cases[i].want);
+		ibuf_free(b);
+	}
+
+	/* A bad entry inside a result. */
+	e.alive = 7;
+	b = newbuf();
+	ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
+	put_rstr(b, rs(""));
+	raw_entry_into(b, &e);
+	ATF_CHECK(decode(K_RESULT, 0, ibuf_data(b), ibuf_size(b), &out,
+	    &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, "entry alive flag is not 0 or 1");
+	ibuf_free(b);
+}
+
+ATF_TC_WITHOUT_HEAD(end_roundtrip);
+ATF_TC_BODY(end_roundtrip, tc)
+{
+	struct gp_end	 in, out;
+	struct ibuf	*b;
+	const char	*errstr;
+	int		 full;
+
+	for (full = 0; full <= 1; full++) {
+		memset(&in, 0, sizeof(in));
+		if (full) {
+			in.status = GP_ST_BUSY;
+			in.count = UINT32_MAX;
+			memset(in.msg, 'e', GP_MSG_MAX);
+		}
+		b = newbuf();
+		ATF_REQUIRE(wire_end_encode(b, &in) == 0);
+		if (decode(K_END, 0, ibuf_data(b), ibuf_size(b), &out,
+		    &errstr) == -1)
+			atf_tc_fail("%s", errstr);
+		ATF_CHECK_EQ(in.status, out.status);
+		ATF_CHECK_EQ(in.count, out.count);
+		ATF_CHECK_STREQ(in.msg, out.msg);
+		check_truncation(K_END, 0, b);
+		check_trailing(K_END, 0, b);
+		ibuf_free(b);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(end_refused_fields);
+ATF_TC_BODY(end_refused_fields, tc)
+{
+	struct gp_end	 out;
+	struct ibuf	*b;
+	const char	*errstr;
+	struct {
+		int32_t		 status;
+		struct rstr	 msg;
+		const char	*want;
+	} cases[] = {
+		{ GP_ST_BUSY + 1, { "", 0 }, "unknown status" },
+		{ -1, { "", 0 }, "unknown status" },
+		{ 0, { "a\0b", 3 }, "message text has a NUL byte" },
+		{ 0, { NULL, 0 }, "message text too long (at most 512 bytes)" },
+	};
+	size_t	 i;
+
+	cases[3].msg = rep('m', GP_MSG_MAX + 1);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		b = newbuf();
+		ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)cases[i].status) == 0);
+		ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
+		put_rstr(b, cases[i].msg);
+		ATF_CHECK(decode(K_END, 0, ibuf_data(b), ibuf_size(b), &out,
+		    &errstr) == -1);
+		ATF_CHECK_STREQ(errstr, cases[i].want);
+		ibuf_free(b);
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(valid_name);
+ATF_TC_BODY(valid_name, tc)
+{
+	const char	*errstr;
+	char		 buf[GP_NAME_MAX + 2];
+
+	ATF_CHECK(gp_valid_name("db-reader", &errstr) == 0);
+	ATF_CHECK(gp_valid_name("A.b_C-9", &errstr) == 0);
+	ATF_CHECK(gp_valid_name("x", &errstr) == 0);
+	memset(buf, 'a', GP_NAME_MAX);
+	buf[GP_NAME_MAX] = '\0';
+	ATF_CHECK(gp_valid_name(buf, &errstr) == 0);
+	buf[GP_NAME_MAX] = 'a';
+	buf[GP_NAME_MAX + 1] = '\0';
+	ATF_CHECK(gp_valid_name(buf, &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, "name too long (at most 64 bytes)");
+	ATF_CHECK(gp_valid_name("", &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, "name is empty");
+	ATF_CHECK(gp_valid_name("a b", &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, "name has invalid characters");
+	ATF_CHECK(gp_valid_name("a/b", &errstr) == -1);
+	ATF_CHECK(gp_valid_name("a:b", &errstr) == -1);
+	ATF_CHECK(gp_valid_name("caf\xc3\xa9", &errstr) == -1);
+	ATF_CHECK(gp_valid_name("a\n", &errstr) == -1);
+}
+
+ATF_TC_WITHOUT_HEAD(label_clean);
+ATF_TC_BODY(label_clean, tc)
+{
+	static const struct {
+		const char	*in;
+		const char	*out;	/* NULL: refused */
+		const char	*err;
+	} cases[] = {
+		{ "db", "db", NULL },
+		{ "  db  ", "db", NULL },
+		{ "\t\n\v\f\r db \r\n", "db", NULL },
+		{ "my tag", "my tag", NULL },
+		{ "caf\xc3\xa9", "caf\xc3\xa9", NULL },
+		{ "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac", NULL },
+		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80", NULL },
+		{ "a:b/c=d", "a:b/c=d", NULL },
+		{ "", NULL, "label is empty" },
+		{ " \t ", NULL, "label is empty" },
+		{ "a,b", NULL, "label has invalid characters (one of , [ ] \")" },
+		{ "[a", NULL, "label has invalid characters (one of , [ ] \")" },
+		{ "a]", NULL, "label has invalid characters (one of , [ ] \")" },
+		{ "\"a\"", NULL,
+		    "label has invalid characters (one of , [ ] \")" },
+		{ "a\tb", NULL, "label has control characters" },
+		{ "a\x01", NULL, "label has control characters" },
+		{ "a\x7f", NULL, "label has control characters" },
+		{ "a\xc2\x85", NULL, "label has control characters" },
+		{ "\xff", NULL, "label is not valid UTF-8" },
+		{ "\xc3", NULL, "label is not valid UTF-8" },
+		{ "\xc3x", NULL, "label is not valid UTF-8" },
+		{ "\xc0\xaf", NULL, "label is not valid UTF-8" },
+		{ "\xe0\x80\xaf", NULL, "label is not valid UTF-8" },
+		{ "\xed\xa0\x80", NULL, "label is not valid UTF-8" },
+		{ "\xf4\x90\x80\x80", NULL, "label is not valid UTF-8" },
+		{ "\xf8\x88\x80\x80\x80", NULL, "label is not valid UTF-8" },
+		{ "\x80", NULL, "label is not valid UTF-8" },
+	};
+	char		 out[GP_LABEL_MAX + 1], in[256];
+	const char	*errstr;
+	size_t		 i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		errstr = NULL;
+		memset(out, 0, sizeof(out));
+		if (cases[i].out != NULL) {
+			if (gp_label_clean(cases[i].in, out, sizeof(out),
+			    &errstr) == -1)
+				atf_tc_fail_nonfatal("case %zu: %s", i, errstr);
+			else
+				ATF_CHECK_STREQ(out, cases[i].out);
+		} else {
+			if (gp_label_clean(cases[i].in, out, sizeof(out),
+			    &errstr) == 0)
+				atf_tc_fail_nonfatal("case %zu accepted", i);
+			else
+				ATF_CHECK_STREQ(errstr, cases[i].err);
+		}
+	}
+
+	/* 64 bytes after trimming are fine, 65 are not. */
+	memset(in, ' ', sizeof(in));
+	memset(in + 3, 'x', GP_LABEL_MAX);
+	in[3 + GP_LABEL_MAX + 3] = '\0';
+	ATF_CHECK(gp_label_clean(in, out, sizeof(out), &errstr) == 0);
+	ATF_CHECK_EQ(strlen(out), GP_LABEL_MAX);
+	memset(in, 'x', GP_LABEL_MAX + 1);
+	in[GP_LABEL_MAX + 1] = '\0';
+	ATF_CHECK(gp_label_clean(in, out, sizeof(out), &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, "label too long (at most 64 bytes)");
+
+	/* A multi-byte character counts its bytes. */
+	for (i = 0; i < 32; i++)
+		memcpy(in + 2 * i, "\xc3\xa9", 2);
+	in[64] = '\0';
+	ATF_CHECK(gp_label_clean(in, out, sizeof(out), &errstr) == 0);
+	memcpy(in + 64, "\xc3\xa9", 3);
+	ATF_CHECK(gp_label_clean(in, out, sizeof(out), &errstr) == -1);
+
+	/* An output buffer too small for the label. */
+	ATF_CHECK(gp_label_clean("abcdef", out, 4, &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, "label too long (at most 64 bytes)");
+
+	/* In place. */
+	(void)strlcpy(in, "  inplace  ", sizeof(in));
+	ATF_CHECK(gp_label_clean(in, in, sizeof(in), &errstr) == 0);
+	ATF_CHECK_STREQ(in, "inplace");
+}
+
+ATF_TC_WITHOUT_HEAD(strlist);
+ATF_TC_BODY(strlist, tc)
+{
+	struct gp_strlist	 l;
+	const char		*errstr;
+	char			 v[16];
+	int			 i;
+
+	memset(&l, 0, sizeof(l));
+	ATF_CHECK(gp_strlist_add(&l, " db ", 4, &errstr) == 0);
+	ATF_CHECK(gp_strlist_add(&l, "db", 2, &errstr) == 0);
+	ATF_CHECK_EQ(l.n, 1);
+	ATF_CHECK_STREQ(l.v[0], "db");
+	ATF_CHECK(gp_strlist_has(&l, "db"));
+	ATF_CHECK(!gp_strlist_has(&l, " db "));
+	ATF_CHECK(!gp_strlist_has(&l, "d"));
+
+	/* len bounds the bytes read; a NUL ends the string earlier. */
+	ATF_CHECK(gp_strlist_add(&l, "readXXX", 4, &errstr) == 0);
+	ATF_CHECK(gp_strlist_has(&l, "read"));
+	ATF_CHECK(gp_strlist_add(&l, "prod", 100, &errstr) == 0);
+	ATF_CHECK(gp_strlist_has(&l, "prod"));
+	ATF_CHECK_EQ(l.n, 3);
+
+	ATF_CHECK(gp_strlist_add(&l, "a,b", 3, &errstr) == -1);
+	ATF_CHECK_STREQ(errstr,
+	    "label has invalid characters (one of , [ ] \")");
+	ATF_CHECK(gp_strlist_add(&l, "", 0, &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, "label is empty");
+	ATF_CHECK_EQ(l.n, 3);
+
+	memset(&l, 0, sizeof(l));
+	for (i = 0; i < GP_SEL_MAX; i++) {
+		(void)snprintf(v, sizeof(v), "v%d", i);
+		ATF_REQUIRE(gp_strlist_add(&l, v, strlen(v), &errstr) == 0);
+	}
+	ATF_CHECK_EQ(l.n, GP_SEL_MAX);
+	/* A duplicate is still fine when the list is full. */
+	ATF_CHECK(gp_strlist_add(&l, "v0", 2, &errstr) == 0);
+	ATF_CHECK(gp_strlist_add(&l, "one-more", 8, &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, "too many values (at most 32)");
+	ATF_CHECK_EQ(l.n, GP_SEL_MAX);
+}
+
+ATF_TC_WITHOUT_HEAD(strlist_sort);
+ATF_TC_BODY(strlist_sort, tc)
+{
+	struct gp_strlist	 l;
+	struct gp_entry		 e;
+	const char		*errstr;
+	static const char *const in[] = { "caf\xc3\xa9", "b", "B", "a", "Z",
+		"a1", "10", "9" };
+	static const char *const want[] = { "10", "9", "B", "Z", "a", "a1",
+		"b", "caf\xc3\xa9" };
+	size_t	 i;
+
+	memset(&l, 0, sizeof(l));
+	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
+		ATF_REQUIRE(gp_strlist_add(&l, in[i], strlen(in[i]),
+		    &errstr) == 0);
+	gp_strlist_sort(&l);
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ATF_CHECK_STREQ(l.v[i], want[i]);
+
+	memset(&e, 0, sizeof(e));
+	ATF_REQUIRE(gp_strlist_add(&e.tags, "read", 4, &errstr) == 0);
+	ATF_REQUIRE(gp_strlist_add(&e.tags, "db", 2, &errstr) == 0);
+	ATF_REQUIRE(gp_strlist_add(&e.groups, "z", 1, &errstr) == 0);
+	ATF_REQUIRE(gp_strlist_add(&e.groups, "prod", 4, &errstr) == 0);
+	gp_entry_sort_labels(&e);
+	ATF_CHECK_STREQ(e.tags.v[0], "db");
+	ATF_CHECK_STREQ(e.tags.v[1], "read");
+	ATF_CHECK_STREQ(e.groups.v[0], "prod");
+	ATF_CHECK_STREQ(e.groups.v[1], "z");
+}
+
+ATF_TP_ADD_TCS(tp)
+{
+	ATF_TP_ADD_TC(tp, req_roundtrip_ping);
+	ATF_TP_ADD_TC(tp, req_roundtrip_add);
+	ATF_TP_ADD_TC(tp, req_roundtrip_list);
+	ATF_TP_ADD_TC(tp, req_roundtrip_rm);
+	ATF_TP_ADD_TC(tp, req_roundtrip_kill);
+	ATF_TP_ADD_TC(tp, req_roundtrip_tag);
+	ATF_TP_ADD_TC(tp, req_roundtrip_group);
+	ATF_TP_ADD_TC(tp, req_roundtrip_reset);
+	ATF_TP_ADD_TC(tp, req_raw_minimal_accepted);
+	ATF_TP_ADD_TC(tp, req_unknown_type);
+	ATF_TP_ADD_TC(tp, req_empty_payload);
+	ATF_TP_ADD_TC(tp, req_overlong_strings);
+	ATF_TP_ADD_TC(tp, req_overcount_lists);
+	ATF_TP_ADD_TC(tp, req_bad_names_labels);
+	ATF_TP_ADD_TC(tp, req_labels_cleaned_deduplicated);
+	ATF_TP_ADD_TC(tp, req_ranges);
+	ATF_TP_ADD_TC(tp, req_fields_per_type);
+	ATF_TP_ADD_TC(tp, req_encode_refuses_bad_struct);
+	ATF_TP_ADD_TC(tp, entry_roundtrip);
+	ATF_TP_ADD_TC(tp, entry_refused_fields);
+	ATF_TP_ADD_TC(tp, result_roundtrip);
+	ATF_TP_ADD_TC(tp, result_refused_fields);
+	ATF_TP_ADD_TC(tp, end_roundtrip);
+	ATF_TP_ADD_TC(tp, end_refused_fields);
+	ATF_TP_ADD_TC(tp, valid_name);
+	ATF_TP_ADD_TC(tp, label_clean);
+	ATF_TP_ADD_TC(tp, strlist);
+	ATF_TP_ADD_TC(tp, strlist_sort);
+
+	return (atf_no_error());
+}
