@@ -77,6 +77,13 @@ TEST_LINK_procfs_test =	goprocd/procfs.o
 check: all
 	@sh regress/run-kyua.sh
 
+# A benchmark against a real goprocd; prints its figures (see README).
+regress/bench/bench: regress/bench/bench.o libgoproc.a
+	$(CC) $(LDFLAGS) -o $@ regress/bench/bench.o libgoproc.a $(PKG_LIBS) -lm
+
+bench: $(PROGS) regress/bench/bench
+	./regress/bench/bench
+
 run: $(PROGS)
 	./goprocd/goprocd -d
 
@@ -114,9 +121,9 @@ format:
 
 clean:
 	rm -f $(PROGS) $(TESTS_C) libgoproc.a */*.o */*.d regress/*/*.o \
-	    regress/*/*.d
+	    regress/*/*.d regress/bench/bench
 	rm -rf .kyua
 
-.PHONY: all check run deps install uninstall lint format clean
+.PHONY: all bench check run deps install uninstall lint format clean
 
 -include $(wildcard */*.d regress/*/*.d)

@@ -225,7 +225,7 @@ static int	 strlist_cmp(const void *, const void *);
 static int
 put_str(struct ibuf *b, const char *s, size_t fieldsz, size_t max)
 {
-	size_t	 len;
+	size_t len;
 
 	len = strnlen(s, fieldsz);
 	if (len == fieldsz || len > max || len > UINT16_MAX) {
@@ -238,10 +238,10 @@ put_str(struct ibuf *b, const char *s, size_t fieldsz, size_t max)
 }
 
 static int
-put_list(struct ibuf *b, const struct gp_strlist *l, uint32_t maxcount,
-    size_t max)
+put_list(
+    struct ibuf *b, const struct gp_strlist *l, uint32_t maxcount, size_t max)
 {
-	uint32_t	 i;
+	uint32_t i;
 
 	if (l->n > maxcount || l->n > GP_SEL_MAX) {
 		errno = EINVAL;
@@ -260,7 +260,7 @@ static int
 get_str(struct ibuf *b, char *dst, size_t dstsz, const struct strfield *f,
     const char **errstr)
 {
-	uint16_t	 len;
+	uint16_t len;
 
 	if (ibuf_get_h16(b, &len) == -1) {
 		*errstr = e_short;
@@ -289,8 +289,8 @@ static int
 get_list(struct ibuf *b, uint32_t n, struct gp_strlist *l,
     const struct listfield *f, const char **errstr)
 {
-	char		 tmp[GP_LABEL_MAX + 1];
-	uint32_t	 i;
+	char tmp[GP_LABEL_MAX + 1];
+	uint32_t i;
 
 	memset(l, 0, sizeof(*l));
 	if (n > f->maxcount || n > GP_SEL_MAX) {
@@ -311,8 +311,8 @@ get_list(struct ibuf *b, uint32_t n, struct gp_strlist *l,
 int
 wire_req_encode(struct ibuf *b, const struct gp_request *req)
 {
-	struct wire_req	 w;
-	uint32_t	 i;
+	struct wire_req w;
+	uint32_t i;
 
 	if (req->nids > GP_SEL_MAX || req->npids > GP_SEL_MAX) {
 		errno = EINVAL;
@@ -341,9 +341,8 @@ wire_req_encode(struct ibuf *b, const struct gp_request *req)
 	if (put_str(b, req->name, sizeof(req->name), GP_NAME_MAX) == -1 ||
 	    put_str(b, req->label, sizeof(req->label), GP_LABEL_MAX) == -1 ||
 	    put_str(b, req->newlabel, sizeof(req->newlabel), GP_LABEL_MAX) ==
-		-1 ||
-	    put_str(b, req->search, sizeof(req->search), GP_SEARCH_MAX) ==
-		-1 ||
+	        -1 ||
+	    put_str(b, req->search, sizeof(req->search), GP_SEARCH_MAX) == -1 ||
 	    put_str(b, req->cmd, sizeof(req->cmd), GP_CMD_MAX) == -1)
 		return (-1);
 	if (put_list(b, &req->tags, GP_SEL_MAX, GP_LABEL_MAX) == -1 ||
@@ -361,16 +360,16 @@ wire_req_encode(struct ibuf *b, const struct gp_request *req)
  * carries only the fields and flags its type uses.
  */
 int
-wire_req_decode(struct ibuf *b, uint32_t type, struct gp_request *req,
-    const char **errstr)
+wire_req_decode(
+    struct ibuf *b, uint32_t type, struct gp_request *req, const char **errstr)
 {
-	struct wire_req		 w;
-	const struct req_type	*rt = NULL;
-	const struct listfield	*lt, *lg;
-	size_t			 i;
-	uint32_t		 j, k;
-	uint64_t		 id;
-	uint32_t		 pid;
+	struct wire_req w;
+	const struct req_type *rt = NULL;
+	const struct listfield *lt, *lg;
+	size_t i;
+	uint32_t j, k;
+	uint64_t id;
+	uint32_t pid;
 
 	memset(req, 0, sizeof(*req));
 	for (i = 0; i < sizeof(req_types) / sizeof(req_types[0]); i++)
@@ -424,7 +423,8 @@ wire_req_decode(struct ibuf *b, uint32_t type, struct gp_request *req,
 			return (-1);
 		}
 		if ((int32_t)pid < 1 || (int32_t)pid > GP_PID_MAX) {
-			*errstr = "pid out of range (1 to " XSTR(GP_PID_MAX) ")";
+			*errstr =
+			    "pid out of range (1 to " XSTR(GP_PID_MAX) ")";
 			return (-1);
 		}
 		for (k = 0; k < req->npids; k++)
@@ -436,11 +436,11 @@ wire_req_decode(struct ibuf *b, uint32_t type, struct gp_request *req,
 
 	if (get_str(b, req->name, sizeof(req->name), &f_name, errstr) == -1 ||
 	    get_str(b, req->label, sizeof(req->label), &f_label, errstr) ==
-		-1 ||
+	        -1 ||
 	    get_str(b, req->newlabel, sizeof(req->newlabel), &f_newlabel,
-		errstr) == -1 ||
+	        errstr) == -1 ||
 	    get_str(b, req->search, sizeof(req->search), &f_search, errstr) ==
-		-1 ||
+	        -1 ||
 	    get_str(b, req->cmd, sizeof(req->cmd), &f_cmd, errstr) == -1)
 		return (-1);
 
@@ -453,10 +453,10 @@ wire_req_decode(struct ibuf *b, uint32_t type, struct gp_request *req,
 	}
 	if (get_list(b, w.ntags, &req->tags, lt, errstr) == -1 ||
 	    get_list(b, w.ntags_all, &req->tags_all, &l_tags_sel, errstr) ==
-		-1 ||
+	        -1 ||
 	    get_list(b, w.ngroups, &req->groups, lg, errstr) == -1 ||
 	    get_list(b, w.ngroups_all, &req->groups_all, &l_groups_sel,
-		errstr) == -1 ||
+	        errstr) == -1 ||
 	    get_list(b, w.nnames, &req->names, &l_names, errstr) == -1)
 		return (-1);
 
@@ -471,10 +471,10 @@ wire_req_decode(struct ibuf *b, uint32_t type, struct gp_request *req,
  * The checks that depend on the request type.
  */
 static int
-req_check(const struct req_type *rt, struct gp_request *req,
-    const char **errstr)
+req_check(
+    const struct req_type *rt, struct gp_request *req, const char **errstr)
 {
-	char	 tmp[GP_LABEL_MAX + 1];
+	char tmp[GP_LABEL_MAX + 1];
 
 	if (req->flags & ~GP_REQ_MASK) {
 		*errstr = "unknown request flags";
@@ -487,7 +487,8 @@ req_check(const struct req_type *rt, struct gp_request *req,
 
 	if (rt->fields & RF_PID) {
 		if (req->pid < 1 || req->pid > GP_PID_MAX) {
-			*errstr = "pid out of range (1 to " XSTR(GP_PID_MAX) ")";
+			*errstr =
+			    "pid out of range (1 to " XSTR(GP_PID_MAX) ")";
 			return (-1);
 		}
 	} else if (req->pid != 0) {
@@ -516,16 +517,16 @@ req_check(const struct req_type *rt, struct gp_request *req,
 	}
 	if (!(rt->fields & RF_SEL) &&
 	    (req->tags_all.n != 0 || req->groups_all.n != 0 ||
-		req->names.n != 0 || req->nids != 0 || req->npids != 0 ||
-		req->search[0] != '\0')) {
+	        req->names.n != 0 || req->nids != 0 || req->npids != 0 ||
+	        req->search[0] != '\0')) {
 		*errstr = "unexpected selectors in request";
 		return (-1);
 	}
 
 	if (rt->fields & RF_KILL) {
 		if (req->signo < 1 || req->signo > SIGNO_MAX) {
-			*errstr = "signal out of range (1 to " XSTR(
-			    SIGNO_MAX) ")";
+			*errstr =
+			    "signal out of range (1 to " XSTR(SIGNO_MAX) ")";
 			return (-1);
 		}
 		if (req->wait_ms > GP_WAIT_MAX_MS) {
@@ -546,12 +547,12 @@ req_check(const struct req_type *rt, struct gp_request *req,
 		if (rt->type == IMSG_CTL_RESET) {
 			if (strcmp(req->label, "RESET") != 0) {
 				*errstr = "reset requires the confirmation "
-					  "word RESET";
+				          "word RESET";
 				return (-1);
 			}
 		} else {
-			if (gp_label_clean(req->label, tmp, sizeof(tmp),
-			    errstr) == -1)
+			if (gp_label_clean(
+			        req->label, tmp, sizeof(tmp), errstr) == -1)
 				return (-1);
 			(void)strlcpy(req->label, tmp, sizeof(req->label));
 		}
@@ -565,17 +566,16 @@ req_check(const struct req_type *rt, struct gp_request *req,
 			*errstr = "rename without a new label";
 			return (-1);
 		}
-		if (!(req->flags & GP_REQ_RENAME) &&
-		    req->newlabel[0] != '\0') {
+		if (!(req->flags & GP_REQ_RENAME) && req->newlabel[0] != '\0') {
 			*errstr = "new label without rename";
 			return (-1);
 		}
 		if (req->newlabel[0] != '\0') {
-			if (gp_label_clean(req->newlabel, tmp, sizeof(tmp),
-			    errstr) == -1)
+			if (gp_label_clean(
+			        req->newlabel, tmp, sizeof(tmp), errstr) == -1)
 				return (-1);
-			(void)strlcpy(req->newlabel, tmp,
-			    sizeof(req->newlabel));
+			(void)strlcpy(
+			    req->newlabel, tmp, sizeof(req->newlabel));
 		}
 	} else if (req->newlabel[0] != '\0') {
 		*errstr = "unexpected new label in request";
@@ -587,7 +587,7 @@ req_check(const struct req_type *rt, struct gp_request *req,
 static int
 entry_encode(struct ibuf *b, const struct gp_entry *e)
 {
-	struct wire_entry	 w;
+	struct wire_entry w;
 
 	memset(&w, 0, sizeof(w));
 	w.id = e->id;
@@ -614,7 +614,7 @@ entry_encode(struct ibuf *b, const struct gp_entry *e)
 static int
 entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
 {
-	struct wire_entry	 w;
+	struct wire_entry w;
 
 	memset(e, 0, sizeof(*e));
 	if (ibuf_get(b, &w, sizeof(w)) == -1) {
@@ -630,8 +630,7 @@ entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
 		return (-1);
 	}
 	if (w.pgid < 0 || w.pgid > GP_PID_MAX) {
-		*errstr = "entry pgid out of range (0 to " XSTR(
-		    GP_PID_MAX) ")";
+		*errstr = "entry pgid out of range (0 to " XSTR(GP_PID_MAX) ")";
 		return (-1);
 	}
 	if (w.alive > 1) {
@@ -678,7 +677,7 @@ wire_entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
 int
 wire_result_encode(struct ibuf *b, const struct gp_result *r)
 {
-	struct wire_result	 w;
+	struct wire_result w;
 
 	memset(&w, 0, sizeof(w));
 	w.flags = r->flags;
@@ -693,7 +692,7 @@ wire_result_encode(struct ibuf *b, const struct gp_result *r)
 int
 wire_result_decode(struct ibuf *b, struct gp_result *r, const char **errstr)
 {
-	struct wire_result	 w;
+	struct wire_result w;
 
 	memset(r, 0, sizeof(*r));
 	if (ibuf_get(b, &w, sizeof(w)) == -1) {
@@ -705,8 +704,8 @@ wire_result_decode(struct ibuf *b, struct gp_result *r, const char **errstr)
 		return (-1);
 	}
 	if (w.signo < 0 || w.signo > SIGNO_MAX) {
-		*errstr = "result signal out of range (0 to " XSTR(
-		    SIGNO_MAX) ")";
+		*errstr =
+		    "result signal out of range (0 to " XSTR(SIGNO_MAX) ")";
 		return (-1);
 	}
 	r->flags = w.flags;
@@ -719,7 +718,7 @@ wire_result_decode(struct ibuf *b, struct gp_result *r, const char **errstr)
 int
 wire_end_encode(struct ibuf *b, const struct gp_end *end)
 {
-	struct wire_end	 w;
+	struct wire_end w;
 
 	memset(&w, 0, sizeof(w));
 	w.status = end->status;
@@ -732,7 +731,7 @@ wire_end_encode(struct ibuf *b, const struct gp_end *end)
 int
 wire_end_decode(struct ibuf *b, struct gp_end *end, const char **errstr)
 {
-	struct wire_end	 w;
+	struct wire_end w;
 
 	memset(end, 0, sizeof(*end));
 	if (ibuf_get(b, &w, sizeof(w)) == -1) {
@@ -760,7 +759,7 @@ wire_end_decode(struct ibuf *b, struct gp_end *end, const char **errstr)
 int
 gp_valid_name(const char *s, const char **errstr)
 {
-	size_t	 len, i;
+	size_t len, i;
 
 	len = strnlen(s, GP_NAME_MAX + 1);
 	if (len == 0) {
@@ -790,8 +789,8 @@ gp_valid_name(const char *s, const char **errstr)
 static int
 label_check(const unsigned char *s, size_t len, const char **errstr)
 {
-	size_t		 i, n, k;
-	uint32_t	 cp, min;
+	size_t i, n, k;
+	uint32_t cp, min;
 
 	for (i = 0; i < len; i += n) {
 		if (s[i] < 0x80) {
@@ -802,7 +801,7 @@ label_check(const unsigned char *s, size_t len, const char **errstr)
 			if (s[i] == ',' || s[i] == '[' || s[i] == ']' ||
 			    s[i] == '"') {
 				*errstr = "label has invalid characters "
-					  "(one of , [ ] \")";
+				          "(one of , [ ] \")";
 				return (-1);
 			}
 			n = 1;
@@ -845,8 +844,8 @@ bad:
 static int
 is_space(unsigned char c)
 {
-	return (c == ' ' || c == '\t' || c == '\n' || c == '\v' ||
-	    c == '\f' || c == '\r');
+	return (c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' ||
+	    c == '\r');
 }
 
 /*
@@ -857,8 +856,8 @@ is_space(unsigned char c)
 int
 gp_label_clean(const char *in, char *out, size_t outsz, const char **errstr)
 {
-	const unsigned char	*s = (const unsigned char *)in;
-	size_t			 len;
+	const unsigned char *s = (const unsigned char *)in;
+	size_t len;
 
 	while (is_space(*s))
 		s++;
@@ -870,8 +869,8 @@ gp_label_clean(const char *in, char *out, size_t outsz, const char **errstr)
 		return (-1);
 	}
 	if (len > GP_LABEL_MAX || len >= outsz) {
-		*errstr = "label too long (at most " XSTR(GP_LABEL_MAX)
-		    " bytes)";
+		*errstr =
+		    "label too long (at most " XSTR(GP_LABEL_MAX) " bytes)";
 		return (-1);
 	}
 	if (label_check(s, len, errstr) == -1)
@@ -886,15 +885,15 @@ gp_label_clean(const char *in, char *out, size_t outsz, const char **errstr)
  * cleaning it as a label.  A value already in the list is ignored.
  */
 int
-gp_strlist_add(struct gp_strlist *l, const char *s, size_t len,
-    const char **errstr)
+gp_strlist_add(
+    struct gp_strlist *l, const char *s, size_t len, const char **errstr)
 {
-	char	 in[4 * GP_LABEL_MAX + 1], out[GP_LABEL_MAX + 1];
+	char in[4 * GP_LABEL_MAX + 1], out[GP_LABEL_MAX + 1];
 
 	len = strnlen(s, len);
 	if (len >= sizeof(in)) {
-		*errstr = "label too long (at most " XSTR(GP_LABEL_MAX)
-		    " bytes)";
+		*errstr =
+		    "label too long (at most " XSTR(GP_LABEL_MAX) " bytes)";
 		return (-1);
 	}
 	memcpy(in, s, len);
@@ -915,7 +914,7 @@ gp_strlist_add(struct gp_strlist *l, const char *s, size_t len,
 int
 gp_strlist_has(const struct gp_strlist *l, const char *s)
 {
-	uint32_t	 i;
+	uint32_t i;
 
 	for (i = 0; i < l->n && i < GP_SEL_MAX; i++)
 		if (strcmp(l->v[i], s) == 0)

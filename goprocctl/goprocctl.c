@@ -70,7 +70,7 @@ static int			 registered;	/* run: the child is in */
 static __dead void
 usage(int status)
 {
-	FILE	*f = status == GP_EXIT_OK ? stdout : stderr;
+	FILE *f = status == GP_EXIT_OK ? stdout : stderr;
 
 	fprintf(f,
 	    "usage: %s [--config file] [--socket path] [--json] command "
@@ -107,9 +107,9 @@ usage(int status)
 static __dead void
 die(int status, const char *fmt, ...)
 {
-	va_list	 ap;
-	char	 msg[GP_MSG_MAX + 256], full[sizeof(msg) + 64];
-	pid_t	 child;
+	va_list ap;
+	char msg[GP_MSG_MAX + 256], full[sizeof(msg) + 64];
+	pid_t child;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -131,7 +131,7 @@ die(int status, const char *fmt, ...)
 static int64_t
 now_ms(void)
 {
-	struct timespec	 ts;
+	struct timespec ts;
 
 	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
 		err(GP_EXIT_FAIL, "clock_gettime");
@@ -145,16 +145,16 @@ now_ms(void)
 static int
 connect_daemon(const char *path, int64_t deadline)
 {
-	struct sockaddr_un	 sun;
-	int			 fd, flags;
+	struct sockaddr_un sun;
+	int fd, flags;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
 	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
 	    sizeof(sun.sun_path))
 		die(GP_EXIT_FAIL, "socket path too long: %s", path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0)) == -1)
+	if ((fd = socket(
+	         AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1)
 		die(GP_EXIT_FAIL, "socket: %s", strerror(errno));
 	for (;;) {
 		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
@@ -196,10 +196,10 @@ connect_daemon(const char *path, int64_t deadline)
 static void
 run_start(struct parse_result *r)
 {
-	size_t	 len = 0;
-	ssize_t	 n;
-	pid_t	 pid;
-	int	 pfd[2], error, i;
+	size_t len = 0;
+	ssize_t n;
+	pid_t pid;
+	int pfd[2], error, i;
 
 	if (pipe2(pfd, O_CLOEXEC) == -1)
 		die(GP_EXIT_FAIL, "pipe: %s", strerror(errno));
@@ -249,8 +249,8 @@ run_start(struct parse_result *r)
 static void
 run_stop(pid_t pid)
 {
-	int64_t	 deadline;
-	pid_t	 rv;
+	int64_t deadline;
+	pid_t rv;
 
 	if (kill(-pid, SIGTERM) == -1)
 		(void)kill(pid, SIGTERM);
@@ -281,12 +281,12 @@ exec_daemon(struct parse_result *r)
 		"/../goprocd/goprocd",
 		"/../sbin/goprocd",
 	};
-	struct stat	 sb;
-	char		*args[9];
-	char		 self[PATH_MAX], path[PATH_MAX], *slash;
-	ssize_t		 len;
-	size_t		 i;
-	int		 n = 0;
+	struct stat sb;
+	char *args[9];
+	char self[PATH_MAX], path[PATH_MAX], *slash;
+	ssize_t len;
+	size_t i;
+	int n = 0;
 
 	args[n++] = "goprocd";
 	args[n++] = "-d";
@@ -309,8 +309,8 @@ exec_daemon(struct parse_result *r)
 		if ((slash = strrchr(self, '/')) != NULL)
 			*slash = '\0';
 		for (i = 0; i < nitems(rel); i++) {
-			if (snprintf(path, sizeof(path), "%s%s", self, rel[i]) >=
-			    (int)sizeof(path))
+			if (snprintf(path, sizeof(path), "%s%s", self,
+			        rel[i]) >= (int)sizeof(path))
 				continue;
 			if (stat(path, &sb) == -1 || !S_ISREG(sb.st_mode) ||
 			    access(path, X_OK) == -1)
@@ -326,15 +326,14 @@ exec_daemon(struct parse_result *r)
 static void
 send_request(struct imsgbuf *ibuf, const struct gp_request *req)
 {
-	struct ibuf	*b;
+	struct ibuf *b;
 
 	if ((b = ibuf_dynamic(256, MAX_IMSGSIZE - IMSG_HEADER_SIZE)) == NULL)
 		die(GP_EXIT_FAIL, "%s", strerror(errno));
 	if (wire_req_encode(b, req) == -1)
-		die(GP_EXIT_FAIL, "cannot encode request: %s",
-		    strerror(errno));
-	if (imsg_compose(ibuf, req->type, 0, 0, -1, ibuf_data(b),
-	    ibuf_size(b)) == -1)
+		die(GP_EXIT_FAIL, "cannot encode request: %s", strerror(errno));
+	if (imsg_compose(
+	        ibuf, req->type, 0, 0, -1, ibuf_data(b), ibuf_size(b)) == -1)
 		die(GP_EXIT_FAIL, "cannot queue request: %s", strerror(errno));
 	ibuf_free(b);
 	if (imsgbuf_flush(ibuf) == -1)
@@ -349,12 +348,12 @@ send_request(struct imsgbuf *ibuf, const struct gp_request *req)
 static int
 dispatch(struct imsg *imsg, int *status)
 {
-	struct ibuf		 view;
-	struct gp_entry		 entry;
-	struct gp_result	 result;
-	struct gp_end		 end;
-	const char		*errstr;
-	uint32_t		 type;
+	struct ibuf view;
+	struct gp_entry entry;
+	struct gp_result result;
+	struct gp_end end;
+	const char *errstr;
+	uint32_t type;
 
 	type = imsg_get_type(imsg);
 	if (imsg_get_ibuf(imsg, &view) == -1)
@@ -413,11 +412,11 @@ dispatch(struct imsg *imsg, int *status)
 static int
 read_replies(struct imsgbuf *ibuf, int fd, int64_t deadline)
 {
-	struct pollfd	 pfd;
-	struct imsg	 imsg;
-	int64_t		 left;
-	ssize_t		 n;
-	int		 status = GP_EXIT_OK, done;
+	struct pollfd pfd;
+	struct imsg imsg;
+	int64_t left;
+	ssize_t n;
+	int status = GP_EXIT_OK, done;
 
 	for (;;) {
 		while ((n = imsg_get(ibuf, &imsg)) != 0) {
@@ -460,11 +459,11 @@ read_replies(struct imsgbuf *ibuf, int fd, int64_t deadline)
 int
 main(int argc, char *argv[])
 {
-	struct goproc_paths	 paths;
-	struct imsgbuf		 ibuf;
-	char			 errbuf[PATH_MAX + 128];
-	int64_t			 deadline;
-	int			 fd, status;
+	struct goproc_paths paths;
+	struct imsgbuf ibuf;
+	char errbuf[PATH_MAX + 128];
+	int64_t deadline;
+	int fd, status;
 
 	if (parse(argc, argv, &res) == -1) {
 		warnx("%s", res.error);

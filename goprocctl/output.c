@@ -69,7 +69,7 @@ const struct output show_output = {
 static void
 print_labels(FILE *f, const char *what, const struct gp_strlist *l)
 {
-	uint32_t	 i;
+	uint32_t i;
 
 	fprintf(f, " %s=[", what);
 	for (i = 0; i < l->n; i++)
@@ -104,7 +104,7 @@ print_entry(FILE *f, const struct gp_entry *e, int alive)
 static int
 line_cmp(const void *a, const void *b)
 {
-	const struct line	*la = a, *lb = b;
+	const struct line *la = a, *lb = b;
 
 	if (la->id < lb->id)
 		return (-1);
@@ -114,7 +114,7 @@ line_cmp(const void *a, const void *b)
 static void
 flush_lines(void)
 {
-	size_t	 i;
+	size_t i;
 
 	if (nlines > 1)
 		qsort(lines, nlines, sizeof(*lines), line_cmp);
@@ -135,10 +135,10 @@ show_head(struct parse_result *res)
 static void
 show_entry(struct parse_result *res, const struct gp_entry *e)
 {
-	struct line	*nl;
-	FILE		*f;
-	char		*text = NULL;
-	size_t		 len = 0;
+	struct line *nl;
+	FILE *f;
+	char *text = NULL;
+	size_t len = 0;
 
 	switch (res->action) {
 	case ADD:
@@ -173,17 +173,12 @@ show_entry(struct parse_result *res, const struct gp_entry *e)
 static void
 show_result(struct parse_result *res, const struct gp_result *r)
 {
-	const struct gp_entry	*e = &r->entry;
-	char			 what[128];
+	const struct gp_entry *e = &r->entry;
+	char what[128];
 
 	if (r->flags & GP_RES_FAILED) {
-		flockfile(stderr);
-		fprintf(stderr, "%s: %s ", getprogname(),
-		    res->action == KILL ? "kill" : res->command);
-		print_ident(stderr, e);
-		fprintf(stderr, ": %s\n",
-		    r->msg[0] != '\0' ? r->msg : "failed");
-		funlockfile(stderr);
+		warnx("%s [id=%" PRIu64 "] pid=%d: %s", res->command, e->id,
+		    e->pid, r->msg[0] != '\0' ? r->msg : "failed");
 		return;
 	}
 

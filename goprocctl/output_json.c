@@ -111,8 +111,8 @@ jset(json_t *obj, const char *key, json_t *v)
 static size_t
 utf8_seqlen(const unsigned char *s, size_t len)
 {
-	uint32_t	 cp, min;
-	size_t		 n, k;
+	uint32_t cp, min;
+	size_t n, k;
 
 	if (s[0] < 0x80)
 		return (1);
@@ -149,10 +149,10 @@ utf8_seqlen(const unsigned char *s, size_t len)
 static json_t *
 jstr(const char *s)
 {
-	const unsigned char	*p = (const unsigned char *)s;
-	json_t			*v;
-	char			*buf;
-	size_t			 len, i, n, o = 0;
+	const unsigned char *p = (const unsigned char *)s;
+	json_t *v;
+	char *buf;
+	size_t len, i, n, o = 0;
 
 	if ((v = json_string(s)) != NULL)
 		return (v);
@@ -179,10 +179,10 @@ jstr(const char *s)
 static json_t *
 jtime(int64_t ns)
 {
-	struct tm	 tm;
-	time_t		 t;
-	int64_t		 secs, frac;
-	char		 date[64], buf[96];
+	struct tm tm;
+	time_t t;
+	int64_t secs, frac;
+	char date[64], buf[96];
 
 	if (ns == 0)
 		return (json_null());
@@ -203,8 +203,8 @@ jtime(int64_t ns)
 static json_t *
 jlabels(const struct gp_strlist *l)
 {
-	json_t		*a;
-	uint32_t	 i;
+	json_t *a;
+	uint32_t i;
 
 	a = jcheck(json_array());
 	for (i = 0; i < l->n; i++)
@@ -216,7 +216,7 @@ jlabels(const struct gp_strlist *l)
 static json_t *
 jentry_new(const struct gp_entry *e)
 {
-	json_t	*o;
+	json_t *o;
 
 	o = jcheck(json_object());
 	jset(o, "id", json_integer((json_int_t)e->id));
@@ -237,7 +237,7 @@ jentry_new(const struct gp_entry *e)
 static int
 jentry_cmp(const void *a, const void *b)
 {
-	const struct jentry	*ea = a, *eb = b;
+	const struct jentry *ea = a, *eb = b;
 
 	if (ea->id < eb->id)
 		return (-1);
@@ -255,7 +255,7 @@ json_head(struct parse_result *res)
 static void
 json_entry(struct parse_result *res, const struct gp_entry *e)
 {
-	struct jentry	*ne;
+	struct jentry *ne;
 
 	if (res->action == ADD || res->action == RUN) {
 		json_decref(js.entry);
@@ -264,8 +264,8 @@ json_entry(struct parse_result *res, const struct gp_entry *e)
 	}
 	if (js.nentries == js.maxentries) {
 		js.maxentries = js.maxentries == 0 ? 64 : js.maxentries * 2;
-		ne = reallocarray(js.entries, js.maxentries,
-		    sizeof(*js.entries));
+		ne = reallocarray(
+		    js.entries, js.maxentries, sizeof(*js.entries));
 		if (ne == NULL)
 			err(GP_EXIT_FAIL, NULL);
 		js.entries = ne;
@@ -278,7 +278,7 @@ json_entry(struct parse_result *res, const struct gp_entry *e)
 static void
 json_result(struct parse_result *res, const struct gp_result *r)
 {
-	json_t	*o;
+	json_t *o;
 
 	if (res->action != KILL) {
 		if (r->flags & GP_RES_FAILED) {
@@ -289,8 +289,8 @@ json_result(struct parse_result *res, const struct gp_result *r)
 			    jstr(r->msg[0] != '\0' ? r->msg : "failed"));
 			if (json_array_append_new(js.errors, o) == -1)
 				err(GP_EXIT_FAIL, NULL);
-		} else if (json_array_append_new(js.results,
-		    jentry_new(&r->entry)) == -1)
+		} else if (json_array_append_new(
+		               js.results, jentry_new(&r->entry)) == -1)
 			err(GP_EXIT_FAIL, NULL);
 		return;
 	}
@@ -313,13 +313,13 @@ json_result(struct parse_result *res, const struct gp_result *r)
 static void
 json_info(struct parse_result *res, const struct gp_end *info)
 {
-	json_t	*o;
+	json_t *o;
 
 	if ((res->action == TAG || res->action == GROUP) &&
 	    (res->req.flags & GP_REQ_RENAME)) {
 		o = jcheck(json_object());
-		jset(o, "kind", json_string(res->action == TAG ? "tag" :
-		    "group"));
+		jset(o, "kind",
+		    json_string(res->action == TAG ? "tag" : "group"));
 		jset(o, "from", jstr(res->req.label));
 		jset(o, "to", jstr(res->req.newlabel));
 		jset(o, "count", json_integer(info->count));
@@ -347,8 +347,8 @@ json_error(struct parse_result *res, const char *msg)
 static void
 json_tail(struct parse_result *res)
 {
-	json_t	*doc, *a;
-	size_t	 i;
+	json_t *doc, *a;
+	size_t i;
 
 	doc = jcheck(json_object());
 	if (js.error != NULL) {
@@ -399,8 +399,7 @@ json_tail(struct parse_result *res)
 		jset(doc, "message", json_incref(js.message));
 
 print:
-	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) ==
-	    -1)
+	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == -1)
 		errx(GP_EXIT_FAIL, "cannot write JSON output");
 	putchar('\n');
 	if (fflush(stdout) == EOF || ferror(stdout))

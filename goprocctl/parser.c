@@ -218,8 +218,7 @@ static int	 add_label(struct parse_result *, struct gp_strlist *,
 static int	 add_name(struct parse_result *, const char *);
 static int	 add_pid(struct parse_result *, const char *);
 static int	 add_id(struct parse_result *, const char *);
-static int	 command_option(struct parse_result *,
-		    const struct command *, int, char *);
+static int	 option(struct parse_result *, int, char *);
 static int	 operand(struct parse_result *, const struct command *,
 		    const char *, int);
 static int	 finish(struct parse_result *, const struct command *,
@@ -235,7 +234,7 @@ static long long number(const char *, long long, long long, const char **);
 static long long
 number(const char *s, long long min, long long max, const char **errstr)
 {
-	const char	*p = s;
+	const char *p = s;
 
 	if (*p == '-')
 		p++;
@@ -249,7 +248,7 @@ number(const char *s, long long min, long long max, const char **errstr)
 static int
 fail(struct parse_result *res, const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(res->error, sizeof(res->error), fmt, ap);
@@ -261,7 +260,7 @@ fail(struct parse_result *res, const char *fmt, ...)
 static const char *
 optname(const struct option *longopts, int val, char *buf, size_t len)
 {
-	const struct option	*o;
+	const struct option *o;
 
 	for (o = longopts; o->name != NULL; o++)
 		if (o->val == val) {
@@ -277,14 +276,14 @@ static int
 bad_option(struct parse_result *res, const struct option *longopts, int ch,
     char *argv[], int ind)
 {
-	char		 name[64];
-	const char	*arg;
+	char name[64];
+	const char *arg;
 
 	arg = ind > 0 ? argv[ind - 1] : "";
 	if (ch == ':') {
 		if (optopt == 0)
-			return (fail(res, "option %s requires an argument",
-			    arg));
+			return (
+			    fail(res, "option %s requires an argument", arg));
 		return (fail(res, "option %s requires an argument",
 		    optname(longopts, optopt, name, sizeof(name))));
 	}
@@ -300,14 +299,14 @@ static int
 add_label(struct parse_result *res, struct gp_strlist *l, const char *opt,
     const char *value)
 {
-	char		 clean[GP_LABEL_MAX + 1];
-	const char	*errstr;
+	char clean[GP_LABEL_MAX + 1];
+	const char *errstr;
 
 	if (gp_label_clean(value, clean, sizeof(clean), &errstr) == -1)
 		return (fail(res, "invalid %s \"%s\": %s", opt, value, errstr));
 	if (l->n >= GP_SEL_MAX && !gp_strlist_has(l, clean))
-		return (fail(res, "too many %s values (at most %d)", opt,
-		    GP_SEL_MAX));
+		return (fail(
+		    res, "too many %s values (at most %d)", opt, GP_SEL_MAX));
 	if (gp_strlist_add(l, clean, strlen(clean), &errstr) == -1)
 		return (fail(res, "invalid %s \"%s\": %s", opt, value, errstr));
 	return (0);
@@ -316,7 +315,7 @@ add_label(struct parse_result *res, struct gp_strlist *l, const char *opt,
 static int
 add_name(struct parse_result *res, const char *value)
 {
-	const char	*errstr;
+	const char *errstr;
 
 	if (gp_valid_name(value, &errstr) == -1)
 		return (fail(res, "invalid --name \"%s\": %s", value, errstr));
@@ -330,9 +329,9 @@ add_name(struct parse_result *res, const char *value)
 static int
 add_pid(struct parse_result *res, const char *value)
 {
-	const char	*errstr;
-	long long	 pid;
-	uint32_t	 i;
+	const char *errstr;
+	long long pid;
+	uint32_t i;
 
 	pid = number(value, 1, GP_PID_MAX, &errstr);
 	if (errstr != NULL)
@@ -342,8 +341,8 @@ add_pid(struct parse_result *res, const char *value)
 		if (res->req.pids[i] == (int32_t)pid)
 			return (0);
 	if (res->req.npids >= GP_SEL_MAX)
-		return (fail(res, "too many --pid values (at most %d)",
-		    GP_SEL_MAX));
+		return (fail(
+		    res, "too many --pid values (at most %d)", GP_SEL_MAX));
 	res->req.pids[res->req.npids++] = (int32_t)pid;
 	return (0);
 }
@@ -351,9 +350,9 @@ add_pid(struct parse_result *res, const char *value)
 static int
 add_id(struct parse_result *res, const char *value)
 {
-	const char	*errstr;
-	long long	 id;
-	uint32_t	 i;
+	const char *errstr;
+	long long id;
+	uint32_t i;
 
 	id = number(value, 1, LLONG_MAX, &errstr);
 	if (errstr != NULL)
@@ -362,8 +361,8 @@ add_id(struct parse_result *res, const char *value)
 		if (res->req.ids[i] == (uint64_t)id)
 			return (0);
 	if (res->req.nids >= GP_SEL_MAX)
-		return (fail(res, "too many --id values (at most %d)",
-		    GP_SEL_MAX));
+		return (
+		    fail(res, "too many --id values (at most %d)", GP_SEL_MAX));
 	res->req.ids[res->req.nids++] = (uint64_t)id;
 	return (0);
 }
@@ -373,13 +372,12 @@ add_id(struct parse_result *res, const char *value)
  * reach this point.
  */
 static int
-command_option(struct parse_result *res, const struct command *cmd, int ch,
-    char *arg)
+option(struct parse_result *res, int ch, char *arg)
 {
-	struct gp_request	*req = &res->req;
-	const char		*errstr;
-	long long		 n;
-	int			 signo;
+	struct gp_request *req = &res->req;
+	const char *errstr;
+	long long n;
+	int signo;
 
 	switch (ch) {
 	case OPT_CONFIG:
@@ -397,8 +395,9 @@ command_option(struct parse_result *res, const struct command *cmd, int ch,
 	case 't':
 		n = number(arg, 1, TIMEOUT_MAX, &errstr);
 		if (errstr != NULL)
-			return (fail(res, "invalid --timeout \"%s\": %s "
-					  "(1 to %d seconds)",
+			return (fail(res,
+			    "invalid --timeout \"%s\": %s "
+			    "(1 to %d seconds)",
 			    arg, errstr, TIMEOUT_MAX));
 		res->timeout = (int)n;
 		break;
@@ -421,8 +420,9 @@ command_option(struct parse_result *res, const struct command *cmd, int ch,
 		break;
 	case OPT_SEARCH:
 		if (strlen(arg) > GP_SEARCH_MAX)
-			return (fail(res, "--search text too long (at most "
-					  "%d bytes)",
+			return (fail(res,
+			    "--search text too long (at most "
+			    "%d bytes)",
 			    GP_SEARCH_MAX));
 		(void)strlcpy(req->search, arg, sizeof(req->search));
 		break;
@@ -437,17 +437,18 @@ command_option(struct parse_result *res, const struct command *cmd, int ch,
 	case OPT_WAIT:
 		n = number(arg, 0, WAIT_MAX, &errstr);
 		if (errstr != NULL)
-			return (fail(res, "invalid --wait \"%s\": %s "
-					  "(0 to %d seconds)",
+			return (fail(res,
+			    "invalid --wait \"%s\": %s "
+			    "(0 to %d seconds)",
 			    arg, errstr, WAIT_MAX));
 		res->wait = (int)n;
 		req->wait_ms = (uint32_t)n * 1000;
 		break;
 	case OPT_RENAME:
 		if (gp_label_clean(arg, req->newlabel, sizeof(req->newlabel),
-		    &errstr) == -1)
-			return (fail(res, "invalid --rename \"%s\": %s", arg,
-			    errstr));
+		        &errstr) == -1)
+			return (fail(
+			    res, "invalid --rename \"%s\": %s", arg, errstr));
 		req->flags |= GP_REQ_RENAME;
 		break;
 	case OPT_CONFIRM:
@@ -456,24 +457,24 @@ command_option(struct parse_result *res, const struct command *cmd, int ch,
 			req->label[0] = '\0';
 		break;
 	default:
-		return (fail(res, "%s: unexpected option", cmd->name));
+		return (fail(res, "unexpected option"));
 	}
 	return (0);
 }
 
 /* The command's operand: the pid of add, the label of tag and group. */
 static int
-operand(struct parse_result *res, const struct command *cmd,
-    const char *arg, int n)
+operand(
+    struct parse_result *res, const struct command *cmd, const char *arg, int n)
 {
-	const char	*errstr;
-	long long	 pid;
+	const char *errstr;
+	long long pid;
 
 	if (cmd->action == RUN)
 		return (fail(res, "run: the command must follow --: %s", arg));
 	if (cmd->operand == NULL || n > 0)
-		return (fail(res, "%s: unexpected argument \"%s\"", cmd->name,
-		    arg));
+		return (fail(
+		    res, "%s: unexpected argument \"%s\"", cmd->name, arg));
 	switch (cmd->action) {
 	case ADD:
 		pid = number(arg, 1, GP_PID_MAX, &errstr);
@@ -485,13 +486,13 @@ operand(struct parse_result *res, const struct command *cmd,
 	case TAG:
 	case GROUP:
 		if (gp_label_clean(arg, res->req.label, sizeof(res->req.label),
-		    &errstr) == -1)
+		        &errstr) == -1)
 			return (fail(res, "invalid %s \"%s\": %s", cmd->operand,
 			    arg, errstr));
 		break;
 	default:
-		return (fail(res, "%s: unexpected argument \"%s\"", cmd->name,
-		    arg));
+		return (fail(
+		    res, "%s: unexpected argument \"%s\"", cmd->name, arg));
 	}
 	return (0);
 }
@@ -506,10 +507,9 @@ has_selectors(const struct gp_request *req)
 
 /* Checks once the whole command line is in. */
 static int
-finish(struct parse_result *res, const struct command *cmd,
-    const char *confirm)
+finish(struct parse_result *res, const struct command *cmd, const char *confirm)
 {
-	struct gp_request	*req = &res->req;
+	struct gp_request *req = &res->req;
 
 	switch (cmd->action) {
 	case ADD:
@@ -550,19 +550,19 @@ finish(struct parse_result *res, const struct command *cmd,
 int
 parse(int argc, char *argv[], struct parse_result *res)
 {
-	const struct command	*cmd = NULL;
-	const char		*confirm = NULL;
-	char			**cargv;
-	size_t			 i;
-	int			 ch, cargc, nops = 0, argind = -1;
+	const struct command *cmd = NULL;
+	const char *confirm = NULL;
+	char **cargv;
+	size_t i;
+	int ch, cargc, nops = 0, argind = -1;
 
 	memset(res, 0, sizeof(*res));
 	res->child = -1;
 
 	optind = 0;
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+:hV", global_opts, NULL)) !=
-	    -1) {
+	while (
+	    (ch = getopt_long(argc, argv, "+:hV", global_opts, NULL)) != -1) {
 		switch (ch) {
 		case 'h':
 			res->action = HELP;
@@ -573,7 +573,7 @@ parse(int argc, char *argv[], struct parse_result *res)
 		case OPT_CONFIG:
 		case OPT_SOCKET:
 		case OPT_JSON:
-			(void)command_option(res, NULL, ch, optarg);
+			(void)option(res, ch, optarg);
 			break;
 		default:
 			return (bad_option(res, global_opts, ch, argv, optind));
@@ -595,8 +595,8 @@ parse(int argc, char *argv[], struct parse_result *res)
 	cargc = argc - optind;
 	cargv = argv + optind;
 	optind = 0;
-	while ((ch = getopt_long(cargc, cargv, cmd->optstring, cmd->longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(
+	            cargc, cargv, cmd->optstring, cmd->longopts, NULL)) != -1) {
 		switch (ch) {
 		case 1:
 			if (operand(res, cmd, optarg, nops++) == -1)
@@ -607,8 +607,8 @@ parse(int argc, char *argv[], struct parse_result *res)
 			return (0);
 		case ':':
 		case '?':
-			return (bad_option(res, cmd->longopts, ch, cargv,
-			    optind));
+			return (
+			    bad_option(res, cmd->longopts, ch, cargv, optind));
 		case OPT_CONFIRM:
 			confirm = optarg;
 			/* FALLTHROUGH */
@@ -617,7 +617,7 @@ parse(int argc, char *argv[], struct parse_result *res)
 			if (optarg != NULL && optind > 0 &&
 			    optarg == cargv[optind - 1])
 				argind = optind - 1;
-			if (command_option(res, cmd, ch, optarg) == -1)
+			if (option(res, ch, optarg) == -1)
 				return (-1);
 			break;
 		}
@@ -627,7 +627,8 @@ parse(int argc, char *argv[], struct parse_result *res)
 		/* Options end at "--"; the command follows it. */
 		if (optind < 2 || strcmp(cargv[optind - 1], "--") != 0 ||
 		    optind - 1 == argind)
-			return (fail(res, "run: missing -- before the command"));
+			return (
+			    fail(res, "run: missing -- before the command"));
 		if (optind >= cargc)
 			return (fail(res, "run: missing command after --"));
 		res->cmdargc = cargc - optind;
@@ -647,10 +648,10 @@ parse(int argc, char *argv[], struct parse_result *res)
 int
 parse_signal(const char *s)
 {
-	const char	*errstr;
-	long long	 n;
-	size_t		 i;
-	int		 base, off = 0;
+	const char *errstr;
+	long long n;
+	size_t i;
+	int base, off = 0;
 
 	if (*s >= '0' && *s <= '9') {
 		n = number(s, 1, SIGNO_MAX, &errstr);
@@ -688,20 +689,20 @@ parse_signal(const char *s)
 const char *
 signal_name(int signo)
 {
-	static char	 buf[32];
-	size_t		 i;
+	static char buf[32];
+	size_t i;
 
 	for (i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
 		if (signals[i].signo == signo) {
-			(void)snprintf(buf, sizeof(buf), "SIG%s",
-			    signals[i].name);
+			(void)snprintf(
+			    buf, sizeof(buf), "SIG%s", signals[i].name);
 			return (buf);
 		}
 	if (signo == SIGRTMIN)
 		(void)snprintf(buf, sizeof(buf), "SIGRTMIN");
 	else if (signo > SIGRTMIN && signo <= SIGRTMAX)
-		(void)snprintf(buf, sizeof(buf), "SIGRTMIN+%d",
-		    signo - SIGRTMIN);
+		(void)snprintf(
+		    buf, sizeof(buf), "SIGRTMIN+%d", signo - SIGRTMIN);
 	else
 		(void)snprintf(buf, sizeof(buf), "SIG%d", signo);
 	return (buf);

@@ -47,6 +47,7 @@ frontend(int debug, int verbose)
 	struct event	 ev_sigterm;
 
 	proc_setup("frontend", verbose);
+	proc_drop(proc_user, proc_root);
 
 	event_init();
 	signal_set(&ev_sigterm, SIGTERM, frontend_sig, NULL);

@@ -32,9 +32,11 @@
 #include <event.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <grp.h>
 #include <libutil.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,6 +92,9 @@ static void	 pkill_event(int, short, void *);
 static void	 pkill_finish(struct pkill *, int, int);
 static int	 pidfd_exited(int);
 static void	 reload(void);
+static int	 user_resolve(void);
+static int	 empty_dir(void);
+static int	 socket_share(const char *, char *, size_t);
 __dead static void child_lost(struct child *);
 static void	 child_status(struct child *, int);
 
@@ -107,6 +112,10 @@ static struct goproc_paths	 paths;
 static const char		*conffile;
 static struct pidfh		*pfh;
 static int			 debug, verbose;
+static const char		*sockgroup;
+static char			 emptydir[PATH_MAX];
+const char			*proc_user;
+const char			*proc_root;
 static int			 procfd = -1;
 static int			 ready_fd = -1;
 static int			 control_fd = -1;
@@ -120,7 +129,8 @@ __dead static void
 usage(void)
 {
 	fprintf(stderr,
-	    "usage: %s [-dFnv] [-c file] [-s socket]\n", getprogname());
+	    "usage: %s [-dFnv] [-c file] [-g group] [-s socket] [-u user]\n",
+	    getprogname());
 	exit(GP_EXIT_USAGE);
 }
 
@@ -142,6 +152,8 @@ main(int argc, char *argv[])
 		{ "config", required_argument, NULL, 'c' },
 		{ "force", no_argument, NULL, 'F' },
 		{ "socket", required_argument, NULL, 's' },
+		{ "socket-group", required_argument, NULL, 'g' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
@@ -155,7 +167,7 @@ main(int argc, char *argv[])
 	int		 i, j;
 	ssize_t		 n;
 
-	while ((ch = getopt_long(argc, argv, "c:dFhnP:s:vV", longopts,
+	while ((ch = getopt_long(argc, argv, "c:dE:Fg:hnP:s:u:vV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'c':
@@ -164,8 +176,17 @@ main(int argc, char *argv[])
 		case 'd':
 			debug = 1;
 			break;
+		case 'E':
+			proc_root = optarg;
+			break;
 		case 'F':
 			force = 1;
+			break;
+		case 'g':
+			sockgroup = optarg;
+			break;
+		case 'u':
+			proc_user = optarg;
 			break;
 		case 'n':
 			noaction = 1;
@@ -217,6 +238,15 @@ main(int argc, char *argv[])
 		fprintf(stderr, "goprocd: %s\n", err);
 		exit(1);
 	}
+	if (sockgroup == NULL && conf.socket_group[0] != '\0')
+		sockgroup = conf.socket_group;
+	if (sockgroup != NULL && getgrnam(sockgroup) == NULL) {
+		fprintf(stderr, "goprocd: socket group %s: no such group\n",
+		    sockgroup);
+		exit(1);
+	}
+	if (getuid() == 0 && user_resolve() == -1)
+		exit(1);
 	if (paths_resolve(&paths, sockflag, conf.state_dir, err,
 	    sizeof(err)) == -1) {
 		fprintf(stderr, "goprocd: %s\n", err);
@@ -245,10 +275,16 @@ main(int argc, char *argv[])
 		exit(1);
 	}
 
+	if (getuid() == 0 && empty_dir() == -1)
+		exit(1);
+
 	pfh = pidfile_open(paths.pidfile, 0600, &otherpid);
 	if (pfh == NULL && errno == EEXIST && force) {
 		force_stop(otherpid);
-		pfh = pidfile_open(paths.pidfile, 0600, &otherpid);
+		if (getuid() == 0 && empty_dir() == -1)
+		exit(1);
+
+	pfh = pidfile_open(paths.pidfile, 0600, &otherpid);
 	}
 	if (pfh == NULL) {
 		if (errno == EEXIST)
@@ -343,7 +379,7 @@ main(int argc, char *argv[])
 static pid_t
 start_child(struct child *c, int parentfd, int peer1, int peer2)
 {
-	char	*argv[8];
+	char	*argv[12];
 	int	 argc = 0, fds[3], i;
 	pid_t	 pid;
 
@@ -378,6 +414,12 @@ start_child(struct child *c, int parentfd, int peer1, int peer2)
 		argv[argc++] = "-d";
 	if (verbose > 0)
 		argv[argc++] = verbose > 1 ? "-vv" : "-v";
+	if (proc_user != NULL) {
+		argv[argc++] = "-u";
+		argv[argc++] = (char *)proc_user;
+		argv[argc++] = "-E";
+		argv[argc++] = emptydir;
+	}
 	argv[argc++] = NULL;
 	execv(self, argv);
 	log_warn("exec %s", self);
@@ -639,6 +681,84 @@ sd_notify_ready(void)
 	close(fd);
 }
 
+/*
+ * Started as root: the children run as -u USER, else _goproc, else
+ * nobody.
+ */
+static int
+user_resolve(void)
+{
+	struct passwd	*pw;
+
+	if (proc_user == NULL)
+		proc_user = getpwnam(GOPROCD_USER) != NULL ? GOPROCD_USER :
+		    GOPROCD_FALLBACK_USER;
+	if ((pw = getpwnam(proc_user)) == NULL) {
+		fprintf(stderr, "goprocd: user %s: no such user\n",
+		    proc_user);
+		return (-1);
+	}
+	if (pw->pw_uid == 0) {
+		fprintf(stderr, "goprocd: user %s is root; the children "
+		    "need an unprivileged user\n", proc_user);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The root-owned empty directory the children are locked into. */
+static int
+empty_dir(void)
+{
+	struct stat	 sb;
+	int		 n;
+
+	n = snprintf(emptydir, sizeof(emptydir), "%s/empty", paths.rundir);
+	if (n < 0 || (size_t)n >= sizeof(emptydir)) {
+		fprintf(stderr, "goprocd: %s/empty: path too long\n",
+		    paths.rundir);
+		return (-1);
+	}
+	if (mkdir(emptydir, 0755) == -1 && errno != EEXIST) {
+		fprintf(stderr, "goprocd: mkdir %s: %s\n", emptydir,
+		    strerror(errno));
+		return (-1);
+	}
+	if (lstat(emptydir, &sb) == -1 || !S_ISDIR(sb.st_mode) ||
+	    sb.st_uid != 0 || (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
+	    sb.st_nlink != 2) {
+		fprintf(stderr, "goprocd: %s must be an empty directory "
+		    "owned by root and writable by root alone\n", emptydir);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * --socket-group: members of the group may connect.  The directory lets
+ * them through (0710) and the socket lets them write (0660).
+ */
+static int
+socket_share(const char *path, char *err, size_t errlen)
+{
+	struct group	*gr;
+
+	if ((gr = getgrnam(sockgroup)) == NULL) {
+		snprintf(err, errlen, "socket group %s: no such group",
+		    sockgroup);
+		return (-1);
+	}
+	if (chown(path, -1, gr->gr_gid) == -1 ||
+	    chmod(path, S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP) == -1 ||
+	    chown(paths.rundir, -1, gr->gr_gid) == -1 ||
+	    chmod(paths.rundir, S_IRWXU | S_IXGRP) == -1) {
+		snprintf(err, errlen, "socket group %s on %s: %s", sockgroup,
+		    path, strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
 /* Bind the control socket: 0600 in a 0700 directory. */
 static int
 control_listen(const char *path, char *err, size_t errlen)
@@ -670,6 +790,10 @@ control_listen(const char *path, char *err, size_t errlen)
 	socket_bound = 1;
 	if (chmod(path, S_IRUSR | S_IWUSR) == -1) {
 		snprintf(err, errlen, "chmod %s: %s", path, strerror(errno));
+		close(fd);
+		return (-1);
+	}
+	if (sockgroup != NULL && socket_share(path, err, errlen) == -1) {
 		close(fd);
 		return (-1);
 	}

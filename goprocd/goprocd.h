@@ -138,6 +138,7 @@ void	 imsgev_init(struct imsgev *, int, void (*)(int, short, void *),
 	    void *);
 int	 imsgev_dispatch_io(struct imsgev *, short);
 void	 proc_setup(const char *, int);
+void	 proc_drop(const char *, const char *);
 int64_t	 now_ns(void);
 
 /* control.c: the client connections, used by the frontend */
@@ -148,6 +149,10 @@ int64_t	 now_ns(void);
 void	 control_init(int, struct imsgev *);
 void	 control_reply(struct imsg *);
 void	 control_shutdown(void);
+
+/* How a child should drop privileges (root only), from its argv. */
+extern const char	*proc_user;
+extern const char	*proc_root;
 
 /* registry.c, prober.c, frontend.c: never return */
 __dead void registry(int, int);

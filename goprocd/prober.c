@@ -114,6 +114,7 @@ prober(int debug, int verbose)
 	}
 	log_debug("boot id %s, up to %llu descriptors", boot_id,
 	    (unsigned long long)rl.rlim_cur);
+	proc_drop(proc_user, proc_root);
 
 	event_init();
 	signal_set(&ev_sigterm, SIGTERM, prober_sig, NULL);

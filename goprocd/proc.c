@@ -24,6 +24,8 @@
 
 #include <errno.h>
 #include <event.h>
+#include <grp.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -134,4 +136,44 @@ now_ns(void)
 	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
 		fatal("clock_gettime");
 	return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+/*
+ * When goprocd runs as root: lock this process into an empty directory
+ * and become the unprivileged user, groups first and uid last, then make
+ * sure there is no way back.  As an ordinary user there is nothing to
+ * drop; the sandbox alone confines the process.
+ */
+void
+proc_drop(const char *user, const char *root)
+{
+	struct passwd	*pw;
+	uid_t		 uid;
+	gid_t		 gid;
+
+	if (getuid() != 0 || user == NULL)
+		return;
+	if ((pw = getpwnam(user)) == NULL)
+		fatalx("unknown user %s", user);
+	uid = pw->pw_uid;
+	gid = pw->pw_gid;
+	if (uid == 0)
+		fatalx("user %s is root, refusing to run as it", user);
+	if (root != NULL) {
+		if (chroot(root) == -1)
+			fatal("chroot %s", root);
+		if (chdir("/") == -1)
+			fatal("chdir /");
+	}
+	if (setgroups(1, &gid) == -1)
+		fatal("setgroups");
+	if (setresgid(gid, gid, gid) == -1)
+		fatal("setresgid");
+	if (setresuid(uid, uid, uid) == -1)
+		fatal("setresuid");
+	if (getuid() != uid || geteuid() != uid || getgid() != gid ||
+	    getegid() != gid || setuid(0) != -1 || seteuid(0) != -1)
+		fatalx("cannot drop privileges to %s", user);
+	log_debug("running as %s (uid %u)%s%s", user, (unsigned)uid,
+	    root != NULL ? " in " : "", root != NULL ? root : "");
 }

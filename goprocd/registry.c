@@ -145,6 +145,7 @@ static struct event	 ev_commit;
 static struct event	 ev_seen;
 static struct timeval	 seen_tv = { GOPROC_LAST_SEEN_DEFAULT_MS / 1000, 0 };
 static int64_t		 seen_at;	/* every alive entry was seen then */
+static uid_t		 admin_uid;	/* who started goprocd */
 
 __dead void
 registry(int debug, int verbose)
@@ -152,6 +153,8 @@ registry(int debug, int verbose)
 	struct event	 ev_sigterm;
 
 	proc_setup("registry", verbose);
+	admin_uid = getuid();
+	proc_drop(proc_user, proc_root);
 	if ((rt = regtab_new()) == NULL)
 		fatal(NULL);
 
@@ -295,9 +298,13 @@ load_done(void)
 
 	loaded = 1;
 	seen_at = now_ns();
-	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
+	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e)) {
+		/* Entries from the Go program have no owner: ours. */
+		if (e->owner_uid == REGTAB_UID_UNKNOWN)
+			e->owner_uid = geteuid();
 		if (e->alive)
 			watch(e);
+	}
 	log_info("registry loaded: %zu entries, next id %llu",
 	    regtab_count(rt), (unsigned long long)regtab_next_id(rt));
 	imsg_compose_event(&iev_parent, IMSG_STATE_LOADED, 0, 0, -1, NULL, 0);
@@ -879,6 +886,35 @@ check_all(struct op *op, size_t n, const char *what)
 	return (0);
 }
 
+/* Root and the daemon's owner may act on every entry. */
+static int
+privileged(const struct op *op)
+{
+	return (op->cred.uid == 0 || op->cred.uid == admin_uid);
+}
+
+/*
+ * Everyone may list; a mutation acts only on the client's own entries.
+ * One entry of somebody else's refuses the whole request.
+ */
+static int
+check_owner(struct op *op, struct rentry **m, size_t n)
+{
+	size_t	 i;
+
+	if (privileged(op))
+		return (0);
+	for (i = 0; i < n; i++) {
+		if (m[i]->owner_uid == op->cred.uid)
+			continue;
+		op_finish(op, 1, GP_ST_PERM, "permission denied: [id=%llu] "
+		    "pid=%d belongs to uid %u", (unsigned long long)m[i]->id,
+		    m[i]->pid, m[i]->owner_uid);
+		return (-1);
+	}
+	return (0);
+}
+
 static void
 req_rm(struct op *op)
 {
@@ -898,7 +934,7 @@ req_rm(struct op *op)
 		    "no processes match the given selectors");
 		return;
 	}
-	if (check_all(op, n, "remove") == -1) {
+	if (check_all(op, n, "remove") == -1 || check_owner(op, m, n) == -1) {
 		free(m);
 		return;
 	}
@@ -936,7 +972,8 @@ req_kill(struct op *op)
 		    "No alive processes match the given selectors");
 		return;
 	}
-	if (check_all(op, alive, "kill") == -1) {
+	if (check_all(op, alive, "kill") == -1 ||
+	    check_owner(op, m, alive) == -1) {
 		free(m);
 		return;
 	}
@@ -979,6 +1016,7 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 			if (e->alive) {
 				unwatch(e->id);
 				regtab_set_alive(e, 0);
+				regtab_set_seen(e, seen_at);
 				journal_append(journal_alive(++journal_seq,
 				    e->id, 0, seen_at, &jlen), &jlen);
 			}
@@ -1002,12 +1040,13 @@ static void
 req_rename(struct op *op)
 {
 	size_t		 jlen;
+	static struct gp_request sel;
 	struct gp_request	*req = op->req;
 	struct rentry		**m;
-	const char		*kind;
+	const char		*kind, *errstr;
 	size_t			 n, changed;
 	char			 err[GP_MSG_MAX];
-	int			 k;
+	int			 k, r;
 
 	k = op->type == IMSG_CTL_TAG ? REGTAB_TAG : REGTAB_GROUP;
 	kind = k == REGTAB_TAG ? "tag" : "group";
@@ -1016,6 +1055,18 @@ req_rename(struct op *op)
 			op_finish(op, 1, GP_ST_NOTFOUND, "no processes with "
 			    "%s \"%s\"", kind, req->label);
 			return;
+		}
+		if (!privileged(op)) {
+			memset(&sel, 0, sizeof(sel));
+			if (gp_strlist_add(k == REGTAB_TAG ? &sel.tags :
+			    &sel.groups, req->label, GP_SEL_MAX, &errstr) == -1)
+				fatalx("%s: %s", __func__, errstr);
+			if (regtab_select(rt, &sel, &m, &n) == -1)
+				fatal("%s: regtab_select", __func__);
+			r = check_owner(op, m, n);
+			free(m);
+			if (r == -1)
+				return;
 		}
 		if (regtab_rename(rt, k, req->label, req->newlabel, &changed,
 		    err, sizeof(err)) != REGTAB_OK) {
@@ -1052,6 +1103,11 @@ req_reset(struct op *op)
 
 	if (strcmp(op->req->label, "RESET") != 0) {
 		op_finish(op, 1, GP_ST_INVAL, "reset requires --confirm RESET");
+		return;
+	}
+	if (!privileged(op)) {
+		op_finish(op, 1, GP_ST_PERM, "permission denied: only root "
+		    "may reset the registry");
 		return;
 	}
 	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
@@ -1144,8 +1200,9 @@ journal_append(char *line, const size_t *lenp)
 	size_t	 len, off = 0;
 	ssize_t	 n;
 
+	/* Every string was validated as UTF-8 before it got here. */
 	if (line == NULL)
-		fatal("%s: journal record", __func__);
+		fatalx("%s: a journal record does not encode", __func__);
 	len = *lenp;
 	if (compacting) {
 		if (held_len + len > held_cap) {

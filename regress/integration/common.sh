@@ -10,7 +10,7 @@ gp_env()
 {
 	unset GOPROC_SOCKET GOPROC_STATE_DIR XDG_RUNTIME_DIR
 	unset GOPROC_LIVENESS_INTERVAL GOPROC_LAST_SEEN_INTERVAL
-	export GOPROC_RUNTIME_DIR="$(pwd)/run"
+	export GOPROC_RUNTIME_DIR="${GP_BASE:-$(pwd)}/run"
 	SOCK=${GOPROC_RUNTIME_DIR}/goproc.sock
 	PIDFILE=${GOPROC_RUNTIME_DIR}/goproc.pid
 }
@@ -85,6 +85,7 @@ gp_cleanup()
 		done
 		kill -KILL "$p" 2>/dev/null
 	done
+	[ -f base.dir ] && rm -rf "$(cat base.dir)"
 	if [ -f tracked.pids ]; then
 		for p in $(cat tracked.pids); do
 			kill -KILL "$p" 2>/dev/null

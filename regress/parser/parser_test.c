@@ -42,7 +42,7 @@ static void	 parse_bad(char *[], const char *, const char *, int);
 static int
 do_parse(char *argv[])
 {
-	int	 argc = 0;
+	int argc = 0;
 
 	while (argv[argc] != NULL)
 		argc++;
@@ -60,30 +60,30 @@ static void
 parse_bad(char *argv[], const char *want, const char *file, int line)
 {
 	if (do_parse(argv) != -1)
-		atf_tc_fail_check(file, line, "parse accepted, expected \"%s\"",
-		    want);
+		atf_tc_fail_check(
+		    file, line, "parse accepted, expected \"%s\"", want);
 	else if (strstr(res.error, want) == NULL)
 		atf_tc_fail_check(file, line, "error \"%s\", expected \"%s\"",
 		    res.error, want);
 }
 
-#define ARGV(...)	((char *[]){ "goprocctl", __VA_ARGS__, NULL })
-#define OK(...)		parse_ok(ARGV(__VA_ARGS__), __FILE__, __LINE__)
-#define BAD(want, ...)	parse_bad(ARGV(__VA_ARGS__), want, __FILE__, __LINE__)
+#define ARGV(...) ((char *[]){ "goprocctl", __VA_ARGS__, NULL })
+#define OK(...) parse_ok(ARGV(__VA_ARGS__), __FILE__, __LINE__)
+#define BAD(want, ...) parse_bad(ARGV(__VA_ARGS__), want, __FILE__, __LINE__)
 
 ATF_TC_WITHOUT_HEAD(defaults);
 ATF_TC_BODY(defaults, tc)
 {
 	static const struct {
-		const char	*cmd;
-		enum actions	 action;
-		uint32_t	 type;
-		int		 timeout;
+		const char *cmd;
+		enum actions action;
+		uint32_t type;
+		int timeout;
 	} cases[] = {
 		{ "ping", PING, IMSG_CTL_PING, 2 },
 		{ "list", LIST, IMSG_CTL_LIST, 3 },
 	};
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		OK((char *)cases[i].cmd);
@@ -135,8 +135,8 @@ ATF_TC_BODY(defaults, tc)
 ATF_TC_WITHOUT_HEAD(global_options);
 ATF_TC_BODY(global_options, tc)
 {
-	OK("--config", "/etc/goproc.json", "--socket", "/tmp/s.sock",
-	    "--json", "ping");
+	OK("--config", "/etc/goproc.json", "--socket", "/tmp/s.sock", "--json",
+	    "ping");
 	ATF_CHECK_STREQ(res.config, "/etc/goproc.json");
 	ATF_CHECK_STREQ(res.socket, "/tmp/s.sock");
 	ATF_CHECK_EQ(res.json, 1);
@@ -184,7 +184,7 @@ ATF_TC_BODY(help_version, tc)
 ATF_TC_WITHOUT_HEAD(command_errors);
 ATF_TC_BODY(command_errors, tc)
 {
-	char	*none[] = { "goprocctl", NULL };
+	char *none[] = { "goprocctl", NULL };
 
 	parse_bad(none, "missing command", __FILE__, __LINE__);
 	BAD("missing command", "--json");
@@ -329,11 +329,11 @@ ATF_TC_BODY(run, tc)
 ATF_TC_WITHOUT_HEAD(list_selectors);
 ATF_TC_BODY(list_selectors, tc)
 {
-	OK("list", "--tag", "a", "--tag", "b", "--tag-all", "c", "--group",
-	    "d", "--group-all", "e", "--group-all", "f", "--pid", "10",
-	    "--pid", "11", "--pid", "10", "--id", "5", "--id",
-	    "9223372036854775807", "--name", "n1", "--name", "n2", "--alive",
-	    "--search", "reader --db");
+	OK("list", "--tag", "a", "--tag", "b", "--tag-all", "c", "--group", "d",
+	    "--group-all", "e", "--group-all", "f", "--pid", "10", "--pid",
+	    "11", "--pid", "10", "--id", "5", "--id", "9223372036854775807",
+	    "--name", "n1", "--name", "n2", "--alive", "--search",
+	    "reader --db");
 	ATF_CHECK_EQ(res.req.tags.n, 2);
 	ATF_CHECK_EQ(res.req.tags_all.n, 1);
 	ATF_CHECK_EQ(res.req.groups.n, 1);
@@ -351,13 +351,12 @@ ATF_TC_BODY(list_selectors, tc)
 
 	BAD("invalid --pid \"0\": too small", "list", "--pid", "0");
 	BAD("invalid --pid \"12x\": invalid", "list", "--pid", "12x");
-	BAD("invalid --pid \"4194305\": too large", "list", "--pid",
-	    "4194305");
+	BAD("invalid --pid \"4194305\": too large", "list", "--pid", "4194305");
 	BAD("invalid --id \"0\": too small", "list", "--id", "0");
 	BAD("invalid --id \"-1\": too small", "list", "--id", "-1");
 	BAD("invalid --id \"1e3\": invalid", "list", "--id", "1e3");
-	BAD("invalid --id \"99999999999999999999\": too large", "list",
-	    "--id", "99999999999999999999");
+	BAD("invalid --id \"99999999999999999999\": too large", "list", "--id",
+	    "99999999999999999999");
 	BAD("invalid --name \"a/b\": name has invalid characters", "list",
 	    "--name", "a/b");
 	BAD("invalid --tag-all \"x]\": label has invalid characters", "list",
@@ -369,7 +368,7 @@ ATF_TC_BODY(list_selectors, tc)
 ATF_TC_WITHOUT_HEAD(search_bounds);
 ATF_TC_BODY(search_bounds, tc)
 {
-	char	 text[GP_SEARCH_MAX + 2];
+	char text[GP_SEARCH_MAX + 2];
 
 	memset(text, 's', GP_SEARCH_MAX);
 	text[GP_SEARCH_MAX] = '\0';
@@ -387,10 +386,10 @@ ATF_TC_BODY(selectors_overflow, tc)
 {
 	static const char *const opts[] = { "--tag", "--tag-all", "--group",
 		"--group-all", "--name", "--pid", "--id" };
-	char	*argv[2 + 2 * (GP_SEL_MAX + 1) + 2];
-	char	 vals[GP_SEL_MAX + 1][16], want[64];
-	size_t	 o;
-	int	 i, n;
+	char *argv[2 + 2 * (GP_SEL_MAX + 1) + 2];
+	char vals[GP_SEL_MAX + 1][16], want[64];
+	size_t o;
+	int i, n;
 
 	for (o = 0; o < sizeof(opts) / sizeof(opts[0]); o++) {
 		n = 0;
@@ -427,8 +426,8 @@ ATF_TC_BODY(selectors_overflow, tc)
 	}
 	argv[n++] = "1";
 	argv[n] = NULL;
-	parse_bad(argv, "too many --tag values (at most 32)", __FILE__,
-	    __LINE__);
+	parse_bad(
+	    argv, "too many --tag values (at most 32)", __FILE__, __LINE__);
 }
 
 ATF_TC_WITHOUT_HEAD(rm);
@@ -455,8 +454,8 @@ ATF_TC_WITHOUT_HEAD(kill_signals);
 ATF_TC_BODY(kill_signals, tc)
 {
 	static const struct {
-		const char	*arg;
-		int		 signo;
+		const char *arg;
+		int signo;
 	} cases[] = {
 		{ "TERM", SIGTERM },
 		{ "SIGTERM", SIGTERM },
@@ -481,12 +480,12 @@ ATF_TC_BODY(kill_signals, tc)
 		{ "15", 15 },
 		{ "64", 64 },
 	};
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		OK("kill", "--id", "1", "--signal", (char *)cases[i].arg);
-		ATF_CHECK_EQ_MSG(res.req.signo, cases[i].signo, "%s",
-		    cases[i].arg);
+		ATF_CHECK_EQ_MSG(
+		    res.req.signo, cases[i].signo, "%s", cases[i].arg);
 	}
 
 	BAD("unknown signal \"FOO\"", "kill", "--id", "1", "--signal", "FOO");
@@ -512,8 +511,8 @@ ATF_TC_BODY(kill_wait, tc)
 	OK("kill", "--tag", "db", "--wait", "3600");
 	ATF_CHECK_EQ(res.req.wait_ms, GP_WAIT_MAX_MS);
 
-	BAD("invalid --wait \"3601\": too large", "kill", "--id", "1",
-	    "--wait", "3601");
+	BAD("invalid --wait \"3601\": too large", "kill", "--id", "1", "--wait",
+	    "3601");
 	BAD("invalid --wait \"-1\": too small", "kill", "--id", "1",
 	    "--wait=-1");
 	BAD("invalid --wait \"0.5\": invalid", "kill", "--id", "1", "--wait",

@@ -435,11 +435,8 @@ ATF_TC_BODY(our_snapshot_loads_and_writes_back_the_same, tc)
 	ATF_CHECK_EQ(regtab_find_id(rt, 2)->owner_uid, REGTAB_UID_UNKNOWN);
 	ATF_CHECK_STREQ(rentry_tag(regtab_find_id(rt, 8), 1), "\xe2\x9c\x93");
 
-	/* Written back: the same bytes, save for the escapes jansson omits. */
 	got = dump(rt, 3);
-	ATF_CHECK_MATCH("\"cmd\":\"/usr/bin/reader --db \\\\\"x\\\\\" "
-	    "\\\\\\\\ caf\xc3\xa9\"", got);
-	ATF_CHECK_EQ(strlen(got), (size_t)len - 8);
+	ATF_CHECK_STREQ(got, want);
 	free(got);
 	free(want);
 	regtab_free(rt);

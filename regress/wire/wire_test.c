@@ -146,7 +146,7 @@ static const uint32_t req_types[] = {
 static struct rstr
 rs(const char *s)
 {
-	struct rstr	 r;
+	struct rstr r;
 
 	r.s = s;
 	r.len = strlen(s);
@@ -157,7 +157,7 @@ rs(const char *s)
 static struct rstr
 rep(char c, size_t n)
 {
-	struct rstr	 r;
+	struct rstr r;
 
 	ATF_REQUIRE(npool < (int)(sizeof(pool) / sizeof(pool[0])));
 	ATF_REQUIRE(n < sizeof(pool[0]));
@@ -171,8 +171,8 @@ rep(char c, size_t n)
 static char *
 pstr(const char *fmt, ...)
 {
-	va_list	 ap;
-	char	*p;
+	va_list ap;
+	char *p;
 
 	ATF_REQUIRE(nspool < (int)(sizeof(spool) / sizeof(spool[0])));
 	p = spool[nspool++];
@@ -185,7 +185,7 @@ pstr(const char *fmt, ...)
 static struct ibuf *
 newbuf(void)
 {
-	struct ibuf	*b;
+	struct ibuf *b;
 
 	b = ibuf_dynamic(64, PAYLOAD_MAX);
 	ATF_REQUIRE(b != NULL);
@@ -200,9 +200,9 @@ static int
 decode(enum kind k, uint32_t type, const void *data, size_t len, void *out,
     const char **errstr)
 {
-	struct ibuf	 view;
-	void		*copy;
-	int		 rv = -1;
+	struct ibuf view;
+	void *copy;
+	int rv = -1;
 
 	copy = malloc(len > 0 ? len : 1);
 	ATF_REQUIRE(copy != NULL);
@@ -241,8 +241,8 @@ put_rstr(struct ibuf *b, struct rstr r)
 static struct ibuf *
 raw_req(const struct rreq *r)
 {
-	struct ibuf	*b;
-	uint32_t	 i, k;
+	struct ibuf *b;
+	uint32_t i, k;
 
 	b = newbuf();
 	ATF_REQUIRE(ibuf_add_h32(b, r->flags) == 0);
@@ -269,7 +269,7 @@ raw_req(const struct rreq *r)
 static void
 raw_entry_into(struct ibuf *b, const struct rentry *e)
 {
-	uint32_t	 i, k;
+	uint32_t i, k;
 
 	ATF_REQUIRE(ibuf_add_h64(b, e->id) == 0);
 	ATF_REQUIRE(ibuf_add_h64(b, e->start_ticks) == 0);
@@ -291,7 +291,7 @@ raw_entry_into(struct ibuf *b, const struct rentry *e)
 static struct ibuf *
 raw_entry(const struct rentry *e)
 {
-	struct ibuf	*b;
+	struct ibuf *b;
 
 	b = newbuf();
 	raw_entry_into(b, e);
@@ -312,7 +312,7 @@ rentry_min(struct rentry *e)
 static void
 fill_label(char *dst, size_t len, int i, const char *pad)
 {
-	size_t	 n, plen;
+	size_t n, plen;
 
 	n = (size_t)snprintf(dst, len + 1, "%02d", i);
 	plen = strlen(pad);
@@ -329,7 +329,7 @@ fill_label(char *dst, size_t len, int i, const char *pad)
 static void
 fill_req_full(uint32_t type, struct gp_request *req)
 {
-	int	 i;
+	int i;
 
 	memset(req, 0, sizeof(*req));
 	req->type = type;
@@ -405,7 +405,7 @@ fill_req_min(uint32_t type, struct gp_request *req)
 static void
 fill_entry_full(struct gp_entry *e)
 {
-	int	 i;
+	int i;
 
 	memset(e, 0, sizeof(*e));
 	e->id = UINT64_MAX;
@@ -436,7 +436,7 @@ fill_entry_min(struct gp_entry *e)
 static void
 check_strlist(const struct gp_strlist *a, const struct gp_strlist *b)
 {
-	uint32_t	 i;
+	uint32_t i;
 
 	ATF_REQUIRE_EQ(a->n, b->n);
 	for (i = 0; i < a->n; i++)
@@ -446,7 +446,7 @@ check_strlist(const struct gp_strlist *a, const struct gp_strlist *b)
 static void
 check_req(const struct gp_request *a, const struct gp_request *b)
 {
-	uint32_t	 i;
+	uint32_t i;
 
 	ATF_CHECK_EQ(a->type, b->type);
 	ATF_CHECK_EQ(a->flags, b->flags);
@@ -492,9 +492,9 @@ check_entry(const struct gp_entry *a, const struct gp_entry *b)
 static void
 req_roundtrip(uint32_t type, int full)
 {
-	struct gp_request	 in, out;
-	struct ibuf		*b;
-	const char		*errstr;
+	struct gp_request in, out;
+	struct ibuf *b;
+	const char *errstr;
 
 	if (full)
 		fill_req_full(type, &in);
@@ -503,8 +503,8 @@ req_roundtrip(uint32_t type, int full)
 	b = newbuf();
 	ATF_REQUIRE(wire_req_encode(b, &in) == 0);
 	ATF_REQUIRE(ibuf_size(b) <= PAYLOAD_MAX);
-	if (decode(K_REQ, type, ibuf_data(b), ibuf_size(b), &out,
-	    &errstr) == -1)
+	if (decode(K_REQ, type, ibuf_data(b), ibuf_size(b), &out, &errstr) ==
+	    -1)
 		atf_tc_fail("type %u: %s", type, errstr);
 	check_req(&in, &out);
 	check_truncation(K_REQ, type, b);
@@ -517,20 +517,20 @@ static void
 check_truncation(enum kind k, uint32_t type, struct ibuf *b)
 {
 	union {
-		struct gp_request	 req;
-		struct gp_entry		 entry;
-		struct gp_result	 result;
-		struct gp_end		 end;
-	} *out;
-	const char	*errstr;
-	size_t		 len;
+		struct gp_request req;
+		struct gp_entry entry;
+		struct gp_result result;
+		struct gp_end end;
+	} * out;
+	const char *errstr;
+	size_t len;
 
 	out = malloc(sizeof(*out));
 	ATF_REQUIRE(out != NULL);
 	for (len = 0; len < ibuf_size(b); len++)
 		if (decode(k, type, ibuf_data(b), len, out, &errstr) != -1)
 			atf_tc_fail("kind %d type %u: prefix of %zu of %zu "
-				    "bytes accepted",
+			            "bytes accepted",
 			    k, type, len, ibuf_size(b));
 	free(out);
 }
@@ -539,14 +539,14 @@ static void
 check_trailing(enum kind k, uint32_t type, struct ibuf *b)
 {
 	union {
-		struct gp_request	 req;
-		struct gp_entry		 entry;
-		struct gp_result	 result;
-		struct gp_end		 end;
-	} *out;
-	const char	*errstr;
-	unsigned char	*p;
-	size_t		 len, extra;
+		struct gp_request req;
+		struct gp_entry entry;
+		struct gp_result result;
+		struct gp_end end;
+	} * out;
+	const char *errstr;
+	unsigned char *p;
+	size_t len, extra;
 
 	out = malloc(sizeof(*out));
 	ATF_REQUIRE(out != NULL);
@@ -566,19 +566,18 @@ check_trailing(enum kind k, uint32_t type, struct ibuf *b)
 static void
 req_refused(uint32_t type, const struct rreq *r, const char *want)
 {
-	struct gp_request	*out;
-	struct ibuf		*b;
-	const char		*errstr;
+	struct gp_request *out;
+	struct ibuf *b;
+	const char *errstr;
 
 	out = malloc(sizeof(*out));
 	ATF_REQUIRE(out != NULL);
 	b = raw_req(r);
-	if (decode(K_REQ, type, ibuf_data(b), ibuf_size(b), out, &errstr) !=
-	    -1)
+	if (decode(K_REQ, type, ibuf_data(b), ibuf_size(b), out, &errstr) != -1)
 		atf_tc_fail("type %u: accepted, expected \"%s\"", type, want);
 	else if (want != NULL && strcmp(errstr, want) != 0)
-		atf_tc_fail_nonfatal("type %u: \"%s\", expected \"%s\"", type,
-		    errstr, want);
+		atf_tc_fail_nonfatal(
+		    "type %u: \"%s\", expected \"%s\"", type, errstr, want);
 	ibuf_free(b);
 	free(out);
 }
@@ -587,7 +586,7 @@ req_refused(uint32_t type, const struct rreq *r, const char *want)
 static void
 req_min_raw(uint32_t type, struct rreq *r)
 {
-	int	 k;
+	int k;
 
 	memset(r, 0, sizeof(*r));
 	for (k = 0; k < 5; k++)
@@ -612,19 +611,18 @@ req_min_raw(uint32_t type, struct rreq *r)
 static void
 entry_refused(const struct rentry *e, const char *want)
 {
-	struct gp_entry		*out;
-	struct ibuf		*b;
-	const char		*errstr;
+	struct gp_entry *out;
+	struct ibuf *b;
+	const char *errstr;
 
 	out = malloc(sizeof(*out));
 	ATF_REQUIRE(out != NULL);
 	b = raw_entry(e);
-	if (decode(K_ENTRY, 0, ibuf_data(b), ibuf_size(b), out, &errstr) !=
-	    -1)
+	if (decode(K_ENTRY, 0, ibuf_data(b), ibuf_size(b), out, &errstr) != -1)
 		atf_tc_fail("entry accepted, expected \"%s\"", want);
 	else if (want != NULL && strcmp(errstr, want) != 0)
-		atf_tc_fail_nonfatal("entry: \"%s\", expected \"%s\"", errstr,
-		    want);
+		atf_tc_fail_nonfatal(
+		    "entry: \"%s\", expected \"%s\"", errstr, want);
 	ibuf_free(b);
 	free(out);
 }
@@ -688,17 +686,17 @@ ATF_TC_BODY(req_roundtrip_reset, tc)
 ATF_TC_WITHOUT_HEAD(req_raw_minimal_accepted);
 ATF_TC_BODY(req_raw_minimal_accepted, tc)
 {
-	struct gp_request	 out;
-	struct rreq		 r;
-	struct ibuf		*b;
-	const char		*errstr;
-	size_t			 i;
+	struct gp_request out;
+	struct rreq r;
+	struct ibuf *b;
+	const char *errstr;
+	size_t i;
 
 	for (i = 0; i < sizeof(req_types) / sizeof(req_types[0]); i++) {
 		req_min_raw(req_types[i], &r);
 		b = raw_req(&r);
 		if (decode(K_REQ, req_types[i], ibuf_data(b), ibuf_size(b),
-		    &out, &errstr) == -1)
+		        &out, &errstr) == -1)
 			atf_tc_fail("type %u: %s", req_types[i], errstr);
 		ATF_CHECK_EQ(out.type, req_types[i]);
 		ibuf_free(b);
@@ -708,7 +706,7 @@ ATF_TC_BODY(req_raw_minimal_accepted, tc)
 ATF_TC_WITHOUT_HEAD(req_unknown_type);
 ATF_TC_BODY(req_unknown_type, tc)
 {
-	struct rreq	 r;
+	struct rreq r;
 
 	req_min_raw(IMSG_CTL_PING, &r);
 	req_refused(IMSG_NONE, &r, "unknown request type");
@@ -720,8 +718,8 @@ ATF_TC_BODY(req_unknown_type, tc)
 ATF_TC_WITHOUT_HEAD(req_empty_payload);
 ATF_TC_BODY(req_empty_payload, tc)
 {
-	struct gp_request	 out;
-	const char		*errstr;
+	struct gp_request out;
+	const char *errstr;
 
 	ATF_CHECK(decode(K_REQ, IMSG_CTL_PING, "", 0, &out, &errstr) == -1);
 	ATF_CHECK_STREQ(errstr, "message truncated");
@@ -730,7 +728,7 @@ ATF_TC_BODY(req_empty_payload, tc)
 ATF_TC_WITHOUT_HEAD(req_overlong_strings);
 ATF_TC_BODY(req_overlong_strings, tc)
 {
-	struct rreq	 r;
+	struct rreq r;
 
 	req_min_raw(IMSG_CTL_ADD, &r);
 	r.str[S_NAME] = rep('a', GP_NAME_MAX + 1);
@@ -752,8 +750,8 @@ ATF_TC_BODY(req_overlong_strings, tc)
 
 	req_min_raw(IMSG_CTL_LIST, &r);
 	r.str[S_SEARCH] = rep('s', GP_SEARCH_MAX + 1);
-	req_refused(IMSG_CTL_LIST, &r,
-	    "search text too long (at most 256 bytes)");
+	req_refused(
+	    IMSG_CTL_LIST, &r, "search text too long (at most 256 bytes)");
 
 	req_min_raw(IMSG_CTL_LIST, &r);
 	r.nl[L_NAMES] = 1;
@@ -773,14 +771,14 @@ ATF_TC_BODY(req_overlong_strings, tc)
 	req_min_raw(IMSG_CTL_ADD, &r);
 	r.str[S_CMD] = rep('c', 10);
 	{
-		struct gp_request	 out;
-		struct ibuf		*b;
-		const char		*errstr;
+		struct gp_request out;
+		struct ibuf *b;
+		const char *errstr;
 
 		b = raw_req(&r);
 		ATF_REQUIRE(ibuf_truncate(b, ibuf_size(b) - 5) == 0);
 		ATF_CHECK(decode(K_REQ, IMSG_CTL_ADD, ibuf_data(b),
-		    ibuf_size(b), &out, &errstr) == -1);
+		              ibuf_size(b), &out, &errstr) == -1);
 		ATF_CHECK_STREQ(errstr, "message truncated");
 		ibuf_free(b);
 	}
@@ -796,9 +794,9 @@ ATF_TC_BODY(req_overcount_lists, tc)
 		"too many groups (at most 32)",
 		"too many names (at most 32)",
 	};
-	struct rreq	 r;
-	uint32_t	 i;
-	int		 k;
+	struct rreq r;
+	uint32_t i;
+	int k;
 
 	for (k = 0; k < 5; k++) {
 		req_min_raw(IMSG_CTL_LIST, &r);
@@ -844,7 +842,7 @@ ATF_TC_BODY(req_overcount_lists, tc)
 ATF_TC_WITHOUT_HEAD(req_bad_names_labels);
 ATF_TC_BODY(req_bad_names_labels, tc)
 {
-	struct rreq	 r;
+	struct rreq r;
 
 	req_min_raw(IMSG_CTL_ADD, &r);
 	r.str[S_NAME] = rs("db reader");
@@ -872,8 +870,8 @@ ATF_TC_BODY(req_bad_names_labels, tc)
 	req_min_raw(IMSG_CTL_ADD, &r);
 	r.nl[L_TAGS] = 1;
 	r.l[L_TAGS][0] = rs("a,b");
-	req_refused(IMSG_CTL_ADD, &r,
-	    "label has invalid characters (one of , [ ] \")");
+	req_refused(
+	    IMSG_CTL_ADD, &r, "label has invalid characters (one of , [ ] \")");
 
 	req_min_raw(IMSG_CTL_ADD, &r);
 	r.nl[L_GROUPS] = 1;
@@ -898,8 +896,8 @@ ATF_TC_BODY(req_bad_names_labels, tc)
 
 	req_min_raw(IMSG_CTL_TAG, &r);
 	r.str[S_LABEL] = rs("[x]");
-	req_refused(IMSG_CTL_TAG, &r,
-	    "label has invalid characters (one of , [ ] \")");
+	req_refused(
+	    IMSG_CTL_TAG, &r, "label has invalid characters (one of , [ ] \")");
 
 	req_min_raw(IMSG_CTL_GROUP, &r);
 	r.flags = GP_REQ_RENAME;
@@ -921,10 +919,10 @@ ATF_TC_BODY(req_bad_names_labels, tc)
 ATF_TC_WITHOUT_HEAD(req_labels_cleaned_deduplicated);
 ATF_TC_BODY(req_labels_cleaned_deduplicated, tc)
 {
-	struct gp_request	 out;
-	struct rreq		 r;
-	struct ibuf		*b;
-	const char		*errstr;
+	struct gp_request out;
+	struct rreq r;
+	struct ibuf *b;
+	const char *errstr;
 
 	req_min_raw(IMSG_CTL_ADD, &r);
 	r.nl[L_TAGS] = 4;
@@ -937,7 +935,7 @@ ATF_TC_BODY(req_labels_cleaned_deduplicated, tc)
 	r.l[L_GROUPS][1] = rs(" prod");
 	b = raw_req(&r);
 	if (decode(K_REQ, IMSG_CTL_ADD, ibuf_data(b), ibuf_size(b), &out,
-	    &errstr) == -1)
+	        &errstr) == -1)
 		atf_tc_fail("%s", errstr);
 	ATF_REQUIRE_EQ(out.tags.n, 2);
 	ATF_CHECK_STREQ(out.tags.v[0], "db");
@@ -958,7 +956,7 @@ ATF_TC_BODY(req_labels_cleaned_deduplicated, tc)
 	r.pids[0] = r.pids[1] = 42;
 	b = raw_req(&r);
 	if (decode(K_REQ, IMSG_CTL_LIST, ibuf_data(b), ibuf_size(b), &out,
-	    &errstr) == -1)
+	        &errstr) == -1)
 		atf_tc_fail("%s", errstr);
 	ATF_CHECK_EQ(out.tags.n, 1);
 	ATF_CHECK_EQ(out.nids, 2);
@@ -972,7 +970,7 @@ ATF_TC_BODY(req_labels_cleaned_deduplicated, tc)
 	r.str[S_NEWLABEL] = rs("database\t");
 	b = raw_req(&r);
 	if (decode(K_REQ, IMSG_CTL_TAG, ibuf_data(b), ibuf_size(b), &out,
-	    &errstr) == -1)
+	        &errstr) == -1)
 		atf_tc_fail("%s", errstr);
 	ATF_CHECK_STREQ(out.label, "db");
 	ATF_CHECK_STREQ(out.newlabel, "database");
@@ -982,7 +980,7 @@ ATF_TC_BODY(req_labels_cleaned_deduplicated, tc)
 ATF_TC_WITHOUT_HEAD(req_ranges);
 ATF_TC_BODY(req_ranges, tc)
 {
-	struct rreq	 r;
+	struct rreq r;
 
 	req_min_raw(IMSG_CTL_ADD, &r);
 	r.pid = 0;
@@ -1020,9 +1018,9 @@ ATF_TC_BODY(req_ranges, tc)
 ATF_TC_WITHOUT_HEAD(req_fields_per_type);
 ATF_TC_BODY(req_fields_per_type, tc)
 {
-	struct rreq	 r;
-	size_t		 i;
-	uint32_t	 t;
+	struct rreq r;
+	size_t i;
+	uint32_t t;
 
 	for (i = 0; i < sizeof(req_types) / sizeof(req_types[0]); i++) {
 		t = req_types[i];
@@ -1049,12 +1047,12 @@ ATF_TC_BODY(req_fields_per_type, tc)
 		if (t != IMSG_CTL_KILL) {
 			req_min_raw(t, &r);
 			r.signo = 9;
-			req_refused(t, &r,
-			    "unexpected signal or wait in request");
+			req_refused(
+			    t, &r, "unexpected signal or wait in request");
 			req_min_raw(t, &r);
 			r.wait_ms = 1;
-			req_refused(t, &r,
-			    "unexpected signal or wait in request");
+			req_refused(
+			    t, &r, "unexpected signal or wait in request");
 		}
 		if (t != IMSG_CTL_LIST && t != IMSG_CTL_RM &&
 		    t != IMSG_CTL_KILL) {
@@ -1071,8 +1069,8 @@ ATF_TC_BODY(req_fields_per_type, tc)
 			req_refused(t, &r, "unexpected selectors in request");
 			req_min_raw(t, &r);
 			r.flags = GP_REQ_ALL;
-			req_refused(t, &r,
-			    "request flag not valid for this request");
+			req_refused(
+			    t, &r, "request flag not valid for this request");
 			if (t != IMSG_CTL_ADD) {
 				req_min_raw(t, &r);
 				r.nl[L_TAGS] = 1;
@@ -1093,15 +1091,15 @@ ATF_TC_BODY(req_fields_per_type, tc)
 			req_refused(t, &r, NULL);
 			req_min_raw(t, &r);
 			r.flags = GP_REQ_RENAME;
-			req_refused(t, &r,
-			    "request flag not valid for this request");
+			req_refused(
+			    t, &r, "request flag not valid for this request");
 		}
 	}
 
 	req_min_raw(IMSG_CTL_LIST, &r);
 	r.flags = GP_REQ_ALL;
-	req_refused(IMSG_CTL_LIST, &r,
-	    "request flag not valid for this request");
+	req_refused(
+	    IMSG_CTL_LIST, &r, "request flag not valid for this request");
 
 	req_min_raw(IMSG_CTL_TAG, &r);
 	r.str[S_LABEL] = rs("");
@@ -1115,8 +1113,8 @@ ATF_TC_BODY(req_fields_per_type, tc)
 
 	req_min_raw(IMSG_CTL_RESET, &r);
 	r.str[S_LABEL] = rs("reset");
-	req_refused(IMSG_CTL_RESET, &r,
-	    "reset requires the confirmation word RESET");
+	req_refused(
+	    IMSG_CTL_RESET, &r, "reset requires the confirmation word RESET");
 	req_min_raw(IMSG_CTL_RESET, &r);
 	r.str[S_LABEL] = rs("");
 	req_refused(IMSG_CTL_RESET, &r, "missing label in request");
@@ -1125,8 +1123,8 @@ ATF_TC_BODY(req_fields_per_type, tc)
 ATF_TC_WITHOUT_HEAD(req_encode_refuses_bad_struct);
 ATF_TC_BODY(req_encode_refuses_bad_struct, tc)
 {
-	struct gp_request	 req;
-	struct ibuf		*b;
+	struct gp_request req;
+	struct ibuf *b;
 
 	fill_req_min(IMSG_CTL_ADD, &req);
 	memset(req.name, 'a', sizeof(req.name));
@@ -1157,10 +1155,10 @@ ATF_TC_BODY(req_encode_refuses_bad_struct, tc)
 ATF_TC_WITHOUT_HEAD(entry_roundtrip);
 ATF_TC_BODY(entry_roundtrip, tc)
 {
-	struct gp_entry	 in, out;
-	struct ibuf	*b;
-	const char	*errstr;
-	int		 full;
+	struct gp_entry in, out;
+	struct ibuf *b;
+	const char *errstr;
+	int full;
 
 	for (full = 0; full <= 1; full++) {
 		if (full)
@@ -1170,7 +1168,7 @@ ATF_TC_BODY(entry_roundtrip, tc)
 		b = newbuf();
 		ATF_REQUIRE(wire_entry_encode(b, &in) == 0);
 		if (decode(K_ENTRY, 0, ibuf_data(b), ibuf_size(b), &out,
-		    &errstr) == -1)
+		        &errstr) == -1)
 			atf_tc_fail("%s", errstr);
 		check_entry(&in, &out);
 		check_truncation(K_ENTRY, 0, b);
@@ -1182,8 +1180,8 @@ ATF_TC_BODY(entry_roundtrip, tc)
 ATF_TC_WITHOUT_HEAD(entry_refused_fields);
 ATF_TC_BODY(entry_refused_fields, tc)
 {
-	struct rentry	 e;
-	uint32_t	 i;
+	struct rentry e;
+	uint32_t i;
 
 	rentry_min(&e);
 	e.id = 0;
@@ -1229,10 +1227,10 @@ ATF_TC_BODY(entry_refused_fields, tc)
 ATF_TC_WITHOUT_HEAD(result_roundtrip);
 ATF_TC_BODY(result_roundtrip, tc)
 {
-	struct gp_result	 in, out;
-	struct ibuf		*b;
-	const char		*errstr;
-	int			 full;
+	struct gp_result in, out;
+	struct ibuf *b;
+	const char *errstr;
+	int full;
 
 	for (full = 0; full <= 1; full++) {
 		memset(&in, 0, sizeof(in));
@@ -1248,7 +1246,7 @@ ATF_TC_BODY(result_roundtrip, tc)
 		ATF_REQUIRE(wire_result_encode(b, &in) == 0);
 		ATF_REQUIRE(ibuf_size(b) <= PAYLOAD_MAX);
 		if (decode(K_RESULT, 0, ibuf_data(b), ibuf_size(b), &out,
-		    &errstr) == -1)
+		        &errstr) == -1)
 			atf_tc_fail("%s", errstr);
 		ATF_CHECK_EQ(in.flags, out.flags);
 		ATF_CHECK_EQ(in.signo, out.signo);
@@ -1263,15 +1261,15 @@ ATF_TC_BODY(result_roundtrip, tc)
 ATF_TC_WITHOUT_HEAD(result_refused_fields);
 ATF_TC_BODY(result_refused_fields, tc)
 {
-	struct gp_result	 out;
-	struct rentry		 e;
-	struct ibuf		*b;
-	const char		*errstr;
+	struct gp_result out;
+	struct rentry e;
+	struct ibuf *b;
+	const char *errstr;
 	struct {
-		uint32_t	 flags;
-		int32_t		 signo;
-		size_t		 msglen;
-		const char	*want;
+		uint32_t flags;
+		int32_t signo;
+		size_t msglen;
+		const char *want;
 	} cases[] = {
 		{ 0x20, 0, 0, "unknown result flags" },
 		{ 0, 65, 0, "result signal out of range (0 to 64)" },
@@ -1279,7 +1277,7 @@ ATF_TC_BODY(result_refused_fields, tc)
 		{ 0, 0, GP_MSG_MAX + 1,
 		    "message text too long (at most 512 bytes)" },
 	};
-	size_t	 i;
+	size_t i;
 
 	rentry_min(&e);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -1289,7 +1287,7 @@ ATF_TC_BODY(result_refused_fields, tc)
 		put_rstr(b, rep('m', cases[i].msglen));
 		raw_entry_into(b, &e);
 		ATF_CHECK(decode(K_RESULT, 0, ibuf_data(b), ibuf_size(b), &out,
-		    &errstr) == -1);
+		              &errstr) == -1);
 		ATF_CHECK_STREQ(errstr, cases[i].want);
 		ibuf_free(b);
 	}
@@ -1302,7 +1300,7 @@ ATF_TC_BODY(result_refused_fields, tc)
 	put_rstr(b, rs(""));
 	raw_entry_into(b, &e);
 	ATF_CHECK(decode(K_RESULT, 0, ibuf_data(b), ibuf_size(b), &out,
-	    &errstr) == -1);
+	              &errstr) == -1);
 	ATF_CHECK_STREQ(errstr, "entry alive flag is not 0 or 1");
 	ibuf_free(b);
 }
@@ -1310,10 +1308,10 @@ ATF_TC_BODY(result_refused_fields, tc)
 ATF_TC_WITHOUT_HEAD(end_roundtrip);
 ATF_TC_BODY(end_roundtrip, tc)
 {
-	struct gp_end	 in, out;
-	struct ibuf	*b;
-	const char	*errstr;
-	int		 full;
+	struct gp_end in, out;
+	struct ibuf *b;
+	const char *errstr;
+	int full;
 
 	for (full = 0; full <= 1; full++) {
 		memset(&in, 0, sizeof(in));
@@ -1325,7 +1323,7 @@ ATF_TC_BODY(end_roundtrip, tc)
 		b = newbuf();
 		ATF_REQUIRE(wire_end_encode(b, &in) == 0);
 		if (decode(K_END, 0, ibuf_data(b), ibuf_size(b), &out,
-		    &errstr) == -1)
+		        &errstr) == -1)
 			atf_tc_fail("%s", errstr);
 		ATF_CHECK_EQ(in.status, out.status);
 		ATF_CHECK_EQ(in.count, out.count);
@@ -1339,20 +1337,20 @@ ATF_TC_BODY(end_roundtrip, tc)
 ATF_TC_WITHOUT_HEAD(end_refused_fields);
 ATF_TC_BODY(end_refused_fields, tc)
 {
-	struct gp_end	 out;
-	struct ibuf	*b;
-	const char	*errstr;
+	struct gp_end out;
+	struct ibuf *b;
+	const char *errstr;
 	struct {
-		int32_t		 status;
-		struct rstr	 msg;
-		const char	*want;
+		int32_t status;
+		struct rstr msg;
+		const char *want;
 	} cases[] = {
 		{ GP_ST_BUSY + 1, { "", 0 }, "unknown status" },
 		{ -1, { "", 0 }, "unknown status" },
 		{ 0, { "a\0b", 3 }, "message text has a NUL byte" },
 		{ 0, { NULL, 0 }, "message text too long (at most 512 bytes)" },
 	};
-	size_t	 i;
+	size_t i;
 
 	cases[3].msg = rep('m', GP_MSG_MAX + 1);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
@@ -1361,7 +1359,7 @@ ATF_TC_BODY(end_refused_fields, tc)
 		ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
 		put_rstr(b, cases[i].msg);
 		ATF_CHECK(decode(K_END, 0, ibuf_data(b), ibuf_size(b), &out,
-		    &errstr) == -1);
+		              &errstr) == -1);
 		ATF_CHECK_STREQ(errstr, cases[i].want);
 		ibuf_free(b);
 	}
@@ -1370,8 +1368,8 @@ ATF_TC_BODY(end_refused_fields, tc)
 ATF_TC_WITHOUT_HEAD(valid_name);
 ATF_TC_BODY(valid_name, tc)
 {
-	const char	*errstr;
-	char		 buf[GP_NAME_MAX + 2];
+	const char *errstr;
+	char buf[GP_NAME_MAX + 2];
 
 	ATF_CHECK(gp_valid_name("db-reader", &errstr) == 0);
 	ATF_CHECK(gp_valid_name("A.b_C-9", &errstr) == 0);
@@ -1397,23 +1395,27 @@ ATF_TC_WITHOUT_HEAD(label_clean);
 ATF_TC_BODY(label_clean, tc)
 {
 	static const struct {
-		const char	*in;
-		const char	*out;	/* NULL: refused */
-		const char	*err;
+		const char *in;
+		const char *out; /* NULL: refused */
+		const char *err;
 	} cases[] = {
 		{ "db", "db", NULL },
 		{ "  db  ", "db", NULL },
 		{ "\t\n\v\f\r db \r\n", "db", NULL },
 		{ "my tag", "my tag", NULL },
 		{ "caf\xc3\xa9", "caf\xc3\xa9", NULL },
-		{ "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac", NULL },
+		{ "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac",
+		    NULL },
 		{ "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80", NULL },
 		{ "a:b/c=d", "a:b/c=d", NULL },
 		{ "", NULL, "label is empty" },
 		{ " \t ", NULL, "label is empty" },
-		{ "a,b", NULL, "label has invalid characters (one of , [ ] \")" },
-		{ "[a", NULL, "label has invalid characters (one of , [ ] \")" },
-		{ "a]", NULL, "label has invalid characters (one of , [ ] \")" },
+		{ "a,b", NULL,
+		    "label has invalid characters (one of , [ ] \")" },
+		{ "[a", NULL,
+		    "label has invalid characters (one of , [ ] \")" },
+		{ "a]", NULL,
+		    "label has invalid characters (one of , [ ] \")" },
 		{ "\"a\"", NULL,
 		    "label has invalid characters (one of , [ ] \")" },
 		{ "a\tb", NULL, "label has control characters" },
@@ -1430,22 +1432,22 @@ ATF_TC_BODY(label_clean, tc)
 		{ "\xf8\x88\x80\x80\x80", NULL, "label is not valid UTF-8" },
 		{ "\x80", NULL, "label is not valid UTF-8" },
 	};
-	char		 out[GP_LABEL_MAX + 1], in[256];
-	const char	*errstr;
-	size_t		 i;
+	char out[GP_LABEL_MAX + 1], in[256];
+	const char *errstr;
+	size_t i;
 
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		errstr = NULL;
 		memset(out, 0, sizeof(out));
 		if (cases[i].out != NULL) {
-			if (gp_label_clean(cases[i].in, out, sizeof(out),
-			    &errstr) == -1)
+			if (gp_label_clean(
+			        cases[i].in, out, sizeof(out), &errstr) == -1)
 				atf_tc_fail_nonfatal("case %zu: %s", i, errstr);
 			else
 				ATF_CHECK_STREQ(out, cases[i].out);
 		} else {
-			if (gp_label_clean(cases[i].in, out, sizeof(out),
-			    &errstr) == 0)
+			if (gp_label_clean(
+			        cases[i].in, out, sizeof(out), &errstr) == 0)
 				atf_tc_fail_nonfatal("case %zu accepted", i);
 			else
 				ATF_CHECK_STREQ(errstr, cases[i].err);
@@ -1484,10 +1486,10 @@ ATF_TC_BODY(label_clean, tc)
 ATF_TC_WITHOUT_HEAD(strlist);
 ATF_TC_BODY(strlist, tc)
 {
-	struct gp_strlist	 l;
-	const char		*errstr;
-	char			 v[16];
-	int			 i;
+	struct gp_strlist l;
+	const char *errstr;
+	char v[16];
+	int i;
 
 	memset(&l, 0, sizeof(l));
 	ATF_CHECK(gp_strlist_add(&l, " db ", 4, &errstr) == 0);
@@ -1506,8 +1508,8 @@ ATF_TC_BODY(strlist, tc)
 	ATF_CHECK_EQ(l.n, 3);
 
 	ATF_CHECK(gp_strlist_add(&l, "a,b", 3, &errstr) == -1);
-	ATF_CHECK_STREQ(errstr,
-	    "label has invalid characters (one of , [ ] \")");
+	ATF_CHECK_STREQ(
+	    errstr, "label has invalid characters (one of , [ ] \")");
 	ATF_CHECK(gp_strlist_add(&l, "", 0, &errstr) == -1);
 	ATF_CHECK_STREQ(errstr, "label is empty");
 	ATF_CHECK_EQ(l.n, 3);
@@ -1528,19 +1530,19 @@ ATF_TC_BODY(strlist, tc)
 ATF_TC_WITHOUT_HEAD(strlist_sort);
 ATF_TC_BODY(strlist_sort, tc)
 {
-	struct gp_strlist	 l;
-	struct gp_entry		 e;
-	const char		*errstr;
+	struct gp_strlist l;
+	struct gp_entry e;
+	const char *errstr;
 	static const char *const in[] = { "caf\xc3\xa9", "b", "B", "a", "Z",
 		"a1", "10", "9" };
-	static const char *const want[] = { "10", "9", "B", "Z", "a", "a1",
-		"b", "caf\xc3\xa9" };
-	size_t	 i;
+	static const char *const want[] = { "10", "9", "B", "Z", "a", "a1", "b",
+		"caf\xc3\xa9" };
+	size_t i;
 
 	memset(&l, 0, sizeof(l));
 	for (i = 0; i < sizeof(in) / sizeof(in[0]); i++)
-		ATF_REQUIRE(gp_strlist_add(&l, in[i], strlen(in[i]),
-		    &errstr) == 0);
+		ATF_REQUIRE(
+		    gp_strlist_add(&l, in[i], strlen(in[i]), &errstr) == 0);
 	gp_strlist_sort(&l);
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
 		ATF_CHECK_STREQ(l.v[i], want[i]);
