@@ -77,7 +77,7 @@ usage(int status)
 	    "[args]\n"
 	    "       %s --help | --version\n"
 	    "commands:\n"
-	    "  ping [-t seconds]\n"
+	    "  ping [-t|--timeout seconds]\n"
 	    "  add pid [--tag tag]... [--group group]... [--name name] "
 	    "[-t seconds]\n"
 	    "  run [--tag tag]... [--group group]... [--name name] "
@@ -90,12 +90,13 @@ usage(int status)
 	    "  tag tag [--rename new] [-t seconds]\n"
 	    "  group group [--rename new] [-t seconds]\n"
 	    "  reset --confirm RESET [-t seconds]\n"
-	    "  daemon [-f]\n"
+	    "  daemon [-f|--force]\n"
 	    "selectors:\n"
 	    "  [--tag tag]... [--tag-all tag]... [--group group]... "
 	    "[--group-all group]...\n"
 	    "  [--pid pid]... [--id id]... [--name name]... [--search text] "
-	    "[--alive]\n",
+	    "[--alive]\n"
+	    "every command but daemon takes -t|--timeout seconds\n",
 	    getprogname(), getprogname());
 	exit(status);
 }

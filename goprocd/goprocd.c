@@ -25,6 +25,7 @@
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/tree.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 
@@ -72,6 +73,25 @@ struct pkill {
 };
 TAILQ_HEAD(, pkill) pkills = TAILQ_HEAD_INITIALIZER(pkills);
 
+/* A process the prober watches: the only kind the parent signals. */
+struct vproc {
+	RB_ENTRY(vproc)		 node;
+	int32_t			 pid;
+	uint64_t		 start_ticks;
+	uint32_t		 refs;
+};
+RB_HEAD(vproc_tree, vproc) vprocs = RB_INITIALIZER(&vprocs);
+
+static int
+vproc_cmp(struct vproc *a, struct vproc *b)
+{
+	if (a->pid != b->pid)
+		return (a->pid < b->pid ? -1 : 1);
+	return (a->start_ticks < b->start_ticks ? -1 :
+	    a->start_ticks > b->start_ticks);
+}
+RB_GENERATE_STATIC(vproc_tree, vproc, node, vproc_cmp);
+
 __dead static void usage(void);
 static void	 parent_sig(int, short, void *);
 static void	 parent_dispatch_registry(int, short, void *);
@@ -88,6 +108,7 @@ static void	 send_state_fds(void);
 static void	 state_tmp(void);
 static void	 state_commit(void);
 static void	 parent_kill(uint32_t, const struct kill_req *);
+static void	 vetted(int, const struct vetted *);
 static void	 pkill_event(int, short, void *);
 static void	 pkill_finish(struct pkill *, int, int);
 static int	 pidfd_exited(int);
@@ -947,6 +968,7 @@ parent_dispatch_prober(int fd, short event, void *arg)
 {
 	struct imsgev	*iev = arg;
 	struct imsg	 imsg;
+	struct vetted	 v;
 	ssize_t		 n;
 
 	if (imsgev_dispatch_io(iev, event) == 0)
@@ -956,10 +978,49 @@ parent_dispatch_prober(int fd, short event, void *arg)
 			fatal("%s: imsg_get", __func__);
 		if (n == 0)
 			break;
-		fatalx("%s: unexpected imsg %u", __func__,
-		    imsg_get_type(&imsg));
+		switch (imsg_get_type(&imsg)) {
+		case IMSG_VETTED:
+		case IMSG_UNVETTED:
+			if (imsg_get_data(&imsg, &v, sizeof(v)) == -1 ||
+			    v.pid < 1 || v.pid > GP_PID_MAX ||
+			    v.start_ticks == 0)
+				fatalx("%s: bad IMSG_VETTED", __func__);
+			vetted(imsg_get_type(&imsg) == IMSG_VETTED, &v);
+			break;
+		default:
+			fatalx("%s: unexpected imsg %u", __func__,
+			    imsg_get_type(&imsg));
+		}
+		imsg_free(&imsg);
 	}
 	imsg_event_add(iev);
+}
+
+static void
+vetted(int on, const struct vetted *v)
+{
+	struct vproc	 key, *vp;
+
+	key.pid = v->pid;
+	key.start_ticks = v->start_ticks;
+	vp = RB_FIND(vproc_tree, &vprocs, &key);
+	if (on) {
+		if (vp == NULL) {
+			if ((vp = calloc(1, sizeof(*vp))) == NULL)
+				fatal(NULL);
+			vp->pid = v->pid;
+			vp->start_ticks = v->start_ticks;
+			RB_INSERT(vproc_tree, &vprocs, vp);
+		}
+		vp->refs++;
+		return;
+	}
+	if (vp == NULL)
+		fatalx("%s: pid %d was never vetted", __func__, v->pid);
+	if (--vp->refs == 0) {
+		RB_REMOVE(vproc_tree, &vprocs, vp);
+		free(vp);
+	}
 }
 
 static void
@@ -1027,6 +1088,7 @@ static void
 parent_kill(uint32_t opid, const struct kill_req *kr)
 {
 	struct pkill		*pk;
+	struct vproc		 vkey;
 	struct proc_stat	 st;
 	struct timeval		 tv;
 	const char		*errstr;
@@ -1037,6 +1099,20 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 	    kr->start_ticks == 0)
 		fatalx("%s: bad IMSG_KILL", __func__);
 
+	vkey.pid = kr->pid;
+	vkey.start_ticks = kr->start_ticks;
+	if (RB_FIND(vproc_tree, &vprocs, &vkey) == NULL) {
+		/* Not a process the prober watches: never signal it. */
+		log_warnx("refusing to signal pid %d (id %llu): not a watched "
+		    "process", kr->pid, (unsigned long long)kr->id);
+		if ((pk = calloc(1, sizeof(*pk))) == NULL)
+			fatal(NULL);
+		pk->opid = opid;
+		pk->req = *kr;
+		pk->pidfd = -1;
+		pkill_finish(pk, ESRCH, 0);
+		return;
+	}
 	if ((pk = calloc(1, sizeof(*pk))) == NULL)
 		fatal(NULL);
 	pk->opid = opid;

@@ -62,6 +62,8 @@ enum {
 	IMSG_REQ_CANCEL,			/* frontend: client went away */
 	IMSG_CONFIG,				/* parent: new intervals */
 	IMSG_LOAD_ERROR,			/* registry: cannot start */
+	IMSG_VETTED,				/* prober: watching a process */
+	IMSG_UNVETTED,				/* prober: watch ended */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */
@@ -114,6 +116,16 @@ struct kill_result {
 	int32_t		 error;		/* 0, ESRCH (exited), or an errno */
 	int32_t		 signo;		/* the signal that ended it */
 	uint32_t	 flags;		/* GP_RES_* */
+	uint32_t	 pad;
+};
+
+/*
+ * prober -> parent, IMSG_VETTED and IMSG_UNVETTED: the processes the
+ * prober watches, which alone the parent agrees to signal.
+ */
+struct vetted {
+	uint64_t	 start_ticks;
+	int32_t		 pid;
 	uint32_t	 pad;
 };
 

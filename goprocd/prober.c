@@ -47,6 +47,7 @@ struct watch {
 	int32_t			 pid;
 	int			 pidfd;		/* -1: probed by timer */
 	int			 polled;	/* on the polled list */
+	int			 vetted;	/* the parent knows it */
 	struct event		 ev;
 };
 
@@ -69,6 +70,7 @@ static void	 watch_poll(int, short, void *);
 static int	 watch_alive(struct watch *);
 static void	 report(struct watch *, int, uint64_t);
 static void	 set_interval(int64_t);
+static void	 vet(struct watch *, int);
 
 static struct imsgev	 iev_parent, iev_registry, iev_frontend;
 static struct watch_tree watches = RB_INITIALIZER(&watches);
@@ -358,13 +360,31 @@ watch_add(const struct probe_watch *pw)
 		event_set(&w->ev, w->pidfd, EV_READ, watch_exit, w);
 		event_add(&w->ev, NULL);
 	}
+	vet(w, 1);
 	if (learned || pw->boot_id[0] == '\0')
 		report(w, 1, w->start_ticks);
+}
+
+/* Tell the parent which processes it may signal. */
+static void
+vet(struct watch *w, int on)
+{
+	struct vetted	 v;
+
+	if (w->vetted == on)
+		return;
+	w->vetted = on;
+	memset(&v, 0, sizeof(v));
+	v.pid = w->pid;
+	v.start_ticks = w->start_ticks;
+	imsg_compose_event(&iev_parent, on ? IMSG_VETTED : IMSG_UNVETTED, 0,
+	    0, -1, &v, sizeof(v));
 }
 
 static void
 watch_remove(struct watch *w)
 {
+	vet(w, 0);
 	RB_REMOVE(watch_tree, &watches, w);
 	if (w->pidfd != -1) {
 		if (!w->polled && event_initialized(&w->ev))
