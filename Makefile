@@ -96,21 +96,68 @@ deps:
 	    libjansson-dev libseccomp-dev kyua atf-sh libatf-dev mandoc \
 	    clang-format
 
+# Where install puts the service files, the completion and the example.
+SYSCONFDIR ?=	/etc
+INITDIR ?=	$(SYSCONFDIR)/init.d
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSTEMDUSERUNITDIR ?= $(PREFIX)/lib/systemd/user
+BASHCOMPDIR ?=	$(PREFIX)/share/bash-completion/completions
+DOCDIR ?=	$(PREFIX)/share/doc/goproc
+EXAMPLESDIR ?=	$(DOCDIR)/examples
+# The units and the init script name goprocd where it is installed.
+SETPATHS =	sed 's|/usr/local/sbin/goprocd|$(SBINDIR)/goprocd|g'
+
+# Installs the programs as they are built: "make install" after "make".
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8
+	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSTEMDUSERUNITDIR) \
+	    $(DESTDIR)$(INITDIR) $(DESTDIR)$(BASHCOMPDIR) \
+	    $(DESTDIR)$(EXAMPLESDIR)
 	install -m 0755 goprocd/goprocd $(DESTDIR)$(SBINDIR)/goprocd
 	install -m 0755 goprocctl/goprocctl $(DESTDIR)$(BINDIR)/goprocctl
-	for f in man/*.5; do [ -f "$$f" ] && \
-	    install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man5/ || true; done
-	for f in man/*.8; do [ -f "$$f" ] && \
-	    install -m 0644 "$$f" $(DESTDIR)$(MANDIR)/man8/ || true; done
+	install -m 0644 man/goprocd.conf.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 man/goprocd.8 man/goprocctl.8 $(DESTDIR)$(MANDIR)/man8/
+	$(SETPATHS) etc/goprocd.service \
+	    >$(DESTDIR)$(SYSTEMDUNITDIR)/goprocd.service
+	$(SETPATHS) etc/goprocd-user.service \
+	    >$(DESTDIR)$(SYSTEMDUSERUNITDIR)/goprocd.service
+	$(SETPATHS) etc/goprocd.init >$(DESTDIR)$(INITDIR)/goprocd
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/goprocd.service \
+	    $(DESTDIR)$(SYSTEMDUSERUNITDIR)/goprocd.service
+	chmod 0755 $(DESTDIR)$(INITDIR)/goprocd
+	install -m 0644 etc/goprocctl.bash-completion \
+	    $(DESTDIR)$(BASHCOMPDIR)/goprocctl
+	install -m 0644 etc/goprocd.conf.example \
+	    $(DESTDIR)$(EXAMPLESDIR)/goprocd.conf
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/goprocd $(DESTDIR)$(BINDIR)/goprocctl \
 	    $(DESTDIR)$(MANDIR)/man5/goprocd.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man8/goprocd.8 \
-	    $(DESTDIR)$(MANDIR)/man8/goprocctl.8
+	    $(DESTDIR)$(MANDIR)/man8/goprocctl.8 \
+	    $(DESTDIR)$(SYSTEMDUNITDIR)/goprocd.service \
+	    $(DESTDIR)$(SYSTEMDUSERUNITDIR)/goprocd.service \
+	    $(DESTDIR)$(INITDIR)/goprocd \
+	    $(DESTDIR)$(BASHCOMPDIR)/goprocctl \
+	    $(DESTDIR)$(EXAMPLESDIR)/goprocd.conf
+	rmdir $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null || true
+
+# The user goprocd's children run as when it starts as root (goprocd -u);
+# without it they run as nobody.  As root, on the running system.
+install-user:
+	@if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "make install-user: run as root" >&2; exit 1; fi
+	@if getent passwd _goproc >/dev/null; then \
+	    echo "user _goproc exists"; \
+	else \
+	    echo "useradd --system --no-create-home" \
+	        "--shell /usr/sbin/nologin _goproc"; \
+	    useradd --system --no-create-home --shell /usr/sbin/nologin \
+	        _goproc; \
+	fi
+
+.PHONY: install-user
 
 lint:
 	mandoc -Tlint -Wwarning man/*.[58]

@@ -23,6 +23,8 @@
 #ifndef SANDBOX_H
 #define SANDBOX_H
 
+#include <signal.h>
+
 /* clang-format off */
 enum sandbox_role {
 	SANDBOX_REGISTRY,
@@ -35,7 +37,7 @@ enum sandbox_role {
 #define SANDBOX_DEBUG_ENV	"GOPROC_SANDBOX_DEBUG"
 
 /* The status of a process that debug mode stopped for a system call. */
-#define SANDBOX_EXIT_SYSCALL	(128 + 31)
+#define SANDBOX_EXIT_SYSCALL	(128 + SIGSYS)
 
 void		 sandbox_enter(enum sandbox_role, int, int);
 int		 sandbox_landlock_abi(void);

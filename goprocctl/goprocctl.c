@@ -337,7 +337,11 @@ send_request(struct imsgbuf *ibuf, const struct gp_request *req)
 	        ibuf, req->type, 0, 0, -1, ibuf_data(b), ibuf_size(b)) == -1)
 		die(GP_EXIT_FAIL, "cannot queue request: %s", strerror(errno));
 	ibuf_free(b);
-	if (imsgbuf_flush(ibuf) == -1)
+	/*
+	 * A daemon that refuses us (too many clients) answers and hangs up
+	 * before reading: its answer is waiting, so go and read it.
+	 */
+	if (imsgbuf_flush(ibuf) == -1 && errno != EPIPE && errno != ECONNRESET)
 		die(GP_EXIT_FAIL, "cannot send request to goprocd: %s",
 		    strerror(errno));
 }

@@ -40,6 +40,7 @@ enum conn_state {
 	CONN_REQUEST,	/* waiting for the client's request */
 	CONN_BUSY,	/* the registry works on it */
 	CONN_CLOSING,	/* the last reply is queued */
+	CONN_DRAIN,	/* all said: wait for the client to hang up */
 };
 
 struct ctl_conn {
@@ -63,6 +64,7 @@ static void	 control_close(struct ctl_conn *);
 static void	 control_fail(struct ctl_conn *, int32_t, const char *);
 static void	 control_request(struct ctl_conn *, struct imsg *);
 static struct ctl_conn *control_by_id(uint32_t);
+static int	 control_done(struct ctl_conn *);
 
 static struct imsgev	*iev_reg;
 static struct event	 ev_accept, ev_pause;
@@ -93,13 +95,11 @@ control_shutdown(void)
 		close(listen_fd);
 }
 
+/* Out of descriptors a second ago: try accepting again. */
 static void
 control_resume(int fd, short event, void *arg)
 {
-	if (nconns < CONTROL_MAX_CONNS)
-		event_add(&ev_accept, NULL);
-	else
-		evtimer_add(&ev_pause, &pause_tv);
+	event_add(&ev_accept, NULL);
 }
 
 static void
@@ -140,15 +140,13 @@ control_accept(int fd, short event, void *arg)
 	evtimer_set(&c->ev_timeout, control_timeout, c);
 	evtimer_add(&c->ev_timeout, &tv);
 
+	/* Past the limit, a client is told so and dropped at once. */
 	if (++nconns > CONTROL_MAX_CONNS) {
 		log_warnx("refusing client pid %d uid %u: %d clients at once",
 		    (int)cred.pid, cred.uid, CONTROL_MAX_CONNS);
 		control_fail(c, GP_ST_BUSY, "too many clients at once, "
 		    "try again later");
-		return;
 	}
-	if (nconns >= CONTROL_MAX_CONNS)
-		event_del(&ev_accept);
 }
 
 static struct ctl_conn *
@@ -175,7 +173,7 @@ control_close(struct ctl_conn *c)
 	close(c->iev.ibuf.fd);
 	free(c);
 	nconns--;
-	if (nconns < CONTROL_MAX_CONNS && !evtimer_pending(&ev_pause, NULL))
+	if (!evtimer_pending(&ev_pause, NULL))
 		event_add(&ev_accept, NULL);
 }
 
@@ -219,14 +217,21 @@ control_dispatch_client(int fd, short event, void *arg)
 	struct ctl_conn	*c = iev->data;
 	struct imsgbuf	*ibuf = &c->iev.ibuf;
 	struct imsg	 imsg;
+	char		 buf[512];
 	ssize_t		 n;
 
 	if (event & EV_READ) {
-		if (c->state != CONN_REQUEST) {
-			char	 b;
-
+		switch (c->state) {
+		case CONN_REQUEST:
+			n = imsgbuf_read(ibuf);
+			if (n == 0 || (n == -1 && errno != EAGAIN)) {
+				control_close(c);
+				return;
+			}
+			break;
+		case CONN_BUSY:
 			/* One request per connection: more is a hangup. */
-			if ((n = recv(fd, &b, 1, MSG_PEEK)) == 0 ||
+			if ((n = recv(fd, buf, 1, MSG_PEEK)) == 0 ||
 			    (n == -1 && errno != EAGAIN && errno != EINTR)) {
 				control_close(c);
 				return;
@@ -237,12 +242,20 @@ control_dispatch_client(int fd, short event, void *arg)
 				control_close(c);
 				return;
 			}
-		} else {
-			n = imsgbuf_read(ibuf);
-			if (n == 0 || (n == -1 && errno != EAGAIN)) {
+			break;
+		case CONN_CLOSING:
+		case CONN_DRAIN:
+			/*
+			 * Whatever it still sends is ignored; closing with it
+			 * unread would reset the connection under our reply.
+			 */
+			while ((n = recv(fd, buf, sizeof(buf), 0)) > 0)
+				;
+			if (n == 0 || (errno != EAGAIN && errno != EINTR)) {
 				control_close(c);
 				return;
 			}
+			break;
 		}
 	}
 	if (event & EV_WRITE) {
@@ -250,10 +263,8 @@ control_dispatch_client(int fd, short event, void *arg)
 			control_close(c);
 			return;
 		}
-		if (c->state == CONN_CLOSING && imsgbuf_queuelen(ibuf) == 0) {
-			control_close(c);
+		if (control_done(c))
 			return;
-		}
 		if (c->want_more && imsgbuf_queuelen(ibuf) < LIST_CHUNK) {
 			c->want_more = 0;
 			imsg_compose_event(iev_reg, IMSG_REQ_MORE, c->id, 0,
@@ -273,11 +284,34 @@ control_dispatch_client(int fd, short event, void *arg)
 			imsg_free(&imsg);
 		}
 	}
-	if (c->state == CONN_CLOSING && imsgbuf_queuelen(ibuf) == 0) {
-		control_close(c);
+	if (control_done(c))
 		return;
-	}
 	imsg_event_add(&c->iev);
+}
+
+/*
+ * The last reply is written: say so with a half close and give the
+ * client a moment to hang up.  Returns 1 if the connection is gone.
+ */
+static int
+control_done(struct ctl_conn *c)
+{
+	struct timeval	 tv = { CONTROL_REQ_TIMEOUT, 0 };
+
+	if (c->state != CONN_CLOSING || imsgbuf_queuelen(&c->iev.ibuf) > 0)
+		return (0);
+	if (shutdown(c->iev.ibuf.fd, SHUT_WR) == -1) {
+		control_close(c);
+		return (1);
+	}
+	c->state = CONN_DRAIN;
+	evtimer_del(&c->ev_timeout);
+	evtimer_add(&c->ev_timeout, &tv);
+	event_del(&c->iev.ev);
+	event_set(&c->iev.ev, c->iev.ibuf.fd, EV_READ, control_dispatch_client,
+	    &c->iev);
+	event_add(&c->iev.ev, NULL);
+	return (1);
 }
 
 /* Validate a client's request completely, then pass it on. */

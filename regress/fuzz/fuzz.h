@@ -30,6 +30,7 @@
 #include "compat.h"
 #include "goproc.h"
 
+/* clang-format off */
 #define FUZZ_CHECK(c)							\
 	do {								\
 		if (!(c))						\
@@ -50,5 +51,6 @@ int	 fuzz_entry_same(const struct gp_entry *, const struct gp_entry *);
 /* fuzz_regtab.c */
 int	 fuzz_regtab_same(struct regtab *, struct regtab *);
 void	 fuzz_regtab_check(struct regtab *);
+/* clang-format on */
 
 #endif /* FUZZ_H */

@@ -95,8 +95,8 @@ vfatal(int code, const char *emsg, va_list ap)
 	if (emsg != NULL)
 		(void)vfprintf(stderr, emsg, ap);
 	if (code != 0)
-		(void)fprintf(stderr, "%s%s", emsg != NULL ? ": " : "",
-		    strerror(code));
+		(void)fprintf(
+		    stderr, "%s%s", emsg != NULL ? ": " : "", strerror(code));
 	(void)fputc('\n', stderr);
 	abort();
 }

@@ -1,0 +1,577 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * The sandbox each goprocd process enters once its setup is done, in the
+ * order of STYLE.md: PR_SET_NO_NEW_PRIVS, then Landlock (best effort),
+ * then resource limits, then the seccomp allowlist of its role.
+ *
+ * Each allowlist below reads like a pledge string: a system call that is
+ * not in it kills the process (SIGSYS).  Only socket(2) and connect(2)
+ * fail with EACCES instead, because syslog(3) tries to reconnect when
+ * /dev/log goes away and must not take the daemon down with it.
+ *
+ * In debug mode (-v -v, or GOPROC_SANDBOX_DEBUG in the environment) a
+ * forbidden call raises SIGSYS instead, and the handler names the call
+ * on stderr before the process exits.
+ */
+
+#include <sys/types.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+
+#include <linux/landlock.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <seccomp.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "log.h"
+#include "sandbox.h"
+
+/* Landlock rights and fields newer than the oldest supported headers. */
+#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
+#define LANDLOCK_ACCESS_FS_TRUNCATE		(1ULL << 14)	/* ABI 3 */
+#endif
+#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
+#define LANDLOCK_ACCESS_FS_IOCTL_DEV		(1ULL << 15)	/* ABI 5 */
+#endif
+#ifndef LANDLOCK_ACCESS_NET_BIND_TCP
+#define LANDLOCK_ACCESS_NET_BIND_TCP		(1ULL << 0)	/* ABI 4 */
+#define LANDLOCK_ACCESS_NET_CONNECT_TCP		(1ULL << 1)
+#endif
+#ifndef LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET
+#define LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET	(1ULL << 0)	/* ABI 6 */
+#define LANDLOCK_SCOPE_SIGNAL			(1ULL << 1)
+#endif
+
+#ifndef SYS_SECCOMP
+#define SYS_SECCOMP		1	/* si_code of a seccomp SIGSYS */
+#endif
+
+/* Every file system right of ABI 1, a contiguous mask. */
+#define LL_FS_ABI1	((1ULL << 13) - 1)
+
+/* struct landlock_ruleset_attr as of ABI 6; older ABIs take a prefix. */
+struct ll_ruleset_attr {
+	uint64_t	 handled_access_fs;
+	uint64_t	 handled_access_net;	/* ABI 4 */
+	uint64_t	 scoped;		/* ABI 6 */
+};
+
+struct ll_path_beneath {
+	uint64_t	 allowed_access;
+	int32_t		 parent_fd;
+} __attribute__((__packed__));
+
+/* One system call of an allowlist, and the code that needs it. */
+struct sc_allow {
+	int		 nr;
+	const char	*why;
+};
+
+/*
+ * One argument-filtered rule: the call is allowed (or, with errno set,
+ * fails with it) when every comparison holds.  A comparison on the
+ * role's directory descriptor takes it from sandbox_enter().
+ */
+struct sc_rule {
+	int			 nr;
+	int			 errnum;	/* 0: allow */
+	unsigned int		 ncmp;
+	struct scmp_arg_cmp	 cmp[2];
+	const char		*why;
+};
+
+#define DIRFD_DATUM		(~0ULL)	/* replaced with the role's dirfd */
+#define SC(name, why)		{ SCMP_SYS(name), why }
+#define CMP(a, o, x, y)							\
+	{ .arg = (a), .op = (o), .datum_a = (x), .datum_b = (y) }
+
+/* clang-format off */
+
+/* What every role needs, parent included; mmap(2) is in base_rules. */
+static const struct sc_allow base_allow[] = {
+	/* descriptors opened before the sandbox or received over imsg */
+	SC(read,		"imsg channels, libevent's signal socket"),
+	SC(write,		"imsg channels, stderr in the foreground"),
+	SC(close,		"descriptors received or accepted"),
+	SC(recvmsg,		"imsg, with SCM_RIGHTS"),
+	SC(sendmsg,		"imsg, with SCM_RIGHTS"),
+	SC(sendto,		"syslog(3) on the already connected /dev/log"),
+	/* the event loop */
+	SC(epoll_wait,		"libevent"),
+	SC(epoll_pwait,		"libevent"),
+	SC(epoll_ctl,		"libevent"),
+	SC(rt_sigreturn,	"return from a signal handler"),
+	SC(restart_syscall,	"resume a call interrupted by a stop"),
+	/* clocks, when the vDSO cannot answer */
+	SC(clock_gettime,	"libevent, now_ns(), syslog(3)"),
+	SC(gettimeofday,	"libevent"),
+	SC(time,		"syslog(3)"),
+	/* memory; mmap(2) is in base_rules */
+	SC(brk,			"malloc(3)"),
+	SC(munmap,		"free(3)"),
+	SC(mremap,		"realloc(3)"),
+	SC(madvise,		"free(3), malloc_trim(3)"),
+	/* this process */
+	SC(getpid,		"syslog(3) LOG_PID, imsgbuf_init()"),
+	SC(exit_group,		"exit(3)"),
+};
+
+static const struct sc_rule base_rules[] = {
+	{ SCMP_SYS(mmap), 0, 1,
+	    { CMP(2, SCMP_CMP_MASKED_EQ, PROT_EXEC, 0) },
+	    "malloc(3), never executable" },
+};
+
+/* The children make no socket at all, and connect none. */
+static const struct sc_rule child_rules[] = {
+	{ SCMP_SYS(socket), EACCES, 0, { { 0 } },
+	    "syslog(3) reconnecting: fail, do not die" },
+	{ SCMP_SYS(connect), EACCES, 0, { { 0 } },
+	    "syslog(3) reconnecting: fail, do not die" },
+};
+
+/* The registry: its state files, passed by the parent as descriptors. */
+static const struct sc_allow registry_allow[] = {
+	SC(pread64,		"read a state file whole"),
+	SC(fstat,		"size of a state file"),
+	SC(fsync,		"a new snapshot is durable"),
+	SC(fdatasync,		"a journal record is durable"),
+	SC(ftruncate,		"cut a torn journal record, empty the journal"),
+};
+
+static const struct sc_rule registry_rules[] = {
+	{ SCMP_SYS(newfstatat), 0, 1,
+	    { CMP(3, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH) },
+	    "fstat(3) of a descriptor, as glibc does it" },
+};
+
+/* The prober: /proc and pidfds, signal 0 and no other. */
+static const struct sc_allow prober_allow[] = {
+	SC(pidfd_open,		"one pidfd per watched process"),
+};
+
+static const struct sc_rule prober_rules[] = {
+	{ SCMP_SYS(openat), 0, 2,
+	    { CMP(0, SCMP_CMP_EQ, DIRFD_DATUM, 0),
+	      CMP(2, SCMP_CMP_MASKED_EQ, O_ACCMODE | O_CREAT | O_TRUNC,
+		  O_RDONLY) },
+	    "read /proc/PID/{stat,status,cmdline} under the /proc dirfd" },
+	{ SCMP_SYS(kill), 0, 1,
+	    { CMP(1, SCMP_CMP_EQ, 0, 0) },
+	    "kill(pid, 0), the liveness probe without a pidfd" },
+};
+
+/* The frontend: client connections on the listening socket it got. */
+static const struct sc_allow frontend_allow[] = {
+	SC(accept4,		"a client connection"),
+	SC(recvfrom,		"recv(2) MSG_PEEK once the request is in"),
+};
+
+static const struct sc_rule frontend_rules[] = {
+	{ SCMP_SYS(getsockopt), 0, 2,
+	    { CMP(1, SCMP_CMP_EQ, SOL_SOCKET, 0),
+	      CMP(2, SCMP_CMP_EQ, SO_PEERCRED, 0) },
+	    "the client's credentials" },
+};
+
+/*
+ * The parent: the names in the state and runtime directories, the
+ * control socket, the signals it sends for the registry, its children.
+ */
+static const struct sc_allow parent_allow[] = {
+	SC(openat,		"state files, /proc/PID/stat, the configuration"),
+	SC(fstat,		"stdio, pidfile_remove(3)"),
+	SC(rename,		"publish a new snapshot"),
+	SC(fsync,		"the state directory after a rename"),
+	SC(unlink,		"the socket and the pid file at exit"),
+	SC(umask,		"create the control socket 0600"),
+	SC(chmod,		"the control socket"),
+	SC(chown,		"--socket-group: the socket and its directory"),
+	SC(bind,		"the control socket, once the registry loaded"),
+	SC(listen,		"the control socket"),
+	SC(pidfd_open,		"pin a process before checking its identity"),
+	SC(pidfd_send_signal,	"signal a registered process"),
+	SC(kill,		"signal a process group, stop the children"),
+	SC(wait4,		"reap the children"),
+	SC(poll,		"has a pidfd's process exited"),
+	SC(clock_nanosleep,	"wait for the children at shutdown"),
+	SC(nanosleep,		"wait for the children at shutdown"),
+};
+
+static const struct sc_rule parent_rules[] = {
+	{ SCMP_SYS(newfstatat), 0, 1,
+	    { CMP(3, SCMP_CMP_MASKED_EQ, AT_EMPTY_PATH, AT_EMPTY_PATH) },
+	    "fstat(3) of a descriptor, as glibc does it" },
+	{ SCMP_SYS(socket), 0, 1,
+	    { CMP(0, SCMP_CMP_EQ, AF_UNIX, 0) },
+	    "the control socket, the sd_notify datagram" },
+	{ SCMP_SYS(socket), EACCES, 1,
+	    { CMP(0, SCMP_CMP_NE, AF_UNIX, 0) },
+	    "any other socket: fail, do not die" },
+	{ SCMP_SYS(connect), EACCES, 0, { { 0 } },
+	    "syslog(3) reconnecting: fail, do not die" },
+};
+
+/* clang-format on */
+
+struct sc_role {
+	const char		*name;
+	const struct sc_allow	*allow;
+	size_t			 nallow;
+	const struct sc_rule	*rules;
+	size_t			 nrules;
+	int			 child;		/* child_rules too */
+};
+
+static const struct sc_role roles[] = {
+	[SANDBOX_REGISTRY] = { "registry", registry_allow,
+	    nitems(registry_allow), registry_rules, nitems(registry_rules),
+	    1 },
+	[SANDBOX_PROBER] = { "prober", prober_allow, nitems(prober_allow),
+	    prober_rules, nitems(prober_rules), 1 },
+	[SANDBOX_FRONTEND] = { "frontend", frontend_allow,
+	    nitems(frontend_allow), frontend_rules, nitems(frontend_rules),
+	    1 },
+	[SANDBOX_PARENT] = { "parent", parent_allow, nitems(parent_allow),
+	    parent_rules, nitems(parent_rules), 0 },
+};
+
+/* Debug mode: system call names, resolved before the filter is loaded. */
+#define SC_NAMES_MAX		1024
+
+static char		*sc_names[SC_NAMES_MAX];
+static uint32_t		 sc_arch;
+static const char	*sc_role_name = "?";
+
+static void	 landlock_apply(enum sandbox_role, int);
+static void	 limits_apply(enum sandbox_role);
+static void	 seccomp_apply(enum sandbox_role, int, int);
+static void	 sc_add_allow(scmp_filter_ctx, const struct sc_allow *, size_t);
+static void	 sc_add_rules(scmp_filter_ctx, const struct sc_rule *, size_t,
+		    int);
+static void	 sigsys_install(void);
+static void	 sigsys_handler(int, siginfo_t *, void *);
+static int	 debug_env(void);
+
+const char *
+sandbox_role_name(enum sandbox_role role)
+{
+	if ((size_t)role >= nitems(roles))
+		return ("?");
+	return (roles[role].name);
+}
+
+/*
+ * Enter the sandbox of a role, for good.  dirfd is the one directory the
+ * role may see: the /proc descriptor for the prober, the state directory
+ * for the registry (or -1: it opens no path at all); -1 for the others.
+ * debug traps a forbidden call and names it instead of killing silently.
+ */
+void
+sandbox_enter(enum sandbox_role role, int dirfd, int debug)
+{
+	if ((size_t)role >= nitems(roles))
+		fatalx("%s: bad role %d", __func__, role);
+	if (role == SANDBOX_PROBER && dirfd == -1)
+		fatalx("%s: the prober needs its /proc descriptor", __func__);
+	debug = debug || debug_env();
+
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) == -1)
+		fatal("prctl PR_SET_NO_NEW_PRIVS");
+	landlock_apply(role, dirfd);
+	limits_apply(role);
+	seccomp_apply(role, dirfd, debug);
+}
+
+static int
+debug_env(void)
+{
+	const char	*s;
+
+	return ((s = getenv(SANDBOX_DEBUG_ENV)) != NULL && *s != '\0' &&
+	    strcmp(s, "0") != 0);
+}
+
+/* The Landlock ABI of the running kernel, or -1 without Landlock. */
+int
+sandbox_landlock_abi(void)
+{
+#ifdef SYS_landlock_create_ruleset
+	return ((int)syscall(SYS_landlock_create_ruleset, NULL, 0,
+	    LANDLOCK_CREATE_RULESET_VERSION));
+#else
+	errno = ENOSYS;
+	return (-1);
+#endif
+}
+
+/*
+ * Handle every right the kernel knows and grant back only the role's
+ * directory: the prober reads /proc, the registry (given a directory)
+ * reads and writes the files in it and creates nothing.  No TCP, no
+ * abstract UNIX sockets; the registry and frontend signal no process
+ * outside their own domain.  The parent gets no ruleset: it opens the
+ * configuration file wherever it is, on every SIGHUP.
+ */
+static void
+landlock_apply(enum sandbox_role role, int dirfd)
+{
+	struct ll_ruleset_attr	 attr;
+	struct ll_path_beneath	 pb;
+	size_t			 attrlen;
+	int			 abi, rfd;
+	const char		*name = roles[role].name;
+
+	if (role == SANDBOX_PARENT)
+		return;
+	if ((abi = sandbox_landlock_abi()) == -1) {
+		if (errno == ENOSYS || errno == EOPNOTSUPP) {
+			log_info("%s: Landlock unavailable (%s), seccomp only",
+			    name, strerror(errno));
+			return;
+		}
+		fatal("%s: landlock_create_ruleset version", name);
+	}
+
+	memset(&attr, 0, sizeof(attr));
+	attr.handled_access_fs = LL_FS_ABI1;
+	if (abi >= 2)
+		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_REFER;
+	if (abi >= 3)
+		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	if (abi >= 5)
+		attr.handled_access_fs |= LANDLOCK_ACCESS_FS_IOCTL_DEV;
+	attrlen = sizeof(attr.handled_access_fs);
+	if (abi >= 4) {
+		attr.handled_access_net = LANDLOCK_ACCESS_NET_BIND_TCP |
+		    LANDLOCK_ACCESS_NET_CONNECT_TCP;
+		attrlen = offsetof(struct ll_ruleset_attr, scoped);
+	}
+	if (abi >= 6) {
+		attr.scoped = LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET;
+		if (role != SANDBOX_PROBER)
+			attr.scoped |= LANDLOCK_SCOPE_SIGNAL;
+		attrlen = sizeof(attr);
+	}
+	if ((rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, attrlen,
+	    0)) == -1)
+		fatal("%s: landlock_create_ruleset", name);
+
+	memset(&pb, 0, sizeof(pb));
+	pb.parent_fd = dirfd;
+	if (role == SANDBOX_PROBER)
+		pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE |
+		    LANDLOCK_ACCESS_FS_READ_DIR;
+	else if (role == SANDBOX_REGISTRY && dirfd != -1) {
+		pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE |
+		    LANDLOCK_ACCESS_FS_WRITE_FILE;
+		if (abi >= 3)
+			pb.allowed_access |= LANDLOCK_ACCESS_FS_TRUNCATE;
+	}
+	if (pb.allowed_access != 0 && syscall(SYS_landlock_add_rule, rfd,
+	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == -1)
+		fatal("%s: landlock_add_rule", name);
+
+	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1)
+		fatal("%s: landlock_restrict_self", name);
+	close(rfd);
+	log_debug("%s: Landlock ABI %d, %s", name, abi,
+	    pb.allowed_access == 0 ? "no file system access" :
+	    role == SANDBOX_PROBER ? "/proc read-only" :
+	    "the state directory only");
+}
+
+/*
+ * No new processes in any child.  No file may grow in the prober and
+ * the frontend either, unless stderr is a file: then it is the log of a
+ * foreground daemon.  (Both limits bind root too, except RLIMIT_NPROC.)
+ */
+static void
+limits_apply(enum sandbox_role role)
+{
+	struct rlimit	 rl = { 0, 0 };
+	struct stat	 sb;
+
+	if (role == SANDBOX_PARENT)
+		return;
+	if (setrlimit(RLIMIT_NPROC, &rl) == -1)
+		fatal("setrlimit RLIMIT_NPROC");
+	if (role == SANDBOX_REGISTRY)
+		return;
+	if (fstat(STDERR_FILENO, &sb) == 0 && S_ISREG(sb.st_mode))
+		return;
+	if (setrlimit(RLIMIT_FSIZE, &rl) == -1)
+		fatal("setrlimit RLIMIT_FSIZE");
+}
+
+static void
+seccomp_apply(enum sandbox_role role, int dirfd, int debug)
+{
+	const struct sc_role	*r = &roles[role];
+	scmp_filter_ctx		 ctx;
+	int			 rc;
+
+	if ((ctx = seccomp_init(debug ? SCMP_ACT_TRAP :
+	    SCMP_ACT_KILL_PROCESS)) == NULL)
+		fatalx("%s: seccomp_init failed", r->name);
+	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+	    SCMP_ACT_KILL_PROCESS)) < 0) {
+		errno = -rc;
+		fatal("%s: seccomp_attr_set", r->name);
+	}
+	sc_add_allow(ctx, base_allow, nitems(base_allow));
+	sc_add_rules(ctx, base_rules, nitems(base_rules), dirfd);
+	if (r->child)
+		sc_add_rules(ctx, child_rules, nitems(child_rules), dirfd);
+	sc_add_allow(ctx, r->allow, r->nallow);
+	sc_add_rules(ctx, r->rules, r->nrules, dirfd);
+
+	if (debug) {
+		sc_role_name = r->name;
+		sigsys_install();
+	}
+	log_debug("%s: seccomp allowlist loaded%s", r->name,
+	    debug ? ", forbidden calls are named on stderr" : "");
+	if ((rc = seccomp_load(ctx)) < 0) {
+		errno = -rc;
+		fatal("%s: seccomp_load", r->name);
+	}
+	seccomp_release(ctx);
+}
+
+static void
+sc_add_allow(scmp_filter_ctx ctx, const struct sc_allow *a, size_t n)
+{
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < n; i++) {
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a[i].nr,
+		    0)) < 0) {
+			errno = -rc;
+			fatal("seccomp_rule_add %d (%s)", a[i].nr, a[i].why);
+		}
+	}
+}
+
+static void
+sc_add_rules(scmp_filter_ctx ctx, const struct sc_rule *r, size_t n,
+    int dirfd)
+{
+	struct scmp_arg_cmp	 cmp[nitems(r->cmp)];
+	uint32_t		 action;
+	size_t			 i, j;
+	int			 rc;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < r[i].ncmp; j++) {
+			cmp[j] = r[i].cmp[j];
+			if (cmp[j].datum_a == DIRFD_DATUM)
+				cmp[j].datum_a = (uint64_t)(int64_t)dirfd;
+		}
+		action = r[i].errnum == 0 ? SCMP_ACT_ALLOW :
+		    SCMP_ACT_ERRNO(r[i].errnum);
+		if ((rc = seccomp_rule_add_array(ctx, action, r[i].nr,
+		    r[i].ncmp, cmp)) < 0) {
+			errno = -rc;
+			fatal("seccomp_rule_add %d (%s)", r[i].nr, r[i].why);
+		}
+	}
+}
+
+/* Debug mode: resolve the names now, catch SIGSYS from now on. */
+static void
+sigsys_install(void)
+{
+	struct sigaction	 sa;
+	sigset_t		 set;
+	int			 nr;
+
+	sc_arch = seccomp_arch_native();
+	for (nr = 0; nr < SC_NAMES_MAX; nr++)
+		if (sc_names[nr] == NULL)
+			sc_names[nr] = seccomp_syscall_resolve_num_arch(
+			    SCMP_ARCH_NATIVE, nr);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = sigsys_handler;
+	sa.sa_flags = SA_SIGINFO;
+	sigfillset(&sa.sa_mask);
+	if (sigaction(SIGSYS, &sa, NULL) == -1)
+		fatal("sigaction SIGSYS");
+	sigemptyset(&set);
+	sigaddset(&set, SIGSYS);
+	if (sigprocmask(SIG_UNBLOCK, &set, NULL) == -1)
+		fatal("sigprocmask");
+}
+
+/* Append s to buf (of size len) at *off; async-signal-safe. */
+static void
+sigsys_puts(char *buf, size_t len, size_t *off, const char *s)
+{
+	while (*s != '\0' && *off < len - 1)
+		buf[(*off)++] = *s++;
+	buf[*off] = '\0';
+}
+
+/*
+ * A forbidden system call, in debug mode.  Only async-signal-safe work
+ * here: the names were resolved before the filter was loaded.
+ */
+static void
+sigsys_handler(int sig, siginfo_t *si, void *uctx)
+{
+	char		 buf[256], num[16], *p;
+	const char	*name = NULL;
+	size_t		 off = 0;
+	unsigned int	 nr;
+
+	nr = (unsigned int)si->si_syscall;
+	if (si->si_code == SYS_SECCOMP && si->si_arch == sc_arch &&
+	    nr < SC_NAMES_MAX)
+		name = sc_names[nr];
+	p = num + sizeof(num) - 1;
+	*p = '\0';
+	do {
+		*--p = '0' + nr % 10;
+		nr /= 10;
+	} while (nr != 0 && p > num);
+
+	sigsys_puts(buf, sizeof(buf), &off, "fatal in ");
+	sigsys_puts(buf, sizeof(buf), &off, sc_role_name);
+	sigsys_puts(buf, sizeof(buf), &off,
+	    ": sandbox: forbidden system call ");
+	sigsys_puts(buf, sizeof(buf), &off, name != NULL ? name : "unknown");
+	sigsys_puts(buf, sizeof(buf), &off, " (");
+	sigsys_puts(buf, sizeof(buf), &off, p);
+	sigsys_puts(buf, sizeof(buf), &off, ")\n");
+	(void)write(STDERR_FILENO, buf, off);
+	_exit(SANDBOX_EXIT_SYSCALL);
+}

@@ -1,0 +1,1428 @@
+/*
+ * Copyright (c) 2026 The goproc authors
+ *
+ * Permission to use, copy, modify, and distribute this software for any
+ * purpose with or without fee is hereby granted, provided that the above
+ * copyright notice and this permission notice appear in all copies.
+ *
+ * THE SOFTWARE IS PROVIDED "AS IS" AND THE AUTHOR DISCLAIMS ALL WARRANTIES
+ * WITH REGARD TO THIS SOFTWARE INCLUDING ALL IMPLIED WARRANTIES OF
+ * MERCHANTABILITY AND FITNESS. IN NO EVENT SHALL THE AUTHOR BE LIABLE FOR
+ * ANY SPECIAL, DIRECT, INDIRECT, OR CONSEQUENTIAL DAMAGES OR ANY DAMAGES
+ * WHATSOEVER RESULTING FROM LOSS OF USE, DATA OR PROFITS, WHETHER IN AN
+ * ACTION OF CONTRACT, NEGLIGENCE OR OTHER TORTIOUS ACTION, ARISING OUT OF
+ * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
+ */
+
+/*
+ * bench: figures for a real goprocd at 100 and at 100,000 registered
+ * entries.  It starts private daemons (GOPROC_RUNTIME_DIR in a fresh
+ * temporary directory), loads most entries from a generated snapshot,
+ * registers live sleep(1) processes through the add path, talks to the
+ * daemon with its own imsg client (one connection per request) and runs
+ * goprocctl as a user would.  It prints what it measured next to the
+ * targets and never fails on a number.
+ */
+
+#include <sys/types.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/utsname.h>
+#include <sys/vfs.h>
+#include <sys/wait.h>
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <math.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "compat.h"
+#include "goproc.h"
+#include "imsg.h"
+
+/* clang-format off */
+#define NSMALL		100	/* entries of the small registry */
+#define NBIG		100000	/* entries of the large registry */
+#define NLIVE		1000	/* live processes registered by add */
+#define NADD		300	/* adds timed with the imsg client */
+#define NCTLADD		50	/* adds timed with goprocctl */
+#define NTAGLIST	200	/* list --tag requests */
+#define NFULL		3	/* full lists, each way */
+#define NPING		200	/* goprocctl ping runs */
+#define NDEATH		20	/* kill -9, then wait for alive=false */
+#define TAG_MATCHES	10	/* entries per "t<N>" tag */
+#define PID_STRIDE	40503	/* odd: i * stride mod 2^22 is unique */
+#define FAKE_BOOT_ID	"00000000-0000-4000-8000-000000000000"
+#define OTHER_BOOT_ID	"11111111-1111-4111-8111-111111111111"
+#define REQ_TIMEOUT_MS	30000	/* one request's replies */
+#define START_TIMEOUT_MS 60000	/* until a new daemon answers ping */
+#define DEATH_TIMEOUT_MS 5000
+#define STOP_TIMEOUT_MS	5000
+
+#define MIB		(1024.0 * 1024.0)
+
+#define T_ADD_RATIO	2.0	/* add at 100,000 / add at 100 */
+#define T_TAG_MS	5.0
+#define T_FULL_MS	1000.0
+#define T_PING_MS	2.0
+#define T_RSS_MIB	64.0
+
+enum role { R_PARENT, R_REGISTRY, R_PROBER, R_FRONTEND, R_MAX };
+
+static const char *const role_names[R_MAX] = {
+	"parent", "registry", "prober", "frontend",
+};
+
+/* Files a daemon may leave in its runtime directory. */
+static const char *const daemon_files[] = {
+	GOPROC_SOCKET_NAME, GOPROC_PIDFILE_NAME, GOPROC_SNAPSHOT_NAME,
+	GOPROC_SNAPSHOT_TMP, GOPROC_JOURNAL_NAME, "goprocd.log",
+};
+
+/* Indexes into daemon_files. */
+#define F_SNAPSHOT	2
+#define F_LOG		5
+
+struct daemon {
+	char		 dir[PATH_MAX];
+	char		 sock[PATH_MAX];
+	char		 empty[PATH_MAX];	/* the children's chroot */
+	char		 files[nitems(daemon_files)][PATH_MAX];
+	pid_t		 pid;
+	pid_t		 procs[R_MAX];	/* parent first, then its children */
+	double		 startup_ms;
+};
+
+struct rss {
+	long		 kb[R_MAX];
+	long		 sum;
+};
+
+struct stats {
+	double		 med;
+	double		 p95;
+	double		 min;
+	double		 max;
+};
+
+struct reply {
+	int		 decode;	/* decode entries */
+	uint64_t	 want_id;	/* report this entry's alive flag */
+	uint32_t	 type;		/* IMSG_CTL_END or IMSG_CTL_ERROR */
+	int32_t		 status;
+	uint32_t	 entries;
+	uint64_t	 first_id;
+	int		 found;
+	int		 alive;
+	char		 msg[GP_MSG_MAX + 1];
+};
+
+struct live {
+	pid_t		 pid;
+	uint64_t	 id;		/* in the large registry, or 0 */
+	int		 reaped;
+};
+
+struct target {
+	const char	*name;
+	int		 met;
+};
+
+static __dead void bail(const char *, ...)
+		    __attribute__((__format__(printf, 1, 2)));
+static void	 on_signal(int);
+static void	 cleanup(void);
+static void	 stop_pid(pid_t, const pid_t *, size_t);
+static void	 block_signals(sigset_t *);
+static void	 restore_signals(const sigset_t *);
+static double	 now_ms(void);
+static void	 sleep_ms(double);
+static int	 dcmp(const void *, const void *);
+static struct stats summarize(double *, size_t);
+static double	 pct(const double *, size_t, double);
+static void	 read_line(const char *, const char *, char *, size_t);
+static void	 read_boot_id(void);
+static void	 machine(void);
+static const char *fs_name(const char *);
+static void	 path_join(char *, size_t, const char *, const char *);
+static void	 setup_dirs(void);
+static void	 daemon_init(struct daemon *, const char *);
+static void	 write_snapshot(const char *, size_t, const char *);
+static void	 daemon_start(struct daemon *);
+static void	 daemon_stop(struct daemon *);
+static void	 daemon_procs(struct daemon *);
+static void	 read_rss(const struct daemon *, struct rss *);
+static long	 proc_status_kb(pid_t, const char *);
+static int	 count_fds(pid_t);
+static double	 proc_cpu_s(pid_t);
+static int	 client_open(const char *);
+static int	 request(const char *, const struct gp_request *,
+		    struct reply *);
+static void	 req_init(struct gp_request *, uint32_t);
+static void	 req_tag(struct gp_strlist *, const char *);
+static double	 timed_request(const char *, const struct gp_request *,
+		    struct reply *);
+static double	 run_prog(const struct daemon *, const char *, char *const[]);
+static void	 spawn_live(size_t);
+static void	 reap_live(size_t);
+static void	 add_live(const struct daemon *, size_t, size_t, double *,
+		    int);
+static void	 ctl_add_live(const struct daemon *, size_t, size_t,
+		    double *);
+static void	 print_header(const char *);
+static void	 row(const char *, const char *, const char *, int);
+static void	 rowf(const char *, const char *, int, const char *, ...)
+		    __attribute__((__format__(printf, 4, 5)));
+static void	 print_rss(const char *, const struct rss *);
+static void	 target(const char *, int);
+static void	 rm_tree(const char *);
+static const char *boot_for_snapshot(void);
+
+static pid_t		 mainpid;
+static volatile sig_atomic_t cleaning;
+static char		 topdir[PATH_MAX];
+static char		 ctl_err[PATH_MAX];
+static char		 goprocd_path[PATH_MAX];
+static char		 goprocctl_path[PATH_MAX];
+static char		 boot_id[64];
+static struct daemon	 dsmall, dbig;
+static struct live	 live[NLIVE];
+static size_t		 nlive;
+static volatile pid_t	 ctl_pid;
+static struct target	 targets[8];
+static size_t		 ntargets;
+/* clang-format on */
+
+static __dead void
+bail(const char *fmt, ...)
+{
+	va_list ap;
+	sigset_t old;
+
+	(void)fflush(stdout);
+	fprintf(stderr, "bench: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n");
+	block_signals(&old);
+	cleaning = 1;
+	cleanup();
+	if (topdir[0] != '\0')
+		rm_tree(topdir);
+	exit(1);
+}
+
+/* SIGINT, SIGTERM, SIGHUP: stop what we started, remove what we made. */
+static void
+on_signal(int sig)
+{
+	static const char msg[] = "bench: interrupted, cleaning up\n";
+
+	if (getpid() != mainpid)
+		_exit(128 + sig);
+	if (cleaning)
+		return;
+	cleaning = 1;
+	(void)write(STDERR_FILENO, msg, sizeof(msg) - 1);
+	cleanup();
+	_exit(128 + sig);
+}
+
+/*
+ * Kill every live process and daemon, and remove the known files.  Only
+ * async-signal-safe calls: it also runs from the signal handler.
+ */
+static void
+cleanup(void)
+{
+	size_t i, j;
+	pid_t p;
+
+	if ((p = ctl_pid) > 0)
+		(void)kill(p, SIGKILL);
+	for (i = 0; i < nlive; i++)
+		if (live[i].pid > 0 && !live[i].reaped)
+			(void)kill(live[i].pid, SIGKILL);
+	if (dsmall.pid > 0)
+		stop_pid(dsmall.pid, dsmall.procs + 1, R_MAX - 1);
+	if (dbig.pid > 0)
+		stop_pid(dbig.pid, dbig.procs + 1, R_MAX - 1);
+	dsmall.pid = dbig.pid = 0;
+	if (p > 0)
+		(void)waitpid(p, NULL, 0);
+	ctl_pid = 0;
+	for (i = 0; i < nlive; i++) {
+		if (live[i].pid > 0 && !live[i].reaped) {
+			while (waitpid(live[i].pid, NULL, 0) == -1 &&
+			    errno == EINTR)
+				;
+			live[i].reaped = 1;
+		}
+	}
+	for (j = 0; j < nitems(daemon_files); j++) {
+		if (dsmall.files[j][0] != '\0')
+			(void)unlink(dsmall.files[j]);
+		if (dbig.files[j][0] != '\0')
+			(void)unlink(dbig.files[j]);
+	}
+	if (dsmall.dir[0] != '\0') {
+		(void)rmdir(dsmall.empty);
+		(void)rmdir(dsmall.dir);
+	}
+	if (dbig.dir[0] != '\0') {
+		(void)rmdir(dbig.empty);
+		(void)rmdir(dbig.dir);
+	}
+	if (ctl_err[0] != '\0')
+		(void)unlink(ctl_err);
+	if (topdir[0] != '\0')
+		(void)rmdir(topdir);
+}
+
+/*
+ * SIGTERM a daemon's parent and wait for it; SIGKILL it and its children
+ * if it does not go in time.
+ */
+static void
+stop_pid(pid_t pid, const pid_t *kids, size_t nkids)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	size_t i, tries;
+	pid_t r;
+
+	(void)kill(pid, SIGTERM);
+	for (tries = 0; tries < STOP_TIMEOUT_MS / 10; tries++) {
+		r = waitpid(pid, NULL, WNOHANG);
+		if (r == pid || (r == -1 && errno == ECHILD))
+			return;
+		(void)nanosleep(&ts, NULL);
+	}
+	(void)kill(pid, SIGKILL);
+	for (i = 0; i < nkids; i++)
+		if (kids[i] > 0)
+			(void)kill(kids[i], SIGKILL);
+	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+		;
+}
+
+static void
+block_signals(sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGHUP);
+	(void)sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void
+restore_signals(const sigset_t *old)
+{
+	(void)sigprocmask(SIG_SETMASK, old, NULL);
+}
+
+static double
+now_ms(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6);
+}
+
+static void
+sleep_ms(double ms)
+{
+	struct timespec ts;
+
+	ts.tv_sec = (time_t)(ms / 1e3);
+	ts.tv_nsec = (long)((ms - (double)ts.tv_sec * 1e3) * 1e6);
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static int
+dcmp(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* A percentile of sorted values, interpolated between ranks. */
+static double
+pct(const double *v, size_t n, double q)
+{
+	double pos, f;
+	size_t i;
+
+	if (n == 0)
+		return (NAN);
+	pos = q * (double)(n - 1);
+	i = (size_t)floor(pos);
+	f = pos - (double)i;
+	if (i + 1 >= n)
+		return (v[n - 1]);
+	return (v[i] + f * (v[i + 1] - v[i]));
+}
+
+/* Sorts v in place. */
+static struct stats
+summarize(double *v, size_t n)
+{
+	struct stats s;
+
+	qsort(v, n, sizeof(*v), dcmp);
+	s.med = pct(v, n, 0.5);
+	s.p95 = pct(v, n, 0.95);
+	s.min = n > 0 ? v[0] : NAN;
+	s.max = n > 0 ? v[n - 1] : NAN;
+	return (s);
+}
+
+/* The first line of path starting with key, after its colon. */
+static void
+read_line(const char *path, const char *key, char *buf, size_t len)
+{
+	FILE *f;
+	char line[1024], *p;
+	size_t klen = strlen(key);
+
+	(void)strlcpy(buf, "unknown", len);
+	if ((f = fopen(path, "r")) == NULL)
+		return;
+	while (fgets(line, sizeof(line), f) != NULL) {
+		if (strncmp(line, key, klen) != 0)
+			continue;
+		if ((p = strchr(line, ':')) == NULL)
+			continue;
+		for (p++; *p == ' ' || *p == '\t'; p++)
+			;
+		p[strcspn(p, "\n")] = '\0';
+		(void)strlcpy(buf, p, len);
+		break;
+	}
+	(void)fclose(f);
+}
+
+static void
+read_boot_id(void)
+{
+	FILE *f;
+
+	boot_id[0] = '\0';
+	if ((f = fopen("/proc/sys/kernel/random/boot_id", "r")) == NULL)
+		return;
+	if (fgets(boot_id, sizeof(boot_id), f) == NULL)
+		boot_id[0] = '\0';
+	boot_id[strcspn(boot_id, "\n")] = '\0';
+	(void)fclose(f);
+}
+
+static const char *
+fs_name(const char *path)
+{
+	static char buf[32];
+	struct statfs sfs;
+
+	if (statfs(path, &sfs) == -1)
+		return ("unknown");
+	switch ((unsigned long)sfs.f_type) {
+	case 0xef53UL:
+		return ("ext2/3/4");
+	case 0x01021994UL:
+		return ("tmpfs");
+	case 0x58465342UL:
+		return ("xfs");
+	case 0x9123683eUL:
+		return ("btrfs");
+	case 0x794c7630UL:
+		return ("overlayfs");
+	default:
+		(void)snprintf(buf, sizeof(buf), "fs type 0x%lx",
+		    (unsigned long)sfs.f_type);
+		return (buf);
+	}
+}
+
+static void
+machine(void)
+{
+	struct utsname u;
+	char model[256], date[64];
+	time_t t;
+	FILE *f;
+	int pidmax = 0;
+
+	read_line("/proc/cpuinfo", "model name", model, sizeof(model));
+	if (uname(&u) == -1)
+		bail("uname: %s", strerror(errno));
+	t = time(NULL);
+	(void)strftime(
+	    date, sizeof(date), "%Y-%m-%d %H:%M:%S %z", localtime(&t));
+	if ((f = fopen("/proc/sys/kernel/pid_max", "r")) != NULL) {
+		if (fscanf(f, "%d", &pidmax) != 1)
+			pidmax = 0;
+		(void)fclose(f);
+	}
+	printf("goproc benchmark (goprocd %s)\n\n", GOPROC_VERSION);
+	printf("  machine    %ld CPUs, %s\n", sysconf(_SC_NPROCESSORS_ONLN),
+	    model);
+	printf("  kernel     %s %s %s, pid_max %d\n", u.sysname, u.release,
+	    u.machine, pidmax);
+	printf("  date       %s\n", date);
+	printf("  state dir  %s (%s; every mutation is fdatasync'ed)\n", topdir,
+	    fs_name(topdir));
+	printf("  load       %d,%03d entries come from a generated snapshot "
+	       "in goproc's own format:\n"
+	       "             pid_max %d cannot hold that many live "
+	       "processes, so they are dead\n"
+	       "             (alive false, a boot_id that is not this "
+	       "kernel's, unique pids in\n"
+	       "             1..%d, owner_uid %u, tags t<i/%d> (each "
+	       "matches %d entries)\n"
+	       "             plus b<i%%100> on every third, group g<i%%100>, "
+	       "a name on every fifth,\n"
+	       "             cmd \"/usr/bin/worker --shard N\").\n",
+	    NBIG / 1000, NBIG % 1000, pidmax, GP_PID_MAX, (unsigned)getuid(),
+	    TAG_MATCHES, TAG_MATCHES);
+	printf("  live       %d,%03d sleep(1) processes, spawned here, are "
+	       "registered through the add\n"
+	       "             path (the prober holds a pidfd for each) and "
+	       "killed at the end.\n",
+	    NLIVE / 1000, NLIVE % 1000);
+}
+
+static void
+path_join(char *buf, size_t len, const char *dir, const char *name)
+{
+	if (strlcpy(buf, dir, len) >= len || strlcat(buf, "/", len) >= len ||
+	    strlcat(buf, name, len) >= len)
+		bail("path too long: %s/%s", dir, name);
+}
+
+static void
+daemon_init(struct daemon *d, const char *name)
+{
+	size_t i;
+
+	memset(d, 0, sizeof(*d));
+	path_join(d->dir, sizeof(d->dir), topdir, name);
+	if (mkdir(d->dir, 0700) == -1)
+		bail("mkdir %s: %s", d->dir, strerror(errno));
+	for (i = 0; i < nitems(daemon_files); i++)
+		path_join(
+		    d->files[i], sizeof(d->files[i]), d->dir, daemon_files[i]);
+	path_join(d->sock, sizeof(d->sock), d->dir, GOPROC_SOCKET_NAME);
+	path_join(d->empty, sizeof(d->empty), d->dir, "empty");
+	if (strlen(d->sock) >= sizeof(((struct sockaddr_un *)0)->sun_path))
+		bail("socket path too long: %s", d->sock);
+}
+
+/* Find goprocd and goprocctl, and make the temporary directories. */
+static void
+setup_dirs(void)
+{
+	char self[PATH_MAX], *slash;
+	const char *tmp;
+	ssize_t n;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) == -1)
+		bail("readlink /proc/self/exe: %s", strerror(errno));
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	path_join(
+	    goprocd_path, sizeof(goprocd_path), self, "../../goprocd/goprocd");
+	path_join(goprocctl_path, sizeof(goprocctl_path), self,
+	    "../../goprocctl/goprocctl");
+	if (access(goprocd_path, X_OK) == -1 ||
+	    access(goprocctl_path, X_OK) == -1)
+		bail("goprocd or goprocctl not built (looked for %s and %s)",
+		    goprocd_path, goprocctl_path);
+
+	if ((tmp = getenv("TMPDIR")) == NULL || *tmp == '\0')
+		tmp = "/tmp";
+	if (snprintf(topdir, sizeof(topdir), "%s/goproc-bench.XXXXXX", tmp) >=
+	    (int)sizeof(topdir))
+		bail("TMPDIR too long");
+	if (mkdtemp(topdir) == NULL) {
+		topdir[0] = '\0';
+		bail("mkdtemp: %s", strerror(errno));
+	}
+	path_join(ctl_err, sizeof(ctl_err), topdir, "goprocctl.err");
+	daemon_init(&dsmall, "small");
+	daemon_init(&dbig, "big");
+}
+
+/* A snapshot of n dead entries in goproc's format. */
+static void
+write_snapshot(const char *path, size_t n, const char *boot)
+{
+	FILE *f;
+	static char vbuf[1 << 20];
+	size_t i;
+	int32_t pid;
+	unsigned uid = (unsigned)getuid();
+
+	if ((f = fopen(path, "w")) == NULL)
+		bail("%s: %s", path, strerror(errno));
+	(void)setvbuf(f, vbuf, _IOFBF, sizeof(vbuf));
+	fprintf(f,
+	    "{\"version\":1,\"next_id\":%zu,\"created_unix\":%lld,"
+	    "\"journal_seq\":0,\"procs\":[",
+	    n + 1, (long long)time(NULL));
+	for (i = 0; i < n; i++) {
+		pid = (int32_t)(((uint64_t)i * PID_STRIDE) % GP_PID_MAX) + 1;
+		fprintf(f,
+		    "%s\n{\"id\":%zu,\"pid\":%d,\"pgid\":%d,"
+		    "\"cmd\":\"/usr/bin/worker --shard %zu\",",
+		    i == 0 ? "" : ",", i + 1, pid, pid, i % 64);
+		if (i % 5 == 0)
+			fprintf(f, "\"name\":\"worker-%zu\",", i);
+		else
+			fprintf(f, "\"name\":\"\",");
+		fprintf(f,
+		    "\"alive\":false,\"added_at\":\"2026-01-02T03:04:05Z\","
+		    "\"last_seen\":\"2026-01-02T04:05:06.5Z\","
+		    "\"meta\":{\"tags\":[\"t%zu\"",
+		    i / TAG_MATCHES);
+		if (i % 3 == 0)
+			fprintf(f, ",\"b%zu\"", i % 100);
+		fprintf(f,
+		    "],\"groups\":[\"g%zu\"]},\"start_ticks\":%zu,"
+		    "\"boot_id\":\"%s\",\"owner_uid\":%u}",
+		    i % 100, 1000 + i, boot, uid);
+	}
+	fprintf(f, "\n]}\n");
+	if (fflush(f) == EOF || ferror(f) || fsync(fileno(f)) == -1)
+		bail("%s: write: %s", path, strerror(errno));
+	(void)fclose(f);
+}
+
+/* Start goprocd -d on the directory and wait until ping answers. */
+static void
+daemon_start(struct daemon *d)
+{
+	struct gp_request req;
+	struct reply rep;
+	sigset_t old;
+	double t0;
+	pid_t pid;
+	int fd, status;
+
+	req_init(&req, IMSG_CTL_PING);
+	block_signals(&old);
+	t0 = now_ms();
+	switch (pid = fork()) {
+	case -1:
+		bail("fork: %s", strerror(errno));
+	case 0:
+		restore_signals(&old);
+		if (setenv("GOPROC_RUNTIME_DIR", d->dir, 1) == -1)
+			_exit(127);
+		if ((fd = open(d->files[F_LOG], O_WRONLY | O_CREAT | O_APPEND,
+		         0600)) == -1)
+			_exit(127);
+		(void)dup2(fd, STDOUT_FILENO);
+		(void)dup2(fd, STDERR_FILENO);
+		if ((fd = open("/dev/null", O_RDONLY)) != -1)
+			(void)dup2(fd, STDIN_FILENO);
+		execl(goprocd_path, "goprocd", "-d", (char *)NULL);
+		_exit(127);
+	default:
+		break;
+	}
+	d->pid = pid;
+	restore_signals(&old);
+	for (;;) {
+		memset(&rep, 0, sizeof(rep));
+		if (request(d->sock, &req, &rep) == 0 &&
+		    rep.type == IMSG_CTL_END)
+			break;
+		if (waitpid(pid, &status, WNOHANG) == pid) {
+			d->pid = 0;
+			bail("goprocd exited at startup (status %d), see %s",
+			    status, d->files[F_LOG]);
+		}
+		if (now_ms() - t0 > START_TIMEOUT_MS)
+			bail("goprocd did not answer within %d s",
+			    START_TIMEOUT_MS / 1000);
+		sleep_ms(1);
+	}
+	d->startup_ms = now_ms() - t0;
+	daemon_procs(d);
+}
+
+static void
+daemon_stop(struct daemon *d)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	if (d->pid > 0)
+		stop_pid(d->pid, d->procs + 1, R_MAX - 1);
+	d->pid = 0;
+	restore_signals(&old);
+}
+
+/* The daemon's four processes, by the role in their title. */
+static void
+daemon_procs(struct daemon *d)
+{
+	char path[PATH_MAX], buf[4096], *p, *end;
+	struct dirent *de;
+	DIR *dir;
+	ssize_t n;
+	long kid;
+	int fd, r;
+
+	memset(d->procs, 0, sizeof(d->procs));
+	d->procs[R_PARENT] = d->pid;
+	(void)snprintf(path, sizeof(path), "/proc/%d/task", (int)d->pid);
+	if ((dir = opendir(path)) == NULL)
+		bail("%s: %s", path, strerror(errno));
+	while ((de = readdir(dir)) != NULL) {
+		if (de->d_name[0] == '.')
+			continue;
+		(void)snprintf(path, sizeof(path), "/proc/%d/task/%s/children",
+		    (int)d->pid, de->d_name);
+		if ((fd = open(path, O_RDONLY)) == -1)
+			continue;
+		n = read(fd, buf, sizeof(buf) - 1);
+		(void)close(fd);
+		if (n <= 0)
+			continue;
+		buf[n] = '\0';
+		for (p = buf; *p != '\0'; p = end) {
+			kid = strtol(p, &end, 10);
+			if (end == p)
+				break;
+			(void)snprintf(
+			    path, sizeof(path), "/proc/%ld/cmdline", kid);
+			if ((fd = open(path, O_RDONLY)) == -1)
+				continue;
+			n = read(fd, path, sizeof(path) - 1);
+			(void)close(fd);
+			if (n <= 0)
+				continue;
+			path[n] = '\0';
+			for (r = R_REGISTRY; r < R_MAX; r++)
+				if (strstr(path, role_names[r]) != NULL)
+					d->procs[r] = (pid_t)kid;
+		}
+	}
+	(void)closedir(dir);
+	for (r = 0; r < R_MAX; r++)
+		if (d->procs[r] == 0)
+			bail("cannot find the %s process of goprocd %d",
+			    role_names[r], (int)d->pid);
+}
+
+static long
+proc_status_kb(pid_t pid, const char *key)
+{
+	char path[64], val[128];
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/status", (int)pid);
+	read_line(path, key, val, sizeof(val));
+	return (strtol(val, NULL, 10));
+}
+
+static void
+read_rss(const struct daemon *d, struct rss *r)
+{
+	int i;
+
+	r->sum = 0;
+	for (i = 0; i < R_MAX; i++) {
+		r->kb[i] = proc_status_kb(d->procs[i], "VmRSS:");
+		r->sum += r->kb[i];
+	}
+}
+
+static int
+count_fds(pid_t pid)
+{
+	char path[64];
+	struct dirent *de;
+	DIR *dir;
+	int n = 0;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/fd", (int)pid);
+	if ((dir = opendir(path)) == NULL)
+		return (-1);
+	while ((de = readdir(dir)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	(void)closedir(dir);
+	return (n);
+}
+
+/* User plus system CPU time of a process, in seconds. */
+static double
+proc_cpu_s(pid_t pid)
+{
+	char path[64], buf[1024], *p;
+	unsigned long long ut, st;
+	ssize_t n;
+	int fd;
+
+	(void)snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	if ((fd = open(path, O_RDONLY)) == -1)
+		return (NAN);
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return (NAN);
+	buf[n] = '\0';
+	/* Fields 14 and 15, counted after the command in parentheses. */
+	if ((p = strrchr(buf, ')')) == NULL ||
+	    sscanf(p + 2,
+	        "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %llu %llu", &ut,
+	        &st) != 2)
+		return (NAN);
+	return ((double)(ut + st) / (double)sysconf(_SC_CLK_TCK));
+}
+
+/* Connect to a daemon; -1 with errno (ENOENT, ECONNREFUSED) if none. */
+static int
+client_open(const char *sock)
+{
+	struct sockaddr_un sun;
+	int fd, save;
+
+	memset(&sun, 0, sizeof(sun));
+	sun.sun_family = AF_UNIX;
+	if (strlcpy(sun.sun_path, sock, sizeof(sun.sun_path)) >=
+	    sizeof(sun.sun_path)) {
+		errno = ENAMETOOLONG;
+		return (-1);
+	}
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) == -1)
+		bail("socket: %s", strerror(errno));
+	while (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
+		if (errno == EINTR)
+			continue;
+		save = errno;
+		(void)close(fd);
+		errno = save;
+		return (-1);
+	}
+	return (fd);
+}
+
+/*
+ * One request on a new connection, replies read until END or ERROR, as
+ * goprocctl does.  Returns -1 only when the daemon cannot be reached.
+ */
+static int
+request(const char *sock, const struct gp_request *req, struct reply *rep)
+{
+	static struct gp_entry ge;
+	struct imsgbuf ibuf;
+	struct imsg imsg;
+	struct ibuf *b, view;
+	struct gp_end end;
+	struct pollfd pfd;
+	const char *errstr;
+	uint32_t type;
+	ssize_t n;
+	int fd, done = 0;
+
+	if ((fd = client_open(sock)) == -1)
+		return (-1);
+	if (imsgbuf_init(&ibuf, fd) == -1)
+		bail("imsgbuf_init: %s", strerror(errno));
+	if ((b = ibuf_dynamic(256, MAX_IMSGSIZE - IMSG_HEADER_SIZE)) == NULL ||
+	    wire_req_encode(b, req) == -1 ||
+	    imsg_compose(
+	        &ibuf, req->type, 0, 0, -1, ibuf_data(b), ibuf_size(b)) == -1)
+		bail("cannot encode a request: %s", strerror(errno));
+	ibuf_free(b);
+	if (imsgbuf_flush(&ibuf) == -1)
+		bail("cannot send a request: %s", strerror(errno));
+	while (!done) {
+		while (!done && (n = imsg_get(&ibuf, &imsg)) != 0) {
+			if (n == -1)
+				bail("bad reply: %s", strerror(errno));
+			type = imsg_get_type(&imsg);
+			if (imsg_get_ibuf(&imsg, &view) == -1)
+				bail("bad reply of type %u", type);
+			switch (type) {
+			case IMSG_CTL_ENTRY:
+				rep->entries++;
+				if (!rep->decode)
+					break;
+				if (wire_entry_decode(&view, &ge, &errstr) ==
+				    -1)
+					bail("bad entry: %s", errstr);
+				if (rep->entries == 1)
+					rep->first_id = ge.id;
+				if (rep->want_id != 0 &&
+				    ge.id == rep->want_id) {
+					rep->found = 1;
+					rep->alive = ge.alive != 0;
+				}
+				break;
+			case IMSG_CTL_RESULT:
+			case IMSG_CTL_INFO:
+				break;
+			case IMSG_CTL_END:
+			case IMSG_CTL_ERROR:
+				if (wire_end_decode(&view, &end, &errstr) == -1)
+					bail("bad end: %s", errstr);
+				rep->type = type;
+				rep->status = end.status;
+				(void)strlcpy(
+				    rep->msg, end.msg, sizeof(rep->msg));
+				done = 1;
+				break;
+			default:
+				bail("unexpected reply type %u", type);
+			}
+			imsg_free(&imsg);
+		}
+		if (done)
+			break;
+		pfd.fd = fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		switch (poll(&pfd, 1, REQ_TIMEOUT_MS)) {
+		case -1:
+			if (errno == EINTR)
+				continue;
+			bail("poll: %s", strerror(errno));
+		case 0:
+			bail("no answer from goprocd within %d s",
+			    REQ_TIMEOUT_MS / 1000);
+		default:
+			break;
+		}
+		switch (imsgbuf_read(&ibuf)) {
+		case -1:
+			bail("read from goprocd: %s", strerror(errno));
+		case 0:
+			bail("goprocd closed the connection");
+		default:
+			break;
+		}
+	}
+	imsgbuf_clear(&ibuf);
+	(void)close(fd);
+	return (0);
+}
+
+static void
+req_init(struct gp_request *req, uint32_t type)
+{
+	memset(req, 0, sizeof(*req));
+	req->type = type;
+}
+
+static void
+req_tag(struct gp_strlist *l, const char *s)
+{
+	const char *errstr;
+
+	if (gp_strlist_add(l, s, strlen(s), &errstr) == -1)
+		bail("label %s: %s", s, errstr);
+}
+
+/* A request that must reach the daemon; its round trip in ms. */
+static double
+timed_request(const char *sock, const struct gp_request *req, struct reply *rep)
+{
+	double t0;
+
+	t0 = now_ms();
+	if (request(sock, req, rep) == -1)
+		bail("cannot connect to %s: %s", sock, strerror(errno));
+	return (now_ms() - t0);
+}
+
+/*
+ * Run a program (goprocctl) with args against a daemon, stdout to
+ * /dev/null, and return its wall time (fork to reaped) in ms.  A
+ * failure ends the run.
+ */
+static double
+run_prog(const struct daemon *d, const char *path, char *const args[])
+{
+	sigset_t old;
+	double t0, t;
+	pid_t pid;
+	int fd, status;
+
+	block_signals(&old);
+	t0 = now_ms();
+	switch (pid = fork()) {
+	case -1:
+		bail("fork: %s", strerror(errno));
+	case 0:
+		restore_signals(&old);
+		if (setenv("GOPROC_RUNTIME_DIR", d->dir, 1) == -1)
+			_exit(127);
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			(void)dup2(fd, STDIN_FILENO);
+			(void)dup2(fd, STDOUT_FILENO);
+		}
+		if ((fd = open(ctl_err, O_WRONLY | O_CREAT | O_APPEND, 0600)) !=
+		    -1)
+			(void)dup2(fd, STDERR_FILENO);
+		execv(path, args);
+		_exit(127);
+	default:
+		break;
+	}
+	ctl_pid = pid;
+	restore_signals(&old);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			bail("waitpid: %s", strerror(errno));
+	t = now_ms() - t0;
+	ctl_pid = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		bail("%s %s failed (status %d), see %s", path,
+		    args[1] != NULL ? args[1] : "", status, ctl_err);
+	return (t);
+}
+
+/* Start n sleep processes for the daemon to watch. */
+static void
+spawn_live(size_t n)
+{
+	sigset_t old;
+	pid_t pid;
+	int fd;
+
+	while (nlive < n) {
+		block_signals(&old);
+		switch (pid = fork()) {
+		case -1:
+			bail("fork: %s", strerror(errno));
+		case 0:
+			restore_signals(&old);
+			if ((fd = open("/dev/null", O_RDWR)) != -1) {
+				(void)dup2(fd, STDIN_FILENO);
+				(void)dup2(fd, STDOUT_FILENO);
+				(void)dup2(fd, STDERR_FILENO);
+			}
+			execlp("sleep", "sleep", "3600", (char *)NULL);
+			_exit(127);
+		default:
+			break;
+		}
+		live[nlive].pid = pid;
+		live[nlive].id = 0;
+		live[nlive].reaped = 0;
+		nlive++;
+		restore_signals(&old);
+	}
+}
+
+static void
+reap_live(size_t i)
+{
+	while (waitpid(live[i].pid, NULL, 0) == -1)
+		if (errno != EINTR)
+			bail("waitpid %d: %s", (int)live[i].pid,
+			    strerror(errno));
+	live[i].reaped = 1;
+}
+
+/* Add live[from .. to) with the imsg client; round trips into ms. */
+static void
+add_live(const struct daemon *d, size_t from, size_t to, double *ms, int keepid)
+{
+	struct gp_request req;
+	struct reply rep;
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		req_init(&req, IMSG_CTL_ADD);
+		req.pid = live[i].pid;
+		req_tag(&req.tags, "live");
+		req_tag(&req.groups, "bench");
+		memset(&rep, 0, sizeof(rep));
+		rep.decode = 1;
+		ms[i - from] = timed_request(d->sock, &req, &rep);
+		if (rep.type != IMSG_CTL_END || rep.entries != 1)
+			bail("add %d: %s", (int)live[i].pid, rep.msg);
+		if (keepid)
+			live[i].id = rep.first_id;
+	}
+}
+
+/* Add live[from .. to) with goprocctl add. */
+static void
+ctl_add_live(const struct daemon *d, size_t from, size_t to, double *ms)
+{
+	char pidbuf[16];
+	char *args[] = { "goprocctl", "add", pidbuf, "--tag", "live", "--group",
+		"bench", NULL };
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		(void)snprintf(pidbuf, sizeof(pidbuf), "%d", (int)live[i].pid);
+		ms[i - from] = run_prog(d, goprocctl_path, args);
+	}
+}
+
+static void
+print_header(const char *title)
+{
+	printf("\n%-46s %-22s %-11s %s\n", title, "measured", "target", "met");
+	printf("%-46s %-22s %-11s %s\n",
+	    "----------------------------------------------",
+	    "----------------------", "-----------", "---");
+}
+
+/* met: 1 yes, 0 no, -1 no target. */
+static void
+row(const char *what, const char *value, const char *tgt, int met)
+{
+	const char *m = "";
+
+	if (met > 0)
+		m = "yes";
+	else if (met == 0)
+		m = "NO";
+	printf("%-46s %-22s %-11s %s\n", what, value, tgt, m);
+	(void)fflush(stdout);
+}
+
+static void
+rowf(const char *what, const char *tgt, int met, const char *fmt, ...)
+{
+	char value[128];
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	row(what, value, tgt, met);
+}
+
+static void
+print_rss(const char *when, const struct rss *r)
+{
+	printf("  %-22s %9.1f %9.1f %9.1f %9.1f %9.1f\n", when,
+	    r->kb[R_PARENT] / 1024.0, r->kb[R_REGISTRY] / 1024.0,
+	    r->kb[R_PROBER] / 1024.0, r->kb[R_FRONTEND] / 1024.0,
+	    r->sum / 1024.0);
+}
+
+static void
+target(const char *name, int met)
+{
+	if (ntargets < nitems(targets)) {
+		targets[ntargets].name = name;
+		targets[ntargets].met = met;
+		ntargets++;
+	}
+}
+
+/* Remove a directory and what is in it (one level of subdirectories). */
+static void
+rm_tree(const char *path)
+{
+	char sub[PATH_MAX];
+	struct dirent *de;
+	struct stat sb;
+	DIR *dir;
+
+	if ((dir = opendir(path)) == NULL)
+		return;
+	while ((de = readdir(dir)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		(void)snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
+		if (lstat(sub, &sb) == 0 && S_ISDIR(sb.st_mode))
+			rm_tree(sub);
+		else
+			(void)unlink(sub);
+	}
+	(void)closedir(dir);
+	(void)rmdir(path);
+}
+
+static const char *
+boot_for_snapshot(void)
+{
+	if (strcmp(boot_id, FAKE_BOOT_ID) == 0)
+		return (OTHER_BOOT_ID);
+	return (FAKE_BOOT_ID);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static double ms[NLIVE], ms2[NLIVE];
+	static const char *const unset[] = { "GOPROC_SOCKET",
+		"GOPROC_STATE_DIR", "XDG_RUNTIME_DIR",
+		"GOPROC_LIVENESS_INTERVAL", "GOPROC_LAST_SEEN_INTERVAL" };
+	char *ping_args[] = { "goprocctl", "ping", NULL };
+	char *list_args[] = { "goprocctl", "list", NULL };
+	char *true_args[] = { "true", NULL };
+	struct sigaction sa;
+	struct gp_request req;
+	struct reply rep;
+	struct stats s_small, s_big, s_ctl, s_tag, s_raw, s_full, s_ping;
+	struct stats s_true, s_death;
+	struct rss rss_load, rss_list, rss_live;
+	struct stat sb;
+	char tag[GP_LABEL_MAX + 1];
+	double t0, spawn_ms, ratio, cpu0[R_MAX], cpu1[R_MAX];
+	double full_raw[NFULL], full_ctl[NFULL];
+	size_t i, j, nmet;
+	sigset_t old;
+	int r, fds_before, fds_after, met;
+
+	(void)argv;
+	if (argc > 1) {
+		fprintf(stderr, "usage: bench\n");
+		return (2);
+	}
+	mainpid = getpid();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < nitems(unset); i++)
+		(void)unsetenv(unset[i]);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
+	(void)signal(SIGPIPE, SIG_IGN);
+
+	setup_dirs();
+	read_boot_id();
+	machine();
+
+	t0 = now_ms();
+	spawn_live(NLIVE);
+	spawn_ms = now_ms() - t0;
+
+	/* 100 entries: startup and the add path. */
+	print_header("registry of 100 entries");
+	write_snapshot(dsmall.files[F_SNAPSHOT], NSMALL, boot_for_snapshot());
+	daemon_start(&dsmall);
+	rowf("startup (until ping answers)", "", -1, "%.1f ms",
+	    dsmall.startup_ms);
+	add_live(&dsmall, 0, NADD, ms, 0);
+	s_small = summarize(ms, NADD);
+	rowf("add, imsg client, median / p95 (300 adds)", "", -1,
+	    "%.2f / %.2f ms", s_small.med, s_small.p95);
+	ctl_add_live(&dsmall, NADD, NADD + NCTLADD, ms2);
+	s_ctl = summarize(ms2, NCTLADD);
+	rowf("goprocctl add, wall, median / p95 (50 adds)", "", -1,
+	    "%.2f / %.2f ms", s_ctl.med, s_ctl.p95);
+	daemon_stop(&dsmall);
+
+	/* 100,000 entries. */
+	print_header("registry of 100,000 entries");
+	t0 = now_ms();
+	write_snapshot(dbig.files[F_SNAPSHOT], NBIG, boot_for_snapshot());
+	if (stat(dbig.files[F_SNAPSHOT], &sb) == -1)
+		bail("%s: %s", dbig.files[F_SNAPSHOT], strerror(errno));
+	rowf("snapshot generated", "", -1, "%.1f MiB in %.0f ms",
+	    sb.st_size / MIB, now_ms() - t0);
+	daemon_start(&dbig);
+	rowf(
+	    "startup (until ping answers)", "", -1, "%.0f ms", dbig.startup_ms);
+	req_init(&req, IMSG_CTL_LIST);
+	memset(&rep, 0, sizeof(rep));
+	(void)timed_request(dbig.sock, &req, &rep);
+	if (rep.entries != NBIG)
+		bail(
+		    "the registry holds %u entries, not %d", rep.entries, NBIG);
+	read_rss(&dbig, &rss_load);
+
+	/* list --tag t<N>: 10 matches among 100,000. */
+	for (i = 0; i < NTAGLIST; i++) {
+		(void)snprintf(tag, sizeof(tag), "t%zu",
+		    (i * 37 + 123) % (NBIG / TAG_MATCHES));
+		req_init(&req, IMSG_CTL_LIST);
+		req_tag(&req.tags, tag);
+		memset(&rep, 0, sizeof(rep));
+		rep.decode = 1;
+		ms[i] = timed_request(dbig.sock, &req, &rep);
+		if (rep.type != IMSG_CTL_END || rep.entries != TAG_MATCHES)
+			bail("list --tag %s: %u entries (%s)", tag, rep.entries,
+			    rep.msg);
+	}
+	s_tag = summarize(ms, NTAGLIST);
+	met = s_tag.med < T_TAG_MS;
+	rowf("list --tag tN (10 matches), median", "< 5 ms", met, "%.3f ms",
+	    s_tag.med);
+	rowf("list --tag tN (10 matches), p95", "", -1, "%.3f ms", s_tag.p95);
+	target("list --tag under 5 ms", met);
+
+	/* Full list: the raw drain, then goprocctl list > /dev/null. */
+	for (r = 0; r < R_MAX; r++)
+		cpu0[r] = proc_cpu_s(dbig.procs[r]);
+	for (i = 0; i < NFULL; i++) {
+		req_init(&req, IMSG_CTL_LIST);
+		memset(&rep, 0, sizeof(rep));
+		full_raw[i] = timed_request(dbig.sock, &req, &rep);
+		if (rep.type != IMSG_CTL_END || rep.entries != NBIG)
+			bail("full list: %u entries", rep.entries);
+	}
+	for (r = 0; r < R_MAX; r++)
+		cpu1[r] = proc_cpu_s(dbig.procs[r]);
+	for (i = 0; i < NFULL; i++)
+		full_ctl[i] = run_prog(&dbig, goprocctl_path, list_args);
+	s_raw = summarize(full_raw, NFULL);
+	s_full = summarize(full_ctl, NFULL);
+	read_rss(&dbig, &rss_list);
+	met = s_full.med < T_FULL_MS;
+	rowf("full list, goprocctl list > /dev/null, wall", "< 1 s", met,
+	    "%.0f ms (best %.0f)", s_full.med, s_full.min);
+	target("full list under 1 s", met);
+	rowf("full list, raw imsg client drain", "", -1, "%.0f ms (best %.0f)",
+	    s_raw.med, s_raw.min);
+	rowf("  CPU per full list: registry / frontend", "", -1,
+	    "%.2f / %.2f s", (cpu1[R_REGISTRY] - cpu0[R_REGISTRY]) / NFULL,
+	    (cpu1[R_FRONTEND] - cpu0[R_FRONTEND]) / NFULL);
+
+	/* ping: goprocctl, a bare fork+exec, the imsg client. */
+	for (i = 0; i < NPING; i++)
+		ms[i] = run_prog(&dbig, goprocctl_path, ping_args);
+	s_ping = summarize(ms, NPING);
+	for (i = 0; i < NPING; i++)
+		ms[i] = run_prog(&dbig, "/bin/true", true_args);
+	s_true = summarize(ms, NPING);
+	met = s_ping.med < T_PING_MS;
+	rowf("goprocctl ping, fork+exec wall, median", "< 2 ms", met, "%.2f ms",
+	    s_ping.med);
+	rowf("goprocctl ping, fork+exec wall, p95", "", -1, "%.2f ms",
+	    s_ping.p95);
+	target("goprocctl ping under 2 ms", met);
+	rowf("  fork+exec of /bin/true, median / p95", "", -1, "%.2f / %.2f ms",
+	    s_true.med, s_true.p95);
+	for (i = 0; i < NPING; i++) {
+		req_init(&req, IMSG_CTL_PING);
+		memset(&rep, 0, sizeof(rep));
+		ms[i] = timed_request(dbig.sock, &req, &rep);
+	}
+	s_ping = summarize(ms, NPING);
+	rowf("  ping, imsg client, median / p95", "", -1, "%.3f / %.3f ms",
+	    s_ping.med, s_ping.p95);
+
+	/* add at 100,000, then the rest of the live processes. */
+	fds_before = count_fds(dbig.procs[R_PROBER]);
+	add_live(&dbig, 0, NADD, ms, 1);
+	s_big = summarize(ms, NADD);
+	rowf("add, imsg client, median / p95 (300 adds)", "", -1,
+	    "%.2f / %.2f ms", s_big.med, s_big.p95);
+	ratio = s_big.med / s_small.med;
+	met = ratio <= T_ADD_RATIO;
+	rowf("add at 100,000 / add at 100 (median)", "<= 2x", met,
+	    "%.2fx (p95 %.2fx)", ratio, s_big.p95 / s_small.p95);
+	target("add at 100,000 within 2x of add at 100", met);
+	ctl_add_live(&dbig, NADD, NADD + NCTLADD, ms2);
+	s_ctl = summarize(ms2, NCTLADD);
+	rowf("goprocctl add, wall, median / p95 (50 adds)", "", -1,
+	    "%.2f / %.2f ms", s_ctl.med, s_ctl.p95);
+	add_live(&dbig, NADD + NCTLADD, NLIVE, ms, 0);
+	s_small = summarize(ms, NLIVE - NADD - NCTLADD);
+	rowf("add of 650 more live (to 101,000), med / p95", "", -1,
+	    "%.2f / %.2f ms", s_small.med, s_small.p95);
+	fds_after = count_fds(dbig.procs[R_PROBER]);
+	read_rss(&dbig, &rss_live);
+	rowf("prober descriptors, before / after 1,000 adds", "", -1, "%d / %d",
+	    fds_before, fds_after);
+
+	met = rss_load.sum / 1024.0 < T_RSS_MIB;
+	rowf("RSS, 4 processes, after load", "< 64 MiB", met, "%.1f MiB",
+	    rss_load.sum / 1024.0);
+	j = rss_list.sum / 1024.0 < T_RSS_MIB;
+	rowf("RSS, 4 processes, after full lists", "< 64 MiB", (int)j,
+	    "%.1f MiB", rss_list.sum / 1024.0);
+	met = met && j;
+	j = rss_live.sum / 1024.0 < T_RSS_MIB;
+	rowf("RSS, 4 processes, after 1,000 live adds", "< 64 MiB", (int)j,
+	    "%.1f MiB", rss_live.sum / 1024.0);
+	target("RSS under 64 MiB", met && j);
+
+	/* Death detection: kill -9, then list --pid every 1 ms. */
+	for (i = 0; i < NDEATH; i++) {
+		req_init(&req, IMSG_CTL_LIST);
+		req.npids = 1;
+		req.pids[0] = live[i].pid;
+		t0 = now_ms();
+		if (kill(live[i].pid, SIGKILL) == -1)
+			bail("kill %d: %s", (int)live[i].pid, strerror(errno));
+		reap_live(i);
+		for (;;) {
+			memset(&rep, 0, sizeof(rep));
+			rep.decode = 1;
+			rep.want_id = live[i].id;
+			(void)timed_request(dbig.sock, &req, &rep);
+			if (!rep.found)
+				bail("list --pid %d: id %llu not listed",
+				    (int)live[i].pid,
+				    (unsigned long long)live[i].id);
+			if (!rep.alive)
+				break;
+			if (now_ms() - t0 > DEATH_TIMEOUT_MS)
+				bail("pid %d still alive after %d ms",
+				    (int)live[i].pid, DEATH_TIMEOUT_MS);
+			sleep_ms(1);
+		}
+		ms[i] = now_ms() - t0;
+	}
+	s_death = summarize(ms, NDEATH);
+	rowf("death detection (kill -9 to alive=false), med", "", -1, "%.2f ms",
+	    s_death.med);
+	rowf("death detection, p95 / max (20 kills)", "", -1, "%.2f / %.2f ms",
+	    s_death.p95, s_death.max);
+	rowf("spawning the 1,000 sleep processes", "", -1, "%.0f ms", spawn_ms);
+
+	printf("\nVmRSS in MiB, registry of 100,000 entries\n");
+	printf("  %-22s %9s %9s %9s %9s %9s\n", "", role_names[R_PARENT],
+	    role_names[R_REGISTRY], role_names[R_PROBER],
+	    role_names[R_FRONTEND], "sum");
+	print_rss("after load", &rss_load);
+	print_rss("after full lists", &rss_list);
+	print_rss("after 1,000 live adds", &rss_live);
+
+	block_signals(&old);
+	cleaning = 1;
+	cleanup();
+	if (stat(topdir, &sb) == 0)
+		rm_tree(topdir);
+
+	for (i = nmet = 0; i < ntargets; i++)
+		nmet += targets[i].met != 0;
+	printf("\ntargets met: %zu of %zu", nmet, ntargets);
+	if (nmet < ntargets) {
+		printf("; missed:");
+		for (i = j = 0; i < ntargets; i++)
+			if (!targets[i].met)
+				printf("%s %s", j++ == 0 ? "" : ",",
+				    targets[i].name);
+	}
+	printf("\n");
+	return (0);
+}

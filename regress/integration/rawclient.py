@@ -1,0 +1,101 @@
+# rawclient.py SOCKET CASE: talk to goprocd's control socket with bytes
+# no goprocctl would send, and print what came back.
+import os
+import socket
+import struct
+import sys
+import time
+
+IMSG_CTL_PING, IMSG_CTL_ADD, IMSG_CTL_LIST = 1, 2, 3
+HDR = struct.Struct("=IIII")
+
+
+def request(body):
+    # The fixed request part: flags, pid, signo, wait_ms, nids, npids,
+    # ntags, ntags_all, ngroups, ngroups_all, nnames, reserved.
+    return body
+
+
+def fixed(pid=0):
+    return struct.pack("=IiiIIIIIIIII", 0, pid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+
+
+def strings(*values):
+    out = b""
+    for v in values:
+        out += struct.pack("=H", len(v)) + v
+    return out
+
+
+def msg(mtype, payload, length=None):
+    if length is None:
+        length = HDR.size + len(payload)
+    return HDR.pack(mtype, length, 0, os.getpid()) + payload
+
+
+def replies(s, timeout=3.0):
+    s.settimeout(timeout)
+    data = b""
+    try:
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            data += chunk
+    except socket.timeout:
+        return "timeout"
+    out = []
+    while len(data) >= HDR.size:
+        mtype, length, _, _ = HDR.unpack_from(data)
+        length &= 0x7FFFFFFF
+        payload = data[HDR.size:length]
+        data = data[length:]
+        if len(payload) >= 10:
+            status, count, n = struct.unpack_from("=iIH", payload)
+            out.append("type=%d status=%d msg=%s" %
+                       (mtype, status, payload[10:10 + n].decode()))
+        else:
+            out.append("type=%d" % mtype)
+    return "\n".join(out) if out else "closed"
+
+
+def main():
+    path, case = sys.argv[1], sys.argv[2]
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(path)
+    if case == "random":
+        s.sendall(os.urandom(4096))
+    elif case == "liar":
+        s.sendall(msg(IMSG_CTL_LIST, fixed(), length=0x10000000))
+    elif case == "short-header":
+        s.sendall(msg(IMSG_CTL_LIST, b"", length=8))
+    elif case == "truncated":
+        whole = msg(IMSG_CTL_LIST, fixed() + strings(b"", b"", b"", b"", b""))
+        s.sendall(whole[:30])
+        s.shutdown(socket.SHUT_WR)
+    elif case == "unknown-type":
+        s.sendall(msg(999, fixed()))
+    elif case == "oversized-name":
+        body = fixed(pid=1) + strings(b"x" * 5000, b"", b"", b"", b"")
+        s.sendall(msg(IMSG_CTL_ADD, body))
+    elif case == "bad-count":
+        body = struct.pack("=IiiIIIIIIIII", 0, 0, 0, 0, 0, 0, 100000, 0, 0,
+                           0, 0, 0)
+        s.sendall(msg(IMSG_CTL_LIST, body))
+    elif case == "two-requests":
+        one = msg(IMSG_CTL_PING, fixed() + strings(b"", b"", b"", b"", b""))
+        s.sendall(one + one)
+    elif case == "silent":
+        start = time.time()
+        r = replies(s, timeout=30)
+        print("%s after %d s" % (r, round(time.time() - start)))
+        return
+    elif case == "hold":
+        # Keep the connection open, sending nothing, until killed.
+        print("held", flush=True)
+        time.sleep(60)
+        return
+    print(replies(s))
+
+
+main()
