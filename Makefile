@@ -94,7 +94,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    build-essential pkg-config libevent-dev libbsd-dev \
 	    libjansson-dev libseccomp-dev kyua atf-sh libatf-dev mandoc \
-	    clang-format
+	    clang-format python3 systemd
 
 # Where install puts the service files, the completion and the example.
 SYSCONFDIR ?=	/etc

@@ -543,6 +543,11 @@ parent_shutdown(int status)
 		c = &children[i];
 		if (c->pid > 0)
 			(void)kill(c->pid, SIGTERM);
+		/* A closed channel stops a child we may not signal. */
+		if (c->iev.ibuf.w != NULL) {
+			event_del(&c->iev.ev);
+			close(c->iev.ibuf.fd);
+		}
 	}
 	for (tries = 0; tries < 300; tries++) {
 		left = 0;
@@ -562,12 +567,19 @@ parent_shutdown(int status)
 	}
 	for (i = 0; i < nitems(children); i++) {
 		c = &children[i];
-		if (c->pid > 0) {
-			log_warnx("%s did not stop, killing it", c->title);
-			(void)kill(c->pid, SIGKILL);
-			while (waitpid(c->pid, NULL, 0) == -1 && errno == EINTR)
-				;
+		if (c->pid <= 0)
+			continue;
+		log_warnx("%s did not stop, killing it", c->title);
+		(void)kill(c->pid, SIGKILL);
+		for (tries = 0; tries < 100; tries++) {
+			pid = waitpid(c->pid, &wstatus, WNOHANG);
+			if (pid == c->pid || (pid == -1 && errno == ECHILD))
+				break;
+			nanosleep(&ts, NULL);
 		}
+		if (tries == 100)
+			log_warnx("%s (pid %ld) cannot be stopped", c->title,
+			    (long)c->pid);
 	}
 	if (socket_bound)
 		(void)unlink(paths.socket);

@@ -111,6 +111,8 @@ static void	 req_rename(struct op *);
 static void	 req_reset(struct op *);
 static void	 probe_alive(const struct probe_alive *);
 static void	 watch(const struct rentry *);
+static void	 entry_dead(struct rentry *, int64_t);
+static void	 entry_remove(struct rentry *);
 static void	 unwatch(uint64_t);
 static void	 journal_append(char *, const size_t *);
 static void	 commit_schedule(void);
@@ -146,6 +148,7 @@ static struct event	 ev_seen;
 static struct timeval	 seen_tv = { GOPROC_LAST_SEEN_DEFAULT_MS / 1000, 0 };
 static int64_t		 seen_at;	/* every alive entry was seen then */
 static uid_t		 admin_uid;	/* who started goprocd */
+static size_t		 nalive;	/* entries alive */
 
 __dead void
 registry(int debug, int verbose)
@@ -302,8 +305,10 @@ load_done(void)
 		/* Entries from the Go program have no owner: ours. */
 		if (e->owner_uid == REGTAB_UID_UNKNOWN)
 			e->owner_uid = geteuid();
-		if (e->alive)
+		if (e->alive) {
 			watch(e);
+			nalive++;
+		}
 	}
 	log_info("registry loaded: %zu entries, next id %llu",
 	    regtab_count(rt), (unsigned long long)regtab_next_id(rt));
@@ -870,6 +875,7 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	}
 	journal_append(journal_add(++journal_seq, e, &jlen), &jlen);
 	watch(e);
+	nalive++;
 	op_entry(op, e);
 	op_finish(op, 0, GP_ST_OK, "%s", "");
 }
@@ -918,7 +924,6 @@ check_owner(struct op *op, struct rentry **m, size_t n)
 static void
 req_rm(struct op *op)
 {
-	size_t		 jlen;
 	struct rentry	**m;
 	size_t		  i, n;
 
@@ -940,10 +945,7 @@ req_rm(struct op *op)
 	}
 	for (i = 0; i < n; i++) {
 		op_result(op, m[i], GP_RES_REMOVED, 0, "");
-		journal_append(journal_rm(++journal_seq, m[i]->id, &jlen), &jlen);
-		if (m[i]->alive)
-			unwatch(m[i]->id);
-		regtab_remove(rt, m[i]);
+		entry_remove(m[i]);
 	}
 	free(m);
 	op_finish(op, 0, GP_ST_OK, "%s", "");
@@ -995,7 +997,6 @@ req_kill(struct op *op)
 static void
 req_kill_result(struct op *op, const struct kill_result *kres)
 {
-	size_t		 jlen;
 	struct rentry	*e;
 	char		 msg[GP_MSG_MAX];
 
@@ -1006,19 +1007,13 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 	} else if (kres->error == 0) {
 		op_result(op, e, GP_RES_SIGNALLED | GP_RES_REMOVED,
 		    kres->signo, "");
-		journal_append(journal_rm(++journal_seq, e->id, &jlen), &jlen);
-		if (e->alive)
-			unwatch(e->id);
-		regtab_remove(rt, e);
+		entry_remove(e);
 	} else {
 		if (kres->error == ESRCH) {
 			(void)strlcpy(msg, "process exited", sizeof(msg));
 			if (e->alive) {
 				unwatch(e->id);
-				regtab_set_alive(e, 0);
-				regtab_set_seen(e, seen_at);
-				journal_append(journal_alive(++journal_seq,
-				    e->id, 0, seen_at, &jlen), &jlen);
+				entry_dead(e, seen_at);
 			}
 		} else
 			(void)strlcpy(msg, strerror(kres->error),
@@ -1114,6 +1109,7 @@ req_reset(struct op *op)
 		if (e->alive)
 			unwatch(e->id);
 	regtab_reset(rt);
+	nalive = 0;
 	journal_append(journal_reset(++journal_seq, &jlen), &jlen);
 	reset_pending = 1;
 	op_finish(op, 0, GP_ST_OK, "Registry cleared and IDs reset");
@@ -1144,10 +1140,35 @@ probe_alive(const struct probe_alive *pa)
 		return;
 	log_debug("id %llu (pid %d) exited", (unsigned long long)e->id,
 	    e->pid);
-	regtab_set_alive(e, 0);
-	regtab_set_seen(e, pa->when);
-	journal_append(journal_alive(++journal_seq, e->id, 0, pa->when, &jlen), &jlen);
+	entry_dead(e, pa->when);
 	commit_schedule();
+}
+
+/* An alive entry is dead since when; the prober no longer watches it. */
+static void
+entry_dead(struct rentry *e, int64_t when)
+{
+	size_t	 jlen;
+
+	regtab_set_alive(e, 0);
+	regtab_set_seen(e, when);
+	nalive--;
+	journal_append(journal_alive(++journal_seq, e->id, 0, when, &jlen),
+	    &jlen);
+}
+
+/* Take an entry out of the registry, on disk and in the prober. */
+static void
+entry_remove(struct rentry *e)
+{
+	size_t	 jlen;
+
+	journal_append(journal_rm(++journal_seq, e->id, &jlen), &jlen);
+	if (e->alive) {
+		unwatch(e->id);
+		nalive--;
+	}
+	regtab_remove(rt, e);
 }
 
 static void
@@ -1179,15 +1200,12 @@ unwatch(uint64_t id)
 static void
 seen_tick(int fd, short event, void *arg)
 {
-	size_t		 jlen;
-	struct rentry	*e;
-	int		 any = 0;
+	size_t	 jlen;
 
 	seen_at = now_ns();
-	for (e = regtab_first(rt); e != NULL && !any; e = regtab_next(rt, e))
-		any = e->alive;
-	if (any) {
-		journal_append(journal_seen(++journal_seq, seen_at, NULL, 0, &jlen), &jlen);
+	if (nalive > 0) {
+		journal_append(journal_seen(++journal_seq, seen_at, NULL, 0,
+		    &jlen), &jlen);
 		commit_schedule();
 	}
 	evtimer_add(&ev_seen, &seen_tv);
