@@ -52,9 +52,15 @@ imsgev_init(struct imsgev *iev, int fd, void (*handler)(int, short, void *),
 void
 imsg_event_add(struct imsgev *iev)
 {
-	iev->events = EV_READ;
+	short	 events = EV_READ;
+
 	if (imsgbuf_queuelen(&iev->ibuf) > 0)
-		iev->events |= EV_WRITE;
+		events |= EV_WRITE;
+	/* Already armed as wanted: spare the event loop a round trip. */
+	if (events == iev->events &&
+	    event_pending(&iev->ev, EV_READ | EV_WRITE, NULL))
+		return;
+	iev->events = events;
 	event_del(&iev->ev);
 	event_set(&iev->ev, iev->ibuf.fd, iev->events, iev->handler, iev);
 	event_add(&iev->ev, NULL);

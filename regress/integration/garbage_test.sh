@@ -136,6 +136,45 @@ too_many_clients_body()
 	check_unharmed
 }
 
+# VmRSS of the frontend, in kB.
+frontend_rss()
+{
+	for c in $(gp_children "$(gp_pid)"); do
+		if ps -o args= -p "$c" | grep -q "goprocd: frontend"; then
+			awk '/^VmRSS/ { print $2 }' /proc/"$c"/status
+		fi
+	done
+}
+
+bad_client slow_reader "a client that stops reading a long list stalls nobody"
+slow_reader_body()
+{
+	gp_env
+	mkdir -m 700 "${GOPROC_RUNTIME_DIR}"
+	python3 "$(atf_get_srcdir)/mksnap.py" 50000 \
+	    >"${GOPROC_RUNTIME_DIR}/goproc.snapshot.json"
+	gp_start
+	before=$(frontend_rss)
+	${RAW} "${SOCK}" slow-list 4 >slow.out &
+	slow=$!
+	i=0
+	until grep -q asked slow.out; do
+		[ $i -lt 100 ] || atf_fail "the slow client did not ask"
+		sleep 0.05
+		i=$((i + 1))
+	done
+	sleep 1
+	# Others are served while the list waits on its reader ...
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping -t 1
+	atf_check -o match:"^\[id=7\] " "${GOPROCCTL}" list --id 7 -t 1
+	# ... and the frontend holds a few chunks of it, not all of it.
+	after=$(frontend_rss)
+	[ $((after - before)) -lt 3072 ] ||
+	    atf_fail "frontend grew from ${before} kB to ${after} kB"
+	wait "${slow}"
+	atf_check -o match:"^entries=50000$" cat slow.out
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case random_bytes
@@ -148,4 +187,5 @@ atf_init_test_cases()
 	atf_add_test_case two_requests
 	atf_add_test_case silent_client
 	atf_add_test_case too_many_clients
+	atf_add_test_case slow_reader
 }

@@ -90,6 +90,29 @@ def main():
         r = replies(s, timeout=30)
         print("%s after %d s" % (r, round(time.time() - start)))
         return
+    elif case == "slow-list":
+        # Ask for everything, read nothing for a while, then drain.
+        body = fixed() + strings(b"", b"", b"", b"", b"")
+        s.sendall(msg(IMSG_CTL_LIST, body))
+        print("asked", flush=True)
+        time.sleep(float(sys.argv[3]))
+        s.settimeout(30)
+        data, entries = b"", 0
+        while True:
+            chunk = s.recv(1 << 20)
+            if not chunk:
+                break
+            data += chunk
+            while len(data) >= HDR.size:
+                mtype, length, _, _ = HDR.unpack_from(data)
+                length &= 0x7FFFFFFF
+                if len(data) < length:
+                    break
+                if mtype == 9:
+                    entries += 1
+                data = data[length:]
+        print("entries=%d" % entries)
+        return
     elif case == "hold":
         # Keep the connection open, sending nothing, until killed.
         print("held", flush=True)
