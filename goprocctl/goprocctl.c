@@ -413,16 +413,21 @@ dispatch(struct imsg *imsg, int *status)
 	}
 }
 
-/* Read replies until END, an ERROR or the deadline. */
+/*
+ * Read replies until END, an ERROR or the deadline.  The timeout bounds
+ * the daemon's silence, so each reply that arrives restarts it: a long
+ * list that keeps coming is not cut off.
+ */
 static int
 read_replies(struct imsgbuf *ibuf, int fd, int64_t deadline)
 {
 	struct pollfd pfd;
 	struct imsg imsg;
-	int64_t left;
+	int64_t left, span;
 	ssize_t n;
 	int status = GP_EXIT_OK, done;
 
+	span = deadline - now_ms();
 	for (;;) {
 		while ((n = imsg_get(ibuf, &imsg)) != 0) {
 			if (n == -1)
@@ -432,6 +437,7 @@ read_replies(struct imsgbuf *ibuf, int fd, int64_t deadline)
 			imsg_free(&imsg);
 			if (done)
 				return (status);
+			deadline = now_ms() + span;
 		}
 		if ((left = deadline - now_ms()) <= 0)
 			die(GP_EXIT_FAIL, "no answer from goprocd within %ds",

@@ -75,6 +75,7 @@ struct op {
 	uint32_t		 count;		/* entries or results sent */
 	uint32_t		 kills;		/* kills still pending */
 	uint32_t		 failed;
+	uint64_t		 seq0;		/* journal_seq when it came */
 	struct gp_end		 end;		/* the terminal reply */
 	int			 error;		/* end is an ERROR */
 };
@@ -542,6 +543,7 @@ op_new(uint32_t type, uint32_t conn, const struct gp_cred *cred)
 	op->cred = *cred;
 	op->state = OP_WORKING;
 	op->credit = LIST_CHUNK;
+	op->seq0 = journal_seq;
 	TAILQ_INIT(&op->replies);
 	TAILQ_INSERT_TAIL(&ops, op, entry);
 	return (op);
@@ -680,7 +682,11 @@ op_finish(struct op *op, int error, int32_t status, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(op->end.msg, sizeof(op->end.msg), fmt, ap);
 	va_end(ap);
-	if (dirty || compacting) {
+	/*
+	 * What this request changed must be on disk before it is answered;
+	 * a request that changed nothing does not wait for others.
+	 */
+	if ((dirty || compacting) && journal_seq != op->seq0) {
 		TAILQ_REMOVE(&ops, op, entry);
 		TAILQ_INSERT_TAIL(&durable_wait, op, entry);
 		op->state = OP_DURABLE;
