@@ -39,6 +39,8 @@
 #include "log.h"
 #include "procfs.h"
 
+#define PROBER_FD_RESERVE	32
+
 struct watch {
 	RB_ENTRY(watch)		 node;
 	TAILQ_ENTRY(watch)	 poll_entry;
@@ -78,6 +80,7 @@ static struct watch_list polled = TAILQ_HEAD_INITIALIZER(polled);
 static struct event	 ev_poll;
 static struct timeval	 poll_tv = { GOPROC_LIVENESS_DEFAULT_MS / 1000, 0 };
 static int		 procfd = -1;
+static size_t		 npidfds, pidfd_max;
 static char		 boot_id[GP_BOOT_ID_LEN + 1];
 
 RB_GENERATE_STATIC(watch_tree, watch, node, watch_cmp);
@@ -114,8 +117,10 @@ prober(int debug, int verbose)
 		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
 			log_warn("setrlimit RLIMIT_NOFILE");
 	}
-	log_debug("boot id %s, up to %llu descriptors", boot_id,
-	    (unsigned long long)rl.rlim_cur);
+	/* Keep some descriptors for /proc reads and the channels. */
+	if (rl.rlim_cur > PROBER_FD_RESERVE)
+		pidfd_max = rl.rlim_cur - PROBER_FD_RESERVE;
+	log_debug("boot id %s, up to %zu pidfds", boot_id, pidfd_max);
 	proc_drop(proc_user, proc_root);
 
 	event_init();
@@ -314,7 +319,7 @@ watch_add(const struct probe_watch *pw)
 	struct watch		*w;
 	struct proc_stat	 st;
 	const char		*errstr;
-	int			 learned = 0;
+	int			 learned = 0, perr;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		fatal(NULL);
@@ -333,33 +338,54 @@ watch_add(const struct probe_watch *pw)
 		watch_remove(w);
 		return;
 	}
-	w->pidfd = sys_pidfd_open(w->pid);
+	if (npidfds < pidfd_max)
+		w->pidfd = sys_pidfd_open(w->pid);
+	else
+		errno = EMFILE;
+	perr = errno;
 	if (w->pidfd == -1 && errno == ESRCH) {
 		report(w, 0, 0);
 		watch_remove(w);
 		return;
 	}
-	if (procfs_read_stat(procfd, w->pid, &st, &errstr) == -1 ||
-	    st.state == 'Z' || st.state == 'X' ||
+	if (w->pidfd != -1)
+		npidfds++;
+	if (procfs_read_stat(procfd, w->pid, &st, &errstr) == -1) {
+		if (errno == ENOENT || errno == ESRCH) {
+			report(w, 0, 0);
+			watch_remove(w);
+			return;
+		}
+		/* Cannot tell now: the interval probe will. */
+		log_warnx("id %llu: pid %d: %s", (unsigned long long)w->id,
+		    w->pid, errstr);
+		if (w->pidfd != -1) {
+			close(w->pidfd);
+			w->pidfd = -1;
+			npidfds--;
+		}
+		perr = errno;
+	} else if (st.state == 'Z' || st.state == 'X' ||
 	    (w->start_ticks != 0 && st.start_ticks != w->start_ticks)) {
 		report(w, 0, 0);
 		watch_remove(w);
 		return;
-	}
-	if (w->start_ticks == 0) {
+	} else if (w->start_ticks == 0) {
 		w->start_ticks = st.start_ticks;
 		learned = 1;
 	}
 	if (w->pidfd == -1) {
 		log_debug("id %llu: no pidfd for pid %d (%s), probing every "
 		    "interval", (unsigned long long)w->id, w->pid,
-		    strerror(errno));
+		    strerror(perr));
 		TAILQ_INSERT_TAIL(&polled, w, poll_entry);
 		w->polled = 1;
 	} else {
 		event_set(&w->ev, w->pidfd, EV_READ, watch_exit, w);
 		event_add(&w->ev, NULL);
 	}
+	if (w->start_ticks == 0)
+		return;		/* vetted once its identity is known */
 	vet(w, 1);
 	if (learned || pw->boot_id[0] == '\0')
 		report(w, 1, w->start_ticks);
@@ -390,6 +416,7 @@ watch_remove(struct watch *w)
 		if (!w->polled && event_initialized(&w->ev))
 			event_del(&w->ev);
 		close(w->pidfd);
+		npidfds--;
 	}
 	if (w->polled)
 		TAILQ_REMOVE(&polled, w, poll_entry);
@@ -416,9 +443,16 @@ watch_alive(struct watch *w)
 	if (kill(w->pid, 0) == -1 && errno == ESRCH)
 		return (0);
 	if (procfs_read_stat(procfd, w->pid, &st, &errstr) == -1)
+		return (errno != ENOENT && errno != ESRCH);
+	if (st.state == 'Z' || st.state == 'X')
 		return (0);
-	return (st.start_ticks == w->start_ticks && st.state != 'Z' &&
-	    st.state != 'X');
+	if (w->start_ticks == 0) {
+		/* An old entry whose identity could not be read before. */
+		w->start_ticks = st.start_ticks;
+		vet(w, 1);
+		report(w, 1, w->start_ticks);
+	}
+	return (st.start_ticks == w->start_ticks);
 }
 
 static void

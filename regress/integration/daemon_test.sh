@@ -361,6 +361,65 @@ usage_body()
 	atf_check -s exit:0 -o match:"usage" "${GOPROCCTL}" --help
 }
 
+atf_test_case notify_ready cleanup
+notify_ready_head()
+{
+	atf_set "descr" "under a service manager goprocd sends READY=1"
+	atf_set "require.progs" "python3"
+}
+notify_ready_body()
+{
+	gp_env
+	# A stand-in for systemd's notification socket.
+	python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(10)
+print(s.recv(4096).decode(), flush=True)
+' "$(pwd)/notify.sock" >notify.out &
+	listener=$!
+	i=0
+	while [ ! -S notify.sock ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	NOTIFY_SOCKET="$(pwd)/notify.sock" "${GOPROCD}" -d >>goprocd.log 2>&1 &
+	echo $! >>daemon.pids
+	wait "${listener}"
+	atf_check -o inline:"READY=1\n" cat notify.out
+	# Ready means ready: the socket answers at once.
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+}
+notify_ready_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case goprocctl_daemon cleanup
+goprocctl_daemon_head()
+{
+	atf_set "descr" "goprocctl daemon runs goprocd -d, --force replaces"
+}
+goprocctl_daemon_body()
+{
+	gp_env
+	"${GOPROCCTL}" daemon >>goprocd.log 2>&1 &
+	echo $! >>daemon.pids
+	gp_wait_ready || atf_fail "goprocctl daemon did not start goprocd"
+	first=$(gp_pid)
+	atf_check -o match:"goprocd: parent" ps -o args= -p "${first}"
+	"${GOPROCCTL}" daemon --force >>goprocd.log 2>&1 &
+	echo $! >>daemon.pids
+	gp_wait_gone "${first}" || atf_fail "--force left the old daemon"
+	gp_wait_ready || atf_fail "the new daemon did not start"
+	[ "$(gp_pid)" != "${first}" ] || atf_fail "still the old daemon"
+}
+goprocctl_daemon_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case ping
@@ -381,4 +440,6 @@ atf_init_test_cases()
 	atf_add_test_case socket_too_long
 	atf_add_test_case runtime_dir_owner
 	atf_add_test_case usage
+	atf_add_test_case notify_ready
+	atf_add_test_case goprocctl_daemon
 }
