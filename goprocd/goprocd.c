@@ -842,20 +842,22 @@ control_listen(const char *path, char *err, size_t errlen)
 static void
 send_state_fds(void)
 {
-	struct child	*reg = child_by_id(PROC_REGISTRY);
-	int32_t		 have;
-	int		 fd, jfd;
+	static struct state_fds	 sf;
+	struct child		*reg = child_by_id(PROC_REGISTRY);
+	int			 fd, jfd;
 
 	fd = open(paths.snapshot, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1 && errno != ENOENT)
 		fatal("open %s", paths.snapshot);
-	have = fd != -1;
+	sf.have_snapshot = fd != -1;
+	(void)strlcpy(sf.snapshot, paths.snapshot, sizeof(sf.snapshot));
+	(void)strlcpy(sf.journal, paths.journal, sizeof(sf.journal));
 	jfd = open(paths.journal, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
 	    O_NOFOLLOW, 0600);
 	if (jfd == -1)
 		fatal("open %s", paths.journal);
-	imsg_compose_event(&reg->iev, IMSG_STATE_FDS, 0, 0, fd, &have,
-	    sizeof(have));
+	imsg_compose_event(&reg->iev, IMSG_STATE_FDS, 0, 0, fd, &sf,
+	    sizeof(sf));
 	imsg_compose_event(&reg->iev, IMSG_STATE_JOURNAL, 0, 0, jfd, NULL, 0);
 }
 
@@ -922,10 +924,11 @@ parent_dispatch_registry(int fd, short event, void *arg)
 	struct kill_req		 kr;
 	struct load_error	 le;
 	char			 err[GP_MSG_MAX + PATH_MAX];
+	int			 closed;
 	ssize_t			 n;
 
-	if (imsgev_dispatch_io(iev, event) == 0)
-		child_lost(iev->data);
+	/* What it said before it went away is read first. */
+	closed = imsgev_dispatch_io(iev, event) == 0;
 	for (;;) {
 		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
 			fatal("%s: imsg_get", __func__);
@@ -972,6 +975,8 @@ parent_dispatch_registry(int fd, short event, void *arg)
 		}
 		imsg_free(&imsg);
 	}
+	if (closed)
+		child_lost(iev->data);
 	imsg_event_add(iev);
 }
 
@@ -981,10 +986,11 @@ parent_dispatch_prober(int fd, short event, void *arg)
 	struct imsgev	*iev = arg;
 	struct imsg	 imsg;
 	struct vetted	 v;
+	int			 closed;
 	ssize_t		 n;
 
-	if (imsgev_dispatch_io(iev, event) == 0)
-		child_lost(iev->data);
+	/* What it said before it went away is read first. */
+	closed = imsgev_dispatch_io(iev, event) == 0;
 	for (;;) {
 		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
 			fatal("%s: imsg_get", __func__);
@@ -1005,6 +1011,8 @@ parent_dispatch_prober(int fd, short event, void *arg)
 		}
 		imsg_free(&imsg);
 	}
+	if (closed)
+		child_lost(iev->data);
 	imsg_event_add(iev);
 }
 
@@ -1040,10 +1048,11 @@ parent_dispatch_frontend(int fd, short event, void *arg)
 {
 	struct imsgev	*iev = arg;
 	struct imsg	 imsg;
+	int			 closed;
 	ssize_t		 n;
 
-	if (imsgev_dispatch_io(iev, event) == 0)
-		child_lost(iev->data);
+	/* What it said before it went away is read first. */
+	closed = imsgev_dispatch_io(iev, event) == 0;
 	for (;;) {
 		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
 			fatal("%s: imsg_get", __func__);
@@ -1063,6 +1072,8 @@ parent_dispatch_frontend(int fd, short event, void *arg)
 		}
 		imsg_free(&imsg);
 	}
+	if (closed)
+		child_lost(iev->data);
 	imsg_event_add(iev);
 }
 

@@ -21,6 +21,7 @@
 #include <sys/queue.h>
 
 #include <event.h>
+#include <limits.h>
 #include <stdint.h>
 
 #include "compat.h"
@@ -74,10 +75,10 @@ struct probe_add_req {
 
 /* prober -> registry, IMSG_PROBE_INFO */
 struct probe_info {
-	int32_t		 error;		/* 0, ESRCH or EPERM */
+	int32_t		 error;		/* 0, ESRCH, EPERM, or EINVAL: a thread */
 	int32_t		 pid;
 	int32_t		 pgid;
-	uint32_t	 pad;
+	int32_t		 tgid;		/* EINVAL: the thread's process */
 	uint64_t	 start_ticks;
 	char		 boot_id[GP_BOOT_ID_LEN + 1];
 	char		 cmd[GP_CMD_MAX + 1];
@@ -133,6 +134,13 @@ struct vetted {
 struct config_msg {
 	int64_t		 liveness_ns;
 	int64_t		 last_seen_ns;
+};
+
+/* parent -> registry, IMSG_STATE_FDS, with the snapshot's fd if any */
+struct state_fds {
+	int32_t		 have_snapshot;
+	char		 snapshot[PATH_MAX];	/* for messages only */
+	char		 journal[PATH_MAX];
 };
 
 /* registry -> parent, IMSG_LOAD_ERROR */

@@ -70,7 +70,7 @@ static void	 watch_remove(struct watch *);
 static void	 watch_exit(int, short, void *);
 static void	 watch_poll(int, short, void *);
 static int	 watch_alive(struct watch *);
-static void	 report(struct watch *, int, uint64_t);
+static void	 report(struct watch *, int, uint64_t, int64_t);
 static void	 set_interval(int64_t);
 static void	 vet(struct watch *, int);
 
@@ -277,9 +277,11 @@ probe_add(uint32_t opid, const struct probe_add_req *par)
 	if (procfs_read_stat(procfd, par->pid, &st, &errstr) == -1 ||
 	    st.state == 'Z' || st.state == 'X')
 		pi.error = ESRCH;
-	else if (procfs_read_uids(procfd, par->pid, &ruid, &euid, &suid) ==
-	    -1)
+	else if (procfs_read_tgid(procfd, par->pid, &pi.tgid) == -1 ||
+	    procfs_read_uids(procfd, par->pid, &ruid, &euid, &suid) == -1)
 		pi.error = ESRCH;
+	else if (pi.tgid != par->pid)
+		pi.error = EINVAL;	/* a thread, not a process */
 	else if (!procfs_can_signal(par->uid, ruid, suid))
 		pi.error = EPERM;
 	else {
@@ -294,8 +296,13 @@ probe_add(uint32_t opid, const struct probe_add_req *par)
 	    sizeof(pi));
 }
 
+/*
+ * Tell the registry an entry is alive or dead.  When is the moment it
+ * was last known alive; 0 for a process that was never seen alive here
+ * (gone before the daemon started, or another process under its pid).
+ */
 static void
-report(struct watch *w, int alive, uint64_t start_ticks)
+report(struct watch *w, int alive, uint64_t start_ticks, int64_t when)
 {
 	struct probe_alive	 pa;
 
@@ -304,7 +311,7 @@ report(struct watch *w, int alive, uint64_t start_ticks)
 	pa.alive = alive;
 	pa.start_ticks = start_ticks;
 	(void)strlcpy(pa.boot_id, boot_id, sizeof(pa.boot_id));
-	pa.when = now_ns();
+	pa.when = when;
 	imsg_compose_event(&iev_registry, IMSG_PROBE_ALIVE, 0, 0, -1, &pa,
 	    sizeof(pa));
 }
@@ -334,7 +341,7 @@ watch_add(const struct probe_watch *pw)
 	if (strcmp(pw->boot_id, boot_id) != 0 && pw->boot_id[0] != '\0') {
 		log_debug("id %llu: recorded before a reboot",
 		    (unsigned long long)w->id);
-		report(w, 0, 0);
+		report(w, 0, 0, 0);
 		watch_remove(w);
 		return;
 	}
@@ -344,7 +351,7 @@ watch_add(const struct probe_watch *pw)
 		errno = EMFILE;
 	perr = errno;
 	if (w->pidfd == -1 && errno == ESRCH) {
-		report(w, 0, 0);
+		report(w, 0, 0, 0);
 		watch_remove(w);
 		return;
 	}
@@ -352,7 +359,7 @@ watch_add(const struct probe_watch *pw)
 		npidfds++;
 	if (procfs_read_stat(procfd, w->pid, &st, &errstr) == -1) {
 		if (errno == ENOENT || errno == ESRCH) {
-			report(w, 0, 0);
+			report(w, 0, 0, 0);
 			watch_remove(w);
 			return;
 		}
@@ -367,7 +374,7 @@ watch_add(const struct probe_watch *pw)
 		perr = errno;
 	} else if (st.state == 'Z' || st.state == 'X' ||
 	    (w->start_ticks != 0 && st.start_ticks != w->start_ticks)) {
-		report(w, 0, 0);
+		report(w, 0, 0, 0);
 		watch_remove(w);
 		return;
 	} else if (w->start_ticks == 0) {
@@ -388,7 +395,7 @@ watch_add(const struct probe_watch *pw)
 		return;		/* vetted once its identity is known */
 	vet(w, 1);
 	if (learned || pw->boot_id[0] == '\0')
-		report(w, 1, w->start_ticks);
+		report(w, 1, w->start_ticks, now_ns());
 }
 
 /* Tell the parent which processes it may signal. */
@@ -429,7 +436,7 @@ watch_exit(int fd, short event, void *arg)
 {
 	struct watch	*w = arg;
 
-	report(w, 0, 0);
+	report(w, 0, 0, now_ns());
 	watch_remove(w);
 }
 
@@ -450,7 +457,7 @@ watch_alive(struct watch *w)
 		/* An old entry whose identity could not be read before. */
 		w->start_ticks = st.start_ticks;
 		vet(w, 1);
-		report(w, 1, w->start_ticks);
+		report(w, 1, w->start_ticks, now_ns());
 	}
 	return (st.start_ticks == w->start_ticks);
 }
@@ -462,7 +469,7 @@ watch_poll(int fd, short event, void *arg)
 
 	TAILQ_FOREACH_SAFE(w, &polled, poll_entry, tw) {
 		if (!watch_alive(w)) {
-			report(w, 0, 0);
+			report(w, 0, 0, now_ns());
 			watch_remove(w);
 		}
 	}

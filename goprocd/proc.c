@@ -106,6 +106,8 @@ imsgev_dispatch_io(struct imsgev *iev, short event)
 	if (event & EV_READ) {
 		switch (imsgbuf_read(ibuf)) {
 		case -1:
+			if (errno == ECONNRESET)
+				return (0);
 			fatal("imsgbuf_read");
 		case 0:
 			return (0);

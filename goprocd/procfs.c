@@ -583,3 +583,40 @@ procfs_read_boot_id(int procfd, char *buf, size_t len)
 		return (-1);
 	return (procfs_parse_boot_id(raw, (size_t)n, buf, len, NULL));
 }
+
+/*
+ * The thread group a task id belongs to: a process's own id, or for a
+ * thread the id of its process.
+ */
+int
+procfs_read_tgid(int procfd, int32_t pid, int32_t *tgid)
+{
+	char path[32], buf[PROCFS_STATUS_MAX + 1];
+	const char *p, *end;
+	uint64_t v;
+	ssize_t n;
+
+	if (pid <= 0) {
+		errno = EINVAL;
+		return (-1);
+	}
+	(void)snprintf(path, sizeof(path), "%d/status", (int)pid);
+	if ((n = read_file(procfd, path, buf, sizeof(buf) - 1)) == -1)
+		return (-1);
+	buf[n] = '\0';
+	if ((p = strstr(buf, "\nTgid:")) == NULL) {
+		errno = EINVAL;
+		return (-1);
+	}
+	p += 6;
+	while (*p == '\t' || *p == ' ')
+		p++;
+	if ((end = strchr(p, '\n')) == NULL)
+		end = buf + n;
+	if (parse_u64(p, (size_t)(end - p), GP_PID_MAX, &v) == -1 || v == 0) {
+		errno = EINVAL;
+		return (-1);
+	}
+	*tgid = (int32_t)v;
+	return (0);
+}

@@ -47,6 +47,7 @@ int	 procfs_parse_stat(const char *, size_t, struct proc_stat *,
 int	 procfs_read_stat(int, int32_t, struct proc_stat *, const char **);
 int	 procfs_read_cmdline(int, int32_t, char *, size_t);
 int	 procfs_read_uids(int, int32_t, uint32_t *, uint32_t *, uint32_t *);
+int	 procfs_read_tgid(int, int32_t, int32_t *);
 int	 procfs_can_signal(uint32_t, uint32_t, uint32_t);
 int	 procfs_read_boot_id(int, char *, size_t);
 int	 procfs_parse_boot_id(const char *, size_t, char *, size_t,

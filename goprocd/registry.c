@@ -208,7 +208,6 @@ load_fail(const char *fmt, ...)
 	imsg_compose(&iev_parent.ibuf, IMSG_LOAD_ERROR, 0, 0, -1, &le,
 	    sizeof(le));
 	(void)imsgbuf_flush(&iev_parent.ibuf);
-	log_warnx("%s", le.msg);
 	exit(1);
 }
 
@@ -326,8 +325,8 @@ registry_dispatch_parent(int fd, short event, void *arg)
 	struct imsg		 imsg;
 	struct config_msg	 cm;
 	struct kill_result	 kres;
+	static struct state_fds	 sf;
 	struct op		*op;
-	int32_t			 have;
 	ssize_t			 n;
 	int			 sfd;
 
@@ -340,10 +339,17 @@ registry_dispatch_parent(int fd, short event, void *arg)
 			break;
 		switch (imsg_get_type(&imsg)) {
 		case IMSG_STATE_FDS:
-			if (loaded || imsg_get_data(&imsg, &have,
-			    sizeof(have)) == -1)
+			if (loaded || imsg_get_data(&imsg, &sf,
+			    sizeof(sf)) == -1 ||
+			    memchr(sf.snapshot, '\0', sizeof(sf.snapshot)) ==
+			    NULL ||
+			    memchr(sf.journal, '\0', sizeof(sf.journal)) == NULL)
 				fatalx("%s: bad IMSG_STATE_FDS", __func__);
-			load_snapshot(imsg_get_fd(&imsg), have);
+			(void)strlcpy(snapshot_path, sf.snapshot,
+			    sizeof(snapshot_path));
+			(void)strlcpy(journal_path, sf.journal,
+			    sizeof(journal_path));
+			load_snapshot(imsg_get_fd(&imsg), sf.have_snapshot);
 			break;
 		case IMSG_STATE_JOURNAL:
 			if (loaded || imsg_get_len(&imsg) != 0 ||
@@ -853,6 +859,11 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 		    req->pid);
 		return;
 	}
+	if (pi->error == EINVAL) {
+		op_finish(op, 1, GP_ST_INVAL, "pid %d is a thread of process "
+		    "%d, not a process", req->pid, pi->tgid);
+		return;
+	}
 	if (pi->error != 0)
 		fatalx("%s: bad error %d", __func__, pi->error);
 
@@ -1052,6 +1063,11 @@ req_rename(struct op *op)
 	k = op->type == IMSG_CTL_TAG ? REGTAB_TAG : REGTAB_GROUP;
 	kind = k == REGTAB_TAG ? "tag" : "group";
 	if (req->flags & GP_REQ_RENAME) {
+		if (strcmp(req->label, req->newlabel) == 0) {
+			op_finish(op, 1, GP_ST_INVAL, "%s \"%s\" is already "
+			    "called that", kind, req->label);
+			return;
+		}
 		if (regtab_label_count(rt, k, req->label) == 0) {
 			op_finish(op, 1, GP_ST_NOTFOUND, "no processes with "
 			    "%s \"%s\"", kind, req->label);
@@ -1150,17 +1166,21 @@ probe_alive(const struct probe_alive *pa)
 	commit_schedule();
 }
 
-/* An alive entry is dead since when; the prober no longer watches it. */
+/*
+ * An alive entry is dead, last seen alive at when (0: unknown, keep what
+ * we had); the prober no longer watches it.
+ */
 static void
 entry_dead(struct rentry *e, int64_t when)
 {
 	size_t	 jlen;
 
 	regtab_set_alive(e, 0);
-	regtab_set_seen(e, when);
+	if (when != 0)
+		regtab_set_seen(e, when);
 	nalive--;
-	journal_append(journal_alive(++journal_seq, e->id, 0, when, &jlen),
-	    &jlen);
+	journal_append(journal_alive(++journal_seq, e->id, 0, e->last_seen,
+	    &jlen), &jlen);
 }
 
 /* Take an entry out of the registry, on disk and in the prober. */

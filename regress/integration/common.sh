@@ -99,5 +99,176 @@ gp_spawn()
 {
 	"$@" >/dev/null 2>&1 </dev/null &
 	echo $! >>tracked.pids
+	gp_wait_exec $! "$1"
 	echo $!
+}
+
+# gp_wait_exec PID CMD: wait until a forked shell has become CMD, so that
+# what goprocd reads of it is CMD's command line, not the shell's.
+gp_wait_exec()
+{
+	_i=0
+	while [ $_i -lt 200 ]; do
+		case "$(tr '\0' ' ' </proc/"$1"/cmdline 2>/dev/null)" in
+		"$2"*|*/"$2"*|"") return 0 ;;
+		esac
+		sleep 0.01
+		_i=$((_i + 1))
+	done
+}
+
+# Helpers for commands_test.sh, persist_test.sh and liveness_test.sh.
+
+# gp_stop: stop the running daemon with SIGTERM and wait until it and
+# its children are gone.
+gp_stop()
+{
+	gp_stop_pid=$(gp_pid)
+	gp_stop_kids=$(gp_children "${gp_stop_pid}")
+	kill -TERM "${gp_stop_pid}"
+	gp_wait_gone "${gp_stop_pid}" ${gp_stop_kids} ||
+	    atf_fail "goprocd did not stop"
+}
+
+# gp_poll regex goprocctl-args...: run goprocctl every 50 ms, up to 5 s,
+# until a line of its output matches the extended regex.
+gp_poll()
+{
+	gp_poll_re=$1
+	shift
+	i=0
+	while [ $i -lt 100 ]; do
+		"${GOPROCCTL}" "$@" 2>/dev/null | grep -Eq -- "${gp_poll_re}" &&
+		    return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# gp_wait_dead id: wait until the entry id is listed as alive=false.
+gp_wait_dead()
+{
+	gp_poll "^\\[id=$1\\] .* alive=false " list --id "$1" ||
+	    atf_fail "entry $1 is not dead after 5 s"
+}
+
+# gp_run goprocctl-run-args...: goprocctl run, its output in run.out
+# and run.err; the process group it started (from "Started pid=P",
+# "started_pid" or "stopped pid P") is killed by gp_cleanup_groups.
+# Sets gp_run_pid and returns goprocctl's exit status.
+gp_run()
+{
+	"${GOPROCCTL}" run "$@" </dev/null >run.out 2>run.err
+	gp_run_rc=$?
+	gp_run_pid=$(sed -n -e 's/^Started pid=\([0-9][0-9]*\) .*/\1/p' \
+	    -e 's/.*"started_pid": *\([0-9][0-9]*\).*/\1/p' run.out)
+	[ -n "${gp_run_pid}" ] || gp_run_pid=$(sed -n \
+	    's/.*stopped pid \([0-9][0-9]*\).*/\1/p' run.err)
+	[ -n "${gp_run_pid}" ] && echo "${gp_run_pid}" >>tracked.pgids
+	return ${gp_run_rc}
+}
+
+# gp_pgid pid: the process group of a process (field 5 of its stat).
+gp_pgid()
+{
+	sed 's/.*) //' /proc/"$1"/stat | cut -d ' ' -f 3
+}
+
+# gp_start_ticks pid: the start time of a process (field 22 of its stat).
+gp_start_ticks()
+{
+	sed 's/.*) //' /proc/"$1"/stat | cut -d ' ' -f 20
+}
+
+# gp_alive pid: the process exists and is not a zombie.
+gp_alive()
+{
+	[ -d /proc/"$1" ] && ! grep -q '^State:.*Z' /proc/"$1"/status \
+	    2>/dev/null
+}
+
+# Prefix for a command to run as nobody:nogroup (also with atf_check).
+GP_NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+
+# gp_group_alive pgid: the processes of a process group that are not
+# zombies (pid 1 may not reap the orphans), one pid a line.
+gp_group_alive()
+{
+	ps -e -o pgid= -o stat= -o pid= |
+	    awk -v g="$1" '$1 == g && $2 !~ /^Z/ { print $3 }'
+}
+
+# gp_start_nobody: start goprocd -d as nobody, its runtime directory in
+# a fresh directory under /tmp owned by nobody (the test's work
+# directory is not reachable by nobody); gp_cleanup_groups removes it.
+gp_start_nobody()
+{
+	gp_env
+	gp_nobody_dir=$(mktemp -d /tmp/goproc-nobody.XXXXXX) ||
+	    atf_fail "cannot create a directory for nobody"
+	echo "${gp_nobody_dir}" >>nobody.dirs
+	chmod 755 "${gp_nobody_dir}"
+	chown nobody:nogroup "${gp_nobody_dir}"
+	export GOPROC_RUNTIME_DIR=${gp_nobody_dir}/run
+	SOCK=${GOPROC_RUNTIME_DIR}/goproc.sock
+	PIDFILE=${GOPROC_RUNTIME_DIR}/goproc.pid
+	(cd "${gp_nobody_dir}" && exec ${GP_NOBODY} "${GOPROCD}" -d) \
+	    >>goprocd.log 2>&1 &
+	echo $! >>daemon.pids
+	gp_wait_ready || {
+		cat goprocd.log >&2
+		atf_fail "goprocd did not become ready as nobody"
+	}
+}
+
+# gp_fake_daemon: something at ${SOCK} that accepts connections and
+# never answers.
+gp_fake_daemon()
+{
+	gp_env
+	mkdir -m 700 -p "${GOPROC_RUNTIME_DIR}"
+	python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+s.bind(sys.argv[1])
+s.listen(16)
+held = []
+while True:
+    held.append(s.accept()[0])
+' "${SOCK}" >/dev/null 2>&1 </dev/null &
+	echo $! >>daemon.pids
+	i=0
+	while [ ! -S "${SOCK}" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ -S "${SOCK}" ] || atf_fail "the fake daemon did not bind ${SOCK}"
+}
+
+# Kill the process groups that goprocctl run started, and remove the
+# directories made for nobody; for cleanup, after gp_cleanup.
+gp_cleanup_groups()
+{
+	if [ -f tracked.pgids ]; then
+		for g in $(cat tracked.pgids); do
+			[ "$g" -gt 1 ] 2>/dev/null && kill -KILL "-$g" 2>/dev/null
+		done
+	fi
+	if [ -f nobody.dirs ]; then
+		for d in $(cat nobody.dirs); do
+			case "$d" in
+			/tmp/goproc-nobody.*) rm -rf "$d" ;;
+			esac
+		done
+	fi
+	return 0
+}
+
+# gp_child role: the pid of the daemon's child "goprocd: role".
+gp_child()
+{
+	for c in $(gp_children "$(gp_pid)"); do
+		ps -o args= -p "$c" | grep -q "^goprocd: $1" && echo "$c"
+	done
 }
