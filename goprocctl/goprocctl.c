@@ -111,6 +111,7 @@ die(int status, const char *fmt, ...)
 	va_list ap;
 	char msg[GP_MSG_MAX + 256], full[sizeof(msg) + 64];
 	pid_t child;
+	int wstatus;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
@@ -118,9 +119,16 @@ die(int status, const char *fmt, ...)
 	if (res.child > 0 && !registered) {
 		child = res.child;
 		registered = 1;
-		run_stop(child);
-		(void)snprintf(full, sizeof(full),
-		    "registration failed, stopped pid %d: %s", (int)child, msg);
+		if (waitpid(child, &wstatus, WNOHANG) == child)
+			(void)snprintf(full, sizeof(full), "registration "
+			    "failed: pid %d %s before it could be registered",
+			    (int)child, WIFEXITED(wstatus) ? "exited" :
+			    "was killed");
+		else {
+			run_stop(child);
+			(void)snprintf(full, sizeof(full), "registration "
+			    "failed, stopped pid %d: %s", (int)child, msg);
+		}
 		status = GP_EXIT_FAIL;
 	} else
 		(void)strlcpy(full, msg, sizeof(full));

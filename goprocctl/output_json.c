@@ -353,7 +353,10 @@ json_tail(struct parse_result *res)
 	doc = jcheck(json_object());
 	if (js.error != NULL) {
 		jset(doc, "error", json_incref(js.error));
-		goto print;
+		/* A kill or rm that failed in part still says what it did. */
+		if ((res->action != KILL && res->action != RM) ||
+		    js.results == NULL || json_array_size(js.results) == 0)
+			goto print;
 	}
 	switch (res->action) {
 	case PING:
