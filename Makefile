@@ -33,7 +33,8 @@ override LDFLAGS += -fsanitize=address,undefined
 endif
 
 COMMON_SRCS =	common/imsg.c common/imsg-buffer.c common/log.c \
-		common/wire.c common/config.c common/paths.c
+		common/wire.c common/config.c common/paths.c \
+		common/sandbox.c
 COMMON_OBJS =	$(COMMON_SRCS:.c=.o)
 
 GOPROCD_SRCS =	$(wildcard goprocd/*.c)

@@ -20,9 +20,10 @@
  * then resource limits, then the seccomp allowlist of its role.
  *
  * Each allowlist below reads like a pledge string: a system call that is
- * not in it kills the process (SIGSYS).  Only socket(2) and connect(2)
- * fail with EACCES instead, because syslog(3) tries to reconnect when
- * /dev/log goes away and must not take the daemon down with it.
+ * not in it kills the process (SIGSYS).  In the children, socket(2) and
+ * connect(2) fail with EACCES instead, because syslog(3) tries to
+ * reconnect when /dev/log goes away and must not take the daemon down
+ * with it.
  *
  * In debug mode (-v -v, or GOPROC_SANDBOX_DEBUG in the environment) a
  * forbidden call raises SIGSYS instead, and the handler names the call
@@ -52,6 +53,20 @@
 #include "compat.h"
 #include "log.h"
 #include "sandbox.h"
+
+/* make SANITIZE=1 */
+#if defined(__SANITIZE_ADDRESS__)
+#define SC_SANITIZER 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define SC_SANITIZER 1
+#endif
+#endif
+#ifdef SC_SANITIZER
+#include <sanitizer/lsan_interface.h>
+#endif
+
+/* clang-format off */
 
 /* Landlock rights and fields newer than the oldest supported headers. */
 #ifndef LANDLOCK_ACCESS_FS_TRUNCATE
@@ -112,8 +127,6 @@ struct sc_rule {
 #define CMP(a, o, x, y)							\
 	{ .arg = (a), .op = (o), .datum_a = (x), .datum_b = (y) }
 
-/* clang-format off */
-
 /* What every role needs, parent included; mmap(2) is in base_rules. */
 static const struct sc_allow base_allow[] = {
 	/* descriptors opened before the sandbox or received over imsg */
@@ -164,6 +177,7 @@ static const struct sc_allow registry_allow[] = {
 	SC(fsync,		"a new snapshot is durable"),
 	SC(fdatasync,		"a journal record is durable"),
 	SC(ftruncate,		"cut a torn journal record, empty the journal"),
+	SC(geteuid,		"the owner of entries the Go program wrote"),
 };
 
 static const struct sc_rule registry_rules[] = {
@@ -199,6 +213,9 @@ static const struct sc_rule frontend_rules[] = {
 	    { CMP(1, SCMP_CMP_EQ, SOL_SOCKET, 0),
 	      CMP(2, SCMP_CMP_EQ, SO_PEERCRED, 0) },
 	    "the client's credentials" },
+	{ SCMP_SYS(shutdown), 0, 1,
+	    { CMP(1, SCMP_CMP_EQ, SHUT_WR, 0) },
+	    "half-close a client after its last reply" },
 };
 
 /*
@@ -215,6 +232,7 @@ static const struct sc_allow parent_allow[] = {
 	SC(chmod,		"the control socket"),
 	SC(chown,		"--socket-group: the socket and its directory"),
 	SC(bind,		"the control socket, once the registry loaded"),
+	SC(connect,		"syslog(3) reconnecting after syslogd restarted"),
 	SC(listen,		"the control socket"),
 	SC(pidfd_open,		"pin a process before checking its identity"),
 	SC(pidfd_send_signal,	"signal a registered process"),
@@ -235,11 +253,15 @@ static const struct sc_rule parent_rules[] = {
 	{ SCMP_SYS(socket), EACCES, 1,
 	    { CMP(0, SCMP_CMP_NE, AF_UNIX, 0) },
 	    "any other socket: fail, do not die" },
-	{ SCMP_SYS(connect), EACCES, 0, { { 0 } },
-	    "syslog(3) reconnecting: fail, do not die" },
 };
 
-/* clang-format on */
+#ifdef SC_SANITIZER
+/* What the AddressSanitizer runtime calls on its own. */
+static const struct sc_allow sanitizer_allow[] = {
+	SC(sigaltstack,		"the runtime, at exit"),
+	SC(getrandom,		"the runtime's allocator"),
+};
+#endif
 
 struct sc_role {
 	const char		*name;
@@ -268,6 +290,9 @@ static const struct sc_role roles[] = {
 
 static char		*sc_names[SC_NAMES_MAX];
 static uint32_t		 sc_arch;
+#ifdef SC_SANITIZER
+static int		 sc_sandboxed;
+#endif
 static const char	*sc_role_name = "?";
 
 static void	 landlock_apply(enum sandbox_role, int);
@@ -277,8 +302,11 @@ static void	 sc_add_allow(scmp_filter_ctx, const struct sc_allow *, size_t);
 static void	 sc_add_rules(scmp_filter_ctx, const struct sc_rule *, size_t,
 		    int);
 static void	 sigsys_install(void);
+static void	 sigsys_puts(char *, size_t, size_t *, const char *);
 static void	 sigsys_handler(int, siginfo_t *, void *);
 static int	 debug_env(void);
+
+/* clang-format on */
 
 const char *
 sandbox_role_name(enum sandbox_role role)
@@ -313,7 +341,7 @@ sandbox_enter(enum sandbox_role role, int dirfd, int debug)
 static int
 debug_env(void)
 {
-	const char	*s;
+	const char *s;
 
 	return ((s = getenv(SANDBOX_DEBUG_ENV)) != NULL && *s != '\0' &&
 	    strcmp(s, "0") != 0);
@@ -343,16 +371,17 @@ sandbox_landlock_abi(void)
 static void
 landlock_apply(enum sandbox_role role, int dirfd)
 {
-	struct ll_ruleset_attr	 attr;
-	struct ll_path_beneath	 pb;
-	size_t			 attrlen;
-	int			 abi, rfd;
-	const char		*name = roles[role].name;
+	struct ll_ruleset_attr attr;
+	struct ll_path_beneath pb;
+	size_t attrlen;
+	int abi, rfd;
+	const char *name = roles[role].name, *what;
 
 	if (role == SANDBOX_PARENT)
 		return;
 	if ((abi = sandbox_landlock_abi()) == -1) {
-		if (errno == ENOSYS || errno == EOPNOTSUPP) {
+		/* EPERM: a container's own seccomp filter refused it. */
+		if (errno == ENOSYS || errno == EOPNOTSUPP || errno == EPERM) {
 			log_info("%s: Landlock unavailable (%s), seccomp only",
 			    name, strerror(errno));
 			return;
@@ -380,44 +409,49 @@ landlock_apply(enum sandbox_role role, int dirfd)
 			attr.scoped |= LANDLOCK_SCOPE_SIGNAL;
 		attrlen = sizeof(attr);
 	}
-	if ((rfd = (int)syscall(SYS_landlock_create_ruleset, &attr, attrlen,
-	    0)) == -1)
+	if ((rfd = (int)syscall(
+	         SYS_landlock_create_ruleset, &attr, attrlen, 0)) == -1)
 		fatal("%s: landlock_create_ruleset", name);
 
 	memset(&pb, 0, sizeof(pb));
 	pb.parent_fd = dirfd;
 	if (role == SANDBOX_PROBER)
-		pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE |
-		    LANDLOCK_ACCESS_FS_READ_DIR;
+		pb.allowed_access =
+		    LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_READ_DIR;
 	else if (role == SANDBOX_REGISTRY && dirfd != -1) {
 		pb.allowed_access = LANDLOCK_ACCESS_FS_READ_FILE |
 		    LANDLOCK_ACCESS_FS_WRITE_FILE;
 		if (abi >= 3)
 			pb.allowed_access |= LANDLOCK_ACCESS_FS_TRUNCATE;
 	}
-	if (pb.allowed_access != 0 && syscall(SYS_landlock_add_rule, rfd,
-	    LANDLOCK_RULE_PATH_BENEATH, &pb, 0) == -1)
+	if (pb.allowed_access != 0 &&
+	    syscall(SYS_landlock_add_rule, rfd, LANDLOCK_RULE_PATH_BENEATH, &pb,
+	        0) == -1)
 		fatal("%s: landlock_add_rule", name);
 
 	if (syscall(SYS_landlock_restrict_self, rfd, 0) == -1)
 		fatal("%s: landlock_restrict_self", name);
 	close(rfd);
-	log_debug("%s: Landlock ABI %d, %s", name, abi,
-	    pb.allowed_access == 0 ? "no file system access" :
-	    role == SANDBOX_PROBER ? "/proc read-only" :
-	    "the state directory only");
+	if (pb.allowed_access == 0)
+		what = "no file system access";
+	else if (role == SANDBOX_PROBER)
+		what = "/proc read-only";
+	else
+		what = "the state directory only";
+	log_debug("%s: Landlock ABI %d, %s", name, abi, what);
 }
 
 /*
- * No new processes in any child.  No file may grow in the prober and
- * the frontend either, unless stderr is a file: then it is the log of a
- * foreground daemon.  (Both limits bind root too, except RLIMIT_NPROC.)
+ * No new processes in any child (RLIMIT_NPROC binds an unprivileged
+ * user only, as the children are once they dropped privileges).  No file
+ * may grow in the prober and the frontend either, unless stderr is a
+ * file: then it is the log of a foreground daemon.
  */
 static void
 limits_apply(enum sandbox_role role)
 {
-	struct rlimit	 rl = { 0, 0 };
-	struct stat	 sb;
+	struct rlimit rl = { 0, 0 };
+	struct stat sb;
 
 	if (role == SANDBOX_PARENT)
 		return;
@@ -434,15 +468,15 @@ limits_apply(enum sandbox_role role)
 static void
 seccomp_apply(enum sandbox_role role, int dirfd, int debug)
 {
-	const struct sc_role	*r = &roles[role];
-	scmp_filter_ctx		 ctx;
-	int			 rc;
+	const struct sc_role *r = &roles[role];
+	scmp_filter_ctx ctx;
+	int rc;
 
-	if ((ctx = seccomp_init(debug ? SCMP_ACT_TRAP :
-	    SCMP_ACT_KILL_PROCESS)) == NULL)
+	if ((ctx = seccomp_init(
+	         debug ? SCMP_ACT_TRAP : SCMP_ACT_KILL_PROCESS)) == NULL)
 		fatalx("%s: seccomp_init failed", r->name);
-	if ((rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
-	    SCMP_ACT_KILL_PROCESS)) < 0) {
+	if ((rc = seccomp_attr_set(
+	         ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS)) < 0) {
 		errno = -rc;
 		fatal("%s: seccomp_attr_set", r->name);
 	}
@@ -453,6 +487,9 @@ seccomp_apply(enum sandbox_role role, int dirfd, int debug)
 	sc_add_allow(ctx, r->allow, r->nallow);
 	sc_add_rules(ctx, r->rules, r->nrules, dirfd);
 
+#ifdef SC_SANITIZER
+	sc_add_allow(ctx, sanitizer_allow, nitems(sanitizer_allow));
+#endif
 	if (debug) {
 		sc_role_name = r->name;
 		sigsys_install();
@@ -464,17 +501,32 @@ seccomp_apply(enum sandbox_role role, int dirfd, int debug)
 		fatal("%s: seccomp_load", r->name);
 	}
 	seccomp_release(ctx);
+#ifdef SC_SANITIZER
+	sc_sandboxed = 1;
+#endif
 }
+
+#ifdef SC_SANITIZER
+/*
+ * LeakSanitizer asks this before its check at exit, which needs
+ * ptrace(2) and /proc: neither is left to a sandboxed process.
+ */
+int
+__lsan_is_turned_off(void)
+{
+	return (sc_sandboxed);
+}
+#endif
 
 static void
 sc_add_allow(scmp_filter_ctx ctx, const struct sc_allow *a, size_t n)
 {
-	size_t	 i;
-	int	 rc;
+	size_t i;
+	int rc;
 
 	for (i = 0; i < n; i++) {
-		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a[i].nr,
-		    0)) < 0) {
+		if ((rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, a[i].nr, 0)) <
+		    0) {
 			errno = -rc;
 			fatal("seccomp_rule_add %d (%s)", a[i].nr, a[i].why);
 		}
@@ -482,13 +534,12 @@ sc_add_allow(scmp_filter_ctx ctx, const struct sc_allow *a, size_t n)
 }
 
 static void
-sc_add_rules(scmp_filter_ctx ctx, const struct sc_rule *r, size_t n,
-    int dirfd)
+sc_add_rules(scmp_filter_ctx ctx, const struct sc_rule *r, size_t n, int dirfd)
 {
-	struct scmp_arg_cmp	 cmp[nitems(r->cmp)];
-	uint32_t		 action;
-	size_t			 i, j;
-	int			 rc;
+	struct scmp_arg_cmp cmp[nitems(r->cmp)];
+	uint32_t action;
+	size_t i, j;
+	int rc;
 
 	for (i = 0; i < n; i++) {
 		for (j = 0; j < r[i].ncmp; j++) {
@@ -497,9 +548,9 @@ sc_add_rules(scmp_filter_ctx ctx, const struct sc_rule *r, size_t n,
 				cmp[j].datum_a = (uint64_t)(int64_t)dirfd;
 		}
 		action = r[i].errnum == 0 ? SCMP_ACT_ALLOW :
-		    SCMP_ACT_ERRNO(r[i].errnum);
-		if ((rc = seccomp_rule_add_array(ctx, action, r[i].nr,
-		    r[i].ncmp, cmp)) < 0) {
+		                            SCMP_ACT_ERRNO(r[i].errnum);
+		if ((rc = seccomp_rule_add_array(
+		         ctx, action, r[i].nr, r[i].ncmp, cmp)) < 0) {
 			errno = -rc;
 			fatal("seccomp_rule_add %d (%s)", r[i].nr, r[i].why);
 		}
@@ -510,9 +561,9 @@ sc_add_rules(scmp_filter_ctx ctx, const struct sc_rule *r, size_t n,
 static void
 sigsys_install(void)
 {
-	struct sigaction	 sa;
-	sigset_t		 set;
-	int			 nr;
+	struct sigaction sa;
+	sigset_t set;
+	int nr;
 
 	sc_arch = seccomp_arch_native();
 	for (nr = 0; nr < SC_NAMES_MAX; nr++)
@@ -548,10 +599,10 @@ sigsys_puts(char *buf, size_t len, size_t *off, const char *s)
 static void
 sigsys_handler(int sig, siginfo_t *si, void *uctx)
 {
-	char		 buf[256], num[16], *p;
-	const char	*name = NULL;
-	size_t		 off = 0;
-	unsigned int	 nr;
+	char buf[256], num[16], *p;
+	const char *name = NULL;
+	size_t off = 0;
+	unsigned int nr;
 
 	nr = (unsigned int)si->si_syscall;
 	if (si->si_code == SYS_SECCOMP && si->si_arch == sc_arch &&
@@ -566,8 +617,8 @@ sigsys_handler(int sig, siginfo_t *si, void *uctx)
 
 	sigsys_puts(buf, sizeof(buf), &off, "fatal in ");
 	sigsys_puts(buf, sizeof(buf), &off, sc_role_name);
-	sigsys_puts(buf, sizeof(buf), &off,
-	    ": sandbox: forbidden system call ");
+	sigsys_puts(
+	    buf, sizeof(buf), &off, ": sandbox: forbidden system call ");
 	sigsys_puts(buf, sizeof(buf), &off, name != NULL ? name : "unknown");
 	sigsys_puts(buf, sizeof(buf), &off, " (");
 	sigsys_puts(buf, sizeof(buf), &off, p);

@@ -31,6 +31,7 @@
 
 #include "goprocd.h"
 #include "log.h"
+#include "sandbox.h"
 
 __dead static void frontend_shutdown(void);
 static void	 frontend_sig(int, short, void *);
@@ -61,6 +62,7 @@ frontend(int debug, int verbose)
 	imsgev_init(&iev_prober, PROC_PEER2_FD, frontend_dispatch_prober,
 	    NULL);
 
+	sandbox_enter(SANDBOX_FRONTEND, -1, verbose > 1);
 	event_dispatch();
 	frontend_shutdown();
 }

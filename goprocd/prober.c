@@ -38,6 +38,7 @@
 #include "goprocd.h"
 #include "log.h"
 #include "procfs.h"
+#include "sandbox.h"
 
 #define PROBER_FD_RESERVE	32
 
@@ -136,6 +137,7 @@ prober(int debug, int verbose)
 	evtimer_set(&ev_poll, watch_poll, NULL);
 	evtimer_add(&ev_poll, &poll_tv);
 
+	sandbox_enter(SANDBOX_PROBER, procfd, verbose > 1);
 	event_dispatch();
 	prober_shutdown();
 }

@@ -40,6 +40,7 @@
 #include "goprocd.h"
 #include "log.h"
 #include "regtab.h"
+#include "sandbox.h"
 #include "store.h"
 
 #define STATE_FILE_MAX		(1024LL * 1024 * 1024)
@@ -158,6 +159,8 @@ registry(int debug, int verbose)
 
 	proc_setup("registry", verbose);
 	admin_uid = getuid();
+	/* jansson seeds its hashes from /dev/urandom: while it is there. */
+	json_object_seed(0);
 	proc_drop(proc_user, proc_root);
 	if ((rt = regtab_new()) == NULL)
 		fatal(NULL);
@@ -176,6 +179,7 @@ registry(int debug, int verbose)
 	evtimer_set(&ev_commit, commit, NULL);
 	evtimer_set(&ev_seen, seen_tick, NULL);
 
+	sandbox_enter(SANDBOX_REGISTRY, -1, verbose > 1);
 	event_dispatch();
 	registry_shutdown();
 }

@@ -96,6 +96,7 @@ force_replaces_body()
 	gp_start -F
 	gp_wait_gone "${old}" ${oldkids} ||
 	    atf_fail "the old daemon is still running"
+	gp_wait_ready || atf_fail "the new daemon did not become ready"
 	new=$(gp_pid)
 	[ "${new}" != "${old}" ] || atf_fail "pid file still names ${old}"
 	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
@@ -420,8 +421,31 @@ goprocctl_daemon_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case sandboxed cleanup
+sandboxed_head()
+{
+	atf_set "descr" "the registry, prober and frontend run with no new" \
+	    "privileges and a seccomp filter"
+}
+sandboxed_body()
+{
+	gp_start
+	n=0
+	for c in $(gp_children "$(gp_pid)"); do
+		atf_check -o match:"^NoNewPrivs:[[:space:]]+1$" \
+		    -o match:"^Seccomp:[[:space:]]+2$" cat /proc/"$c"/status
+		n=$((n + 1))
+	done
+	[ "$n" -eq 3 ] || atf_fail "expected 3 children, found $n"
+}
+sandboxed_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case sandboxed
 	atf_add_test_case ping
 	atf_add_test_case ping_no_daemon
 	atf_add_test_case titles

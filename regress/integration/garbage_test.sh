@@ -125,7 +125,7 @@ too_many_clients_body()
 	done
 	i=0
 	while [ "$(grep -c held held 2>/dev/null)" != 32 ]; do
-		[ $i -lt 200 ] || atf_fail "the 32 clients did not connect"
+		[ $i -lt 600 ] || atf_fail "the 32 clients did not connect"
 		sleep 0.05
 		i=$((i + 1))
 	done
