@@ -95,7 +95,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    build-essential pkg-config libevent-dev libbsd-dev \
 	    libjansson-dev libseccomp-dev kyua atf-sh libatf-dev mandoc \
-	    clang-format python3 systemd
+	    clang-format python3 systemd clang libclang-rt-dev
 
 # Where install puts the service files, the completion and the example.
 SYSCONFDIR ?=	/etc
@@ -167,11 +167,14 @@ format:
 	clang-format -i common/*.[ch] goprocd/*.[ch] goprocctl/*.[ch] \
 	    regress/*/*.c
 
-clean:
+clean: fuzz-clean
 	rm -f $(PROGS) $(TESTS_C) libgoproc.a */*.o */*.d regress/*/*.o \
 	    regress/*/*.d regress/bench/bench
 	rm -rf .kyua
 
 .PHONY: all bench check run deps install uninstall lint format clean
+
+# libFuzzer targets: make fuzz, make fuzz-build, make fuzz-repro.
+include regress/fuzz/fuzz.mk
 
 -include $(wildcard */*.d regress/*/*.d)

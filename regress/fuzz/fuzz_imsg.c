@@ -23,7 +23,8 @@
  *
  *	byte 0	maxsize: IMSG_HEADER_SIZE + 16 * n, or MAX_IMSGSIZE for 255
  *	byte 1	0x01 accept descriptors, 0x02 send one with the first chunk,
- *		0x04 send one with every chunk
+ *		0x04 send one with every chunk, 0x08 send three at once (more
+ *		than the reader takes)
  *	byte 2	chunk size in bytes, 0 for everything at once
  *
  * and the rest is what the peer writes, one chunk and one read at a
@@ -36,6 +37,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
@@ -50,6 +52,8 @@
 #define F_ALLOW_FD	0x01
 #define F_FD_FIRST	0x02
 #define F_FD_EVERY	0x04
+#define F_FD_MANY	0x08
+#define FDS_MAX		3
 
 struct conn {
 	struct imsgbuf	 ib;
@@ -59,7 +63,7 @@ struct conn {
 	int		 eof;
 };
 
-static int	 lowest_free_fd(void);
+static int	 open_fds(void);
 static void	 drain(struct conn *);
 static void	 step(struct conn *);
 static int	 send_chunk(int, const uint8_t *, size_t, int);
@@ -69,15 +73,21 @@ static struct gp_request req;
 static unsigned char data_copy[MAX_IMSGSIZE + 1];
 static int devnull = -1;
 
+/* How many descriptors the process has open. */
 static int
-lowest_free_fd(void)
+open_fds(void)
 {
-	int fd;
+	DIR *d;
+	struct dirent *de;
+	int n = 0;
 
-	if ((fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
+	if ((d = opendir("/proc/self/fd")) == NULL)
 		abort();
-	(void)close(fd);
-	return (fd);
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	(void)closedir(d);
+	return (n);
 }
 
 /* Take out every complete message, as the frontend does. */
@@ -154,42 +164,43 @@ step(struct conn *c)
 }
 
 /*
- * Write len bytes, with a descriptor if withfd.  Returns the bytes
+ * Write len bytes, with nfd descriptors (0 to FDS_MAX).  Returns the bytes
  * written, or -1 with errno set.
  */
 static int
-send_chunk(int s, const uint8_t *p, size_t len, int withfd)
+send_chunk(int s, const uint8_t *p, size_t len, int nfd)
 {
 	struct msghdr msg;
 	struct iovec iov;
 	union {
 		struct cmsghdr hdr;
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(FDS_MAX * sizeof(int))];
 	} cmsgbuf;
 	struct cmsghdr *cmsg;
 	ssize_t n;
-	int fd = -1;
+	int fds[FDS_MAX], i;
 
 	memset(&msg, 0, sizeof(msg));
 	iov.iov_base = (void *)p;
 	iov.iov_len = len;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
-	if (withfd) {
-		if ((fd = fcntl(devnull, F_DUPFD_CLOEXEC, 0)) == -1)
-			abort();
+	if (nfd > 0) {
+		for (i = 0; i < nfd; i++)
+			if ((fds[i] = fcntl(devnull, F_DUPFD_CLOEXEC, 0)) == -1)
+				abort();
 		memset(&cmsgbuf, 0, sizeof(cmsgbuf));
 		msg.msg_control = cmsgbuf.buf;
-		msg.msg_controllen = sizeof(cmsgbuf.buf);
+		msg.msg_controllen = CMSG_SPACE(nfd * sizeof(int));
 		cmsg = CMSG_FIRSTHDR(&msg);
-		cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+		cmsg->cmsg_len = CMSG_LEN(nfd * sizeof(int));
 		cmsg->cmsg_level = SOL_SOCKET;
 		cmsg->cmsg_type = SCM_RIGHTS;
-		memcpy(CMSG_DATA(cmsg), &fd, sizeof(fd));
+		memcpy(CMSG_DATA(cmsg), fds, nfd * sizeof(int));
 	}
 	n = sendmsg(s, &msg, MSG_NOSIGNAL | MSG_DONTWAIT);
-	if (fd != -1)
-		(void)close(fd);
+	for (i = 0; i < nfd; i++)
+		(void)close(fds[i]);
 	return ((int)n);
 }
 
@@ -199,14 +210,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct conn c;
 	const uint8_t *p;
 	size_t left, chunk, n, i;
-	int sv[2], flags, freefd, sent, first = 1;
+	int sv[2], flags, nfds, nfd, sent, first = 1;
 
 	if (size < 3)
 		return (0);
 	if (devnull == -1 &&
 	    (devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)) == -1)
 		abort();
-	freefd = lowest_free_fd();
+	nfds = open_fds();
 
 	memset(&c, 0, sizeof(c));
 	if (data[0] == 255)
@@ -234,8 +245,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	while (left > 0 && !c.stopped) {
 		n = left < chunk ? left : chunk;
-		sent = send_chunk(sv[0], p, n,
-		    (flags & F_FD_EVERY) || ((flags & F_FD_FIRST) && first));
+		nfd = 0;
+		if ((flags & F_FD_EVERY) || ((flags & F_FD_FIRST) && first))
+			nfd = flags & F_FD_MANY ? FDS_MAX : 1;
+		sent = send_chunk(sv[0], p, n, nfd);
 		if (sent == -1 && (errno == EAGAIN || errno == EINTR)) {
 			step(&c);
 			continue;
@@ -257,6 +270,6 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	imsgbuf_clear(&c.ib);
 	(void)close(sv[0]);
 	(void)close(sv[1]);
-	FUZZ_CHECK(lowest_free_fd() == freefd);
+	FUZZ_CHECK(open_fds() == nfds);
 	return (0);
 }

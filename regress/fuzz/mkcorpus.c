@@ -45,6 +45,7 @@
 
 #define F_ALLOW_FD	0x01
 #define F_FD_FIRST	0x02
+#define F_FD_MANY	0x08
 
 static void	 put_file(const char *, const char *, const char *,
 		    const void *, size_t);
@@ -374,6 +375,13 @@ streams(const char *dir)
 	stream_start(s, IMSG_MAXSIZE_MAX, F_FD_FIRST, 3);
 	stream_msg(s, IMSG_CTL_PING, 0, ping);
 	put_file(dir, "imsg", "fd-refused", ibuf_data(s), ibuf_size(s));
+
+	(void)ibuf_truncate(s, 0);
+	stream_start(
+	    s, IMSG_MAXSIZE_MAX, F_ALLOW_FD | F_FD_FIRST | F_FD_MANY, 0);
+	stream_msg(s, IMSG_STATE_FDS, IMSG_HEADER_SIZE | IMSG_FD_MARK, NULL);
+	stream_msg(s, IMSG_STATE_FDS, IMSG_HEADER_SIZE | IMSG_FD_MARK, NULL);
+	put_file(dir, "imsg", "fd-many", ibuf_data(s), ibuf_size(s));
 
 	ibuf_free(ping);
 	ibuf_free(add);
