@@ -38,6 +38,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 
+#include <linux/capability.h>
 #include <linux/landlock.h>
 
 #include <errno.h>
@@ -336,6 +337,60 @@ sandbox_enter(enum sandbox_role role, int dirfd, int debug)
 	landlock_apply(role, dirfd);
 	limits_apply(role);
 	seccomp_apply(role, dirfd, debug);
+}
+
+/*
+ * Keep only the capabilities in keep (a mask of CAP_* bits) of those the
+ * process has, in its effective, permitted and bounding sets, and check
+ * that the others are gone.  For the parent started as root, which
+ * keeps its user ID: root's files stay its own, but no capability beyond
+ * what it still has to do is left to it.  Nothing to do for anyone else.
+ */
+void
+sandbox_caps(uint64_t keep)
+{
+	struct __user_cap_header_struct hdr;
+	struct __user_cap_data_struct data[_LINUX_CAPABILITY_U32S_3];
+	uint64_t have;
+	int cap;
+
+	if (geteuid() != 0)
+		return;
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.version = _LINUX_CAPABILITY_VERSION_3;
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		fatal("capget");
+	have = (uint64_t)data[1].permitted << 32 | data[0].permitted;
+	keep &= have;
+
+	/* The bounding set needs CAP_SETPCAP; a container may lack it. */
+	for (cap = 0; cap < 64 && prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0;
+	     cap++) {
+		if ((keep & (1ULL << cap)) != 0)
+			continue;
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == -1) {
+			if (errno != EPERM)
+				fatal("prctl PR_CAPBSET_DROP %d", cap);
+			log_debug("capability bounding set left as it is: %s",
+			    strerror(errno));
+			break;
+		}
+	}
+
+	memset(data, 0, sizeof(data));
+	data[0].effective = data[0].permitted = (uint32_t)keep;
+	data[1].effective = data[1].permitted = (uint32_t)(keep >> 32);
+	if (syscall(SYS_capset, &hdr, data) == -1)
+		fatal("capset");
+	memset(data, 0, sizeof(data));
+	if (syscall(SYS_capget, &hdr, data) == -1)
+		fatal("capget");
+	if (((uint64_t)data[1].permitted << 32 | data[0].permitted) != keep ||
+	    ((uint64_t)data[1].effective << 32 | data[0].effective) != keep ||
+	    data[0].inheritable != 0 || data[1].inheritable != 0)
+		fatalx("cannot drop capabilities");
+	log_debug("capabilities kept: %#llx", (unsigned long long)keep);
 }
 
 static int

@@ -24,6 +24,7 @@
 #define SANDBOX_H
 
 #include <signal.h>
+#include <stdint.h>
 
 /* clang-format off */
 enum sandbox_role {
@@ -40,6 +41,7 @@ enum sandbox_role {
 #define SANDBOX_EXIT_SYSCALL	(128 + SIGSYS)
 
 void		 sandbox_enter(enum sandbox_role, int, int);
+void		 sandbox_caps(uint64_t);
 int		 sandbox_landlock_abi(void);
 const char	*sandbox_role_name(enum sandbox_role);
 /* clang-format on */

@@ -29,6 +29,8 @@
 #include <sys/un.h>
 #include <sys/wait.h>
 
+#include <linux/capability.h>
+
 #include <errno.h>
 #include <event.h>
 #include <fcntl.h>
@@ -51,6 +53,7 @@
 #include "log.h"
 #include "paths.h"
 #include "procfs.h"
+#include "sandbox.h"
 
 struct child {
 	const char	*title;
@@ -128,12 +131,14 @@ static struct child	 children[] = {
 	    .dispatch = parent_dispatch_frontend, .entry = frontend },
 };
 
+/* clang-format off */
 static struct goproc_config	 conf;
 static struct goproc_paths	 paths;
 static const char		*conffile;
 static struct pidfh		*pfh;
 static int			 debug, verbose;
 static const char		*sockgroup;
+static gid_t			 sockgid;
 static char			 emptydir[PATH_MAX];
 const char			*proc_user;
 const char			*proc_root;
@@ -144,6 +149,7 @@ static int			 socket_bound;
 static int			 shutting_down;
 static char			 self[PATH_MAX];
 static char			 confpath[PATH_MAX];
+/* clang-format on */
 static struct event		 ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
 
 __dead static void
@@ -179,14 +185,18 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	/* clang-format off */
 	struct child	*c;
+	struct group	*gr;
 	const char	*role = NULL, *sockflag = NULL;
 	char		 err[GP_MSG_MAX + PATH_MAX];
 	pid_t		 otherpid;
+	uint64_t	 caps;
 	int		 ch, force = 0, noaction = 0;
 	int		 pairs[PROC_MAX][PROC_MAX][2];
 	int		 i, j;
 	ssize_t		 n;
+	/* clang-format on */
 
 	while ((ch = getopt_long(argc, argv, "c:dE:Fg:hnP:s:u:vV", longopts,
 	    NULL)) != -1) {
@@ -261,10 +271,15 @@ main(int argc, char *argv[])
 	}
 	if (sockgroup == NULL && conf.socket_group[0] != '\0')
 		sockgroup = conf.socket_group;
-	if (sockgroup != NULL && getgrnam(sockgroup) == NULL) {
-		fprintf(stderr, "goprocd: socket group %s: no such group\n",
-		    sockgroup);
-		exit(1);
+	if (sockgroup != NULL) {
+		/* Now: the sandboxed parent reads no group database. */
+		if ((gr = getgrnam(sockgroup)) == NULL) {
+			fprintf(stderr,
+			    "goprocd: socket group %s: no such group\n",
+			    sockgroup);
+			exit(1);
+		}
+		sockgid = gr->gr_gid;
 	}
 	if (getuid() == 0 && user_resolve() == -1)
 		exit(1);
@@ -392,6 +407,12 @@ main(int argc, char *argv[])
 	send_state_fds();
 	reload();
 
+	/* Signals to others' processes; the socket's group, once bound. */
+	caps = 1ULL << CAP_KILL;
+	if (sockgroup != NULL)
+		caps |= 1ULL << CAP_CHOWN;
+	sandbox_caps(caps);
+	sandbox_enter(SANDBOX_PARENT, -1, verbose > 1);
 	event_dispatch();
 	parent_shutdown(0);
 }
@@ -774,16 +795,9 @@ empty_dir(void)
 static int
 socket_share(const char *path, char *err, size_t errlen)
 {
-	struct group	*gr;
-
-	if ((gr = getgrnam(sockgroup)) == NULL) {
-		snprintf(err, errlen, "socket group %s: no such group",
-		    sockgroup);
-		return (-1);
-	}
-	if (chown(path, -1, gr->gr_gid) == -1 ||
+	if (chown(path, -1, sockgid) == -1 ||
 	    chmod(path, S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP) == -1 ||
-	    chown(paths.rundir, -1, gr->gr_gid) == -1 ||
+	    chown(paths.rundir, -1, sockgid) == -1 ||
 	    chmod(paths.rundir, S_IRWXU | S_IXGRP) == -1) {
 		snprintf(err, errlen, "socket group %s on %s: %s", sockgroup,
 		    path, strerror(errno));

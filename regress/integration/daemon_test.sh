@@ -424,19 +424,19 @@ goprocctl_daemon_cleanup()
 atf_test_case sandboxed cleanup
 sandboxed_head()
 {
-	atf_set "descr" "the registry, prober and frontend run with no new" \
-	    "privileges and a seccomp filter"
+	atf_set "descr" "all four processes run with no new privileges and" \
+	    "a seccomp filter"
 }
 sandboxed_body()
 {
 	gp_start
 	n=0
-	for c in $(gp_children "$(gp_pid)"); do
+	for c in "$(gp_pid)" $(gp_children "$(gp_pid)"); do
 		atf_check -o match:"^NoNewPrivs:[[:space:]]+1$" \
 		    -o match:"^Seccomp:[[:space:]]+2$" cat /proc/"$c"/status
 		n=$((n + 1))
 	done
-	[ "$n" -eq 3 ] || atf_fail "expected 3 children, found $n"
+	[ "$n" -eq 4 ] || atf_fail "expected 4 processes, found $n"
 }
 sandboxed_cleanup()
 {

@@ -42,6 +42,11 @@ children_drop_body()
 	user=$(drop_user)
 	uid=$(id -u "${user}")
 	atf_check -o inline:"0\n" sh -c "ps -o uid= -p ${pid} | tr -d ' '"
+	# The parent stays root, with CAP_KILL alone.
+	atf_check -o match:"^CapEff:[[:space:]]+0000000000000020$" \
+	    -o match:"^CapPrm:[[:space:]]+0000000000000020$" \
+	    -o match:"^CapBnd:[[:space:]]+0000000000000020$" \
+	    cat /proc/"${pid}"/status
 	n=0
 	for c in $(gp_children "${pid}"); do
 		atf_check -o inline:"${uid}\n" \
@@ -101,6 +106,9 @@ socket_group_body()
 {
 	shared_base
 	gp_start --socket-group nogroup
+	# CAP_CHOWN as well, to give the socket to its group.
+	atf_check -o match:"^CapEff:[[:space:]]+0000000000000021$" \
+	    cat /proc/"$(gp_pid)"/status
 	atf_check -o inline:"660 root nogroup\n" stat -c '%a %U %G' "${SOCK}"
 	atf_check -o inline:"710 root nogroup\n" \
 	    stat -c '%a %U %G' "${GOPROC_RUNTIME_DIR}"
