@@ -19,6 +19,17 @@ PKG_CFLAGS :=	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS :=	$(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CTOR_LIBS :=	$(shell pkg-config --libs libbsd-ctor 2>/dev/null)
 ATF_CFLAGS :=	$(shell pkg-config --cflags atf-c 2>/dev/null)
+# goprocctl runs once per command: with libbsd and jansson linked in, the
+# dynamic loader has a third less to do, 0.3 ms of a 1.6 ms ping (README).
+# CTL_STATIC= links them dynamically.
+CTL_STATIC ?=	yes
+ifeq ($(CTL_STATIC),yes)
+CTL_LIBS :=	-Wl,-Bstatic \
+		$(shell pkg-config --libs --static libbsd-overlay jansson \
+		2>/dev/null) -Wl,-Bdynamic
+else
+CTL_LIBS :=	$(shell pkg-config --libs libbsd-overlay jansson 2>/dev/null)
+endif
 ATF_LIBS :=	$(shell pkg-config --libs atf-c 2>/dev/null)
 
 WARNINGS =	-Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
@@ -59,7 +70,7 @@ goprocd/goprocd: $(GOPROCD_OBJS) libgoproc.a
 	    $(PKG_LIBS)
 
 goprocctl/goprocctl: $(GOPROCCTL_OBJS) libgoproc.a
-	$(CC) $(LDFLAGS) -o $@ $(GOPROCCTL_OBJS) libgoproc.a $(PKG_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(GOPROCCTL_OBJS) libgoproc.a $(CTL_LIBS)
 
 $(TEST_OBJS): override CPPFLAGS += $(ATF_CFLAGS) -Igoprocd -Igoprocctl
 
