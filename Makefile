@@ -37,6 +37,11 @@ WARNINGS =	-Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
 override CPPFLAGS += -D_GNU_SOURCE -Icommon $(PKG_CFLAGS)
 override CFLAGS += -std=gnu11 $(WARNINGS) -MMD -MP
 
+# make NOSANDBOX=1: no seccomp, Landlock or limits, for make valgrind only.
+ifdef NOSANDBOX
+override CPPFLAGS += -DGOPROC_NOSANDBOX
+endif
+
 ifdef SANITIZE
 override CFLAGS += -fsanitize=address,undefined -fno-omit-frame-pointer \
 		-fno-sanitize-recover=all
@@ -89,6 +94,13 @@ TEST_LINK_procfs_test =	goprocd/procfs.o
 check: all
 	@sh regress/run-kyua.sh
 
+# The unit tests and a day of the daemon's work under valgrind's memcheck,
+# built without the sandbox (valgrind cannot run under seccomp).
+valgrind:
+	$(MAKE) clean
+	$(MAKE) NOSANDBOX=1 all
+	@sh regress/valgrind.sh; rc=$$?; $(MAKE) clean >/dev/null; exit $$rc
+
 # A benchmark against a real goprocd; prints its figures (see README).
 regress/bench/bench: regress/bench/bench.o libgoproc.a
 	$(CC) $(LDFLAGS) -o $@ regress/bench/bench.o libgoproc.a $(PKG_LIBS) -lm
@@ -106,7 +118,7 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    build-essential pkg-config libevent-dev libbsd-dev \
 	    libjansson-dev libseccomp-dev kyua atf-sh libatf-dev mandoc \
-	    clang-format python3 systemd clang libclang-rt-dev
+	    clang-format python3 systemd clang libclang-rt-dev valgrind
 
 # Where install puts the service files, the completion and the example.
 SYSCONFDIR ?=	/etc
@@ -183,7 +195,8 @@ clean: fuzz-clean
 	    regress/*/*.d regress/bench/bench
 	rm -rf .kyua
 
-.PHONY: all bench check run deps install uninstall lint format clean
+.PHONY: all bench check valgrind run deps install uninstall lint format \
+	    clean
 
 # libFuzzer targets: make fuzz, make fuzz-build, make fuzz-repro.
 include regress/fuzz/fuzz.mk
