@@ -44,7 +44,8 @@ check()
 	done
 }
 
-# The unit tests but the sandbox's, which needs seccomp.
+# The unit tests but the sandbox's, which needs seccomp: each case in a
+# directory of its own, two at a time.
 for prog in regress/*/*_test; do
 	case ${prog} in
 	*.sh | regress/sandbox/*) continue ;;
@@ -53,11 +54,14 @@ for prog in regress/*/*_test; do
 	n=0
 	for tc in $("${prog}" -l | sed -n 's/^ident: //p'); do
 		n=$((n + 1))
-		(cd "${work}" && ${VG} --log-file="${work}/unit.%p" \
-		    "${top}/${prog}" "${tc}" >/dev/null 2>&1)
+		echo "${top}/${prog} ${tc}"
 	done
-	echo "valgrind: ${prog}, ${n} cases"
-done
+	echo "valgrind: ${prog}, ${n} cases" >&2
+done >"${work}/cases"
+export VG work
+xargs -P 2 -L 1 sh -c 'd=$(mktemp -d "${work}/case.XXXXXX") &&
+    cd "$d" && ${VG} --log-file="${work}/unit.%p" "$0" "$1" \
+    >/dev/null 2>&1; exit 0' <"${work}/cases"
 check "${work}"/unit.*
 
 # goprocd, its children and goprocctl.
