@@ -34,7 +34,6 @@
 #include "sandbox.h"
 
 __dead static void frontend_shutdown(void);
-static void	 frontend_sig(int, short, void *);
 static void	 frontend_dispatch_parent(int, short, void *);
 static void	 frontend_dispatch_registry(int, short, void *);
 static void	 frontend_dispatch_prober(int, short, void *);
@@ -45,14 +44,10 @@ static int		 have_control;
 __dead void
 frontend(int debug, int verbose)
 {
-	struct event	 ev_sigterm;
-
 	proc_setup("frontend", verbose);
 	proc_drop(proc_user, proc_root);
 
 	event_init();
-	signal_set(&ev_sigterm, SIGTERM, frontend_sig, NULL);
-	signal_add(&ev_sigterm, NULL);
 
 	imsgev_init(&iev_parent, PROC_PARENT_FD, frontend_dispatch_parent,
 	    NULL);
@@ -72,12 +67,6 @@ frontend_shutdown(void)
 {
 	control_shutdown();
 	exit(0);
-}
-
-static void
-frontend_sig(int sig, short event, void *arg)
-{
-	frontend_shutdown();
 }
 
 static void

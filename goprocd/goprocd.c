@@ -562,9 +562,7 @@ parent_shutdown(int status)
 		exit(status);
 	for (i = 0; i < nitems(children); i++) {
 		c = &children[i];
-		if (c->pid > 0)
-			(void)kill(c->pid, SIGTERM);
-		/* A closed channel stops a child we may not signal. */
+		/* The children ignore SIGTERM: a closed channel stops them. */
 		if (c->iev.ibuf.w != NULL) {
 			event_del(&c->iev.ev);
 			close(c->iev.ibuf.fd);

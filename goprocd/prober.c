@@ -61,7 +61,6 @@ static int	 watch_cmp(struct watch *, struct watch *);
 RB_PROTOTYPE_STATIC(watch_tree, watch, node, watch_cmp);
 
 __dead static void prober_shutdown(void);
-static void	 prober_sig(int, short, void *);
 static void	 prober_dispatch_parent(int, short, void *);
 static void	 prober_dispatch_registry(int, short, void *);
 static void	 prober_dispatch_frontend(int, short, void *);
@@ -101,7 +100,6 @@ sys_pidfd_open(pid_t pid)
 __dead void
 prober(int debug, int verbose)
 {
-	struct event	 ev_sigterm;
 	struct rlimit	 rl;
 
 	proc_setup("prober", verbose);
@@ -125,8 +123,6 @@ prober(int debug, int verbose)
 	proc_drop(proc_user, proc_root);
 
 	event_init();
-	signal_set(&ev_sigterm, SIGTERM, prober_sig, NULL);
-	signal_add(&ev_sigterm, NULL);
 
 	imsgev_init(&iev_parent, PROC_PARENT_FD, prober_dispatch_parent, NULL);
 	imsgev_init(&iev_registry, PROC_PEER1_FD, prober_dispatch_registry,
@@ -146,12 +142,6 @@ __dead static void
 prober_shutdown(void)
 {
 	exit(0);
-}
-
-static void
-prober_sig(int sig, short event, void *arg)
-{
-	prober_shutdown();
 }
 
 static void

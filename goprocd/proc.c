@@ -132,8 +132,14 @@ proc_setup(const char *name, int verbose)
 	setproctitle("%s", name);
 	(void)signal(SIGPIPE, SIG_IGN);
 	(void)signal(SIGHUP, SIG_IGN);
-	/* Ctrl+C reaches the whole group: the parent decides for us. */
+	/*
+	 * Ctrl+C, kill -TERM -PGID, timeout(1) and pkill goprocd reach us
+	 * as well as the parent: it decides, and stops us by closing our
+	 * channel.  Otherwise we would exit first and the parent would
+	 * take a clean stop for a lost child.
+	 */
 	(void)signal(SIGINT, SIG_IGN);
+	(void)signal(SIGTERM, SIG_IGN);
 }
 
 int64_t

@@ -83,7 +83,6 @@ struct op {
 TAILQ_HEAD(op_list, op);
 
 __dead static void registry_shutdown(void);
-static void	 registry_sig(int, short, void *);
 static void	 registry_dispatch_parent(int, short, void *);
 static void	 registry_dispatch_prober(int, short, void *);
 static void	 registry_dispatch_frontend(int, short, void *);
@@ -155,8 +154,6 @@ static size_t		 nalive;	/* entries alive */
 __dead void
 registry(int debug, int verbose)
 {
-	struct event	 ev_sigterm;
-
 	proc_setup("registry", verbose);
 	admin_uid = getuid();
 	/* jansson seeds its hashes from /dev/urandom: while it is there. */
@@ -166,8 +163,6 @@ registry(int debug, int verbose)
 		fatal(NULL);
 
 	event_init();
-	signal_set(&ev_sigterm, SIGTERM, registry_sig, NULL);
-	signal_add(&ev_sigterm, NULL);
 
 	imsgev_init(&iev_parent, PROC_PARENT_FD, registry_dispatch_parent,
 	    NULL);
@@ -190,12 +185,6 @@ registry_shutdown(void)
 	if (journal_fd != -1 && dirty && fdatasync(journal_fd) == -1)
 		log_warn("fdatasync %s", journal_path);
 	exit(0);
-}
-
-static void
-registry_sig(int sig, short event, void *arg)
-{
-	registry_shutdown();
 }
 
 /* Tell the parent why we cannot start, then stop. */

@@ -108,6 +108,38 @@ force_replaces_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case sigterm_to_all cleanup
+sigterm_to_all_head()
+{
+	atf_set "descr" "SIGTERM to all four processes at once, as pkill" \
+	    "goprocd sends it, is a clean stop with status 0"
+}
+sigterm_to_all_body()
+{
+	gp_start
+	daemon=$(tail -n 1 daemon.pids)
+	pid=$(gp_pid)
+	[ "${daemon}" = "${pid}" ] || atf_fail "pid file names ${pid}"
+	kids=$(gp_children "${pid}")
+	kill -TERM ${kids} "${pid}"
+	wait "${daemon}"
+	status=$?
+	gp_wait_gone "${pid}" ${kids} || atf_fail "processes left behind"
+	[ "${status}" -eq 0 ] || {
+		cat goprocd.log >&2
+		atf_fail "goprocd exited with ${status}"
+	}
+	atf_check -o match:"SIGTERM received" cat goprocd.log
+	atf_check -s exit:1 grep -E "closed its channel|exited with" \
+	    goprocd.log
+	[ ! -e "${SOCK}" ] || atf_fail "socket left behind"
+	[ ! -e "${PIDFILE}" ] || atf_fail "pid file left behind"
+}
+sigterm_to_all_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
 atf_test_case sigterm_cleans_up cleanup
 sigterm_cleans_up_head()
 {
@@ -452,6 +484,7 @@ atf_init_test_cases()
 	atf_add_test_case second_instance
 	atf_add_test_case force_replaces
 	atf_add_test_case sigterm_cleans_up
+	atf_add_test_case sigterm_to_all
 	atf_add_test_case sigint_cleans_up
 	atf_add_test_case sighup_keeps_running
 	atf_add_test_case registry_death
