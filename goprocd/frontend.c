@@ -34,12 +34,12 @@
 #include "sandbox.h"
 
 __dead static void frontend_shutdown(void);
-static void	 frontend_dispatch_parent(int, short, void *);
-static void	 frontend_dispatch_registry(int, short, void *);
-static void	 frontend_dispatch_prober(int, short, void *);
+static void frontend_dispatch_parent(int, short, void *);
+static void frontend_dispatch_registry(int, short, void *);
+static void frontend_dispatch_prober(int, short, void *);
 
-static struct imsgev	 iev_parent, iev_registry, iev_prober;
-static int		 have_control;
+static struct imsgev iev_parent, iev_registry, iev_prober;
+static int have_control;
 
 __dead void
 frontend(int debug, int verbose)
@@ -49,13 +49,12 @@ frontend(int debug, int verbose)
 
 	event_init();
 
-	imsgev_init(&iev_parent, PROC_PARENT_FD, frontend_dispatch_parent,
-	    NULL);
+	imsgev_init(
+	    &iev_parent, PROC_PARENT_FD, frontend_dispatch_parent, NULL);
 	imsgbuf_allow_fdpass(&iev_parent.ibuf);
-	imsgev_init(&iev_registry, PROC_PEER1_FD, frontend_dispatch_registry,
-	    NULL);
-	imsgev_init(&iev_prober, PROC_PEER2_FD, frontend_dispatch_prober,
-	    NULL);
+	imsgev_init(
+	    &iev_registry, PROC_PEER1_FD, frontend_dispatch_registry, NULL);
+	imsgev_init(&iev_prober, PROC_PEER2_FD, frontend_dispatch_prober, NULL);
 
 	sandbox_enter(SANDBOX_FRONTEND, -1, verbose > 1);
 	event_dispatch();
@@ -72,10 +71,10 @@ frontend_shutdown(void)
 static void
 frontend_dispatch_parent(int fd, short event, void *arg)
 {
-	struct imsgev	*iev = arg;
-	struct imsg	 imsg;
-	ssize_t		 n;
-	int		 cfd;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	ssize_t n;
+	int cfd;
 
 	if (imsgev_dispatch_io(iev, event) == 0)
 		frontend_shutdown();
@@ -91,8 +90,8 @@ frontend_dispatch_parent(int fd, short event, void *arg)
 				fatalx("%s: bad IMSG_CONTROLFD", __func__);
 			have_control = 1;
 			control_init(cfd, &iev_registry);
-			imsg_compose_event(iev, IMSG_CONTROL_READY, 0, 0, -1,
-			    NULL, 0);
+			imsg_compose_event(
+			    iev, IMSG_CONTROL_READY, 0, 0, -1, NULL, 0);
 			break;
 		default:
 			fatalx("%s: unexpected imsg %u", __func__,
@@ -106,9 +105,9 @@ frontend_dispatch_parent(int fd, short event, void *arg)
 static void
 frontend_dispatch_registry(int fd, short event, void *arg)
 {
-	struct imsgev	*iev = arg;
-	struct imsg	 imsg;
-	ssize_t		 n;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	ssize_t n;
 
 	if (imsgev_dispatch_io(iev, event) == 0)
 		frontend_shutdown();
@@ -138,16 +137,16 @@ frontend_dispatch_registry(int fd, short event, void *arg)
 static void
 frontend_dispatch_prober(int fd, short event, void *arg)
 {
-	struct imsgev	*iev = arg;
-	struct imsg	 imsg;
-	ssize_t		 n;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	ssize_t n;
 
 	if (imsgev_dispatch_io(iev, event) == 0)
 		frontend_shutdown();
 	if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
 		fatal("%s: imsg_get", __func__);
 	if (n > 0)
-		fatalx("%s: unexpected imsg %u", __func__,
-		    imsg_get_type(&imsg));
+		fatalx(
+		    "%s: unexpected imsg %u", __func__, imsg_get_type(&imsg));
 	imsg_event_add(iev);
 }

@@ -56,32 +56,32 @@
 #include "sandbox.h"
 
 struct child {
-	const char	*title;
-	enum proc_id	 id;
-	void		(*dispatch)(int, short, void *);
-	void		(*entry)(int, int);
-	pid_t		 pid;
-	struct imsgev	 iev;
+	const char *title;
+	enum proc_id id;
+	void (*dispatch)(int, short, void *);
+	void (*entry)(int, int);
+	pid_t pid;
+	struct imsgev iev;
 };
 
 /* A kill in progress: waiting for the process to exit (--wait). */
 struct pkill {
-	TAILQ_ENTRY(pkill)	 entry;
-	uint32_t		 opid;
-	struct kill_req		 req;
-	int			 pidfd;
-	int			 group;
-	int			 escalated;
-	struct event		 ev;
+	TAILQ_ENTRY(pkill) entry;
+	uint32_t opid;
+	struct kill_req req;
+	int pidfd;
+	int group;
+	int escalated;
+	struct event ev;
 };
 TAILQ_HEAD(, pkill) pkills = TAILQ_HEAD_INITIALIZER(pkills);
 
 /* A process the prober watches: the only kind the parent signals. */
 struct vproc {
-	RB_ENTRY(vproc)		 node;
-	int32_t			 pid;
-	uint64_t		 start_ticks;
-	uint32_t		 refs;
+	RB_ENTRY(vproc) node;
+	int32_t pid;
+	uint64_t start_ticks;
+	uint32_t refs;
 };
 RB_HEAD(vproc_tree, vproc) vprocs = RB_INITIALIZER(&vprocs);
 
@@ -90,45 +90,52 @@ vproc_cmp(struct vproc *a, struct vproc *b)
 {
 	if (a->pid != b->pid)
 		return (a->pid < b->pid ? -1 : 1);
-	return (a->start_ticks < b->start_ticks ? -1 :
-	    a->start_ticks > b->start_ticks);
+	return (a->start_ticks < b->start_ticks ?
+	        -1 :
+	        a->start_ticks > b->start_ticks);
 }
 RB_GENERATE_STATIC(vproc_tree, vproc, node, vproc_cmp);
 
 __dead static void usage(void);
-static void	 parent_sig(int, short, void *);
-static void	 parent_dispatch_registry(int, short, void *);
-static void	 parent_dispatch_prober(int, short, void *);
-static void	 parent_dispatch_frontend(int, short, void *);
+static void parent_sig(int, short, void *);
+static void parent_dispatch_registry(int, short, void *);
+static void parent_dispatch_prober(int, short, void *);
+static void parent_dispatch_frontend(int, short, void *);
 __dead static void parent_shutdown(int);
-static pid_t	 start_child(struct child *, int, int, int);
-static int	 control_listen(const char *, char *, size_t);
-static void	 force_stop(pid_t);
-static void	 daemonize(void);
-static void	 ready_report(const char *);
-static void	 sd_notify_ready(void);
-static void	 send_state_fds(void);
-static void	 state_tmp(void);
-static void	 state_commit(void);
-static void	 parent_kill(uint32_t, const struct kill_req *);
-static void	 vetted(int, const struct vetted *);
-static void	 pkill_event(int, short, void *);
-static void	 pkill_finish(struct pkill *, int, int);
-static int	 pidfd_exited(int);
-static void	 reload(void);
-static int	 user_resolve(void);
-static int	 empty_dir(void);
-static int	 socket_share(const char *, char *, size_t);
+static pid_t start_child(struct child *, int, int, int);
+static int control_listen(const char *, char *, size_t);
+static void force_stop(pid_t);
+static void daemonize(void);
+static void ready_report(const char *);
+static void sd_notify_ready(void);
+static void send_state_fds(void);
+static void state_tmp(void);
+static void state_commit(void);
+static void parent_kill(uint32_t, const struct kill_req *);
+static void vetted(int, const struct vetted *);
+static void pkill_event(int, short, void *);
+static void pkill_finish(struct pkill *, int, int);
+static int pidfd_exited(int);
+static void reload(void);
+static int user_resolve(void);
+static int empty_dir(void);
+static int socket_share(const char *, char *, size_t);
 __dead static void child_lost(struct child *);
-static void	 child_status(struct child *, int);
+static void child_status(struct child *, int);
 
-static struct child	 children[] = {
-	{ .title = "registry", .id = PROC_REGISTRY,
-	    .dispatch = parent_dispatch_registry, .entry = registry },
-	{ .title = "prober", .id = PROC_PROBER,
-	    .dispatch = parent_dispatch_prober, .entry = prober },
-	{ .title = "frontend", .id = PROC_FRONTEND,
-	    .dispatch = parent_dispatch_frontend, .entry = frontend },
+static struct child children[] = {
+	{ .title = "registry",
+	    .id = PROC_REGISTRY,
+	    .dispatch = parent_dispatch_registry,
+	    .entry = registry },
+	{ .title = "prober",
+	    .id = PROC_PROBER,
+	    .dispatch = parent_dispatch_prober,
+	    .entry = prober },
+	{ .title = "frontend",
+	    .id = PROC_FRONTEND,
+	    .dispatch = parent_dispatch_frontend,
+	    .entry = frontend },
 };
 
 /* clang-format off */
@@ -150,7 +157,7 @@ static int			 shutting_down;
 static char			 self[PATH_MAX];
 static char			 confpath[PATH_MAX];
 /* clang-format on */
-static struct event		 ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
+static struct event ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
 
 __dead static void
 usage(void)
@@ -164,7 +171,7 @@ usage(void)
 static struct child *
 child_by_id(enum proc_id id)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; i < nitems(children); i++)
 		if (children[i].id == id)
@@ -198,8 +205,8 @@ main(int argc, char *argv[])
 	ssize_t		 n;
 	/* clang-format on */
 
-	while ((ch = getopt_long(argc, argv, "c:dE:Fg:hnP:s:u:vV", longopts,
-	    NULL)) != -1) {
+	while ((ch = getopt_long(
+	            argc, argv, "c:dE:Fg:hnP:s:u:vV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			conffile = optarg;
@@ -283,8 +290,8 @@ main(int argc, char *argv[])
 	}
 	if (getuid() == 0 && user_resolve() == -1)
 		exit(1);
-	if (paths_resolve(&paths, sockflag, conf.state_dir, err,
-	    sizeof(err)) == -1) {
+	if (paths_resolve(&paths, sockflag, conf.state_dir, err, sizeof(err)) ==
+	    -1) {
 		fprintf(stderr, "goprocd: %s\n", err);
 		exit(1);
 	}
@@ -318,18 +325,21 @@ main(int argc, char *argv[])
 	if (pfh == NULL && errno == EEXIST && force) {
 		force_stop(otherpid);
 		if (getuid() == 0 && empty_dir() == -1)
-		exit(1);
+			exit(1);
 
-	pfh = pidfile_open(paths.pidfile, 0600, &otherpid);
+		pfh = pidfile_open(paths.pidfile, 0600, &otherpid);
 	}
 	if (pfh == NULL) {
 		if (errno == EEXIST)
-			fprintf(stderr, "goprocd: already running, pid %ld "
+			fprintf(stderr,
+			    "goprocd: already running, pid %ld "
 			    "(pid file %s); use -F to replace it\n",
 			    (long)otherpid, paths.pidfile);
 		else
-			fprintf(stderr, "goprocd: cannot open pid file %s: "
-			    "%s\n", paths.pidfile, strerror(errno));
+			fprintf(stderr,
+			    "goprocd: cannot open pid file %s: "
+			    "%s\n",
+			    paths.pidfile, strerror(errno));
 		exit(1);
 	}
 
@@ -361,8 +371,9 @@ main(int argc, char *argv[])
 
 	for (i = 0; i < PROC_MAX; i++)
 		for (j = i + 1; j < PROC_MAX; j++) {
-			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK |
-			    SOCK_CLOEXEC, 0, pairs[i][j]) == -1)
+			if (socketpair(AF_UNIX,
+			        SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+			        pairs[i][j]) == -1)
 				fatal("socketpair");
 			pairs[j][i][0] = pairs[i][j][1];
 			pairs[j][i][1] = pairs[i][j][0];
@@ -370,14 +381,14 @@ main(int argc, char *argv[])
 
 	/* Each child gets its parent channel, then its peers in id order. */
 	for (i = 0; i < (int)nitems(children); i++) {
-		int	 peer[2], np = 0;
+		int peer[2], np = 0;
 
 		c = &children[i];
 		for (j = PROC_REGISTRY; j < PROC_MAX; j++)
 			if (j != (int)c->id)
 				peer[np++] = pairs[c->id][j][0];
-		c->pid = start_child(c, pairs[c->id][PROC_PARENT][0], peer[0],
-		    peer[1]);
+		c->pid = start_child(
+		    c, pairs[c->id][PROC_PARENT][0], peer[0], peer[1]);
 	}
 	for (i = 0; i < PROC_MAX; i++)
 		for (j = 0; j < PROC_MAX; j++)
@@ -397,13 +408,13 @@ main(int argc, char *argv[])
 
 	for (i = 0; i < (int)nitems(children); i++) {
 		c = &children[i];
-		imsgev_init(&c->iev, pairs[PROC_PARENT][c->id][0], c->dispatch,
-		    c);
+		imsgev_init(
+		    &c->iev, pairs[PROC_PARENT][c->id][0], c->dispatch, c);
 		imsgbuf_allow_fdpass(&c->iev.ibuf);
 	}
 
-	log_info("starting, socket %s, state in %s", paths.socket,
-	    paths.statedir);
+	log_info(
+	    "starting, socket %s, state in %s", paths.socket, paths.statedir);
 	send_state_fds();
 	reload();
 
@@ -421,9 +432,9 @@ main(int argc, char *argv[])
 static pid_t
 start_child(struct child *c, int parentfd, int peer1, int peer2)
 {
-	char	*argv[12];
-	int	 argc = 0, fds[3], i;
-	pid_t	 pid;
+	char *argv[12];
+	int argc = 0, fds[3], i;
+	pid_t pid;
 
 	switch (pid = fork()) {
 	case -1:
@@ -471,10 +482,10 @@ start_child(struct child *c, int parentfd, int peer1, int peer2)
 static void
 parent_sig(int sig, short event, void *arg)
 {
-	struct child	*c;
-	pid_t		 pid;
-	int		 status;
-	size_t		 i;
+	struct child *c;
+	pid_t pid;
+	int status;
+	size_t i;
 
 	switch (sig) {
 	case SIGINT:
@@ -495,7 +506,7 @@ parent_sig(int sig, short event, void *arg)
 					continue;
 				child_status(c, status);
 				ready_report("a goprocd process failed to "
-				    "start; see the log");
+				             "start; see the log");
 				parent_shutdown(1);
 			}
 		}
@@ -522,11 +533,11 @@ child_status(struct child *c, int status)
 __dead static void
 child_lost(struct child *c)
 {
-	struct timespec	 ts = { 0, 10 * 1000 * 1000 };
-	struct child	*o;
-	size_t		 j;
-	int		 i, status;
-	pid_t		 pid;
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	struct child *o;
+	size_t j;
+	int i, status;
+	pid_t pid;
 
 	log_warnx("%s closed its channel", c->title);
 	/* The first to die makes the others leave: report every one. */
@@ -552,11 +563,11 @@ child_lost(struct child *c)
 __dead static void
 parent_shutdown(int status)
 {
-	struct child	*c;
-	struct timespec	 ts = { 0, 10 * 1000 * 1000 };
-	pid_t		 pid;
-	size_t		 i;
-	int		 left, tries, wstatus;
+	struct child *c;
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	pid_t pid;
+	size_t i;
+	int left, tries, wstatus;
 
 	if (shutting_down++)
 		exit(status);
@@ -611,13 +622,13 @@ parent_shutdown(int status)
 static void
 force_stop(pid_t pid)
 {
-	struct timespec	 ts = { 0, 20 * 1000 * 1000 };
-	int		 waited;
+	struct timespec ts = { 0, 20 * 1000 * 1000 };
+	int waited;
 
 	if (pid <= 0)
 		return;
-	fprintf(stderr, "goprocd: stopping running instance, pid %ld\n",
-	    (long)pid);
+	fprintf(
+	    stderr, "goprocd: stopping running instance, pid %ld\n", (long)pid);
 	if (kill(pid, SIGTERM) == -1)
 		return;
 	for (waited = 0; waited < GOPROCD_FORCE_GRACE_MS; waited += 20) {
@@ -643,10 +654,10 @@ force_stop(pid_t pid)
 static void
 daemonize(void)
 {
-	char	 buf[GP_MSG_MAX + 1];
-	ssize_t	 n;
-	size_t	 len = 0;
-	int	 p[2], fd;
+	char buf[GP_MSG_MAX + 1];
+	ssize_t n;
+	size_t len = 0;
+	int p[2], fd;
 
 	if (pipe2(p, O_CLOEXEC) == -1)
 		fatal("pipe");
@@ -704,11 +715,11 @@ ready_report(const char *msg)
 static void
 sd_notify_ready(void)
 {
-	struct sockaddr_un	 sun;
-	const char		*path;
-	const char		 msg[] = "READY=1";
-	socklen_t		 len;
-	int			 fd;
+	struct sockaddr_un sun;
+	const char *path;
+	const char msg[] = "READY=1";
+	socklen_t len;
+	int fd;
 
 	if ((path = getenv("NOTIFY_SOCKET")) == NULL || *path == '\0')
 		return;
@@ -727,8 +738,8 @@ sd_notify_ready(void)
 		log_warn("NOTIFY_SOCKET: socket");
 		return;
 	}
-	if (sendto(fd, msg, sizeof(msg) - 1, 0, (struct sockaddr *)&sun,
-	    len) == -1)
+	if (sendto(fd, msg, sizeof(msg) - 1, 0, (struct sockaddr *)&sun, len) ==
+	    -1)
 		log_warn("NOTIFY_SOCKET: sendto %s", path);
 	close(fd);
 }
@@ -740,19 +751,21 @@ sd_notify_ready(void)
 static int
 user_resolve(void)
 {
-	struct passwd	*pw;
+	struct passwd *pw;
 
 	if (proc_user == NULL)
-		proc_user = getpwnam(GOPROCD_USER) != NULL ? GOPROCD_USER :
+		proc_user = getpwnam(GOPROCD_USER) != NULL ?
+		    GOPROCD_USER :
 		    GOPROCD_FALLBACK_USER;
 	if ((pw = getpwnam(proc_user)) == NULL) {
-		fprintf(stderr, "goprocd: user %s: no such user\n",
-		    proc_user);
+		fprintf(stderr, "goprocd: user %s: no such user\n", proc_user);
 		return (-1);
 	}
 	if (pw->pw_uid == 0) {
-		fprintf(stderr, "goprocd: user %s is root; the children "
-		    "need an unprivileged user\n", proc_user);
+		fprintf(stderr,
+		    "goprocd: user %s is root; the children "
+		    "need an unprivileged user\n",
+		    proc_user);
 		return (-1);
 	}
 	return (0);
@@ -762,13 +775,13 @@ user_resolve(void)
 static int
 empty_dir(void)
 {
-	struct stat	 sb;
-	int		 n;
+	struct stat sb;
+	int n;
 
 	n = snprintf(emptydir, sizeof(emptydir), "%s/empty", paths.rundir);
 	if (n < 0 || (size_t)n >= sizeof(emptydir)) {
-		fprintf(stderr, "goprocd: %s/empty: path too long\n",
-		    paths.rundir);
+		fprintf(
+		    stderr, "goprocd: %s/empty: path too long\n", paths.rundir);
 		return (-1);
 	}
 	if (mkdir(emptydir, 0755) == -1 && errno != EEXIST) {
@@ -779,8 +792,10 @@ empty_dir(void)
 	if (lstat(emptydir, &sb) == -1 || !S_ISDIR(sb.st_mode) ||
 	    sb.st_uid != 0 || (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
 	    sb.st_nlink != 2) {
-		fprintf(stderr, "goprocd: %s must be an empty directory "
-		    "owned by root and writable by root alone\n", emptydir);
+		fprintf(stderr,
+		    "goprocd: %s must be an empty directory "
+		    "owned by root and writable by root alone\n",
+		    emptydir);
 		return (-1);
 	}
 	return (0);
@@ -808,9 +823,9 @@ socket_share(const char *path, char *err, size_t errlen)
 static int
 control_listen(const char *path, char *err, size_t errlen)
 {
-	struct sockaddr_un	 sun;
-	mode_t			 old;
-	int			 fd;
+	struct sockaddr_un sun;
+	mode_t old;
+	int fd;
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
@@ -820,7 +835,7 @@ control_listen(const char *path, char *err, size_t errlen)
 		return (-1);
 	}
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0)) == -1) {
+	         0)) == -1) {
 		snprintf(err, errlen, "socket: %s", strerror(errno));
 		return (-1);
 	}
@@ -854,9 +869,9 @@ control_listen(const char *path, char *err, size_t errlen)
 static void
 send_state_fds(void)
 {
-	static struct state_fds	 sf;
-	struct child		*reg = child_by_id(PROC_REGISTRY);
-	int			 fd, jfd;
+	static struct state_fds sf;
+	struct child *reg = child_by_id(PROC_REGISTRY);
+	int fd, jfd;
 
 	fd = open(paths.snapshot, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
 	if (fd == -1 && errno != ENOENT)
@@ -864,12 +879,12 @@ send_state_fds(void)
 	sf.have_snapshot = fd != -1;
 	(void)strlcpy(sf.snapshot, paths.snapshot, sizeof(sf.snapshot));
 	(void)strlcpy(sf.journal, paths.journal, sizeof(sf.journal));
-	jfd = open(paths.journal, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC |
-	    O_NOFOLLOW, 0600);
+	jfd = open(paths.journal,
+	    O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (jfd == -1)
 		fatal("open %s", paths.journal);
-	imsg_compose_event(&reg->iev, IMSG_STATE_FDS, 0, 0, fd, &sf,
-	    sizeof(sf));
+	imsg_compose_event(
+	    &reg->iev, IMSG_STATE_FDS, 0, 0, fd, &sf, sizeof(sf));
 	imsg_compose_event(&reg->iev, IMSG_STATE_JOURNAL, 0, 0, jfd, NULL, 0);
 }
 
@@ -877,11 +892,11 @@ send_state_fds(void)
 static void
 state_tmp(void)
 {
-	struct child	*reg = child_by_id(PROC_REGISTRY);
-	int		 fd;
+	struct child *reg = child_by_id(PROC_REGISTRY);
+	int fd;
 
-	fd = open(paths.snapshot_tmp, O_WRONLY | O_CREAT | O_TRUNC |
-	    O_CLOEXEC | O_NOFOLLOW, 0600);
+	fd = open(paths.snapshot_tmp,
+	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1)
 		fatal("open %s", paths.snapshot_tmp);
 	imsg_compose_event(&reg->iev, IMSG_STATE_TMPFD, 0, 0, fd, NULL, 0);
@@ -891,32 +906,31 @@ state_tmp(void)
 static void
 state_commit(void)
 {
-	struct child	*reg = child_by_id(PROC_REGISTRY);
-	int		 dfd;
+	struct child *reg = child_by_id(PROC_REGISTRY);
+	int dfd;
 
 	if (rename(paths.snapshot_tmp, paths.snapshot) == -1)
 		fatal("rename %s to %s", paths.snapshot_tmp, paths.snapshot);
-	if ((dfd = open(paths.statedir, O_RDONLY | O_DIRECTORY |
-	    O_CLOEXEC)) == -1)
+	if ((dfd = open(paths.statedir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1)
 		fatal("open %s", paths.statedir);
 	if (fsync(dfd) == -1)
 		fatal("fsync %s", paths.statedir);
 	close(dfd);
-	imsg_compose_event(&reg->iev, IMSG_STATE_COMMITTED, 0, 0, -1, NULL,
-	    0);
+	imsg_compose_event(&reg->iev, IMSG_STATE_COMMITTED, 0, 0, -1, NULL, 0);
 }
 
 /* Read the configuration again and hand the intervals on. */
 static void
 reload(void)
 {
-	struct goproc_config	 nconf;
-	struct config_msg	 cm;
-	char			 err[GP_MSG_MAX + PATH_MAX];
+	struct goproc_config nconf;
+	struct config_msg cm;
+	char err[GP_MSG_MAX + PATH_MAX];
 
 	if (config_load(&nconf, conffile, err, sizeof(err)) == -1) {
-		log_warnx("reload failed, keeping the old configuration: %s",
-		    err);
+		log_warnx(
+		    "reload failed, keeping the old configuration: %s", err);
 		nconf = conf;
 	}
 	conf = nconf;
@@ -931,13 +945,13 @@ reload(void)
 static void
 parent_dispatch_registry(int fd, short event, void *arg)
 {
-	struct imsgev		*iev = arg;
-	struct imsg		 imsg;
-	struct kill_req		 kr;
-	struct load_error	 le;
-	char			 err[GP_MSG_MAX + PATH_MAX];
-	int			 closed;
-	ssize_t			 n;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	struct kill_req kr;
+	struct load_error le;
+	char err[GP_MSG_MAX + PATH_MAX];
+	int closed;
+	ssize_t n;
 
 	/* What it said before it went away is read first. */
 	closed = imsgev_dispatch_io(iev, event) == 0;
@@ -950,8 +964,8 @@ parent_dispatch_registry(int fd, short event, void *arg)
 		case IMSG_STATE_LOADED:
 			if (imsg_get_len(&imsg) != 0 || control_fd != -1)
 				fatalx("%s: bad IMSG_STATE_LOADED", __func__);
-			if ((control_fd = control_listen(paths.socket, err,
-			    sizeof(err))) == -1) {
+			if ((control_fd = control_listen(
+			         paths.socket, err, sizeof(err))) == -1) {
 				log_warnx("%s", err);
 				ready_report(err);
 				parent_shutdown(1);
@@ -995,11 +1009,11 @@ parent_dispatch_registry(int fd, short event, void *arg)
 static void
 parent_dispatch_prober(int fd, short event, void *arg)
 {
-	struct imsgev	*iev = arg;
-	struct imsg	 imsg;
-	struct vetted	 v;
-	int			 closed;
-	ssize_t		 n;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	struct vetted v;
+	int closed;
+	ssize_t n;
 
 	/* What it said before it went away is read first. */
 	closed = imsgev_dispatch_io(iev, event) == 0;
@@ -1031,7 +1045,7 @@ parent_dispatch_prober(int fd, short event, void *arg)
 static void
 vetted(int on, const struct vetted *v)
 {
-	struct vproc	 key, *vp;
+	struct vproc key, *vp;
 
 	key.pid = v->pid;
 	key.start_ticks = v->start_ticks;
@@ -1058,10 +1072,10 @@ vetted(int on, const struct vetted *v)
 static void
 parent_dispatch_frontend(int fd, short event, void *arg)
 {
-	struct imsgev	*iev = arg;
-	struct imsg	 imsg;
-	int			 closed;
-	ssize_t		 n;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	int closed;
+	ssize_t n;
 
 	/* What it said before it went away is read first. */
 	closed = imsgev_dispatch_io(iev, event) == 0;
@@ -1105,7 +1119,7 @@ sys_pidfd_send_signal(int pidfd, int sig)
 static int
 pidfd_exited(int pidfd)
 {
-	struct pollfd	 pfd;
+	struct pollfd pfd;
 
 	pfd.fd = pidfd;
 	pfd.events = POLLIN;
@@ -1122,12 +1136,12 @@ pidfd_exited(int pidfd)
 static void
 parent_kill(uint32_t opid, const struct kill_req *kr)
 {
-	struct pkill		*pk;
-	struct vproc		 vkey;
-	struct proc_stat	 st;
-	struct timeval		 tv;
-	const char		*errstr;
-	int			 pidfd, group, r;
+	struct pkill *pk;
+	struct vproc vkey;
+	struct proc_stat st;
+	struct timeval tv;
+	const char *errstr;
+	int pidfd, group, r;
 
 	if (kr->pid < 1 || kr->pid > GP_PID_MAX || kr->signo < 1 ||
 	    kr->signo > 64 || kr->wait_ms > GP_WAIT_MAX_MS ||
@@ -1139,7 +1153,8 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 	if (RB_FIND(vproc_tree, &vprocs, &vkey) == NULL) {
 		/* Not a process the prober watches: never signal it. */
 		log_warnx("refusing to signal pid %d (id %llu): not a watched "
-		    "process", kr->pid, (unsigned long long)kr->id);
+		          "process",
+		    kr->pid, (unsigned long long)kr->id);
 		if ((pk = calloc(1, sizeof(*pk))) == NULL)
 			fatal(NULL);
 		pk->opid = opid;
@@ -1162,7 +1177,8 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 	if (procfs_read_stat(procfd, kr->pid, &st, &errstr) == -1 ||
 	    st.start_ticks != kr->start_ticks || pidfd_exited(pidfd)) {
 		log_debug("kill id %llu: pid %d is no longer the registered "
-		    "process", (unsigned long long)kr->id, kr->pid);
+		          "process",
+		    (unsigned long long)kr->id, kr->pid);
 		pkill_finish(pk, ESRCH, 0);
 		return;
 	}
@@ -1194,8 +1210,8 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 static void
 pkill_event(int fd, short event, void *arg)
 {
-	struct pkill	*pk = arg;
-	struct timeval	 tv = { 5, 0 };
+	struct pkill *pk = arg;
+	struct timeval tv = { 5, 0 };
 
 	if (event & EV_READ) {
 		TAILQ_REMOVE(&pkills, pk, entry);
@@ -1221,7 +1237,7 @@ pkill_event(int fd, short event, void *arg)
 static void
 pkill_finish(struct pkill *pk, int error, int signo)
 {
-	struct kill_result	 kres;
+	struct kill_result kres;
 
 	memset(&kres, 0, sizeof(kres));
 	kres.id = pk->req.id;

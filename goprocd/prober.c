@@ -40,48 +40,48 @@
 #include "procfs.h"
 #include "sandbox.h"
 
-#define PROBER_FD_RESERVE	32
+#define PROBER_FD_RESERVE 32
 
 struct watch {
-	RB_ENTRY(watch)		 node;
-	TAILQ_ENTRY(watch)	 poll_entry;
-	uint64_t		 id;
-	uint64_t		 start_ticks;
-	int32_t			 pid;
-	int			 pidfd;		/* -1: probed by timer */
-	int			 polled;	/* on the polled list */
-	int			 vetted;	/* the parent knows it */
-	struct event		 ev;
+	RB_ENTRY(watch) node;
+	TAILQ_ENTRY(watch) poll_entry;
+	uint64_t id;
+	uint64_t start_ticks;
+	int32_t pid;
+	int pidfd;  /* -1: probed by timer */
+	int polled; /* on the polled list */
+	int vetted; /* the parent knows it */
+	struct event ev;
 };
 
 RB_HEAD(watch_tree, watch);
 TAILQ_HEAD(watch_list, watch);
 
-static int	 watch_cmp(struct watch *, struct watch *);
+static int watch_cmp(struct watch *, struct watch *);
 RB_PROTOTYPE_STATIC(watch_tree, watch, node, watch_cmp);
 
 __dead static void prober_shutdown(void);
-static void	 prober_dispatch_parent(int, short, void *);
-static void	 prober_dispatch_registry(int, short, void *);
-static void	 prober_dispatch_frontend(int, short, void *);
-static void	 probe_add(uint32_t, const struct probe_add_req *);
-static void	 watch_add(const struct probe_watch *);
-static void	 watch_remove(struct watch *);
-static void	 watch_exit(int, short, void *);
-static void	 watch_poll(int, short, void *);
-static int	 watch_alive(struct watch *);
-static void	 report(struct watch *, int, uint64_t, int64_t);
-static void	 set_interval(int64_t);
-static void	 vet(struct watch *, int);
+static void prober_dispatch_parent(int, short, void *);
+static void prober_dispatch_registry(int, short, void *);
+static void prober_dispatch_frontend(int, short, void *);
+static void probe_add(uint32_t, const struct probe_add_req *);
+static void watch_add(const struct probe_watch *);
+static void watch_remove(struct watch *);
+static void watch_exit(int, short, void *);
+static void watch_poll(int, short, void *);
+static int watch_alive(struct watch *);
+static void report(struct watch *, int, uint64_t, int64_t);
+static void set_interval(int64_t);
+static void vet(struct watch *, int);
 
-static struct imsgev	 iev_parent, iev_registry, iev_frontend;
+static struct imsgev iev_parent, iev_registry, iev_frontend;
 static struct watch_tree watches = RB_INITIALIZER(&watches);
 static struct watch_list polled = TAILQ_HEAD_INITIALIZER(polled);
-static struct event	 ev_poll;
-static struct timeval	 poll_tv = { GOPROC_LIVENESS_DEFAULT_MS / 1000, 0 };
-static int		 procfd = -1;
-static size_t		 npidfds, pidfd_max;
-static char		 boot_id[GP_BOOT_ID_LEN + 1];
+static struct event ev_poll;
+static struct timeval poll_tv = { GOPROC_LIVENESS_DEFAULT_MS / 1000, 0 };
+static int procfd = -1;
+static size_t npidfds, pidfd_max;
+static char boot_id[GP_BOOT_ID_LEN + 1];
 
 RB_GENERATE_STATIC(watch_tree, watch, node, watch_cmp);
 
@@ -100,12 +100,11 @@ sys_pidfd_open(pid_t pid)
 __dead void
 prober(int debug, int verbose)
 {
-	struct rlimit	 rl;
+	struct rlimit rl;
 
 	proc_setup("prober", verbose);
 
-	if ((procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1)
+	if ((procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		fatal("open /proc");
 	if (procfs_read_boot_id(procfd, boot_id, sizeof(boot_id)) == -1)
 		fatal("cannot read the boot id");
@@ -125,10 +124,10 @@ prober(int debug, int verbose)
 	event_init();
 
 	imsgev_init(&iev_parent, PROC_PARENT_FD, prober_dispatch_parent, NULL);
-	imsgev_init(&iev_registry, PROC_PEER1_FD, prober_dispatch_registry,
-	    NULL);
-	imsgev_init(&iev_frontend, PROC_PEER2_FD, prober_dispatch_frontend,
-	    NULL);
+	imsgev_init(
+	    &iev_registry, PROC_PEER1_FD, prober_dispatch_registry, NULL);
+	imsgev_init(
+	    &iev_frontend, PROC_PEER2_FD, prober_dispatch_frontend, NULL);
 
 	evtimer_set(&ev_poll, watch_poll, NULL);
 	evtimer_add(&ev_poll, &poll_tv);
@@ -158,10 +157,10 @@ set_interval(int64_t ns)
 static void
 prober_dispatch_parent(int fd, short event, void *arg)
 {
-	struct imsgev		*iev = arg;
-	struct imsg		 imsg;
-	struct config_msg	 cm;
-	ssize_t			 n;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	struct config_msg cm;
+	ssize_t n;
 
 	if (imsgev_dispatch_io(iev, event) == 0)
 		prober_shutdown();
@@ -188,12 +187,12 @@ prober_dispatch_parent(int fd, short event, void *arg)
 static void
 prober_dispatch_registry(int fd, short event, void *arg)
 {
-	struct imsgev		*iev = arg;
-	struct imsg		 imsg;
-	struct probe_add_req	 par;
-	struct probe_watch	 pw;
-	struct watch		 key, *w;
-	ssize_t			 n;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	struct probe_add_req par;
+	struct probe_watch pw;
+	struct watch key, *w;
+	ssize_t n;
 
 	if (imsgev_dispatch_io(iev, event) == 0)
 		prober_shutdown();
@@ -211,8 +210,8 @@ prober_dispatch_registry(int fd, short event, void *arg)
 		case IMSG_PROBE_WATCH:
 			if (imsg_get_data(&imsg, &pw, sizeof(pw)) == -1 ||
 			    memchr(pw.boot_id, '\0', sizeof(pw.boot_id)) ==
-			    NULL || pw.id == 0 || pw.pid < 1 ||
-			    pw.pid > GP_PID_MAX)
+			        NULL ||
+			    pw.id == 0 || pw.pid < 1 || pw.pid > GP_PID_MAX)
 				fatalx("%s: bad IMSG_PROBE_WATCH", __func__);
 			watch_add(&pw);
 			break;
@@ -236,17 +235,17 @@ prober_dispatch_registry(int fd, short event, void *arg)
 static void
 prober_dispatch_frontend(int fd, short event, void *arg)
 {
-	struct imsgev	*iev = arg;
-	struct imsg	 imsg;
-	ssize_t		 n;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	ssize_t n;
 
 	if (imsgev_dispatch_io(iev, event) == 0)
 		prober_shutdown();
 	if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
 		fatal("%s: imsg_get", __func__);
 	if (n > 0)
-		fatalx("%s: unexpected imsg %u", __func__,
-		    imsg_get_type(&imsg));
+		fatalx(
+		    "%s: unexpected imsg %u", __func__, imsg_get_type(&imsg));
 	imsg_event_add(iev);
 }
 
@@ -257,10 +256,10 @@ prober_dispatch_frontend(int fd, short event, void *arg)
 static void
 probe_add(uint32_t opid, const struct probe_add_req *par)
 {
-	struct probe_info	 pi;
-	struct proc_stat	 st;
-	const char		*errstr;
-	uint32_t		 ruid, euid, suid;
+	struct probe_info pi;
+	struct proc_stat st;
+	const char *errstr;
+	uint32_t ruid, euid, suid;
 
 	memset(&pi, 0, sizeof(pi));
 	pi.pid = par->pid;
@@ -273,19 +272,19 @@ probe_add(uint32_t opid, const struct probe_add_req *par)
 	    procfs_read_uids(procfd, par->pid, &ruid, &euid, &suid) == -1)
 		pi.error = ESRCH;
 	else if (pi.tgid != par->pid)
-		pi.error = EINVAL;	/* a thread, not a process */
+		pi.error = EINVAL; /* a thread, not a process */
 	else if (!procfs_can_signal(par->uid, ruid, suid))
 		pi.error = EPERM;
 	else {
 		pi.pgid = st.pgid;
 		pi.start_ticks = st.start_ticks;
 		(void)strlcpy(pi.boot_id, boot_id, sizeof(pi.boot_id));
-		if (procfs_read_cmdline(procfd, par->pid, pi.cmd,
-		    sizeof(pi.cmd)) == -1)
+		if (procfs_read_cmdline(
+		        procfd, par->pid, pi.cmd, sizeof(pi.cmd)) == -1)
 			pi.error = ESRCH;
 	}
-	imsg_compose_event(&iev_registry, IMSG_PROBE_INFO, opid, 0, -1, &pi,
-	    sizeof(pi));
+	imsg_compose_event(
+	    &iev_registry, IMSG_PROBE_INFO, opid, 0, -1, &pi, sizeof(pi));
 }
 
 /*
@@ -296,7 +295,7 @@ probe_add(uint32_t opid, const struct probe_add_req *par)
 static void
 report(struct watch *w, int alive, uint64_t start_ticks, int64_t when)
 {
-	struct probe_alive	 pa;
+	struct probe_alive pa;
 
 	memset(&pa, 0, sizeof(pa));
 	pa.id = w->id;
@@ -304,8 +303,8 @@ report(struct watch *w, int alive, uint64_t start_ticks, int64_t when)
 	pa.start_ticks = start_ticks;
 	(void)strlcpy(pa.boot_id, boot_id, sizeof(pa.boot_id));
 	pa.when = when;
-	imsg_compose_event(&iev_registry, IMSG_PROBE_ALIVE, 0, 0, -1, &pa,
-	    sizeof(pa));
+	imsg_compose_event(
+	    &iev_registry, IMSG_PROBE_ALIVE, 0, 0, -1, &pa, sizeof(pa));
 }
 
 /*
@@ -315,10 +314,10 @@ report(struct watch *w, int alive, uint64_t start_ticks, int64_t when)
 static void
 watch_add(const struct probe_watch *pw)
 {
-	struct watch		*w;
-	struct proc_stat	 st;
-	const char		*errstr;
-	int			 learned = 0, perr;
+	struct watch *w;
+	struct proc_stat st;
+	const char *errstr;
+	int learned = 0, perr;
 
 	if ((w = calloc(1, sizeof(*w))) == NULL)
 		fatal(NULL);
@@ -375,8 +374,8 @@ watch_add(const struct probe_watch *pw)
 	}
 	if (w->pidfd == -1) {
 		log_debug("id %llu: no pidfd for pid %d (%s), probing every "
-		    "interval", (unsigned long long)w->id, w->pid,
-		    strerror(perr));
+		          "interval",
+		    (unsigned long long)w->id, w->pid, strerror(perr));
 		TAILQ_INSERT_TAIL(&polled, w, poll_entry);
 		w->polled = 1;
 	} else {
@@ -384,7 +383,7 @@ watch_add(const struct probe_watch *pw)
 		event_add(&w->ev, NULL);
 	}
 	if (w->start_ticks == 0)
-		return;		/* vetted once its identity is known */
+		return; /* vetted once its identity is known */
 	vet(w, 1);
 	if (learned || pw->boot_id[0] == '\0')
 		report(w, 1, w->start_ticks, now_ns());
@@ -394,7 +393,7 @@ watch_add(const struct probe_watch *pw)
 static void
 vet(struct watch *w, int on)
 {
-	struct vetted	 v;
+	struct vetted v;
 
 	if (w->vetted == on)
 		return;
@@ -402,8 +401,8 @@ vet(struct watch *w, int on)
 	memset(&v, 0, sizeof(v));
 	v.pid = w->pid;
 	v.start_ticks = w->start_ticks;
-	imsg_compose_event(&iev_parent, on ? IMSG_VETTED : IMSG_UNVETTED, 0,
-	    0, -1, &v, sizeof(v));
+	imsg_compose_event(&iev_parent, on ? IMSG_VETTED : IMSG_UNVETTED, 0, 0,
+	    -1, &v, sizeof(v));
 }
 
 static void
@@ -426,7 +425,7 @@ watch_remove(struct watch *w)
 static void
 watch_exit(int fd, short event, void *arg)
 {
-	struct watch	*w = arg;
+	struct watch *w = arg;
 
 	report(w, 0, 0, now_ns());
 	watch_remove(w);
@@ -436,8 +435,8 @@ watch_exit(int fd, short event, void *arg)
 static int
 watch_alive(struct watch *w)
 {
-	struct proc_stat	 st;
-	const char		*errstr;
+	struct proc_stat st;
+	const char *errstr;
 
 	if (kill(w->pid, 0) == -1 && errno == ESRCH)
 		return (0);
@@ -457,7 +456,7 @@ watch_alive(struct watch *w)
 static void
 watch_poll(int fd, short event, void *arg)
 {
-	struct watch	*w, *tw;
+	struct watch *w, *tw;
 
 	TAILQ_FOREACH_SAFE(w, &polled, poll_entry, tw) {
 		if (!watch_alive(w)) {

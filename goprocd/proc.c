@@ -36,8 +36,8 @@
 #include "log.h"
 
 void
-imsgev_init(struct imsgev *iev, int fd, void (*handler)(int, short, void *),
-    void *data)
+imsgev_init(
+    struct imsgev *iev, int fd, void (*handler)(int, short, void *), void *data)
 {
 	if (imsgbuf_init(&iev->ibuf, fd) == -1)
 		fatal("imsgbuf_init");
@@ -52,7 +52,7 @@ imsgev_init(struct imsgev *iev, int fd, void (*handler)(int, short, void *),
 void
 imsg_event_add(struct imsgev *iev)
 {
-	short	 events = EV_READ;
+	short events = EV_READ;
 
 	if (imsgbuf_queuelen(&iev->ibuf) > 0)
 		events |= EV_WRITE;
@@ -70,22 +70,22 @@ int
 imsg_compose_event(struct imsgev *iev, uint32_t type, uint32_t peerid,
     pid_t pid, int fd, const void *data, size_t datalen)
 {
-	int	 ret;
+	int ret;
 
-	if ((ret = imsg_compose(&iev->ibuf, type, peerid, pid, fd, data,
-	    datalen)) != -1)
+	if ((ret = imsg_compose(
+	         &iev->ibuf, type, peerid, pid, fd, data, datalen)) != -1)
 		imsg_event_add(iev);
 	return (ret);
 }
 
 int
-imsg_compose_event_ibuf(struct imsgev *iev, uint32_t type, uint32_t peerid,
-    struct ibuf *payload)
+imsg_compose_event_ibuf(
+    struct imsgev *iev, uint32_t type, uint32_t peerid, struct ibuf *payload)
 {
-	struct ibuf	*wbuf;
+	struct ibuf *wbuf;
 
-	if ((wbuf = imsg_create(&iev->ibuf, type, peerid, 0,
-	    ibuf_size(payload))) == NULL)
+	if ((wbuf = imsg_create(
+	         &iev->ibuf, type, peerid, 0, ibuf_size(payload))) == NULL)
 		return (-1);
 	if (imsg_add(wbuf, ibuf_data(payload), ibuf_size(payload)) == -1)
 		return (-1);
@@ -101,7 +101,7 @@ imsg_compose_event_ibuf(struct imsgev *iev, uint32_t type, uint32_t peerid,
 int
 imsgev_dispatch_io(struct imsgev *iev, short event)
 {
-	struct imsgbuf	*ibuf = &iev->ibuf;
+	struct imsgbuf *ibuf = &iev->ibuf;
 
 	if (event & EV_READ) {
 		switch (imsgbuf_read(ibuf)) {
@@ -145,7 +145,7 @@ proc_setup(const char *name, int verbose)
 int64_t
 now_ns(void)
 {
-	struct timespec	 ts;
+	struct timespec ts;
 
 	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
 		fatal("clock_gettime");
@@ -161,9 +161,9 @@ now_ns(void)
 void
 proc_drop(const char *user, const char *root)
 {
-	struct passwd	*pw;
-	uid_t		 uid;
-	gid_t		 gid;
+	struct passwd *pw;
+	uid_t uid;
+	gid_t gid;
 
 	if (getuid() != 0 || user == NULL)
 		return;

@@ -43,113 +43,113 @@
 #include "sandbox.h"
 #include "store.h"
 
-#define STATE_FILE_MAX		(1024LL * 1024 * 1024)
-#define COMPACT_MIN		(64 * 1024)	/* journal bytes */
+#define STATE_FILE_MAX (1024LL * 1024 * 1024)
+#define COMPACT_MIN (64 * 1024) /* journal bytes */
 
 /* A reply waiting for its turn to go out. */
 struct reply {
-	TAILQ_ENTRY(reply)	 entry;
-	uint32_t		 type;
-	struct ibuf		*buf;
+	TAILQ_ENTRY(reply) entry;
+	uint32_t type;
+	struct ibuf *buf;
 };
 TAILQ_HEAD(reply_list, reply);
 
 enum op_state {
-	OP_WORKING,	/* waiting for the prober or the parent */
-	OP_DURABLE,	/* waiting for the journal to reach the disk */
-	OP_SENDING,	/* streaming replies to the frontend */
+	OP_WORKING, /* waiting for the prober or the parent */
+	OP_DURABLE, /* waiting for the journal to reach the disk */
+	OP_SENDING, /* streaming replies to the frontend */
 };
 
 /* A client request in progress. */
 struct op {
-	TAILQ_ENTRY(op)		 entry;
-	uint32_t		 id;		/* for the prober and parent */
-	uint32_t		 conn;		/* the frontend's connection */
-	uint32_t		 type;
-	enum op_state		 state;
-	struct gp_cred		 cred;
-	struct gp_request	*req;
-	struct reply_list	 replies;	/* sent before the stream */
-	uint64_t		*ids;		/* entries streamed after */
-	size_t			 nids, pos;
-	uint32_t		 credit;
-	uint32_t		 count;		/* entries or results sent */
-	uint32_t		 kills;		/* kills still pending */
-	uint32_t		 failed;
-	uint64_t		 seq0;		/* journal_seq when it came */
-	struct gp_end		 end;		/* the terminal reply */
-	int			 error;		/* end is an ERROR */
+	TAILQ_ENTRY(op) entry;
+	uint32_t id;   /* for the prober and parent */
+	uint32_t conn; /* the frontend's connection */
+	uint32_t type;
+	enum op_state state;
+	struct gp_cred cred;
+	struct gp_request *req;
+	struct reply_list replies; /* sent before the stream */
+	uint64_t *ids;             /* entries streamed after */
+	size_t nids, pos;
+	uint32_t credit;
+	uint32_t count; /* entries or results sent */
+	uint32_t kills; /* kills still pending */
+	uint32_t failed;
+	uint64_t seq0;     /* journal_seq when it came */
+	struct gp_end end; /* the terminal reply */
+	int error;         /* end is an ERROR */
 };
 TAILQ_HEAD(op_list, op);
 
 __dead static void registry_shutdown(void);
-static void	 registry_dispatch_parent(int, short, void *);
-static void	 registry_dispatch_prober(int, short, void *);
-static void	 registry_dispatch_frontend(int, short, void *);
-static void	 load_snapshot(int, int);
-static void	 load_journal(int);
-static void	 load_done(void);
+static void registry_dispatch_parent(int, short, void *);
+static void registry_dispatch_prober(int, short, void *);
+static void registry_dispatch_frontend(int, short, void *);
+static void load_snapshot(int, int);
+static void load_journal(int);
+static void load_done(void);
 __dead static void load_fail(const char *, ...)
-	    __attribute__((__format__ (printf, 1, 2)));
-static char	*read_file(int, const char *, size_t *);
+    __attribute__((__format__(printf, 1, 2)));
+static char *read_file(int, const char *, size_t *);
 static struct op *op_new(uint32_t, uint32_t, const struct gp_cred *);
 static struct op *op_by_id(uint32_t);
 static struct op *op_by_conn(uint32_t);
-static void	 op_free(struct op *);
-static void	 op_reply(struct op *, uint32_t, struct ibuf *);
-static void	 op_entry(struct op *, const struct rentry *);
-static void	 op_finish(struct op *, int, int32_t, const char *, ...)
-	    __attribute__((__format__ (printf, 4, 5)));
-static void	 op_pump(struct op *);
-static void	 op_durable(struct op *);
-static void	 req_list(struct op *);
-static void	 req_add(struct op *);
-static void	 req_add_probed(struct op *, const struct probe_info *);
-static void	 req_rm(struct op *);
-static void	 req_kill(struct op *);
-static void	 req_kill_result(struct op *, const struct kill_result *);
-static void	 req_rename(struct op *);
-static void	 req_reset(struct op *);
-static void	 probe_alive(const struct probe_alive *);
-static void	 watch(const struct rentry *);
-static void	 entry_dead(struct rentry *, int64_t);
-static void	 entry_remove(struct rentry *);
-static void	 unwatch(uint64_t);
-static void	 journal_append(char *, const size_t *);
-static void	 commit_schedule(void);
-static void	 commit(int, short, void *);
-static void	 compact_start(void);
-static void	 compact_write(int);
-static void	 compact_done(void);
-static void	 seen_tick(int, short, void *);
-static int	 select_matches(struct op *, struct rentry ***, size_t *);
+static void op_free(struct op *);
+static void op_reply(struct op *, uint32_t, struct ibuf *);
+static void op_entry(struct op *, const struct rentry *);
+static void op_finish(struct op *, int, int32_t, const char *, ...)
+    __attribute__((__format__(printf, 4, 5)));
+static void op_pump(struct op *);
+static void op_durable(struct op *);
+static void req_list(struct op *);
+static void req_add(struct op *);
+static void req_add_probed(struct op *, const struct probe_info *);
+static void req_rm(struct op *);
+static void req_kill(struct op *);
+static void req_kill_result(struct op *, const struct kill_result *);
+static void req_rename(struct op *);
+static void req_reset(struct op *);
+static void probe_alive(const struct probe_alive *);
+static void watch(const struct rentry *);
+static void entry_dead(struct rentry *, int64_t);
+static void entry_remove(struct rentry *);
+static void unwatch(uint64_t);
+static void journal_append(char *, const size_t *);
+static void commit_schedule(void);
+static void commit(int, short, void *);
+static void compact_start(void);
+static void compact_write(int);
+static void compact_done(void);
+static void seen_tick(int, short, void *);
+static int select_matches(struct op *, struct rentry ***, size_t *);
 
-static struct imsgev	 iev_parent, iev_prober, iev_frontend;
-static struct regtab	*rt;
-static struct op_list	 ops = TAILQ_HEAD_INITIALIZER(ops);
-static struct op_list	 durable_wait = TAILQ_HEAD_INITIALIZER(durable_wait);
-static uint32_t		 next_opid = 1;
-static int		 loaded;
-static char		 snapshot_path[PATH_MAX] = GOPROC_SNAPSHOT_NAME;
-static char		 journal_path[PATH_MAX] = GOPROC_JOURNAL_NAME;
-static uint64_t		 snap_seq;
+static struct imsgev iev_parent, iev_prober, iev_frontend;
+static struct regtab *rt;
+static struct op_list ops = TAILQ_HEAD_INITIALIZER(ops);
+static struct op_list durable_wait = TAILQ_HEAD_INITIALIZER(durable_wait);
+static uint32_t next_opid = 1;
+static int loaded;
+static char snapshot_path[PATH_MAX] = GOPROC_SNAPSHOT_NAME;
+static char journal_path[PATH_MAX] = GOPROC_JOURNAL_NAME;
+static uint64_t snap_seq;
 
 /* The journal and the commit machinery. */
-static int		 journal_fd = -1;
-static uint64_t		 journal_seq;	/* last record written */
-static off_t		 journal_size;
-static off_t		 snapshot_size;
-static int		 dirty;		/* written, not yet synced */
-static int		 compacting;
-static int		 reset_pending;
-static char		*held;		/* records written during compaction */
-static size_t		 held_len, held_cap;
-static struct event	 ev_commit;
-static struct event	 ev_seen;
-static struct timeval	 seen_tv = { GOPROC_LAST_SEEN_DEFAULT_MS / 1000, 0 };
-static int64_t		 seen_at;	/* every alive entry was seen then */
-static uid_t		 admin_uid;	/* who started goprocd */
-static size_t		 nalive;	/* entries alive */
+static int journal_fd = -1;
+static uint64_t journal_seq; /* last record written */
+static off_t journal_size;
+static off_t snapshot_size;
+static int dirty; /* written, not yet synced */
+static int compacting;
+static int reset_pending;
+static char *held; /* records written during compaction */
+static size_t held_len, held_cap;
+static struct event ev_commit;
+static struct event ev_seen;
+static struct timeval seen_tv = { GOPROC_LAST_SEEN_DEFAULT_MS / 1000, 0 };
+static int64_t seen_at; /* every alive entry was seen then */
+static uid_t admin_uid; /* who started goprocd */
+static size_t nalive;   /* entries alive */
 
 __dead void
 registry(int debug, int verbose)
@@ -164,13 +164,12 @@ registry(int debug, int verbose)
 
 	event_init();
 
-	imsgev_init(&iev_parent, PROC_PARENT_FD, registry_dispatch_parent,
-	    NULL);
+	imsgev_init(
+	    &iev_parent, PROC_PARENT_FD, registry_dispatch_parent, NULL);
 	imsgbuf_allow_fdpass(&iev_parent.ibuf);
-	imsgev_init(&iev_prober, PROC_PEER1_FD, registry_dispatch_prober,
-	    NULL);
-	imsgev_init(&iev_frontend, PROC_PEER2_FD, registry_dispatch_frontend,
-	    NULL);
+	imsgev_init(&iev_prober, PROC_PEER1_FD, registry_dispatch_prober, NULL);
+	imsgev_init(
+	    &iev_frontend, PROC_PEER2_FD, registry_dispatch_frontend, NULL);
 	evtimer_set(&ev_commit, commit, NULL);
 	evtimer_set(&ev_seen, seen_tick, NULL);
 
@@ -191,15 +190,15 @@ registry_shutdown(void)
 __dead static void
 load_fail(const char *fmt, ...)
 {
-	struct load_error	 le;
-	va_list			 ap;
+	struct load_error le;
+	va_list ap;
 
 	memset(&le, 0, sizeof(le));
 	va_start(ap, fmt);
 	(void)vsnprintf(le.msg, sizeof(le.msg), fmt, ap);
 	va_end(ap);
-	imsg_compose(&iev_parent.ibuf, IMSG_LOAD_ERROR, 0, 0, -1, &le,
-	    sizeof(le));
+	imsg_compose(
+	    &iev_parent.ibuf, IMSG_LOAD_ERROR, 0, 0, -1, &le, sizeof(le));
 	(void)imsgbuf_flush(&iev_parent.ibuf);
 	exit(1);
 }
@@ -208,10 +207,10 @@ load_fail(const char *fmt, ...)
 static char *
 read_file(int fd, const char *path, size_t *lenp)
 {
-	struct stat	 sb;
-	char		*buf;
-	size_t		 len = 0;
-	ssize_t		 n;
+	struct stat sb;
+	char *buf;
+	size_t len = 0;
+	ssize_t n;
 
 	if (fstat(fd, &sb) == -1)
 		load_fail("%s: fstat: %s", path, strerror(errno));
@@ -240,8 +239,8 @@ read_file(int fd, const char *path, size_t *lenp)
 static void
 load_snapshot(int fd, int have)
 {
-	struct snapshot_info	 si;
-	char			 err[GP_MSG_MAX];
+	struct snapshot_info si;
+	char err[GP_MSG_MAX];
 
 	if (!have)
 		return;
@@ -260,23 +259,24 @@ load_snapshot(int fd, int have)
 static void
 load_journal(int fd)
 {
-	char		*buf, err[GP_MSG_MAX];
-	size_t		 len, valid;
-	uint64_t	 last;
-	int		 torn;
+	char *buf, err[GP_MSG_MAX];
+	size_t len, valid;
+	uint64_t last;
+	int torn;
 
 	journal_fd = fd;
 	buf = read_file(fd, journal_path, &len);
 	if (journal_replay(rt, buf, len, snap_seq, &last, &valid, &torn, err,
-	    sizeof(err)) == -1)
+	        sizeof(err)) == -1)
 		load_fail("%s: %s", journal_path, err);
 	free(buf);
 	if (torn) {
 		log_warnx("%s: discarding a torn last record (%zu bytes at "
-		    "offset %zu)", journal_path, len - valid, valid);
+		          "offset %zu)",
+		    journal_path, len - valid, valid);
 		if (ftruncate(fd, valid) == -1 || fsync(fd) == -1)
-			load_fail("%s: truncate: %s", journal_path,
-			    strerror(errno));
+			load_fail(
+			    "%s: truncate: %s", journal_path, strerror(errno));
 		len = valid;
 	}
 	if (last > journal_seq)
@@ -290,7 +290,7 @@ load_journal(int fd)
 static void
 load_done(void)
 {
-	struct rentry	*e;
+	struct rentry *e;
 
 	loaded = 1;
 	seen_at = now_ns();
@@ -303,8 +303,8 @@ load_done(void)
 			nalive++;
 		}
 	}
-	log_info("registry loaded: %zu entries, next id %llu",
-	    regtab_count(rt), (unsigned long long)regtab_next_id(rt));
+	log_info("registry loaded: %zu entries, next id %llu", regtab_count(rt),
+	    (unsigned long long)regtab_next_id(rt));
 	imsg_compose_event(&iev_parent, IMSG_STATE_LOADED, 0, 0, -1, NULL, 0);
 	evtimer_add(&ev_seen, &seen_tv);
 	if (journal_size > COMPACT_MIN && journal_size > snapshot_size)
@@ -314,14 +314,14 @@ load_done(void)
 static void
 registry_dispatch_parent(int fd, short event, void *arg)
 {
-	struct imsgev		*iev = arg;
-	struct imsg		 imsg;
-	struct config_msg	 cm;
-	struct kill_result	 kres;
-	static struct state_fds	 sf;
-	struct op		*op;
-	ssize_t			 n;
-	int			 sfd;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	struct config_msg cm;
+	struct kill_result kres;
+	static struct state_fds sf;
+	struct op *op;
+	ssize_t n;
+	int sfd;
 
 	if (imsgev_dispatch_io(iev, event) == 0)
 		registry_shutdown();
@@ -332,16 +332,17 @@ registry_dispatch_parent(int fd, short event, void *arg)
 			break;
 		switch (imsg_get_type(&imsg)) {
 		case IMSG_STATE_FDS:
-			if (loaded || imsg_get_data(&imsg, &sf,
-			    sizeof(sf)) == -1 ||
+			if (loaded ||
+			    imsg_get_data(&imsg, &sf, sizeof(sf)) == -1 ||
 			    memchr(sf.snapshot, '\0', sizeof(sf.snapshot)) ==
-			    NULL ||
-			    memchr(sf.journal, '\0', sizeof(sf.journal)) == NULL)
+			        NULL ||
+			    memchr(sf.journal, '\0', sizeof(sf.journal)) ==
+			        NULL)
 				fatalx("%s: bad IMSG_STATE_FDS", __func__);
-			(void)strlcpy(snapshot_path, sf.snapshot,
-			    sizeof(snapshot_path));
-			(void)strlcpy(journal_path, sf.journal,
-			    sizeof(journal_path));
+			(void)strlcpy(
+			    snapshot_path, sf.snapshot, sizeof(snapshot_path));
+			(void)strlcpy(
+			    journal_path, sf.journal, sizeof(journal_path));
 			load_snapshot(imsg_get_fd(&imsg), sf.have_snapshot);
 			break;
 		case IMSG_STATE_JOURNAL:
@@ -359,8 +360,8 @@ registry_dispatch_parent(int fd, short event, void *arg)
 			break;
 		case IMSG_STATE_COMMITTED:
 			if (!compacting || imsg_get_len(&imsg) != 0)
-				fatalx("%s: bad IMSG_STATE_COMMITTED",
-				    __func__);
+				fatalx(
+				    "%s: bad IMSG_STATE_COMMITTED", __func__);
 			compact_done();
 			break;
 		case IMSG_KILL_RESULT:
@@ -375,8 +376,7 @@ registry_dispatch_parent(int fd, short event, void *arg)
 			    cm.last_seen_ns < 1000000)
 				fatalx("%s: bad IMSG_CONFIG", __func__);
 			seen_tv.tv_sec = cm.last_seen_ns / 1000000000;
-			seen_tv.tv_usec = (cm.last_seen_ns % 1000000000) /
-			    1000;
+			seen_tv.tv_usec = (cm.last_seen_ns % 1000000000) / 1000;
 			if (loaded) {
 				evtimer_del(&ev_seen);
 				evtimer_add(&ev_seen, &seen_tv);
@@ -394,12 +394,12 @@ registry_dispatch_parent(int fd, short event, void *arg)
 static void
 registry_dispatch_prober(int fd, short event, void *arg)
 {
-	struct imsgev		*iev = arg;
-	struct imsg		 imsg;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
 	static struct probe_info pi;
-	struct probe_alive	 pa;
-	struct op		*op;
-	ssize_t			 n;
+	struct probe_alive pa;
+	struct op *op;
+	ssize_t n;
 
 	if (imsgev_dispatch_io(iev, event) == 0)
 		registry_shutdown();
@@ -413,15 +413,16 @@ registry_dispatch_prober(int fd, short event, void *arg)
 			if (imsg_get_data(&imsg, &pi, sizeof(pi)) == -1 ||
 			    memchr(pi.cmd, '\0', sizeof(pi.cmd)) == NULL ||
 			    memchr(pi.boot_id, '\0', sizeof(pi.boot_id)) ==
-			    NULL || (op = op_by_id(imsg_get_id(&imsg))) ==
-			    NULL || op->type != IMSG_CTL_ADD)
+			        NULL ||
+			    (op = op_by_id(imsg_get_id(&imsg))) == NULL ||
+			    op->type != IMSG_CTL_ADD)
 				fatalx("%s: bad IMSG_PROBE_INFO", __func__);
 			req_add_probed(op, &pi);
 			break;
 		case IMSG_PROBE_ALIVE:
 			if (imsg_get_data(&imsg, &pa, sizeof(pa)) == -1 ||
 			    memchr(pa.boot_id, '\0', sizeof(pa.boot_id)) ==
-			    NULL)
+			        NULL)
 				fatalx("%s: bad IMSG_PROBE_ALIVE", __func__);
 			probe_alive(&pa);
 			break;
@@ -437,14 +438,14 @@ registry_dispatch_prober(int fd, short event, void *arg)
 static void
 registry_dispatch_frontend(int fd, short event, void *arg)
 {
-	struct imsgev	*iev = arg;
-	struct imsg	 imsg;
-	struct ibuf	 payload;
-	struct gp_cred	 cred;
-	struct op	*op;
-	const char	*errstr;
-	uint32_t	 type;
-	ssize_t		 n;
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	struct ibuf payload;
+	struct gp_cred cred;
+	struct op *op;
+	const char *errstr;
+	uint32_t type;
+	ssize_t n;
 
 	if (imsgev_dispatch_io(iev, event) == 0)
 		registry_shutdown();
@@ -470,8 +471,8 @@ registry_dispatch_frontend(int fd, short event, void *arg)
 				fatalx("%s: second request on connection %u",
 				    __func__, imsg_get_id(&imsg));
 			op = op_new(type, imsg_get_id(&imsg), &cred);
-			if (wire_req_decode(&payload, type, op->req,
-			    &errstr) == -1)
+			if (wire_req_decode(&payload, type, op->req, &errstr) ==
+			    -1)
 				fatalx("%s: bad request type %u: %s", __func__,
 				    type, errstr);
 			switch (type) {
@@ -529,7 +530,7 @@ registry_dispatch_frontend(int fd, short event, void *arg)
 static struct op *
 op_new(uint32_t type, uint32_t conn, const struct gp_cred *cred)
 {
-	struct op	*op;
+	struct op *op;
 
 	if ((op = calloc(1, sizeof(*op))) == NULL ||
 	    (op->req = calloc(1, sizeof(*op->req))) == NULL)
@@ -551,7 +552,7 @@ op_new(uint32_t type, uint32_t conn, const struct gp_cred *cred)
 static struct op *
 op_by_id(uint32_t id)
 {
-	struct op	*op;
+	struct op *op;
 
 	TAILQ_FOREACH(op, &ops, entry)
 		if (op->id == id)
@@ -562,7 +563,7 @@ op_by_id(uint32_t id)
 static struct op *
 op_by_conn(uint32_t conn)
 {
-	struct op	*op;
+	struct op *op;
 
 	if (conn == 0)
 		return (NULL);
@@ -575,7 +576,7 @@ op_by_conn(uint32_t conn)
 static void
 op_free(struct op *op)
 {
-	struct reply	*r;
+	struct reply *r;
 
 	if (op->state == OP_DURABLE)
 		TAILQ_REMOVE(&durable_wait, op, entry);
@@ -595,7 +596,7 @@ op_free(struct op *op)
 static void
 op_reply(struct op *op, uint32_t type, struct ibuf *buf)
 {
-	struct reply	*r;
+	struct reply *r;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		fatal(NULL);
@@ -607,8 +608,8 @@ op_reply(struct op *op, uint32_t type, struct ibuf *buf)
 static struct ibuf *
 encode_entry(const struct rentry *e)
 {
-	static struct gp_entry	 ge;
-	struct ibuf		*buf;
+	static struct gp_entry ge;
+	struct ibuf *buf;
 
 	rentry_fill(e, &ge);
 	if (ge.alive && ge.last_seen < seen_at)
@@ -628,11 +629,11 @@ op_entry(struct op *op, const struct rentry *e)
 }
 
 static void
-op_result(struct op *op, const struct rentry *e, uint32_t flags,
-    int32_t signo, const char *msg)
+op_result(struct op *op, const struct rentry *e, uint32_t flags, int32_t signo,
+    const char *msg)
 {
-	static struct gp_result	 res;
-	struct ibuf		*buf;
+	static struct gp_result res;
+	struct ibuf *buf;
 
 	memset(&res, 0, sizeof(res));
 	rentry_fill(e, &res.entry);
@@ -651,9 +652,9 @@ op_result(struct op *op, const struct rentry *e, uint32_t flags,
 static void
 op_info(struct op *op, uint32_t count, const char *fmt, ...)
 {
-	struct gp_end	 info;
-	struct ibuf	*buf;
-	va_list		 ap;
+	struct gp_end info;
+	struct ibuf *buf;
+	va_list ap;
 
 	memset(&info, 0, sizeof(info));
 	info.count = count;
@@ -674,7 +675,7 @@ op_info(struct op *op, uint32_t count, const char *fmt, ...)
 static void
 op_finish(struct op *op, int error, int32_t status, const char *fmt, ...)
 {
-	va_list	 ap;
+	va_list ap;
 
 	op->error = error;
 	op->end.status = status;
@@ -710,9 +711,9 @@ op_durable(struct op *op)
 static void
 op_pump(struct op *op)
 {
-	struct reply	*r;
-	struct rentry	*e;
-	struct ibuf	*buf;
+	struct reply *r;
+	struct rentry *e;
+	struct ibuf *buf;
 
 	if (op->conn == 0) {
 		op_free(op);
@@ -721,8 +722,8 @@ op_pump(struct op *op)
 	while (op->credit > 0) {
 		if ((r = TAILQ_FIRST(&op->replies)) != NULL) {
 			TAILQ_REMOVE(&op->replies, r, entry);
-			if (imsg_compose_event_ibuf(&iev_frontend, r->type,
-			    op->conn, r->buf) == -1)
+			if (imsg_compose_event_ibuf(
+			        &iev_frontend, r->type, op->conn, r->buf) == -1)
 				fatal("%s: compose", __func__);
 			if (r->type != IMSG_CTL_INFO) {
 				op->credit--;
@@ -735,10 +736,10 @@ op_pump(struct op *op)
 		if (op->pos < op->nids) {
 			e = regtab_find_id(rt, op->ids[op->pos++]);
 			if (e == NULL)
-				continue;	/* removed meanwhile */
+				continue; /* removed meanwhile */
 			buf = encode_entry(e);
 			if (imsg_compose_event_ibuf(&iev_frontend,
-			    IMSG_CTL_ENTRY, op->conn, buf) == -1)
+			        IMSG_CTL_ENTRY, op->conn, buf) == -1)
 				fatal("%s: compose", __func__);
 			ibuf_free(buf);
 			op->credit--;
@@ -751,8 +752,9 @@ op_pump(struct op *op)
 			fatal(NULL);
 		if (wire_end_encode(buf, &op->end) == -1)
 			fatalx("%s: end does not encode", __func__);
-		if (imsg_compose_event_ibuf(&iev_frontend, op->error ?
-		    IMSG_CTL_ERROR : IMSG_CTL_END, op->conn, buf) == -1)
+		if (imsg_compose_event_ibuf(&iev_frontend,
+		        op->error ? IMSG_CTL_ERROR : IMSG_CTL_END, op->conn,
+		        buf) == -1)
 			fatal("%s: compose", __func__);
 		ibuf_free(buf);
 		op_free(op);
@@ -765,8 +767,7 @@ has_selectors(const struct gp_request *r)
 {
 	return (r->tags.n > 0 || r->tags_all.n > 0 || r->groups.n > 0 ||
 	    r->groups_all.n > 0 || r->names.n > 0 || r->nids > 0 ||
-	    r->npids > 0 || r->search[0] != '\0' ||
-	    (r->flags & GP_REQ_ALIVE));
+	    r->npids > 0 || r->search[0] != '\0' || (r->flags & GP_REQ_ALIVE));
 }
 
 static int
@@ -781,7 +782,7 @@ select_matches(struct op *op, struct rentry ***matches, size_t *n)
 static void
 op_stream(struct op *op, struct rentry **m, size_t n)
 {
-	size_t	 i;
+	size_t i;
 
 	if (n == 0)
 		return;
@@ -796,8 +797,8 @@ op_stream(struct op *op, struct rentry **m, size_t n)
 static void
 req_list(struct op *op)
 {
-	struct rentry	**m;
-	size_t		  n;
+	struct rentry **m;
+	size_t n;
 
 	select_matches(op, &m, &n);
 	op_stream(op, m, n);
@@ -807,54 +808,58 @@ req_list(struct op *op)
 	else if (regtab_count(rt) == 0)
 		op_finish(op, 0, GP_ST_OK, "No processes registered");
 	else
-		op_finish(op, 0, GP_ST_OK,
-		    "No processes match the given filters");
+		op_finish(
+		    op, 0, GP_ST_OK, "No processes match the given filters");
 }
 
 static void
 req_add(struct op *op)
 {
-	struct gp_request	*req = op->req;
-	struct probe_add_req	 par;
-	struct rentry		*e;
+	struct gp_request *req = op->req;
+	struct probe_add_req par;
+	struct rentry *e;
 
 	if (req->name[0] != '\0' &&
 	    (e = regtab_find_name(rt, req->name)) != NULL) {
-		op_finish(op, 1, GP_ST_EXISTS, "name %s is already used by "
-		    "id %llu", req->name, (unsigned long long)e->id);
+		op_finish(op, 1, GP_ST_EXISTS,
+		    "name %s is already used by "
+		    "id %llu",
+		    req->name, (unsigned long long)e->id);
 		return;
 	}
 	par.uid = op->cred.uid;
 	par.pid = req->pid;
-	imsg_compose_event(&iev_prober, IMSG_PROBE_ADD, op->id, 0, -1, &par,
-	    sizeof(par));
+	imsg_compose_event(
+	    &iev_prober, IMSG_PROBE_ADD, op->id, 0, -1, &par, sizeof(par));
 }
 
 static void
 req_add_probed(struct op *op, const struct probe_info *pi)
 {
-	size_t		 jlen;
-	static struct gp_entry	 ge;
-	struct gp_request	*req = op->req;
-	struct rentry		*e;
-	char			 err[GP_MSG_MAX];
-	int			 r;
+	size_t jlen;
+	static struct gp_entry ge;
+	struct gp_request *req = op->req;
+	struct rentry *e;
+	char err[GP_MSG_MAX];
+	int r;
 
 	if (pi->pid != req->pid)
 		fatalx("%s: answer for the wrong pid", __func__);
 	if (pi->error == ESRCH) {
-		op_finish(op, 1, GP_ST_NOTFOUND, "pid %d: no such process",
-		    req->pid);
+		op_finish(
+		    op, 1, GP_ST_NOTFOUND, "pid %d: no such process", req->pid);
 		return;
 	}
 	if (pi->error == EPERM) {
-		op_finish(op, 1, GP_ST_PERM, "pid %d: permission denied",
-		    req->pid);
+		op_finish(
+		    op, 1, GP_ST_PERM, "pid %d: permission denied", req->pid);
 		return;
 	}
 	if (pi->error == EINVAL) {
-		op_finish(op, 1, GP_ST_INVAL, "pid %d is a thread of process "
-		    "%d, not a process", req->pid, pi->tgid);
+		op_finish(op, 1, GP_ST_INVAL,
+		    "pid %d is a thread of process "
+		    "%d, not a process",
+		    req->pid, pi->tgid);
 		return;
 	}
 	if (pi->error != 0)
@@ -868,8 +873,8 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	ge.owner_uid = op->cred.uid;
 	ge.alive = 1;
 	(void)strlcpy(ge.name, req->name, sizeof(ge.name));
-	(void)strlcpy(ge.cmd, req->cmd[0] != '\0' ? req->cmd : pi->cmd,
-	    sizeof(ge.cmd));
+	(void)strlcpy(
+	    ge.cmd, req->cmd[0] != '\0' ? req->cmd : pi->cmd, sizeof(ge.cmd));
 	ge.tags = req->tags;
 	ge.groups = req->groups;
 	gp_entry_sort_labels(&ge);
@@ -895,8 +900,10 @@ static int
 check_all(struct op *op, size_t n, const char *what)
 {
 	if (n > 1 && !(op->req->flags & GP_REQ_ALL)) {
-		op_finish(op, 1, GP_ST_INVAL, "%zu processes match; use --all "
-		    "to %s them all", n, what);
+		op_finish(op, 1, GP_ST_INVAL,
+		    "%zu processes match; use --all "
+		    "to %s them all",
+		    n, what);
 		return (-1);
 	}
 	return (0);
@@ -916,16 +923,17 @@ privileged(const struct op *op)
 static int
 check_owner(struct op *op, struct rentry **m, size_t n)
 {
-	size_t	 i;
+	size_t i;
 
 	if (privileged(op))
 		return (0);
 	for (i = 0; i < n; i++) {
 		if (m[i]->owner_uid == op->cred.uid)
 			continue;
-		op_finish(op, 1, GP_ST_PERM, "permission denied: [id=%llu] "
-		    "pid=%d belongs to uid %u", (unsigned long long)m[i]->id,
-		    m[i]->pid, m[i]->owner_uid);
+		op_finish(op, 1, GP_ST_PERM,
+		    "permission denied: [id=%llu] "
+		    "pid=%d belongs to uid %u",
+		    (unsigned long long)m[i]->id, m[i]->pid, m[i]->owner_uid);
 		return (-1);
 	}
 	return (0);
@@ -934,11 +942,12 @@ check_owner(struct op *op, struct rentry **m, size_t n)
 static void
 req_rm(struct op *op)
 {
-	struct rentry	**m;
-	size_t		  i, n;
+	struct rentry **m;
+	size_t i, n;
 
 	if (!has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
-		op_finish(op, 1, GP_ST_INVAL, "no selectors given; use --all "
+		op_finish(op, 1, GP_ST_INVAL,
+		    "no selectors given; use --all "
 		    "to remove every entry");
 		return;
 	}
@@ -964,12 +973,13 @@ req_rm(struct op *op)
 static void
 req_kill(struct op *op)
 {
-	struct rentry	**m;
-	struct kill_req	  kr;
-	size_t		  i, n, alive = 0;
+	struct rentry **m;
+	struct kill_req kr;
+	size_t i, n, alive = 0;
 
 	if (!has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
-		op_finish(op, 1, GP_ST_INVAL, "no selectors given; use --all "
+		op_finish(op, 1, GP_ST_INVAL,
+		    "no selectors given; use --all "
 		    "to kill every alive entry");
 		return;
 	}
@@ -979,9 +989,9 @@ req_kill(struct op *op)
 			m[alive++] = m[i];
 	if (alive == 0) {
 		free(m);
-		op_finish(op, 0, GP_ST_OK, n == 0 ?
-		    "No processes match the given selectors" :
-		    "No alive processes match the given selectors");
+		op_finish(op, 0, GP_ST_OK,
+		    n == 0 ? "No processes match the given selectors" :
+		             "No alive processes match the given selectors");
 		return;
 	}
 	if (check_all(op, alive, "kill") == -1 ||
@@ -997,8 +1007,8 @@ req_kill(struct op *op)
 		kr.start_ticks = m[i]->start_ticks;
 		kr.signo = op->req->signo;
 		kr.wait_ms = op->req->wait_ms;
-		imsg_compose_event(&iev_parent, IMSG_KILL, op->id, 0, -1, &kr,
-		    sizeof(kr));
+		imsg_compose_event(
+		    &iev_parent, IMSG_KILL, op->id, 0, -1, &kr, sizeof(kr));
 		op->kills++;
 	}
 	free(m);
@@ -1007,16 +1017,16 @@ req_kill(struct op *op)
 static void
 req_kill_result(struct op *op, const struct kill_result *kres)
 {
-	struct rentry	*e;
-	char		 msg[GP_MSG_MAX];
+	struct rentry *e;
+	char msg[GP_MSG_MAX];
 
 	op->kills--;
 	if ((e = regtab_find_id(rt, kres->id)) == NULL) {
 		/* Removed by another request while the signal went out. */
 		op->failed++;
 	} else if (kres->error == 0) {
-		op_result(op, e, GP_RES_SIGNALLED | GP_RES_REMOVED,
-		    kres->signo, "");
+		op_result(
+		    op, e, GP_RES_SIGNALLED | GP_RES_REMOVED, kres->signo, "");
 		entry_remove(e);
 	} else {
 		if (kres->error == ESRCH) {
@@ -1026,17 +1036,18 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 				entry_dead(e, seen_at);
 			}
 		} else
-			(void)strlcpy(msg, strerror(kres->error),
-			    sizeof(msg));
-		op_result(op, e, GP_RES_FAILED |
-		    (kres->flags & GP_RES_EXITED), kres->signo, msg);
+			(void)strlcpy(msg, strerror(kres->error), sizeof(msg));
+		op_result(op, e, GP_RES_FAILED | (kres->flags & GP_RES_EXITED),
+		    kres->signo, msg);
 		op->failed++;
 	}
 	if (op->kills > 0)
 		return;
 	if (op->failed > 0)
-		op_finish(op, 1, GP_ST_FAIL, "%u of %u processes could not "
-		    "be killed", op->failed, op->count + op->failed);
+		op_finish(op, 1, GP_ST_FAIL,
+		    "%u of %u processes could not "
+		    "be killed",
+		    op->failed, op->count + op->failed);
 	else
 		op_finish(op, 0, GP_ST_OK, "%s", "");
 }
@@ -1044,32 +1055,37 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 static void
 req_rename(struct op *op)
 {
-	size_t		 jlen;
+	size_t jlen;
 	static struct gp_request sel;
-	struct gp_request	*req = op->req;
-	struct rentry		**m;
-	const char		*kind, *errstr;
-	size_t			 n, changed;
-	char			 err[GP_MSG_MAX];
-	int			 k, r;
+	struct gp_request *req = op->req;
+	struct rentry **m;
+	const char *kind, *errstr;
+	size_t n, changed;
+	char err[GP_MSG_MAX];
+	int k, r;
 
 	k = op->type == IMSG_CTL_TAG ? REGTAB_TAG : REGTAB_GROUP;
 	kind = k == REGTAB_TAG ? "tag" : "group";
 	if (req->flags & GP_REQ_RENAME) {
 		if (strcmp(req->label, req->newlabel) == 0) {
-			op_finish(op, 1, GP_ST_INVAL, "%s \"%s\" is already "
-			    "called that", kind, req->label);
+			op_finish(op, 1, GP_ST_INVAL,
+			    "%s \"%s\" is already "
+			    "called that",
+			    kind, req->label);
 			return;
 		}
 		if (regtab_label_count(rt, k, req->label) == 0) {
-			op_finish(op, 1, GP_ST_NOTFOUND, "no processes with "
-			    "%s \"%s\"", kind, req->label);
+			op_finish(op, 1, GP_ST_NOTFOUND,
+			    "no processes with "
+			    "%s \"%s\"",
+			    kind, req->label);
 			return;
 		}
 		if (!privileged(op)) {
 			memset(&sel, 0, sizeof(sel));
-			if (gp_strlist_add(k == REGTAB_TAG ? &sel.tags :
-			    &sel.groups, req->label, GP_SEL_MAX, &errstr) == -1)
+			if (gp_strlist_add(
+			        k == REGTAB_TAG ? &sel.tags : &sel.groups,
+			        req->label, GP_SEL_MAX, &errstr) == -1)
 				fatalx("%s: %s", __func__, errstr);
 			if (regtab_select(rt, &sel, &m, &n) == -1)
 				fatal("%s: regtab_select", __func__);
@@ -1079,20 +1095,23 @@ req_rename(struct op *op)
 				return;
 		}
 		if (regtab_rename(rt, k, req->label, req->newlabel, &changed,
-		    err, sizeof(err)) != REGTAB_OK) {
+		        err, sizeof(err)) != REGTAB_OK) {
 			op_finish(op, 1, GP_ST_INVAL, "%s", err);
 			return;
 		}
 		journal_append(journal_rename(++journal_seq, k, req->label,
-		    req->newlabel, &jlen), &jlen);
-		op_info(op, changed, "Renamed %s \"%s\" -> \"%s\" on %zu "
-		    "process(es)", kind, req->label, req->newlabel, changed);
+		                   req->newlabel, &jlen),
+		    &jlen);
+		op_info(op, changed,
+		    "Renamed %s \"%s\" -> \"%s\" on %zu "
+		    "process(es)",
+		    kind, req->label, req->newlabel, changed);
 		(void)strlcpy(req->label, req->newlabel, sizeof(req->label));
 	}
 	memset(&req->tags, 0, sizeof(req->tags));
 	memset(&req->groups, 0, sizeof(req->groups));
 	if (gp_strlist_add(k == REGTAB_TAG ? &req->tags : &req->groups,
-	    req->label, GP_SEL_MAX, &kind) == -1)
+	        req->label, GP_SEL_MAX, &kind) == -1)
 		fatalx("%s: label %s: %s", __func__, req->label, kind);
 	kind = k == REGTAB_TAG ? "tag" : "group";
 	select_matches(op, &m, &n);
@@ -1108,15 +1127,16 @@ req_rename(struct op *op)
 static void
 req_reset(struct op *op)
 {
-	size_t		 jlen;
-	struct rentry	*e;
+	size_t jlen;
+	struct rentry *e;
 
 	if (strcmp(op->req->label, "RESET") != 0) {
 		op_finish(op, 1, GP_ST_INVAL, "reset requires --confirm RESET");
 		return;
 	}
 	if (!privileged(op)) {
-		op_finish(op, 1, GP_ST_PERM, "permission denied: only root "
+		op_finish(op, 1, GP_ST_PERM,
+		    "permission denied: only root "
 		    "may reset the registry");
 		return;
 	}
@@ -1134,27 +1154,28 @@ req_reset(struct op *op)
 static void
 probe_alive(const struct probe_alive *pa)
 {
-	size_t		 jlen;
-	struct rentry	*e;
-	char		 err[GP_MSG_MAX];
+	size_t jlen;
+	struct rentry *e;
+	char err[GP_MSG_MAX];
 
 	if ((e = regtab_find_id(rt, pa->id)) == NULL)
-		return;		/* removed meanwhile */
+		return; /* removed meanwhile */
 	if (pa->alive) {
 		if (pa->start_ticks != 0 && e->start_ticks == 0) {
 			if (regtab_set_identity(rt, e, pa->start_ticks,
-			    pa->boot_id, err, sizeof(err)) == -1)
+			        pa->boot_id, err, sizeof(err)) == -1)
 				log_warnx("id %llu: %s",
 				    (unsigned long long)e->id, err);
-			journal_append(journal_ident(++journal_seq, e->id, e->start_ticks,
-			    rentry_boot_id(e), &jlen), &jlen);
+			journal_append(
+			    journal_ident(++journal_seq, e->id, e->start_ticks,
+			        rentry_boot_id(e), &jlen),
+			    &jlen);
 		}
 		return;
 	}
 	if (!e->alive)
 		return;
-	log_debug("id %llu (pid %d) exited", (unsigned long long)e->id,
-	    e->pid);
+	log_debug("id %llu (pid %d) exited", (unsigned long long)e->id, e->pid);
 	entry_dead(e, pa->when);
 	commit_schedule();
 }
@@ -1166,21 +1187,21 @@ probe_alive(const struct probe_alive *pa)
 static void
 entry_dead(struct rentry *e, int64_t when)
 {
-	size_t	 jlen;
+	size_t jlen;
 
 	regtab_set_alive(e, 0);
 	if (when != 0)
 		regtab_set_seen(e, when);
 	nalive--;
-	journal_append(journal_alive(++journal_seq, e->id, 0, e->last_seen,
-	    &jlen), &jlen);
+	journal_append(
+	    journal_alive(++journal_seq, e->id, 0, e->last_seen, &jlen), &jlen);
 }
 
 /* Take an entry out of the registry, on disk and in the prober. */
 static void
 entry_remove(struct rentry *e)
 {
-	size_t	 jlen;
+	size_t jlen;
 
 	journal_append(journal_rm(++journal_seq, e->id, &jlen), &jlen);
 	if (e->alive) {
@@ -1193,38 +1214,39 @@ entry_remove(struct rentry *e)
 static void
 watch(const struct rentry *e)
 {
-	struct probe_watch	 pw;
+	struct probe_watch pw;
 
 	memset(&pw, 0, sizeof(pw));
 	pw.id = e->id;
 	pw.pid = e->pid;
 	pw.start_ticks = e->start_ticks;
 	(void)strlcpy(pw.boot_id, rentry_boot_id(e), sizeof(pw.boot_id));
-	imsg_compose_event(&iev_prober, IMSG_PROBE_WATCH, 0, 0, -1, &pw,
-	    sizeof(pw));
+	imsg_compose_event(
+	    &iev_prober, IMSG_PROBE_WATCH, 0, 0, -1, &pw, sizeof(pw));
 }
 
 static void
 unwatch(uint64_t id)
 {
-	struct probe_watch	 pw;
+	struct probe_watch pw;
 
 	memset(&pw, 0, sizeof(pw));
 	pw.id = id;
-	imsg_compose_event(&iev_prober, IMSG_PROBE_UNWATCH, 0, 0, -1, &pw,
-	    sizeof(pw));
+	imsg_compose_event(
+	    &iev_prober, IMSG_PROBE_UNWATCH, 0, 0, -1, &pw, sizeof(pw));
 }
 
 /* Every alive entry is alive now: one record, not one per entry. */
 static void
 seen_tick(int fd, short event, void *arg)
 {
-	size_t	 jlen;
+	size_t jlen;
 
 	seen_at = now_ns();
 	if (nalive > 0) {
-		journal_append(journal_seen(++journal_seq, seen_at, NULL, 0,
-		    &jlen), &jlen);
+		journal_append(
+		    journal_seen(++journal_seq, seen_at, NULL, 0, &jlen),
+		    &jlen);
 		commit_schedule();
 	}
 	evtimer_add(&ev_seen, &seen_tv);
@@ -1234,8 +1256,8 @@ seen_tick(int fd, short event, void *arg)
 static void
 journal_append(char *line, const size_t *lenp)
 {
-	size_t	 len, off = 0;
-	ssize_t	 n;
+	size_t len, off = 0;
+	ssize_t n;
 
 	/* Every string was validated as UTF-8 before it got here. */
 	if (line == NULL)
@@ -1269,7 +1291,7 @@ journal_append(char *line, const size_t *lenp)
 static void
 commit_schedule(void)
 {
-	struct timeval	 tv = { 0, 0 };
+	struct timeval tv = { 0, 0 };
 
 	if (!evtimer_pending(&ev_commit, NULL))
 		evtimer_add(&ev_commit, &tv);
@@ -1283,12 +1305,12 @@ commit_schedule(void)
 static void
 commit(int fd, short event, void *arg)
 {
-	struct op	*op;
+	struct op *op;
 
 	if (compacting)
 		return;
-	if (reset_pending || (journal_size > COMPACT_MIN &&
-	    journal_size > snapshot_size)) {
+	if (reset_pending ||
+	    (journal_size > COMPACT_MIN && journal_size > snapshot_size)) {
 		compact_start();
 		return;
 	}
@@ -1314,15 +1336,15 @@ compact_start(void)
 static void
 compact_write(int fd)
 {
-	struct rentry	*e;
-	uint64_t	 size;
-	char		 err[GP_MSG_MAX];
+	struct rentry *e;
+	uint64_t size;
+	char err[GP_MSG_MAX];
 
 	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
 		if (e->alive && e->last_seen < seen_at)
 			regtab_set_seen(e, seen_at);
-	if (snapshot_write(rt, fd, journal_seq, now_ns(), &size, err,
-	    sizeof(err)) == -1)
+	if (snapshot_write(
+	        rt, fd, journal_seq, now_ns(), &size, err, sizeof(err)) == -1)
 		fatalx("%s.tmp: %s", snapshot_path, err);
 	if (fsync(fd) == -1)
 		fatal("fsync %s.tmp", snapshot_path);
@@ -1335,8 +1357,8 @@ compact_write(int fd)
 static void
 compact_done(void)
 {
-	size_t	 off = 0;
-	ssize_t	 n;
+	size_t off = 0;
+	ssize_t n;
 
 	if (ftruncate(journal_fd, 0) == -1)
 		fatal("truncate %s", journal_path);
