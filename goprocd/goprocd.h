@@ -75,7 +75,8 @@ struct probe_add_req {
 
 /* prober -> registry, IMSG_PROBE_INFO */
 struct probe_info {
-	int32_t		 error;		/* 0, ESRCH, EPERM, or EINVAL: a thread */
+	int32_t error; /* 0, ESRCH, EPERM, EINVAL: a thread,
+					   EACCES: init or a kernel thread */
 	int32_t		 pid;
 	int32_t		 pgid;
 	int32_t		 tgid;		/* EINVAL: the thread's process */

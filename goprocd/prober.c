@@ -250,8 +250,9 @@ prober_dispatch_frontend(int fd, short event, void *arg)
 }
 
 /*
- * May the client add this PID?  It must exist (and not be a zombie), and
- * the client must be able to signal it, as kill(2) would decide.
+ * May the client add this PID?  It must exist (and not be a zombie),
+ * be neither init nor a kernel thread, and the client must be able to
+ * signal it, as kill(2) would decide.
  */
 static void
 probe_add(uint32_t opid, const struct probe_add_req *par)
@@ -273,6 +274,8 @@ probe_add(uint32_t opid, const struct probe_add_req *par)
 		pi.error = ESRCH;
 	else if (pi.tgid != par->pid)
 		pi.error = EINVAL; /* a thread, not a process */
+	else if (procfs_protected(&st) != NULL)
+		pi.error = EACCES; /* init or a kernel thread */
 	else if (!procfs_can_signal(par->uid, ruid, suid))
 		pi.error = EPERM;
 	else {
@@ -368,6 +371,13 @@ watch_add(const struct probe_watch *pw)
 		report(w, 0, 0, 0);
 		watch_remove(w);
 		return;
+	} else if (procfs_protected(&st) != NULL) {
+		/* A snapshot or journal naming init: never adopt it. */
+		log_warnx("id %llu: pid %d is %s, not watched",
+		    (unsigned long long)w->id, w->pid, procfs_protected(&st));
+		report(w, 0, 0, 0);
+		watch_remove(w);
+		return;
 	} else if (w->start_ticks == 0) {
 		w->start_ticks = st.start_ticks;
 		learned = 1;
@@ -438,11 +448,11 @@ watch_alive(struct watch *w)
 	struct proc_stat st;
 	const char *errstr;
 
-	if (kill(w->pid, 0) == -1 && errno == ESRCH)
+	if (w->pid <= 1 || (kill(w->pid, 0) == -1 && errno == ESRCH))
 		return (0);
 	if (procfs_read_stat(procfd, w->pid, &st, &errstr) == -1)
 		return (errno != ENOENT && errno != ESRCH);
-	if (st.state == 'Z' || st.state == 'X')
+	if (st.state == 'Z' || st.state == 'X' || procfs_protected(&st) != NULL)
 		return (0);
 	if (w->start_ticks == 0) {
 		/* An old entry whose identity could not be read before. */

@@ -23,6 +23,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/syscall.h>
 
 #include <errno.h>
 #include <fcntl.h>
@@ -214,6 +215,13 @@ procfs_parse_stat(
 				goto bad;
 			}
 			tmp.sid = (int32_t)v;
+			break;
+		case 9:
+			if (parse_u64(tok, n, UINT32_MAX, &u) == -1) {
+				*errstr = "invalid flags in stat";
+				goto bad;
+			}
+			tmp.flags = (uint32_t)u;
 			break;
 		case 22:
 			if (parse_u64(tok, n, INT64_MAX, &u) == -1) {
@@ -619,4 +627,90 @@ procfs_read_tgid(int procfd, int32_t pid, int32_t *tgid)
 	}
 	*tgid = (int32_t)v;
 	return (0);
+}
+
+/*
+ * Why goprocd must never register or signal this process: "init" for
+ * PID 1 (kill(2) of PID 1 or of process group 1 is how a whole machine
+ * dies), "a kernel thread" for a task with PF_KTHREAD.  NULL otherwise.
+ * A process group ID of 0 is not a test: a process whose group leader
+ * lives in an outer PID namespace shows 0 as well.
+ */
+const char *
+procfs_protected(const struct proc_stat *ps)
+{
+	if (ps->pid <= 1)
+		return ("init");
+	if (ps->flags & PROCFS_PF_KTHREAD)
+		return ("a kernel thread");
+	return (NULL);
+}
+
+/*
+ * Call fn(pid, arg) for each process in /proc (the numbered entries;
+ * threads are not listed there), until fn returns -1.  The directory is
+ * read with getdents64(2), every record checked against the bytes the
+ * kernel returned.  Returns 0, or -1 with errno set.
+ */
+int
+procfs_scan(int procfd, int (*fn)(int32_t, void *), void *arg)
+{
+	/* struct linux_dirent64: d_ino, d_off, d_reclen, d_type, d_name */
+	const size_t namepos = 8 + 8 + 2 + 1;
+	union {
+		char c[8192];
+		uint64_t align;
+	} buf;
+	const char *name;
+	uint64_t pid;
+	uint16_t reclen;
+	size_t off, len;
+	long n;
+	int fd, saved_errno, r = 0;
+
+	if ((fd = openat(procfd, ".",
+	         O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOCTTY)) == -1)
+		return (-1);
+	while (r == 0) {
+		n = syscall(SYS_getdents64, fd, buf.c, sizeof(buf.c));
+		if (n == -1) {
+			if (errno == EINTR)
+				continue;
+			r = -1;
+			break;
+		}
+		if (n == 0)
+			break;
+		for (off = 0; off < (size_t)n; off += reclen) {
+			if ((size_t)n - off < namepos + 1) {
+				errno = EIO;
+				r = -1;
+				break;
+			}
+			memcpy(&reclen, buf.c + off + 16, sizeof(reclen));
+			if (reclen < namepos + 1 || reclen > (size_t)n - off) {
+				errno = EIO;
+				r = -1;
+				break;
+			}
+			name = buf.c + off + namepos;
+			len = strnlen(name, reclen - namepos);
+			if (len == reclen - namepos) {
+				errno = EIO;
+				r = -1;
+				break;
+			}
+			if (parse_u64(name, len, GP_PID_MAX, &pid) == -1 ||
+			    pid == 0)
+				continue;
+			if (fn((int32_t)pid, arg) == -1) {
+				r = -1;
+				break;
+			}
+		}
+	}
+	saved_errno = errno;
+	(void)close(fd);
+	errno = saved_errno;
+	return (r);
 }

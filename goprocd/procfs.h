@@ -31,6 +31,7 @@
 #define PROCFS_STAT_MAX		4096	/* most bytes of PID/stat */
 #define PROCFS_STATUS_MAX	16384	/* most bytes of PID/status */
 #define PROCFS_BOOT_ID_LEN	36	/* a UUID without its newline */
+#define PROCFS_PF_KTHREAD	0x00200000 /* flags: a kernel thread */
 
 struct proc_stat {
 	int32_t		 pid;
@@ -39,6 +40,7 @@ struct proc_stat {
 	int32_t		 ppid;
 	int32_t		 pgid;
 	int32_t		 sid;
+	uint32_t	 flags;		/* field 9: PF_* */
 	uint64_t	 start_ticks;	/* field 22: ticks since boot */
 };
 
@@ -50,6 +52,8 @@ int	 procfs_read_uids(int, int32_t, uint32_t *, uint32_t *, uint32_t *);
 int	 procfs_read_tgid(int, int32_t, int32_t *);
 int	 procfs_can_signal(uint32_t, uint32_t, uint32_t);
 int	 procfs_read_boot_id(int, char *, size_t);
+const char *procfs_protected(const struct proc_stat *);
+int	 procfs_scan(int, int (*)(int32_t, void *), void *);
 int	 procfs_parse_boot_id(const char *, size_t, char *, size_t,
 	    const char **);
 

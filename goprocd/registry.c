@@ -862,6 +862,13 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 		    req->pid, pi->tgid);
 		return;
 	}
+	if (pi->error == EACCES) {
+		op_finish(op, 1, GP_ST_PERM,
+		    "pid %d is %s and cannot be "
+		    "registered",
+		    req->pid, req->pid == 1 ? "init" : "a kernel thread");
+		return;
+	}
 	if (pi->error != 0)
 		fatalx("%s: bad error %d", __func__, pi->error);
 
