@@ -79,6 +79,8 @@ struct wire_entry {
 struct wire_result {
 	uint32_t	flags;
 	int32_t		signo;
+	uint32_t	skipped;
+	uint32_t	reserved;
 };
 
 struct wire_end {
@@ -88,7 +90,7 @@ struct wire_end {
 
 _Static_assert(sizeof(struct wire_req) == 48, "wire_req has padding");
 _Static_assert(sizeof(struct wire_entry) == 56, "wire_entry has padding");
-_Static_assert(sizeof(struct wire_result) == 8, "wire_result has padding");
+_Static_assert(sizeof(struct wire_result) == 16, "wire_result has padding");
 _Static_assert(sizeof(struct wire_end) == 8, "wire_end has padding");
 
 /* A string field on the wire and the reasons it can be refused. */
@@ -682,6 +684,7 @@ wire_result_encode(struct ibuf *b, const struct gp_result *r)
 	memset(&w, 0, sizeof(w));
 	w.flags = r->flags;
 	w.signo = r->signo;
+	w.skipped = r->skipped;
 	if (ibuf_add(b, &w, sizeof(w)) == -1)
 		return (-1);
 	if (put_str(b, r->msg, sizeof(r->msg), GP_MSG_MAX) == -1)
@@ -708,8 +711,13 @@ wire_result_decode(struct ibuf *b, struct gp_result *r, const char **errstr)
 		    "result signal out of range (0 to " XSTR(SIGNO_MAX) ")";
 		return (-1);
 	}
+	if (w.reserved != 0) {
+		*errstr = "reserved field is not zero";
+		return (-1);
+	}
 	r->flags = w.flags;
 	r->signo = w.signo;
+	r->skipped = w.skipped;
 	if (get_str(b, r->msg, sizeof(r->msg), &f_msg, errstr) == -1)
 		return (-1);
 	return (wire_entry_decode(b, &r->entry, errstr));

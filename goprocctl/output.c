@@ -44,6 +44,7 @@ static size_t		 nlines, maxlines;
 static void	 show_head(struct parse_result *);
 static void	 show_entry(struct parse_result *, const struct gp_entry *);
 static void	 show_result(struct parse_result *, const struct gp_result *);
+static void	 show_skipped(const struct gp_result *);
 static void	 show_info(struct parse_result *, const struct gp_end *);
 static void	 show_end(struct parse_result *, const struct gp_end *);
 static void	 show_error(struct parse_result *, const char *);
@@ -179,6 +180,7 @@ show_result(struct parse_result *res, const struct gp_result *r)
 	if (r->flags & GP_RES_FAILED) {
 		warnx("%s [id=%" PRIu64 "] pid=%d: %s", res->command, e->id,
 		    e->pid, r->msg[0] != '\0' ? r->msg : "failed");
+		show_skipped(r);
 		return;
 	}
 
@@ -211,6 +213,18 @@ show_result(struct parse_result *res, const struct gp_result *r)
 	printf("%s ", what);
 	print_ident(stdout, e);
 	printf("\n");
+	show_skipped(r);
+}
+
+/* kill: the members of its process group the daemon did not signal. */
+static void
+show_skipped(const struct gp_result *r)
+{
+	if (r->skipped == 0)
+		return;
+	printf("Not signalled: %u other process%s in process group %d "
+	       "(Operation not permitted)\n",
+	    r->skipped, r->skipped == 1 ? "" : "es", r->entry.pid);
 }
 
 static void

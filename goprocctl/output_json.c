@@ -301,6 +301,7 @@ json_result(struct parse_result *res, const struct gp_result *r)
 	jset(o, "removed", json_boolean(r->flags & GP_RES_REMOVED));
 	jset(o, "signal",
 	    r->signo != 0 ? jstr(signal_name(r->signo)) : json_null());
+	jset(o, "skipped", json_integer(r->skipped));
 	if (r->flags & GP_RES_FAILED) {
 		js.failed++;
 		jset(o, "error", jstr(r->msg[0] != '\0' ? r->msg : "failed"));

@@ -72,6 +72,7 @@ struct pkill {
 	int pidfd;
 	int group;
 	int escalated;
+	uint32_t skipped; /* members the client may not signal */
 	struct event ev;
 };
 TAILQ_HEAD(, pkill) pkills = TAILQ_HEAD_INITIALIZER(pkills);
@@ -115,6 +116,13 @@ static void parent_kill(uint32_t, const struct kill_req *);
 static void vetted(int, const struct vetted *);
 static void pkill_event(int, short, void *);
 static void pkill_finish(struct pkill *, int, int);
+static int pkill_signal(struct pkill *, int);
+static int signal_checked(int, int32_t, uint64_t, int32_t, uint32_t, int);
+struct gpass;
+static int gpass_done(struct gpass *, int32_t, uint64_t);
+static void gpass_add(struct gpass *, int32_t, uint64_t);
+static int gpass_member(int32_t, void *);
+static int group_signal(const struct kill_req *, int);
 static int pidfd_exited(int);
 static void reload(void);
 static int user_resolve(void);
@@ -158,6 +166,7 @@ static char			 self[PATH_MAX];
 static char			 confpath[PATH_MAX];
 /* clang-format on */
 static struct event ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
+static struct event ev_sigusr1, ev_sigusr2;
 
 __dead static void
 usage(void)
@@ -396,6 +405,7 @@ main(int argc, char *argv[])
 				close(pairs[i][j][0]);
 
 	event_init();
+	proc_ignore_signals();
 	signal_set(&ev_sigint, SIGINT, parent_sig, NULL);
 	signal_set(&ev_sigterm, SIGTERM, parent_sig, NULL);
 	signal_set(&ev_sighup, SIGHUP, parent_sig, NULL);
@@ -404,6 +414,10 @@ main(int argc, char *argv[])
 	signal_add(&ev_sigterm, NULL);
 	signal_add(&ev_sighup, NULL);
 	signal_add(&ev_sigchld, NULL);
+	signal_set(&ev_sigusr1, SIGUSR1, parent_sig, NULL);
+	signal_set(&ev_sigusr2, SIGUSR2, parent_sig, NULL);
+	signal_add(&ev_sigusr1, NULL);
+	signal_add(&ev_sigusr2, NULL);
 	(void)signal(SIGPIPE, SIG_IGN);
 
 	for (i = 0; i < (int)nitems(children); i++) {
@@ -493,6 +507,11 @@ parent_sig(int sig, short event, void *arg)
 		log_info("%s received, shutting down",
 		    sig == SIGINT ? "SIGINT" : "SIGTERM");
 		parent_shutdown(0);
+	case SIGUSR1:
+	case SIGUSR2:
+		log_info("%s received, ignored",
+		    sig == SIGUSR1 ? "SIGUSR1" : "SIGUSR2");
+		break;
 	case SIGHUP:
 		log_info("SIGHUP received, reloading %s",
 		    conffile != NULL ? conffile : "the environment");
@@ -625,7 +644,7 @@ force_stop(pid_t pid)
 	struct timespec ts = { 0, 20 * 1000 * 1000 };
 	int waited;
 
-	if (pid <= 0)
+	if (pid <= 1)
 		return;
 	fprintf(
 	    stderr, "goprocd: stopping running instance, pid %ld\n", (long)pid);
@@ -1128,10 +1147,200 @@ pidfd_exited(int pidfd)
 }
 
 /*
+ * Signal one process through its pidfd, on behalf of a client whose uid
+ * is uid, if it is still what the caller expects and the client could
+ * signal it itself.  Everything is read after the pidfd was opened, so
+ * it describes the process the pidfd pins, as it is now: its start
+ * time (start_ticks, unless 0), its process group (pgid, unless 0), and
+ * its real and saved uid, checked by the rule of kill(2).  init and
+ * kernel threads are never signalled.  Returns 0, or -1 with errno:
+ * ESRCH when it is gone or no longer the process expected, EPERM when
+ * the client may not signal it, or the error of the signal.
+ */
+static int
+signal_checked(int pidfd, int32_t pid, uint64_t start_ticks, int32_t pgid,
+    uint32_t uid, int signo)
+{
+	struct proc_stat st;
+	const char *errstr, *why;
+	uint32_t ruid, euid, suid;
+
+	if (pid <= 1 || pgid < 0 || pgid == 1) {
+		log_warnx(
+		    "refusing to signal pid %d, process group %d", pid, pgid);
+		errno = EPERM;
+		return (-1);
+	}
+	if (procfs_read_stat(procfd, pid, &st, &errstr) == -1 ||
+	    st.state == 'Z' || st.state == 'X' ||
+	    (start_ticks != 0 && st.start_ticks != start_ticks) ||
+	    (pgid != 0 && st.pgid != pgid)) {
+		errno = ESRCH;
+		return (-1);
+	}
+	if ((why = procfs_protected(&st)) != NULL) {
+		log_warnx("refusing to signal pid %d: it is %s", pid, why);
+		errno = EPERM;
+		return (-1);
+	}
+	if (procfs_read_uids(procfd, pid, &ruid, &euid, &suid) == -1 ||
+	    pidfd_exited(pidfd)) {
+		errno = ESRCH;
+		return (-1);
+	}
+	if (!procfs_can_signal(uid, ruid, suid)) {
+		log_info("not signalling pid %d (uid %u, saved uid %u) for "
+		         "uid %u: operation not permitted",
+		    pid, ruid, suid, uid);
+		errno = EPERM;
+		return (-1);
+	}
+	return (sys_pidfd_send_signal(pidfd, signo));
+}
+
+/* A member of a process group already signalled or refused. */
+struct gdone {
+	int32_t pid;
+	uint64_t start_ticks;
+};
+
+/* The walks over /proc for the members of a process group. */
+struct gpass {
+	const struct kill_req *kr;
+	int signo;
+	int found; /* members not handled by an earlier walk */
+	uint32_t skipped;
+	uint32_t signalled;
+	struct gdone *done;
+	size_t ndone, maxdone;
+};
+
+static int
+gpass_done(struct gpass *gp, int32_t pid, uint64_t start_ticks)
+{
+	size_t i;
+
+	for (i = 0; i < gp->ndone; i++)
+		if (gp->done[i].pid == pid &&
+		    gp->done[i].start_ticks == start_ticks)
+			return (1);
+	return (0);
+}
+
+static void
+gpass_add(struct gpass *gp, int32_t pid, uint64_t start_ticks)
+{
+	struct gdone *nd;
+
+	if (gp->ndone == gp->maxdone) {
+		gp->maxdone = gp->maxdone == 0 ? 16 : gp->maxdone * 2;
+		nd = reallocarray(gp->done, gp->maxdone, sizeof(*gp->done));
+		if (nd == NULL)
+			fatal(NULL);
+		gp->done = nd;
+	}
+	gp->done[gp->ndone].pid = pid;
+	gp->done[gp->ndone].start_ticks = start_ticks;
+	gp->ndone++;
+}
+
+/* procfs_scan() callback: signal pid if it is a member of the group. */
+static int
+gpass_member(int32_t pid, void *arg)
+{
+	struct gpass *gp = arg;
+	struct proc_stat st;
+	int pidfd;
+
+	if (pid == gp->kr->pid ||
+	    procfs_read_stat(procfd, pid, &st, NULL) == -1 ||
+	    st.pgid != gp->kr->pid || gpass_done(gp, pid, st.start_ticks))
+		return (0);
+	/* Pin it, then check it again: the pid may have been reused. */
+	if ((pidfd = sys_pidfd_open(pid)) == -1)
+		return (0);
+	gp->found = 1;
+	if (signal_checked(pidfd, pid, st.start_ticks, gp->kr->pid, gp->kr->uid,
+	        gp->signo) == 0) {
+		gp->signalled++;
+		gpass_add(gp, pid, st.start_ticks);
+	} else if (errno == EPERM) {
+		gp->skipped++;
+		gpass_add(gp, pid, st.start_ticks);
+	} else if (errno != ESRCH)
+		log_warn("process group %d: pid %d", gp->kr->pid, pid);
+	(void)close(pidfd);
+	return (0);
+}
+
+/*
+ * Signal the members of the process group that the entry leads, other
+ * than the leader, one by one, each checked as signal_checked() does:
+ * what kill(-pgid) would do, but only to processes the client could
+ * signal.  The walk is repeated while it finds members that forked
+ * during the last one.  Returns the number of members left alone, or
+ * -1 with errno when /proc cannot be read.
+ */
+static int
+group_signal(const struct kill_req *kr, int signo)
+{
+	struct gpass gp;
+	int pass, saved_errno;
+
+	memset(&gp, 0, sizeof(gp));
+	gp.kr = kr;
+	gp.signo = signo;
+	for (pass = 0; pass < 4; pass++) {
+		gp.found = 0;
+		if (procfs_scan(procfd, gpass_member, &gp) == -1) {
+			saved_errno = errno;
+			log_warn("process group %d: /proc", kr->pid);
+			free(gp.done);
+			errno = saved_errno;
+			return (-1);
+		}
+		if (!gp.found)
+			break;
+	}
+	if (gp.skipped > 0)
+		log_warnx("process group %d (id %llu): %u member(s) left "
+		          "alone, uid %u may not signal them",
+		    kr->pid, (unsigned long long)kr->id, gp.skipped, kr->uid);
+	log_debug("process group %d: signal %d sent to %u other member(s)",
+	    kr->pid, signo, gp.signalled);
+	free(gp.done);
+	return ((int)gp.skipped);
+}
+
+/*
+ * Signal the registered process, and the members of its process group
+ * when it leads one, checking each at the moment of the signal.  The
+ * leader must pass the check, or nothing is signalled.  Returns 0 or
+ * -1 with errno; members left alone are counted in pk->skipped.
+ */
+static int
+pkill_signal(struct pkill *pk, int signo)
+{
+	const struct kill_req *kr = &pk->req;
+	int n;
+
+	if (signal_checked(pk->pidfd, kr->pid, kr->start_ticks,
+	        pk->group ? kr->pid : 0, kr->uid, signo) == -1)
+		return (-1);
+	if (!pk->group)
+		return (0);
+	if ((n = group_signal(kr, signo)) == -1)
+		return (-1);
+	if ((uint32_t)n > pk->skipped)
+		pk->skipped = (uint32_t)n;
+	return (0);
+}
+
+/*
  * Signal one registered process, and only if it is still the process
  * the registry recorded: the pidfd pins the process, the start time read
  * after opening it proves its identity.  The process group is signalled
- * only when the entry leads it.
+ * only when the entry leads it, member by member.
  */
 static void
 parent_kill(uint32_t opid, const struct kill_req *kr)
@@ -1141,12 +1350,18 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 	struct proc_stat st;
 	struct timeval tv;
 	const char *errstr;
-	int pidfd, group, r;
+	int pidfd;
 
 	if (kr->pid < 1 || kr->pid > GP_PID_MAX || kr->signo < 1 ||
 	    kr->signo > 64 || kr->wait_ms > GP_WAIT_MAX_MS ||
 	    kr->start_ticks == 0)
 		fatalx("%s: bad IMSG_KILL", __func__);
+
+	if ((pk = calloc(1, sizeof(*pk))) == NULL)
+		fatal(NULL);
+	pk->opid = opid;
+	pk->req = *kr;
+	pk->pidfd = -1;
 
 	vkey.pid = kr->pid;
 	vkey.start_ticks = kr->start_ticks;
@@ -1155,19 +1370,15 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 		log_warnx("refusing to signal pid %d (id %llu): not a watched "
 		          "process",
 		    kr->pid, (unsigned long long)kr->id);
-		if ((pk = calloc(1, sizeof(*pk))) == NULL)
-			fatal(NULL);
-		pk->opid = opid;
-		pk->req = *kr;
-		pk->pidfd = -1;
 		pkill_finish(pk, ESRCH, 0);
 		return;
 	}
-	if ((pk = calloc(1, sizeof(*pk))) == NULL)
-		fatal(NULL);
-	pk->opid = opid;
-	pk->req = *kr;
-	pk->pidfd = -1;
+	if (kr->pid == 1) {
+		log_warnx("refusing to signal pid 1 (id %llu): it is init",
+		    (unsigned long long)kr->id);
+		pkill_finish(pk, EPERM, 0);
+		return;
+	}
 
 	if ((pidfd = sys_pidfd_open(kr->pid)) == -1) {
 		pkill_finish(pk, errno, 0);
@@ -1182,18 +1393,13 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 		pkill_finish(pk, ESRCH, 0);
 		return;
 	}
-	group = kr->pgid == kr->pid && st.pgid == kr->pid;
-	pk->group = group;
-	if (group)
-		r = kill(-kr->pid, kr->signo);
-	else
-		r = sys_pidfd_send_signal(pidfd, kr->signo);
-	if (r == -1) {
+	pk->group = kr->pgid == kr->pid && st.pgid == kr->pid;
+	if (pkill_signal(pk, kr->signo) == -1) {
 		pkill_finish(pk, errno, 0);
 		return;
 	}
 	log_info("sent signal %d to %s %d (id %llu)", kr->signo,
-	    group ? "process group" : "pid", kr->pid,
+	    pk->group ? "process group" : "pid", kr->pid,
 	    (unsigned long long)kr->id);
 	if (kr->wait_ms == 0) {
 		pkill_finish(pk, 0, kr->signo);
@@ -1206,7 +1412,10 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 	event_add(&pk->ev, &tv);
 }
 
-/* --wait: the process exited, or the wait ran out and KILL follows. */
+/*
+ * --wait: the process exited, or the wait ran out and KILL follows,
+ * with every check made again.
+ */
 static void
 pkill_event(int fd, short event, void *arg)
 {
@@ -1226,10 +1435,14 @@ pkill_event(int fd, short event, void *arg)
 	pk->escalated = 1;
 	log_info("pid %d did not exit within %ums, sending SIGKILL",
 	    pk->req.pid, pk->req.wait_ms);
-	if (pk->group)
-		(void)kill(-pk->req.pid, SIGKILL);
-	else
-		(void)sys_pidfd_send_signal(pk->pidfd, SIGKILL);
+	if (pkill_signal(pk, SIGKILL) == -1) {
+		TAILQ_REMOVE(&pkills, pk, entry);
+		if (errno == ESRCH)
+			pkill_finish(pk, 0, pk->req.signo);
+		else
+			pkill_finish(pk, errno, 0);
+		return;
+	}
 	event_set(&pk->ev, pk->pidfd, EV_READ, pkill_event, pk);
 	event_add(&pk->ev, &tv);
 }
@@ -1243,6 +1456,7 @@ pkill_finish(struct pkill *pk, int error, int signo)
 	kres.id = pk->req.id;
 	kres.error = error;
 	kres.signo = signo;
+	kres.skipped = pk->skipped;
 	if (error == 0)
 		kres.flags = GP_RES_SIGNALLED;
 	else if (error == ESRCH)

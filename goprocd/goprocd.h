@@ -110,6 +110,8 @@ struct kill_req {
 	int32_t		 pgid;
 	int32_t		 signo;
 	uint32_t	 wait_ms;
+	uint32_t	 uid;		/* the client's, from SO_PEERCRED */
+	uint32_t	 pad;
 };
 
 /* parent -> registry, IMSG_KILL_RESULT */
@@ -118,7 +120,8 @@ struct kill_result {
 	int32_t		 error;		/* 0, ESRCH (exited), or an errno */
 	int32_t		 signo;		/* the signal that ended it */
 	uint32_t	 flags;		/* GP_RES_* */
-	uint32_t	 pad;
+	uint32_t	 skipped;	/* group members the client may not
+					   signal, left alone */
 };
 
 /*
@@ -159,6 +162,7 @@ void	 imsgev_init(struct imsgev *, int, void (*)(int, short, void *),
 	    void *);
 int	 imsgev_dispatch_io(struct imsgev *, short);
 void	 proc_setup(const char *, int);
+void	 proc_ignore_signals(void);
 void	 proc_drop(const char *, const char *);
 int64_t	 now_ns(void);
 

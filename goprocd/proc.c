@@ -140,6 +140,28 @@ proc_setup(const char *name, int verbose)
 	 */
 	(void)signal(SIGINT, SIG_IGN);
 	(void)signal(SIGTERM, SIG_IGN);
+	proc_ignore_signals();
+}
+
+/*
+ * Ignore every signal whose default action would end the process and
+ * that nothing here uses: a stray kill -USR1 must not stop a daemon.
+ * SIGHUP, SIGINT, SIGTERM and SIGPIPE are each process's own business.
+ * SIGQUIT and the signals of a fault (SIGABRT, SIGBUS, SIGFPE, SIGILL,
+ * SIGSEGV, SIGSYS, SIGTRAP) keep their default: they dump core.
+ */
+void
+proc_ignore_signals(void)
+{
+	static const int sigs[] = { SIGUSR1, SIGUSR2, SIGALRM, SIGVTALRM,
+		SIGPROF, SIGIO, SIGPWR, SIGSTKFLT, SIGXCPU, SIGXFSZ };
+	size_t i;
+	int sig;
+
+	for (i = 0; i < nitems(sigs); i++)
+		(void)signal(sigs[i], SIG_IGN);
+	for (sig = SIGRTMIN; sig <= SIGRTMAX; sig++)
+		(void)signal(sig, SIG_IGN);
 }
 
 int64_t

@@ -76,6 +76,7 @@ struct op {
 	uint32_t count; /* entries or results sent */
 	uint32_t kills; /* kills still pending */
 	uint32_t failed;
+	uint32_t skipped;  /* kill: group members left alone, this result */
 	uint64_t seq0;     /* journal_seq when it came */
 	struct gp_end end; /* the terminal reply */
 	int error;         /* end is an ERROR */
@@ -367,7 +368,8 @@ registry_dispatch_parent(int fd, short event, void *arg)
 		case IMSG_KILL_RESULT:
 			if (imsg_get_data(&imsg, &kres, sizeof(kres)) == -1 ||
 			    (op = op_by_id(imsg_get_id(&imsg))) == NULL ||
-			    op->type != IMSG_CTL_KILL || op->kills == 0)
+			    op->type != IMSG_CTL_KILL || op->kills == 0 ||
+			    kres.skipped > GP_PID_MAX)
 				fatalx("%s: bad IMSG_KILL_RESULT", __func__);
 			req_kill_result(op, &kres);
 			break;
@@ -641,6 +643,7 @@ op_result(struct op *op, const struct rentry *e, uint32_t flags, int32_t signo,
 		res.entry.last_seen = seen_at;
 	res.flags = flags;
 	res.signo = signo;
+	res.skipped = op->skipped;
 	(void)strlcpy(res.msg, msg, sizeof(res.msg));
 	if ((buf = ibuf_dynamic(256, MAX_IMSGSIZE)) == NULL)
 		fatal(NULL);
@@ -1014,6 +1017,7 @@ req_kill(struct op *op)
 		kr.start_ticks = m[i]->start_ticks;
 		kr.signo = op->req->signo;
 		kr.wait_ms = op->req->wait_ms;
+		kr.uid = op->cred.uid;
 		imsg_compose_event(
 		    &iev_parent, IMSG_KILL, op->id, 0, -1, &kr, sizeof(kr));
 		op->kills++;
@@ -1028,6 +1032,7 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 	char msg[GP_MSG_MAX];
 
 	op->kills--;
+	op->skipped = kres->skipped;
 	if ((e = regtab_find_id(rt, kres->id)) == NULL) {
 		/* Removed by another request while the signal went out. */
 		op->failed++;
@@ -1048,6 +1053,7 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 		    kres->signo, msg);
 		op->failed++;
 	}
+	op->skipped = 0;
 	if (op->kills > 0)
 		return;
 	if (op->failed > 0)

@@ -268,6 +268,7 @@ replies(const char *dir)
 	memset(&result, 0, sizeof(result));
 	result.flags = GP_RES_SIGNALLED | GP_RES_REMOVED;
 	result.signo = SIGTERM;
+	result.skipped = 2;
 	(void)strlcpy(result.msg, "terminated", sizeof(result.msg));
 	result.entry = entry;
 	b = enc_result(&result);

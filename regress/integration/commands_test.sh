@@ -1766,7 +1766,7 @@ json_kill_body()
 	    "${GOPROCCTL}" --json kill --name k
 	atf_check -o inline:'["failed","results"]\n' jq -c keys out
 	atf_check -o inline:'0\n' jq .failed out
-	atf_check -o inline:'["entry","error","killed","removed","signal"]\n' \
+	atf_check -o inline:'["entry","error","killed","removed","signal","skipped"]\n' \
 	    jq -c '.results[0] | keys' out
 	atf_check -o inline:"[${p},\"k\",true,true,\"SIGTERM\",null]\n" \
 	    jq -c '.results[0] | [.entry.pid,.entry.name,.killed,.removed,.signal,.error]' \

@@ -1238,6 +1238,7 @@ ATF_TC_BODY(result_roundtrip, tc)
 			in.flags = GP_RES_REMOVED | GP_RES_SIGNALLED |
 			    GP_RES_FAILED | GP_RES_EXITED | GP_RES_RENAMED;
 			in.signo = 64;
+			in.skipped = UINT32_MAX;
 			memset(in.msg, 'm', GP_MSG_MAX);
 			fill_entry_full(&in.entry);
 		} else
@@ -1250,6 +1251,7 @@ ATF_TC_BODY(result_roundtrip, tc)
 			atf_tc_fail("%s", errstr);
 		ATF_CHECK_EQ(in.flags, out.flags);
 		ATF_CHECK_EQ(in.signo, out.signo);
+		ATF_CHECK_EQ(in.skipped, out.skipped);
 		ATF_CHECK_STREQ(in.msg, out.msg);
 		check_entry(&in.entry, &out.entry);
 		check_truncation(K_RESULT, 0, b);
@@ -1268,13 +1270,15 @@ ATF_TC_BODY(result_refused_fields, tc)
 	struct {
 		uint32_t flags;
 		int32_t signo;
+		uint32_t reserved;
 		size_t msglen;
 		const char *want;
 	} cases[] = {
-		{ 0x20, 0, 0, "unknown result flags" },
-		{ 0, 65, 0, "result signal out of range (0 to 64)" },
-		{ 0, -1, 0, "result signal out of range (0 to 64)" },
-		{ 0, 0, GP_MSG_MAX + 1,
+		{ 0x20, 0, 0, 0, "unknown result flags" },
+		{ 0, 65, 0, 0, "result signal out of range (0 to 64)" },
+		{ 0, -1, 0, 0, "result signal out of range (0 to 64)" },
+		{ 0, 0, 1, 0, "reserved field is not zero" },
+		{ 0, 0, 0, GP_MSG_MAX + 1,
 		    "message text too long (at most 512 bytes)" },
 	};
 	size_t i;
@@ -1284,6 +1288,8 @@ ATF_TC_BODY(result_refused_fields, tc)
 		b = newbuf();
 		ATF_REQUIRE(ibuf_add_h32(b, cases[i].flags) == 0);
 		ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)cases[i].signo) == 0);
+		ATF_REQUIRE(ibuf_add_h32(b, 3) == 0); /* skipped */
+		ATF_REQUIRE(ibuf_add_h32(b, cases[i].reserved) == 0);
 		put_rstr(b, rep('m', cases[i].msglen));
 		raw_entry_into(b, &e);
 		ATF_CHECK(decode(K_RESULT, 0, ibuf_data(b), ibuf_size(b), &out,
@@ -1295,6 +1301,8 @@ ATF_TC_BODY(result_refused_fields, tc)
 	/* A bad entry inside a result. */
 	e.alive = 7;
 	b = newbuf();
+	ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
 	ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
 	ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
 	put_rstr(b, rs(""));
