@@ -716,6 +716,100 @@ __lsan_default_suppressions(void)
 	    "leak:atf_map_init_charpp\nleak:atf_map_insert\n");
 }
 
+/* A kernel thread's line: PF_KTHREAD in the flags, group and session 0. */
+#define STAT_KTHREAD                                                           \
+	"2 (kthreadd) S 0 0 0 0 -1 2129984 0 0 0 0 0 0 0 0 20 0 1 0 19 0 0 "   \
+	"18446744073709551615 0 0 0 0 0 0 0 2147483647 0 1 0 0 0 0 0 0 0 0 0 " \
+	"0 0 0 0 0 0 0 0\n"
+
+ATF_TC_WITHOUT_HEAD(parse_stat_keeps_the_flags);
+ATF_TC_BODY(parse_stat_keeps_the_flags, tc)
+{
+	struct proc_stat ps;
+	const char *errstr;
+
+	ATF_REQUIRE_MSG(parse(STAT_LINE, &ps, &errstr) == 0, "%s", errstr);
+	ATF_CHECK_EQ(4194304u, ps.flags);
+	ATF_REQUIRE_MSG(parse(STAT_KTHREAD, &ps, &errstr) == 0, "%s", errstr);
+	ATF_CHECK_EQ(2129984u, ps.flags);
+	ATF_CHECK_STREQ("invalid flags in stat",
+	    parse_error("5 (x) S 1 5 5 0 -1 4294967296 0 0 0 0 0 0 0 0 20 0 "
+	                "1 0 19 0\n"));
+	ATF_CHECK_STREQ("invalid flags in stat",
+	    parse_error(
+	        "5 (x) S 1 5 5 0 -1 -1 0 0 0 0 0 0 0 0 20 0 1 0 19 0\n"));
+}
+
+ATF_TC_WITHOUT_HEAD(protected_is_init_and_kernel_threads);
+ATF_TC_BODY(protected_is_init_and_kernel_threads, tc)
+{
+	struct proc_stat ps;
+	const char *errstr;
+	int procfd = open_proc();
+
+	ATF_REQUIRE_MSG(parse(STAT_LINE, &ps, &errstr) == 0, "%s", errstr);
+	ATF_CHECK(procfs_protected(&ps) == NULL);
+	ps.pid = 1;
+	ATF_CHECK_STREQ("init", procfs_protected(&ps));
+	ATF_REQUIRE_MSG(parse(STAT_KTHREAD, &ps, &errstr) == 0, "%s", errstr);
+	ATF_CHECK_STREQ("a kernel thread", procfs_protected(&ps));
+	/* A process whose group leader is outside its PID namespace. */
+	ATF_REQUIRE_MSG(parse(STAT_LINE, &ps, &errstr) == 0, "%s", errstr);
+	ps.pgid = 0;
+	ps.sid = 0;
+	ATF_CHECK(procfs_protected(&ps) == NULL);
+
+	ATF_REQUIRE(procfs_read_stat(procfd, getpid(), &ps, &errstr) == 0);
+	ATF_CHECK(procfs_protected(&ps) == NULL);
+	ATF_REQUIRE(procfs_read_stat(procfd, 1, &ps, &errstr) == 0);
+	ATF_CHECK_STREQ("init", procfs_protected(&ps));
+}
+
+struct scan_seen {
+	pid_t want[2];
+	int found[2];
+	size_t calls;
+	size_t stop_after;
+};
+
+static int
+scan_cb(int32_t pid, void *arg)
+{
+	struct scan_seen *s = arg;
+	size_t i;
+
+	s->calls++;
+	for (i = 0; i < 2; i++)
+		if (pid == s->want[i])
+			s->found[i] = 1;
+	if (s->stop_after != 0 && s->calls == s->stop_after)
+		return (-1);
+	return (0);
+}
+
+ATF_TC_WITHOUT_HEAD(scan_lists_processes);
+ATF_TC_BODY(scan_lists_processes, tc)
+{
+	char *const argv[] = { "sleep", "60", NULL };
+	struct scan_seen s;
+	int procfd = open_proc();
+
+	memset(&s, 0, sizeof(s));
+	s.want[0] = getpid();
+	s.want[1] = spawn(argv);
+	ATF_CHECK(procfs_scan(procfd, scan_cb, &s) == 0);
+	reap(s.want[1]);
+	ATF_CHECK(s.found[0]);
+	ATF_CHECK(s.found[1]);
+	ATF_CHECK(s.calls >= 2);
+
+	/* A callback that returns -1 stops the walk. */
+	memset(&s, 0, sizeof(s));
+	s.stop_after = 1;
+	ATF_CHECK(procfs_scan(procfd, scan_cb, &s) == -1);
+	ATF_CHECK_EQ(1, s.calls);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, parse_stat_of_self);
@@ -749,6 +843,9 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, parse_boot_id_accepts_a_uuid);
 	ATF_TP_ADD_TC(tp, parse_boot_id_rejects_other_text);
 	ATF_TP_ADD_TC(tp, read_boot_id_of_the_running_kernel);
+	ATF_TP_ADD_TC(tp, parse_stat_keeps_the_flags);
+	ATF_TP_ADD_TC(tp, protected_is_init_and_kernel_threads);
+	ATF_TP_ADD_TC(tp, scan_lists_processes);
 
 	return (atf_no_error());
 }
