@@ -1324,8 +1324,8 @@ pkill_signal(struct pkill *pk, int signo)
 	const struct kill_req *kr = &pk->req;
 	int n;
 
-	if (signal_checked(pk->pidfd, kr->pid, kr->start_ticks,
-	        pk->group ? kr->pid : 0, kr->uid, signo) == -1)
+	if (signal_checked(
+	        pk->pidfd, kr->pid, kr->start_ticks, 0, kr->uid, signo) == -1)
 		return (-1);
 	if (!pk->group)
 		return (0);
