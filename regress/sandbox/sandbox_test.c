@@ -514,6 +514,35 @@ ATF_TC_BODY(parent_unix_socket_only, tc)
 	expect_exit(run_child(parent_socket), OK);
 }
 
+/* A group kill: list /proc, pin a member, signal it through the pidfd. */
+static void
+parent_group_walk(void)
+{
+	char buf[4096];
+	pid_t self = getpid();
+	long n;
+	int pfd, dfd, pidfd;
+
+	if ((pfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		_exit(BAD_RESULT);
+	enter(SANDBOX_PARENT);
+	if ((dfd = openat(pfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		_exit(BAD_RESULT + 1);
+	if ((n = syscall(SYS_getdents64, dfd, buf, sizeof(buf))) <= 0)
+		_exit(BAD_RESULT + 2);
+	if ((pidfd = (int)syscall(SYS_pidfd_open, self, 0)) == -1 ||
+	    syscall(SYS_pidfd_send_signal, pidfd, 0, NULL, 0) == -1)
+		_exit(BAD_RESULT + 3);
+	(void)close(pidfd);
+	(void)close(dfd);
+}
+
+ATF_TC_WITHOUT_HEAD(parent_walks_a_process_group);
+ATF_TC_BODY(parent_walks_a_process_group, tc)
+{
+	expect_exit(run_child(parent_group_walk), OK);
+}
+
 ATF_TC_WITHOUT_HEAD(parent_execve_killed);
 ATF_TC_BODY(parent_execve_killed, tc)
 {
@@ -686,6 +715,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, frontend_other_sockopt_killed);
 	ATF_TP_ADD_TC(tp, parent_unix_socket_only);
 	ATF_TP_ADD_TC(tp, parent_execve_killed);
+	ATF_TP_ADD_TC(tp, parent_walks_a_process_group);
 	ATF_TP_ADD_TC(tp, debug_mode_names_syscall);
 	ATF_TP_ADD_TC(tp, debug_env_names_syscall);
 	ATF_TP_ADD_TC(tp, no_new_privs_set);
