@@ -261,6 +261,8 @@ run_stop(pid_t pid)
 	int64_t deadline;
 	pid_t rv;
 
+	if (pid <= 1)
+		return; /* never kill(-1) */
 	if (kill(-pid, SIGTERM) == -1)
 		(void)kill(pid, SIGTERM);
 	deadline = now_ms() + STOP_GRACE_MS;
