@@ -34,9 +34,16 @@
 #define CONFIG_DURATION_MAX	86400000000000LL /* 24h */
 #define CONFIG_GROUP_MAX	32	/* bytes in socket_group */
 
+/* Limits on what clients may hold, and their bounds. */
+#define CONFIG_CLIENT_TIMEOUT_DEFAULT_MS	10000
+#define CONFIG_CLIENTS_PER_UID_DEFAULT	8
+#define CONFIG_CLIENTS_PER_UID_MAX	32	/* CONTROL_MAX_CONNS */
+
 struct goproc_config {
 	int64_t	 liveness_ns;
 	int64_t	 last_seen_ns;
+	int64_t	 client_timeout_ns;
+	uint32_t max_clients_per_uid;
 	char	 state_dir[PATH_MAX];
 	char	 socket_group[64];
 	char	 path[PATH_MAX];	/* file it came from, "" if none */

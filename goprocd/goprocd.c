@@ -934,11 +934,16 @@ reload(void)
 		nconf = conf;
 	}
 	conf = nconf;
+	memset(&cm, 0, sizeof(cm));
 	cm.liveness_ns = conf.liveness_ns;
 	cm.last_seen_ns = conf.last_seen_ns;
+	cm.client_timeout_ns = conf.client_timeout_ns;
+	cm.max_clients_per_uid = conf.max_clients_per_uid;
 	imsg_compose_event(&child_by_id(PROC_PROBER)->iev, IMSG_CONFIG, 0, 0,
 	    -1, &cm, sizeof(cm));
 	imsg_compose_event(&child_by_id(PROC_REGISTRY)->iev, IMSG_CONFIG, 0, 0,
+	    -1, &cm, sizeof(cm));
+	imsg_compose_event(&child_by_id(PROC_FRONTEND)->iev, IMSG_CONFIG, 0, 0,
 	    -1, &cm, sizeof(cm));
 }
 
