@@ -18,8 +18,8 @@
  * goprocd's configuration file: a JSON object whose keys are
  * "liveness_interval" and "last_seen_interval" (Go durations such as
  * "15s" or "1m30s"), "state_dir" and "socket_group", and the limits on
- * clients: "client_timeout" (a duration) and "max_clients_per_uid" (an
- * integer).
+ * clients: "client_timeout" (a duration), "max_clients_per_uid",
+ * "max_entries_per_uid", "max_labels" and "max_cmd_bytes" (integers).
  * The environment variables GOPROC_LIVENESS_INTERVAL,
  * GOPROC_LAST_SEEN_INTERVAL, GOPROC_STATE_DIR and those of the limits
  * (GOPROC_CLIENT_TIMEOUT, GOPROC_MAX_CLIENTS_PER_UID, ...) override the
@@ -68,6 +68,15 @@ static const struct limit_key limit_keys[] = {
 	{ "max_clients_per_uid", "GOPROC_MAX_CLIENTS_PER_UID",
 	    offsetof(struct goproc_config, max_clients_per_uid),
 	    1, CONFIG_CLIENTS_PER_UID_MAX },
+	{ "max_entries_per_uid", "GOPROC_MAX_ENTRIES_PER_UID",
+	    offsetof(struct goproc_config, max_entries_per_uid),
+	    1, CONFIG_ENTRIES_PER_UID_MAX },
+	{ "max_labels", "GOPROC_MAX_LABELS",
+	    offsetof(struct goproc_config, max_labels),
+	    0, GP_LABELS_MAX },
+	{ "max_cmd_bytes", "GOPROC_MAX_CMD_BYTES",
+	    offsetof(struct goproc_config, max_cmd_bytes),
+	    CONFIG_CMD_BYTES_MIN, GP_CMD_MAX },
 };
 /* clang-format on */
 
@@ -609,6 +618,9 @@ config_defaults(struct goproc_config *cfg)
 	cfg->client_timeout_ns =
 	    (int64_t)CONFIG_CLIENT_TIMEOUT_DEFAULT_MS * 1000000;
 	cfg->max_clients_per_uid = CONFIG_CLIENTS_PER_UID_DEFAULT;
+	cfg->max_entries_per_uid = CONFIG_ENTRIES_PER_UID_DEFAULT;
+	cfg->max_labels = CONFIG_LABELS_DEFAULT;
+	cfg->max_cmd_bytes = CONFIG_CMD_BYTES_DEFAULT;
 }
 
 /*

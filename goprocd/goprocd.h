@@ -136,6 +136,9 @@ struct config_msg {
 	int64_t		 last_seen_ns;
 	int64_t client_timeout_ns;    /* frontend */
 	uint32_t max_clients_per_uid; /* frontend */
+	uint32_t max_entries_per_uid; /* registry */
+	uint32_t max_labels;          /* registry */
+	uint32_t max_cmd_bytes;       /* registry */
 };
 
 /* parent -> registry, IMSG_STATE_FDS, with the snapshot's fd if any */

@@ -1,8 +1,8 @@
 #! /usr/bin/env atf-sh
 #
 # What one client may hold: connections per uid with a reserve for root,
-# a deadline on replies it does not read, and nothing kept for a client
-# that is refused.
+# a deadline on replies it does not read, nothing kept for a client that
+# is refused, and bounded entries, labels and commands in the registry.
 
 . "$(atf_get_srcdir)/common.sh"
 
@@ -176,10 +176,78 @@ refused_cost_body()
 	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
 }
 
+limits_case entries_per_uid "max_entries_per_uid bounds the entries of a uid"
+entries_per_uid_body()
+{
+	shared_base
+	echo '{"max_entries_per_uid": 2}' >goprocd.conf
+	gp_start --socket-group nogroup -c "$(pwd)/goprocd.conf"
+	for i in 1 2 3; do
+		${AS_NOBODY} sleep 1000 >/dev/null 2>&1 </dev/null &
+		echo $! >>tracked.pids
+		eval "p$i=$!"
+	done
+	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" add "${p1}"
+	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" add "${p2}"
+	atf_check -s exit:1 -e inline:"goprocctl: too many entries for uid 65534 (limit 2, max_entries_per_uid in goprocd.conf)\n" \
+	    ${AS_NOBODY} "${GOPROCCTL}" add "${p3}"
+	# Root has no limit, and root's entries count for nobody else.
+	for i in 1 2 3; do
+		atf_check -o ignore "${GOPROCCTL}" add "$(gp_spawn sleep 1000)"
+	done
+	# The count survives a restart (snapshot and journal) ...
+	gp_stop
+	gp_start --socket-group nogroup -c "$(pwd)/goprocd.conf"
+	atf_check -s exit:1 -e match:"too many entries for uid 65534" \
+	    ${AS_NOBODY} "${GOPROCCTL}" add "${p3}"
+	# ... goes down as entries leave ...
+	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" rm --pid "${p1}"
+	atf_check -o match:"registered with id 6" \
+	    ${AS_NOBODY} "${GOPROCCTL}" add "${p3}"
+	atf_check -s exit:1 -e match:"too many entries for uid 65534" \
+	    ${AS_NOBODY} "${GOPROCCTL}" add "${p1}"
+	# ... and to nothing at a reset.
+	atf_check -o ignore "${GOPROCCTL}" reset --confirm RESET
+	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" add "${p1}"
+	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" add "${p2}"
+	gp_stop
+	# The environment overrides the file.
+	GOPROC_MAX_ENTRIES_PER_UID=3 gp_start --socket-group nogroup \
+	    -c "$(pwd)/goprocd.conf"
+	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" add "${p3}"
+}
+
+limits_case labels_and_cmd "max_labels and max_cmd_bytes bound a new entry"
+labels_and_cmd_body()
+{
+	echo '{"max_labels": 2, "max_cmd_bytes": 24}' >goprocd.conf
+	gp_start -c "$(pwd)/goprocd.conf"
+	p=$(gp_spawn sleep 1000)
+	atf_check -s exit:1 -e inline:"goprocctl: too many tags (3, limit 2, max_labels in goprocd.conf)\n" \
+	    "${GOPROCCTL}" add "${p}" --tag a --tag b --tag c
+	atf_check -s exit:1 -e inline:"goprocctl: too many groups (3, limit 2, max_labels in goprocd.conf)\n" \
+	    "${GOPROCCTL}" add "${p}" --group a --group b --group c
+	atf_check -o ignore "${GOPROCCTL}" add "${p}" --tag a --tag b \
+	    --group c --group d
+	# A longer command line is kept cut, marked with "...".
+	q=$(gp_spawn sleep 1000 2000 3000 4000 5000 6000)
+	atf_check -o ignore "${GOPROCCTL}" add "${q}"
+	atf_check -o match:"cmd=sleep 1000 2000 3000 \.\.\. tags" \
+	    "${GOPROCCTL}" list --pid "${q}"
+	# A bad value is refused, naming the file and the key.
+	echo '{"max_labels": 33}' >bad.conf
+	atf_check -s exit:1 -e match:"bad.conf: key \"max_labels\": must be in 0..32, got 33" \
+	    "${GOPROCD}" -n -c "$(pwd)/bad.conf"
+	atf_check -s exit:1 -e match:"environment GOPROC_MAX_CMD_BYTES: must be an integer in 16..4096, got \"lots\"" \
+	    env GOPROC_MAX_CMD_BYTES=lots "${GOPROCD}" -n
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case clients_per_uid
 	atf_add_test_case root_reserve
 	atf_add_test_case stalled_reader
 	atf_add_test_case refused_cost
+	atf_add_test_case entries_per_uid
+	atf_add_test_case labels_and_cmd
 }
