@@ -17,9 +17,13 @@
 /*
  * goprocd's configuration file: a JSON object whose keys are
  * "liveness_interval" and "last_seen_interval" (Go durations such as
- * "15s" or "1m30s"), "state_dir" and "socket_group".  The environment
- * variables GOPROC_LIVENESS_INTERVAL, GOPROC_LAST_SEEN_INTERVAL and
- * GOPROC_STATE_DIR override the file.
+ * "15s" or "1m30s"), "state_dir" and "socket_group", and the limits on
+ * clients: "client_timeout" (a duration), "max_clients_per_uid",
+ * "max_entries_per_uid", "max_labels" and "max_cmd_bytes" (integers).
+ * The environment variables GOPROC_LIVENESS_INTERVAL,
+ * GOPROC_LAST_SEEN_INTERVAL, GOPROC_STATE_DIR and those of the limits
+ * (GOPROC_CLIENT_TIMEOUT, GOPROC_MAX_CLIENTS_PER_UID, ...) override the
+ * file.
  */
 
 #include <sys/types.h>
@@ -50,6 +54,32 @@
 #define QUOTE_MAX 128 /* bytes of a value quoted in a message */
 #define WHERE_MAX (PATH_MAX + QUOTE_MAX + 32)
 
+/* An integer limit: its key, its environment variable and its range. */
+struct limit_key {
+	const char *key;
+	const char *env;
+	size_t off; /* in struct goproc_config, a uint32_t */
+	uint32_t min;
+	uint32_t max;
+};
+
+/* clang-format off */
+static const struct limit_key limit_keys[] = {
+	{ "max_clients_per_uid", "GOPROC_MAX_CLIENTS_PER_UID",
+	    offsetof(struct goproc_config, max_clients_per_uid),
+	    1, CONFIG_CLIENTS_PER_UID_MAX },
+	{ "max_entries_per_uid", "GOPROC_MAX_ENTRIES_PER_UID",
+	    offsetof(struct goproc_config, max_entries_per_uid),
+	    1, CONFIG_ENTRIES_PER_UID_MAX },
+	{ "max_labels", "GOPROC_MAX_LABELS",
+	    offsetof(struct goproc_config, max_labels),
+	    0, GP_LABELS_MAX },
+	{ "max_cmd_bytes", "GOPROC_MAX_CMD_BYTES",
+	    offsetof(struct goproc_config, max_cmd_bytes),
+	    CONFIG_CMD_BYTES_MIN, GP_CMD_MAX },
+};
+/* clang-format on */
+
 struct duration_unit {
 	const char *name;
 	uint64_t ns;
@@ -76,6 +106,9 @@ static int set_duration(int64_t *, const char *, const char *, char *, size_t);
 static int set_state_dir(
     char *, size_t, const char *, const char *, char *, size_t);
 static int valid_group(const char *);
+static const struct limit_key *limit_key(const char *);
+static int set_limit(struct goproc_config *, const struct limit_key *, json_t *,
+    const char *, const char *, char *, size_t);
 static int apply_key(struct goproc_config *, const char *, const char *,
     json_t *, char *, size_t);
 static int read_file(const char *, char *, size_t, size_t *, char *, size_t);
@@ -84,6 +117,7 @@ static int apply_env(struct goproc_config *, char *, size_t);
 static char *fmt_frac(char *, uint64_t *, int);
 static char *fmt_uint(char *, uint64_t);
 static int fmt_duration(int64_t, char *, size_t);
+static int config_dump_limits(const struct goproc_config *, char *, size_t);
 
 static void
 seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -463,19 +497,82 @@ valid_group(const char *s)
 	return (1);
 }
 
+static const struct limit_key *
+limit_key(const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < nitems(limit_keys); i++)
+		if (strcmp(limit_keys[i].key, key) == 0)
+			return (&limit_keys[i]);
+	return (NULL);
+}
+
+/*
+ * Set an integer limit from a JSON integer (val) or, for the
+ * environment, from the decimal digits s.  where names the origin.
+ */
+static int
+set_limit(struct goproc_config *cfg, const struct limit_key *lk, json_t *val,
+    const char *s, const char *where, char *err, size_t errlen)
+{
+	char q[QUOTE_MAX];
+	long long v = 0;
+	size_t i;
+	int ok = 1;
+
+	if (val != NULL) {
+		if (!json_is_integer(val)) {
+			seterr(err, errlen,
+			    "%s: must be an integer in %u..%u, got %s", where,
+			    lk->min, lk->max, json_type_name(val));
+			return (-1);
+		}
+		v = json_integer_value(val);
+		(void)snprintf(q, sizeof(q), "%lld", v);
+	} else {
+		quote(s, q, sizeof(q));
+		if (s[0] == '\0')
+			ok = 0;
+		for (i = 0; ok && s[i] != '\0'; i++) {
+			if (s[i] < '0' || s[i] > '9' || i >= 10)
+				ok = 0;
+			else
+				v = v * 10 + (s[i] - '0');
+		}
+		if (!ok) {
+			seterr(err, errlen,
+			    "%s: must be an integer in %u..%u, got %s", where,
+			    lk->min, lk->max, q);
+			return (-1);
+		}
+	}
+	if (v < lk->min || v > lk->max) {
+		seterr(err, errlen, "%s: must be in %u..%u, got %s", where,
+		    lk->min, lk->max, q);
+		return (-1);
+	}
+	*(uint32_t *)((char *)cfg + lk->off) = (uint32_t)v;
+	return (0);
+}
+
 static int
 apply_key(struct goproc_config *cfg, const char *name, const char *key,
     json_t *val, char *err, size_t errlen)
 {
 	char where[WHERE_MAX];
 	char q[QUOTE_MAX];
+	const struct limit_key *lk;
 	const char *s;
 
 	quote(key, q, sizeof(q));
 	(void)snprintf(where, sizeof(where), "%s: key %s", name, q);
 
+	if ((lk = limit_key(key)) != NULL)
+		return (set_limit(cfg, lk, val, NULL, where, err, errlen));
 	if (strcmp(key, "liveness_interval") != 0 &&
 	    strcmp(key, "last_seen_interval") != 0 &&
+	    strcmp(key, "client_timeout") != 0 &&
 	    strcmp(key, "state_dir") != 0 && strcmp(key, "socket_group") != 0) {
 		seterr(err, errlen, "%s: unknown key %s", name, q);
 		return (-1);
@@ -492,6 +589,9 @@ apply_key(struct goproc_config *cfg, const char *name, const char *key,
 	if (strcmp(key, "last_seen_interval") == 0)
 		return (
 		    set_duration(&cfg->last_seen_ns, s, where, err, errlen));
+	if (strcmp(key, "client_timeout") == 0)
+		return (set_duration(
+		    &cfg->client_timeout_ns, s, where, err, errlen));
 	if (strcmp(key, "state_dir") == 0)
 		return (set_state_dir(cfg->state_dir, sizeof(cfg->state_dir), s,
 		    where, err, errlen));
@@ -515,6 +615,12 @@ config_defaults(struct goproc_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->liveness_ns = (int64_t)GOPROC_LIVENESS_DEFAULT_MS * 1000000;
 	cfg->last_seen_ns = (int64_t)GOPROC_LAST_SEEN_DEFAULT_MS * 1000000;
+	cfg->client_timeout_ns =
+	    (int64_t)CONFIG_CLIENT_TIMEOUT_DEFAULT_MS * 1000000;
+	cfg->max_clients_per_uid = CONFIG_CLIENTS_PER_UID_DEFAULT;
+	cfg->max_entries_per_uid = CONFIG_ENTRIES_PER_UID_DEFAULT;
+	cfg->max_labels = CONFIG_LABELS_DEFAULT;
+	cfg->max_cmd_bytes = CONFIG_CMD_BYTES_DEFAULT;
 }
 
 /*
@@ -648,7 +754,9 @@ env_duration(const char *name, int64_t *dst, char *err, size_t errlen)
 static int
 apply_env(struct goproc_config *cfg, char *err, size_t errlen)
 {
+	char where[64];
 	const char *v;
+	size_t i;
 
 	if (env_duration("GOPROC_LIVENESS_INTERVAL", &cfg->liveness_ns, err,
 	        errlen) == -1)
@@ -656,6 +764,18 @@ apply_env(struct goproc_config *cfg, char *err, size_t errlen)
 	if (env_duration("GOPROC_LAST_SEEN_INTERVAL", &cfg->last_seen_ns, err,
 	        errlen) == -1)
 		return (-1);
+	if (env_duration("GOPROC_CLIENT_TIMEOUT", &cfg->client_timeout_ns, err,
+	        errlen) == -1)
+		return (-1);
+	for (i = 0; i < nitems(limit_keys); i++) {
+		if ((v = getenv(limit_keys[i].env)) == NULL || *v == '\0')
+			continue;
+		(void)snprintf(
+		    where, sizeof(where), "environment %s", limit_keys[i].env);
+		if (set_limit(
+		        cfg, &limit_keys[i], NULL, v, where, err, errlen) == -1)
+			return (-1);
+	}
 	if ((v = getenv("GOPROC_STATE_DIR")) == NULL || *v == '\0')
 		return (0);
 	return (set_state_dir(cfg->state_dir, sizeof(cfg->state_dir), v,
@@ -720,5 +840,40 @@ config_dump(const struct goproc_config *cfg, char *buf, size_t len)
 	    cfg->socket_group);
 	if (n < 0 || (size_t)n >= len)
 		return (-1);
+	return (config_dump_limits(cfg, buf + n, len - (size_t)n));
+}
+
+/* The limits that differ from their defaults, appended by config_dump(). */
+static int
+config_dump_limits(const struct goproc_config *cfg, char *buf, size_t len)
+{
+	struct goproc_config def;
+	char tmo[48];
+	size_t i;
+	uint32_t v;
+	int n;
+
+	config_defaults(&def);
+	if (cfg->client_timeout_ns != def.client_timeout_ns) {
+		if (fmt_duration(cfg->client_timeout_ns, tmo, sizeof(tmo)) ==
+		    -1)
+			return (-1);
+		n = snprintf(buf, len, " client_timeout=%s", tmo);
+		if (n < 0 || (size_t)n >= len)
+			return (-1);
+		buf += n;
+		len -= (size_t)n;
+	}
+	for (i = 0; i < nitems(limit_keys); i++) {
+		v = *(const uint32_t *)((const char *)cfg + limit_keys[i].off);
+		if (v ==
+		    *(const uint32_t *)((const char *)&def + limit_keys[i].off))
+			continue;
+		n = snprintf(buf, len, " %s=%u", limit_keys[i].key, v);
+		if (n < 0 || (size_t)n >= len)
+			return (-1);
+		buf += n;
+		len -= (size_t)n;
+	}
 	return (0);
 }

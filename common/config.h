@@ -34,9 +34,24 @@
 #define CONFIG_DURATION_MAX	86400000000000LL /* 24h */
 #define CONFIG_GROUP_MAX	32	/* bytes in socket_group */
 
+/* Limits on what clients may hold, and their bounds. */
+#define CONFIG_CLIENT_TIMEOUT_DEFAULT_MS	10000
+#define CONFIG_CLIENTS_PER_UID_DEFAULT	8
+#define CONFIG_CLIENTS_PER_UID_MAX	32	/* CONTROL_MAX_CONNS */
+#define CONFIG_ENTRIES_PER_UID_DEFAULT	10000
+#define CONFIG_ENTRIES_PER_UID_MAX	1000000
+#define CONFIG_LABELS_DEFAULT		32	/* GP_LABELS_MAX */
+#define CONFIG_CMD_BYTES_MIN		16
+#define CONFIG_CMD_BYTES_DEFAULT	4096	/* GP_CMD_MAX */
+
 struct goproc_config {
 	int64_t	 liveness_ns;
 	int64_t	 last_seen_ns;
+	int64_t	 client_timeout_ns;
+	uint32_t max_clients_per_uid;
+	uint32_t max_entries_per_uid;
+	uint32_t max_labels;		/* tags, and groups, per entry */
+	uint32_t max_cmd_bytes;
 	char	 state_dir[PATH_MAX];
 	char	 socket_group[64];
 	char	 path[PATH_MAX];	/* file it came from, "" if none */

@@ -50,6 +50,17 @@
 #define GP_WAIT_MAX_MS		3600000	/* kill --wait */
 #define GP_PID_MAX		4194304	/* Linux PID_MAX_LIMIT */
 
+/*
+ * The longest request payload wire_req_decode() accepts: a selector with
+ * every list full (ids, pids, tags, all tags, groups, all groups, names)
+ * and a search text; the fixed part is 48 bytes, a string 2 more than its
+ * bytes.  An add is shorter (a command and two label lists).
+ */
+#define GP_REQ_WIRE_MAX                                                        \
+	(48 + GP_SEL_MAX * (8 + 4) + 4 * 2 + (2 + GP_SEARCH_MAX) +             \
+	    4 * GP_SEL_MAX * (2 + GP_LABEL_MAX) +                              \
+	    GP_SEL_MAX * (2 + GP_NAME_MAX))
+
 /* Exit statuses of goprocctl. */
 #define GP_EXIT_OK		0
 #define GP_EXIT_FAIL		1

@@ -24,7 +24,9 @@
  * with SCM_RIGHTS on the message's first byte.  Descriptor passing is
  * off until imsgbuf_allow_fdpass() is called.
  *
- * Incoming bytes collect in a read buffer of IBUF_READ_SIZE bytes.  Each
+ * Incoming bytes collect in a read buffer of IBUF_READ_SIZE bytes, or of
+ * the size imsgbuf_set_readsize() sets for one imsgbuf, allocated at the
+ * first read.  Each
  * descriptor received is remembered with the range of stream offsets
  * that arrived in the same recvmsg(2) call.  A marked message claims the
  * oldest descriptor whose range holds the message's first byte; a
@@ -62,7 +64,8 @@ struct imsg_fd {
 
 /* Read side of an imsgbuf: unparsed bytes are buf[rpos, wpos). */
 struct imsg_rstate {
-	unsigned char		 buf[IBUF_READ_SIZE];
+	unsigned char		*buf;	/* NULL until the first read */
+	size_t			 size;	/* bytes at buf, once allocated */
 	size_t			 rpos;
 	size_t			 wpos;
 	uint64_t		 base;	/* stream offset of buf[0] */
@@ -98,6 +101,7 @@ imsgbuf_init(struct imsgbuf *imsgbuf, int fd)
 		imsgbuf->w = NULL;
 		return (-1);
 	}
+	rs->size = IBUF_READ_SIZE;
 	TAILQ_INIT(&rs->fds);
 	msgbuf_set_rstate(imsgbuf->w, rs, imsg_rstate_free);
 	imsgbuf->pid = getpid();
@@ -133,6 +137,41 @@ imsgbuf_set_maxsize(struct imsgbuf *imsgbuf, uint32_t maxsize)
 	return (0);
 }
 
+/*
+ * Give imsgbuf a read buffer of size bytes instead of IBUF_READ_SIZE: a
+ * message longer than that is then refused by imsg_get() as one above
+ * maxsize is.  The bytes buffered and not parsed yet must fit.  A size
+ * of 0 frees the buffer of an imsgbuf that reads no more.  Returns 0,
+ * or -1 (ERANGE: too large or too small for what is buffered; ENOMEM).
+ */
+int
+imsgbuf_set_readsize(struct imsgbuf *imsgbuf, size_t size)
+{
+	struct imsg_rstate *rs;
+	unsigned char *nbuf = NULL;
+
+	rs = msgbuf_rstate(imsgbuf->w);
+	if (size > IBUF_READ_SIZE || size < rs->wpos - rs->rpos) {
+		errno = ERANGE;
+		return (-1);
+	}
+	if (rs->buf == NULL) {
+		rs->size = size;
+		return (0);
+	}
+	if (size > 0 && (nbuf = malloc(size)) == NULL)
+		return (-1);
+	if (rs->wpos > rs->rpos)
+		memcpy(nbuf, rs->buf + rs->rpos, rs->wpos - rs->rpos);
+	freezero(rs->buf, rs->size);
+	rs->base += rs->rpos;
+	rs->wpos -= rs->rpos;
+	rs->rpos = 0;
+	rs->buf = nbuf;
+	rs->size = size;
+	return (0);
+}
+
 static void
 imsg_rstate_free(void *arg)
 {
@@ -146,6 +185,7 @@ imsg_rstate_free(void *arg)
 		close(ifd->fd);
 		free(ifd);
 	}
+	freezero(rs->buf, rs->size);
 	freezero(rs, sizeof(*rs));
 }
 
@@ -252,15 +292,17 @@ imsgbuf_read(struct imsgbuf *imsgbuf)
 
 	rs = msgbuf_rstate(imsgbuf->w);
 	imsg_rstate_compact(rs);
-	if (rs->wpos == sizeof(rs->buf)) {
+	if (rs->wpos == rs->size) {
 		errno = ENOBUFS;
 		return (-1);
 	}
+	if (rs->buf == NULL && (rs->buf = malloc(rs->size)) == NULL)
+		return (-1);
 
 	memset(&msg, 0, sizeof(msg));
 	memset(&cmsgbuf, 0, sizeof(cmsgbuf));
 	iov.iov_base = rs->buf + rs->wpos;
-	iov.iov_len = sizeof(rs->buf) - rs->wpos;
+	iov.iov_len = rs->size - rs->wpos;
 	msg.msg_iov = &iov;
 	msg.msg_iovlen = 1;
 	msg.msg_control = cmsgbuf.buf;
@@ -359,7 +401,7 @@ imsg_get(struct imsgbuf *imsgbuf, struct imsg *imsg)
 		errno = EBADMSG;
 		return (-1);
 	}
-	if (len > imsgbuf->maxsize) {
+	if (len > imsgbuf->maxsize || len > rs->size) {
 		errno = ERANGE;
 		return (-1);
 	}

@@ -126,6 +126,7 @@ int		 msgbuf_write(int, struct msgbuf *);
 int		 imsgbuf_init(struct imsgbuf *, int);
 void		 imsgbuf_allow_fdpass(struct imsgbuf *);
 int		 imsgbuf_set_maxsize(struct imsgbuf *, uint32_t);
+int imsgbuf_set_readsize(struct imsgbuf *, size_t);
 int		 imsgbuf_read(struct imsgbuf *);
 int		 imsgbuf_write(struct imsgbuf *);
 int		 imsgbuf_flush(struct imsgbuf *);

@@ -20,6 +20,14 @@
  * credentials and handed to the registry; the registry's replies come
  * back tagged with the connection's id and go out to the client, which
  * is closed after the terminal END or ERROR.
+ *
+ * No client can lock the others out: each uid other than root and the
+ * daemon's own user holds at most max_clients_per_uid connections, and
+ * CONTROL_RESERVED of the CONTROL_MAX_CONNS are kept for those two.  A
+ * client refused is told so and closed at once, before any buffer is
+ * allocated for it.  A client has client_timeout to send its request,
+ * and a reply that the client does not read for as long closes the
+ * connection.
  */
 
 #include <sys/types.h>
@@ -33,6 +41,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "goprocd.h"
 #include "log.h"
 
@@ -63,6 +72,8 @@ static void	 control_timeout(int, short, void *);
 static void	 control_close(struct ctl_conn *);
 static void	 control_fail(struct ctl_conn *, int32_t, const char *);
 static void	 control_request(struct ctl_conn *, struct imsg *);
+static void control_refuse(int, const struct ucred *, const char *);
+static void control_stall_arm(struct ctl_conn *);
 static struct ctl_conn *control_by_id(uint32_t);
 static int	 control_done(struct ctl_conn *);
 
@@ -72,10 +83,24 @@ static struct timeval	 pause_tv = { 1, 0 };
 static int		 listen_fd = -1;
 static int		 nconns;
 static uint32_t		 next_id = 1;
+static uid_t admin_uid;
+static struct timeval client_tv = { CONFIG_CLIENT_TIMEOUT_DEFAULT_MS / 1000,
+	0 };
+static uint32_t max_per_uid = CONFIG_CLIENTS_PER_UID_DEFAULT;
+
+/* Limits from the configuration; they apply to connections accepted next. */
+void
+control_config(int64_t timeout_ns, uint32_t per_uid)
+{
+	client_tv.tv_sec = timeout_ns / 1000000000;
+	client_tv.tv_usec = (timeout_ns % 1000000000) / 1000;
+	max_per_uid = per_uid;
+}
 
 void
-control_init(int fd, struct imsgev *registry)
+control_init(int fd, struct imsgev *registry, uid_t admin)
 {
+	admin_uid = admin;
 	iev_reg = registry;
 	listen_fd = fd;
 	event_set(&ev_accept, listen_fd, EV_READ | EV_PERSIST, control_accept,
@@ -102,14 +127,50 @@ control_resume(int fd, short event, void *arg)
 	event_add(&ev_accept, NULL);
 }
 
+/*
+ * Tell a client it is refused and close it.  The reply is one short
+ * message made in a static buffer; it fits an empty socket buffer, so a
+ * non-blocking send either writes it whole or the client is gone.
+ */
+static void
+control_refuse(int fd, const struct ucred *cred, const char *msg)
+{
+	static unsigned char out[IMSG_HEADER_SIZE + 16 + GP_MSG_MAX];
+	struct imsg_hdr hdr;
+	struct gp_end end;
+	struct ibuf *buf;
+	size_t len;
+
+	log_warnx("refusing client pid %d uid %u: %s", (int)cred->pid,
+	    cred->uid, msg);
+	memset(&end, 0, sizeof(end));
+	end.status = GP_ST_BUSY;
+	(void)strlcpy(end.msg, msg, sizeof(end.msg));
+	if ((buf = ibuf_open(sizeof(out) - IMSG_HEADER_SIZE)) == NULL)
+		fatal(NULL);
+	if (wire_end_encode(buf, &end) == -1)
+		fatalx("%s: wire_end_encode", __func__);
+	len = IMSG_HEADER_SIZE + ibuf_size(buf);
+	memset(&hdr, 0, sizeof(hdr));
+	hdr.type = IMSG_CTL_ERROR;
+	hdr.len = len;
+	hdr.pid = getpid();
+	memcpy(out, &hdr, sizeof(hdr));
+	memcpy(out + IMSG_HEADER_SIZE, ibuf_data(buf), ibuf_size(buf));
+	ibuf_free(buf);
+	(void)send(fd, out, len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	close(fd);
+}
+
 static void
 control_accept(int fd, short event, void *arg)
 {
-	struct ctl_conn	*c;
-	struct ucred	 cred;
-	struct timeval	 tv = { CONTROL_REQ_TIMEOUT, 0 };
+	struct ctl_conn *c, *o;
+	struct ucred cred;
 	socklen_t	 len = sizeof(cred);
-	int		 cfd;
+	char msg[GP_MSG_MAX];
+	uint32_t mine = 0;
+	int cfd, privileged;
 
 	if ((cfd = accept4(fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) ==
 	    -1) {
@@ -127,6 +188,34 @@ control_accept(int fd, short event, void *arg)
 		close(cfd);
 		return;
 	}
+
+	/*
+	 * Past a limit, a client is told so and dropped at once.  The last
+	 * CONTROL_RESERVED connections are for root and the daemon's user,
+	 * who have no limit of their own.
+	 */
+	privileged = cred.uid == 0 || cred.uid == admin_uid;
+	if (!privileged) {
+		TAILQ_FOREACH(o, &ctl_conns, entry)
+			if (o->cred.uid == cred.uid)
+				mine++;
+		if (mine >= max_per_uid) {
+			(void)snprintf(msg, sizeof(msg),
+			    "too many clients of uid %u at once (limit %u, "
+			    "max_clients_per_uid in goprocd.conf), try again "
+			    "later",
+			    cred.uid, max_per_uid);
+			control_refuse(cfd, &cred, msg);
+			return;
+		}
+	}
+	if (nconns >= CONTROL_MAX_CONNS ||
+	    (!privileged && nconns >= CONTROL_MAX_CONNS - CONTROL_RESERVED)) {
+		control_refuse(
+		    cfd, &cred, "too many clients at once, try again later");
+		return;
+	}
+
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		fatal(NULL);
 	c->id = next_id++;
@@ -136,17 +225,29 @@ control_accept(int fd, short event, void *arg)
 	c->cred.pid = cred.pid;
 	c->state = CONN_REQUEST;
 	imsgev_init(&c->iev, cfd, control_dispatch_client, c);
+	/* A request is a few KiB: a read buffer for the largest, no more. */
+	if (imsgbuf_set_readsize(
+	        &c->iev.ibuf, IMSG_HEADER_SIZE + GP_REQ_WIRE_MAX) == -1)
+		fatal("%s: imsgbuf_set_readsize", __func__);
 	TAILQ_INSERT_TAIL(&ctl_conns, c, entry);
+	nconns++;
 	evtimer_set(&c->ev_timeout, control_timeout, c);
-	evtimer_add(&c->ev_timeout, &tv);
+	evtimer_add(&c->ev_timeout, &client_tv);
+}
 
-	/* Past the limit, a client is told so and dropped at once. */
-	if (++nconns > CONTROL_MAX_CONNS) {
-		log_warnx("refusing client pid %d uid %u: %d clients at once",
-		    (int)cred.pid, cred.uid, CONTROL_MAX_CONNS);
-		control_fail(c, GP_ST_BUSY, "too many clients at once, "
-		    "try again later");
+/*
+ * Replies are queued for the client: it must take some of them within
+ * client_timeout.  The timer runs while anything is queued, from the
+ * last time the socket took bytes.
+ */
+static void
+control_stall_arm(struct ctl_conn *c)
+{
+	if (imsgbuf_queuelen(&c->iev.ibuf) == 0) {
+		evtimer_del(&c->ev_timeout);
+		return;
 	}
+	evtimer_add(&c->ev_timeout, &client_tv);
 }
 
 static struct ctl_conn *
@@ -182,8 +283,20 @@ control_timeout(int fd, short event, void *arg)
 {
 	struct ctl_conn	*c = arg;
 
-	log_debug("client pid %d sent no request in %ds", c->cred.pid,
-	    CONTROL_REQ_TIMEOUT);
+	switch (c->state) {
+	case CONN_REQUEST:
+		log_debug("client pid %d uid %u sent no request in %llds",
+		    c->cred.pid, c->cred.uid, (long long)client_tv.tv_sec);
+		break;
+	case CONN_BUSY:
+	case CONN_CLOSING:
+		log_warnx("client pid %d uid %u read no reply in %llds, "
+		          "closing",
+		    c->cred.pid, c->cred.uid, (long long)client_tv.tv_sec);
+		break;
+	case CONN_DRAIN:
+		break;
+	}
 	control_close(c);
 }
 
@@ -208,6 +321,7 @@ control_fail(struct ctl_conn *c, int32_t status, const char *msg)
 	if (imsg_compose_event_ibuf(&c->iev, IMSG_CTL_ERROR, 0, buf) == -1)
 		fatal("%s: compose", __func__);
 	ibuf_free(buf);
+	control_stall_arm(c);
 }
 
 static void
@@ -265,6 +379,7 @@ control_dispatch_client(int fd, short event, void *arg)
 		}
 		if (control_done(c))
 			return;
+		control_stall_arm(c);
 		if (c->want_more && imsgbuf_queuelen(ibuf) < LIST_CHUNK) {
 			c->want_more = 0;
 			imsg_compose_event(iev_reg, IMSG_REQ_MORE, c->id, 0,
@@ -296,7 +411,7 @@ control_dispatch_client(int fd, short event, void *arg)
 static int
 control_done(struct ctl_conn *c)
 {
-	struct timeval	 tv = { CONTROL_REQ_TIMEOUT, 0 };
+	struct timeval tv = { CONTROL_DRAIN_TIMEOUT, 0 };
 
 	if (c->state != CONN_CLOSING || imsgbuf_queuelen(&c->iev.ibuf) > 0)
 		return (0);
@@ -326,6 +441,8 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 	char		 msg[GP_MSG_MAX + 1];
 
 	evtimer_del(&c->ev_timeout);
+	/* The request is in: the read buffer is no longer needed. */
+	(void)imsgbuf_set_readsize(&c->iev.ibuf, 0);
 	switch (type) {
 	case IMSG_CTL_PING:
 	case IMSG_CTL_ADD:
@@ -406,6 +523,8 @@ control_reply(struct imsg *imsg)
 		return;
 	if (imsg_get_ibuf(imsg, &payload) == -1)
 		fatalx("%s: imsg_get_ibuf", __func__);
+	if (!evtimer_pending(&c->ev_timeout, NULL))
+		evtimer_add(&c->ev_timeout, &client_tv);
 	if (imsg_compose_event_ibuf(&c->iev, type, 0, &payload) == -1) {
 		control_close(c);
 		return;

@@ -40,11 +40,13 @@ static void frontend_dispatch_prober(int, short, void *);
 
 static struct imsgev iev_parent, iev_registry, iev_prober;
 static int have_control;
+static uid_t admin_uid; /* who started goprocd */
 
 __dead void
 frontend(int debug, int verbose)
 {
 	proc_setup("frontend", verbose);
+	admin_uid = getuid();
 	proc_drop(proc_user, proc_root);
 
 	event_init();
@@ -73,6 +75,7 @@ frontend_dispatch_parent(int fd, short event, void *arg)
 {
 	struct imsgev *iev = arg;
 	struct imsg imsg;
+	struct config_msg cm;
 	ssize_t n;
 	int cfd;
 
@@ -89,9 +92,17 @@ frontend_dispatch_parent(int fd, short event, void *arg)
 			    (cfd = imsg_get_fd(&imsg)) == -1)
 				fatalx("%s: bad IMSG_CONTROLFD", __func__);
 			have_control = 1;
-			control_init(cfd, &iev_registry);
+			control_init(cfd, &iev_registry, admin_uid);
 			imsg_compose_event(
 			    iev, IMSG_CONTROL_READY, 0, 0, -1, NULL, 0);
+			break;
+		case IMSG_CONFIG:
+			if (imsg_get_data(&imsg, &cm, sizeof(cm)) == -1 ||
+			    cm.client_timeout_ns < 1000000 ||
+			    cm.max_clients_per_uid < 1)
+				fatalx("%s: bad IMSG_CONFIG", __func__);
+			control_config(
+			    cm.client_timeout_ns, cm.max_clients_per_uid);
 			break;
 		default:
 			fatalx("%s: unexpected imsg %u", __func__,

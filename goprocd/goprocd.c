@@ -953,11 +953,19 @@ reload(void)
 		nconf = conf;
 	}
 	conf = nconf;
+	memset(&cm, 0, sizeof(cm));
 	cm.liveness_ns = conf.liveness_ns;
 	cm.last_seen_ns = conf.last_seen_ns;
+	cm.client_timeout_ns = conf.client_timeout_ns;
+	cm.max_clients_per_uid = conf.max_clients_per_uid;
+	cm.max_entries_per_uid = conf.max_entries_per_uid;
+	cm.max_labels = conf.max_labels;
+	cm.max_cmd_bytes = conf.max_cmd_bytes;
 	imsg_compose_event(&child_by_id(PROC_PROBER)->iev, IMSG_CONFIG, 0, 0,
 	    -1, &cm, sizeof(cm));
 	imsg_compose_event(&child_by_id(PROC_REGISTRY)->iev, IMSG_CONFIG, 0, 0,
+	    -1, &cm, sizeof(cm));
+	imsg_compose_event(&child_by_id(PROC_FRONTEND)->iev, IMSG_CONFIG, 0, 0,
 	    -1, &cm, sizeof(cm));
 }
 

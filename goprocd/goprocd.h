@@ -134,10 +134,15 @@ struct vetted {
 	uint32_t	 pad;
 };
 
-/* parent -> prober and registry, IMSG_CONFIG */
+/* parent -> prober, registry and frontend, IMSG_CONFIG */
 struct config_msg {
 	int64_t		 liveness_ns;
 	int64_t		 last_seen_ns;
+	int64_t client_timeout_ns;    /* frontend */
+	uint32_t max_clients_per_uid; /* frontend */
+	uint32_t max_entries_per_uid; /* registry */
+	uint32_t max_labels;          /* registry */
+	uint32_t max_cmd_bytes;       /* registry */
 };
 
 /* parent -> registry, IMSG_STATE_FDS, with the snapshot's fd if any */
@@ -168,10 +173,12 @@ int64_t	 now_ns(void);
 
 /* control.c: the client connections, used by the frontend */
 #define CONTROL_MAX_CONNS	32	/* clients at once */
-#define CONTROL_REQ_TIMEOUT	10	/* seconds to send a whole request */
+#define CONTROL_RESERVED 8       /* of them, for root and the daemon's user */
+#define CONTROL_DRAIN_TIMEOUT 10 /* seconds to hang up after the end */
 #define CONTROL_MAX_QUEUE	(2 * LIST_CHUNK + 16) /* replies queued */
 
-void	 control_init(int, struct imsgev *);
+void control_config(int64_t, uint32_t);
+void control_init(int, struct imsgev *, uid_t);
 void	 control_reply(struct imsg *);
 void	 control_shutdown(void);
 

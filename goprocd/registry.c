@@ -37,6 +37,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "goprocd.h"
 #include "log.h"
 #include "regtab.h"
@@ -104,7 +105,10 @@ static void op_finish(struct op *, int, int32_t, const char *, ...)
 static void op_pump(struct op *);
 static void op_durable(struct op *);
 static void req_list(struct op *);
+static int add_limits(struct op *);
+static void cmd_truncate(char *);
 static void req_add(struct op *);
+static int privileged(const struct op *);
 static void req_add_probed(struct op *, const struct probe_info *);
 static void req_rm(struct op *);
 static void req_kill(struct op *);
@@ -150,6 +154,10 @@ static struct event ev_seen;
 static struct timeval seen_tv = { GOPROC_LAST_SEEN_DEFAULT_MS / 1000, 0 };
 static int64_t seen_at; /* every alive entry was seen then */
 static uid_t admin_uid; /* who started goprocd */
+/* Limits on what a client may add (goprocd.conf). */
+static uint32_t max_entries_per_uid = CONFIG_ENTRIES_PER_UID_DEFAULT;
+static uint32_t max_labels = CONFIG_LABELS_DEFAULT;
+static uint32_t max_cmd_bytes = CONFIG_CMD_BYTES_DEFAULT;
 static size_t nalive;   /* entries alive */
 
 __dead void
@@ -298,7 +306,7 @@ load_done(void)
 	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e)) {
 		/* Entries from the Go program have no owner: ours. */
 		if (e->owner_uid == REGTAB_UID_UNKNOWN)
-			e->owner_uid = geteuid();
+			regtab_set_owner(rt, e, geteuid());
 		if (e->alive) {
 			watch(e);
 			nalive++;
@@ -377,6 +385,14 @@ registry_dispatch_parent(int fd, short event, void *arg)
 			if (imsg_get_data(&imsg, &cm, sizeof(cm)) == -1 ||
 			    cm.last_seen_ns < 1000000)
 				fatalx("%s: bad IMSG_CONFIG", __func__);
+			if (cm.max_entries_per_uid < 1 ||
+			    cm.max_labels > GP_LABELS_MAX ||
+			    cm.max_cmd_bytes < CONFIG_CMD_BYTES_MIN ||
+			    cm.max_cmd_bytes > GP_CMD_MAX)
+				fatalx("%s: bad IMSG_CONFIG limits", __func__);
+			max_entries_per_uid = cm.max_entries_per_uid;
+			max_labels = cm.max_labels;
+			max_cmd_bytes = cm.max_cmd_bytes;
 			seen_tv.tv_sec = cm.last_seen_ns / 1000000000;
 			seen_tv.tv_usec = (cm.last_seen_ns % 1000000000) / 1000;
 			if (loaded) {
@@ -815,6 +831,54 @@ req_list(struct op *op)
 		    op, 0, GP_ST_OK, "No processes match the given filters");
 }
 
+/*
+ * The limits of goprocd.conf on a new entry: labels, and entries per
+ * uid (root and the daemon's user have none).  Returns -1 once the
+ * request is answered.
+ */
+static int
+add_limits(struct op *op)
+{
+	struct gp_request *req = op->req;
+
+	if (req->tags.n > max_labels || req->groups.n > max_labels) {
+		op_finish(op, 1, GP_ST_INVAL,
+		    "too many %s (%u, limit %u, max_labels in goprocd.conf)",
+		    req->tags.n > max_labels ? "tags" : "groups",
+		    req->tags.n > max_labels ? req->tags.n : req->groups.n,
+		    max_labels);
+		return (-1);
+	}
+	if (privileged(op))
+		return (0);
+	if (regtab_uid_count(rt, op->cred.uid) >= max_entries_per_uid) {
+		op_finish(op, 1, GP_ST_FAIL,
+		    "too many entries for uid %u (limit %u, "
+		    "max_entries_per_uid in goprocd.conf)",
+		    op->cred.uid, max_entries_per_uid);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Keep at most max_cmd_bytes of a command line: a longer one is cut at a
+ * character boundary and ends with "...".
+ */
+static void
+cmd_truncate(char *cmd)
+{
+	size_t len;
+
+	if (strlen(cmd) <= max_cmd_bytes)
+		return;
+	len = max_cmd_bytes - 3;
+	/* Do not end inside a UTF-8 sequence. */
+	while (len > 0 && ((unsigned char)cmd[len] & 0xc0) == 0x80)
+		len--;
+	memcpy(cmd + len, "...", 4);
+}
+
 static void
 req_add(struct op *op)
 {
@@ -822,6 +886,8 @@ req_add(struct op *op)
 	struct probe_add_req par;
 	struct rentry *e;
 
+	if (add_limits(op) == -1)
+		return;
 	if (req->name[0] != '\0' &&
 	    (e = regtab_find_name(rt, req->name)) != NULL) {
 		op_finish(op, 1, GP_ST_EXISTS,
@@ -885,10 +951,14 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	(void)strlcpy(ge.name, req->name, sizeof(ge.name));
 	(void)strlcpy(
 	    ge.cmd, req->cmd[0] != '\0' ? req->cmd : pi->cmd, sizeof(ge.cmd));
+	cmd_truncate(ge.cmd);
 	ge.tags = req->tags;
 	ge.groups = req->groups;
 	gp_entry_sort_labels(&ge);
 
+	/* Other adds of the same uid may have finished meanwhile. */
+	if (add_limits(op) == -1)
+		return;
 	r = regtab_add(rt, &ge, pi->boot_id, &e, err, sizeof(err));
 	if (r == REGTAB_EEXIST) {
 		op_finish(op, 1, GP_ST_EXISTS, "%s", err);

@@ -62,16 +62,25 @@ struct rname {
 	char			 s[];
 };
 
+/* How many entries one uid owns. */
+struct ruid {
+	RB_ENTRY(ruid) link;
+	uint32_t uid;
+	size_t n;
+};
+
 RB_HEAD(id_tree, rentry);
 RB_HEAD(pid_tree, rentry);
 RB_HEAD(label_tree, rlabel);
 RB_HEAD(name_tree, rname);
+RB_HEAD(uid_tree, ruid);
 
 struct regtab {
 	struct id_tree		 ids;
 	struct pid_tree		 pids;
 	struct name_tree	 names;
 	struct label_tree	 labels;
+	struct uid_tree uids;
 	size_t			 count;
 	uint64_t		 next_id;
 	uint64_t		 visits;
@@ -101,6 +110,8 @@ static int	 id_cmp(struct rentry *, struct rentry *);
 static int	 pid_cmp(struct rentry *, struct rentry *);
 static int	 label_cmp(struct rlabel *, struct rlabel *);
 static int	 name_cmp(struct rname *, struct rname *);
+static int uid_cmp(struct ruid *, struct ruid *);
+static void uid_count(struct regtab *, uint32_t, int);
 static uint32_t	 rset_home(const struct rset *, const struct rentry *);
 static void	 rset_resize(struct rset *, uint32_t);
 static void	 rset_reserve(struct rset *, uint32_t);
@@ -131,6 +142,7 @@ RB_GENERATE_STATIC(id_tree, rentry, id_link, id_cmp);
 RB_GENERATE_STATIC(pid_tree, rentry, pid_link, pid_cmp);
 RB_GENERATE_STATIC(label_tree, rlabel, link, label_cmp);
 RB_GENERATE_STATIC(name_tree, rname, link, name_cmp);
+RB_GENERATE_STATIC(uid_tree, ruid, link, uid_cmp);
 
 static int
 id_cmp(struct rentry *a, struct rentry *b)
@@ -158,6 +170,58 @@ static int
 name_cmp(struct rname *a, struct rname *b)
 {
 	return (strcmp(a->s, b->s));
+}
+
+static int
+uid_cmp(struct ruid *a, struct ruid *b)
+{
+	if (a->uid < b->uid)
+		return (-1);
+	return (a->uid > b->uid);
+}
+
+/* Count one entry more (delta 1) or less (-1) for uid. */
+static void
+uid_count(struct regtab *rt, uint32_t uid, int delta)
+{
+	struct ruid key, *u;
+
+	key.uid = uid;
+	if ((u = RB_FIND(uid_tree, &rt->uids, &key)) == NULL) {
+		if (delta < 0)
+			fatalx("%s: uid %u owns no entry", __func__, uid);
+		if ((u = calloc(1, sizeof(*u))) == NULL)
+			fatal(NULL);
+		u->uid = uid;
+		RB_INSERT(uid_tree, &rt->uids, u);
+	}
+	if (delta > 0)
+		u->n++;
+	else if (--u->n == 0) {
+		RB_REMOVE(uid_tree, &rt->uids, u);
+		free(u);
+	}
+}
+
+/* The number of entries uid owns, kept as entries come and go. */
+size_t
+regtab_uid_count(struct regtab *rt, uint32_t uid)
+{
+	struct ruid key, *u;
+
+	key.uid = uid;
+	if ((u = RB_FIND(uid_tree, &rt->uids, &key)) == NULL)
+		return (0);
+	return (u->n);
+}
+
+/* Give an entry another owner (entries the Go program wrote have none). */
+void
+regtab_set_owner(struct regtab *rt, struct rentry *e, uint32_t uid)
+{
+	uid_count(rt, e->count_uid, -1);
+	e->owner_uid = e->count_uid = uid;
+	uid_count(rt, uid, 1);
 }
 
 /*
@@ -361,6 +425,7 @@ regtab_new(void)
 	RB_INIT(&rt->pids);
 	RB_INIT(&rt->names);
 	RB_INIT(&rt->labels);
+	RB_INIT(&rt->uids);
 	rt->next_id = 1;
 	return (rt);
 }
@@ -667,6 +732,8 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	}
 	RB_INSERT(id_tree, &rt->ids, e);
 	RB_INSERT(pid_tree, &rt->pids, e);
+	e->count_uid = e->owner_uid;
+	uid_count(rt, e->count_uid, 1);
 	rt->count++;
 	if (id >= rt->next_id)
 		rt->next_id = id + 1;
@@ -718,6 +785,7 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 		e->boot->refs--;
 		label_release(rt, e->boot);
 	}
+	uid_count(rt, e->count_uid, -1);
 	rt->count--;
 	free(e);
 }

@@ -66,6 +66,8 @@ struct rentry {
 	int32_t			 pid;
 	int32_t			 pgid;
 	uint32_t		 owner_uid;
+	uint32_t count_uid; /* counted as owned by, see
+						   regtab_uid_count() */
 	uint8_t			 alive;
 	uint8_t			 ntags;
 	uint8_t			 ngroups;
@@ -100,6 +102,9 @@ int		 regtab_select(struct regtab *, const struct gp_request *,
 int		 regtab_rename(struct regtab *, int, const char *,
 		    const char *, size_t *, char *, size_t);
 size_t		 regtab_label_count(struct regtab *, int, const char *);
+
+size_t regtab_uid_count(struct regtab *, uint32_t);
+void regtab_set_owner(struct regtab *, struct rentry *, uint32_t);
 
 void		 regtab_set_alive(struct rentry *, int);
 void		 regtab_set_seen(struct rentry *, int64_t);

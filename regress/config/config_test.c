@@ -849,6 +849,250 @@ __lsan_default_suppressions(void)
 	    "leak:atf_map_init_charpp\nleak:atf_map_insert\n");
 }
 
+static void
+clear_limit_env(void)
+{
+	clear_env();
+	ATF_REQUIRE(unsetenv("GOPROC_CLIENT_TIMEOUT") == 0);
+	ATF_REQUIRE(unsetenv("GOPROC_MAX_CLIENTS_PER_UID") == 0);
+	ATF_REQUIRE(unsetenv("GOPROC_MAX_ENTRIES_PER_UID") == 0);
+	ATF_REQUIRE(unsetenv("GOPROC_MAX_LABELS") == 0);
+	ATF_REQUIRE(unsetenv("GOPROC_MAX_CMD_BYTES") == 0);
+}
+
+ATF_TC_WITHOUT_HEAD(limits_have_defaults);
+ATF_TC_BODY(limits_have_defaults, tc)
+{
+	struct goproc_config cfg;
+
+	config_defaults(&cfg);
+	ATF_CHECK_EQ(cfg.client_timeout_ns, 10 * SEC);
+	ATF_CHECK_EQ(cfg.max_clients_per_uid, 8);
+	ATF_CHECK_EQ(cfg.max_entries_per_uid, 10000);
+	ATF_CHECK_EQ(cfg.max_labels, 32);
+	ATF_CHECK_EQ(cfg.max_cmd_bytes, 4096);
+}
+
+ATF_TC_WITHOUT_HEAD(limits_are_read);
+ATF_TC_BODY(limits_are_read, tc)
+{
+	static const char doc[] =
+	    "{\"client_timeout\": \"2.5s\", \"max_clients_per_uid\": 1}";
+	struct goproc_config cfg;
+	char err[256];
+
+	config_defaults(&cfg);
+	ATF_REQUIRE_MSG(config_parse(&cfg, "test.json", doc, strlen(doc), err,
+	                    sizeof(err)) == 0,
+	    "%s", err);
+	ATF_CHECK_EQ(cfg.client_timeout_ns, 2500 * MS);
+	ATF_CHECK_EQ(cfg.max_clients_per_uid, 1);
+}
+
+ATF_TC_WITHOUT_HEAD(bad_limits_are_named);
+ATF_TC_BODY(bad_limits_are_named, tc)
+{
+	static const struct {
+		const char *doc;
+		const char *err;
+	} bad[] = {
+		{ "{\"max_clients_per_uid\": \"8\"}",
+		    "test.json: key \"max_clients_per_uid\": "
+		    "must be an integer in 1..32, got a string" },
+		{ "{\"max_clients_per_uid\": 0}",
+		    "test.json: key "
+		    "\"max_clients_per_uid\": must be in 1..32, got 0" },
+		{ "{\"max_clients_per_uid\": -1}",
+		    "test.json: key "
+		    "\"max_clients_per_uid\": must be in 1..32, got -1" },
+		{ "{\"max_clients_per_uid\": 33}",
+		    "test.json: key "
+		    "\"max_clients_per_uid\": must be in 1..32, got 33" },
+		{ "{\"max_clients_per_uid\": 1.5}",
+		    "test.json: key "
+		    "\"max_clients_per_uid\": must be an integer in 1..32, "
+		    "got a number" },
+		{ "{\"max_clients_per_uid\": 99999999999999}",
+		    "test.json: key \"max_clients_per_uid\": must be in 1..32, "
+		    "got 99999999999999" },
+		{ "{\"client_timeout\": \"0s\"}",
+		    "test.json: key "
+		    "\"client_timeout\": must be positive, got \"0s\"" },
+		{ "{\"client_timeout\": 10}",
+		    "test.json: key "
+		    "\"client_timeout\": must be a string, got a number" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ATF_CHECK_STREQ(bad[i].err, parse_error(bad[i].doc));
+}
+
+ATF_TC_WITHOUT_HEAD(limits_from_environment);
+ATF_TC_BODY(limits_from_environment, tc)
+{
+	static const char doc[] =
+	    "{\"max_clients_per_uid\": 4, \"client_timeout\": \"5s\"}";
+	struct goproc_config cfg;
+	const char *path;
+	char err[256];
+
+	path = write_file("limits.json", doc, strlen(doc));
+	clear_limit_env();
+	ATF_REQUIRE(setenv("GOPROC_MAX_CLIENTS_PER_UID", "2", 1) == 0);
+	ATF_REQUIRE(setenv("GOPROC_CLIENT_TIMEOUT", "1m", 1) == 0);
+	ATF_REQUIRE_MSG(
+	    config_load(&cfg, path, err, sizeof(err)) == 0, "%s", err);
+	ATF_CHECK_EQ(cfg.max_clients_per_uid, 2);
+	ATF_CHECK_EQ(cfg.client_timeout_ns, 60 * SEC);
+
+	clear_limit_env();
+	ATF_REQUIRE(setenv("GOPROC_MAX_CLIENTS_PER_UID", "", 1) == 0);
+	ATF_REQUIRE_MSG(
+	    config_load(&cfg, path, err, sizeof(err)) == 0, "%s", err);
+	ATF_CHECK_EQ(cfg.max_clients_per_uid, 4);
+
+	clear_limit_env();
+	ATF_REQUIRE(setenv("GOPROC_MAX_CLIENTS_PER_UID", "2x", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == -1);
+	ATF_CHECK_STREQ("environment GOPROC_MAX_CLIENTS_PER_UID: must be an "
+	                "integer in 1..32, got \"2x\"",
+	    err);
+	clear_limit_env();
+	ATF_REQUIRE(setenv("GOPROC_MAX_CLIENTS_PER_UID", "-2", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == -1);
+	ATF_CHECK_STREQ("environment GOPROC_MAX_CLIENTS_PER_UID: must be an "
+	                "integer in 1..32, got \"-2\"",
+	    err);
+	clear_limit_env();
+	ATF_REQUIRE(setenv("GOPROC_MAX_CLIENTS_PER_UID", "33", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == -1);
+	ATF_CHECK_STREQ("environment GOPROC_MAX_CLIENTS_PER_UID: must be in "
+	                "1..32, got \"33\"",
+	    err);
+	clear_limit_env();
+	ATF_REQUIRE(setenv("GOPROC_CLIENT_TIMEOUT", "soon", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == -1);
+	ATF_CHECK_STREQ("environment GOPROC_CLIENT_TIMEOUT: invalid duration "
+	                "\"soon\"",
+	    err);
+	clear_limit_env();
+}
+
+ATF_TC_WITHOUT_HEAD(registry_limits_are_read);
+ATF_TC_BODY(registry_limits_are_read, tc)
+{
+	static const char doc[] = "{\"max_entries_per_uid\": 1000000, "
+	                          "\"max_labels\": 0, \"max_cmd_bytes\": 16}";
+	struct goproc_config cfg;
+	char err[256];
+
+	config_defaults(&cfg);
+	ATF_REQUIRE_MSG(config_parse(&cfg, "test.json", doc, strlen(doc), err,
+	                    sizeof(err)) == 0,
+	    "%s", err);
+	ATF_CHECK_EQ(cfg.max_entries_per_uid, 1000000);
+	ATF_CHECK_EQ(cfg.max_labels, 0);
+	ATF_CHECK_EQ(cfg.max_cmd_bytes, 16);
+}
+
+ATF_TC_WITHOUT_HEAD(bad_registry_limits_are_named);
+ATF_TC_BODY(bad_registry_limits_are_named, tc)
+{
+	static const struct {
+		const char *doc;
+		const char *err;
+	} bad[] = {
+		{ "{\"max_labels\": \"8\"}",
+		    "test.json: key \"max_labels\": "
+		    "must be an integer in 0..32, got a string" },
+		{ "{\"max_labels\": 33}",
+		    "test.json: key \"max_labels\": must be in 0..32, got 33" },
+		{ "{\"max_labels\": -1}",
+		    "test.json: key \"max_labels\": must be in 0..32, got -1" },
+		{ "{\"max_entries_per_uid\": 0}",
+		    "test.json: key \"max_entries_per_uid\": must be in "
+		    "1..1000000, got 0" },
+		{ "{\"max_entries_per_uid\": 1000001}",
+		    "test.json: key \"max_entries_per_uid\": must be in "
+		    "1..1000000, got 1000001" },
+		{ "{\"max_entries_per_uid\": 1.5}",
+		    "test.json: key \"max_entries_per_uid\": must be an "
+		    "integer in 1..1000000, got a number" },
+		{ "{\"max_cmd_bytes\": 15}",
+		    "test.json: key \"max_cmd_bytes\": "
+		    "must be in 16..4096, got 15" },
+		{ "{\"max_cmd_bytes\": 4097}",
+		    "test.json: key \"max_cmd_bytes\": "
+		    "must be in 16..4096, got 4097" },
+		{ "{\"max_cmd_bytes\": null}",
+		    "test.json: key \"max_cmd_bytes\": "
+		    "must be an integer in 16..4096, got null" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ATF_CHECK_STREQ(bad[i].err, parse_error(bad[i].doc));
+}
+
+ATF_TC_WITHOUT_HEAD(registry_limits_from_environment);
+ATF_TC_BODY(registry_limits_from_environment, tc)
+{
+	static const char doc[] = "{\"max_labels\": 4, \"max_cmd_bytes\": 100}";
+	struct goproc_config cfg;
+	const char *path;
+	char err[256];
+
+	path = write_file("limits.json", doc, strlen(doc));
+	clear_limit_env();
+	ATF_REQUIRE(setenv("GOPROC_MAX_LABELS", "2", 1) == 0);
+	ATF_REQUIRE(setenv("GOPROC_MAX_ENTRIES_PER_UID", "5", 1) == 0);
+	ATF_REQUIRE_MSG(
+	    config_load(&cfg, path, err, sizeof(err)) == 0, "%s", err);
+	ATF_CHECK_EQ(cfg.max_labels, 2);
+	ATF_CHECK_EQ(cfg.max_cmd_bytes, 100);
+	ATF_CHECK_EQ(cfg.max_entries_per_uid, 5);
+
+	clear_limit_env();
+	ATF_REQUIRE(setenv("GOPROC_MAX_LABELS", "2x", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == -1);
+	ATF_CHECK_STREQ("environment GOPROC_MAX_LABELS: must be an integer "
+	                "in 0..32, got \"2x\"",
+	    err);
+	clear_limit_env();
+	ATF_REQUIRE(setenv("GOPROC_MAX_CMD_BYTES", "-20", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == -1);
+	ATF_CHECK_STREQ("environment GOPROC_MAX_CMD_BYTES: must be an "
+	                "integer in 16..4096, got \"-20\"",
+	    err);
+	clear_limit_env();
+	ATF_REQUIRE(
+	    setenv("GOPROC_MAX_ENTRIES_PER_UID", "99999999999999", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == -1);
+	ATF_CHECK_STREQ("environment GOPROC_MAX_ENTRIES_PER_UID: must be an "
+	                "integer in 1..1000000, got \"99999999999999\"",
+	    err);
+	clear_limit_env();
+}
+
+ATF_TC_WITHOUT_HEAD(dump_prints_changed_limits);
+ATF_TC_BODY(dump_prints_changed_limits, tc)
+{
+	struct goproc_config cfg;
+	char buf[256];
+
+	config_defaults(&cfg);
+	cfg.client_timeout_ns = 90 * SEC;
+	cfg.max_clients_per_uid = 3;
+	cfg.max_labels = 4;
+	cfg.max_entries_per_uid = 100;
+	ATF_REQUIRE(config_dump(&cfg, buf, sizeof(buf)) == 0);
+	ATF_CHECK_STREQ("liveness_interval=15s last_seen_interval=45s "
+	                "client_timeout=1m30s max_clients_per_uid=3 "
+	                "max_entries_per_uid=100 max_labels=4",
+	    buf);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, defaults_are_15s_and_45s);
@@ -899,6 +1143,14 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, dump_prints_state_dir_and_group);
 	ATF_TP_ADD_TC(tp, dump_parses_back);
 	ATF_TP_ADD_TC(tp, dump_reports_a_short_buffer);
+	ATF_TP_ADD_TC(tp, limits_have_defaults);
+	ATF_TP_ADD_TC(tp, limits_are_read);
+	ATF_TP_ADD_TC(tp, bad_limits_are_named);
+	ATF_TP_ADD_TC(tp, limits_from_environment);
+	ATF_TP_ADD_TC(tp, registry_limits_are_read);
+	ATF_TP_ADD_TC(tp, bad_registry_limits_are_named);
+	ATF_TP_ADD_TC(tp, registry_limits_from_environment);
+	ATF_TP_ADD_TC(tp, dump_prints_changed_limits);
 
 	return (atf_no_error());
 }

@@ -406,6 +406,49 @@ ATF_TC_BODY(set_maxsize_bounds, tc)
 	freebufs(&a, &b, sv);
 }
 
+ATF_TC_WITHOUT_HEAD(set_readsize_bounds_messages);
+ATF_TC_BODY(set_readsize_bounds_messages, tc)
+{
+	struct imsgbuf a, b;
+	struct imsg imsg;
+	char big[200];
+	int sv[2];
+
+	mkbufs(&a, &b, sv);
+	ATF_REQUIRE_ERRNO(
+	    ERANGE, imsgbuf_set_readsize(&b, IBUF_READ_SIZE + 1) == -1);
+	ATF_REQUIRE_EQ(imsgbuf_set_readsize(&b, IMSG_HEADER_SIZE + 100), 0);
+	/* A message that fits the buffer exactly is read ... */
+	memset(big, 'x', sizeof(big));
+	ATF_REQUIRE_EQ(imsg_compose(&a, 1, 0, 0, -1, big, 100), 1);
+	ATF_REQUIRE_EQ(imsg_compose(&a, 2, 0, 0, -1, big, 101), 1);
+	ATF_REQUIRE_EQ(imsgbuf_write(&a), 0);
+	ATF_REQUIRE_EQ(recv_one(&b, &imsg), (ssize_t)(IMSG_HEADER_SIZE + 100));
+	imsg_free(&imsg);
+	/* ... one byte more is refused as soon as its header is in. */
+	ATF_REQUIRE_EQ(imsgbuf_read(&b), 1);
+	ATF_REQUIRE_ERRNO(ERANGE, imsg_get(&b, &imsg) == -1);
+	/* What is buffered must fit a new size; 0 frees the buffer. */
+	ATF_REQUIRE_ERRNO(ERANGE, imsgbuf_set_readsize(&b, 0) == -1);
+	freebufs(&a, &b, sv);
+
+	mkbufs(&a, &b, sv);
+	ATF_REQUIRE_EQ(imsg_compose(&a, 1, 0, 0, -1, "hi", 2), 1);
+	ATF_REQUIRE_EQ(imsgbuf_write(&a), 0);
+	ATF_REQUIRE_EQ(recv_one(&b, &imsg), (ssize_t)(IMSG_HEADER_SIZE + 2));
+	imsg_free(&imsg);
+	ATF_REQUIRE_EQ(imsgbuf_set_readsize(&b, 0), 0);
+	ATF_REQUIRE_EQ(imsg_get(&b, &imsg), 0);
+	ATF_REQUIRE_ERRNO(ENOBUFS, imsgbuf_read(&b) == -1);
+	ATF_REQUIRE_EQ(imsgbuf_set_readsize(&b, 64), 0);
+	ATF_REQUIRE_EQ(imsg_compose(&a, 3, 0, 0, -1, "yo", 2), 1);
+	ATF_REQUIRE_EQ(imsgbuf_write(&a), 0);
+	ATF_REQUIRE_EQ(recv_one(&b, &imsg), (ssize_t)(IMSG_HEADER_SIZE + 2));
+	ATF_REQUIRE_EQ(imsg_get_type(&imsg), 3);
+	imsg_free(&imsg);
+	freebufs(&a, &b, sv);
+}
+
 ATF_TC_WITHOUT_HEAD(recv_len_over_maxsize);
 ATF_TC_BODY(recv_len_over_maxsize, tc)
 {
@@ -1396,6 +1439,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, split_across_reads);
 	ATF_TP_ADD_TC(tp, compose_over_maxsize);
 	ATF_TP_ADD_TC(tp, set_maxsize_bounds);
+	ATF_TP_ADD_TC(tp, set_readsize_bounds_messages);
 	ATF_TP_ADD_TC(tp, recv_len_over_maxsize);
 	ATF_TP_ADD_TC(tp, recv_len_under_header);
 	ATF_TP_ADD_TC(tp, fd_passing);

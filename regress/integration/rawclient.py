@@ -113,6 +113,36 @@ def main():
                 data = data[length:]
         print("entries=%d" % entries)
         return
+    elif case == "hold-many":
+        # Open N connections, see which of them the daemon refused at
+        # once (it answered and hung up), hold the others until killed.
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+        n = int(sys.argv[3])
+        socks = [s]
+        for _ in range(n - 1):
+            t = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            t.connect(path)
+            socks.append(t)
+        time.sleep(float(sys.argv[4]) if len(sys.argv) > 4 else 1)
+        held, refused, why = 0, 0, ""
+        for t in socks:
+            try:
+                data = t.recv(4096, socket.MSG_DONTWAIT | socket.MSG_PEEK)
+            except BlockingIOError:
+                held += 1
+                continue
+            except ConnectionResetError:
+                data = b""
+            refused += 1
+            if len(data) >= HDR.size + 10 and not why:
+                n = struct.unpack_from("=H", data, HDR.size + 8)[0]
+                why = data[HDR.size + 10:HDR.size + 10 + n].decode()
+            t.close()
+        print("held=%d refused=%d %s" % (held, refused, why), flush=True)
+        time.sleep(120)
+        return
     elif case == "hold":
         # Keep the connection open, sending nothing, until killed.
         print("held", flush=True)

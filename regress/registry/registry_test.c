@@ -906,6 +906,36 @@ ATF_TC_BODY(entries_stay_compact, tc)
 	    after.uordblks - before.uordblks);
 }
 
+ATF_TC_WITHOUT_HEAD(entries_are_counted_per_owner);
+ATF_TC_BODY(entries_are_counted_per_owner, tc)
+{
+	struct regtab *rt;
+	struct rentry *a, *b, *c;
+	char err[256];
+
+	rt = regtab_new();
+	ATF_CHECK_EQ(regtab_uid_count(rt, 1000), 0);
+	a = add(rt, 10, NULL, "", "", NULL);
+	b = add(rt, 11, NULL, "", "", NULL);
+	/* A stored entry counts as a new one does. */
+	ATF_REQUIRE(add_full(rt, 40, 12, 12, BOOT_A, NULL, "", "", NULL, &c,
+	                err, sizeof(err)) == REGTAB_OK);
+	ATF_CHECK_EQ(regtab_uid_count(rt, 1000), 3);
+	regtab_set_owner(rt, c, 0);
+	ATF_CHECK_EQ(regtab_uid_count(rt, 1000), 2);
+	ATF_CHECK_EQ(regtab_uid_count(rt, 0), 1);
+	regtab_remove(rt, a);
+	ATF_CHECK_EQ(regtab_uid_count(rt, 1000), 1);
+	/* An owner written directly does not upset the count. */
+	b->owner_uid = 7;
+	regtab_remove(rt, b);
+	ATF_CHECK_EQ(regtab_uid_count(rt, 1000), 0);
+	ATF_CHECK_EQ(regtab_uid_count(rt, 7), 0);
+	regtab_reset(rt);
+	ATF_CHECK_EQ(regtab_uid_count(rt, 0), 0);
+	regtab_free(rt);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, ids_are_monotonic_and_never_reused);
@@ -939,5 +969,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, command_is_kept_as_valid_utf8);
 	ATF_TP_ADD_TC(tp, select_by_rare_tag_visits_only_its_entries);
 	ATF_TP_ADD_TC(tp, entries_stay_compact);
+	ATF_TP_ADD_TC(tp, entries_are_counted_per_owner);
 	return (atf_no_error());
 }

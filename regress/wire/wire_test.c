@@ -1120,6 +1120,31 @@ ATF_TC_BODY(req_fields_per_type, tc)
 	req_refused(IMSG_CTL_RESET, &r, "missing label in request");
 }
 
+/* GP_REQ_WIRE_MAX, which sizes the frontend's read buffer, is exact. */
+ATF_TC_WITHOUT_HEAD(req_wire_max_is_the_longest_request);
+ATF_TC_BODY(req_wire_max_is_the_longest_request, tc)
+{
+	static const uint32_t types[] = { IMSG_CTL_PING, IMSG_CTL_ADD,
+		IMSG_CTL_LIST, IMSG_CTL_RM, IMSG_CTL_KILL, IMSG_CTL_TAG,
+		IMSG_CTL_GROUP, IMSG_CTL_RESET };
+	struct gp_request req;
+	struct ibuf *b;
+	size_t i, longest = 0;
+
+	for (i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+		fill_req_full(types[i], &req);
+		b = newbuf();
+		ATF_REQUIRE(wire_req_encode(b, &req) == 0);
+		ATF_CHECK_MSG(ibuf_size(b) <= GP_REQ_WIRE_MAX,
+		    "type %u: %zu bytes", types[i], ibuf_size(b));
+		if (ibuf_size(b) > longest)
+			longest = ibuf_size(b);
+		ibuf_free(b);
+	}
+	ATF_CHECK_EQ(longest, GP_REQ_WIRE_MAX);
+	ATF_CHECK(IMSG_HEADER_SIZE + GP_REQ_WIRE_MAX <= MAX_IMSGSIZE);
+}
+
 ATF_TC_WITHOUT_HEAD(req_encode_refuses_bad_struct);
 ATF_TC_BODY(req_encode_refuses_bad_struct, tc)
 {
@@ -1587,6 +1612,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, req_ranges);
 	ATF_TP_ADD_TC(tp, req_fields_per_type);
 	ATF_TP_ADD_TC(tp, req_encode_refuses_bad_struct);
+	ATF_TP_ADD_TC(tp, req_wire_max_is_the_longest_request);
 	ATF_TP_ADD_TC(tp, entry_roundtrip);
 	ATF_TP_ADD_TC(tp, entry_refused_fields);
 	ATF_TP_ADD_TC(tp, result_roundtrip);
