@@ -41,6 +41,8 @@ struct goproc_paths {
 int	 paths_resolve(struct goproc_paths *, const char *, const char *,
 	    char *, size_t);
 int	 paths_ensure_dir(const char *, char *, size_t);
+int	 paths_open_dir(const char *, char *, size_t);
+int	 paths_open_file(int, const char *, const char *, int, char *, size_t);
 
 /* clang-format on */
 
