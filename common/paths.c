@@ -263,7 +263,9 @@ paths_resolve(struct goproc_paths *p, const char *socket_flag,
 	    join(tmp.snapshot_tmp, sizeof(tmp.snapshot_tmp), tmp.statedir,
 	        GOPROC_SNAPSHOT_TMP, err, errlen) == -1 ||
 	    join(tmp.journal, sizeof(tmp.journal), tmp.statedir,
-	        GOPROC_JOURNAL_NAME, err, errlen) == -1)
+	        GOPROC_JOURNAL_NAME, err, errlen) == -1 ||
+	    join(tmp.statelock, sizeof(tmp.statelock), tmp.statedir,
+	        GOPROC_LOCK_NAME, err, errlen) == -1)
 		return (-1);
 
 	memcpy(p, &tmp, sizeof(*p));

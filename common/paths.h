@@ -36,6 +36,7 @@ struct goproc_paths {
 	char	 snapshot[PATH_MAX];
 	char	 snapshot_tmp[PATH_MAX];
 	char	 journal[PATH_MAX];
+	char	 statelock[PATH_MAX];	/* held for the daemon's life */
 };
 
 int	 paths_resolve(struct goproc_paths *, const char *, const char *,
