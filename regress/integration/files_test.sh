@@ -232,6 +232,47 @@ config_not_quoted_body()
 	    "${GOPROCD}" -n -c token.json
 }
 
+atf_test_case config_link_on_reload cleanup
+config_link_on_reload_head()
+{
+	atf_set "descr" "a configuration file replaced by a symbolic link" \
+	    "or a FIFO is refused on SIGHUP, and the daemon keeps running"
+}
+config_link_on_reload_body()
+{
+	printf '{"liveness_interval": "5s"}' >c.json
+	printf '{"liveness_interval": "s3cr3tHASH"}' >real.json
+	gp_start -c c.json
+	pid=$(gp_pid)
+	rm c.json
+	ln -s real.json c.json
+	kill -HUP "${pid}"
+	gp_poll_log "c.json: is a symbolic link; name the configuration file itself"
+	rm c.json
+	mkfifo c.json
+	kill -HUP "${pid}"
+	gp_poll_log "c.json: not a regular file"
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+	atf_check -s exit:1 grep s3cr3t goprocd.log
+}
+config_link_on_reload_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+# gp_poll_log text: wait up to 5 s for text in goprocd.log.
+gp_poll_log()
+{
+	i=0
+	while [ $i -lt 100 ]; do
+		grep -Fq -- "$1" goprocd.log && return 0
+		sleep 0.05
+		i=$((i + 1))
+	done
+	cat goprocd.log >&2
+	atf_fail "goprocd did not log: $1"
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case world_writable_ancestor
@@ -241,4 +282,5 @@ atf_init_test_cases()
 	atf_add_test_case state_files_not_ours
 	atf_add_test_case shared_state_dir
 	atf_add_test_case config_not_quoted
+	atf_add_test_case config_link_on_reload
 }
