@@ -52,7 +52,7 @@
 #define DURATION_ABS_MAX (1ULL << 63) /* |INT64_MIN| */
 
 #define QUOTE_MAX 128 /* bytes of a value quoted in a message */
-#define WHERE_MAX (PATH_MAX + QUOTE_MAX + 32)
+#define WHERE_MAX (PATH_MAX + QUOTE_MAX + 96) /* file: line L column C: key K */
 
 /* An integer limit: its key, its environment variable and its range. */
 struct limit_key {
@@ -101,6 +101,9 @@ static const struct duration_unit duration_units[] = {
 static void seterr(char *, size_t, const char *, ...)
     __attribute__((__format__(printf, 3, 4)));
 static void quote(const char *, char *, size_t);
+static void shown(const char *, const char *, const char *, char *, size_t);
+static int key_position(const char *, size_t, const char *, int *, int *);
+static const char *json_error_text(const json_error_t *);
 static const char *json_type_name(const json_t *);
 static int set_duration(int64_t *, const char *, const char *, char *, size_t);
 static int set_state_dir(
@@ -173,6 +176,113 @@ quote(const char *s, char *out, size_t outlen)
 	}
 	out[o++] = '"';
 	out[o] = '\0';
+}
+
+/*
+ * A value in a message, as prefix then the quoted value, but only when
+ * it comes from the environment (where names its origin): an error
+ * about a file never quotes the file's content, which may not be a
+ * configuration file at all (a link to a file of secrets, say).
+ */
+static void
+shown(const char *where, const char *prefix, const char *val, char *out,
+    size_t outlen)
+{
+	char q[QUOTE_MAX];
+
+	if (strncmp(where, "environment ", 12) != 0) {
+		if (outlen > 0)
+			out[0] = '\0';
+		return;
+	}
+	quote(val, q, sizeof(q));
+	(void)snprintf(out, outlen, "%s%s", prefix, q);
+}
+
+/*
+ * Where the top-level key key first appears in the JSON text buf, as a
+ * 1-based line and column (in characters, as jansson counts them), so
+ * that an error about it can point there instead of quoting it.  A key
+ * written with escapes is not found.  Returns 0, or -1 if not found.
+ */
+static int
+key_position(const char *buf, size_t len, const char *key, int *line, int *col)
+{
+	size_t i, start, klen = strlen(key);
+	int depth = 0, l = 1, c = 0, sl = 0, sc = 0, esc;
+
+	for (i = 0; i < len; i++) {
+		if (buf[i] == '\n') {
+			l++;
+			c = 0;
+			continue;
+		}
+		if (((unsigned char)buf[i] & 0xc0) != 0x80)
+			c++;
+		if (buf[i] == '{' || buf[i] == '[')
+			depth++;
+		else if (buf[i] == '}' || buf[i] == ']')
+			depth--;
+		if (buf[i] != '"')
+			continue;
+		/* A string: find its end, noting any escape. */
+		sl = l;
+		sc = c;
+		start = ++i;
+		esc = 0;
+		for (; i < len && buf[i] != '"'; i++) {
+			if (buf[i] == '\\') {
+				esc = 1;
+				i++;
+			}
+			if (i < len && ((unsigned char)buf[i] & 0xc0) != 0x80)
+				c++;
+		}
+		if (i >= len)
+			return (-1);
+		c++;
+		if (depth == 1 && !esc && i - start == klen &&
+		    memcmp(buf + start, key, klen) == 0) {
+			*line = sl;
+			*col = sc;
+			return (0);
+		}
+	}
+	return (-1);
+}
+
+/*
+ * What jansson found wrong, without the text it found it near: its
+ * messages end in " near '<the offending token>'", which is file
+ * content.
+ */
+static const char *
+json_error_text(const json_error_t *jerr)
+{
+	static char text[JSON_ERROR_TEXT_LENGTH];
+	char *near;
+
+	switch (json_error_code(jerr)) {
+	case json_error_invalid_utf8:
+		return ("invalid UTF-8");
+	case json_error_premature_end_of_input:
+		return ("premature end of input");
+	case json_error_duplicate_key:
+		return ("duplicate object key");
+	case json_error_null_character:
+	case json_error_null_byte_in_key:
+		return ("NUL byte");
+	case json_error_stack_overflow:
+		return ("maximum parsing depth reached");
+	case json_error_numeric_overflow:
+		return ("number out of range");
+	default:
+		break;
+	}
+	(void)strlcpy(text, jerr->text, sizeof(text));
+	if ((near = strstr(text, " near ")) != NULL)
+		*near = '\0';
+	return (text);
 }
 
 static const char *
@@ -428,27 +538,26 @@ static int
 set_duration(
     int64_t *dst, const char *val, const char *where, char *err, size_t errlen)
 {
-	char q[QUOTE_MAX];
+	char q[QUOTE_MAX + 8];
 	const char *errstr;
 	int64_t ns;
 
-	quote(val, q, sizeof(q));
 	if (parse_duration(val, &ns, &errstr) == -1) {
-		seterr(err, errlen, "%s: %s %s", where, errstr, q);
+		shown(where, " ", val, q, sizeof(q));
+		seterr(err, errlen, "%s: %s%s", where, errstr, q);
 		return (-1);
 	}
+	shown(where, ", got ", val, q, sizeof(q));
 	if (ns <= 0) {
-		seterr(err, errlen, "%s: must be positive, got %s", where, q);
+		seterr(err, errlen, "%s: must be positive%s", where, q);
 		return (-1);
 	}
 	if (ns < CONFIG_DURATION_MIN) {
-		seterr(
-		    err, errlen, "%s: must be at least 1ms, got %s", where, q);
+		seterr(err, errlen, "%s: must be at least 1ms%s", where, q);
 		return (-1);
 	}
 	if (ns > CONFIG_DURATION_MAX) {
-		seterr(
-		    err, errlen, "%s: must be at most 24h, got %s", where, q);
+		seterr(err, errlen, "%s: must be at most 24h%s", where, q);
 		return (-1);
 	}
 	*dst = ns;
@@ -459,12 +568,11 @@ static int
 set_state_dir(char *dst, size_t dstlen, const char *val, const char *where,
     char *err, size_t errlen)
 {
-	char q[QUOTE_MAX];
+	char q[QUOTE_MAX + 8];
 
-	quote(val, q, sizeof(q));
+	shown(where, ", got ", val, q, sizeof(q));
 	if (val[0] != '/') {
-		seterr(err, errlen, "%s: must be an absolute path, got %s",
-		    where, q);
+		seterr(err, errlen, "%s: must be an absolute path%s", where, q);
 		return (-1);
 	}
 	if (strlcpy(dst, val, dstlen) >= dstlen) {
@@ -548,8 +656,13 @@ set_limit(struct goproc_config *cfg, const struct limit_key *lk, json_t *val,
 		}
 	}
 	if (v < lk->min || v > lk->max) {
-		seterr(err, errlen, "%s: must be in %u..%u, got %s", where,
-		    lk->min, lk->max, q);
+		/* A value from the file is not repeated (see shown()). */
+		if (val != NULL)
+			seterr(err, errlen, "%s: must be in %u..%u", where,
+			    lk->min, lk->max);
+		else
+			seterr(err, errlen, "%s: must be in %u..%u, got %s",
+			    where, lk->min, lk->max, q);
 		return (-1);
 	}
 	*(uint32_t *)((char *)cfg + lk->off) = (uint32_t)v;
@@ -574,7 +687,8 @@ apply_key(struct goproc_config *cfg, const char *name, const char *key,
 	    strcmp(key, "last_seen_interval") != 0 &&
 	    strcmp(key, "client_timeout") != 0 &&
 	    strcmp(key, "state_dir") != 0 && strcmp(key, "socket_group") != 0) {
-		seterr(err, errlen, "%s: unknown key %s", name, q);
+		/* The key is the file's text: config_parse() says where. */
+		seterr(err, errlen, "%s: unknown key", name);
 		return (-1);
 	}
 	if (!json_is_string(val)) {
@@ -598,11 +712,10 @@ apply_key(struct goproc_config *cfg, const char *name, const char *key,
 
 	/* socket_group */
 	if (!valid_group(s)) {
-		quote(s, q, sizeof(q));
 		seterr(err, errlen,
-		    "%s: invalid group name %s (1 to %d letters, digits, "
+		    "%s: invalid group name (1 to %d letters, digits, "
 		    "'.', '_' or '-', not starting with '-')",
-		    where, q, CONFIG_GROUP_MAX);
+		    where, CONFIG_GROUP_MAX);
 		return (-1);
 	}
 	(void)strlcpy(cfg->socket_group, s, sizeof(cfg->socket_group));
@@ -634,7 +747,10 @@ config_parse(struct goproc_config *cfg, const char *name, const char *buf,
 	struct goproc_config tmp;
 	json_error_t jerr;
 	json_t *root;
+	char at[PATH_MAX + 64];
+	const char *key;
 	void *it;
+	int line, col;
 
 	if (name == NULL)
 		name = "configuration";
@@ -647,7 +763,7 @@ config_parse(struct goproc_config *cfg, const char *name, const char *buf,
 	    buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (root == NULL) {
 		seterr(err, errlen, "%s: line %d column %d: invalid JSON: %s",
-		    name, jerr.line, jerr.column, jerr.text);
+		    name, jerr.line, jerr.column, json_error_text(&jerr));
 		return (-1);
 	}
 	if (!json_is_object(root)) {
@@ -661,8 +777,15 @@ config_parse(struct goproc_config *cfg, const char *name, const char *buf,
 	tmp = *cfg;
 	for (it = json_object_iter(root); it != NULL;
 	     it = json_object_iter_next(root, it)) {
-		if (apply_key(&tmp, name, json_object_iter_key(it),
-		        json_object_iter_value(it), err, errlen) == -1) {
+		/* Errors say where the key is, not what the file says. */
+		key = json_object_iter_key(it);
+		if (key_position(buf, len, key, &line, &col) == 0)
+			(void)snprintf(at, sizeof(at), "%s: line %d column %d",
+			    name, line, col);
+		else
+			(void)strlcpy(at, name, sizeof(at));
+		if (apply_key(&tmp, at, key, json_object_iter_value(it), err,
+		        errlen) == -1) {
 			json_decref(root);
 			return (-1);
 		}
@@ -684,10 +807,25 @@ read_file(const char *path, char *buf, size_t max, size_t *lenp, char *err,
 	ssize_t n;
 	int fd, saved_errno;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)) ==
+	/*
+	 * A FIFO must not block the open, nor a symbolic link lead the
+	 * daemon (root, maybe) to a file it was not meant to read: the
+	 * file is named directly.  O_NONBLOCK stays set, which changes
+	 * nothing for the regular file it must be (and the sandboxed
+	 * parent, reloading, may not call fcntl).
+	 */
+	if ((fd = open(path,
+	         O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW)) ==
 	    -1) {
-		seterr(
-		    err, errlen, "%s: cannot open: %s", path, strerror(errno));
+		/* No lstat(2): the sandboxed parent may not call it. */
+		if (errno == ELOOP)
+			seterr(err, errlen,
+			    "%s: is a symbolic link; name the configuration "
+			    "file itself",
+			    path);
+		else
+			seterr(err, errlen, "%s: cannot open: %s", path,
+			    strerror(errno));
 		return (-1);
 	}
 	if (fstat(fd, &st) == -1) {

@@ -35,6 +35,7 @@
 #define GOPROC_SNAPSHOT_NAME	"goproc.snapshot.json"
 #define GOPROC_SNAPSHOT_TMP	"goproc.snapshot.json.tmp"
 #define GOPROC_JOURNAL_NAME	"goproc.journal"
+#define GOPROC_LOCK_NAME "goproc.lock" /* in the state directory */
 
 #define GOPROC_LIVENESS_DEFAULT_MS	15000
 #define GOPROC_LAST_SEEN_DEFAULT_MS	45000

@@ -50,7 +50,6 @@ static void strip_slashes(char *);
 static int join(char *, size_t, const char *, const char *, char *, size_t);
 static int copy_dir(char *, size_t, const char *, const char *, char *, size_t);
 static int default_socket(char *, size_t, char *, size_t);
-static int make_parents(const char *, char *, size_t);
 
 static void
 seterr(char *err, size_t errlen, const char *fmt, ...)
@@ -264,59 +263,94 @@ paths_resolve(struct goproc_paths *p, const char *socket_flag,
 	    join(tmp.snapshot_tmp, sizeof(tmp.snapshot_tmp), tmp.statedir,
 	        GOPROC_SNAPSHOT_TMP, err, errlen) == -1 ||
 	    join(tmp.journal, sizeof(tmp.journal), tmp.statedir,
-	        GOPROC_JOURNAL_NAME, err, errlen) == -1)
+	        GOPROC_JOURNAL_NAME, err, errlen) == -1 ||
+	    join(tmp.statelock, sizeof(tmp.statelock), tmp.statedir,
+	        GOPROC_LOCK_NAME, err, errlen) == -1)
 		return (-1);
 
 	memcpy(p, &tmp, sizeof(*p));
 	return (0);
 }
 
-/* Create the missing parents of dir with mode 0755 (less the umask). */
+/*
+ * May a directory above the runtime or state directory be trusted?  It
+ * must belong to root or to us, and nobody else may write to it unless
+ * it is sticky (as /tmp is: others cannot rename what is ours in it).
+ * This is OpenSSH's safe_path() with the sticky exception.
+ */
 static int
-make_parents(const char *dir, char *err, size_t errlen)
+ancestor_safe(const struct stat *st, const char *anc, const char *dir,
+    char *err, size_t errlen)
 {
-	char path[PATH_MAX];
-	struct stat st;
-	char *s;
+	uid_t uid = geteuid();
 
-	if (strlcpy(path, dir, sizeof(path)) >= sizeof(path)) {
-		seterr(err, errlen, "directory path too long: %s", dir);
+	if (!S_ISDIR(st->st_mode)) {
+		seterr(err, errlen, "directory %s: %s is not a directory", dir,
+		    anc);
 		return (-1);
 	}
-	for (s = path + 1; (s = strchr(s, '/')) != NULL; s++) {
-		if (s[-1] == '/')
-			continue;
-		*s = '\0';
-		if (stat(path, &st) == -1) {
-			if (errno != ENOENT) {
-				seterr(err, errlen, "cannot stat %s: %s", path,
-				    strerror(errno));
-				return (-1);
-			}
-			if (mkdir(path, 0755) == -1 && errno != EEXIST) {
-				seterr(err, errlen,
-				    "cannot create directory %s: %s", path,
-				    strerror(errno));
-				return (-1);
-			}
-		}
-		*s = '/';
+	if (st->st_uid != 0 && st->st_uid != uid) {
+		seterr(err, errlen,
+		    "directory %s: its ancestor %s is owned by uid %u; only "
+		    "root or uid %u may own the directories above it",
+		    dir, anc, (unsigned int)st->st_uid, (unsigned int)uid);
+		return (-1);
+	}
+	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+	    (st->st_mode & S_ISVTX) == 0) {
+		seterr(err, errlen,
+		    "directory %s: its ancestor %s has mode %04o; a directory "
+		    "above it that others can write to must be sticky",
+		    dir, anc, (unsigned int)(st->st_mode & 07777));
+		return (-1);
 	}
 	return (0);
 }
 
 /*
- * Make sure dir exists, is a directory (not a symbolic link) owned by
- * the effective user and is not writable by anyone else.  A missing
- * dir is created with mode 0700 whatever the umask, its missing parents
- * with 0755.
+ * Why openat(fd, name) of a directory failed, or what name is instead:
+ * a symbolic link is never followed.
+ */
+static void
+open_dir_error(int fd, const char *name, const char *path, int saved_errno,
+    char *err, size_t errlen)
+{
+	struct stat st;
+
+	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (S_ISLNK(st.st_mode)) {
+			seterr(err, errlen,
+			    "directory %s is a symbolic link; it must be a "
+			    "directory",
+			    path);
+			return;
+		}
+		if (!S_ISDIR(st.st_mode)) {
+			seterr(err, errlen, "%s is not a directory", path);
+			return;
+		}
+	}
+	seterr(err, errlen, "cannot open directory %s: %s", path,
+	    strerror(saved_errno));
+}
+
+/*
+ * Open the directory dir once, for good, and return its descriptor
+ * (O_RDONLY, close-on-exec).  Every component is opened relative to the
+ * one before it, without following symbolic links, and checked on the
+ * descriptor: each ancestor with ancestor_safe(), dir itself must be
+ * ours and writable by no one else.  Missing components are created:
+ * dir with mode 0700 whatever the umask, its parents with 0755 (less
+ * the umask).  Everything done in dir afterwards is done relative to
+ * the descriptor, so that dir cannot be swapped under the daemon.
  */
 int
-paths_ensure_dir(const char *dir, char *err, size_t errlen)
+paths_open_dir(const char *dir, char *err, size_t errlen)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], walk[PATH_MAX], sofar[PATH_MAX];
 	struct stat st;
-	int fd, saved_errno;
+	char *comp, *next;
+	int fd, nfd, last, created, saved_errno;
 
 	if (dir == NULL || dir[0] != '/') {
 		seterr(err, errlen, "directory %s is not an absolute path",
@@ -329,66 +363,208 @@ paths_ensure_dir(const char *dir, char *err, size_t errlen)
 	}
 	strip_slashes(path);
 
-	if (lstat(path, &st) == -1) {
-		if (errno != ENOENT) {
-			seterr(err, errlen, "cannot stat directory %s: %s",
-			    path, strerror(errno));
-			return (-1);
+	if ((fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		seterr(err, errlen, "cannot open /: %s", strerror(errno));
+		return (-1);
+	}
+	if (fstat(fd, &st) == -1) {
+		seterr(err, errlen, "cannot stat /: %s", strerror(errno));
+		(void)close(fd);
+		return (-1);
+	}
+	if (strcmp(path, "/") != 0 &&
+	    ancestor_safe(&st, "/", path, err, errlen) == -1) {
+		(void)close(fd);
+		return (-1);
+	}
+	(void)strlcpy(sofar, "/", sizeof(sofar));
+	(void)strlcpy(walk, path, sizeof(walk));
+
+	created = 0;
+	for (comp = walk + 1; comp != NULL && *comp != '\0'; comp = next) {
+		if ((next = strchr(comp, '/')) != NULL) {
+			*next++ = '\0';
+			while (*next == '/')
+				next++;
 		}
-		if (make_parents(path, err, errlen) == -1)
-			return (-1);
-		if (mkdir(path, 0700) == 0) {
-			/* 0700 whatever the umask. */
-			fd = open(path,
-			    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (fd == -1 || fchmod(fd, 0700) == -1) {
-				saved_errno = errno;
-				if (fd != -1)
-					(void)close(fd);
+		last = next == NULL || *next == '\0';
+		if (strcmp(sofar, "/") != 0)
+			(void)strlcat(sofar, "/", sizeof(sofar));
+		(void)strlcat(sofar, comp, sizeof(sofar));
+
+		nfd = openat(fd, comp,
+		    (last ? O_RDONLY : O_PATH) | O_DIRECTORY | O_NOFOLLOW |
+		        O_CLOEXEC);
+		if (nfd == -1 && errno == ENOENT) {
+			if (mkdirat(fd, comp, last ? 0700 : 0755) == 0)
+				created = last;
+			else if (errno != EEXIST) {
 				seterr(err, errlen,
-				    "cannot set the mode of directory %s: %s",
-				    path, strerror(saved_errno));
+				    "cannot create directory %s: %s", sofar,
+				    strerror(errno));
+				(void)close(fd);
 				return (-1);
 			}
+			nfd = openat(fd, comp,
+			    (last ? O_RDONLY : O_PATH) | O_DIRECTORY |
+			        O_NOFOLLOW | O_CLOEXEC);
+		}
+		if (nfd == -1) {
+			saved_errno = errno;
+			open_dir_error(
+			    fd, comp, sofar, saved_errno, err, errlen);
 			(void)close(fd);
-		} else if (errno != EEXIST) {
-			seterr(err, errlen, "cannot create directory %s: %s",
-			    path, strerror(errno));
 			return (-1);
 		}
-		if (lstat(path, &st) == -1) {
+		(void)close(fd);
+		fd = nfd;
+		if (fstat(fd, &st) == -1) {
 			seterr(err, errlen, "cannot stat directory %s: %s",
-			    path, strerror(errno));
+			    sofar, strerror(errno));
+			(void)close(fd);
+			return (-1);
+		}
+		if (S_ISLNK(st.st_mode)) {
+			/* O_PATH|O_NOFOLLOW opens the link itself. */
+			seterr(err, errlen,
+			    "directory %s is a symbolic link; it must be a "
+			    "directory",
+			    sofar);
+			(void)close(fd);
+			return (-1);
+		}
+		if (!last &&
+		    ancestor_safe(&st, sofar, path, err, errlen) == -1) {
+			(void)close(fd);
 			return (-1);
 		}
 	}
 
-	if (S_ISLNK(st.st_mode)) {
-		seterr(err, errlen,
-		    "directory %s is a symbolic link; it must be a directory",
-		    path);
-		return (-1);
+	if (strcmp(path, "/") == 0) {
+		/* No component: dir is the root directory itself. */
+		(void)close(fd);
+		if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+		        -1 ||
+		    fstat(fd, &st) == -1) {
+			seterr(err, errlen, "cannot open directory /: %s",
+			    strerror(errno));
+			if (fd != -1)
+				(void)close(fd);
+			return (-1);
+		}
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		seterr(err, errlen, "%s is not a directory", path);
+		(void)close(fd);
+		return (-1);
+	}
+	/* 0700 whatever the umask. */
+	if (created && fchmod(fd, 0700) == -1) {
+		seterr(err, errlen, "cannot set the mode of directory %s: %s",
+		    path, strerror(errno));
+		(void)close(fd);
 		return (-1);
 	}
 #ifndef __linux__
 	/* The shared /tmp is the runtime directory off Linux. */
 	if (strcmp(path, "/tmp") == 0)
-		return (0);
+		return (fd);
 #endif
 	if (st.st_uid != geteuid()) {
 		seterr(err, errlen, "directory %s is owned by uid %u, not %u",
 		    path, (unsigned int)st.st_uid, (unsigned int)geteuid());
+		(void)close(fd);
 		return (-1);
 	}
-	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+	if (!created && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		seterr(err, errlen,
 		    "directory %s has mode %04o; it must not be writable by "
 		    "group or others",
 		    path, (unsigned int)(st.st_mode & 07777));
+		(void)close(fd);
 		return (-1);
 	}
+	return (fd);
+}
+
+/* paths_open_dir() for a caller that only needs the directory to exist. */
+int
+paths_ensure_dir(const char *dir, char *err, size_t errlen)
+{
+	int fd;
+
+	if ((fd = paths_open_dir(dir, err, errlen)) == -1)
+		return (-1);
+	(void)close(fd);
 	return (0);
+}
+
+/*
+ * Open the state file name in the directory dirfd (path names it in
+ * messages) with flags, which may include O_CREAT (mode 0600).  The file
+ * must be a regular file owned by us and writable by no one else;
+ * anything else, a symbolic link, a FIFO or another user's file, is
+ * refused and left as it is.  The open never blocks (a FIFO would block
+ * it) nor follows a link; once the file is known to be regular,
+ * O_NONBLOCK is cleared again.  Returns the descriptor (close-on-exec),
+ * or -1 with errno set (ENOENT: the file does not exist) and err filled.
+ */
+int
+paths_open_file(int dirfd, const char *name, const char *path, int flags,
+    char *err, size_t errlen)
+{
+	struct stat st;
+	int fd, saved_errno;
+
+	fd = openat(dirfd, name,
+	    flags | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+	if (fd == -1) {
+		saved_errno = errno;
+		if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISLNK(st.st_mode))
+			seterr(err, errlen,
+			    "%s is a symbolic link; it must be a regular file",
+			    path);
+		else if (saved_errno == ENXIO || saved_errno == EISDIR)
+			seterr(err, errlen, "%s is not a regular file", path);
+		else
+			seterr(err, errlen, "cannot open %s: %s", path,
+			    strerror(saved_errno));
+		errno = saved_errno;
+		return (-1);
+	}
+	if (fstat(fd, &st) == -1) {
+		saved_errno = errno;
+		seterr(err, errlen, "cannot stat %s: %s", path,
+		    strerror(saved_errno));
+		goto fail;
+	}
+	saved_errno = EPERM;
+	if (!S_ISREG(st.st_mode)) {
+		seterr(err, errlen, "%s is not a regular file", path);
+		goto fail;
+	}
+	if (st.st_uid != geteuid()) {
+		seterr(err, errlen, "%s is owned by uid %u, not %u", path,
+		    (unsigned int)st.st_uid, (unsigned int)geteuid());
+		goto fail;
+	}
+	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+		seterr(err, errlen,
+		    "%s has mode %04o; it must not be writable by group or "
+		    "others",
+		    path, (unsigned int)(st.st_mode & 07777));
+		goto fail;
+	}
+	if (fcntl(fd, F_SETFL, flags & O_APPEND) == -1) {
+		saved_errno = errno;
+		seterr(
+		    err, errlen, "%s: fcntl: %s", path, strerror(saved_errno));
+		goto fail;
+	}
+	return (fd);
+fail:
+	(void)close(fd);
+	errno = saved_errno;
+	return (-1);
 }

@@ -36,11 +36,14 @@ struct goproc_paths {
 	char	 snapshot[PATH_MAX];
 	char	 snapshot_tmp[PATH_MAX];
 	char	 journal[PATH_MAX];
+	char	 statelock[PATH_MAX];	/* held for the daemon's life */
 };
 
 int	 paths_resolve(struct goproc_paths *, const char *, const char *,
 	    char *, size_t);
 int	 paths_ensure_dir(const char *, char *, size_t);
+int	 paths_open_dir(const char *, char *, size_t);
+int	 paths_open_file(int, const char *, const char *, int, char *, size_t);
 
 /* clang-format on */
 

@@ -225,13 +225,13 @@ static const struct sc_rule frontend_rules[] = {
  */
 static const struct sc_allow parent_allow[] = {
 	SC(openat,		"state files, /proc/PID/stat, the configuration"),
-	SC(fstat,		"stdio, pidfile_remove(3)"),
-	SC(rename,		"publish a new snapshot"),
+	SC(fstat,		"stdio(3)"),
+	SC(renameat,		"publish a new snapshot, in the state dirfd"),
 	SC(fsync,		"the state directory after a rename"),
-	SC(unlink,		"the socket and the pid file at exit"),
+	SC(unlinkat,		"the socket, the pid file, a stale temp file"),
 	SC(umask,		"create the control socket 0600"),
-	SC(chmod,		"the control socket"),
-	SC(chown,		"--socket-group: the socket and its directory"),
+	SC(fchmodat,		"the control socket, in the runtime dirfd"),
+	SC(fchownat,		"--socket-group: the socket, in the runtime dirfd"),
 	SC(bind,		"the control socket, once the registry loaded"),
 	SC(connect,		"syslog(3) reconnecting after syslogd restarted"),
 	SC(listen,		"the control socket"),

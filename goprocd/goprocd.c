@@ -22,6 +22,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -128,6 +129,11 @@ static void reload(void);
 static int user_resolve(void);
 static int empty_dir(void);
 static int socket_share(const char *, char *, size_t);
+static int socket_share_dir(void);
+static int lock_file(int, const char *, const char *, pid_t *, char *, size_t);
+static void lock_file_write(int, const char *);
+static int state_open(char *, size_t);
+static const char *socket_name(void);
 __dead static void child_lost(struct child *);
 static void child_status(struct child *, int);
 
@@ -150,7 +156,12 @@ static struct child children[] = {
 static struct goproc_config	 conf;
 static struct goproc_paths	 paths;
 static const char		*conffile;
-static struct pidfh		*pfh;
+static int			 rundirfd = -1;	/* the socket's directory */
+static int			 statedirfd = -1;
+static int			 emptyfd = -1;	/* the children's chroot */
+static int			 pidfilefd = -1;	/* locked, in rundirfd */
+static int			 statelockfd = -1;	/* locked, in statedirfd */
+static int			 snapshotfd = -1, journalfd = -1;
 static int			 debug, verbose;
 static const char		*sockgroup;
 static gid_t			 sockgid;
@@ -272,11 +283,18 @@ main(int argc, char *argv[])
 	log_init(1, LOG_DAEMON);
 	log_setverbose(verbose);
 
-	/* The daemon changes directory: remember where the file is. */
+	/*
+	 * The daemon changes directory: remember where the file is, without
+	 * resolving a symbolic link the file must not be.
+	 */
 	if (conffile != NULL && conffile[0] != '/') {
-		if (realpath(conffile, confpath) == NULL) {
+		if (getcwd(confpath, sizeof(confpath)) == NULL ||
+		    strlcat(confpath, "/", sizeof(confpath)) >=
+		        sizeof(confpath) ||
+		    strlcat(confpath, conffile, sizeof(confpath)) >=
+		        sizeof(confpath)) {
 			fprintf(stderr, "goprocd: %s: %s\n", conffile,
-			    strerror(errno));
+			    errno != 0 ? strerror(errno) : "path too long");
 			exit(1);
 		}
 		conffile = confpath;
@@ -321,8 +339,10 @@ main(int argc, char *argv[])
 	}
 	self[n] = '\0';
 
-	if (paths_ensure_dir(paths.rundir, err, sizeof(err)) == -1 ||
-	    paths_ensure_dir(paths.statedir, err, sizeof(err)) == -1) {
+	/* Each directory is opened once; all else is relative to it. */
+	if ((rundirfd = paths_open_dir(paths.rundir, err, sizeof(err))) == -1 ||
+	    (statedirfd = paths_open_dir(paths.statedir, err, sizeof(err))) ==
+	        -1) {
 		fprintf(stderr, "goprocd: %s\n", err);
 		exit(1);
 	}
@@ -330,42 +350,64 @@ main(int argc, char *argv[])
 	if (getuid() == 0 && empty_dir() == -1)
 		exit(1);
 
-	pfh = pidfile_open(paths.pidfile, 0600, &otherpid);
-	if (pfh == NULL && errno == EEXIST && force) {
+	pidfilefd = lock_file(rundirfd, GOPROC_PIDFILE_NAME, paths.pidfile,
+	    &otherpid, err, sizeof(err));
+	if (pidfilefd == -1 && errno == EEXIST && force) {
 		force_stop(otherpid);
 		if (getuid() == 0 && empty_dir() == -1)
 			exit(1);
 
-		pfh = pidfile_open(paths.pidfile, 0600, &otherpid);
+		pidfilefd = lock_file(rundirfd, GOPROC_PIDFILE_NAME,
+		    paths.pidfile, &otherpid, err, sizeof(err));
 	}
-	if (pfh == NULL) {
+	if (pidfilefd == -1) {
 		if (errno == EEXIST)
 			fprintf(stderr,
 			    "goprocd: already running, pid %ld "
 			    "(pid file %s); use -F to replace it\n",
 			    (long)otherpid, paths.pidfile);
 		else
+			fprintf(stderr, "goprocd: pid file: %s\n", err);
+		exit(1);
+	}
+	/* Two daemons with one state directory would corrupt it. */
+	statelockfd = lock_file(statedirfd, GOPROC_LOCK_NAME, paths.statelock,
+	    &otherpid, err, sizeof(err));
+	if (statelockfd == -1) {
+		if (errno == EEXIST)
 			fprintf(stderr,
-			    "goprocd: cannot open pid file %s: "
-			    "%s\n",
-			    paths.pidfile, strerror(errno));
+			    "goprocd: state directory %s is in use by goprocd "
+			    "pid %ld (lock file %s)\n",
+			    paths.statedir, (long)otherpid, paths.statelock);
+		else
+			fprintf(stderr, "goprocd: state lock: %s\n", err);
+		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
+		exit(1);
+	}
+	if (state_open(err, sizeof(err)) == -1) {
+		fprintf(stderr, "goprocd: %s\n", err);
+		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
 		exit(1);
 	}
 
 	/* The lock is ours: no daemon is alive, so a socket left is stale. */
-	if (unlink(paths.socket) == 0)
+	if (unlinkat(rundirfd, socket_name(), 0) == 0)
 		log_debug("removed stale socket %s", paths.socket);
 	else if (errno != ENOENT) {
 		fprintf(stderr, "goprocd: cannot remove stale socket %s: %s\n",
 		    paths.socket, strerror(errno));
-		pidfile_remove(pfh);
+		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
+		exit(1);
+	}
+	if (sockgroup != NULL && socket_share_dir() == -1) {
+		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
 		exit(1);
 	}
 
 	if ((procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
 	    -1) {
 		fprintf(stderr, "goprocd: /proc: %s\n", strerror(errno));
-		pidfile_remove(pfh);
+		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
 		exit(1);
 	}
 
@@ -375,8 +417,8 @@ main(int argc, char *argv[])
 	log_setverbose(verbose);
 	log_procinit("parent");
 	setproctitle("%s", "parent");
-	if (pidfile_write(pfh) == -1)
-		log_warn("pidfile_write %s", paths.pidfile);
+	lock_file_write(pidfilefd, paths.pidfile);
+	lock_file_write(statelockfd, paths.statelock);
 
 	for (i = 0; i < PROC_MAX; i++)
 		for (j = i + 1; j < PROC_MAX; j++) {
@@ -432,6 +474,10 @@ main(int argc, char *argv[])
 	send_state_fds();
 	reload();
 
+	/* The socket is bound by a name relative to its directory. */
+	if (fchdir(rundirfd) == -1)
+		fatal("fchdir %s", paths.rundir);
+
 	/* Signals to others' processes; the socket's group, once bound. */
 	caps = 1ULL << CAP_KILL;
 	if (sockgroup != NULL)
@@ -457,6 +503,13 @@ start_child(struct child *c, int parentfd, int peer1, int peer2)
 		break;
 	default:
 		return (pid);
+	}
+
+	/* The child chroots to ".": the directory checked, not a name.
+	 * Before the dup2()s below, which may reuse its number. */
+	if (proc_user != NULL && emptyfd != -1 && fchdir(emptyfd) == -1) {
+		log_warn("%s: fchdir %s", c->title, emptydir);
+		_exit(1);
 	}
 
 	/* Move out of the way of 3..5 first, then into place. */
@@ -631,8 +684,10 @@ parent_shutdown(int status)
 			    (long)c->pid);
 	}
 	if (socket_bound)
-		(void)unlink(paths.socket);
-	pidfile_remove(pfh);
+		(void)unlinkat(rundirfd, socket_name(), 0);
+	/* The state lock file stays: it is released with the descriptor. */
+	if (pidfilefd != -1)
+		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
 	log_info("terminating");
 	exit(status);
 }
@@ -790,7 +845,10 @@ user_resolve(void)
 	return (0);
 }
 
-/* The root-owned empty directory the children are locked into. */
+/*
+ * The root-owned empty directory the children are locked into, opened
+ * once in the runtime directory; the children chroot to it by fchdir.
+ */
 static int
 empty_dir(void)
 {
@@ -803,14 +861,20 @@ empty_dir(void)
 		    stderr, "goprocd: %s/empty: path too long\n", paths.rundir);
 		return (-1);
 	}
-	if (mkdir(emptydir, 0755) == -1 && errno != EEXIST) {
+	if (emptyfd != -1) {
+		(void)close(emptyfd);
+		emptyfd = -1;
+	}
+	if (mkdirat(rundirfd, "empty", 0755) == -1 && errno != EEXIST) {
 		fprintf(stderr, "goprocd: mkdir %s: %s\n", emptydir,
 		    strerror(errno));
 		return (-1);
 	}
-	if (lstat(emptydir, &sb) == -1 || !S_ISDIR(sb.st_mode) ||
-	    sb.st_uid != 0 || (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
-	    sb.st_nlink != 2) {
+	emptyfd = openat(
+	    rundirfd, "empty", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (emptyfd == -1 || fstat(emptyfd, &sb) == -1 ||
+	    !S_ISDIR(sb.st_mode) || sb.st_uid != 0 ||
+	    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0 || sb.st_nlink != 2) {
 		fprintf(stderr,
 		    "goprocd: %s must be an empty directory "
 		    "owned by root and writable by root alone\n",
@@ -820,17 +884,37 @@ empty_dir(void)
 	return (0);
 }
 
+/* The socket's name in the runtime directory. */
+static const char *
+socket_name(void)
+{
+	return (strrchr(paths.socket, '/') + 1);
+}
+
 /*
  * --socket-group: members of the group may connect.  The directory lets
- * them through (0710) and the socket lets them write (0660).
+ * them through (0710) and the socket lets them write (0660).  The
+ * directory is changed through its descriptor, before the sandbox.
  */
+static int
+socket_share_dir(void)
+{
+	if (fchown(rundirfd, -1, sockgid) == -1 ||
+	    fchmod(rundirfd, S_IRWXU | S_IXGRP) == -1) {
+		fprintf(stderr, "goprocd: socket group %s on %s: %s\n",
+		    sockgroup, paths.rundir, strerror(errno));
+		return (-1);
+	}
+	return (0);
+}
+
 static int
 socket_share(const char *path, char *err, size_t errlen)
 {
-	if (chown(path, -1, sockgid) == -1 ||
-	    chmod(path, S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP) == -1 ||
-	    chown(paths.rundir, -1, sockgid) == -1 ||
-	    chmod(paths.rundir, S_IRWXU | S_IXGRP) == -1) {
+	if (fchownat(rundirfd, socket_name(), -1, sockgid,
+	        AT_SYMLINK_NOFOLLOW) == -1 ||
+	    fchmodat(rundirfd, socket_name(),
+	        S_IRUSR | S_IWUSR | S_IRGRP | S_IWGRP, 0) == -1) {
 		snprintf(err, errlen, "socket group %s on %s: %s", sockgroup,
 		    path, strerror(errno));
 		return (-1);
@@ -838,7 +922,11 @@ socket_share(const char *path, char *err, size_t errlen)
 	return (0);
 }
 
-/* Bind the control socket: 0600 in a 0700 directory. */
+/*
+ * Bind the control socket: 0600 in a 0700 directory.  The parent's
+ * working directory is the runtime directory (main() fchdir'd to its
+ * descriptor), and the socket is bound by its name alone.
+ */
 static int
 control_listen(const char *path, char *err, size_t errlen)
 {
@@ -848,7 +936,7 @@ control_listen(const char *path, char *err, size_t errlen)
 
 	memset(&sun, 0, sizeof(sun));
 	sun.sun_family = AF_UNIX;
-	if (strlcpy(sun.sun_path, path, sizeof(sun.sun_path)) >=
+	if (strlcpy(sun.sun_path, socket_name(), sizeof(sun.sun_path)) >=
 	    sizeof(sun.sun_path)) {
 		snprintf(err, errlen, "socket path too long: %s", path);
 		return (-1);
@@ -867,7 +955,7 @@ control_listen(const char *path, char *err, size_t errlen)
 	}
 	(void)umask(old);
 	socket_bound = 1;
-	if (chmod(path, S_IRUSR | S_IWUSR) == -1) {
+	if (fchmodat(rundirfd, socket_name(), S_IRUSR | S_IWUSR, 0) == -1) {
 		snprintf(err, errlen, "chmod %s: %s", path, strerror(errno));
 		close(fd);
 		return (-1);
@@ -884,38 +972,126 @@ control_listen(const char *path, char *err, size_t errlen)
 	return (fd);
 }
 
-/* Open the snapshot (if any) and the journal for the registry. */
+/*
+ * Lock the file name in dirfd (path names it in messages) for the
+ * daemon's life and return its descriptor.  If another process holds
+ * the lock, fail with errno EEXIST and its PID in *otherpid (0 if it
+ * has not written it yet).  This replaces libbsd's pidfile_open(),
+ * which takes a path: the file must be opened relative to the checked
+ * directory, and be a regular file of ours (paths_open_file()).  The
+ * lock is flock(2)'s, as pidfile_open() takes it, so that the two kinds
+ * of daemon exclude each other.
+ */
+static int
+lock_file(int dirfd, const char *name, const char *path, pid_t *otherpid,
+    char *err, size_t errlen)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	char buf[32];
+	const char *errstr;
+	ssize_t n;
+	int fd, tries;
+
+	*otherpid = 0;
+	if ((fd = paths_open_file(
+	         dirfd, name, path, O_RDWR | O_CREAT, err, errlen)) == -1)
+		return (-1);
+	if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+		return (fd);
+	if (errno != EWOULDBLOCK) {
+		snprintf(
+		    err, errlen, "cannot lock %s: %s", path, strerror(errno));
+		(void)close(fd);
+		return (-1);
+	}
+	/* The holder writes its PID right after it took the lock. */
+	for (tries = 0; tries < 50; tries++) {
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
+		if (n > 0) {
+			buf[n] = '\0';
+			buf[strcspn(buf, "\n")] = '\0';
+			*otherpid =
+			    (pid_t)strtonum(buf, 1, GP_PID_MAX, &errstr);
+			if (errstr != NULL)
+				*otherpid = 0;
+			break;
+		}
+		nanosleep(&ts, NULL);
+	}
+	(void)close(fd);
+	snprintf(err, errlen, "%s is locked by pid %ld", path, (long)*otherpid);
+	errno = EEXIST;
+	return (-1);
+}
+
+/* Our PID into a lock file, once it is final (after daemonize()). */
+static void
+lock_file_write(int fd, const char *path)
+{
+	char buf[32];
+	int n;
+
+	/* As libbsd's pidfile_write(): the number alone. */
+	n = snprintf(buf, sizeof(buf), "%ld", (long)getpid());
+	if (ftruncate(fd, 0) == -1 || pwrite(fd, buf, n, 0) != n)
+		log_warn("cannot write pid to %s", path);
+}
+
+/*
+ * Open the snapshot (if any) and the journal, before the daemon
+ * detaches: a file that is not what it must be (paths_open_file()) is
+ * refused with a message naming it, and left as it is.
+ */
+static int
+state_open(char *err, size_t errlen)
+{
+	snapshotfd = paths_open_file(statedirfd, GOPROC_SNAPSHOT_NAME,
+	    paths.snapshot, O_RDONLY, err, errlen);
+	if (snapshotfd == -1 && errno != ENOENT)
+		return (-1);
+	journalfd = paths_open_file(statedirfd, GOPROC_JOURNAL_NAME,
+	    paths.journal, O_RDWR | O_APPEND | O_CREAT, err, errlen);
+	if (journalfd == -1) {
+		if (snapshotfd != -1)
+			(void)close(snapshotfd);
+		snapshotfd = -1;
+		return (-1);
+	}
+	return (0);
+}
+
+/* Hand the snapshot (if any) and the journal to the registry. */
 static void
 send_state_fds(void)
 {
 	static struct state_fds sf;
 	struct child *reg = child_by_id(PROC_REGISTRY);
-	int fd, jfd;
 
-	fd = open(paths.snapshot, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd == -1 && errno != ENOENT)
-		fatal("open %s", paths.snapshot);
-	sf.have_snapshot = fd != -1;
+	sf.have_snapshot = snapshotfd != -1;
 	(void)strlcpy(sf.snapshot, paths.snapshot, sizeof(sf.snapshot));
 	(void)strlcpy(sf.journal, paths.journal, sizeof(sf.journal));
-	jfd = open(paths.journal,
-	    O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (jfd == -1)
-		fatal("open %s", paths.journal);
 	imsg_compose_event(
-	    &reg->iev, IMSG_STATE_FDS, 0, 0, fd, &sf, sizeof(sf));
-	imsg_compose_event(&reg->iev, IMSG_STATE_JOURNAL, 0, 0, jfd, NULL, 0);
+	    &reg->iev, IMSG_STATE_FDS, 0, 0, snapshotfd, &sf, sizeof(sf));
+	imsg_compose_event(
+	    &reg->iev, IMSG_STATE_JOURNAL, 0, 0, journalfd, NULL, 0);
+	snapshotfd = journalfd = -1;
 }
 
-/* A fresh temporary snapshot file for a compaction. */
+/*
+ * A fresh temporary snapshot file for a compaction: whatever had its
+ * name goes first, so that the file is new, regular and ours.
+ */
 static void
 state_tmp(void)
 {
 	struct child *reg = child_by_id(PROC_REGISTRY);
 	int fd;
 
-	fd = open(paths.snapshot_tmp,
-	    O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (unlinkat(statedirfd, GOPROC_SNAPSHOT_TMP, 0) == -1 &&
+	    errno != ENOENT)
+		fatal("unlink %s", paths.snapshot_tmp);
+	fd = openat(statedirfd, GOPROC_SNAPSHOT_TMP,
+	    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd == -1)
 		fatal("open %s", paths.snapshot_tmp);
 	imsg_compose_event(&reg->iev, IMSG_STATE_TMPFD, 0, 0, fd, NULL, 0);
@@ -926,16 +1102,12 @@ static void
 state_commit(void)
 {
 	struct child *reg = child_by_id(PROC_REGISTRY);
-	int dfd;
 
-	if (rename(paths.snapshot_tmp, paths.snapshot) == -1)
+	if (renameat(statedirfd, GOPROC_SNAPSHOT_TMP, statedirfd,
+	        GOPROC_SNAPSHOT_NAME) == -1)
 		fatal("rename %s to %s", paths.snapshot_tmp, paths.snapshot);
-	if ((dfd = open(paths.statedir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1)
-		fatal("open %s", paths.statedir);
-	if (fsync(dfd) == -1)
+	if (fsync(statedirfd) == -1)
 		fatal("fsync %s", paths.statedir);
-	close(dfd);
 	imsg_compose_event(&reg->iev, IMSG_STATE_COMMITTED, 0, 0, -1, NULL, 0);
 }
 

@@ -196,7 +196,8 @@ proc_drop(const char *user, const char *root)
 	if (uid == 0)
 		fatalx("user %s is root, refusing to run as it", user);
 	if (root != NULL) {
-		if (chroot(root) == -1)
+		/* The parent left us in root, opened and checked by it. */
+		if (chroot(".") == -1)
 			fatal("chroot %s", root);
 		if (chdir("/") == -1)
 			fatal("chdir /");

@@ -316,32 +316,36 @@ ATF_TC_WITHOUT_HEAD(invalid_duration_message);
 ATF_TC_BODY(invalid_duration_message, tc)
 {
 	ATF_CHECK_STREQ(
-	    "test.json: key \"liveness_interval\": invalid duration \"abc\"",
+	    "test.json: line 1 column 2: key \"liveness_interval\": invalid "
+	    "duration",
 	    parse_error("{\"liveness_interval\": \"abc\"}"));
-	ATF_CHECK_STREQ("test.json: key \"last_seen_interval\": missing unit "
-	                "in duration \"45\"",
+	ATF_CHECK_STREQ("test.json: line 1 column 2: key "
+	                "\"last_seen_interval\": missing unit in duration",
 	    parse_error("{\"last_seen_interval\": \"45\"}"));
-	ATF_CHECK_STREQ("test.json: key \"liveness_interval\": unknown unit "
-	                "in duration \"5d\"",
+	ATF_CHECK_STREQ("test.json: line 1 column 2: key "
+	                "\"liveness_interval\": unknown unit in duration",
 	    parse_error("{\"liveness_interval\": \"5d\"}"));
 }
 
 ATF_TC_WITHOUT_HEAD(zero_duration_is_rejected);
 ATF_TC_BODY(zero_duration_is_rejected, tc)
 {
-	ATF_CHECK_STREQ("test.json: key \"liveness_interval\": must be "
-	                "positive, got \"0s\"",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"liveness_interval\": must be "
+	    "positive",
 	    parse_error("{\"liveness_interval\": \"0s\"}"));
-	ATF_CHECK_STREQ("test.json: key \"last_seen_interval\": must be "
-	                "positive, got \"0\"",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"last_seen_interval\": must be "
+	    "positive",
 	    parse_error("{\"last_seen_interval\": \"0\"}"));
 }
 
 ATF_TC_WITHOUT_HEAD(negative_duration_is_rejected);
 ATF_TC_BODY(negative_duration_is_rejected, tc)
 {
-	ATF_CHECK_STREQ("test.json: key \"liveness_interval\": must be "
-	                "positive, got \"-5s\"",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"liveness_interval\": must be "
+	    "positive",
 	    parse_error("{\"liveness_interval\": \"-5s\"}"));
 }
 
@@ -352,11 +356,13 @@ ATF_TC_BODY(duration_below_1ms_is_rejected, tc)
 	const char *doc = "{\"liveness_interval\": \"1ms\"}";
 	char err[256];
 
-	ATF_CHECK_STREQ("test.json: key \"liveness_interval\": must be at "
-	                "least 1ms, got \"500us\"",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"liveness_interval\": must be at "
+	    "least 1ms",
 	    parse_error("{\"liveness_interval\": \"500us\"}"));
-	ATF_CHECK_STREQ("test.json: key \"liveness_interval\": must be at "
-	                "least 1ms, got \"999999ns\"",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"liveness_interval\": must be at "
+	    "least 1ms",
 	    parse_error("{\"liveness_interval\": \"999999ns\"}"));
 	config_defaults(&cfg);
 	ATF_REQUIRE(
@@ -371,11 +377,13 @@ ATF_TC_BODY(duration_above_24h_is_rejected, tc)
 	const char *doc = "{\"last_seen_interval\": \"24h\"}";
 	char err[256];
 
-	ATF_CHECK_STREQ("test.json: key \"last_seen_interval\": must be at "
-	                "most 24h, got \"25h\"",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"last_seen_interval\": must be at "
+	    "most 24h",
 	    parse_error("{\"last_seen_interval\": \"25h\"}"));
-	ATF_CHECK_STREQ("test.json: key \"last_seen_interval\": must be at "
-	                "most 24h, got \"24h0m0.000000001s\"",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"last_seen_interval\": must be at "
+	    "most 24h",
 	    parse_error("{\"last_seen_interval\": \"24h0m0.000000001s\"}"));
 	config_defaults(&cfg);
 	ATF_REQUIRE(
@@ -386,23 +394,23 @@ ATF_TC_BODY(duration_above_24h_is_rejected, tc)
 ATF_TC_WITHOUT_HEAD(overflowing_duration_message);
 ATF_TC_BODY(overflowing_duration_message, tc)
 {
-	ATF_CHECK_STREQ("test.json: key \"liveness_interval\": duration out "
-	                "of range \"9999999999h\"",
+	ATF_CHECK_STREQ("test.json: line 1 column 2: key "
+	                "\"liveness_interval\": duration out of range",
 	    parse_error("{\"liveness_interval\": \"9999999999h\"}"));
 }
 
 ATF_TC_WITHOUT_HEAD(unknown_key_is_named);
 ATF_TC_BODY(unknown_key_is_named, tc)
 {
-	ATF_CHECK_STREQ("test.json: unknown key \"livenes_interval\"",
+	ATF_CHECK_STREQ("test.json: line 1 column 2: unknown key",
 	    parse_error("{\"livenes_interval\": \"15s\"}"));
 }
 
 ATF_TC_WITHOUT_HEAD(unknown_key_is_escaped);
 ATF_TC_BODY(unknown_key_is_escaped, tc)
 {
-	ATF_CHECK_STREQ("test.json: unknown key \"a\\x0ab\\\"c\"",
-	    parse_error("{\"a\\nb\\\"c\": 1}"));
+	ATF_CHECK_STREQ(
+	    "test.json: unknown key", parse_error("{\"a\\nb\\\"c\": 1}"));
 }
 
 ATF_TC_WITHOUT_HEAD(long_value_is_shortened_in_messages);
@@ -435,17 +443,19 @@ ATF_TC_BODY(long_value_is_shortened_in_messages, tc)
 ATF_TC_WITHOUT_HEAD(non_string_value_is_rejected);
 ATF_TC_BODY(non_string_value_is_rejected, tc)
 {
-	ATF_CHECK_STREQ("test.json: key \"liveness_interval\": must be a "
-	                "string, got a number",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"liveness_interval\": must be a "
+	    "string, got a number",
 	    parse_error("{\"liveness_interval\": 15}"));
-	ATF_CHECK_STREQ("test.json: key \"last_seen_interval\": must be a "
-	                "string, got null",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"last_seen_interval\": must be a "
+	    "string, got null",
 	    parse_error("{\"last_seen_interval\": null}"));
 	ATF_CHECK_STREQ(
-	    "test.json: key \"state_dir\": must be a string, got an array",
+	    "test.json: line 1 column 2: key \"state_dir\": must be a string, got an array",
 	    parse_error("{\"state_dir\": [\"/x\"]}"));
 	ATF_CHECK_STREQ(
-	    "test.json: key \"socket_group\": must be a string, got true",
+	    "test.json: line 1 column 2: key \"socket_group\": must be a string, got true",
 	    parse_error("{\"socket_group\": true}"));
 }
 
@@ -453,7 +463,7 @@ ATF_TC_WITHOUT_HEAD(invalid_json_names_line_and_column);
 ATF_TC_BODY(invalid_json_names_line_and_column, tc)
 {
 	ATF_CHECK_STREQ("test.json: line 3 column 3: invalid JSON: string or "
-	                "'}' expected near 'x'",
+	                "'}' expected",
 	    parse_error("{\n  \"liveness_interval\": \"15s\",\n  x\n}\n"));
 }
 
@@ -461,7 +471,7 @@ ATF_TC_WITHOUT_HEAD(trailing_garbage_is_rejected);
 ATF_TC_BODY(trailing_garbage_is_rejected, tc)
 {
 	ATF_CHECK_STREQ("test.json: line 1 column 4: invalid JSON: end of "
-	                "file expected near 'x'",
+	                "file expected",
 	    parse_error("{} x"));
 }
 
@@ -469,7 +479,7 @@ ATF_TC_WITHOUT_HEAD(duplicate_key_is_rejected);
 ATF_TC_BODY(duplicate_key_is_rejected, tc)
 {
 	ATF_CHECK_STREQ("test.json: line 1 column 47: invalid JSON: "
-	                "duplicate object key near '\"liveness_interval\"'",
+	                "duplicate object key",
 	    parse_error("{\"liveness_interval\": \"1s\", "
 	                "\"liveness_interval\": \"2s\"}"));
 }
@@ -553,13 +563,71 @@ ATF_TC_BODY(fifo_is_rejected_without_blocking, tc)
 	load_error(path, "not a regular file", "a FIFO");
 }
 
+/* An error about a file says where, never what the file says. */
+ATF_TC_WITHOUT_HEAD(errors_never_quote_the_file);
+ATF_TC_BODY(errors_never_quote_the_file, tc)
+{
+	static const char *docs[] = {
+		"root:$6$s3cr3tHASH:19000:0:99999:7:::\n",
+		"{\"s3cr3tHASH\": 1}",
+		"{\n  \"liveness_interval\": \"s3cr3tHASH\"\n}",
+		"{\"liveness_interval\": \"1s\", \"s3cr3tHASH\": 1}",
+		"{\"state_dir\": \"s3cr3tHASH\"}",
+		"{\"socket_group\": \"-s3cr3tHASH\"}",
+		"{\"liveness_interval\": \"-5s3cr3tHASH\"}",
+		"{\"a\": 1 s3cr3tHASH}",
+		"{} s3cr3tHASH",
+		"[\"s3cr3tHASH\"]",
+		"{\"s3cr3tHASH\": 1, \"s3cr3tHASH\": 2}",
+	};
+	struct goproc_config cfg;
+	char err[1024];
+	size_t i;
+
+	clear_env();
+	for (i = 0; i < sizeof(docs) / sizeof(docs[0]); i++) {
+		ATF_REQUIRE_MSG(
+		    config_load(&cfg,
+		        write_file("secret", docs[i], strlen(docs[i])), err,
+		        sizeof(err)) == -1,
+		    "%s was accepted", docs[i]);
+		ATF_CHECK_MSG(strstr(err, "s3cr3t") == NULL &&
+		        strstr(err, "HASH") == NULL,
+		    "the message quotes the file: %s", err);
+	}
+	ATF_CHECK_STREQ("test.json: line 3 column 3: unknown key",
+	    parse_error("{\n  \"liveness_interval\": \"1s\",\n  \"x\": 2\n}"));
+	ATF_CHECK_STREQ(
+	    "test.json: line 2 column 3: key \"liveness_interval\": "
+	    "invalid duration",
+	    parse_error("{\n  \"liveness_interval\": \"x\"}"));
+	/* Columns count characters, not bytes. */
+	ATF_CHECK_STREQ("test.json: line 1 column 21: unknown key",
+	    parse_error("{\"state_dir\": \"/\xc3\xa9\", \"x\": 1}"));
+}
+
+ATF_TC_WITHOUT_HEAD(symlink_is_rejected);
+ATF_TC_BODY(symlink_is_rejected, tc)
+{
+	char cwd[PATH_MAX], path[PATH_MAX + 32];
+	const char *doc = "{\"liveness_interval\": \"5s\"}";
+
+	(void)write_file("real.json", doc, strlen(doc));
+	ATF_REQUIRE(getcwd(cwd, sizeof(cwd)) != NULL);
+	(void)snprintf(path, sizeof(path), "%s/link.json", cwd);
+	ATF_REQUIRE(symlink("real.json", path) == 0);
+	load_error(path,
+	    "is a symbolic link; name the configuration file itself",
+	    "a symbolic link");
+}
+
 ATF_TC_WITHOUT_HEAD(file_errors_name_the_file);
 ATF_TC_BODY(file_errors_name_the_file, tc)
 {
 	const char *doc = "{\"liveness_interval\": \"-5s\"}";
 
 	load_error(write_file("neg.json", doc, strlen(doc)),
-	    "key \"liveness_interval\": must be positive, got \"-5s\"",
+	    "line 1 column 2: key \"liveness_interval\": must be positive",
 	    "a negative interval");
 }
 
@@ -664,11 +732,13 @@ ATF_TC_BODY(relative_state_dir_in_environment_is_rejected, tc)
 ATF_TC_WITHOUT_HEAD(state_dir_must_be_absolute);
 ATF_TC_BODY(state_dir_must_be_absolute, tc)
 {
-	ATF_CHECK_STREQ("test.json: key \"state_dir\": must be an absolute "
-	                "path, got \"var/lib/goproc\"",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"state_dir\": must be an absolute "
+	    "path",
 	    parse_error("{\"state_dir\": \"var/lib/goproc\"}"));
-	ATF_CHECK_STREQ("test.json: key \"state_dir\": must be an absolute "
-	                "path, got \"\"",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"state_dir\": must be an absolute "
+	    "path",
 	    parse_error("{\"state_dir\": \"\"}"));
 }
 
@@ -683,7 +753,7 @@ ATF_TC_BODY(state_dir_too_long_is_rejected, tc)
 	(void)strlcpy(
 	    doc + n + PATH_MAX - 1, "\"}", sizeof(doc) - n - (PATH_MAX - 1));
 	(void)snprintf(want, sizeof(want),
-	    "test.json: key \"state_dir\": path too long (%d bytes, at most "
+	    "test.json: line 1 column 2: key \"state_dir\": path too long (%d bytes, at most "
 	    "%d)",
 	    PATH_MAX, PATH_MAX - 1);
 	ATF_CHECK_STREQ(want, parse_error(doc));
@@ -721,9 +791,10 @@ ATF_TC_BODY(socket_group_rejects_other_names, tc)
 	char doc[128];
 	size_t i;
 
-	ATF_CHECK_STREQ("test.json: key \"socket_group\": invalid group name "
-	                "\"-wheel\" (1 to 32 letters, digits, '.', '_' or "
-	                "'-', not starting with '-')",
+	ATF_CHECK_STREQ(
+	    "test.json: line 1 column 2: key \"socket_group\": "
+	    "invalid group name (1 to 32 letters, digits, '.', '_' or "
+	    "'-', not starting with '-')",
 	    parse_error("{\"socket_group\": \"-wheel\"}"));
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
 		(void)snprintf(
@@ -897,29 +968,28 @@ ATF_TC_BODY(bad_limits_are_named, tc)
 		const char *err;
 	} bad[] = {
 		{ "{\"max_clients_per_uid\": \"8\"}",
-		    "test.json: key \"max_clients_per_uid\": "
+		    "test.json: line 1 column 2: key \"max_clients_per_uid\": "
 		    "must be an integer in 1..32, got a string" },
 		{ "{\"max_clients_per_uid\": 0}",
-		    "test.json: key "
-		    "\"max_clients_per_uid\": must be in 1..32, got 0" },
+		    "test.json: line 1 column 2: key "
+		    "\"max_clients_per_uid\": must be in 1..32" },
 		{ "{\"max_clients_per_uid\": -1}",
-		    "test.json: key "
-		    "\"max_clients_per_uid\": must be in 1..32, got -1" },
+		    "test.json: line 1 column 2: key "
+		    "\"max_clients_per_uid\": must be in 1..32" },
 		{ "{\"max_clients_per_uid\": 33}",
-		    "test.json: key "
-		    "\"max_clients_per_uid\": must be in 1..32, got 33" },
+		    "test.json: line 1 column 2: key "
+		    "\"max_clients_per_uid\": must be in 1..32" },
 		{ "{\"max_clients_per_uid\": 1.5}",
-		    "test.json: key "
+		    "test.json: line 1 column 2: key "
 		    "\"max_clients_per_uid\": must be an integer in 1..32, "
 		    "got a number" },
 		{ "{\"max_clients_per_uid\": 99999999999999}",
-		    "test.json: key \"max_clients_per_uid\": must be in 1..32, "
-		    "got 99999999999999" },
+		    "test.json: line 1 column 2: key \"max_clients_per_uid\": must be in 1..32" },
 		{ "{\"client_timeout\": \"0s\"}",
-		    "test.json: key "
-		    "\"client_timeout\": must be positive, got \"0s\"" },
+		    "test.json: line 1 column 2: key "
+		    "\"client_timeout\": must be positive" },
 		{ "{\"client_timeout\": 10}",
-		    "test.json: key "
+		    "test.json: line 1 column 2: key "
 		    "\"client_timeout\": must be a string, got a number" },
 	};
 	size_t i;
@@ -1004,29 +1074,29 @@ ATF_TC_BODY(bad_registry_limits_are_named, tc)
 		const char *err;
 	} bad[] = {
 		{ "{\"max_labels\": \"8\"}",
-		    "test.json: key \"max_labels\": "
+		    "test.json: line 1 column 2: key \"max_labels\": "
 		    "must be an integer in 0..32, got a string" },
 		{ "{\"max_labels\": 33}",
-		    "test.json: key \"max_labels\": must be in 0..32, got 33" },
+		    "test.json: line 1 column 2: key \"max_labels\": must be in 0..32" },
 		{ "{\"max_labels\": -1}",
-		    "test.json: key \"max_labels\": must be in 0..32, got -1" },
+		    "test.json: line 1 column 2: key \"max_labels\": must be in 0..32" },
 		{ "{\"max_entries_per_uid\": 0}",
-		    "test.json: key \"max_entries_per_uid\": must be in "
-		    "1..1000000, got 0" },
+		    "test.json: line 1 column 2: key \"max_entries_per_uid\": must be in "
+		    "1..1000000" },
 		{ "{\"max_entries_per_uid\": 1000001}",
-		    "test.json: key \"max_entries_per_uid\": must be in "
-		    "1..1000000, got 1000001" },
+		    "test.json: line 1 column 2: key \"max_entries_per_uid\": must be in "
+		    "1..1000000" },
 		{ "{\"max_entries_per_uid\": 1.5}",
-		    "test.json: key \"max_entries_per_uid\": must be an "
+		    "test.json: line 1 column 2: key \"max_entries_per_uid\": must be an "
 		    "integer in 1..1000000, got a number" },
 		{ "{\"max_cmd_bytes\": 15}",
-		    "test.json: key \"max_cmd_bytes\": "
-		    "must be in 16..4096, got 15" },
+		    "test.json: line 1 column 2: key \"max_cmd_bytes\": "
+		    "must be in 16..4096" },
 		{ "{\"max_cmd_bytes\": 4097}",
-		    "test.json: key \"max_cmd_bytes\": "
-		    "must be in 16..4096, got 4097" },
+		    "test.json: line 1 column 2: key \"max_cmd_bytes\": "
+		    "must be in 16..4096" },
 		{ "{\"max_cmd_bytes\": null}",
-		    "test.json: key \"max_cmd_bytes\": "
+		    "test.json: line 1 column 2: key \"max_cmd_bytes\": "
 		    "must be an integer in 16..4096, got null" },
 	};
 	size_t i;
@@ -1128,6 +1198,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, file_too_large_is_rejected);
 	ATF_TP_ADD_TC(tp, directory_is_rejected);
 	ATF_TP_ADD_TC(tp, fifo_is_rejected_without_blocking);
+	ATF_TP_ADD_TC(tp, errors_never_quote_the_file);
+	ATF_TP_ADD_TC(tp, symlink_is_rejected);
 	ATF_TP_ADD_TC(tp, file_errors_name_the_file);
 	ATF_TP_ADD_TC(tp, failed_parse_leaves_config_unchanged);
 	ATF_TP_ADD_TC(tp, environment_wins_over_file);

@@ -236,7 +236,7 @@ labels_and_cmd_body()
 	    "${GOPROCCTL}" list --pid "${q}"
 	# A bad value is refused, naming the file and the key.
 	echo '{"max_labels": 33}' >bad.conf
-	atf_check -s exit:1 -e match:"bad.conf: key \"max_labels\": must be in 0..32, got 33" \
+	atf_check -s exit:1 -e match:"bad.conf: line 1 column 2: key \"max_labels\": must be in 0..32$" \
 	    "${GOPROCD}" -n -c "$(pwd)/bad.conf"
 	atf_check -s exit:1 -e match:"environment GOPROC_MAX_CMD_BYTES: must be an integer in 16..4096, got \"lots\"" \
 	    env GOPROC_MAX_CMD_BYTES=lots "${GOPROCD}" -n

@@ -506,7 +506,7 @@ ATF_TC_BODY(ensure_dir_refuses_a_file_as_parent, tc)
 	ATF_REQUIRE((fd = open(file, O_WRONLY | O_CREAT, 0600)) != -1);
 	ATF_REQUIRE(close(fd) == 0);
 	(void)strlcpy(dir, path_in(file, "run"), sizeof(dir));
-	ATF_CHECK_MATCH("Not a directory", ensure_error(dir));
+	ATF_CHECK_MATCH("file is not a directory", ensure_error(dir));
 }
 
 ATF_TC_WITHOUT_HEAD(ensure_dir_refuses_a_relative_path);
@@ -530,6 +530,171 @@ ATF_TC_BODY(ensure_dir_refuses_a_dir_owned_by_another_user, tc)
 	(void)snprintf(want, sizeof(want),
 	    "directory %s is owned by uid 4242, not 0", dir);
 	ATF_CHECK_STREQ(want, ensure_error(dir));
+}
+
+ATF_TC_WITHOUT_HEAD(open_dir_refuses_a_world_writable_ancestor);
+ATF_TC_BODY(open_dir_refuses_a_world_writable_ancestor, tc)
+{
+	char top[PATH_MAX], pub[PATH_MAX], dir[PATH_MAX];
+	char want[3 * PATH_MAX], err[3 * PATH_MAX];
+	struct stat st;
+
+	(void)strlcpy(top, make_tmpdir(), sizeof(top));
+	(void)strlcpy(pub, path_in(top, "pub"), sizeof(pub));
+	ATF_REQUIRE(mkdir(pub, 0700) == 0);
+	ATF_REQUIRE(chmod(pub, 0777) == 0);
+	(void)strlcpy(dir, path_in(pub, "run"), sizeof(dir));
+	(void)snprintf(want, sizeof(want),
+	    "directory %s: its ancestor %s has mode 0777; a directory above "
+	    "it that others can write to must be sticky",
+	    dir, pub);
+	ATF_REQUIRE(paths_open_dir(dir, err, sizeof(err)) == -1);
+	ATF_CHECK_STREQ(want, err);
+	/* Refused before anything was created in it. */
+	ATF_CHECK(lstat(dir, &st) == -1 && errno == ENOENT);
+
+	/* Sticky, as /tmp is: accepted. */
+	ATF_REQUIRE(chmod(pub, 01777) == 0);
+	ATF_REQUIRE_MSG(
+	    paths_ensure_dir(dir, err, sizeof(err)) == 0, "%s", err);
+}
+
+ATF_TC_WITHOUT_HEAD(open_dir_refuses_a_symlinked_ancestor);
+ATF_TC_BODY(open_dir_refuses_a_symlinked_ancestor, tc)
+{
+	char top[PATH_MAX], dir[PATH_MAX], want[3 * PATH_MAX];
+
+	(void)strlcpy(top, make_tmpdir(), sizeof(top));
+	ATF_REQUIRE(mkdir(path_in(top, "real"), 0700) == 0);
+	ATF_REQUIRE(mkdir(path_in(top, "real/run"), 0700) == 0);
+	ATF_REQUIRE(symlink("real", path_in(top, "link")) == 0);
+	(void)strlcpy(dir, path_in(top, "link/run"), sizeof(dir));
+	(void)snprintf(want, sizeof(want),
+	    "directory %s is a symbolic link; it must be a directory",
+	    path_in(top, "link"));
+	ATF_CHECK_STREQ(want, ensure_error(dir));
+}
+
+ATF_TC(open_dir_refuses_an_ancestor_owned_by_another_user);
+ATF_TC_HEAD(open_dir_refuses_an_ancestor_owned_by_another_user, tc)
+{
+	atf_tc_set_md_var(tc, "require.user", "root");
+}
+ATF_TC_BODY(open_dir_refuses_an_ancestor_owned_by_another_user, tc)
+{
+	char top[PATH_MAX], other[PATH_MAX], dir[PATH_MAX];
+	char want[3 * PATH_MAX];
+
+	(void)strlcpy(top, make_tmpdir(), sizeof(top));
+	(void)strlcpy(other, path_in(top, "other"), sizeof(other));
+	ATF_REQUIRE(mkdir(other, 0755) == 0);
+	ATF_REQUIRE(chown(other, 4242, 4242) == 0);
+	(void)strlcpy(dir, path_in(other, "run"), sizeof(dir));
+	ATF_REQUIRE(mkdir(dir, 0700) == 0);
+	(void)snprintf(want, sizeof(want),
+	    "directory %s: its ancestor %s is owned by uid 4242; only root "
+	    "or uid 0 may own the directories above it",
+	    dir, other);
+	ATF_CHECK_STREQ(want, ensure_error(dir));
+}
+
+/* The descriptor stays on the directory opened, whatever the name. */
+ATF_TC_WITHOUT_HEAD(open_dir_descriptor_survives_a_swap);
+ATF_TC_BODY(open_dir_descriptor_survives_a_swap, tc)
+{
+	char top[PATH_MAX], dir[PATH_MAX], err[512];
+	struct stat st;
+	int fd;
+
+	(void)strlcpy(top, make_tmpdir(), sizeof(top));
+	(void)strlcpy(dir, path_in(top, "run"), sizeof(dir));
+	ATF_REQUIRE_MSG(
+	    (fd = paths_open_dir(dir, err, sizeof(err))) != -1, "%s", err);
+	ATF_REQUIRE(rename(dir, path_in(top, "moved")) == 0);
+	ATF_REQUIRE(mkdir(path_in(top, "evil"), 0700) == 0);
+	ATF_REQUIRE(symlink("evil", dir) == 0);
+	ATF_REQUIRE(close(openat(fd, "f", O_WRONLY | O_CREAT, 0600)) == 0);
+	ATF_CHECK(lstat(path_in(top, "moved/f"), &st) == 0);
+	ATF_CHECK(lstat(path_in(top, "evil/f"), &st) == -1);
+	ATF_REQUIRE(close(fd) == 0);
+	/* And the symbolic link now in its place is refused. */
+	ATF_CHECK_MATCH("is a symbolic link", ensure_error(dir));
+}
+
+static const char *
+open_file_error(int dfd, const char *name, int flags)
+{
+	static char err[512];
+
+	err[0] = '\0';
+	ATF_REQUIRE_MSG(
+	    paths_open_file(dfd, name, name, flags, err, sizeof(err)) == -1,
+	    "paths_open_file(%s) succeeded", name);
+	return (err);
+}
+
+ATF_TC_WITHOUT_HEAD(open_file_refuses_what_is_not_ours);
+ATF_TC_BODY(open_file_refuses_what_is_not_ours, tc)
+{
+	struct stat st;
+	char err[512];
+	int dfd, fd;
+
+	ATF_REQUIRE((dfd = open(make_tmpdir(), O_RDONLY | O_DIRECTORY)) != -1);
+
+	ATF_REQUIRE(mkfifoat(dfd, "fifo", 0600) == 0);
+	ATF_CHECK_STREQ("fifo is not a regular file",
+	    open_file_error(dfd, "fifo", O_RDONLY));
+	ATF_CHECK_STREQ("fifo is not a regular file",
+	    open_file_error(dfd, "fifo", O_RDWR | O_APPEND | O_CREAT));
+
+	ATF_REQUIRE(symlinkat("/etc/passwd", dfd, "link") == 0);
+	ATF_CHECK_STREQ("link is a symbolic link; it must be a regular file",
+	    open_file_error(dfd, "link", O_RDONLY));
+
+	ATF_REQUIRE((fd = openat(dfd, "open", O_WRONLY | O_CREAT, 0600)) != -1);
+	ATF_REQUIRE(fchmod(fd, 0622) == 0);
+	ATF_REQUIRE(write(fd, "x", 1) == 1);
+	ATF_REQUIRE(close(fd) == 0);
+	ATF_CHECK_STREQ("open has mode 0622; it must not be writable by group "
+	                "or others",
+	    open_file_error(dfd, "open", O_RDWR | O_APPEND | O_CREAT));
+	/* Left as it was. */
+	ATF_REQUIRE(fstatat(dfd, "open", &st, 0) == 0);
+	ATF_CHECK_EQ(1, st.st_size);
+	ATF_CHECK_EQ(0622, st.st_mode & 07777);
+
+	ATF_REQUIRE(mkdirat(dfd, "dir", 0700) == 0);
+	ATF_CHECK_STREQ(
+	    "dir is not a regular file", open_file_error(dfd, "dir", O_RDONLY));
+
+	/* A missing file: ENOENT, or created 0600 with O_CREAT. */
+	ATF_REQUIRE(paths_open_file(
+	                dfd, "none", "none", O_RDONLY, err, sizeof(err)) == -1);
+	ATF_CHECK_EQ(ENOENT, errno);
+	ATF_REQUIRE_MSG(
+	    (fd = paths_open_file(dfd, "new", "new",
+	         O_RDWR | O_APPEND | O_CREAT, err, sizeof(err))) != -1,
+	    "%s", err);
+	ATF_CHECK_EQ(O_APPEND, fcntl(fd, F_GETFL) & (O_APPEND | O_NONBLOCK));
+	ATF_REQUIRE(close(fd) == 0);
+}
+
+ATF_TC(open_file_refuses_another_users_file);
+ATF_TC_HEAD(open_file_refuses_another_users_file, tc)
+{
+	atf_tc_set_md_var(tc, "require.user", "root");
+}
+ATF_TC_BODY(open_file_refuses_another_users_file, tc)
+{
+	int dfd, fd;
+
+	ATF_REQUIRE((dfd = open(make_tmpdir(), O_RDONLY | O_DIRECTORY)) != -1);
+	ATF_REQUIRE((fd = openat(dfd, "f", O_WRONLY | O_CREAT, 0600)) != -1);
+	ATF_REQUIRE(fchown(fd, 4242, 4242) == 0);
+	ATF_REQUIRE(close(fd) == 0);
+	ATF_CHECK_STREQ("f is owned by uid 4242, not 0",
+	    open_file_error(dfd, "f", O_RDONLY));
 }
 
 /*
@@ -585,6 +750,12 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, ensure_dir_refuses_a_file_as_parent);
 	ATF_TP_ADD_TC(tp, ensure_dir_refuses_a_relative_path);
 	ATF_TP_ADD_TC(tp, ensure_dir_refuses_a_dir_owned_by_another_user);
+	ATF_TP_ADD_TC(tp, open_dir_refuses_a_world_writable_ancestor);
+	ATF_TP_ADD_TC(tp, open_dir_refuses_a_symlinked_ancestor);
+	ATF_TP_ADD_TC(tp, open_dir_refuses_an_ancestor_owned_by_another_user);
+	ATF_TP_ADD_TC(tp, open_dir_descriptor_survives_a_swap);
+	ATF_TP_ADD_TC(tp, open_file_refuses_what_is_not_ours);
+	ATF_TP_ADD_TC(tp, open_file_refuses_another_users_file);
 
 	return (atf_no_error());
 }
