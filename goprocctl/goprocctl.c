@@ -61,7 +61,7 @@ static __dead void die(int, const char *, ...)
 static int64_t	 now_ms(void);
 static int	 connect_daemon(const char *, int64_t);
 static int	 run(const char *);
-static void	 run_fork(struct parse_result *);
+static void	 run_fork(struct parse_result *, int);
 static int	 run_release(void);
 static void	 run_drop(void);
 static int	 exchange(const char *, int, const struct gp_request *);
@@ -240,7 +240,7 @@ run(const char *sock)
 	/* Without a daemon, start nothing. */
 	fd = connect_daemon(sock, now_ms() + (int64_t)res.timeout * 1000);
 	(void)signal(SIGPIPE, SIG_IGN);
-	run_fork(&res);
+	run_fork(&res, fd);
 	res.req.pid = res.child;
 	(void)exchange(sock, fd, &res.req);
 
@@ -266,9 +266,12 @@ run(const char *sock)
 	return (exchange(sock, -1, &rreq));
 }
 
-/* Fork the child of run, held before its exec until run_release(). */
+/*
+ * Fork the child of run, held before its exec until run_release().  It
+ * closes sock, our connection to goprocd.
+ */
 static void
-run_fork(struct parse_result *r)
+run_fork(struct parse_result *r, int sock)
 {
 	ssize_t n;
 	pid_t pid;
@@ -282,6 +285,7 @@ run_fork(struct parse_result *r)
 	case -1:
 		die(GP_EXIT_FAIL, "fork: %s", strerror(errno));
 	case 0:
+		(void)close(sock);
 		(void)close(go[1]);
 		(void)close(ex[0]);
 		(void)setpgid(0, 0);

@@ -7,7 +7,7 @@ import sys
 import time
 
 IMSG_CTL_PING, IMSG_CTL_ADD, IMSG_CTL_LIST = 1, 2, 3
-IMSG_CTL_ENTRY = 10
+IMSG_CTL_EXECED, IMSG_CTL_ENTRY = 9, 10
 HDR = struct.Struct("=IIII")
 
 
@@ -121,6 +121,13 @@ def main():
         body = fixed(pid=int(sys.argv[3])) + strings(
             b"", b"", b"", b"", sys.argv[4].encode())
         s.sendall(msg(IMSG_CTL_ADD, body))
+    elif case == "execed":
+        # EXECED of PID (argv[3]), entry ID (argv[4]), claiming argv[5].
+        body = struct.pack("=IiiIIIIIIIII", 0, int(sys.argv[3]), 0, 0, 1,
+                           0, 0, 0, 0, 0, 0, 0)
+        body += struct.pack("=Q", int(sys.argv[4]))
+        body += strings(b"", b"", b"", b"", sys.argv[5].encode())
+        s.sendall(msg(IMSG_CTL_EXECED, body))
     elif case == "hold":
         # Keep the connection open, sending nothing, until killed.
         print("held", flush=True)

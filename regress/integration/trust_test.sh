@@ -61,6 +61,13 @@ add_cmd_read_from_proc_body()
 	atf_check -o not-match:sshd "${GOPROCCTL}" list --search sshd
 	atf_check -o inline:'"sleep 1000"\n"proc"\n' \
 	    sh -c "'${GOPROCCTL}' --json list | jq '.entries[0] | .cmd, .cmd_source'"
+	# Nor can the request run sends after the exec change it.
+	atf_check -o match:"status=0" \
+	    ${RAW} "${SOCK}" execed "${p}" 1 "/usr/sbin/sshd -D"
+	atf_check -o match:"^\\[id=1\\] pid=${p} .*cmd=sleep 1000 tags=" \
+	    "${GOPROCCTL}" list
+	atf_check -o match:"status=2 msg=no entry with id 2 for pid ${p}" \
+	    ${RAW} "${SOCK}" execed "${p}" 2 "x"
 }
 add_cmd_read_from_proc_cleanup()
 {
