@@ -80,6 +80,7 @@ enum imsg_type {
 	IMSG_CTL_TAG,
 	IMSG_CTL_GROUP,
 	IMSG_CTL_RESET,
+	IMSG_CTL_EXECED, /* run: read the command line again */
 
 	/* registry -> frontend -> goprocctl: replies */
 	IMSG_CTL_ENTRY,		/* one registry entry */
@@ -138,6 +139,9 @@ struct gp_strlist {
  *   KILL	as RM, plus signo and wait_ms
  *   TAG/GROUP	label, newlabel (with GP_REQ_RENAME)
  *   RESET	label (the confirmation word)
+ *   EXECED	pid, ids[0] (exactly one id), cmd (optional): the entry's
+ *		process has exec'd; cmd is what it ran, kept (and marked
+ *		as the client's word) only if /proc cannot be read
  */
 struct gp_request {
 	uint32_t		 type;
@@ -167,6 +171,13 @@ struct gp_cred {
 	int32_t		 pid;
 };
 
+/*
+ * Entry flags.  GP_ENT_CMD_CLIENT: the command line is what a client
+ * said, not what goprocd read from /proc.
+ */
+#define GP_ENT_CMD_CLIENT 0x0001
+#define GP_ENT_MASK 0x0001
+
 /* One registry entry as it travels. Times are nanoseconds since the epoch. */
 struct gp_entry {
 	uint64_t		 id;
@@ -177,6 +188,7 @@ struct gp_entry {
 	int64_t			 last_seen;
 	uint32_t		 owner_uid;
 	uint32_t		 alive;
+	uint32_t flags; /* GP_ENT_* */
 	char			 name[GP_NAME_MAX + 1];
 	char			 cmd[GP_CMD_MAX + 1];
 	struct gp_strlist	 tags;

@@ -74,6 +74,8 @@ struct wire_entry {
 	uint32_t	alive;
 	uint32_t	ntags;
 	uint32_t	ngroups;
+	uint32_t	flags;
+	uint32_t	reserved;
 };
 
 struct wire_result {
@@ -89,7 +91,7 @@ struct wire_end {
 };
 
 _Static_assert(sizeof(struct wire_req) == 48, "wire_req has padding");
-_Static_assert(sizeof(struct wire_entry) == 56, "wire_entry has padding");
+_Static_assert(sizeof(struct wire_entry) == 64, "wire_entry has padding");
 _Static_assert(sizeof(struct wire_result) == 16, "wire_result has padding");
 _Static_assert(sizeof(struct wire_end) == 8, "wire_end has padding");
 
@@ -187,6 +189,7 @@ static const struct listfield l_names = {
 #define RF_KILL		0x0020	/* signo, wait_ms */
 #define RF_LABEL	0x0040	/* label */
 #define RF_NEWLABEL	0x0080	/* newlabel */
+#define RF_ID		0x0100	/* exactly one id, no other selector */
 
 static const struct req_type {
 	uint32_t	type;
@@ -201,6 +204,7 @@ static const struct req_type {
 	{ IMSG_CTL_TAG,		RF_LABEL | RF_NEWLABEL,		GP_REQ_RENAME },
 	{ IMSG_CTL_GROUP,	RF_LABEL | RF_NEWLABEL,		GP_REQ_RENAME },
 	{ IMSG_CTL_RESET,	RF_LABEL,			0 },
+	{ IMSG_CTL_EXECED,	RF_PID | RF_ID | RF_CMD,	0 },
 };
 
 static int	 put_str(struct ibuf *, const char *, size_t, size_t);
@@ -519,9 +523,14 @@ req_check(
 	}
 	if (!(rt->fields & RF_SEL) &&
 	    (req->tags_all.n != 0 || req->groups_all.n != 0 ||
-	        req->names.n != 0 || req->nids != 0 || req->npids != 0 ||
-	        req->search[0] != '\0')) {
+	        req->names.n != 0 || req->npids != 0 ||
+	        req->search[0] != '\0' ||
+	        (req->nids != 0 && !(rt->fields & RF_ID)))) {
 		*errstr = "unexpected selectors in request";
+		return (-1);
+	}
+	if ((rt->fields & RF_ID) && req->nids != 1) {
+		*errstr = "request needs exactly one id";
 		return (-1);
 	}
 
@@ -602,6 +611,7 @@ entry_encode(struct ibuf *b, const struct gp_entry *e)
 	w.alive = e->alive;
 	w.ntags = e->tags.n;
 	w.ngroups = e->groups.n;
+	w.flags = e->flags;
 	if (ibuf_add(b, &w, sizeof(w)) == -1)
 		return (-1);
 	if (put_str(b, e->name, sizeof(e->name), GP_NAME_MAX) == -1 ||
@@ -639,6 +649,10 @@ entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
 		*errstr = "entry alive flag is not 0 or 1";
 		return (-1);
 	}
+	if ((w.flags & ~GP_ENT_MASK) != 0 || w.reserved != 0) {
+		*errstr = "unknown entry flags";
+		return (-1);
+	}
 	e->id = w.id;
 	e->start_ticks = w.start_ticks;
 	e->added_at = w.added_at;
@@ -647,6 +661,7 @@ entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
 	e->pgid = w.pgid;
 	e->owner_uid = w.owner_uid;
 	e->alive = w.alive;
+	e->flags = w.flags;
 	if (get_str(b, e->name, sizeof(e->name), &f_name, errstr) == -1 ||
 	    get_str(b, e->cmd, sizeof(e->cmd), &f_cmd, errstr) == -1)
 		return (-1);

@@ -28,6 +28,7 @@
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -46,15 +47,24 @@
 #include "paths.h"
 
 /* clang-format off */
-#define STOP_GRACE_MS	2000	/* SIGTERM to SIGKILL for a failed run */
+/* Where run is with the process it starts. */
+enum run_state {
+	RUN_NONE,	/* no process */
+	RUN_HELD,	/* forked, held before its exec, being registered */
+	RUN_EXECED,	/* registered and exec'd: it is on its own */
+	RUN_REMOVING,	/* its exec failed: removing its entry */
+};
 
 static __dead void usage(int);
 static __dead void die(int, const char *, ...)
 		    __attribute__((__format__(printf, 2, 3)));
 static int64_t	 now_ms(void);
 static int	 connect_daemon(const char *, int64_t);
-static void	 run_start(struct parse_result *);
-static void	 run_stop(pid_t);
+static int	 run(const char *);
+static void	 run_fork(struct parse_result *, int);
+static int	 run_release(void);
+static void	 run_drop(void);
+static int	 exchange(const char *, int, const struct gp_request *);
 static __dead void exec_daemon(struct parse_result *);
 static void	 send_request(struct imsgbuf *, const struct gp_request *);
 static int	 read_replies(struct imsgbuf *, int, int64_t);
@@ -64,7 +74,10 @@ static const struct output	*out = &show_output;
 static struct parse_result	 res;
 static struct gp_entry		 added;		/* add, run: the new entry */
 static int			 nadded;
-static int			 registered;	/* run: the child is in */
+static enum run_state		 run_state;
+static int			 run_go = -1;	/* run: write to let it exec */
+static int			 run_exec = -1;	/* run: its exec's errno */
+static int			 run_errno;	/* run: why its exec failed */
 /* clang-format on */
 
 static __dead void
@@ -103,32 +116,30 @@ usage(int status)
 
 /*
  * Report a failure through the output and exit.  A process that run
- * started but could not register is stopped first.
+ * holds before its exec, because it could not register it, ends there
+ * without having run anything.
  */
 static __dead void
 die(int status, const char *fmt, ...)
 {
 	va_list ap;
 	char msg[GP_MSG_MAX + 256], full[sizeof(msg) + 64];
-	pid_t child;
-	int wstatus;
 
 	va_start(ap, fmt);
 	(void)vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	if (res.child > 0 && !registered) {
-		child = res.child;
-		registered = 1;
-		if (waitpid(child, &wstatus, WNOHANG) == child)
-			(void)snprintf(full, sizeof(full), "registration "
-			    "failed: pid %d %s before it could be registered",
-			    (int)child, WIFEXITED(wstatus) ? "exited" :
-			    "was killed");
-		else {
-			run_stop(child);
-			(void)snprintf(full, sizeof(full), "registration "
-			    "failed, stopped pid %d: %s", (int)child, msg);
-		}
+	if (run_state == RUN_HELD) {
+		run_state = RUN_NONE;
+		run_drop();
+		(void)snprintf(full, sizeof(full),
+		    "registration failed, stopped pid %d: %s", (int)res.child,
+		    msg);
+		status = GP_EXIT_FAIL;
+	} else if (run_state == RUN_REMOVING) {
+		(void)snprintf(full, sizeof(full),
+		    "cannot run %s: %s (and its entry, id %" PRIu64
+		    ", could not be removed: %s)",
+		    res.cmdargv[0], strerror(run_errno), added.id, msg);
 		status = GP_EXIT_FAIL;
 	} else
 		(void)strlcpy(full, msg, sizeof(full));
@@ -198,86 +209,173 @@ connect_daemon(const char *path, int64_t deadline)
 }
 
 /*
- * Start the command of run in its own process group.  A close-on-exec
- * pipe tells whether execvp succeeded: it carries the child's errno if
- * not, and nothing at all if it did.
+ * run: start the command so that it is always registered, however short
+ * it is.  The child makes a process group of its own and waits on a pipe
+ * while goprocd registers it (its PID and start time stay the same across
+ * the exec); then it may exec.  A close-on-exec pipe says whether the
+ * exec succeeded: it carries the child's errno if not, and the entry is
+ * removed again.  At registration the child's command line is still ours,
+ * so goprocd is then asked to read it again, and only its answer is
+ * printed.
+ */
+static int
+run(const char *sock)
+{
+	static struct gp_request rreq;
+	size_t len = 0;
+	int fd, i;
+
+	/*
+	 * The command as we start it: goprocd keeps it, marked as ours,
+	 * only if it cannot read the process's own command line.
+	 */
+	for (i = 0; i < res.cmdargc; i++) {
+		if (i > 0)
+			len = strlcat(res.req.cmd, " ", sizeof(res.req.cmd));
+		len = strlcat(res.req.cmd, res.cmdargv[i], sizeof(res.req.cmd));
+		if (len >= sizeof(res.req.cmd))
+			break;
+	}
+
+	/* Without a daemon, start nothing. */
+	fd = connect_daemon(sock, now_ms() + (int64_t)res.timeout * 1000);
+	(void)signal(SIGPIPE, SIG_IGN);
+	run_fork(&res, fd);
+	res.req.pid = res.child;
+	(void)exchange(sock, fd, &res.req);
+
+	if ((run_errno = run_release()) != 0) {
+		run_state = RUN_REMOVING;
+		memset(&rreq, 0, sizeof(rreq));
+		rreq.type = IMSG_CTL_RM;
+		rreq.ids[0] = added.id;
+		rreq.nids = 1;
+		(void)exchange(sock, -1, &rreq);
+		run_state = RUN_NONE;
+		die(GP_EXIT_FAIL, "cannot run %s: %s", res.cmdargv[0],
+		    strerror(run_errno));
+	}
+
+	memset(&rreq, 0, sizeof(rreq));
+	rreq.type = IMSG_CTL_EXECED;
+	rreq.pid = res.child;
+	rreq.ids[0] = added.id;
+	rreq.nids = 1;
+	(void)strlcpy(rreq.cmd, res.req.cmd, sizeof(rreq.cmd));
+	nadded = 0;
+	return (exchange(sock, -1, &rreq));
+}
+
+/*
+ * Fork the child of run, held before its exec until run_release().  It
+ * closes sock, our connection to goprocd.
  */
 static void
-run_start(struct parse_result *r)
+run_fork(struct parse_result *r, int sock)
 {
-	size_t len = 0;
 	ssize_t n;
 	pid_t pid;
-	int pfd[2], error, i;
+	int go[2], ex[2], error;
+	char c;
 
-	if (pipe2(pfd, O_CLOEXEC) == -1)
+	if (pipe2(go, O_CLOEXEC) == -1 || pipe2(ex, O_CLOEXEC) == -1)
 		die(GP_EXIT_FAIL, "pipe: %s", strerror(errno));
 	(void)fflush(NULL);
 	switch (pid = fork()) {
 	case -1:
 		die(GP_EXIT_FAIL, "fork: %s", strerror(errno));
 	case 0:
-		(void)close(pfd[0]);
+		(void)close(sock);
+		(void)close(go[1]);
+		(void)close(ex[0]);
 		(void)setpgid(0, 0);
+		(void)signal(SIGPIPE, SIG_DFL);
+		do {
+			n = read(go[0], &c, 1);
+		} while (n == -1 && errno == EINTR);
+		if (n != 1)
+			_exit(GP_EXIT_FAIL); /* not registered: run nothing */
+		(void)close(go[0]);
 		execvp(r->cmdargv[0], r->cmdargv);
 		error = errno;
-		if (write(pfd[1], &error, sizeof(error)) != sizeof(error))
+		if (write(ex[1], &error, sizeof(error)) != sizeof(error))
 			_exit(126);
 		_exit(127);
 	default:
 		break;
 	}
+	/* Before goprocd reads it, so that the entry has pgid == pid. */
 	(void)setpgid(pid, pid);
-	(void)close(pfd[1]);
-	do {
-		n = read(pfd[0], &error, sizeof(error));
-	} while (n == -1 && errno == EINTR);
-	(void)close(pfd[0]);
-	if (n != 0) {
-		if (n != sizeof(error))
-			error = EIO;
-		while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
-			;
-		die(GP_EXIT_FAIL, "cannot run %s: %s", r->cmdargv[0],
-		    strerror(error));
-	}
+	(void)close(go[0]);
+	(void)close(ex[1]);
+	run_go = go[1];
+	run_exec = ex[0];
 	r->child = pid;
-	r->req.pid = pid;
-
-	/* The command line as goprocd will show it. */
-	for (i = 0; i < r->cmdargc; i++) {
-		if (i > 0)
-			len = strlcat(r->req.cmd, " ", sizeof(r->req.cmd));
-		len = strlcat(r->req.cmd, r->cmdargv[i], sizeof(r->req.cmd));
-		if (len >= sizeof(r->req.cmd))
-			break;
-	}
+	run_state = RUN_HELD;
 }
 
-/* Stop the process group of a child that could not be registered. */
-static void
-run_stop(pid_t pid)
+/* Let the registered child exec.  Returns 0, or the errno of its exec. */
+static int
+run_release(void)
 {
-	int64_t deadline;
-	pid_t rv;
+	ssize_t n;
+	int error = 0;
 
-	if (pid <= 1)
-		return; /* never kill(-1) */
-	if (kill(-pid, SIGTERM) == -1)
-		(void)kill(pid, SIGTERM);
-	deadline = now_ms() + STOP_GRACE_MS;
-	for (;;) {
-		rv = waitpid(pid, NULL, WNOHANG);
-		if (rv == pid || (rv == -1 && errno != EINTR))
-			return;
-		if (now_ms() >= deadline)
-			break;
-		(void)poll(NULL, 0, 20);
+	if (write(run_go, "x", 1) != 1)
+		error = errno; /* it is gone */
+	(void)close(run_go);
+	run_go = -1;
+	run_state = RUN_EXECED;
+	if (error == 0) {
+		do {
+			n = read(run_exec, &error, sizeof(error));
+		} while (n == -1 && errno == EINTR);
+		if (n == 0)
+			error = 0;
+		else if (n != sizeof(error))
+			error = EIO;
 	}
-	if (kill(-pid, SIGKILL) == -1)
-		(void)kill(pid, SIGKILL);
-	while (waitpid(pid, NULL, 0) == -1 && errno == EINTR)
+	(void)close(run_exec);
+	run_exec = -1;
+	if (error != 0)
+		while (waitpid(res.child, NULL, 0) == -1 && errno == EINTR)
+			;
+	return (error);
+}
+
+/* The held child could not be registered: it exits without exec. */
+static void
+run_drop(void)
+{
+	if (run_go != -1) {
+		(void)close(run_go);
+		run_go = -1;
+	}
+	while (waitpid(res.child, NULL, 0) == -1 && errno == EINTR)
 		;
+}
+
+/*
+ * One request on one connection (fd, or a new one if -1): send it and
+ * handle the replies.  Returns the exit status they call for.
+ */
+static int
+exchange(const char *sock, int fd, const struct gp_request *req)
+{
+	struct imsgbuf ibuf;
+	int64_t deadline;
+	int status;
+
+	deadline = now_ms() + (int64_t)(res.timeout + res.wait) * 1000;
+	if (fd == -1)
+		fd = connect_daemon(sock, deadline);
+	if (imsgbuf_init(&ibuf, fd) == -1)
+		die(GP_EXIT_FAIL, "%s", strerror(errno));
+	send_request(&ibuf, req);
+	status = read_replies(&ibuf, fd, deadline);
+	imsgbuf_clear(&ibuf);
+	(void)close(fd);
+	return (status);
 }
 
 /*
@@ -387,6 +485,8 @@ dispatch(struct imsg *imsg, int *status)
 		if (wire_result_decode(&view, &result, &errstr) == -1)
 			die(GP_EXIT_FAIL, "bad result from goprocd: %s",
 			    errstr);
+		if (run_state == RUN_REMOVING)
+			return (0);
 		if (result.flags & GP_RES_FAILED)
 			*status = GP_EXIT_FAIL;
 		out->result(&res, &result);
@@ -394,19 +494,23 @@ dispatch(struct imsg *imsg, int *status)
 	case IMSG_CTL_INFO:
 		if (wire_end_decode(&view, &end, &errstr) == -1)
 			die(GP_EXIT_FAIL, "bad reply from goprocd: %s", errstr);
-		out->info(&res, &end);
+		if (run_state != RUN_REMOVING)
+			out->info(&res, &end);
 		return (0);
 	case IMSG_CTL_END:
 		if (wire_end_decode(&view, &end, &errstr) == -1)
 			die(GP_EXIT_FAIL, "bad reply from goprocd: %s", errstr);
+		if (run_state == RUN_REMOVING)
+			return (1);
 		if (res.action == ADD || res.action == RUN) {
 			if (nadded != 1)
 				die(GP_EXIT_FAIL,
 				    "bad reply from goprocd: %d entries for "
 				    "one process",
 				    nadded);
-			registered = 1;
-			out->entry(&res, &added);
+			/* run: once goprocd has read its command line. */
+			if (res.action == ADD || run_state == RUN_EXECED)
+				out->entry(&res, &added);
 		}
 		if (end.status == GP_ST_FAIL)
 			*status = GP_EXIT_FAIL;
@@ -512,10 +616,13 @@ main(int argc, char *argv[])
 	    -1)
 		die(GP_EXIT_FAIL, "%s", errbuf);
 
+	if (res.action == RUN) {
+		status = run(paths.socket);
+		out->tail(&res);
+		return (status);
+	}
 	deadline = now_ms() + (int64_t)(res.timeout + res.wait) * 1000;
 	fd = connect_daemon(paths.socket, deadline);
-	if (res.action == RUN)
-		run_start(&res);
 	if (imsgbuf_init(&ibuf, fd) == -1)
 		die(GP_EXIT_FAIL, "%s", strerror(errno));
 	send_request(&ibuf, &res.req);

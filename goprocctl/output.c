@@ -97,7 +97,9 @@ print_entry(FILE *f, const struct gp_entry *e, int alive)
 	print_ident(f, e);
 	if (alive)
 		fprintf(f, " alive=%s", e->alive ? "true" : "false");
-	fprintf(f, " cmd=%s", e->cmd);
+	/* A command line goprocd could not read from /proc is marked. */
+	fprintf(f, " cmd=%s%s", e->flags & GP_ENT_CMD_CLIENT ? "(client) " : "",
+	    e->cmd);
 	print_labels(f, "tags", &e->tags);
 	print_labels(f, "groups", &e->groups);
 }

@@ -224,6 +224,8 @@ jentry_new(const struct gp_entry *e)
 	jset(o, "pgid", json_integer(e->pgid));
 	jset(o, "name", e->name[0] != '\0' ? jstr(e->name) : json_null());
 	jset(o, "cmd", jstr(e->cmd));
+	jset(o, "cmd_source",
+	    json_string(e->flags & GP_ENT_CMD_CLIENT ? "client" : "proc"));
 	jset(o, "alive", json_boolean(e->alive));
 	jset(o, "tags", jlabels(&e->tags));
 	jset(o, "groups", jlabels(&e->groups));

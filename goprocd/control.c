@@ -452,6 +452,7 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 	case IMSG_CTL_TAG:
 	case IMSG_CTL_GROUP:
 	case IMSG_CTL_RESET:
+	case IMSG_CTL_EXECED:
 		break;
 	default:
 		log_warnx("client pid %d: unknown request type %u",

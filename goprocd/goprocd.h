@@ -65,6 +65,8 @@ enum {
 	IMSG_LOAD_ERROR,			/* registry: cannot start */
 	IMSG_VETTED,				/* prober: watching a process */
 	IMSG_UNVETTED,				/* prober: watch ended */
+	IMSG_PROBE_CMD,                         /* registry: read a cmdline */
+	IMSG_PROBE_CMDINFO,                     /* prober: the answer */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */
@@ -73,13 +75,25 @@ struct probe_add_req {
 	int32_t		 pid;
 };
 
-/* prober -> registry, IMSG_PROBE_INFO */
+/* registry -> prober, IMSG_PROBE_CMD; peerid is the registry's op id. */
+struct probe_cmd_req {
+	uint64_t start_ticks;
+	int32_t pid;
+	uint32_t pad;
+};
+
+/*
+ * prober -> registry, IMSG_PROBE_INFO, and IMSG_PROBE_CMDINFO (where
+ * error ESRCH means that the process is gone, a zombie or another one).
+ */
 struct probe_info {
 	int32_t error; /* 0, ESRCH, EPERM, EINVAL: a thread,
 					   EACCES: init or a kernel thread */
 	int32_t		 pid;
 	int32_t		 pgid;
 	int32_t		 tgid;		/* EINVAL: the thread's process */
+	int32_t cmd_error;              /* errno: cmd could not be read */
+	uint32_t pad;
 	uint64_t	 start_ticks;
 	char		 boot_id[GP_BOOT_ID_LEN + 1];
 	char		 cmd[GP_CMD_MAX + 1];
@@ -89,6 +103,7 @@ struct probe_info {
 struct probe_watch {
 	uint64_t	 id;
 	uint64_t	 start_ticks;	/* 0: unknown, take the current one */
+	int64_t added_at;               /* ns since the epoch */
 	int32_t		 pid;
 	char		 boot_id[GP_BOOT_ID_LEN + 1];
 };

@@ -27,6 +27,7 @@
  *	{"seq":12,"op":"rename","kind":"tag","from":"db","to":"database"}
  *	{"seq":13,"op":"reset"}
  *	{"seq":14,"op":"ident","id":3,"start_ticks":81234,"boot_id":"..."}
+ *	{"seq":15,"op":"cmd","id":3,"cmd":"sleep 10","cmd_source":"proc"}
  */
 
 #include <sys/types.h>
@@ -194,6 +195,22 @@ journal_ident(uint64_t seq, uint64_t id, uint64_t start_ticks,
 	    0 && jput(o, "boot_id", json_string(boot_id)) == 0, lenp));
 }
 
+/* The command line of an entry was read again (run, after its exec). */
+char *
+journal_cmd(
+    uint64_t seq, uint64_t id, const char *cmd, int client, size_t *lenp)
+{
+	json_t *o;
+
+	o = jrec(seq, "cmd");
+	return (jline(o,
+	    jput(o, "id", json_integer((json_int_t)id)) == 0 &&
+	        jput(o, "cmd", json_string(cmd)) == 0 &&
+	        jput(o, "cmd_source",
+	            json_string(client ? "client" : "proc")) == 0,
+	    lenp));
+}
+
 /*
  * Replay.
  */
@@ -244,12 +261,19 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
     uint64_t *prevp, int64_t *seen_allp, char *err, size_t errlen)
 {
 	static const char *const ops[] = {
-		"add", "rm", "alive", "seen", "rename", "reset", "ident",
+		"add",
+		"rm",
+		"alive",
+		"seen",
+		"rename",
+		"reset",
+		"ident",
+		"cmd",
 	};
 	json_error_t	 jerr;
 	json_t		*o, *v;
 	struct rentry	*e;
-	const char	*op, *from, *to, *boot;
+	const char *op, *from, *to, *boot, *cmd, *src;
 	char		 dbuf[64], msg[256];
 	int64_t		 seq, when, ticks;
 	size_t		 i, changed;
@@ -380,6 +404,28 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 			snprintf(err, errlen, "boot_id: %s", msg);
 			goto done;
 		}
+	} else if (strcmp(op, "cmd") == 0) {
+		if (get_entry(rt, o, "id", &e, err, errlen) == -1 ||
+		    get_string(o, "cmd", &cmd, err, errlen) == -1 ||
+		    get_string(o, "cmd_source", &src, err, errlen) == -1)
+			goto done;
+		if (json_string_length(json_object_get(o, "cmd")) >
+		        GP_CMD_MAX ||
+		    strlen(cmd) !=
+		        json_string_length(json_object_get(o, "cmd"))) {
+			snprintf(err, errlen,
+			    "cmd: must be a string of at "
+			    "most %d bytes without NUL",
+			    GP_CMD_MAX);
+			goto done;
+		}
+		if (strcmp(src, "proc") != 0 && strcmp(src, "client") != 0) {
+			snprintf(err, errlen,
+			    "cmd_source: must be \"proc\" "
+			    "or \"client\"");
+			goto done;
+		}
+		(void)regtab_set_cmd(rt, e, cmd, strcmp(src, "client") == 0);
 	}
 	rv = 0;
  done:

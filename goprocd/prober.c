@@ -33,6 +33,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "goprocd.h"
@@ -47,6 +48,7 @@ struct watch {
 	TAILQ_ENTRY(watch) poll_entry;
 	uint64_t id;
 	uint64_t start_ticks;
+	int64_t added_at; /* for an entry without start_ticks */
 	int32_t pid;
 	int pidfd;  /* -1: probed by timer */
 	int polled; /* on the polled list */
@@ -65,6 +67,8 @@ static void prober_dispatch_parent(int, short, void *);
 static void prober_dispatch_registry(int, short, void *);
 static void prober_dispatch_frontend(int, short, void *);
 static void probe_add(uint32_t, const struct probe_add_req *);
+static void probe_cmd(uint32_t, const struct probe_cmd_req *);
+static int started_before(uint64_t, int64_t);
 static void watch_add(const struct probe_watch *);
 static void watch_remove(struct watch *);
 static void watch_exit(int, short, void *);
@@ -80,6 +84,7 @@ static struct watch_list polled = TAILQ_HEAD_INITIALIZER(polled);
 static struct event ev_poll;
 static struct timeval poll_tv = { GOPROC_LIVENESS_DEFAULT_MS / 1000, 0 };
 static int procfd = -1;
+static long clk_tck; /* units of start_ticks per second */
 static size_t npidfds, pidfd_max;
 static char boot_id[GP_BOOT_ID_LEN + 1];
 
@@ -108,6 +113,8 @@ prober(int debug, int verbose)
 		fatal("open /proc");
 	if (procfs_read_boot_id(procfd, boot_id, sizeof(boot_id)) == -1)
 		fatal("cannot read the boot id");
+	if ((clk_tck = sysconf(_SC_CLK_TCK)) <= 0)
+		fatal("sysconf _SC_CLK_TCK");
 
 	/* One pidfd per alive entry: take every descriptor we may. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -190,6 +197,7 @@ prober_dispatch_registry(int fd, short event, void *arg)
 	struct imsgev *iev = arg;
 	struct imsg imsg;
 	struct probe_add_req par;
+	struct probe_cmd_req pcr;
 	struct probe_watch pw;
 	struct watch key, *w;
 	ssize_t n;
@@ -206,6 +214,11 @@ prober_dispatch_registry(int fd, short event, void *arg)
 			if (imsg_get_data(&imsg, &par, sizeof(par)) == -1)
 				fatalx("%s: bad IMSG_PROBE_ADD", __func__);
 			probe_add(imsg_get_id(&imsg), &par);
+			break;
+		case IMSG_PROBE_CMD:
+			if (imsg_get_data(&imsg, &pcr, sizeof(pcr)) == -1)
+				fatalx("%s: bad IMSG_PROBE_CMD", __func__);
+			probe_cmd(imsg_get_id(&imsg), &pcr);
 			break;
 		case IMSG_PROBE_WATCH:
 			if (imsg_get_data(&imsg, &pw, sizeof(pw)) == -1 ||
@@ -283,11 +296,90 @@ probe_add(uint32_t opid, const struct probe_add_req *par)
 		pi.start_ticks = st.start_ticks;
 		(void)strlcpy(pi.boot_id, boot_id, sizeof(pi.boot_id));
 		if (procfs_read_cmdline(
-		        procfd, par->pid, pi.cmd, sizeof(pi.cmd)) == -1)
-			pi.error = ESRCH;
+		        procfd, par->pid, pi.cmd, sizeof(pi.cmd)) == -1) {
+			if (errno == ENOENT || errno == ESRCH)
+				pi.error = ESRCH;
+			else
+				pi.cmd_error = errno;
+		}
 	}
 	imsg_compose_event(
 	    &iev_registry, IMSG_PROBE_INFO, opid, 0, -1, &pi, sizeof(pi));
+}
+
+/*
+ * Read the command line of a registered process again (run, once the
+ * process has exec'd).  Error ESRCH: it is gone, a zombie (which has no
+ * command line left) or another process; cmd_error: it could not be read.
+ */
+static void
+probe_cmd(uint32_t opid, const struct probe_cmd_req *pcr)
+{
+	struct probe_info pi;
+	struct proc_stat st;
+	const char *errstr;
+	char name[sizeof(st.comm) + 2];
+
+	memset(&pi, 0, sizeof(pi));
+	pi.pid = pcr->pid;
+	if (pcr->pid < 1 || pcr->pid > GP_PID_MAX)
+		fatalx("%s: bad pid %d", __func__, pcr->pid);
+	pi.start_ticks = pcr->start_ticks;
+	if (procfs_read_stat(procfd, pcr->pid, &st, &errstr) == -1 ||
+	    st.state == 'Z' || st.state == 'X' ||
+	    st.start_ticks != pcr->start_ticks)
+		pi.error = ESRCH;
+	else if (procfs_read_cmdline(
+	             procfd, pcr->pid, pi.cmd, sizeof(pi.cmd)) == -1) {
+		if (errno == ENOENT || errno == ESRCH)
+			pi.error = ESRCH;
+		else
+			pi.cmd_error = errno;
+	} else {
+		/*
+		 * No command line but its name in brackets: it is exiting
+		 * (its memory, and its argv with it, goes first).
+		 */
+		(void)snprintf(name, sizeof(name), "[%s]", st.comm);
+		if (strcmp(pi.cmd, name) == 0)
+			pi.error = ESRCH;
+	}
+	if (pi.error != 0 || pi.cmd_error != 0)
+		pi.cmd[0] = '\0';
+	imsg_compose_event(
+	    &iev_registry, IMSG_PROBE_CMDINFO, opid, 0, -1, &pi, sizeof(pi));
+}
+
+/*
+ * Did the process with this start time (in clock ticks since boot)
+ * start before added_at (ns since the epoch)?  An entry from the Go
+ * program's snapshot has no start time of its own: it may take the
+ * process now at its PID only if so, for one that started later has
+ * reused the PID.  The boot time is the kernel's btime (/proc/stat), to
+ * the nanosecond: CLOCK_REALTIME less CLOCK_BOOTTIME, the clock that
+ * start times count.  Unknown is no.
+ */
+static int
+started_before(uint64_t start_ticks, int64_t added_at)
+{
+	struct timespec real, boot;
+	int64_t boot_ns, secs, start_ns;
+
+	if (added_at <= 0 || clk_tck <= 0)
+		return (0);
+	if (clock_gettime(CLOCK_REALTIME, &real) == -1 ||
+	    clock_gettime(CLOCK_BOOTTIME, &boot) == -1)
+		return (0);
+	boot_ns = ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000 +
+	    (real.tv_nsec - boot.tv_nsec);
+	if (boot_ns < 0)
+		return (0);
+	secs = (int64_t)(start_ticks / (uint64_t)clk_tck);
+	if (secs > (INT64_MAX - boot_ns) / 1000000000 - 1)
+		return (0);
+	start_ns = boot_ns + secs * 1000000000 +
+	    (int64_t)(start_ticks % (uint64_t)clk_tck) * 1000000000 / clk_tck;
+	return (start_ns < added_at);
 }
 
 /*
@@ -327,6 +419,7 @@ watch_add(const struct probe_watch *pw)
 	w->id = pw->id;
 	w->pid = pw->pid;
 	w->start_ticks = pw->start_ticks;
+	w->added_at = pw->added_at;
 	w->pidfd = -1;
 	if (RB_INSERT(watch_tree, &watches, w) != NULL)
 		fatalx("%s: id %llu watched twice", __func__,
@@ -375,6 +468,13 @@ watch_add(const struct probe_watch *pw)
 		/* A snapshot or journal naming init: never adopt it. */
 		log_warnx("id %llu: pid %d is %s, not watched",
 		    (unsigned long long)w->id, w->pid, procfs_protected(&st));
+		report(w, 0, 0, 0);
+		watch_remove(w);
+		return;
+	} else if (w->start_ticks == 0 &&
+	    !started_before(st.start_ticks, w->added_at)) {
+		log_debug("id %llu: pid %d started after the entry was added",
+		    (unsigned long long)w->id, w->pid);
 		report(w, 0, 0, 0);
 		watch_remove(w);
 		return;
@@ -456,6 +556,8 @@ watch_alive(struct watch *w)
 		return (0);
 	if (w->start_ticks == 0) {
 		/* An old entry whose identity could not be read before. */
+		if (!started_before(st.start_ticks, w->added_at))
+			return (0);
 		w->start_ticks = st.start_ticks;
 		vet(w, 1);
 		report(w, 1, w->start_ticks, now_ns());

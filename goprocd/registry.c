@@ -115,6 +115,10 @@ static void req_kill(struct op *);
 static void req_kill_result(struct op *, const struct kill_result *);
 static void req_rename(struct op *);
 static void req_reset(struct op *);
+static void add_cmd(
+    struct gp_entry *, const struct probe_info *, const struct gp_request *);
+static void req_execed(struct op *);
+static void req_execed_probed(struct op *, const struct probe_info *);
 static void probe_alive(const struct probe_alive *);
 static void watch(const struct rentry *);
 static void entry_dead(struct rentry *, int64_t);
@@ -158,6 +162,7 @@ static uid_t admin_uid; /* who started goprocd */
 static uint32_t max_entries_per_uid = CONFIG_ENTRIES_PER_UID_DEFAULT;
 static uint32_t max_labels = CONFIG_LABELS_DEFAULT;
 static uint32_t max_cmd_bytes = CONFIG_CMD_BYTES_DEFAULT;
+static uid_t daemon_uid; /* goprocd's own user, before the drop */
 static size_t nalive;   /* entries alive */
 
 __dead void
@@ -165,6 +170,7 @@ registry(int debug, int verbose)
 {
 	proc_setup("registry", verbose);
 	admin_uid = getuid();
+	daemon_uid = geteuid();
 	/* jansson seeds its hashes from /dev/urandom: while it is there. */
 	json_object_seed(0);
 	proc_drop(proc_user, proc_root);
@@ -304,9 +310,9 @@ load_done(void)
 	loaded = 1;
 	seen_at = now_ns();
 	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e)) {
-		/* Entries from the Go program have no owner: ours. */
+		/* Entries from the Go program have no owner: the daemon's. */
 		if (e->owner_uid == REGTAB_UID_UNKNOWN)
-			regtab_set_owner(rt, e, geteuid());
+			regtab_set_owner(rt, e, daemon_uid);
 		if (e->alive) {
 			watch(e);
 			nalive++;
@@ -437,6 +443,14 @@ registry_dispatch_prober(int fd, short event, void *arg)
 				fatalx("%s: bad IMSG_PROBE_INFO", __func__);
 			req_add_probed(op, &pi);
 			break;
+		case IMSG_PROBE_CMDINFO:
+			if (imsg_get_data(&imsg, &pi, sizeof(pi)) == -1 ||
+			    memchr(pi.cmd, '\0', sizeof(pi.cmd)) == NULL ||
+			    (op = op_by_id(imsg_get_id(&imsg))) == NULL ||
+			    op->type != IMSG_CTL_EXECED)
+				fatalx("%s: bad IMSG_PROBE_CMDINFO", __func__);
+			req_execed_probed(op, &pi);
+			break;
 		case IMSG_PROBE_ALIVE:
 			if (imsg_get_data(&imsg, &pa, sizeof(pa)) == -1 ||
 			    memchr(pa.boot_id, '\0', sizeof(pa.boot_id)) ==
@@ -482,6 +496,7 @@ registry_dispatch_frontend(int fd, short event, void *arg)
 		case IMSG_CTL_TAG:
 		case IMSG_CTL_GROUP:
 		case IMSG_CTL_RESET:
+		case IMSG_CTL_EXECED:
 			if (imsg_get_ibuf(&imsg, &payload) == -1 ||
 			    ibuf_get(&payload, &cred, sizeof(cred)) == -1)
 				fatalx("%s: short request", __func__);
@@ -515,6 +530,9 @@ registry_dispatch_frontend(int fd, short event, void *arg)
 				break;
 			case IMSG_CTL_RESET:
 				req_reset(op);
+				break;
+			case IMSG_CTL_EXECED:
+				req_execed(op);
 				break;
 			}
 			break;
@@ -949,8 +967,7 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	ge.owner_uid = op->cred.uid;
 	ge.alive = 1;
 	(void)strlcpy(ge.name, req->name, sizeof(ge.name));
-	(void)strlcpy(
-	    ge.cmd, req->cmd[0] != '\0' ? req->cmd : pi->cmd, sizeof(ge.cmd));
+	add_cmd(&ge, pi, req);
 	cmd_truncate(ge.cmd);
 	ge.tags = req->tags;
 	ge.groups = req->groups;
@@ -973,6 +990,28 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	nalive++;
 	op_entry(op, e);
 	op_finish(op, 0, GP_ST_OK, "%s", "");
+}
+
+/*
+ * The command line of a new entry is what the prober read from /proc.
+ * Only where /proc could not be read does the client's word stand in
+ * (or "pid:PID", as goproc's add says), marked as a client's.
+ */
+static void
+add_cmd(struct gp_entry *ge, const struct probe_info *pi,
+    const struct gp_request *req)
+{
+	if (pi->cmd_error == 0) {
+		(void)strlcpy(ge->cmd, pi->cmd, sizeof(ge->cmd));
+		return;
+	}
+	log_debug("pid %d: cannot read its command line: %s", pi->pid,
+	    strerror(pi->cmd_error));
+	if (req->cmd[0] != '\0')
+		(void)strlcpy(ge->cmd, req->cmd, sizeof(ge->cmd));
+	else
+		(void)snprintf(ge->cmd, sizeof(ge->cmd), "pid:%d", pi->pid);
+	ge->flags |= GP_ENT_CMD_CLIENT;
 }
 
 /* rm and kill: more than one match needs --all. */
@@ -1233,6 +1272,77 @@ req_reset(struct op *op)
 	op_finish(op, 0, GP_ST_OK, "Registry cleared and IDs reset");
 }
 
+/*
+ * run: the client registered its child before the exec, when the child's
+ * command line was still the client's own, then let it exec.  Read it
+ * again; the command the client says it ran stands in, marked as the
+ * client's, only if the process is gone (or a zombie) by then.
+ */
+static void
+req_execed(struct op *op)
+{
+	struct gp_request *req = op->req;
+	struct probe_cmd_req pcr;
+	struct rentry *e;
+
+	if ((e = regtab_find_id(rt, req->ids[0])) == NULL ||
+	    e->pid != req->pid) {
+		op_finish(op, 1, GP_ST_NOTFOUND,
+		    "no entry with id %llu for pid %d",
+		    (unsigned long long)req->ids[0], req->pid);
+		return;
+	}
+	if (!privileged(op) && e->owner_uid != op->cred.uid) {
+		op_finish(op, 1, GP_ST_PERM,
+		    "permission denied: [id=%llu] pid=%d belongs to uid %u",
+		    (unsigned long long)e->id, e->pid, e->owner_uid);
+		return;
+	}
+	memset(&pcr, 0, sizeof(pcr));
+	pcr.pid = e->pid;
+	pcr.start_ticks = e->start_ticks;
+	imsg_compose_event(
+	    &iev_prober, IMSG_PROBE_CMD, op->id, 0, -1, &pcr, sizeof(pcr));
+}
+
+static void
+req_execed_probed(struct op *op, const struct probe_info *pi)
+{
+	struct gp_request *req = op->req;
+	struct rentry *e;
+	char cmd[GP_CMD_MAX + 1];
+	size_t jlen;
+	int client;
+
+	if ((e = regtab_find_id(rt, req->ids[0])) == NULL ||
+	    e->pid != pi->pid || e->start_ticks != pi->start_ticks) {
+		op_finish(op, 1, GP_ST_NOTFOUND,
+		    "id %llu was removed meanwhile",
+		    (unsigned long long)req->ids[0]);
+		return;
+	}
+	if (pi->error == 0 && pi->cmd_error == 0) {
+		(void)strlcpy(cmd, pi->cmd, sizeof(cmd));
+		client = 0;
+	} else if (req->cmd[0] != '\0') {
+		(void)strlcpy(cmd, req->cmd, sizeof(cmd));
+		client = 1;
+	} else {
+		op_entry(op, e);
+		op_finish(op, 0, GP_ST_OK, "%s", "");
+		return;
+	}
+	cmd_truncate(cmd);
+	if (strcmp(cmd, e->cmd) != 0 || client != e->cmd_client) {
+		e = regtab_set_cmd(rt, e, cmd, client);
+		journal_append(
+		    journal_cmd(++journal_seq, e->id, e->cmd, client, &jlen),
+		    &jlen);
+	}
+	op_entry(op, e);
+	op_finish(op, 0, GP_ST_OK, "%s", "");
+}
+
 /* The prober saw an entry die, or learned the identity of an old one. */
 static void
 probe_alive(const struct probe_alive *pa)
@@ -1303,6 +1413,7 @@ watch(const struct rentry *e)
 	pw.id = e->id;
 	pw.pid = e->pid;
 	pw.start_ticks = e->start_ticks;
+	pw.added_at = e->added_at;
 	(void)strlcpy(pw.boot_id, rentry_boot_id(e), sizeof(pw.boot_id));
 	imsg_compose_event(
 	    &iev_prober, IMSG_PROBE_WATCH, 0, 0, -1, &pw, sizeof(pw));

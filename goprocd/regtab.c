@@ -705,6 +705,7 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	e->last_seen = ge->last_seen;
 	e->owner_uid = ge->owner_uid;
 	e->alive = ge->alive != 0;
+	e->cmd_client = (ge->flags & GP_ENT_CMD_CLIENT) != 0;
 	e->ntags = ntags;
 	e->ngroups = ngroups;
 	e->cmd = (char *)&e->lab[ntags + ngroups];
@@ -1225,6 +1226,37 @@ regtab_set_identity(struct regtab *rt, struct rentry *e, uint64_t start_ticks,
 	return (0);
 }
 
+/*
+ * Replace the command line of an entry; client says whether it is a
+ * client's word rather than what was read from /proc.  The command is
+ * stored inside the entry, so a longer one means a new entry with the
+ * same ID, name and labels: the returned pointer replaces e.
+ */
+struct rentry *
+regtab_set_cmd(struct regtab *rt, struct rentry *e, const char *cmd, int client)
+{
+	static struct gp_entry ge;
+	char boot[REGTAB_BOOT_ID_LEN + 1], err[128];
+	size_t len;
+
+	len = strnlen(cmd, GP_CMD_MAX + 1);
+	if (len > GP_CMD_MAX)
+		fatalx("%s: command too long", __func__);
+	e->cmd_client = client != 0;
+	if (len <= strlen(e->cmd)) {
+		copy_cmd(e->cmd, cmd, len);
+		return (e);
+	}
+	rentry_fill(e, &ge);
+	memcpy(ge.cmd, cmd, len);
+	ge.cmd[len] = '\0';
+	strlcpy(boot, rentry_boot_id(e), sizeof(boot));
+	regtab_remove(rt, e);
+	if (add_entry(rt, &ge, boot, 1, &e, err, sizeof(err)) != REGTAB_OK)
+		fatalx("%s: id %" PRIu64 ": %s", __func__, ge.id, err);
+	return (e);
+}
+
 const char *
 rentry_name(const struct rentry *e)
 {
@@ -1268,6 +1300,8 @@ rentry_fill(const struct rentry *e, struct gp_entry *ge)
 	ge->last_seen = e->last_seen;
 	ge->owner_uid = e->owner_uid;
 	ge->alive = e->alive;
+	if (e->cmd_client)
+		ge->flags |= GP_ENT_CMD_CLIENT;
 	if (e->name != NULL)
 		strlcpy(ge->name, e->name->s, sizeof(ge->name));
 	strlcpy(ge->cmd, e->cmd, sizeof(ge->cmd));

@@ -71,6 +71,7 @@ struct rentry {
 	uint8_t			 alive;
 	uint8_t			 ntags;
 	uint8_t			 ngroups;
+	uint8_t cmd_client; /* cmd is a client's word */
 	struct rlabel		*boot;
 	struct rname		*name;
 	char			*cmd;
@@ -110,6 +111,8 @@ void		 regtab_set_alive(struct rentry *, int);
 void		 regtab_set_seen(struct rentry *, int64_t);
 int		 regtab_set_identity(struct regtab *, struct rentry *,
 		    uint64_t, const char *, char *, size_t);
+struct rentry *regtab_set_cmd(
+    struct regtab *, struct rentry *, const char *, int);
 
 const char	*rentry_name(const struct rentry *);
 const char	*rentry_boot_id(const struct rentry *);

@@ -83,6 +83,7 @@ static void	 jset(json_t *, const char *, json_t *);
 static int	 days_in_month(int64_t, int);
 static int64_t	 days_since_epoch(int64_t, int, int);
 static int	 digits(const char *, size_t, int64_t *);
+static int get_cmd_source(const json_t *, struct gp_entry *, char *, size_t);
 static int	 get_labels(const json_t *, const char *, struct gp_strlist *,
 		    char *, size_t);
 static int	 rd_more(struct reader *);
@@ -326,6 +327,8 @@ store_entry_json(const struct rentry *e)
 	jset(o, "boot_id", json_string(rentry_boot_id(e)));
 	if (e->owner_uid != REGTAB_UID_UNKNOWN)
 		jset(o, "owner_uid", json_integer(e->owner_uid));
+	if (e->cmd_client)
+		jset(o, "cmd_source", json_string("client"));
 	return (o);
 }
 
@@ -542,7 +545,32 @@ store_entry_parse(const json_t *o, struct gp_entry *ge, char *boot,
 		}
 		strlcpy(boot, json_string_value(v), bootlen);
 	}
-	return (0);
+	return (get_cmd_source(o, ge, err, errlen));
+}
+
+/*
+ * Where the command line came from: "proc" (goprocd read it), or
+ * "client" (a client's word).  An entry of the Go program (without
+ * start_ticks) holds what its client said.
+ */
+static int
+get_cmd_source(const json_t *o, struct gp_entry *ge, char *err, size_t errlen)
+{
+	json_t *v;
+
+	if ((v = json_object_get(o, "cmd_source")) == NULL) {
+		if (json_object_get(o, "start_ticks") == NULL)
+			ge->flags |= GP_ENT_CMD_CLIENT;
+		return (0);
+	}
+	if (json_is_string(v) && strcmp(json_string_value(v), "proc") == 0)
+		return (0);
+	if (json_is_string(v) && strcmp(json_string_value(v), "client") == 0) {
+		ge->flags |= GP_ENT_CMD_CLIENT;
+		return (0);
+	}
+	snprintf(err, errlen, "cmd_source: must be \"proc\" or \"client\"");
+	return (-1);
 }
 
 /*

@@ -81,6 +81,7 @@ char	*journal_seen(uint64_t, int64_t, const uint64_t *, size_t, size_t *);
 char	*journal_rename(uint64_t, int, const char *, const char *, size_t *);
 char	*journal_reset(uint64_t, size_t *);
 char	*journal_ident(uint64_t, uint64_t, uint64_t, const char *, size_t *);
+char *journal_cmd(uint64_t, uint64_t, const char *, int, size_t *);
 int	 journal_replay(struct regtab *, const char *, size_t, uint64_t,
 	    uint64_t *, size_t *, int *, char *, size_t);
 

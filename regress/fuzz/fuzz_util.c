@@ -73,7 +73,7 @@ fuzz_entry_same(const struct gp_entry *a, const struct gp_entry *b)
 	if (a->id != b->id || a->pid != b->pid || a->pgid != b->pgid ||
 	    a->start_ticks != b->start_ticks || a->added_at != b->added_at ||
 	    a->last_seen != b->last_seen || a->owner_uid != b->owner_uid ||
-	    a->alive != b->alive)
+	    a->alive != b->alive || a->flags != b->flags)
 		return (0);
 	if (memchr(a->name, '\0', sizeof(a->name)) == NULL ||
 	    memchr(b->name, '\0', sizeof(b->name)) == NULL ||

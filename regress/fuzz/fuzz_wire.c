@@ -23,6 +23,7 @@
  *	9	a result (wire_result_decode)
  *	10	an end, error or info (wire_end_decode)
  *	11	a request of a type that is not one (must be refused)
+ *	12	a request of type IMSG_CTL_EXECED
  *
  * A value that decodes is encoded again, no longer than it came, and
  * must decode to the same value: encode and decode are inverses on
@@ -44,7 +45,8 @@
 #define KIND_RESULT	9
 #define KIND_END	10
 #define KIND_BADTYPE	11
-#define KIND_COUNT	12
+#define KIND_EXECED	12
+#define KIND_COUNT	13
 
 #define ENCODE_MAX	(1024 * 1024)
 
@@ -210,6 +212,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_result(p, len);
 	else if (kind == KIND_END)
 		fuzz_end(p, len);
+	else if (kind == KIND_EXECED)
+		fuzz_req(IMSG_CTL_EXECED, p, len);
 	else {
 		ibuf_from_buffer(&in, p, len);
 		FUZZ_CHECK(wire_req_decode(&in, IMSG_CTL_ENTRY + data[0] % 2,

@@ -39,6 +39,7 @@
 #define KIND_RESULT	9
 #define KIND_END	10
 #define KIND_BADTYPE	11
+#define KIND_EXECED	12
 
 #define IMSG_MAXSIZE_MAX 255	/* setup byte 0 for MAX_IMSGSIZE */
 #define IMSG_FD_MARK	0x80000000U
@@ -239,6 +240,15 @@ requests(const char *dir)
 	put_wire(
 	    dir, "req-reset", IMSG_CTL_RESET - IMSG_CTL_PING, b, ibuf_size(b));
 	put_wire(dir, "req-badtype", KIND_BADTYPE, b, ibuf_size(b));
+	ibuf_free(b);
+
+	memset(&req, 0, sizeof(req));
+	req.pid = 4242;
+	req.ids[0] = 12;
+	req.nids = 1;
+	(void)strlcpy(req.cmd, "sleep 1000", sizeof(req.cmd));
+	b = enc_req(&req);
+	put_wire(dir, "req-execed", KIND_EXECED, b, ibuf_size(b));
 	ibuf_free(b);
 }
 

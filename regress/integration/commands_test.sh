@@ -1630,7 +1630,7 @@ reset_clears_cleanup()
 # --json
 #
 
-ENTRY_KEYS='["added_at","alive","cmd","groups","id","last_seen","name","owner_uid","pgid","pid","start_ticks","tags"]'
+ENTRY_KEYS='["added_at","alive","cmd","cmd_source","groups","id","last_seen","name","owner_uid","pgid","pid","start_ticks","tags"]'
 
 atf_test_case json_ping cleanup
 json_ping_head()

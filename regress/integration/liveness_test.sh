@@ -379,8 +379,9 @@ dead_at_load_keeps_last_seen_cleanup()
 atf_test_case go_entry_takes_start_time cleanup
 go_entry_takes_start_time_head()
 {
-	atf_set "descr" "an alive entry of a Go snapshot whose pid runs takes" \
-	    "that process's start time and stays alive"
+	atf_set "descr" "an alive entry of a Go snapshot whose pid runs a" \
+	    "process that started before the entry was added takes that" \
+	    "process's start time and stays alive"
 	atf_set "require.progs" "jq"
 }
 go_entry_takes_start_time_body()
@@ -388,6 +389,7 @@ go_entry_takes_start_time_body()
 	gp_env
 	t=$(gp_spawn sleep 1000)
 	sleep 0.1
+	added=$(date -u +%Y-%m-%dT%H:%M:%S.%NZ)
 	mkdir -m 700 -p "${GOPROC_RUNTIME_DIR}"
 	cat >"${GOPROC_RUNTIME_DIR}/goproc.snapshot.json" <<EOF
 {
@@ -401,8 +403,8 @@ go_entry_takes_start_time_body()
       "cmd": "pid:${t}",
       "name": "go",
       "alive": true,
-      "added_at": "2026-11-26T17:04:05.123456789+02:00",
-      "last_seen": "2026-11-26T15:10:00Z",
+      "added_at": "${added}",
+      "last_seen": "${added}",
       "meta": {
         "tags": ["db"],
         "groups": null
@@ -413,7 +415,7 @@ go_entry_takes_start_time_body()
 }
 EOF
 	gp_start
-	atf_check -o inline:"[id=7] pid=${t} name=go alive=true cmd=pid:${t} tags=[db] groups=[]\n" \
+	atf_check -o inline:"[id=7] pid=${t} name=go alive=true cmd=(client) pid:${t} tags=[db] groups=[]\n" \
 	    "${GOPROCCTL}" list
 	atf_check -o save:out "${GOPROCCTL}" --json list
 	atf_check -o inline:"$(gp_start_ticks "${t}")\n" \

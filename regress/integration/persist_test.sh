@@ -258,6 +258,15 @@ crash_registry_after_ack_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+# started_before pid time: the process at pid started before time.
+started_before()
+{
+	[ -d /proc/"$1" ] || return 1
+	sb_btime=$(awk '$1 == "btime" { print $2 }' /proc/stat)
+	sb_start=$((sb_btime + $(gp_start_ticks "$1") / $(getconf CLK_TCK)))
+	[ "${sb_start}" -lt "$(date -d "$2" +%s)" ]
+}
+
 # The Go program's snapshot from the tree, as the state of a new daemon.
 go_snapshot()
 {
@@ -274,17 +283,18 @@ go_snapshot_loads_head()
 go_snapshot_loads_body()
 {
 	go_snapshot
-	# Entries 7 and 12 were alive; they stay so only if a process
-	# happens to run at their pid here.
+	# Entries 7 and 12 were alive; they stay so only if the process
+	# that happens to run at their pid here started before they were
+	# added.
 	a7=false
 	a12=false
-	[ -d /proc/4242 ] && a7=true
-	[ -d /proc/99 ] && a12=true
+	started_before 4242 2026-11-26T15:04:05Z && a7=true
+	started_before 99 2026-03-29T01:30:00Z && a12=true
 	gp_start
 	cat >expected <<EOF
-[id=3] pid=17 alive=false cmd=pid:17 tags=[] groups=[]
-[id=7] pid=4242 name=db-reader alive=${a7} cmd=/usr/bin/reader --db "x" tags=[db,read] groups=[prod]
-[id=12] pid=99 alive=${a12} cmd=pid:99 tags=[] groups=[batch,prod]
+[id=3] pid=17 alive=false cmd=(client) pid:17 tags=[] groups=[]
+[id=7] pid=4242 name=db-reader alive=${a7} cmd=(client) /usr/bin/reader --db "x" tags=[db,read] groups=[prod]
+[id=12] pid=99 alive=${a12} cmd=(client) pid:99 tags=[] groups=[batch,prod]
 EOF
 	atf_check -o file:expected "${GOPROCCTL}" list
 	atf_check -o match:"registry loaded: 3 entries, next id 42" \

@@ -7,6 +7,7 @@ import sys
 import time
 
 IMSG_CTL_PING, IMSG_CTL_ADD, IMSG_CTL_LIST = 1, 2, 3
+IMSG_CTL_EXECED, IMSG_CTL_ENTRY = 9, 10
 HDR = struct.Struct("=IIII")
 
 
@@ -50,7 +51,9 @@ def replies(s, timeout=3.0):
         length &= 0x7FFFFFFF
         payload = data[HDR.size:length]
         data = data[length:]
-        if len(payload) >= 10:
+        if mtype == IMSG_CTL_ENTRY:
+            out.append("type=%d" % mtype)
+        elif len(payload) >= 10:
             status, count, n = struct.unpack_from("=iIH", payload)
             out.append("type=%d status=%d msg=%s" %
                        (mtype, status, payload[10:10 + n].decode()))
@@ -108,7 +111,7 @@ def main():
                 length &= 0x7FFFFFFF
                 if len(data) < length:
                     break
-                if mtype == 9:
+                if mtype == IMSG_CTL_ENTRY:
                     entries += 1
                 data = data[length:]
         print("entries=%d" % entries)
@@ -143,6 +146,18 @@ def main():
         print("held=%d refused=%d %s" % (held, refused, why), flush=True)
         time.sleep(120)
         return
+    elif case == "add-cmd":
+        # ADD of PID (argv[3]) claiming the command line argv[4].
+        body = fixed(pid=int(sys.argv[3])) + strings(
+            b"", b"", b"", b"", sys.argv[4].encode())
+        s.sendall(msg(IMSG_CTL_ADD, body))
+    elif case == "execed":
+        # EXECED of PID (argv[3]), entry ID (argv[4]), claiming argv[5].
+        body = struct.pack("=IiiIIIIIIIII", 0, int(sys.argv[3]), 0, 0, 1,
+                           0, 0, 0, 0, 0, 0, 0)
+        body += struct.pack("=Q", int(sys.argv[4]))
+        body += strings(b"", b"", b"", b"", sys.argv[5].encode())
+        s.sendall(msg(IMSG_CTL_EXECED, body))
     elif case == "hold":
         # Keep the connection open, sending nothing, until killed.
         print("held", flush=True)

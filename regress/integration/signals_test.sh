@@ -118,7 +118,7 @@ atf_fail() { echo "\$*"; exit 1; }
 EOF
 	cat >expected <<EOF
 add: 1
-[id=1] pid=1 name=init alive=false cmd=init tags=[] groups=[]
+[id=1] pid=1 name=init alive=false cmd=(client) init tags=[] groups=[]
 No alive processes match the given selectors
 kill: 0
 bystander alive

@@ -807,6 +807,109 @@ ATF_TC_BODY(replay_applies_each_operation, tc)
 	regtab_free(rt);
 }
 
+ATF_TC_WITHOUT_HEAD(cmd_source_is_kept);
+ATF_TC_BODY(cmd_source_is_kept, tc)
+{
+	struct regtab *rt, *rt2;
+	char *p, *s, *s2;
+
+	/* Ours, without the key: read from /proc. */
+	p = proc_json("start_ticks", "5");
+	s = snap_with(p);
+	rt = load_str(s, NULL);
+	ATF_CHECK_EQ(regtab_find_id(rt, 1)->cmd_client, 0);
+	s2 = dump(rt, 1);
+	ATF_CHECK(strstr(s2, "cmd_source") == NULL);
+	free(p);
+	free(s);
+	free(s2);
+	regtab_free(rt);
+
+	/* The Go program's (no start_ticks): what its client said. */
+	p = proc_json(NULL, NULL);
+	s = snap_with(p);
+	rt = load_str(s, NULL);
+	ATF_CHECK_EQ(regtab_find_id(rt, 1)->cmd_client, 1);
+	s2 = dump(rt, 1);
+	ATF_CHECK(strstr(s2, "\"cmd_source\":\"client\"") != NULL);
+	rt2 = load_str(s2, NULL);
+	ATF_CHECK_EQ(regtab_find_id(rt2, 1)->cmd_client, 1);
+	free(p);
+	free(s);
+	free(s2);
+	regtab_free(rt);
+	regtab_free(rt2);
+
+	p = proc_json("cmd_source", "\"proc\"");
+	s = snap_with(p);
+	rt = load_str(s, NULL);
+	ATF_CHECK_EQ(regtab_find_id(rt, 1)->cmd_client, 0);
+	free(p);
+	free(s);
+	regtab_free(rt);
+
+	p = proc_json("cmd_source", "\"kernel\"");
+	s = snap_with(p);
+	check_refused(s,
+	    "procs[0].cmd_source: must be \"proc\" or "
+	    "\"client\"");
+	free(p);
+	free(s);
+	p = proc_json("cmd_source", "1");
+	s = snap_with(p);
+	check_refused(s,
+	    "procs[0].cmd_source: must be \"proc\" or "
+	    "\"client\"");
+	free(p);
+	free(s);
+}
+
+ATF_TC_WITHOUT_HEAD(replay_cmd_replaces_the_command);
+ATF_TC_BODY(replay_cmd_replaces_the_command, tc)
+{
+	struct regtab *rt;
+	struct rentry *e;
+	char *j = NULL, *line, *longer;
+	uint64_t last;
+
+	rt = sample();
+	/* Longer than before: the entry is rebuilt with all it had. */
+	ATF_REQUIRE(asprintf(&longer, "%s --and more",
+	                regtab_find_id(rt, 3)->cmd) != -1);
+	append(&j, line = journal_cmd(20, 3, longer, 0, NULL));
+	free(line);
+	/* Shorter, and a client's word. */
+	append(&j, line = journal_cmd(21, 9, "init", 1, NULL));
+	free(line);
+	replay_ok(rt, j, 0, &last);
+	ATF_CHECK_EQ(last, 21);
+	e = regtab_find_id(rt, 3);
+	ATF_REQUIRE(e != NULL);
+	ATF_CHECK_STREQ(e->cmd, longer);
+	ATF_CHECK_EQ(e->cmd_client, 0);
+	ATF_CHECK_STREQ(rentry_name(e), "batch.1");
+	ATF_CHECK(regtab_find_name(rt, "batch.1") == e);
+	ATF_CHECK_STREQ(rentry_group(e, 0), "batch");
+	ATF_CHECK_EQ(e->start_ticks, 5);
+	ATF_CHECK_STREQ(rentry_boot_id(e), BOOT_B);
+	ATF_CHECK_EQ(e->added_at, -1500000000LL);
+	ATF_CHECK_EQ(regtab_count(rt), 4);
+	ATF_CHECK_EQ(regtab_next_id(rt), 50);
+	e = regtab_find_id(rt, 9);
+	ATF_CHECK_STREQ(e->cmd, "init");
+	ATF_CHECK_EQ(e->cmd_client, 1);
+	free(j);
+	free(longer);
+
+	check_replay_refused("{\"seq\":1,\"op\":\"cmd\",\"id\":9,"
+	                     "\"cmd\":\"x\",\"cmd_source\":\"user\"}\n",
+	    "line 1: cmd_source: must be \"proc\" or \"client\"");
+	check_replay_refused("{\"seq\":1,\"op\":\"cmd\",\"id\":9,"
+	                     "\"cmd_source\":\"proc\"}\n",
+	    "line 1: cmd: missing");
+	regtab_free(rt);
+}
+
 ATF_TC_WITHOUT_HEAD(seen_without_ids_bumps_every_alive_entry);
 ATF_TC_BODY(seen_without_ids_bumps_every_alive_entry, tc)
 {
@@ -1042,6 +1145,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, replay_applies_each_operation);
 	ATF_TP_ADD_TC(tp, seen_without_ids_bumps_every_alive_entry);
 	ATF_TP_ADD_TC(tp, replay_skips_records_in_the_snapshot);
+	ATF_TP_ADD_TC(tp, cmd_source_is_kept);
+	ATF_TP_ADD_TC(tp, replay_cmd_replaces_the_command);
 	ATF_TP_ADD_TC(tp, torn_last_line_is_discarded);
 	ATF_TP_ADD_TC(tp, corrupt_line_is_refused_with_its_number);
 	ATF_TP_ADD_TC(tp, crash_during_compaction_loses_nothing);

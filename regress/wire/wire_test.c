@@ -74,6 +74,8 @@ struct rentry {
 	int32_t		 pgid;
 	uint32_t	 owner_uid;
 	uint32_t	 alive;
+	uint32_t	 flags;
+	uint32_t	 reserved;
 	struct rstr	 name;
 	struct rstr	 cmd;
 	uint32_t	 nl[2];
@@ -140,6 +142,7 @@ static const uint32_t req_types[] = {
 	IMSG_CTL_TAG,
 	IMSG_CTL_GROUP,
 	IMSG_CTL_RESET,
+	IMSG_CTL_EXECED,
 };
 /* clang-format on */
 
@@ -281,6 +284,8 @@ raw_entry_into(struct ibuf *b, const struct rentry *e)
 	ATF_REQUIRE(ibuf_add_h32(b, e->alive) == 0);
 	ATF_REQUIRE(ibuf_add_h32(b, e->nl[0]) == 0);
 	ATF_REQUIRE(ibuf_add_h32(b, e->nl[1]) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, e->flags) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, e->reserved) == 0);
 	put_rstr(b, e->name);
 	put_rstr(b, e->cmd);
 	for (k = 0; k < 2; k++)
@@ -376,6 +381,12 @@ fill_req_full(uint32_t type, struct gp_request *req)
 	case IMSG_CTL_RESET:
 		(void)strlcpy(req->label, "RESET", sizeof(req->label));
 		break;
+	case IMSG_CTL_EXECED:
+		req->pid = GP_PID_MAX;
+		req->ids[0] = UINT64_MAX;
+		req->nids = 1;
+		memset(req->cmd, 'c', GP_CMD_MAX);
+		break;
 	}
 }
 
@@ -399,6 +410,11 @@ fill_req_min(uint32_t type, struct gp_request *req)
 	case IMSG_CTL_RESET:
 		(void)strlcpy(req->label, "RESET", sizeof(req->label));
 		break;
+	case IMSG_CTL_EXECED:
+		req->pid = 1;
+		req->ids[0] = 1;
+		req->nids = 1;
+		break;
 	}
 }
 
@@ -416,6 +432,7 @@ fill_entry_full(struct gp_entry *e)
 	e->last_seen = INT64_MIN;
 	e->owner_uid = UINT32_MAX;
 	e->alive = 1;
+	e->flags = GP_ENT_CMD_CLIENT;
 	memset(e->name, 'z', GP_NAME_MAX);
 	memset(e->cmd, '/', GP_CMD_MAX);
 	for (i = 0; i < GP_LABELS_MAX; i++) {
@@ -482,6 +499,7 @@ check_entry(const struct gp_entry *a, const struct gp_entry *b)
 	ATF_CHECK_EQ(a->last_seen, b->last_seen);
 	ATF_CHECK_EQ(a->owner_uid, b->owner_uid);
 	ATF_CHECK_EQ(a->alive, b->alive);
+	ATF_CHECK_EQ(a->flags, b->flags);
 	ATF_CHECK_STREQ(a->name, b->name);
 	ATF_CHECK_STREQ(a->cmd, b->cmd);
 	check_strlist(&a->tags, &b->tags);
@@ -605,6 +623,11 @@ req_min_raw(uint32_t type, struct rreq *r)
 	case IMSG_CTL_RESET:
 		r->str[S_LABEL] = rs("RESET");
 		break;
+	case IMSG_CTL_EXECED:
+		r->pid = 100;
+		r->nids = 1;
+		r->ids[0] = 7;
+		break;
 	}
 }
 
@@ -681,6 +704,39 @@ ATF_TC_BODY(req_roundtrip_reset, tc)
 {
 	req_roundtrip(IMSG_CTL_RESET, 1);
 	req_roundtrip(IMSG_CTL_RESET, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(req_roundtrip_execed);
+ATF_TC_BODY(req_roundtrip_execed, tc)
+{
+	req_roundtrip(IMSG_CTL_EXECED, 1);
+	req_roundtrip(IMSG_CTL_EXECED, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(req_execed_needs_one_id);
+ATF_TC_BODY(req_execed_needs_one_id, tc)
+{
+	struct rreq r;
+
+	req_min_raw(IMSG_CTL_EXECED, &r);
+	r.nids = 0;
+	req_refused(IMSG_CTL_EXECED, &r, "request needs exactly one id");
+	req_min_raw(IMSG_CTL_EXECED, &r);
+	r.nids = 2;
+	r.ids[1] = 8;
+	req_refused(IMSG_CTL_EXECED, &r, "request needs exactly one id");
+	req_min_raw(IMSG_CTL_EXECED, &r);
+	r.npids = 1;
+	r.pids[0] = 5;
+	req_refused(IMSG_CTL_EXECED, &r, "unexpected selectors in request");
+	req_min_raw(IMSG_CTL_EXECED, &r);
+	r.pid = 0;
+	req_refused(IMSG_CTL_EXECED, &r, "pid out of range (1 to 4194304)");
+	/* Other requests without selectors still refuse an id. */
+	req_min_raw(IMSG_CTL_ADD, &r);
+	r.nids = 1;
+	r.ids[0] = 7;
+	req_refused(IMSG_CTL_ADD, &r, "unexpected selectors in request");
 }
 
 ATF_TC_WITHOUT_HEAD(req_raw_minimal_accepted);
@@ -1033,16 +1089,18 @@ ATF_TC_BODY(req_fields_per_type, tc)
 		r.reserved = 1;
 		req_refused(t, &r, "reserved field is not zero");
 
-		if (t != IMSG_CTL_ADD) {
+		if (t != IMSG_CTL_ADD && t != IMSG_CTL_EXECED) {
 			req_min_raw(t, &r);
 			r.pid = 5;
 			req_refused(t, &r, "unexpected pid in request");
 			req_min_raw(t, &r);
-			r.str[S_NAME] = rs("x");
-			req_refused(t, &r, "unexpected name in request");
-			req_min_raw(t, &r);
 			r.str[S_CMD] = rs("x");
 			req_refused(t, &r, "unexpected command in request");
+		}
+		if (t != IMSG_CTL_ADD) {
+			req_min_raw(t, &r);
+			r.str[S_NAME] = rs("x");
+			req_refused(t, &r, "unexpected name in request");
 		}
 		if (t != IMSG_CTL_KILL) {
 			req_min_raw(t, &r);
@@ -1056,10 +1114,13 @@ ATF_TC_BODY(req_fields_per_type, tc)
 		}
 		if (t != IMSG_CTL_LIST && t != IMSG_CTL_RM &&
 		    t != IMSG_CTL_KILL) {
-			req_min_raw(t, &r);
-			r.nids = 1;
-			r.ids[0] = 1;
-			req_refused(t, &r, "unexpected selectors in request");
+			if (t != IMSG_CTL_EXECED) {
+				req_min_raw(t, &r);
+				r.nids = 1;
+				r.ids[0] = 1;
+				req_refused(
+				    t, &r, "unexpected selectors in request");
+			}
 			req_min_raw(t, &r);
 			r.str[S_SEARCH] = rs("x");
 			req_refused(t, &r, "unexpected selectors in request");
@@ -1222,6 +1283,12 @@ ATF_TC_BODY(entry_refused_fields, tc)
 	rentry_min(&e);
 	e.alive = 2;
 	entry_refused(&e, "entry alive flag is not 0 or 1");
+	rentry_min(&e);
+	e.flags = 0x8000;
+	entry_refused(&e, "unknown entry flags");
+	rentry_min(&e);
+	e.reserved = 1;
+	entry_refused(&e, "unknown entry flags");
 	rentry_min(&e);
 	e.name = rs("no way");
 	entry_refused(&e, "name has invalid characters");
@@ -1602,6 +1669,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, req_roundtrip_tag);
 	ATF_TP_ADD_TC(tp, req_roundtrip_group);
 	ATF_TP_ADD_TC(tp, req_roundtrip_reset);
+	ATF_TP_ADD_TC(tp, req_roundtrip_execed);
+	ATF_TP_ADD_TC(tp, req_execed_needs_one_id);
 	ATF_TP_ADD_TC(tp, req_raw_minimal_accepted);
 	ATF_TP_ADD_TC(tp, req_unknown_type);
 	ATF_TP_ADD_TC(tp, req_empty_payload);
