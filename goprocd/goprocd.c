@@ -745,18 +745,26 @@ sd_notify_ready(void)
 }
 
 /*
- * Started as root: the children run as -u USER, else _goproc, else
- * nobody.
+ * Started as root: the children run as -u USER, else _goproc.  Without
+ * _goproc there is no silent fallback: a shared user such as nobody
+ * would let every other service running as it signal the children.
  */
 static int
 user_resolve(void)
 {
 	struct passwd *pw;
 
-	if (proc_user == NULL)
-		proc_user = getpwnam(GOPROCD_USER) != NULL ?
-		    GOPROCD_USER :
-		    GOPROCD_FALLBACK_USER;
+	if (proc_user == NULL) {
+		if (getpwnam(GOPROCD_USER) == NULL) {
+			fprintf(stderr,
+			    "goprocd: user %s does not exist; create it "
+			    "(make install does) or name the user the "
+			    "children run as with -u user\n",
+			    GOPROCD_USER);
+			return (-1);
+		}
+		proc_user = GOPROCD_USER;
+	}
 	if ((pw = getpwnam(proc_user)) == NULL) {
 		fprintf(stderr, "goprocd: user %s: no such user\n", proc_user);
 		return (-1);

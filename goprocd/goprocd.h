@@ -29,7 +29,6 @@
 #include "imsg.h"
 
 #define GOPROCD_USER		"_goproc"
-#define GOPROCD_FALLBACK_USER	"nobody"
 #define GOPROCD_FORCE_GRACE_MS	5000	/* -F: SIGTERM, then SIGKILL */
 #define GP_BOOT_ID_LEN		36
 
