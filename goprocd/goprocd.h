@@ -30,6 +30,7 @@
 
 #define GOPROCD_USER		"_goproc"
 #define GOPROCD_FORCE_GRACE_MS	5000	/* -F: SIGTERM, then SIGKILL */
+#define FINAL_WAIT_MS		3000	/* the last snapshot, at a stop */
 #define GP_BOOT_ID_LEN		36
 
 /* Descriptors a child finds at exec: its parent, then its two peers. */
@@ -64,6 +65,9 @@ enum {
 	IMSG_LOAD_ERROR,			/* registry: cannot start */
 	IMSG_VETTED,				/* prober: watching a process */
 	IMSG_UNVETTED,				/* prober: watch ended */
+	IMSG_STATE_SYNC,			/* parent: SIGHUP, compact */
+	IMSG_STATE_FINAL,			/* parent: stopping, compact */
+	IMSG_STATE_FINAL_DONE,			/* registry: snapshot written */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */
