@@ -127,7 +127,7 @@ static void compact_want(void);
 static void compact_start(void);
 static void compact_write(int);
 static void compact_done(void);
-static void compact_failed(const char *, int);
+static void compact_failed(const char *);
 static void compact_later(void);
 static void compact_end(void);
 static void compact_retry(int, short, void *);
@@ -158,6 +158,7 @@ static int dirty; /* written, not yet synced */
 static int compacting;
 static int want_compact;    /* a compaction should run */
 static int compact_backoff; /* the last one failed: wait */
+static int compact_failing; /* and was logged */
 static int resync;          /* memory holds what the journal lacks */
 static int store_errno;     /* the last write failed so */
 static int commit_errno;    /* the records ops wait for were lost so */
@@ -389,7 +390,7 @@ registry_dispatch_parent(int fd, short event, void *arg)
 			            -1))
 				fatalx("%s: bad IMSG_STATE_TMPFD", __func__);
 			if (sfd == -1)
-				compact_failed("open", serr);
+				compact_failed(strerror(serr));
 			else
 				compact_write(sfd);
 			break;
@@ -402,7 +403,7 @@ registry_dispatch_parent(int fd, short event, void *arg)
 				fatalx(
 				    "%s: bad IMSG_STATE_COMMITTED", __func__);
 			if (imsg_get_len(&imsg) != 0)
-				compact_failed("rename", serr);
+				compact_failed(strerror(serr));
 			else
 				compact_done();
 			break;
@@ -1643,15 +1644,14 @@ compact_write(int fd)
 		/* Give back the space the partial file took. */
 		(void)ftruncate(fd, 0);
 		close(fd);
-		log_warnx("%s.tmp: %s", snapshot_path, err);
-		compact_failed("write", 0);
+		compact_failed(err);
 		return;
 	}
 	if (fsync(fd) == -1) {
-		log_warn("fsync %s.tmp", snapshot_path);
+		(void)snprintf(err, sizeof(err), "fsync: %s", strerror(errno));
 		(void)ftruncate(fd, 0);
 		close(fd);
-		compact_failed("fsync", 0);
+		compact_failed(err);
 		return;
 	}
 	close(fd);
@@ -1678,6 +1678,9 @@ compact_done(void)
 		log_warn("truncate %s", journal_path);
 	else
 		journal_size = 0;
+	if (compact_failing)
+		log_info("%s written again", snapshot_path);
+	compact_failing = 0;
 	log_debug("compacted: snapshot %lld bytes, %zu entries",
 	    (long long)snapshot_size, regtab_count(rt));
 	compact_end();
@@ -1689,12 +1692,17 @@ compact_done(void)
  * again a little later.
  */
 static void
-compact_failed(const char *what, int error)
+compact_failed(const char *why)
 {
-	if (error != 0)
-		log_warnx("%s: %s: %s", snapshot_path, what, strerror(error));
-	log_warnx("compaction failed; %s and %s are kept, retrying in %d s",
-	    snapshot_path, journal_path, COMPACT_RETRY_SEC);
+	/* Once: a full disk would repeat it every COMPACT_RETRY_SEC. */
+	if (!compact_failing)
+		log_warnx("%s.tmp: %s; keeping %s and %s, retrying every "
+		          "%d s",
+		    snapshot_path, why, snapshot_path, journal_path,
+		    COMPACT_RETRY_SEC);
+	else
+		log_debug("%s.tmp: %s", snapshot_path, why);
+	compact_failing = 1;
 	compact_later();
 	if (compacting)
 		compact_end();
