@@ -346,6 +346,7 @@ sysv_start_status_stop_head()
 }
 sysv_start_status_stop_body()
 {
+	ensure_user
 	private_env
 	DAEMON=${GOPROCD}
 	GOPROC_STATE_DIR=$(pwd)/state
