@@ -119,6 +119,7 @@ deps:
 	    build-essential pkg-config libevent-dev libbsd-dev \
 	    libjansson-dev libseccomp-dev kyua atf-sh libatf-dev mandoc \
 	    clang-format python3 systemd clang libclang-rt-dev valgrind
+	@$(MAKE) -s install-user
 
 # Where install puts the service files, the completion and the example.
 SYSCONFDIR ?=	/etc
@@ -154,6 +155,17 @@ install: $(PROGS)
 	    $(DESTDIR)$(BASHCOMPDIR)/goprocctl
 	install -m 0644 etc/goprocd.conf.example \
 	    $(DESTDIR)$(EXAMPLESDIR)/goprocd.conf
+	@# A staged install (DESTDIR) leaves users to the target system.
+	@if [ -n "$(DESTDIR)" ]; then \
+	    :; \
+	elif getent passwd _goproc >/dev/null; then \
+	    :; \
+	elif [ "$$(id -u)" -ne 0 ]; then \
+	    echo "not root: user _goproc not created; a root goprocd" \
+	        "needs it (make install-user) or -u user" >&2; \
+	else \
+	    $(ADDUSER); \
+	fi
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/goprocd $(DESTDIR)$(BINDIR)/goprocctl \
@@ -167,18 +179,21 @@ uninstall:
 	    $(DESTDIR)$(EXAMPLESDIR)/goprocd.conf
 	rmdir $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
-# The user goprocd's children run as when it starts as root (goprocd -u);
-# without it they run as nobody.  As root, on the running system.
+# The user goprocd's children run as when it starts as root; without it
+# (and without -u) a root goprocd refuses to start.  make install creates
+# it unless DESTDIR is set.  As root, on the running system.
+ADDUSER =	echo "useradd --system --no-create-home" \
+		    "--shell /usr/sbin/nologin _goproc"; \
+		useradd --system --no-create-home --shell /usr/sbin/nologin \
+		    _goproc || getent passwd _goproc >/dev/null
+
 install-user:
 	@if [ "$$(id -u)" -ne 0 ]; then \
 	    echo "make install-user: run as root" >&2; exit 1; fi
 	@if getent passwd _goproc >/dev/null; then \
 	    echo "user _goproc exists"; \
 	else \
-	    echo "useradd --system --no-create-home" \
-	        "--shell /usr/sbin/nologin _goproc"; \
-	    useradd --system --no-create-home --shell /usr/sbin/nologin \
-	        _goproc; \
+	    $(ADDUSER); \
 	fi
 
 .PHONY: install-user

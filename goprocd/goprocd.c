@@ -113,6 +113,7 @@ static void sd_notify_ready(void);
 static void send_state_fds(void);
 static void state_tmp(void);
 static void state_commit(void);
+static void final_snapshot(void);
 static void parent_kill(uint32_t, const struct kill_req *);
 static void vetted(int, const struct vetted *);
 static void pkill_event(int, short, void *);
@@ -643,6 +644,8 @@ parent_shutdown(int status)
 
 	if (shutting_down++)
 		exit(status);
+	if (status == 0)
+		final_snapshot();
 	for (i = 0; i < nitems(children); i++) {
 		c = &children[i];
 		/* The children ignore SIGTERM: a closed channel stops them. */
@@ -819,18 +822,26 @@ sd_notify_ready(void)
 }
 
 /*
- * Started as root: the children run as -u USER, else _goproc, else
- * nobody.
+ * Started as root: the children run as -u USER, else _goproc.  Without
+ * _goproc there is no silent fallback: a shared user such as nobody
+ * would let every other service running as it signal the children.
  */
 static int
 user_resolve(void)
 {
 	struct passwd *pw;
 
-	if (proc_user == NULL)
-		proc_user = getpwnam(GOPROCD_USER) != NULL ?
-		    GOPROCD_USER :
-		    GOPROCD_FALLBACK_USER;
+	if (proc_user == NULL) {
+		if (getpwnam(GOPROCD_USER) == NULL) {
+			fprintf(stderr,
+			    "goprocd: user %s does not exist; create it "
+			    "(make install does) or name the user the "
+			    "children run as with -u user\n",
+			    GOPROCD_USER);
+			return (-1);
+		}
+		proc_user = GOPROCD_USER;
+	}
 	if ((pw = getpwnam(proc_user)) == NULL) {
 		fprintf(stderr, "goprocd: user %s: no such user\n", proc_user);
 		return (-1);
@@ -1085,15 +1096,22 @@ static void
 state_tmp(void)
 {
 	struct child *reg = child_by_id(PROC_REGISTRY);
-	int fd;
+	int fd, error;
 
 	if (unlinkat(statedirfd, GOPROC_SNAPSHOT_TMP, 0) == -1 &&
 	    errno != ENOENT)
-		fatal("unlink %s", paths.snapshot_tmp);
-	fd = openat(statedirfd, GOPROC_SNAPSHOT_TMP,
-	    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (fd == -1)
-		fatal("open %s", paths.snapshot_tmp);
+		fd = -1;
+	else
+		fd = openat(statedirfd, GOPROC_SNAPSHOT_TMP,
+		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (fd == -1) {
+		/* A full disk: the registry keeps its files and retries. */
+		error = errno;
+		log_warn("open %s", paths.snapshot_tmp);
+		imsg_compose_event(&reg->iev, IMSG_STATE_TMPFD, 0, 0, -1,
+		    &error, sizeof(error));
+		return;
+	}
 	imsg_compose_event(&reg->iev, IMSG_STATE_TMPFD, 0, 0, fd, NULL, 0);
 }
 
@@ -1102,19 +1120,103 @@ static void
 state_commit(void)
 {
 	struct child *reg = child_by_id(PROC_REGISTRY);
+	int error = 0;
 
+	/* On failure the registry keeps its journal whole and retries. */
 	if (renameat(statedirfd, GOPROC_SNAPSHOT_TMP, statedirfd,
-	        GOPROC_SNAPSHOT_NAME) == -1)
-		fatal("rename %s to %s", paths.snapshot_tmp, paths.snapshot);
-	if (fsync(statedirfd) == -1)
-		fatal("fsync %s", paths.statedir);
-	imsg_compose_event(&reg->iev, IMSG_STATE_COMMITTED, 0, 0, -1, NULL, 0);
+	        GOPROC_SNAPSHOT_NAME) == -1) {
+		error = errno;
+		log_warn("rename %s to %s", paths.snapshot_tmp, paths.snapshot);
+	} else if (fsync(statedirfd) == -1) {
+		error = errno;
+		log_warn("fsync %s", paths.statedir);
+	}
+	imsg_compose_event(&reg->iev, IMSG_STATE_COMMITTED, 0, 0, -1,
+	    error != 0 ? &error : NULL, error != 0 ? sizeof(error) : 0);
+}
+
+/*
+ * A clean stop: the registry folds the journal into the snapshot first,
+ * so that the snapshot alone holds the registry.  Bounded by
+ * FINAL_WAIT_MS; past it the daemon stops anyway, and the journal still
+ * holds what the snapshot lacks.
+ */
+static void
+final_snapshot(void)
+{
+	struct child *reg = child_by_id(PROC_REGISTRY);
+	struct imsgbuf *ibuf = &reg->iev.ibuf;
+	struct timespec t0, t;
+	struct pollfd pfd;
+	struct imsg imsg;
+	ssize_t n;
+	long left;
+	int done = 0;
+
+	/* Not loaded (or gone): there is nothing to fold. */
+	if (reg->pid <= 0 || ibuf->w == NULL || control_fd == -1)
+		return;
+	if (imsg_compose(ibuf, IMSG_STATE_FINAL, 0, 0, -1, NULL, 0) == -1)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	while (!done) {
+		if (imsgbuf_flush(ibuf) == -1)
+			return;
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		left = FINAL_WAIT_MS -
+		    ((t.tv_sec - t0.tv_sec) * 1000 +
+		        (t.tv_nsec - t0.tv_nsec) / 1000000);
+		if (left <= 0) {
+			log_warnx("the registry did not write the snapshot "
+			          "within %d ms; the journal keeps the rest",
+			    FINAL_WAIT_MS);
+			return;
+		}
+		pfd.fd = ibuf->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, (int)left) == -1) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (pfd.revents == 0)
+			continue;
+		switch (imsgbuf_read(ibuf)) {
+		case -1:
+			if (errno == EAGAIN || errno == EINTR)
+				continue;
+			return;
+		case 0:
+			return;
+		}
+		while ((n = imsg_get(ibuf, &imsg)) > 0) {
+			switch (imsg_get_type(&imsg)) {
+			case IMSG_STATE_TMPREQ:
+				state_tmp();
+				break;
+			case IMSG_STATE_COMMIT:
+				state_commit();
+				break;
+			case IMSG_STATE_FINAL_DONE:
+				done = 1;
+				break;
+			default:
+				/* Kills and the like: too late for them. */
+				break;
+			}
+			imsg_free(&imsg);
+		}
+		if (n == -1)
+			return;
+	}
 }
 
 /* Read the configuration again and hand the intervals on. */
 static void
 reload(void)
 {
+	static int reloads;
 	struct goproc_config nconf;
 	struct config_msg cm;
 	char err[GP_MSG_MAX + PATH_MAX];
@@ -1139,6 +1241,10 @@ reload(void)
 	    -1, &cm, sizeof(cm));
 	imsg_compose_event(&child_by_id(PROC_FRONTEND)->iev, IMSG_CONFIG, 0, 0,
 	    -1, &cm, sizeof(cm));
+	/* SIGHUP (not the start): fold the journal into the snapshot. */
+	if (reloads++ > 0)
+		imsg_compose_event(&child_by_id(PROC_REGISTRY)->iev,
+		    IMSG_STATE_SYNC, 0, 0, -1, NULL, 0);
 }
 
 static void

@@ -29,8 +29,8 @@
 #include "imsg.h"
 
 #define GOPROCD_USER		"_goproc"
-#define GOPROCD_FALLBACK_USER	"nobody"
 #define GOPROCD_FORCE_GRACE_MS	5000	/* -F: SIGTERM, then SIGKILL */
+#define FINAL_WAIT_MS		3000	/* the last snapshot, at a stop */
 #define GP_BOOT_ID_LEN		36
 
 /* Descriptors a child finds at exec: its parent, then its two peers. */
@@ -67,6 +67,9 @@ enum {
 	IMSG_UNVETTED,				/* prober: watch ended */
 	IMSG_PROBE_CMD,                         /* registry: read a cmdline */
 	IMSG_PROBE_CMDINFO,                     /* prober: the answer */
+	IMSG_STATE_SYNC,			/* parent: SIGHUP, compact */
+	IMSG_STATE_FINAL,			/* parent: stopping, compact */
+	IMSG_STATE_FINAL_DONE,			/* registry: snapshot written */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */

@@ -46,6 +46,7 @@
 
 #define STATE_FILE_MAX (1024LL * 1024 * 1024)
 #define COMPACT_MIN (64 * 1024) /* journal bytes */
+#define COMPACT_RETRY_SEC 2     /* after a failed compaction */
 
 /* A reply waiting for its turn to go out. */
 struct reply {
@@ -59,6 +60,7 @@ enum op_state {
 	OP_WORKING, /* waiting for the prober or the parent */
 	OP_DURABLE, /* waiting for the journal to reach the disk */
 	OP_SENDING, /* streaming replies to the frontend */
+	OP_DEFERRED, /* a mutation waiting for a compaction to end */
 };
 
 /* A client request in progress. */
@@ -70,6 +72,7 @@ struct op {
 	enum op_state state;
 	struct gp_cred cred;
 	struct gp_request *req;
+	struct probe_info *probed; /* deferred: the prober's answer */
 	struct reply_list replies; /* sent before the stream */
 	uint64_t *ids;             /* entries streamed after */
 	size_t nids, pos;
@@ -122,14 +125,26 @@ static void req_execed_probed(struct op *, const struct probe_info *);
 static void probe_alive(const struct probe_alive *);
 static void watch(const struct rentry *);
 static void entry_dead(struct rentry *, int64_t);
-static void entry_remove(struct rentry *);
+static void entry_drop(struct rentry *);
+static int journal_rm_all(struct rentry **, size_t);
 static void unwatch(uint64_t);
-static void journal_append(char *, const size_t *);
+static int journal_append(char *, const size_t *);
+static int journal_write(const char *, size_t);
 static void commit_schedule(void);
 static void commit(int, short, void *);
+static void compact_want(void);
 static void compact_start(void);
 static void compact_write(int);
 static void compact_done(void);
+static void compact_failed(const char *);
+static void compact_later(void);
+static void compact_end(void);
+static void compact_retry(int, short, void *);
+static void final_check(void);
+static int op_mutates(const struct op *);
+static void op_start(struct op *);
+static void op_fail(struct op *, int);
+static void deferred_run(void);
 static void seen_tick(int, short, void *);
 static int select_matches(struct op *, struct rentry ***, size_t *);
 
@@ -150,10 +165,21 @@ static off_t journal_size;
 static off_t snapshot_size;
 static int dirty; /* written, not yet synced */
 static int compacting;
-static int reset_pending;
+static int want_compact;    /* a compaction should run */
+static int compact_backoff; /* the last one failed: wait */
+static int compact_failing; /* and was logged */
+static int resync;          /* memory holds what the journal lacks */
+static int store_errno;     /* the last write failed so */
+static int commit_errno;    /* the records ops wait for were lost so */
+static int have_snapshot;   /* the snapshot file exists */
+static int final;           /* stopping: a last compaction, then FINAL_DONE */
+static int final_tries, final_sent;
+static uint64_t compact_seq; /* what the snapshot being written holds */
+static off_t compact_size;
 static char *held; /* records written during compaction */
 static size_t held_len, held_cap;
 static struct event ev_commit;
+static struct event ev_retry;
 static struct event ev_seen;
 static struct timeval seen_tv = { GOPROC_LAST_SEEN_DEFAULT_MS / 1000, 0 };
 static int64_t seen_at; /* every alive entry was seen then */
@@ -186,6 +212,7 @@ registry(int debug, int verbose)
 	imsgev_init(
 	    &iev_frontend, PROC_PEER2_FD, registry_dispatch_frontend, NULL);
 	evtimer_set(&ev_commit, commit, NULL);
+	evtimer_set(&ev_retry, compact_retry, NULL);
 	evtimer_set(&ev_seen, seen_tick, NULL);
 
 	sandbox_enter(SANDBOX_REGISTRY, -1, verbose > 1);
@@ -264,6 +291,7 @@ load_snapshot(int fd, int have)
 	if (snapshot_load(rt, fd, &si, err, sizeof(err)) == -1)
 		load_fail("%s: %s", snapshot_path, err);
 	close(fd);
+	have_snapshot = 1;
 	snap_seq = si.journal_seq;
 	snapshot_size = si.size;
 	journal_seq = snap_seq;
@@ -323,7 +351,7 @@ load_done(void)
 	imsg_compose_event(&iev_parent, IMSG_STATE_LOADED, 0, 0, -1, NULL, 0);
 	evtimer_add(&ev_seen, &seen_tv);
 	if (journal_size > COMPACT_MIN && journal_size > snapshot_size)
-		compact_start();
+		compact_want();
 }
 
 static void
@@ -336,7 +364,7 @@ registry_dispatch_parent(int fd, short event, void *arg)
 	static struct state_fds sf;
 	struct op *op;
 	ssize_t n;
-	int sfd;
+	int sfd, serr;
 
 	if (imsgev_dispatch_io(iev, event) == 0)
 		registry_shutdown();
@@ -368,16 +396,51 @@ registry_dispatch_parent(int fd, short event, void *arg)
 			load_done();
 			break;
 		case IMSG_STATE_TMPFD:
-			if (!compacting || imsg_get_len(&imsg) != 0 ||
-			    (sfd = imsg_get_fd(&imsg)) == -1)
+			/* No descriptor: the parent says why (an errno). */
+			sfd = imsg_get_fd(&imsg);
+			if (!compacting ||
+			    (sfd != -1 && imsg_get_len(&imsg) != 0) ||
+			    (sfd == -1 &&
+			        imsg_get_data(&imsg, &serr, sizeof(serr)) ==
+			            -1))
 				fatalx("%s: bad IMSG_STATE_TMPFD", __func__);
-			compact_write(sfd);
+			if (sfd == -1)
+				compact_failed(strerror(serr));
+			else
+				compact_write(sfd);
 			break;
 		case IMSG_STATE_COMMITTED:
-			if (!compacting || imsg_get_len(&imsg) != 0)
+			/* With an errno: the snapshot may not be in place. */
+			if (!compacting ||
+			    (imsg_get_len(&imsg) != 0 &&
+			        imsg_get_data(&imsg, &serr, sizeof(serr)) ==
+			            -1))
 				fatalx(
 				    "%s: bad IMSG_STATE_COMMITTED", __func__);
-			compact_done();
+			if (imsg_get_len(&imsg) != 0)
+				compact_failed(strerror(serr));
+			else
+				compact_done();
+			break;
+		case IMSG_STATE_SYNC:
+			/* SIGHUP: fold the journal into the snapshot. */
+			if (imsg_get_len(&imsg) != 0)
+				fatalx("%s: bad IMSG_STATE_SYNC", __func__);
+			if (loaded &&
+			    (journal_size > 0 || !have_snapshot || resync))
+				compact_want();
+			break;
+		case IMSG_STATE_FINAL:
+			/* Stopping: the snapshot must hold every entry. */
+			if (!loaded || final || imsg_get_len(&imsg) != 0)
+				fatalx("%s: bad IMSG_STATE_FINAL", __func__);
+			final = 1;
+			if (journal_size > 0 || !have_snapshot || resync)
+				want_compact = 1;
+			if (!compacting && !want_compact)
+				final_check();
+			else
+				commit_schedule();
 			break;
 		case IMSG_KILL_RESULT:
 			if (imsg_get_data(&imsg, &kres, sizeof(kres)) == -1 ||
@@ -441,7 +504,14 @@ registry_dispatch_prober(int fd, short event, void *arg)
 			    (op = op_by_id(imsg_get_id(&imsg))) == NULL ||
 			    op->type != IMSG_CTL_ADD)
 				fatalx("%s: bad IMSG_PROBE_INFO", __func__);
-			req_add_probed(op, &pi);
+			if (compacting || final) {
+				/* Recorded once the compaction is over. */
+				if ((op->probed = malloc(sizeof(pi))) == NULL)
+					fatal(NULL);
+				*op->probed = pi;
+				op->state = OP_DEFERRED;
+			} else
+				req_add_probed(op, &pi);
 			break;
 		case IMSG_PROBE_CMDINFO:
 			if (imsg_get_data(&imsg, &pi, sizeof(pi)) == -1 ||
@@ -508,33 +578,15 @@ registry_dispatch_frontend(int fd, short event, void *arg)
 			    -1)
 				fatalx("%s: bad request type %u: %s", __func__,
 				    type, errstr);
-			switch (type) {
-			case IMSG_CTL_PING:
-				op_finish(op, 0, GP_ST_OK, "pong");
-				break;
-			case IMSG_CTL_ADD:
-				req_add(op);
-				break;
-			case IMSG_CTL_LIST:
-				req_list(op);
-				break;
-			case IMSG_CTL_RM:
-				req_rm(op);
-				break;
-			case IMSG_CTL_KILL:
-				req_kill(op);
-				break;
-			case IMSG_CTL_TAG:
-			case IMSG_CTL_GROUP:
-				req_rename(op);
-				break;
-			case IMSG_CTL_RESET:
-				req_reset(op);
-				break;
-			case IMSG_CTL_EXECED:
-				req_execed(op);
-				break;
-			}
+			/*
+			 * A mutation waits while a compaction runs, so that
+			 * its record goes straight to the journal: written,
+			 * or refused with the reason, never held in memory.
+			 */
+			if ((compacting || final) && op_mutates(op))
+				op->state = OP_DEFERRED;
+			else
+				op_start(op);
 			break;
 		case IMSG_REQ_MORE:
 			if (imsg_get_len(&imsg) != 0)
@@ -561,6 +613,78 @@ registry_dispatch_frontend(int fd, short event, void *arg)
 		imsg_free(&imsg);
 	}
 	imsg_event_add(iev);
+}
+
+static int
+op_mutates(const struct op *op)
+{
+	switch (op->type) {
+	case IMSG_CTL_ADD:
+	case IMSG_CTL_RM:
+	case IMSG_CTL_KILL:
+	case IMSG_CTL_RESET:
+	case IMSG_CTL_EXECED:
+		return (1);
+	case IMSG_CTL_TAG:
+	case IMSG_CTL_GROUP:
+		return ((op->req->flags & GP_REQ_RENAME) != 0);
+	}
+	return (0);
+}
+
+static void
+op_start(struct op *op)
+{
+	switch (op->type) {
+	case IMSG_CTL_PING:
+		op_finish(op, 0, GP_ST_OK, "pong");
+		break;
+	case IMSG_CTL_ADD:
+		req_add(op);
+		break;
+	case IMSG_CTL_LIST:
+		req_list(op);
+		break;
+	case IMSG_CTL_RM:
+		req_rm(op);
+		break;
+	case IMSG_CTL_KILL:
+		req_kill(op);
+		break;
+	case IMSG_CTL_TAG:
+	case IMSG_CTL_GROUP:
+		req_rename(op);
+		break;
+	case IMSG_CTL_RESET:
+		req_reset(op);
+		break;
+	case IMSG_CTL_EXECED:
+		req_execed(op);
+		break;
+	}
+}
+
+/* Start, in order of arrival, what waited for a compaction to end. */
+static void
+deferred_run(void)
+{
+	struct op *op;
+	struct probe_info *pi;
+
+	while (!compacting && !final) {
+		TAILQ_FOREACH(op, &ops, entry)
+			if (op->state == OP_DEFERRED)
+				break;
+		if (op == NULL)
+			return;
+		op->state = OP_WORKING;
+		if ((pi = op->probed) != NULL) {
+			op->probed = NULL;
+			req_add_probed(op, pi);
+			free(pi);
+		} else
+			op_start(op);
+	}
 }
 
 static struct op *
@@ -624,6 +748,7 @@ op_free(struct op *op)
 		free(r);
 	}
 	free(op->ids);
+	free(op->probed);
 	free(op->req);
 	free(op);
 }
@@ -732,6 +857,31 @@ op_finish(struct op *op, int error, int32_t status, const char *fmt, ...)
 	}
 	op->state = OP_SENDING;
 	op_pump(op);
+}
+
+/*
+ * What the request changed could not be recorded: drop the replies it
+ * prepared and answer with the reason instead.
+ */
+static void
+op_fail(struct op *op, int error)
+{
+	struct reply *r;
+
+	while ((r = TAILQ_FIRST(&op->replies)) != NULL) {
+		TAILQ_REMOVE(&op->replies, r, entry);
+		ibuf_free(r->buf);
+		free(r);
+	}
+	free(op->ids);
+	op->ids = NULL;
+	op->nids = op->pos = 0;
+	op->count = 0;
+	op->error = 1;
+	memset(&op->end, 0, sizeof(op->end));
+	op->end.status = GP_ST_FAIL;
+	(void)snprintf(op->end.msg, sizeof(op->end.msg),
+	    "cannot record the change: %s", strerror(error));
 }
 
 /* The journal is synced: what waited for it may be answered. */
@@ -928,6 +1078,7 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	struct gp_request *req = op->req;
 	struct rentry *e;
 	char err[GP_MSG_MAX];
+	uint64_t id;
 	int r;
 
 	if (pi->pid != req->pid)
@@ -985,7 +1136,18 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 		op_finish(op, 1, GP_ST_INVAL, "%s", err);
 		return;
 	}
-	journal_append(journal_add(++journal_seq, e, &jlen), &jlen);
+	if (journal_append(journal_add(++journal_seq, e, &jlen), &jlen) == -1) {
+		/* Not on disk: not in memory either, nor its ID used. */
+		r = errno;
+		id = e->id;
+		regtab_remove(rt, e);
+		if (regtab_set_next_id(rt, id, err, sizeof(err)) == -1)
+			fatalx("%s: next id %llu: %s", __func__,
+			    (unsigned long long)id, err);
+		op_finish(op, 1, GP_ST_FAIL, "cannot record the change: %s",
+		    strerror(r));
+		return;
+	}
 	watch(e);
 	nalive++;
 	op_entry(op, e);
@@ -1063,6 +1225,7 @@ req_rm(struct op *op)
 {
 	struct rentry **m;
 	size_t i, n;
+	int r;
 
 	if (!has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
 		op_finish(op, 1, GP_ST_INVAL,
@@ -1081,9 +1244,17 @@ req_rm(struct op *op)
 		free(m);
 		return;
 	}
+	/* Every removal on disk first, in one write, or none. */
+	if (journal_rm_all(m, n) == -1) {
+		r = errno;
+		free(m);
+		op_finish(op, 1, GP_ST_FAIL, "cannot record the change: %s",
+		    strerror(r));
+		return;
+	}
 	for (i = 0; i < n; i++) {
 		op_result(op, m[i], GP_RES_REMOVED, 0, "");
-		entry_remove(m[i]);
+		entry_drop(m[i]);
 	}
 	free(m);
 	op_finish(op, 0, GP_ST_OK, "%s", "");
@@ -1139,16 +1310,27 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 {
 	struct rentry *e;
 	char msg[GP_MSG_MAX];
+	size_t jlen;
 
 	op->kills--;
 	op->skipped = kres->skipped;
 	if ((e = regtab_find_id(rt, kres->id)) == NULL) {
 		/* Removed by another request while the signal went out. */
 		op->failed++;
+	} else if (kres->error == 0 &&
+	    journal_append(journal_rm(++journal_seq, e->id, &jlen), &jlen) ==
+	        -1) {
+		/* Signalled, but the entry stays: memory is what disk is. */
+		(void)snprintf(msg, sizeof(msg),
+		    "signalled, but cannot record the removal: %s",
+		    strerror(errno));
+		op_result(
+		    op, e, GP_RES_SIGNALLED | GP_RES_FAILED, kres->signo, msg);
+		op->failed++;
 	} else if (kres->error == 0) {
 		op_result(
 		    op, e, GP_RES_SIGNALLED | GP_RES_REMOVED, kres->signo, "");
-		entry_remove(e);
+		entry_drop(e);
 	} else {
 		if (kres->error == ESRCH) {
 			(void)strlcpy(msg, "process exited", sizeof(msg));
@@ -1216,14 +1398,25 @@ req_rename(struct op *op)
 			if (r == -1)
 				return;
 		}
-		if (regtab_rename(rt, k, req->label, req->newlabel, &changed,
-		        err, sizeof(err)) != REGTAB_OK) {
-			op_finish(op, 1, GP_ST_INVAL, "%s", err);
+		/* Checked, recorded, then applied: replay must not fail. */
+		if (gp_label_clean(req->label, err, sizeof(err), &errstr) ==
+		        -1 ||
+		    gp_label_clean(req->newlabel, err, sizeof(err), &errstr) ==
+		        -1) {
+			op_finish(
+			    op, 1, GP_ST_INVAL, "invalid label: %s", errstr);
 			return;
 		}
-		journal_append(journal_rename(++journal_seq, k, req->label,
-		                   req->newlabel, &jlen),
-		    &jlen);
+		if (journal_append(journal_rename(++journal_seq, k, req->label,
+		                       req->newlabel, &jlen),
+		        &jlen) == -1) {
+			op_finish(op, 1, GP_ST_FAIL,
+			    "cannot record the change: %s", strerror(errno));
+			return;
+		}
+		if (regtab_rename(rt, k, req->label, req->newlabel, &changed,
+		        err, sizeof(err)) != REGTAB_OK)
+			fatalx("%s: recorded rename failed: %s", __func__, err);
 		op_info(op, changed,
 		    "Renamed %s \"%s\" -> \"%s\" on %zu "
 		    "process(es)",
@@ -1262,13 +1455,18 @@ req_reset(struct op *op)
 		    "may reset the registry");
 		return;
 	}
+	if (journal_append(journal_reset(++journal_seq, &jlen), &jlen) == -1) {
+		op_finish(op, 1, GP_ST_FAIL, "cannot record the change: %s",
+		    strerror(errno));
+		return;
+	}
 	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
 		if (e->alive)
 			unwatch(e->id);
 	regtab_reset(rt);
 	nalive = 0;
-	journal_append(journal_reset(++journal_seq, &jlen), &jlen);
-	reset_pending = 1;
+	/* The snapshot is the registry: an empty one, now. */
+	want_compact = 1;
 	op_finish(op, 0, GP_ST_OK, "Registry cleared and IDs reset");
 }
 
@@ -1335,9 +1533,11 @@ req_execed_probed(struct op *op, const struct probe_info *pi)
 	cmd_truncate(cmd);
 	if (strcmp(cmd, e->cmd) != 0 || client != e->cmd_client) {
 		e = regtab_set_cmd(rt, e, cmd, client);
-		journal_append(
-		    journal_cmd(++journal_seq, e->id, e->cmd, client, &jlen),
-		    &jlen);
+		/* Lost on a full disk: the next compaction has it. */
+		if (journal_append(journal_cmd(++journal_seq, e->id, e->cmd,
+		        client, &jlen),
+		        &jlen) == -1)
+			resync = 1;
 	}
 	op_entry(op, e);
 	op_finish(op, 0, GP_ST_OK, "%s", "");
@@ -1359,10 +1559,12 @@ probe_alive(const struct probe_alive *pa)
 			        pa->boot_id, err, sizeof(err)) == -1)
 				log_warnx("id %llu: %s",
 				    (unsigned long long)e->id, err);
-			journal_append(
-			    journal_ident(++journal_seq, e->id, e->start_ticks,
-			        rentry_boot_id(e), &jlen),
-			    &jlen);
+			/* Lost on a full disk: the next compaction has it. */
+			if (journal_append(
+			        journal_ident(++journal_seq, e->id,
+			            e->start_ticks, rentry_boot_id(e), &jlen),
+			        &jlen) == -1)
+				resync = 1;
 		}
 		return;
 	}
@@ -1386,22 +1588,46 @@ entry_dead(struct rentry *e, int64_t when)
 	if (when != 0)
 		regtab_set_seen(e, when);
 	nalive--;
-	journal_append(
-	    journal_alive(++journal_seq, e->id, 0, e->last_seen, &jlen), &jlen);
+	/* Lost on a full disk: the next compaction has it. */
+	if (journal_append(
+	        journal_alive(++journal_seq, e->id, 0, e->last_seen, &jlen),
+	        &jlen) == -1)
+		resync = 1;
 }
 
-/* Take an entry out of the registry, on disk and in the prober. */
+/* Take out of memory and the prober an entry whose removal is recorded. */
 static void
-entry_remove(struct rentry *e)
+entry_drop(struct rentry *e)
 {
-	size_t jlen;
-
-	journal_append(journal_rm(++journal_seq, e->id, &jlen), &jlen);
 	if (e->alive) {
 		unwatch(e->id);
 		nalive--;
 	}
 	regtab_remove(rt, e);
+}
+
+/* Record the removal of n entries in one write: all of them or none. */
+static int
+journal_rm_all(struct rentry **m, size_t n)
+{
+	char *buf = NULL, *line, *nbuf;
+	size_t i, len = 0, cap = 0, jlen;
+
+	for (i = 0; i < n; i++) {
+		if ((line = journal_rm(++journal_seq, m[i]->id, &jlen)) == NULL)
+			fatalx(
+			    "%s: a journal record does not encode", __func__);
+		if (len + jlen > cap) {
+			cap = (len + jlen) * 2;
+			if ((nbuf = realloc(buf, cap)) == NULL)
+				fatal(NULL);
+			buf = nbuf;
+		}
+		memcpy(buf + len, line, jlen);
+		len += jlen;
+		free(line);
+	}
+	return (journal_append(buf, &len));
 }
 
 static void
@@ -1438,20 +1664,24 @@ seen_tick(int fd, short event, void *arg)
 
 	seen_at = now_ns();
 	if (nalive > 0) {
-		journal_append(
-		    journal_seen(++journal_seq, seen_at, NULL, 0, &jlen),
-		    &jlen);
+		if (journal_append(
+		        journal_seen(++journal_seq, seen_at, NULL, 0, &jlen),
+		        &jlen) == -1)
+			resync = 1;
 		commit_schedule();
 	}
 	evtimer_add(&ev_seen, &seen_tv);
 }
 
-/* Append one record; while a compaction runs, hold it back. */
-static void
+/*
+ * Append one record (or several, in one buffer); while a compaction
+ * runs, hold it back.  -1 with errno: nothing of it is in the journal.
+ */
+static int
 journal_append(char *line, const size_t *lenp)
 {
-	size_t len, off = 0;
-	ssize_t n;
+	size_t len;
+	int rv, saved;
 
 	/* Every string was validated as UTF-8 before it got here. */
 	if (line == NULL)
@@ -1467,19 +1697,56 @@ journal_append(char *line, const size_t *lenp)
 		held_len += len;
 		free(line);
 		dirty = 1;
-		return;
+		return (0);
 	}
+	rv = journal_write(line, len);
+	saved = errno;
+	free(line);
+	errno = saved;
+	return (rv);
+}
+
+/*
+ * Write at the end of the journal.  A write that fails (a full disk,
+ * EIO, a quota) is cut off again with ftruncate on our descriptor, so
+ * that the journal ends with its last good record and the next append
+ * follows it.  -1 with errno then.
+ */
+static int
+journal_write(const char *buf, size_t len)
+{
+	size_t off = 0;
+	ssize_t n;
+	int saved;
+
 	while (off < len) {
-		n = write(journal_fd, line + off, len - off);
+		n = write(journal_fd, buf + off, len - off);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n == -1)
-			fatal("write %s", journal_path);
+			break;
 		off += n;
 	}
-	journal_size += len;
-	free(line);
-	dirty = 1;
+	if (off == len) {
+		if (store_errno != 0)
+			log_info("%s: writing again", journal_path);
+		store_errno = 0;
+		journal_size += len;
+		dirty = 1;
+		return (0);
+	}
+	saved = errno;
+	/* A torn record must not stay in front of the next one. */
+	if (off > 0 && ftruncate(journal_fd, journal_size) == -1)
+		fatal("%s: cannot cut a failed write back to %lld bytes",
+		    journal_path, (long long)journal_size);
+	if (saved != store_errno)
+		log_warnx("%s: write: %s; changes are refused until it "
+		          "succeeds",
+		    journal_path, strerror(saved));
+	store_errno = saved;
+	errno = saved;
+	return (-1);
 }
 
 static void
@@ -1493,28 +1760,57 @@ commit_schedule(void)
 
 /*
  * Make the journal durable, answer what waited for it, and compact when
- * the journal has outgrown the snapshot.  Everything that arrived in one
- * turn of the event loop shares one fsync.
+ * the journal has outgrown the snapshot (or a reset, a lost record or a
+ * stop asks for it).  Everything that arrived in one turn of the event
+ * loop shares one fsync.
  */
 static void
 commit(int fd, short event, void *arg)
 {
 	struct op *op;
+	int error;
 
 	if (compacting)
 		return;
-	if (reset_pending ||
-	    (journal_size > COMPACT_MIN && journal_size > snapshot_size)) {
+	if (journal_size > COMPACT_MIN && journal_size > snapshot_size)
+		want_compact = 1;
+	if (resync || (final && journal_size > 0))
+		want_compact = 1;
+	if (want_compact && (!compact_backoff || final) &&
+	    !(final && final_tries >= 2)) {
 		compact_start();
 		return;
 	}
+	error = commit_errno;
+	commit_errno = 0;
 	if (dirty) {
-		if (fdatasync(journal_fd) == -1)
-			fatal("fdatasync %s", journal_path);
 		dirty = 0;
+		if (fdatasync(journal_fd) == -1) {
+			/*
+			 * Those requests are refused; what is in memory is
+			 * written whole by a compaction, later.
+			 */
+			error = errno;
+			log_warn("fdatasync %s", journal_path);
+			resync = 1;
+			compact_later();
+		}
 	}
-	while ((op = TAILQ_FIRST(&durable_wait)) != NULL)
+	while ((op = TAILQ_FIRST(&durable_wait)) != NULL) {
+		if (error != 0)
+			op_fail(op, error);
 		op_durable(op);
+	}
+	deferred_run();
+	final_check();
+}
+
+/* A compaction is wanted: at the next commit, unless one failed lately. */
+static void
+compact_want(void)
+{
+	want_compact = 1;
+	commit_schedule();
 }
 
 static void
@@ -1523,6 +1819,9 @@ compact_start(void)
 	if (compacting)
 		return;
 	compacting = 1;
+	want_compact = 0;
+	if (final)
+		final_tries++;
 	imsg_compose_event(&iev_parent, IMSG_STATE_TMPREQ, 0, 0, -1, NULL, 0);
 }
 
@@ -1538,12 +1837,23 @@ compact_write(int fd)
 		if (e->alive && e->last_seen < seen_at)
 			regtab_set_seen(e, seen_at);
 	if (snapshot_write(
-	        rt, fd, journal_seq, now_ns(), &size, err, sizeof(err)) == -1)
-		fatalx("%s.tmp: %s", snapshot_path, err);
-	if (fsync(fd) == -1)
-		fatal("fsync %s.tmp", snapshot_path);
-	snapshot_size = size;
+	        rt, fd, journal_seq, now_ns(), &size, err, sizeof(err)) == -1) {
+		/* Give back the space the partial file took. */
+		(void)ftruncate(fd, 0);
+		close(fd);
+		compact_failed(err);
+		return;
+	}
+	if (fsync(fd) == -1) {
+		(void)snprintf(err, sizeof(err), "fsync: %s", strerror(errno));
+		(void)ftruncate(fd, 0);
+		close(fd);
+		compact_failed(err);
+		return;
+	}
 	close(fd);
+	compact_seq = journal_seq;
+	compact_size = size;
 	imsg_compose_event(&iev_parent, IMSG_STATE_COMMIT, 0, 0, -1, NULL, 0);
 }
 
@@ -1551,27 +1861,97 @@ compact_write(int fd)
 static void
 compact_done(void)
 {
-	size_t off = 0;
-	ssize_t n;
-
+	snap_seq = compact_seq;
+	snapshot_size = compact_size;
+	have_snapshot = 1;
+	resync = 0;
+	compact_backoff = 0;
+	/*
+	 * Every record so far is in the snapshot.  Should the journal not
+	 * shrink, it still replays: records up to the snapshot's are
+	 * skipped.
+	 */
 	if (ftruncate(journal_fd, 0) == -1)
-		fatal("truncate %s", journal_path);
-	while (off < held_len) {
-		n = write(journal_fd, held + off, held_len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			fatal("write %s", journal_path);
-		off += n;
-	}
-	journal_size = held_len;
-	held_len = 0;
-	if (fdatasync(journal_fd) == -1)
-		fatal("fdatasync %s", journal_path);
-	dirty = 0;
-	compacting = 0;
-	reset_pending = 0;
+		log_warn("truncate %s", journal_path);
+	else
+		journal_size = 0;
+	if (compact_failing)
+		log_info("%s written again", snapshot_path);
+	compact_failing = 0;
 	log_debug("compacted: snapshot %lld bytes, %zu entries",
 	    (long long)snapshot_size, regtab_count(rt));
+	compact_end();
+}
+
+/*
+ * The snapshot could not be written (or published): the old snapshot and
+ * the journal are as they were, and hold every acknowledged change.  Try
+ * again a little later.
+ */
+static void
+compact_failed(const char *why)
+{
+	/* Once: a full disk would repeat it every COMPACT_RETRY_SEC. */
+	if (!compact_failing)
+		log_warnx("%s.tmp: %s; keeping %s and %s, retrying every "
+		          "%d s",
+		    snapshot_path, why, snapshot_path, journal_path,
+		    COMPACT_RETRY_SEC);
+	else
+		log_debug("%s.tmp: %s", snapshot_path, why);
+	compact_failing = 1;
+	compact_later();
+	if (compacting)
+		compact_end();
+	else
+		commit_schedule();
+}
+
+/* A compaction is due, but not before COMPACT_RETRY_SEC. */
+static void
+compact_later(void)
+{
+	struct timeval tv = { COMPACT_RETRY_SEC, 0 };
+
+	want_compact = 1;
+	compact_backoff = 1;
+	if (!evtimer_pending(&ev_retry, NULL))
+		evtimer_add(&ev_retry, &tv);
+}
+
+/* Write what was held back, then answer what waited. */
+static void
+compact_end(void)
+{
+	compacting = 0;
+	if (held_len > 0) {
+		if (journal_write(held, held_len) == -1) {
+			/* Those requests are refused; memory is written whole. */
+			commit_errno = errno;
+			resync = 1;
+			compact_later();
+		}
+		held_len = 0;
+	}
 	commit(-1, 0, NULL);
+}
+
+static void
+compact_retry(int fd, short event, void *arg)
+{
+	compact_backoff = 0;
+	commit_schedule();
+}
+
+/* Stopping, and nothing left to write: tell the parent. */
+static void
+final_check(void)
+{
+	if (!final || final_sent || compacting)
+		return;
+	if (want_compact && (!compact_backoff || final) && final_tries < 2)
+		return;
+	final_sent = 1;
+	imsg_compose_event(
+	    &iev_parent, IMSG_STATE_FINAL_DONE, 0, 0, -1, NULL, 0);
 }

@@ -67,7 +67,11 @@ check "${work}"/unit.*
 # goprocd, its children and goprocctl.
 export GOPROC_RUNTIME_DIR="${work}/run"
 unset GOPROC_SOCKET GOPROC_STATE_DIR XDG_RUNTIME_DIR
-${VG} --log-file="${work}/daemon.%p" "${GOPROCD}" -d \
+# As root without _goproc (make deps and make install create it), name
+# the children's user: goprocd refuses to pick one.
+uflag=
+[ "$(id -u)" -ne 0 ] || getent passwd _goproc >/dev/null || uflag="-u nobody"
+${VG} --log-file="${work}/daemon.%p" "${GOPROCD}" -d ${uflag} \
     >"${work}/goprocd.log" 2>&1 &
 daemon=$!
 ctl()

@@ -38,6 +38,7 @@
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -642,7 +643,12 @@ daemon_start(struct daemon *d)
 		(void)dup2(fd, STDERR_FILENO);
 		if ((fd = open("/dev/null", O_RDONLY)) != -1)
 			(void)dup2(fd, STDIN_FILENO);
-		execl(goprocd_path, "goprocd", "-d", (char *)NULL);
+		/* As root without _goproc, goprocd needs -u. */
+		if (geteuid() == 0 && getpwnam("_goproc") == NULL)
+			execl(goprocd_path, "goprocd", "-d", "-u", "nobody",
+			    (char *)NULL);
+		else
+			execl(goprocd_path, "goprocd", "-d", (char *)NULL);
 		_exit(127);
 	default:
 		break;

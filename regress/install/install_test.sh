@@ -41,9 +41,24 @@ ping_until_ready()
 	return 1
 }
 
+# A root goprocd needs the _goproc user (make install creates it; here
+# the install goes to DESTDIR): create it as the integration tests do.
+ensure_user()
+{
+	[ "$(id -u)" -eq 0 ] || return 0
+	i=0
+	while ! getent passwd _goproc >/dev/null; do
+		[ $i -lt 50 ] || atf_fail "cannot create user _goproc"
+		useradd --system --no-create-home --shell /usr/sbin/nologin \
+		    _goproc >/dev/null 2>&1 || sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # start_daemon GOPROCD GOPROCCTL: goprocd -d in the background, ready.
 start_daemon()
 {
+	ensure_user
 	"$1" -d >>goprocd.log 2>&1 &
 	echo $! >>daemon.pids
 	ping_until_ready "$2" || {
@@ -149,6 +164,52 @@ EOF
 	done
 	atf_check -o inline:"ExecStart=/usr/local/sbin/goprocd -d\n" \
 	    grep '^ExecStart=' dest/usr/local/lib/systemd/user/goprocd.service
+}
+
+atf_test_case install_creates_user
+install_creates_user_head()
+{
+	atf_set "descr" "make install creates _goproc once, not with DESTDIR"
+	atf_set "require.progs" "make"
+	atf_set "require.user" "root"
+}
+install_creates_user_body()
+{
+	# useradd and getent that only pretend, and log what they were
+	# asked; the files go under a private prefix.
+	mkdir bin
+	cat >bin/useradd <<'EOF'
+#!/bin/sh
+echo "useradd $*" >>"${GP_LOG}"
+: >"${GP_HAVE}"
+EOF
+	cat >bin/getent <<'EOF'
+#!/bin/sh
+[ "$1 $2" = "passwd _goproc" ] && [ -e "${GP_HAVE}" ] &&
+    echo "_goproc:x:999:999::/nonexistent:/usr/sbin/nologin" && exit 0
+exit 2
+EOF
+	chmod 755 bin/useradd bin/getent
+	export GP_LOG="$(pwd)/log" GP_HAVE="$(pwd)/have"
+	export PATH="$(pwd)/bin:${PATH}"
+
+	mk install
+	atf_check -s exit:1 test -e log
+
+	p=$(pwd)/prefix
+	for i in 1 2; do
+		env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make -s \
+		    --no-print-directory -C "${top}" \
+		    -o goprocd/goprocd -o goprocctl/goprocctl \
+		    PREFIX="${p}" SYSCONFDIR="${p}/etc" install \
+		    >install.out 2>&1 || {
+			cat install.out >&2
+			atf_fail "make install into ${p} failed"
+		}
+	done
+	atf_check -o inline:"useradd --system --no-create-home --shell /usr/sbin/nologin _goproc\n" \
+	    cat log
+	[ -x "${p}/sbin/goprocd" ] || atf_fail "goprocd not installed"
 }
 
 atf_test_case installed_binaries_run cleanup
@@ -285,6 +346,7 @@ sysv_start_status_stop_head()
 }
 sysv_start_status_stop_body()
 {
+	ensure_user
 	private_env
 	DAEMON=${GOPROCD}
 	GOPROC_STATE_DIR=$(pwd)/state
@@ -432,6 +494,7 @@ completion_words_cleanup()
 atf_init_test_cases()
 {
 	atf_add_test_case install_tree
+	atf_add_test_case install_creates_user
 	atf_add_test_case installed_binaries_run
 	atf_add_test_case uninstall_removes
 	atf_add_test_case systemd_verify

@@ -5,6 +5,22 @@ top=$(cd "$(atf_get_srcdir)/../.." && pwd)
 GOPROCD=${top}/goprocd/goprocd
 GOPROCCTL=${top}/goprocctl/goprocctl
 
+# A root goprocd runs its children as _goproc and refuses to start
+# without it unless -u names a user (make install and make deps create
+# it); create it here too.  Tests race to do so: either may win.
+gp_ensure_user()
+{
+	[ "$(id -u)" -eq 0 ] || return 0
+	i=0
+	while ! getent passwd _goproc >/dev/null; do
+		[ $i -lt 50 ] || return 1
+		useradd --system --no-create-home --shell /usr/sbin/nologin \
+		    _goproc >/dev/null 2>&1 || sleep 0.1
+		i=$((i + 1))
+	done
+}
+gp_ensure_user
+
 # A private runtime directory, and nothing inherited from the caller.
 gp_env()
 {

@@ -6,14 +6,10 @@
 
 . "$(atf_get_srcdir)/common.sh"
 
-# The user the children become: _goproc if it exists, else nobody.
+# The user the children become without -u.
 drop_user()
 {
-	if getent passwd _goproc >/dev/null; then
-		echo _goproc
-	else
-		echo nobody
-	fi
+	echo _goproc
 }
 
 # Run a command as nobody:nogroup.
@@ -91,6 +87,41 @@ user_flag_body()
 	done
 }
 user_flag_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case no_goproc_user cleanup
+no_goproc_user_head()
+{
+	atf_set "descr" "without _goproc a root goprocd needs -u, never nobody"
+	atf_set "require.user" "root"
+	atf_set "require.progs" "unshare"
+}
+no_goproc_user_body()
+{
+	gp_env
+	# A system without _goproc: in a mount namespace of its own.
+	grep -v '^_goproc:' /etc/passwd >passwd
+	cat >nsrun.sh <<EOF
+mount --bind "$(pwd)/passwd" /etc/passwd || exit 99
+exec "\$@"
+EOF
+	atf_check -s exit:1 -o empty \
+	    -e match:"user _goproc does not exist.*-u user" \
+	    timeout 10 unshare -m sh nsrun.sh "${GOPROCD}" -d
+	atf_check -s exit:1 test -e "${SOCK}"
+
+	# Named explicitly, nobody is accepted.
+	unshare -m sh nsrun.sh "${GOPROCD}" -d -u nobody >>goprocd.log 2>&1 &
+	echo $! >>daemon.pids
+	gp_wait_ready || atf_fail "goprocd -u nobody did not start"
+	for c in $(gp_children "$(gp_pid)"); do
+		atf_check -o inline:"$(id -u nobody)\n" \
+		    sh -c "ps -o uid= -p $c | tr -d ' '"
+	done
+}
+no_goproc_user_cleanup()
 {
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
@@ -180,6 +211,7 @@ atf_init_test_cases()
 {
 	atf_add_test_case children_drop
 	atf_add_test_case user_flag
+	atf_add_test_case no_goproc_user
 	atf_add_test_case socket_group
 	atf_add_test_case owners_only
 }
