@@ -45,6 +45,7 @@
 
 #define STATE_FILE_MAX (1024LL * 1024 * 1024)
 #define COMPACT_MIN (64 * 1024) /* journal bytes */
+#define KILL_EXIT_GRACE_MS 1000 /* kill: how long an exit may take */
 
 /* A reply waiting for its turn to go out. */
 struct reply {
@@ -58,6 +59,12 @@ enum op_state {
 	OP_WORKING, /* waiting for the prober or the parent */
 	OP_DURABLE, /* waiting for the journal to reach the disk */
 	OP_SENDING, /* streaming replies to the frontend */
+};
+
+/* An entry whose process a kill signalled, its exit not yet seen. */
+struct exiting {
+	uint64_t id;
+	int32_t signo; /* the signal that ends it */
 };
 
 /* A client request in progress. */
@@ -76,6 +83,11 @@ struct op {
 	uint32_t count; /* entries or results sent */
 	uint32_t kills; /* kills still pending */
 	uint32_t failed;
+	uint32_t nkills;         /* kills sent */
+	struct exiting *exiting; /* kill: signalled, exit not yet seen */
+	size_t nexiting;
+	struct event ev_grace; /* kill: the wait for those exits */
+	int grace_armed;
 	uint64_t seq0;     /* journal_seq when it came */
 	struct gp_end end; /* the terminal reply */
 	int error;         /* end is an ERROR */
@@ -108,6 +120,9 @@ static void req_add_probed(struct op *, const struct probe_info *);
 static void req_rm(struct op *);
 static void req_kill(struct op *);
 static void req_kill_result(struct op *, const struct kill_result *);
+static void req_kill_exited(struct rentry *);
+static void req_kill_grace(int, short, void *);
+static void req_kill_done(struct op *);
 static void req_rename(struct op *);
 static void req_reset(struct op *);
 static void probe_alive(const struct probe_alive *);
@@ -587,6 +602,9 @@ op_free(struct op *op)
 		ibuf_free(r->buf);
 		free(r);
 	}
+	if (op->grace_armed)
+		evtimer_del(&op->ev_grace);
+	free(op->exiting);
 	free(op->ids);
 	free(op->req);
 	free(op);
@@ -763,14 +781,6 @@ op_pump(struct op *op)
 }
 
 static int
-has_selectors(const struct gp_request *r)
-{
-	return (r->tags.n > 0 || r->tags_all.n > 0 || r->groups.n > 0 ||
-	    r->groups_all.n > 0 || r->names.n > 0 || r->nids > 0 ||
-	    r->npids > 0 || r->search[0] != '\0' || (r->flags & GP_REQ_ALIVE));
-}
-
-static int
 select_matches(struct op *op, struct rentry ***matches, size_t *n)
 {
 	if (regtab_select(rt, op->req, matches, n) == -1)
@@ -803,13 +813,11 @@ req_list(struct op *op)
 	select_matches(op, &m, &n);
 	op_stream(op, m, n);
 	free(m);
+	/* goproc says the same with or without filters. */
 	if (n > 0)
 		op_finish(op, 0, GP_ST_OK, "%s", "");
-	else if (regtab_count(rt) == 0)
-		op_finish(op, 0, GP_ST_OK, "No processes registered");
 	else
-		op_finish(
-		    op, 0, GP_ST_OK, "No processes match the given filters");
+		op_finish(op, 0, GP_ST_OK, "No processes registered");
 }
 
 static void
@@ -822,9 +830,8 @@ req_add(struct op *op)
 	if (req->name[0] != '\0' &&
 	    (e = regtab_find_name(rt, req->name)) != NULL) {
 		op_finish(op, 1, GP_ST_EXISTS,
-		    "name %s is already used by "
-		    "id %llu",
-		    req->name, (unsigned long long)e->id);
+		    "name \"%s\" is already in use by id %llu", req->name,
+		    (unsigned long long)e->id);
 		return;
 	}
 	par.uid = op->cred.uid;
@@ -880,6 +887,12 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	gp_entry_sort_labels(&ge);
 
 	r = regtab_add(rt, &ge, pi->boot_id, &e, err, sizeof(err));
+	if (r == REGTAB_EEXIST &&
+	    (req->name[0] == '\0' || regtab_find_name(rt, req->name) == NULL)) {
+		/* A PID already tracked: an answer, as in goproc. */
+		op_finish(op, 0, GP_ST_EXISTS, "%s", err);
+		return;
+	}
 	if (r == REGTAB_EEXIST) {
 		op_finish(op, 1, GP_ST_EXISTS, "%s", err);
 		return;
@@ -895,18 +908,33 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	op_finish(op, 0, GP_ST_OK, "%s", "");
 }
 
-/* rm and kill: more than one match needs --all. */
+/*
+ * rm and kill: more than one match needs --all.  goproc's words, with
+ * the ids of the matches (as many as fit).
+ */
 static int
-check_all(struct op *op, size_t n, const char *what)
+check_all(struct op *op, struct rentry **m, size_t n, int kill)
 {
-	if (n > 1 && !(op->req->flags & GP_REQ_ALL)) {
-		op_finish(op, 1, GP_ST_INVAL,
-		    "%zu processes match; use --all "
-		    "to %s them all",
-		    n, what);
-		return (-1);
+	char ids[GP_MSG_MAX / 2], id[32];
+	size_t i;
+
+	if (n <= 1 || (op->req->flags & GP_REQ_ALL))
+		return (0);
+	ids[0] = '\0';
+	for (i = 0; i < n; i++) {
+		(void)snprintf(id, sizeof(id), "%s%llu", i > 0 ? ", " : "",
+		    (unsigned long long)m[i]->id);
+		if (strlen(ids) + strlen(id) + sizeof(", ...") > sizeof(ids)) {
+			(void)strlcat(ids, ", ...", sizeof(ids));
+			break;
+		}
+		(void)strlcat(ids, id, sizeof(ids));
 	}
-	return (0);
+	op_finish(op, 1, GP_ST_INVAL,
+	    "multiple %sprocesses match filters (ids: %s). Use --all to %s "
+	    "all or narrow the selection",
+	    kill ? "alive " : "", ids, kill ? "terminate" : "delete");
+	return (-1);
 }
 
 /* Root and the daemon's owner may act on every entry. */
@@ -945,20 +973,20 @@ req_rm(struct op *op)
 	struct rentry **m;
 	size_t i, n;
 
-	if (!has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
+	if (!gp_has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
 		op_finish(op, 1, GP_ST_INVAL,
-		    "no selectors given; use --all "
-		    "to remove every entry");
+		    "provide at least one selector "
+		    "(--id/--pid/--tag/--group/--name/--search) or pass --all");
 		return;
 	}
 	select_matches(op, &m, &n);
 	if (n == 0) {
 		free(m);
-		op_finish(op, 1, GP_ST_NOTFOUND,
-		    "no processes match the given selectors");
+		op_finish(
+		    op, 0, GP_ST_NOTFOUND, "No matching processes registered");
 		return;
 	}
-	if (check_all(op, n, "remove") == -1 || check_owner(op, m, n) == -1) {
+	if (check_all(op, m, n, 0) == -1 || check_owner(op, m, n) == -1) {
 		free(m);
 		return;
 	}
@@ -977,10 +1005,10 @@ req_kill(struct op *op)
 	struct kill_req kr;
 	size_t i, n, alive = 0;
 
-	if (!has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
+	if (!gp_has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
 		op_finish(op, 1, GP_ST_INVAL,
-		    "no selectors given; use --all "
-		    "to kill every alive entry");
+		    "provide at least one selector "
+		    "(--id/--pid/--tag/--group/--name) or pass --all");
 		return;
 	}
 	select_matches(op, &m, &n);
@@ -989,12 +1017,13 @@ req_kill(struct op *op)
 			m[alive++] = m[i];
 	if (alive == 0) {
 		free(m);
-		op_finish(op, 0, GP_ST_OK,
-		    n == 0 ? "No processes match the given selectors" :
-		             "No alive processes match the given selectors");
+		op_finish(op, 0, n == 0 ? GP_ST_NOTFOUND : GP_ST_OK, "%s",
+		    n == 0 ? "No processes match the provided selectors" :
+		             "Matching processes exist but none are currently "
+		             "alive");
 		return;
 	}
-	if (check_all(op, alive, "kill") == -1 ||
+	if (check_all(op, m, alive, 1) == -1 ||
 	    check_owner(op, m, alive) == -1) {
 		free(m);
 		return;
@@ -1010,24 +1039,42 @@ req_kill(struct op *op)
 		imsg_compose_event(
 		    &iev_parent, IMSG_KILL, op->id, 0, -1, &kr, sizeof(kr));
 		op->kills++;
+		op->nkills++;
 	}
 	free(m);
 }
 
+/*
+ * The parent's answer for one entry.  An entry leaves the registry only
+ * once its process has exited: a signal it outlives (USR1 it handles,
+ * CONT) leaves it in place, and the answer says "Signalled".  The prober
+ * sees an exit the moment it happens, so a delivered signal waits up to
+ * KILL_EXIT_GRACE_MS for that news.
+ */
 static void
 req_kill_result(struct op *op, const struct kill_result *kres)
 {
+	struct timeval tv;
 	struct rentry *e;
+	struct exiting *ex;
 	char msg[GP_MSG_MAX];
 
 	op->kills--;
 	if ((e = regtab_find_id(rt, kres->id)) == NULL) {
 		/* Removed by another request while the signal went out. */
 		op->failed++;
-	} else if (kres->error == 0) {
+	} else if (kres->error == 0 && !e->alive) {
 		op_result(
 		    op, e, GP_RES_SIGNALLED | GP_RES_REMOVED, kres->signo, "");
 		entry_remove(e);
+	} else if (kres->error == 0) {
+		ex = reallocarray(
+		    op->exiting, op->nexiting + 1, sizeof(*op->exiting));
+		if (ex == NULL)
+			fatal(NULL);
+		op->exiting = ex;
+		op->exiting[op->nexiting].id = e->id;
+		op->exiting[op->nexiting++].signo = kres->signo;
 	} else {
 		if (kres->error == ESRCH) {
 			(void)strlcpy(msg, "process exited", sizeof(msg));
@@ -1035,7 +1082,10 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 				unwatch(e->id);
 				entry_dead(e, seen_at);
 			}
-		} else
+		} else if (kres->error == ETIMEDOUT)
+			(void)strlcpy(
+			    msg, "still alive 5 s after SIGKILL", sizeof(msg));
+		else
 			(void)strlcpy(msg, strerror(kres->error), sizeof(msg));
 		op_result(op, e, GP_RES_FAILED | (kres->flags & GP_RES_EXITED),
 		    kres->signo, msg);
@@ -1043,13 +1093,84 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 	}
 	if (op->kills > 0)
 		return;
-	if (op->failed > 0)
-		op_finish(op, 1, GP_ST_FAIL,
-		    "%u of %u processes could not "
-		    "be killed",
-		    op->failed, op->count + op->failed);
-	else
+	if (op->nexiting > 0) {
+		tv.tv_sec = KILL_EXIT_GRACE_MS / 1000;
+		tv.tv_usec = (KILL_EXIT_GRACE_MS % 1000) * 1000;
+		evtimer_set(&op->ev_grace, req_kill_grace, op);
+		evtimer_add(&op->ev_grace, &tv);
+		op->grace_armed = 1;
+		return;
+	}
+	req_kill_done(op);
+}
+
+/* The prober saw an entry exit: a kill that waits for it is done with it. */
+static void
+req_kill_exited(struct rentry *e)
+{
+	struct op *op;
+	size_t i;
+	int32_t signo;
+
+	TAILQ_FOREACH(op, &ops, entry) {
+		if (op->type != IMSG_CTL_KILL || op->state != OP_WORKING)
+			continue;
+		for (i = 0; i < op->nexiting; i++)
+			if (op->exiting[i].id == e->id)
+				break;
+		if (i == op->nexiting)
+			continue;
+		signo = op->exiting[i].signo;
+		op->exiting[i] = op->exiting[--op->nexiting];
+		op_result(op, e, GP_RES_SIGNALLED | GP_RES_REMOVED, signo, "");
+		entry_remove(e);
+		if (op->nexiting == 0 && op->kills == 0) {
+			evtimer_del(&op->ev_grace);
+			op->grace_armed = 0;
+			req_kill_done(op);
+		}
+		return;
+	}
+}
+
+/* The grace ran out: what is still alive was signalled, and stays. */
+static void
+req_kill_grace(int fd, short event, void *arg)
+{
+	struct op *op = arg;
+	struct rentry *e;
+	size_t i;
+
+	op->grace_armed = 0;
+	for (i = 0; i < op->nexiting; i++) {
+		if ((e = regtab_find_id(rt, op->exiting[i].id)) == NULL)
+			continue;
+		if (e->alive)
+			op_result(
+			    op, e, GP_RES_SIGNALLED, op->exiting[i].signo, "");
+		else {
+			op_result(op, e, GP_RES_SIGNALLED | GP_RES_REMOVED,
+			    op->exiting[i].signo, "");
+			entry_remove(e);
+		}
+	}
+	op->nexiting = 0;
+	req_kill_done(op);
+}
+
+/* Every kill of the request is decided: the terminal reply. */
+static void
+req_kill_done(struct op *op)
+{
+	if (op->failed == 0)
 		op_finish(op, 0, GP_ST_OK, "%s", "");
+	else if (op->failed >= op->nkills)
+		op_finish(op, 1, GP_ST_FAIL,
+		    "no processes were killed (see output above)");
+	else
+		op_finish(op, 1, GP_ST_FAIL,
+		    "partially successful: killed %u/%u processes",
+		    op->nkills - op->failed, op->nkills);
 }
 
 static void
@@ -1062,6 +1183,7 @@ req_rename(struct op *op)
 	const char *kind, *errstr;
 	size_t n, changed;
 	char err[GP_MSG_MAX];
+	char qfrom[GP_LABEL_MAX * 4 + 3], qto[GP_LABEL_MAX * 4 + 3];
 	int k, r;
 
 	k = op->type == IMSG_CTL_TAG ? REGTAB_TAG : REGTAB_GROUP;
@@ -1102,10 +1224,9 @@ req_rename(struct op *op)
 		journal_append(journal_rename(++journal_seq, k, req->label,
 		                   req->newlabel, &jlen),
 		    &jlen);
-		op_info(op, changed,
-		    "Renamed %s \"%s\" -> \"%s\" on %zu "
-		    "process(es)",
-		    kind, req->label, req->newlabel, changed);
+		op_info(op, changed, "Renamed %s %s -> %s on %zu process(es)",
+		    kind, gp_quote(req->label, qfrom, sizeof(qfrom)),
+		    gp_quote(req->newlabel, qto, sizeof(qto)), changed);
 		(void)strlcpy(req->label, req->newlabel, sizeof(req->label));
 	}
 	memset(&req->tags, 0, sizeof(req->tags));
@@ -1118,8 +1239,8 @@ req_rename(struct op *op)
 	op_stream(op, m, n);
 	free(m);
 	if (n == 0)
-		op_finish(op, 0, GP_ST_OK, "No processes with %s \"%s\"", kind,
-		    req->label);
+		op_finish(op, 0, GP_ST_OK, "No processes found with %s %s",
+		    kind, gp_quote(req->label, qfrom, sizeof(qfrom)));
 	else
 		op_finish(op, 0, GP_ST_OK, "%s", "");
 }
@@ -1131,7 +1252,8 @@ req_reset(struct op *op)
 	struct rentry *e;
 
 	if (strcmp(op->req->label, "RESET") != 0) {
-		op_finish(op, 1, GP_ST_INVAL, "reset requires --confirm RESET");
+		op_finish(op, 1, GP_ST_INVAL,
+		    "destructive command: confirmation required");
 		return;
 	}
 	if (!privileged(op)) {
@@ -1178,6 +1300,7 @@ probe_alive(const struct probe_alive *pa)
 	log_debug("id %llu (pid %d) exited", (unsigned long long)e->id, e->pid);
 	entry_dead(e, pa->when);
 	commit_schedule();
+	req_kill_exited(e); /* may remove e */
 }
 
 /*

@@ -271,17 +271,19 @@ ATF_TC_BODY(add, tc)
 ATF_TC_WITHOUT_HEAD(add_strict_pid);
 ATF_TC_BODY(add_strict_pid, tc)
 {
-	BAD("invalid pid \"12x\": invalid", "add", "12x");
-	BAD("invalid pid \"0\": too small", "add", "0");
-	BAD("invalid pid \"99999999999\": too large", "add", "99999999999");
-	BAD("invalid pid \"4194305\": too large", "add", "4194305");
-	BAD("invalid pid \"\": invalid", "add", "");
-	BAD("invalid pid \" 12\": invalid", "add", " 12");
-	BAD("invalid pid \"+12\": invalid", "add", "+12");
+	BAD("add: PID must be a positive integer: 12x", "add", "12x");
+	BAD("add: PID must be a positive integer: 0", "add", "0");
+	BAD("add: PID must be at most 4194304: 99999999999", "add",
+	    "99999999999");
+	BAD("add: PID must be at most 4194304: 4194305", "add", "4194305");
+	BAD("add: PID must be a positive integer: ", "add", "");
+	BAD("add: PID must be a positive integer:  12", "add", " 12");
+	BAD("add: PID must be a positive integer: +12", "add", "+12");
 	BAD("invalid --timeout \" 5\": invalid", "ping", "-t", " 5");
-	BAD("invalid pid \"0x10\": invalid", "add", "0x10");
-	BAD("unknown option -3", "add", "-3");
-	BAD("invalid pid \"-3\": too small", "add", "--", "-3");
+	BAD("add: PID must be a positive integer: 0x10", "add", "0x10");
+	BAD("add: PID must be a positive integer: -3", "add", "-3");
+	ATF_CHECK_EQ(res.status, 0);
+	BAD("add: PID must be a positive integer: -3", "add", "--", "-3");
 }
 
 ATF_TC_WITHOUT_HEAD(run);
@@ -444,9 +446,10 @@ ATF_TC_BODY(rm, tc)
 	OK("rm", "--group-all", "x");
 	ATF_CHECK_EQ(res.req.signo, 0);
 
-	BAD("rm: no selectors given", "rm");
-	BAD("rm: no selectors given", "rm", "--all");
-	BAD("rm: no selectors given", "rm", "--alive", "--all");
+	BAD("provide at least one selector", "rm");
+	BAD("provide at least one selector", "rm", "--all");
+	OK("rm", "--alive", "--all");
+	ATF_CHECK_EQ(res.status, 0);
 	BAD("unknown option --wait", "rm", "--id", "1", "--wait", "1");
 }
 
@@ -519,8 +522,10 @@ ATF_TC_BODY(kill_wait, tc)
 	    "0.5");
 	BAD("invalid --wait \"5s\": invalid", "kill", "--id", "1", "--wait",
 	    "5s");
-	BAD("kill: no selectors given", "kill", "--all");
-	BAD("kill: no selectors given", "kill", "--signal", "KILL");
+	OK("kill", "--all");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_ALL);
+	BAD("provide at least one selector", "kill", "--signal", "KILL");
+	ATF_CHECK_EQ(res.status, GP_EXIT_FAIL);
 }
 
 ATF_TC_WITHOUT_HEAD(tag_group);
@@ -560,11 +565,15 @@ ATF_TC_BODY(reset_confirm, tc)
 	OK("reset", "--confirm=RESET");
 	ATF_CHECK_STREQ(res.req.label, "RESET");
 
-	BAD("reset requires --confirm RESET", "reset");
-	BAD("reset requires --confirm RESET", "reset", "--confirm", "reset");
-	BAD("reset requires --confirm RESET", "reset", "--confirm", "RESET ");
-	BAD("reset requires --confirm RESET", "reset", "--confirm", "");
-	BAD("reset requires --confirm RESET", "reset", "--confirm", "yes");
+	BAD("destructive command: confirmation required", "reset");
+	BAD("destructive command: confirmation required", "reset", "--confirm",
+	    "reset");
+	BAD("destructive command: confirmation required", "reset", "--confirm",
+	    "RESET ");
+	BAD("destructive command: confirmation required", "reset", "--confirm",
+	    "");
+	BAD("destructive command: confirmation required", "reset", "--confirm",
+	    "yes");
 	BAD("option --confirm requires an argument", "reset", "--confirm");
 	BAD("reset: unexpected argument \"RESET\"", "reset", "RESET");
 }
