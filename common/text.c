@@ -149,7 +149,7 @@ gp_quote(const char *s, char *out, size_t outsz)
 			n = 1;
 		} else if (c == '"' || c == '\\')
 			(void)snprintf(tmp, sizeof(tmp), "\\%c", (int)c);
-		else if (c != 0 && (e = strchr(esc, (int)c)) != NULL)
+		else if (c > 0 && c < 0x20 && (e = strchr(esc, (int)c)) != NULL)
 			(void)snprintf(
 			    tmp, sizeof(tmp), "\\%c", letter[e - esc]);
 		else if (c < 0x20 || c == 0x7f)

@@ -169,10 +169,10 @@ pid_reuse_not_signalled_body()
 	atf_check -o inline:"[id=1] pid=${old} name=old alive=false cmd=sleep 1000 tags=[] groups=[]\n" \
 	    "${GOPROCCTL}" list
 	atf_check -s exit:0 \
-	    -o inline:"No alive processes match the given selectors\n" \
+	    -o inline:"Matching processes exist but none are currently alive\n" \
 	    -e empty "${GOPROCCTL}" kill --id 1
 	atf_check -s exit:0 \
-	    -o inline:"No alive processes match the given selectors\n" \
+	    -o inline:"Matching processes exist but none are currently alive\n" \
 	    -e empty "${GOPROCCTL}" kill --pid "${old}" --signal KILL
 	sleep 0.3
 	gp_alive "${taken}" || atf_fail "the new process ${taken} was killed"
@@ -208,7 +208,7 @@ pid_reuse_across_restart_body()
 	atf_check -o inline:"[id=1] pid=${old} name=old alive=false cmd=sleep 1000 tags=[] groups=[]\n" \
 	    "${GOPROCCTL}" list
 	atf_check -s exit:0 \
-	    -o inline:"No alive processes match the given selectors\n" \
+	    -o inline:"Matching processes exist but none are currently alive\n" \
 	    "${GOPROCCTL}" kill --name old
 	sleep 0.3
 	gp_alive "${taken}" || atf_fail "the new process ${taken} was killed"
@@ -318,7 +318,7 @@ other_boot_dead_body()
 EOF
 	atf_check -o file:expected "${GOPROCCTL}" list
 	atf_check -s exit:0 \
-	    -o inline:"No alive processes match the given selectors\n" \
+	    -o inline:"Matching processes exist but none are currently alive\n" \
 	    "${GOPROCCTL}" kill --id 1
 	sleep 0.2
 	gp_alive "${t1}" || atf_fail "pid ${t1} was killed"

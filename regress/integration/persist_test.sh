@@ -334,7 +334,7 @@ go_snapshot_next_id_body()
 	# Its names are taken.
 	q=$(gp_spawn sleep 1000)
 	atf_check -s exit:1 -o empty \
-	    -e inline:"goprocctl: name db-reader is already used by id 7\n" \
+	    -e inline:"goprocctl: name \"db-reader\" is already in use by id 7\n" \
 	    "${GOPROCCTL}" add "${q}" --name db-reader
 }
 go_snapshot_next_id_cleanup()

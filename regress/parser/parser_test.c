@@ -641,8 +641,41 @@ ATF_TC_BODY(signal_names, tc)
 	ATF_CHECK_EQ(parse_signal("CLD"), SIGCHLD);
 }
 
+/* common/text.c: Go's %q for the words of goproc, vis(3) for terminals. */
+ATF_TC_WITHOUT_HEAD(text_quote_vis);
+ATF_TC_BODY(text_quote_vis, tc)
+{
+	char buf[256];
+
+	ATF_CHECK_STREQ(gp_quote("db", buf, sizeof(buf)), "\"db\"");
+	ATF_CHECK_STREQ(
+	    gp_quote("a\\b\"c", buf, sizeof(buf)), "\"a\\\\b\\\"c\"");
+	ATF_CHECK_STREQ(
+	    gp_quote("\t\x1b\x7f", buf, sizeof(buf)), "\"\\t\\x1b\\x7f\"");
+	ATF_CHECK_STREQ(
+	    gp_quote("caf\xc3\xa9", buf, sizeof(buf)), "\"caf\xc3\xa9\"");
+	ATF_CHECK_STREQ(
+	    gp_quote("a\302\240b", buf, sizeof(buf)), "\"a\\u00a0b\"");
+	ATF_CHECK_STREQ(gp_quote("\xff", buf, sizeof(buf)), "\"\\xff\"");
+	ATF_CHECK_STREQ(
+	    gp_quote("\xf3\xb0\x80\x80", buf, sizeof(buf)), "\"\\U000f0000\"");
+	ATF_CHECK_STREQ(gp_quote("abcdef", buf, 6), "\"abc\"");
+
+	ATF_CHECK_STREQ(gp_vis("sleep 10", buf, sizeof(buf)), "sleep 10");
+	ATF_CHECK_STREQ(
+	    gp_vis("a\x1b[2Jb\nc\td", buf, sizeof(buf)), "a\\033[2Jb\\nc\\td");
+	ATF_CHECK_STREQ(
+	    gp_vis("x\\y caf\xc3\xa9 \xff \xc2\x85", buf, sizeof(buf)),
+	    "x\\y caf\xc3\xa9 \\377 \\302\\205");
+	/* A bidirectional override would reorder what follows it. */
+	ATF_CHECK_STREQ(
+	    gp_vis("a\342\200\256b", buf, sizeof(buf)), "a\\342\\200\\256b");
+	ATF_CHECK_STREQ(gp_vis("\n\n\n", buf, 5), "\\n\\n");
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, text_quote_vis);
 	ATF_TP_ADD_TC(tp, defaults);
 	ATF_TP_ADD_TC(tp, global_options);
 	ATF_TP_ADD_TC(tp, help_version);
