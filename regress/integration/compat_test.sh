@@ -380,6 +380,68 @@ kill_wait_outlasts_timeout_cleanup()
 	gp_cleanup; gp_cleanup_groups
 }
 
+atf_test_case kill_wait_survives_sigkill cleanup
+kill_wait_survives_sigkill_head()
+{
+	atf_set "descr" "kill --wait of a process still alive 5 s after" \
+	    "SIGKILL: the client waits for goprocd, which says so"
+	atf_set "require.user" "root"
+	atf_set "require.progs" "unshare python3"
+}
+kill_wait_survives_sigkill_body()
+{
+	gp_start
+	# The init of a PID namespace outlives SIGKILL while a child of
+	# its, traced from outside, stays an unreaped zombie.
+	unshare --pid --fork sh -c 'sleep 1000 & wait' </dev/null \
+	    >/dev/null 2>&1 &
+	echo $! >>tracked.pids
+	init= child=
+	i=0
+	while [ -z "${child}" ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		init=$(gp_children $!)
+		[ -n "${init}" ] && child=$(gp_children "${init}")
+		i=$((i + 1))
+	done
+	[ -n "${child}" ] || atf_fail "no process in the new namespace"
+	echo "${init}" >>tracked.pids
+	python3 -c '
+import ctypes, sys, time
+libc = ctypes.CDLL(None, use_errno=True)
+libc.ptrace.argtypes = [ctypes.c_long, ctypes.c_long, ctypes.c_void_p,
+    ctypes.c_void_p]
+if libc.ptrace(0x4206, int(sys.argv[1]), None, None) != 0:  # SEIZE
+    sys.exit("ptrace: errno %d" % ctypes.get_errno())
+open("seized", "w").close()
+time.sleep(60)
+' "${child}" &
+	echo $! >tracer.pid
+	i=0
+	while [ ! -f seized ] && [ $i -lt 100 ]; do
+		sleep 0.05
+		i=$((i + 1))
+	done
+	[ -f seized ] || atf_fail "cannot trace pid ${child}"
+	atf_check -o ignore "${GOPROCCTL}" add "${init}"
+	start=$(date +%s%N)
+	atf_check -s exit:1 \
+	    -o inline:"Failed to kill [id=1] pid=${init} name=-: still alive 5 s after SIGKILL\n" \
+	    -e inline:"goprocctl: no processes were killed (see output above)\n" \
+	    "${GOPROCCTL}" kill --id 1 --wait 1
+	end=$(date +%s%N)
+	ms=$(((end - start) / 1000000))
+	[ ${ms} -ge 5900 ] || atf_fail "answered after ${ms} ms, not 6 s"
+	atf_check -o match:"^\\[id=1\\] pid=${init} name=- " \
+	    "${GOPROCCTL}" list
+}
+kill_wait_survives_sigkill_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"
+	[ -f tracer.pid ] && kill -KILL "$(cat tracer.pid)" 2>/dev/null
+	gp_cleanup
+}
+
 atf_test_case reset cleanup
 reset_head()
 {
@@ -460,6 +522,7 @@ atf_init_test_cases()
 	atf_add_test_case kill_none_killed
 	atf_add_test_case kill_signal_outlived
 	atf_add_test_case kill_wait_outlasts_timeout
+	atf_add_test_case kill_wait_survives_sigkill
 	atf_add_test_case reset
 	atf_add_test_case terminal_safe
 	atf_add_test_case command_help
