@@ -1063,7 +1063,9 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 	if ((e = regtab_find_id(rt, kres->id)) == NULL) {
 		/* Removed by another request while the signal went out. */
 		op->failed++;
-	} else if (kres->error == 0 && !e->alive) {
+	} else if (kres->error == 0 &&
+	    (!e->alive || (kres->flags & GP_RES_EXITED))) {
+		/* The prober saw the exit, or the parent reports one. */
 		op_result(
 		    op, e, GP_RES_SIGNALLED | GP_RES_REMOVED, kres->signo, "");
 		entry_remove(e);
