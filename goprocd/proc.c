@@ -135,7 +135,7 @@ imsgev_dispatch_io(struct imsgev *iev, short event)
 void
 proc_title(const char *name)
 {
-	char buf[1024], *p, *area;
+	char buf[1024], want[128], *p, *area;
 	unsigned long start, end;
 	ssize_t n;
 	size_t len;
@@ -160,8 +160,14 @@ proc_title(const char *name)
 		return;
 	area = (char *)start;
 	len = strnlen(area, end - start);
-	if (len < end - start)
-		memset(area + len, 0, end - start - len);
+	/*
+	 * Only where setproctitle(3) put the title: without libbsd's
+	 * constructor it does nothing, and the area still holds argv.
+	 */
+	(void)snprintf(want, sizeof(want), "%s: %s", getprogname(), name);
+	if (len >= end - start || strcmp(area, want) != 0)
+		return;
+	memset(area + len, 0, end - start - len);
 }
 
 /* Title, log name and comm of a freshly exec'd process. */
