@@ -50,7 +50,7 @@ endif
 
 COMMON_SRCS =	common/imsg.c common/imsg-buffer.c common/log.c \
 		common/wire.c common/config.c common/paths.c \
-		common/sandbox.c
+		common/sandbox.c common/text.c
 COMMON_OBJS =	$(COMMON_SRCS:.c=.o)
 
 GOPROCD_SRCS =	$(wildcard goprocd/*.c)
@@ -135,14 +135,16 @@ SETPATHS =	sed 's|/usr/local/sbin/goprocd|$(SBINDIR)/goprocd|g'
 # Installs the programs as they are built: "make install" after "make".
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
-	    $(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 \
+	    $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+	    $(DESTDIR)$(MANDIR)/man8 \
 	    $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSTEMDUSERUNITDIR) \
 	    $(DESTDIR)$(INITDIR) $(DESTDIR)$(BASHCOMPDIR) \
 	    $(DESTDIR)$(EXAMPLESDIR)
 	install -m 0755 goprocd/goprocd $(DESTDIR)$(SBINDIR)/goprocd
 	install -m 0755 goprocctl/goprocctl $(DESTDIR)$(BINDIR)/goprocctl
 	install -m 0644 man/goprocd.conf.5 $(DESTDIR)$(MANDIR)/man5/
-	install -m 0644 man/goprocd.8 man/goprocctl.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/goprocctl.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 0644 man/goprocd.8 $(DESTDIR)$(MANDIR)/man8/
 	$(SETPATHS) etc/goprocd.service \
 	    >$(DESTDIR)$(SYSTEMDUNITDIR)/goprocd.service
 	$(SETPATHS) etc/goprocd-user.service \
@@ -171,7 +173,7 @@ uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/goprocd $(DESTDIR)$(BINDIR)/goprocctl \
 	    $(DESTDIR)$(MANDIR)/man5/goprocd.conf.5 \
 	    $(DESTDIR)$(MANDIR)/man8/goprocd.8 \
-	    $(DESTDIR)$(MANDIR)/man8/goprocctl.8 \
+	    $(DESTDIR)$(MANDIR)/man1/goprocctl.1 \
 	    $(DESTDIR)$(SYSTEMDUNITDIR)/goprocd.service \
 	    $(DESTDIR)$(SYSTEMDUSERUNITDIR)/goprocd.service \
 	    $(DESTDIR)$(INITDIR)/goprocd \
@@ -199,7 +201,7 @@ install-user:
 .PHONY: install-user
 
 lint:
-	mandoc -Tlint -Wwarning man/*.[58]
+	mandoc -Tlint -Wwarning man/*.[158]
 
 format:
 	clang-format -i common/*.[ch] goprocd/*.[ch] goprocctl/*.[ch] \

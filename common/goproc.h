@@ -253,4 +253,12 @@ int	 gp_strlist_has(const struct gp_strlist *, const char *);
 void	 gp_strlist_sort(struct gp_strlist *);
 void	 gp_entry_sort_labels(struct gp_entry *);
 
+/* text.c: the selector rule, quoting, terminal-safe text. */
+/* clang-format off */
+int	 gp_has_selectors(const struct gp_request *);
+size_t	 gp_utf8_next(const unsigned char *, size_t, uint32_t *);
+const char *gp_quote(const char *, char *, size_t);
+const char *gp_vis(const char *, char *, size_t);
+/* clang-format on */
+
 #endif /* GOPROC_H */

@@ -54,8 +54,16 @@ enum run_state {
 	RUN_EXECED,	/* registered and exec'd: it is on its own */
 	RUN_REMOVING,	/* its exec failed: removing its entry */
 };
+/*
+ * kill: goprocd's worst case beyond --wait.  After --wait it sends
+ * SIGKILL and waits 5 s more for the exit; a signal without --wait waits
+ * up to 1 s for the exit to be seen.
+ */
+#define KILL_AFTER_WAIT	5
+#define KILL_EXIT_GRACE	1
 
-static __dead void usage(int);
+static __dead void usage(const char *);
+static __dead void usage_error(const struct parse_result *);
 static __dead void die(int, const char *, ...)
 		    __attribute__((__format__(printf, 2, 3)));
 static int64_t	 now_ms(void);
@@ -69,6 +77,7 @@ static __dead void exec_daemon(struct parse_result *);
 static void	 send_request(struct imsgbuf *, const struct gp_request *);
 static int	 read_replies(struct imsgbuf *, int, int64_t);
 static int	 dispatch(struct imsg *, int *);
+static int	 span_seconds(const struct parse_result *);
 
 static const struct output	*out = &show_output;
 static struct parse_result	 res;
@@ -80,38 +89,87 @@ static int			 run_exec = -1;	/* run: its exec's errno */
 static int			 run_errno;	/* run: why its exec failed */
 /* clang-format on */
 
-static __dead void
-usage(int status)
-{
-	FILE *f = status == GP_EXIT_OK ? stdout : stderr;
+/* clang-format off */
+/* What each command takes, for --help. */
+static const struct {
+	const char	*name;
+	const char	*synopsis;
+	int		 selectors;	/* takes the selector options */
+} cmd_usage[] = {
+	{ "ping",   "ping [-t|--timeout seconds]", 0 },
+	{ "add",    "add pid [--tag tag]... [--group group]... [--name name] "
+		    "[-t seconds]", 0 },
+	{ "run",    "run [--tag tag]... [--group group]... [--name name] "
+		    "[-t seconds]\n      -- command [arg ...]", 0 },
+	{ "list",   "list [selectors] [-t seconds]", 1 },
+	{ "rm",     "rm selectors [--all] [-t seconds]", 1 },
+	{ "kill",   "kill selectors | --all [--signal sig] [--wait seconds] "
+		    "[-t seconds]", 1 },
+	{ "tag",    "tag tag [--rename new] [-t seconds]", 0 },
+	{ "group",  "group group [--rename new] [-t seconds]", 0 },
+	{ "reset",  "reset --confirm RESET [-t seconds]", 0 },
+	{ "daemon", "daemon [-f|--force]", 0 },
+};
+/* clang-format on */
 
-	fprintf(f,
-	    "usage: %s [--config file] [--socket path] [--json] command "
-	    "[args]\n"
-	    "       %s --help | --version\n"
-	    "commands:\n"
-	    "  ping [-t|--timeout seconds]\n"
-	    "  add pid [--tag tag]... [--group group]... [--name name] "
-	    "[-t seconds]\n"
-	    "  run [--tag tag]... [--group group]... [--name name] "
-	    "[-t seconds]\n"
-	    "      -- command [arg ...]\n"
-	    "  list [selectors] [-t seconds]\n"
-	    "  rm selectors [--all] [-t seconds]\n"
-	    "  kill selectors [--all] [--signal sig] [--wait seconds] "
-	    "[-t seconds]\n"
-	    "  tag tag [--rename new] [-t seconds]\n"
-	    "  group group [--rename new] [-t seconds]\n"
-	    "  reset --confirm RESET [-t seconds]\n"
-	    "  daemon [-f|--force]\n"
-	    "selectors:\n"
-	    "  [--tag tag]... [--tag-all tag]... [--group group]... "
-	    "[--group-all group]...\n"
-	    "  [--pid pid]... [--id id]... [--name name]... [--search text] "
-	    "[--alive]\n"
-	    "every command but daemon takes -t|--timeout seconds\n",
-	    getprogname(), getprogname());
-	exit(status);
+static const char selectors_usage[] =
+    "selectors:\n"
+    "  [--tag tag]... [--tag-all tag]... [--group group]... "
+    "[--group-all group]...\n"
+    "  [--pid pid]... [--id id]... [--name name]... [--search text] "
+    "[--alive]\n";
+
+/*
+ * The usage of one command (cmd) or of all, on stdout for --help and
+ * exit 0.
+ */
+static __dead void
+usage(const char *cmd)
+{
+	size_t i;
+
+	for (i = 0; cmd != NULL && i < nitems(cmd_usage); i++) {
+		if (strcmp(cmd, cmd_usage[i].name) != 0)
+			continue;
+		printf("usage: %s [--config file] [--socket path] [--json] "
+		       "%s\n",
+		    getprogname(), cmd_usage[i].synopsis);
+		if (cmd_usage[i].selectors)
+			fputs(selectors_usage, stdout);
+		exit(GP_EXIT_OK);
+	}
+	printf("usage: %s [--config file] [--socket path] [--json] command "
+	       "[args]\n"
+	       "       %s --help | --version\n"
+	       "       %s command --help\n"
+	       "commands:\n",
+	    getprogname(), getprogname(), getprogname());
+	for (i = 0; i < nitems(cmd_usage); i++)
+		printf("  %s\n", cmd_usage[i].synopsis);
+	fputs(selectors_usage, stdout);
+	printf("every command but daemon takes -t|--timeout seconds\n");
+	exit(GP_EXIT_OK);
+}
+
+/*
+ * A command line refused: one line that says why, and where to read
+ * more.  Usage errors exit 2; the errors goproc reported as such exit 1.
+ */
+static __dead void
+usage_error(const struct parse_result *r)
+{
+	char buf[4 * sizeof(r->error) + 1];
+
+	fprintf(stderr, "%s: %s\n", getprogname(),
+	    gp_vis(r->error, buf, sizeof(buf)));
+	if (r->status != 0)
+		exit(r->status);
+	if (r->command != NULL)
+		fprintf(
+		    stderr, "Try '%s %s --help'.\n", getprogname(), r->command);
+	else
+		fprintf(stderr, "Try '%s --help'.\n", getprogname());
+	exit(GP_EXIT_USAGE);
 }
 
 /*
@@ -146,6 +204,21 @@ die(int status, const char *fmt, ...)
 	out->error(&res, full);
 	out->tail(&res);
 	exit(status);
+}
+
+/*
+ * How long goprocd may stay silent: --timeout, plus for kill the longest
+ * goprocd itself may take, so that the client never gives up first.
+ */
+static int
+span_seconds(const struct parse_result *r)
+{
+	if (r->action != KILL)
+		return (r->timeout);
+	if (r->wait > 0)
+		return (
+		    r->timeout + r->wait + KILL_AFTER_WAIT + KILL_EXIT_GRACE);
+	return (r->timeout + KILL_EXIT_GRACE);
 }
 
 static int64_t
@@ -194,7 +267,7 @@ connect_daemon(const char *path, int64_t deadline)
 			if (now_ms() >= deadline)
 				die(GP_EXIT_FAIL,
 				    "no answer from goprocd within %ds",
-				    res.timeout + res.wait);
+				    span_seconds(&res));
 			(void)poll(NULL, 0, 10);
 			continue;
 		default:
@@ -366,7 +439,7 @@ exchange(const char *sock, int fd, const struct gp_request *req)
 	int64_t deadline;
 	int status;
 
-	deadline = now_ms() + (int64_t)(res.timeout + res.wait) * 1000;
+	deadline = now_ms() + (int64_t)span_seconds(&res) * 1000;
 	if (fd == -1)
 		fd = connect_daemon(sock, deadline);
 	if (imsgbuf_init(&ibuf, fd) == -1)
@@ -502,6 +575,12 @@ dispatch(struct imsg *imsg, int *status)
 			die(GP_EXIT_FAIL, "bad reply from goprocd: %s", errstr);
 		if (run_state == RUN_REMOVING)
 			return (1);
+		if (res.action == ADD && nadded == 0 &&
+		    end.status == GP_ST_EXISTS) {
+			/* "pid N already registered as id M", as goproc. */
+			out->end(&res, &end);
+			return (1);
+		}
 		if (res.action == ADD || res.action == RUN) {
 			if (nadded != 1)
 				die(GP_EXIT_FAIL,
@@ -555,7 +634,7 @@ read_replies(struct imsgbuf *ibuf, int fd, int64_t deadline)
 		}
 		if ((left = deadline - now_ms()) <= 0)
 			die(GP_EXIT_FAIL, "no answer from goprocd within %ds",
-			    res.timeout + res.wait);
+			    span_seconds(&res));
 		pfd.fd = fd;
 		pfd.events = POLLIN;
 		pfd.revents = 0;
@@ -590,13 +669,11 @@ main(int argc, char *argv[])
 	int64_t deadline;
 	int fd, status;
 
-	if (parse(argc, argv, &res) == -1) {
-		warnx("%s", res.error);
-		usage(GP_EXIT_USAGE);
-	}
+	if (parse(argc, argv, &res) == -1)
+		usage_error(&res);
 	switch (res.action) {
 	case HELP:
-		usage(GP_EXIT_OK);
+		usage(res.command);
 	case VERSION:
 		printf("goprocctl %s\n", GOPROC_VERSION);
 		if (fflush(stdout) == EOF || ferror(stdout))
@@ -621,7 +698,7 @@ main(int argc, char *argv[])
 		out->tail(&res);
 		return (status);
 	}
-	deadline = now_ms() + (int64_t)(res.timeout + res.wait) * 1000;
+	deadline = now_ms() + (int64_t)span_seconds(&res) * 1000;
 	fd = connect_daemon(paths.socket, deadline);
 	if (imsgbuf_init(&ibuf, fd) == -1)
 		die(GP_EXIT_FAIL, "%s", strerror(errno));

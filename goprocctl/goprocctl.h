@@ -53,6 +53,7 @@ struct parse_result {
 	pid_t			 child;		/* run: the started process */
 	struct gp_request	 req;		/* what goes to goprocd */
 	char			 error[256];	/* why parse() failed */
+	int			 status;	/* its exit status, 0: usage */
 };
 
 /* Hooks that print the replies, human or JSON. */

@@ -44,16 +44,17 @@ static size_t		 nlines, maxlines;
 static void	 show_head(struct parse_result *);
 static void	 show_entry(struct parse_result *, const struct gp_entry *);
 static void	 show_result(struct parse_result *, const struct gp_result *);
-static void	 show_skipped(const struct gp_result *);
 static void	 show_info(struct parse_result *, const struct gp_end *);
 static void	 show_end(struct parse_result *, const struct gp_end *);
 static void	 show_error(struct parse_result *, const char *);
 static void	 show_tail(struct parse_result *);
+static void	 print_vis(FILE *, const char *);
 static void	 print_labels(FILE *, const char *,
 		    const struct gp_strlist *);
 static void	 print_entry(FILE *, const struct gp_entry *, int);
 static void	 print_ident(FILE *, const struct gp_entry *);
 static int	 line_cmp(const void *, const void *);
+static void	 hold_line(uint64_t, char *);
 static void	 flush_lines(void);
 
 const struct output show_output = {
@@ -67,24 +68,38 @@ const struct output show_output = {
 };
 /* clang-format on */
 
+/* Text a process or a client chose, safe for a terminal. */
+static void
+print_vis(FILE *f, const char *s)
+{
+	static char buf[4 * GP_CMD_MAX + 1];
+
+	fputs(gp_vis(s, buf, sizeof(buf)), f);
+}
+
 static void
 print_labels(FILE *f, const char *what, const struct gp_strlist *l)
 {
 	uint32_t i;
 
 	fprintf(f, " %s=[", what);
-	for (i = 0; i < l->n; i++)
-		fprintf(f, "%s%s", i > 0 ? "," : "", l->v[i]);
+	for (i = 0; i < l->n; i++) {
+		if (i > 0)
+			fputc(',', f);
+		print_vis(f, l->v[i]);
+	}
 	fputc(']', f);
 }
 
-/* "[id=12] pid=4242 name=db-reader" */
+/* "[id=12] pid=4242 name=db-reader", name=- for an entry without one. */
 static void
 print_ident(FILE *f, const struct gp_entry *e)
 {
-	fprintf(f, "[id=%" PRIu64 "] pid=%d", e->id, e->pid);
+	fprintf(f, "[id=%" PRIu64 "] pid=%d name=", e->id, e->pid);
 	if (e->name[0] != '\0')
-		fprintf(f, " name=%s", e->name);
+		print_vis(f, e->name);
+	else
+		fputc('-', f);
 }
 
 /*
@@ -98,8 +113,8 @@ print_entry(FILE *f, const struct gp_entry *e, int alive)
 	if (alive)
 		fprintf(f, " alive=%s", e->alive ? "true" : "false");
 	/* A command line goprocd could not read from /proc is marked. */
-	fprintf(f, " cmd=%s%s", e->flags & GP_ENT_CMD_CLIENT ? "(client) " : "",
-	    e->cmd);
+	fputs(e->flags & GP_ENT_CMD_CLIENT ? " cmd=(client) " : " cmd=", f);
+	print_vis(f, e->cmd);
 	print_labels(f, "tags", &e->tags);
 	print_labels(f, "groups", &e->groups);
 }
@@ -138,7 +153,6 @@ show_head(struct parse_result *res)
 static void
 show_entry(struct parse_result *res, const struct gp_entry *e)
 {
-	struct line *nl;
 	FILE *f;
 	char *text = NULL;
 	size_t len = 0;
@@ -161,6 +175,15 @@ show_entry(struct parse_result *res, const struct gp_entry *e)
 	print_entry(f, e, 1);
 	if (fclose(f) == EOF)
 		err(GP_EXIT_FAIL, NULL);
+	hold_line(e->id, text);
+}
+
+/* Keep a line (text, allocated) to print in the order of ids. */
+static void
+hold_line(uint64_t id, char *text)
+{
+	struct line *nl;
+
 	if (nlines == maxlines) {
 		maxlines = maxlines == 0 ? 64 : maxlines * 2;
 		nl = reallocarray(lines, maxlines, sizeof(*lines));
@@ -168,72 +191,85 @@ show_entry(struct parse_result *res, const struct gp_entry *e)
 			err(GP_EXIT_FAIL, NULL);
 		lines = nl;
 	}
-	lines[nlines].id = e->id;
+	lines[nlines].id = id;
 	lines[nlines].text = text;
 	nlines++;
 }
 
+/*
+ * One line for what rm or kill did to an entry, in goproc's words:
+ * "Removed ...", "Killed and removed ...", "Failed to kill ...: why",
+ * and "Signalled ..." for a signal its process outlived (it stays).
+ */
 static void
 show_result(struct parse_result *res, const struct gp_result *r)
 {
 	const struct gp_entry *e = &r->entry;
-	char what[128];
+	FILE *f;
+	char *text = NULL;
+	size_t len = 0;
 
-	if (r->flags & GP_RES_FAILED) {
-		warnx("%s [id=%" PRIu64 "] pid=%d: %s", res->command, e->id,
-		    e->pid, r->msg[0] != '\0' ? r->msg : "failed");
-		show_skipped(r);
-		return;
-	}
-
+	if ((f = open_memstream(&text, &len)) == NULL)
+		err(GP_EXIT_FAIL, NULL);
 	if (res->action != KILL) {
-		printf("Removed ");
-		print_entry(stdout, e, 0);
-		printf("\n");
-		return;
+		if (r->flags & GP_RES_FAILED) {
+			fprintf(f, "Failed to remove ");
+			print_ident(f, e);
+			fprintf(f, ": ");
+			print_vis(f, r->msg[0] != '\0' ? r->msg : "failed");
+		} else {
+			fprintf(f, "Removed ");
+			print_entry(f, e, 0);
+		}
+		goto done;
 	}
 
-	if (r->flags & GP_RES_SIGNALLED) {
-		if (r->signo != 0 && r->signo != res->req.signo) {
-			if (res->wait > 0)
-				(void)snprintf(what, sizeof(what),
-				    "Killed (%s after %ds)",
-				    signal_name(r->signo), res->wait);
-			else
-				(void)snprintf(what, sizeof(what),
-				    "Killed (%s)", signal_name(r->signo));
-		} else
-			(void)strlcpy(what, "Killed", sizeof(what));
-	} else if (r->flags & GP_RES_EXITED)
-		(void)strlcpy(what, "Already exited", sizeof(what));
+	if ((r->flags & (GP_RES_FAILED | GP_RES_SIGNALLED)) ==
+	    (GP_RES_FAILED | GP_RES_SIGNALLED)) {
+		/* goproc's words for a kill whose removal failed. */
+		fprintf(f, "Killed ");
+		print_ident(f, e);
+		fprintf(f, " but failed to remove from registry: ");
+		print_vis(f, r->msg[0] != '\0' ? r->msg : "failed");
+		goto skipped;
+	}
+	if (r->flags & GP_RES_FAILED)
+		fprintf(f, "Failed to kill ");
+	else if (r->flags & GP_RES_REMOVED)
+		fprintf(f, "Killed and removed ");
 	else
-		(void)strlcpy(what, "Not killed", sizeof(what));
-	if (r->flags & GP_RES_REMOVED)
-		(void)strlcat(what, " and removed", sizeof(what));
-	else
-		(void)strlcat(what, ", not removed", sizeof(what));
-	printf("%s ", what);
-	print_ident(stdout, e);
-	printf("\n");
-	show_skipped(r);
-}
-
-/* kill: the members of its process group the daemon did not signal. */
-static void
-show_skipped(const struct gp_result *r)
-{
-	if (r->skipped == 0)
-		return;
-	printf("Not signalled: %u other process%s in process group %d "
-	       "(Operation not permitted)\n",
-	    r->skipped, r->skipped == 1 ? "" : "es", r->entry.pid);
+		fprintf(f, "Signalled ");
+	print_ident(f, e);
+	if (r->flags & GP_RES_FAILED) {
+		fprintf(f, ": ");
+		print_vis(f, r->msg[0] != '\0' ? r->msg : "failed");
+	} else if (r->signo != 0 && r->signo != res->req.signo) {
+		if (res->wait > 0)
+			fprintf(f, " (%s after %ds)", signal_name(r->signo),
+			    res->wait);
+		else
+			fprintf(f, " (%s)", signal_name(r->signo));
+	}
+skipped:
+	/* kill: the members of its process group left alone. */
+	if (r->skipped > 0)
+		fprintf(f,
+		    "\nNot signalled: %u other process%s in process group %d "
+		    "(Operation not permitted)",
+		    r->skipped, r->skipped == 1 ? "" : "es", e->pid);
+done:
+	if (fclose(f) == EOF)
+		err(GP_EXIT_FAIL, NULL);
+	hold_line(e->id, text);
 }
 
 static void
 show_info(struct parse_result *res, const struct gp_end *info)
 {
-	if (info->msg[0] != '\0')
-		printf("%s\n", info->msg);
+	if (info->msg[0] != '\0') {
+		print_vis(stdout, info->msg);
+		printf("\n");
+	}
 }
 
 static void
@@ -244,8 +280,10 @@ show_end(struct parse_result *res, const struct gp_end *end)
 		printf("pong\n");
 		return;
 	}
-	if (end->msg[0] != '\0')
-		printf("%s\n", end->msg);
+	if (end->msg[0] != '\0') {
+		print_vis(stdout, end->msg);
+		printf("\n");
+	}
 }
 
 static void
@@ -254,7 +292,9 @@ show_error(struct parse_result *res, const char *msg)
 	flush_lines();
 	if (fflush(stdout) == EOF)
 		err(GP_EXIT_FAIL, "stdout");
-	warnx("%s", msg);
+	fprintf(stderr, "%s: ", getprogname());
+	print_vis(stderr, msg);
+	fputc('\n', stderr);
 }
 
 static void

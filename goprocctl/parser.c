@@ -210,6 +210,7 @@ static const struct {
 
 static int	 fail(struct parse_result *, const char *, ...)
 		    __attribute__((__format__(printf, 2, 3)));
+static int	 bad_pid(struct parse_result *, const char *, const char *);
 static const char *optname(const struct option *, int, char *, size_t);
 static int	 bad_option(struct parse_result *, const struct option *,
 		    int, char *[], int);
@@ -223,7 +224,6 @@ static int	 operand(struct parse_result *, const struct command *,
 		    const char *, int);
 static int	 finish(struct parse_result *, const struct command *,
 		    const char *);
-static int	 has_selectors(const struct gp_request *);
 static long long number(const char *, long long, long long, const char **);
 /* clang-format on */
 
@@ -254,6 +254,16 @@ fail(struct parse_result *res, const char *fmt, ...)
 	(void)vsnprintf(res->error, sizeof(res->error), fmt, ap);
 	va_end(ap);
 	return (-1);
+}
+
+/* The pid operand of add, refused: goproc's rule, a positive integer. */
+static int
+bad_pid(struct parse_result *res, const char *arg, const char *errstr)
+{
+	if (errstr != NULL && strcmp(errstr, "too large") == 0)
+		return (fail(
+		    res, "add: PID must be at most %d: %s", GP_PID_MAX, arg));
+	return (fail(res, "add: PID must be a positive integer: %s", arg));
 }
 
 /* The name of the option with the given val, as the user writes it. */
@@ -290,6 +300,10 @@ bad_option(struct parse_result *res, const struct option *longopts, int ch,
 	if (optopt >= 256)
 		return (fail(res, "option %s does not take an argument",
 		    optname(longopts, optopt, name, sizeof(name))));
+	/* "add -5": a negative number, not an option. */
+	if (res->action == ADD && optopt >= '0' && optopt <= '9' &&
+	    arg[0] == '-')
+		return (bad_pid(res, arg, NULL));
 	if (optopt != 0)
 		return (fail(res, "unknown option -%c", optopt));
 	return (fail(res, "unknown option %s", arg));
@@ -479,8 +493,7 @@ operand(
 	case ADD:
 		pid = number(arg, 1, GP_PID_MAX, &errstr);
 		if (errstr != NULL)
-			return (fail(res, "invalid pid \"%s\": %s (1 to %d)",
-			    arg, errstr, GP_PID_MAX));
+			return (bad_pid(res, arg, errstr));
 		res->req.pid = (int32_t)pid;
 		break;
 	case TAG:
@@ -495,14 +508,6 @@ operand(
 		    res, "%s: unexpected argument \"%s\"", cmd->name, arg));
 	}
 	return (0);
-}
-
-static int
-has_selectors(const struct gp_request *req)
-{
-	return (req->tags.n > 0 || req->tags_all.n > 0 || req->groups.n > 0 ||
-	    req->groups_all.n > 0 || req->names.n > 0 || req->nids > 0 ||
-	    req->npids > 0 || req->search[0] != '\0');
 }
 
 /* Checks once the whole command line is in. */
@@ -523,19 +528,31 @@ finish(struct parse_result *res, const struct command *cmd, const char *confirm)
 			    cmd->operand));
 		break;
 	case RM:
-	case KILL:
-		if (!has_selectors(req))
+		/* goproc's words; the status of an error, not of a usage. */
+		if (!gp_has_selectors(req)) {
+			res->status = GP_EXIT_FAIL;
 			return (fail(res,
-			    "%s: no selectors given (use --tag, --tag-all, "
-			    "--group, --group-all, --name, --id, --pid or "
-			    "--search)",
-			    cmd->name));
-		if (cmd->action == KILL && req->signo == 0)
+			    "provide at least one selector "
+			    "(--id/--pid/--tag/--group/--name/--search)"));
+		}
+		break;
+	case KILL:
+		if (!gp_has_selectors(req) && !(req->flags & GP_REQ_ALL)) {
+			res->status = GP_EXIT_FAIL;
+			return (fail(res,
+			    "provide at least one selector "
+			    "(--id/--pid/--tag/--group/--name) or pass --all"));
+		}
+		if (req->signo == 0)
 			req->signo = SIGTERM;
 		break;
 	case RESET:
-		if (confirm == NULL || strcmp(confirm, "RESET") != 0)
-			return (fail(res, "reset requires --confirm RESET"));
+		if (confirm == NULL || strcmp(confirm, "RESET") != 0) {
+			res->status = GP_EXIT_FAIL;
+			return (fail(res,
+			    "destructive command: confirmation "
+			    "required (--confirm RESET)"));
+		}
 		break;
 	default:
 		break;

@@ -364,8 +364,9 @@ main(int argc, char *argv[])
 	if (pidfilefd == -1) {
 		if (errno == EEXIST)
 			fprintf(stderr,
-			    "goprocd: already running, pid %ld "
-			    "(pid file %s); use -F to replace it\n",
+			    "goprocd: Daemon is already running (pid %ld). "
+			    "Stop it manually or re-run with --force "
+			    "(pid file %s).\n",
 			    (long)otherpid, paths.pidfile);
 		else
 			fprintf(stderr, "goprocd: pid file: %s\n", err);
@@ -417,7 +418,7 @@ main(int argc, char *argv[])
 	log_init(debug, LOG_DAEMON);
 	log_setverbose(verbose);
 	log_procinit("parent");
-	setproctitle("%s", "parent");
+	proc_title("parent");
 	lock_file_write(pidfilefd, paths.pidfile);
 	lock_file_write(statelockfd, paths.statelock);
 
@@ -704,8 +705,9 @@ force_stop(pid_t pid)
 
 	if (pid <= 1)
 		return;
-	fprintf(
-	    stderr, "goprocd: stopping running instance, pid %ld\n", (long)pid);
+	fprintf(stderr,
+	    "goprocd: Stopping existing daemon process... (pid %ld)\n",
+	    (long)pid);
 	if (kill(pid, SIGTERM) == -1)
 		return;
 	for (waited = 0; waited < GOPROCD_FORCE_GRACE_MS; waited += 20) {

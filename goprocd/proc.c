@@ -24,9 +24,11 @@
 
 #include <errno.h>
 #include <event.h>
+#include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -123,13 +125,58 @@ imsgev_dispatch_io(struct imsgev *iev, short event)
 	return (1);
 }
 
+/*
+ * "goprocd: name" in ps(1).  libbsd's setproctitle(3) marks the end of
+ * the original argv[0] with a '.' when the title is shorter than it (as
+ * for the parent, started by its full path), and ps shows that byte:
+ * clear the rest of the argument area, whose bounds /proc/self/stat
+ * gives (fields 48 and 49).
+ */
+void
+proc_title(const char *name)
+{
+	char buf[1024], want[128], *p, *area;
+	unsigned long start, end;
+	ssize_t n;
+	size_t len;
+	int fd, field;
+
+	setproctitle("%s", name);
+	if ((fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)) == -1)
+		return;
+	n = read(fd, buf, sizeof(buf) - 1);
+	(void)close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	if ((p = strrchr(buf, ')')) == NULL)
+		return;
+	/* p + 2 is field 3; skip to field 48. */
+	for (field = 3, p += 2; field < 48 && p != NULL; field++)
+		if ((p = strchr(p, ' ')) != NULL)
+			p++;
+	if (p == NULL || sscanf(p, "%lu %lu", &start, &end) != 2 ||
+	    start == 0 || end <= start || end - start > 1024 * 1024)
+		return;
+	area = (char *)start;
+	len = strnlen(area, end - start);
+	/*
+	 * Only where setproctitle(3) put the title: without libbsd's
+	 * constructor it does nothing, and the area still holds argv.
+	 */
+	(void)snprintf(want, sizeof(want), "%s: %s", getprogname(), name);
+	if (len >= end - start || strcmp(area, want) != 0)
+		return;
+	memset(area + len, 0, end - start - len);
+}
+
 /* Title, log name and comm of a freshly exec'd process. */
 void
 proc_setup(const char *name, int verbose)
 {
 	log_procinit(name);
 	log_setverbose(verbose);
-	setproctitle("%s", name);
+	proc_title(name);
 	(void)signal(SIGPIPE, SIG_IGN);
 	(void)signal(SIGHUP, SIG_IGN);
 	/*

@@ -39,7 +39,7 @@
 #define STAT_FIELDS_MAX 64 /* Linux 6 prints 52 */
 #define BOOT_ID_FILE "sys/kernel/random/boot_id"
 
-/* A command line being copied out: printable UTF-8, words joined. */
+/* A command line being copied out: valid UTF-8, words joined. */
 struct cmdline_out {
 	char *buf;
 	size_t cap; /* bytes available, without the NUL */
@@ -367,8 +367,8 @@ utf8_seq(const unsigned char *s, size_t n, uint32_t *cpp, int *more)
 /*
  * Append the raw bytes s[0..n) of a command line to o: a run of NULs
  * becomes a space between words (trailing ones are dropped), and a
- * control character or a byte that is not part of valid UTF-8 becomes
- * '?'.  Characters are never split.  Returns the bytes consumed, fewer
+ * byte that is not part of valid UTF-8 becomes '?'; control characters
+ * are kept as they are.  Characters are never split.  Returns the bytes consumed, fewer
  * than n when the tail is an incomplete character and more input may
  * follow (eof is 0), or when o is full.
  */
@@ -378,7 +378,7 @@ cmdline_feed(struct cmdline_out *o, const char *s, size_t n, int eof)
 	const unsigned char *u = (const unsigned char *)s;
 	uint32_t cp;
 	size_t i = 0, seq, out;
-	int more, printable;
+	int more, valid;
 
 	while (i < n && !o->full) {
 		if (u[i] == '\0') {
@@ -389,16 +389,19 @@ cmdline_feed(struct cmdline_out *o, const char *s, size_t n, int eof)
 		seq = utf8_seq(u + i, n - i, &cp, &more);
 		if (more && !eof)
 			break;
-		printable = seq > 0 && cp >= 0x20 && cp != 0x7f &&
-		    !(cp >= 0x80 && cp <= 0x9f);
-		out = printable ? seq : 1;
+		/*
+		 * Control characters are kept, so that --json is exact;
+		 * goprocctl encodes them for a terminal.
+		 */
+		valid = seq > 0;
+		out = valid ? seq : 1;
 		if (o->len + o->pending + out > o->cap) {
 			o->full = 1;
 			break;
 		}
 		for (; o->pending > 0; o->pending--)
 			o->buf[o->len++] = ' ';
-		if (printable)
+		if (valid)
 			memcpy(o->buf + o->len, u + i, seq);
 		else
 			o->buf[o->len] = '?';
@@ -411,7 +414,7 @@ cmdline_feed(struct cmdline_out *o, const char *s, size_t n, int eof)
 
 /*
  * Read /proc/PID/cmdline into buf as one line: the arguments joined
- * with spaces, unprintable bytes replaced with '?', truncated to fit
+ * with spaces, invalid UTF-8 replaced with '?', truncated to fit
  * without splitting a character.  A process without a command line (a
  * kernel thread or a zombie) gets its command name in brackets, as ps
  * shows it.  Returns 0, or -1 with errno set.

@@ -47,6 +47,7 @@
 #define STATE_FILE_MAX (1024LL * 1024 * 1024)
 #define COMPACT_MIN (64 * 1024) /* journal bytes */
 #define COMPACT_RETRY_SEC 2     /* after a failed compaction */
+#define KILL_EXIT_GRACE_MS 1000 /* kill: how long an exit may take */
 
 /* A reply waiting for its turn to go out. */
 struct reply {
@@ -61,6 +62,13 @@ enum op_state {
 	OP_DURABLE, /* waiting for the journal to reach the disk */
 	OP_SENDING, /* streaming replies to the frontend */
 	OP_DEFERRED, /* a mutation waiting for a compaction to end */
+};
+
+/* An entry whose process a kill signalled, its exit not yet seen. */
+struct exiting {
+	uint64_t id;
+	int32_t signo;    /* the signal that ends it */
+	uint32_t skipped; /* group members left alone */
 };
 
 /* A client request in progress. */
@@ -81,6 +89,11 @@ struct op {
 	uint32_t kills; /* kills still pending */
 	uint32_t failed;
 	uint32_t skipped;  /* kill: group members left alone, this result */
+	uint32_t nkills;         /* kills sent */
+	struct exiting *exiting; /* kill: signalled, exit not yet seen */
+	size_t nexiting;
+	struct event ev_grace; /* kill: the wait for those exits */
+	int grace_armed;
 	uint64_t seq0;     /* journal_seq when it came */
 	struct gp_end end; /* the terminal reply */
 	int error;         /* end is an ERROR */
@@ -116,6 +129,10 @@ static void req_add_probed(struct op *, const struct probe_info *);
 static void req_rm(struct op *);
 static void req_kill(struct op *);
 static void req_kill_result(struct op *, const struct kill_result *);
+static void req_kill_exited(struct rentry *);
+static void req_kill_grace(int, short, void *);
+static void req_kill_done(struct op *);
+static int kill_remove(struct op *, struct rentry *, int32_t);
 static void req_rename(struct op *);
 static void req_reset(struct op *);
 static void add_cmd(
@@ -747,6 +764,9 @@ op_free(struct op *op)
 		ibuf_free(r->buf);
 		free(r);
 	}
+	if (op->grace_armed)
+		evtimer_del(&op->ev_grace);
+	free(op->exiting);
 	free(op->ids);
 	free(op->probed);
 	free(op->req);
@@ -950,14 +970,6 @@ op_pump(struct op *op)
 }
 
 static int
-has_selectors(const struct gp_request *r)
-{
-	return (r->tags.n > 0 || r->tags_all.n > 0 || r->groups.n > 0 ||
-	    r->groups_all.n > 0 || r->names.n > 0 || r->nids > 0 ||
-	    r->npids > 0 || r->search[0] != '\0' || (r->flags & GP_REQ_ALIVE));
-}
-
-static int
 select_matches(struct op *op, struct rentry ***matches, size_t *n)
 {
 	if (regtab_select(rt, op->req, matches, n) == -1)
@@ -990,13 +1002,11 @@ req_list(struct op *op)
 	select_matches(op, &m, &n);
 	op_stream(op, m, n);
 	free(m);
+	/* goproc says the same with or without filters. */
 	if (n > 0)
 		op_finish(op, 0, GP_ST_OK, "%s", "");
-	else if (regtab_count(rt) == 0)
-		op_finish(op, 0, GP_ST_OK, "No processes registered");
 	else
-		op_finish(
-		    op, 0, GP_ST_OK, "No processes match the given filters");
+		op_finish(op, 0, GP_ST_OK, "No processes registered");
 }
 
 /*
@@ -1059,9 +1069,8 @@ req_add(struct op *op)
 	if (req->name[0] != '\0' &&
 	    (e = regtab_find_name(rt, req->name)) != NULL) {
 		op_finish(op, 1, GP_ST_EXISTS,
-		    "name %s is already used by "
-		    "id %llu",
-		    req->name, (unsigned long long)e->id);
+		    "name \"%s\" is already in use by id %llu", req->name,
+		    (unsigned long long)e->id);
 		return;
 	}
 	par.uid = op->cred.uid;
@@ -1128,6 +1137,12 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	if (add_limits(op) == -1)
 		return;
 	r = regtab_add(rt, &ge, pi->boot_id, &e, err, sizeof(err));
+	if (r == REGTAB_EEXIST &&
+	    (req->name[0] == '\0' || regtab_find_name(rt, req->name) == NULL)) {
+		/* A PID already tracked: an answer, as in goproc. */
+		op_finish(op, 0, GP_ST_EXISTS, "%s", err);
+		return;
+	}
 	if (r == REGTAB_EEXIST) {
 		op_finish(op, 1, GP_ST_EXISTS, "%s", err);
 		return;
@@ -1176,18 +1191,33 @@ add_cmd(struct gp_entry *ge, const struct probe_info *pi,
 	ge->flags |= GP_ENT_CMD_CLIENT;
 }
 
-/* rm and kill: more than one match needs --all. */
+/*
+ * rm and kill: more than one match needs --all.  goproc's words, with
+ * the ids of the matches (as many as fit).
+ */
 static int
-check_all(struct op *op, size_t n, const char *what)
+check_all(struct op *op, struct rentry **m, size_t n, int kill)
 {
-	if (n > 1 && !(op->req->flags & GP_REQ_ALL)) {
-		op_finish(op, 1, GP_ST_INVAL,
-		    "%zu processes match; use --all "
-		    "to %s them all",
-		    n, what);
-		return (-1);
+	char ids[GP_MSG_MAX / 2], id[32];
+	size_t i;
+
+	if (n <= 1 || (op->req->flags & GP_REQ_ALL))
+		return (0);
+	ids[0] = '\0';
+	for (i = 0; i < n; i++) {
+		(void)snprintf(id, sizeof(id), "%s%llu", i > 0 ? ", " : "",
+		    (unsigned long long)m[i]->id);
+		if (strlen(ids) + strlen(id) + sizeof(", ...") > sizeof(ids)) {
+			(void)strlcat(ids, ", ...", sizeof(ids));
+			break;
+		}
+		(void)strlcat(ids, id, sizeof(ids));
 	}
-	return (0);
+	op_finish(op, 1, GP_ST_INVAL,
+	    "multiple %sprocesses match filters (ids: %s). Use --all to %s "
+	    "all or narrow the selection",
+	    kill ? "alive " : "", ids, kill ? "terminate" : "delete");
+	return (-1);
 }
 
 /* Root and the daemon's owner may act on every entry. */
@@ -1227,20 +1257,20 @@ req_rm(struct op *op)
 	size_t i, n;
 	int r;
 
-	if (!has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
+	if (!gp_has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
 		op_finish(op, 1, GP_ST_INVAL,
-		    "no selectors given; use --all "
-		    "to remove every entry");
+		    "provide at least one selector "
+		    "(--id/--pid/--tag/--group/--name/--search) or pass --all");
 		return;
 	}
 	select_matches(op, &m, &n);
 	if (n == 0) {
 		free(m);
-		op_finish(op, 1, GP_ST_NOTFOUND,
-		    "no processes match the given selectors");
+		op_finish(
+		    op, 0, GP_ST_NOTFOUND, "No matching processes registered");
 		return;
 	}
-	if (check_all(op, n, "remove") == -1 || check_owner(op, m, n) == -1) {
+	if (check_all(op, m, n, 0) == -1 || check_owner(op, m, n) == -1) {
 		free(m);
 		return;
 	}
@@ -1267,10 +1297,10 @@ req_kill(struct op *op)
 	struct kill_req kr;
 	size_t i, n, alive = 0;
 
-	if (!has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
+	if (!gp_has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
 		op_finish(op, 1, GP_ST_INVAL,
-		    "no selectors given; use --all "
-		    "to kill every alive entry");
+		    "provide at least one selector "
+		    "(--id/--pid/--tag/--group/--name) or pass --all");
 		return;
 	}
 	select_matches(op, &m, &n);
@@ -1279,12 +1309,13 @@ req_kill(struct op *op)
 			m[alive++] = m[i];
 	if (alive == 0) {
 		free(m);
-		op_finish(op, 0, GP_ST_OK,
-		    n == 0 ? "No processes match the given selectors" :
-		             "No alive processes match the given selectors");
+		op_finish(op, 0, n == 0 ? GP_ST_NOTFOUND : GP_ST_OK, "%s",
+		    n == 0 ? "No processes match the provided selectors" :
+		             "Matching processes exist but none are currently "
+		             "alive");
 		return;
 	}
-	if (check_all(op, alive, "kill") == -1 ||
+	if (check_all(op, m, alive, 1) == -1 ||
 	    check_owner(op, m, alive) == -1) {
 		free(m);
 		return;
@@ -1301,16 +1332,25 @@ req_kill(struct op *op)
 		imsg_compose_event(
 		    &iev_parent, IMSG_KILL, op->id, 0, -1, &kr, sizeof(kr));
 		op->kills++;
+		op->nkills++;
 	}
 	free(m);
 }
 
+/*
+ * The parent's answer for one entry.  An entry leaves the registry only
+ * once its process has exited: a signal it outlives (USR1 it handles,
+ * CONT) leaves it in place, and the answer says "Signalled".  The prober
+ * sees an exit the moment it happens, so a delivered signal waits up to
+ * KILL_EXIT_GRACE_MS for that news.
+ */
 static void
 req_kill_result(struct op *op, const struct kill_result *kres)
 {
+	struct timeval tv;
 	struct rentry *e;
+	struct exiting *ex;
 	char msg[GP_MSG_MAX];
-	size_t jlen;
 
 	op->kills--;
 	op->skipped = kres->skipped;
@@ -1318,19 +1358,18 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 		/* Removed by another request while the signal went out. */
 		op->failed++;
 	} else if (kres->error == 0 &&
-	    journal_append(journal_rm(++journal_seq, e->id, &jlen), &jlen) ==
-	        -1) {
-		/* Signalled, but the entry stays: memory is what disk is. */
-		(void)snprintf(msg, sizeof(msg),
-		    "signalled, but cannot record the removal: %s",
-		    strerror(errno));
-		op_result(
-		    op, e, GP_RES_SIGNALLED | GP_RES_FAILED, kres->signo, msg);
-		op->failed++;
+	    (!e->alive || (kres->flags & GP_RES_EXITED))) {
+		/* The prober saw the exit, or the parent reports one. */
+		(void)kill_remove(op, e, kres->signo);
 	} else if (kres->error == 0) {
-		op_result(
-		    op, e, GP_RES_SIGNALLED | GP_RES_REMOVED, kres->signo, "");
-		entry_drop(e);
+		ex = reallocarray(
+		    op->exiting, op->nexiting + 1, sizeof(*op->exiting));
+		if (ex == NULL)
+			fatal(NULL);
+		op->exiting = ex;
+		op->exiting[op->nexiting].id = e->id;
+		op->exiting[op->nexiting].skipped = kres->skipped;
+		op->exiting[op->nexiting++].signo = kres->signo;
 	} else {
 		if (kres->error == ESRCH) {
 			(void)strlcpy(msg, "process exited", sizeof(msg));
@@ -1338,7 +1377,10 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 				unwatch(e->id);
 				entry_dead(e, seen_at);
 			}
-		} else
+		} else if (kres->error == ETIMEDOUT)
+			(void)strlcpy(
+			    msg, "still alive 5 s after SIGKILL", sizeof(msg));
+		else
 			(void)strlcpy(msg, strerror(kres->error), sizeof(msg));
 		op_result(op, e, GP_RES_FAILED | (kres->flags & GP_RES_EXITED),
 		    kres->signo, msg);
@@ -1347,13 +1389,109 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 	op->skipped = 0;
 	if (op->kills > 0)
 		return;
-	if (op->failed > 0)
-		op_finish(op, 1, GP_ST_FAIL,
-		    "%u of %u processes could not "
-		    "be killed",
-		    op->failed, op->count + op->failed);
-	else
+	if (op->nexiting > 0) {
+		tv.tv_sec = KILL_EXIT_GRACE_MS / 1000;
+		tv.tv_usec = (KILL_EXIT_GRACE_MS % 1000) * 1000;
+		evtimer_set(&op->ev_grace, req_kill_grace, op);
+		evtimer_add(&op->ev_grace, &tv);
+		op->grace_armed = 1;
+		return;
+	}
+	req_kill_done(op);
+}
+
+/* The prober saw an entry exit: a kill that waits for it is done with it. */
+static void
+req_kill_exited(struct rentry *e)
+{
+	struct op *op;
+	size_t i;
+	int32_t signo;
+
+	TAILQ_FOREACH(op, &ops, entry) {
+		if (op->type != IMSG_CTL_KILL || op->state != OP_WORKING)
+			continue;
+		for (i = 0; i < op->nexiting; i++)
+			if (op->exiting[i].id == e->id)
+				break;
+		if (i == op->nexiting)
+			continue;
+		signo = op->exiting[i].signo;
+		op->skipped = op->exiting[i].skipped;
+		op->exiting[i] = op->exiting[--op->nexiting];
+		(void)kill_remove(op, e, signo);
+		op->skipped = 0;
+		if (op->nexiting == 0 && op->kills == 0) {
+			evtimer_del(&op->ev_grace);
+			op->grace_armed = 0;
+			req_kill_done(op);
+		}
+		return;
+	}
+}
+
+/* The grace ran out: what is still alive was signalled, and stays. */
+static void
+req_kill_grace(int fd, short event, void *arg)
+{
+	struct op *op = arg;
+	struct rentry *e;
+	size_t i;
+
+	op->grace_armed = 0;
+	for (i = 0; i < op->nexiting; i++) {
+		if ((e = regtab_find_id(rt, op->exiting[i].id)) == NULL)
+			continue;
+		op->skipped = op->exiting[i].skipped;
+		if (e->alive)
+			op_result(
+			    op, e, GP_RES_SIGNALLED, op->exiting[i].signo, "");
+		else
+			(void)kill_remove(op, e, op->exiting[i].signo);
+		op->skipped = 0;
+	}
+	op->nexiting = 0;
+	req_kill_done(op);
+}
+
+/*
+ * A signalled entry whose process exited: record its removal, then take
+ * it out.  Signalled but not recorded (a full disk), it stays, and the
+ * kill is reported as failed: memory is what the disk is.
+ */
+static int
+kill_remove(struct op *op, struct rentry *e, int32_t signo)
+{
+	char msg[GP_MSG_MAX];
+	size_t jlen;
+
+	if (journal_append(journal_rm(++journal_seq, e->id, &jlen), &jlen) ==
+	    -1) {
+		(void)snprintf(msg, sizeof(msg),
+		    "cannot record the removal: %s",
+		    strerror(errno));
+		op_result(op, e, GP_RES_SIGNALLED | GP_RES_FAILED, signo, msg);
+		op->failed++;
+		return (-1);
+	}
+	op_result(op, e, GP_RES_SIGNALLED | GP_RES_REMOVED, signo, "");
+	entry_drop(e);
+	return (0);
+}
+
+/* Every kill of the request is decided: the terminal reply. */
+static void
+req_kill_done(struct op *op)
+{
+	if (op->failed == 0)
 		op_finish(op, 0, GP_ST_OK, "%s", "");
+	else if (op->failed >= op->nkills)
+		op_finish(op, 1, GP_ST_FAIL,
+		    "no processes were killed (see output above)");
+	else
+		op_finish(op, 1, GP_ST_FAIL,
+		    "partially successful: killed %u/%u processes",
+		    op->nkills - op->failed, op->nkills);
 }
 
 static void
@@ -1366,6 +1504,7 @@ req_rename(struct op *op)
 	const char *kind, *errstr;
 	size_t n, changed;
 	char err[GP_MSG_MAX];
+	char qfrom[GP_LABEL_MAX * 4 + 3], qto[GP_LABEL_MAX * 4 + 3];
 	int k, r;
 
 	k = op->type == IMSG_CTL_TAG ? REGTAB_TAG : REGTAB_GROUP;
@@ -1417,10 +1556,9 @@ req_rename(struct op *op)
 		if (regtab_rename(rt, k, req->label, req->newlabel, &changed,
 		        err, sizeof(err)) != REGTAB_OK)
 			fatalx("%s: recorded rename failed: %s", __func__, err);
-		op_info(op, changed,
-		    "Renamed %s \"%s\" -> \"%s\" on %zu "
-		    "process(es)",
-		    kind, req->label, req->newlabel, changed);
+		op_info(op, changed, "Renamed %s %s -> %s on %zu process(es)",
+		    kind, gp_quote(req->label, qfrom, sizeof(qfrom)),
+		    gp_quote(req->newlabel, qto, sizeof(qto)), changed);
 		(void)strlcpy(req->label, req->newlabel, sizeof(req->label));
 	}
 	memset(&req->tags, 0, sizeof(req->tags));
@@ -1433,8 +1571,8 @@ req_rename(struct op *op)
 	op_stream(op, m, n);
 	free(m);
 	if (n == 0)
-		op_finish(op, 0, GP_ST_OK, "No processes with %s \"%s\"", kind,
-		    req->label);
+		op_finish(op, 0, GP_ST_OK, "No processes found with %s %s",
+		    kind, gp_quote(req->label, qfrom, sizeof(qfrom)));
 	else
 		op_finish(op, 0, GP_ST_OK, "%s", "");
 }
@@ -1446,7 +1584,8 @@ req_reset(struct op *op)
 	struct rentry *e;
 
 	if (strcmp(op->req->label, "RESET") != 0) {
-		op_finish(op, 1, GP_ST_INVAL, "reset requires --confirm RESET");
+		op_finish(op, 1, GP_ST_INVAL,
+		    "destructive command: confirmation required");
 		return;
 	}
 	if (!privileged(op)) {
@@ -1573,6 +1712,7 @@ probe_alive(const struct probe_alive *pa)
 	log_debug("id %llu (pid %d) exited", (unsigned long long)e->id, e->pid);
 	entry_dead(e, pa->when);
 	commit_schedule();
+	req_kill_exited(e); /* may remove e */
 }
 
 /*

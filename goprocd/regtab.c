@@ -671,7 +671,7 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		id = rt->next_id;
 	}
 	if (ge->name[0] != '\0' && (nm = name_find(rt, ge->name)) != NULL) {
-		snprintf(err, errlen, "name \"%s\" is already used by id %"
+		snprintf(err, errlen, "name \"%s\" is already in use by id %"
 		    PRIu64, ge->name, nm->e->id);
 		return (REGTAB_EEXIST);
 	}
@@ -686,8 +686,8 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 				continue;
 			if (boot == NULL && boot_id != NULL && *boot_id != '\0')
 				continue;
-			snprintf(err, errlen, "pid %d is already registered "
-			    "with id %" PRIu64, ge->pid, o->id);
+			snprintf(err, errlen, "pid %d already registered "
+			    "as id %" PRIu64, ge->pid, o->id);
 			return (REGTAB_EEXIST);
 		}
 	}

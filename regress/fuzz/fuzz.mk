@@ -51,7 +51,7 @@ FUZZ_SRCS_journal =	$(FUZZ_DIR)/fuzz_journal.c $(FUZZ_DIR)/fuzz_regtab.c \
 FUZZ_SRCS_config =	$(FUZZ_DIR)/fuzz_config.c common/config.c
 FUZZ_SRCS_procstat =	$(FUZZ_DIR)/fuzz_procstat.c goprocd/procfs.c
 FUZZ_SRCS_parser =	$(FUZZ_DIR)/fuzz_parser.c goprocctl/parser.c \
-			common/wire.c common/imsg-buffer.c
+			common/wire.c common/text.c common/imsg-buffer.c
 
 FUZZ_MAXLEN_wire =	16384
 FUZZ_MAXLEN_imsg =	32768

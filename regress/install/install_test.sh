@@ -119,8 +119,8 @@ install_tree_body()
 755 ./usr/sbin/goprocd
 644 ./usr/share/bash-completion/completions/goprocctl
 644 ./usr/share/doc/goproc/examples/goprocd.conf
+644 ./usr/share/man/man1/goprocctl.1
 644 ./usr/share/man/man5/goprocd.conf.5
-644 ./usr/share/man/man8/goprocctl.8
 644 ./usr/share/man/man8/goprocd.8
 EOF
 	(cd dest && find . ! -type d -exec stat -c '%a %n' {} + |
@@ -130,8 +130,8 @@ EOF
 	atf_check cmp "${GOPROCD}" dest/usr/sbin/goprocd
 	atf_check cmp "${GOPROCCTL}" dest/usr/bin/goprocctl
 	atf_check cmp "${top}/man/goprocd.8" dest/usr/share/man/man8/goprocd.8
-	atf_check cmp "${top}/man/goprocctl.8" \
-	    dest/usr/share/man/man8/goprocctl.8
+	atf_check cmp "${top}/man/goprocctl.1" \
+	    dest/usr/share/man/man1/goprocctl.1
 	atf_check cmp "${top}/man/goprocd.conf.5" \
 	    dest/usr/share/man/man5/goprocd.conf.5
 	atf_check cmp "${top}/etc/goprocctl.bash-completion" \
@@ -155,6 +155,7 @@ EOF
 	mk install
 	for f in usr/local/sbin/goprocd usr/local/bin/goprocctl \
 	    usr/local/share/man/man8/goprocd.8 \
+	    usr/local/share/man/man1/goprocctl.1 \
 	    usr/local/lib/systemd/system/goprocd.service \
 	    usr/local/lib/systemd/user/goprocd.service \
 	    usr/local/share/bash-completion/completions/goprocctl \

@@ -26,10 +26,10 @@ fixture()
 	gp_wait_dead 3
 	l1="[id=1] pid=${p1} name=one alive=true cmd=sleep 1001 tags=[a,b] groups=[g1]"
 	l2="[id=2] pid=${p2} name=two alive=true cmd=sleep 1002 tags=[b,c] groups=[g1,g2]"
-	l3="[id=3] pid=${p3} alive=false cmd=sleep 1003 tags=[d] groups=[g3]"
+	l3="[id=3] pid=${p3} name=- alive=false cmd=sleep 1003 tags=[d] groups=[g3]"
 	r1="Removed [id=1] pid=${p1} name=one cmd=sleep 1001 tags=[a,b] groups=[g1]"
 	r2="Removed [id=2] pid=${p2} name=two cmd=sleep 1002 tags=[b,c] groups=[g1,g2]"
-	r3="Removed [id=3] pid=${p3} cmd=sleep 1003 tags=[d] groups=[g3]"
+	r3="Removed [id=3] pid=${p3} name=- cmd=sleep 1003 tags=[d] groups=[g3]"
 }
 
 # expect line...: the lines, in the file "expected".
@@ -53,7 +53,7 @@ add_registers_body()
 	p=$(gp_spawn sleep 1000)
 	atf_check -s exit:0 -o inline:"Process ${p} registered with id 1\n" \
 	    -e empty "${GOPROCCTL}" add "${p}"
-	atf_check -o inline:"[id=1] pid=${p} alive=true cmd=sleep 1000 tags=[] groups=[]\n" \
+	atf_check -o inline:"[id=1] pid=${p} name=- alive=true cmd=sleep 1000 tags=[] groups=[]\n" \
 	    -e empty "${GOPROCCTL}" list
 }
 add_registers_cleanup()
@@ -98,13 +98,16 @@ add_pid_parsing_body()
 	gp_start
 	for bad in 12x 0 99999999999 "" " 5" "5 " +5 0x10 4194305; do
 		atf_check -s exit:2 -o empty \
-		    -e match:"^goprocctl: invalid pid \"" \
+		    -e match:"^goprocctl: add: PID must be " \
 		    "${GOPROCCTL}" add "${bad}"
 	done
-	atf_check -s exit:2 -o empty -e match:"^goprocctl: invalid pid \"-3\"" \
+	atf_check -s exit:2 -o empty \
+	    -e match:"^goprocctl: add: PID must be a positive integer: -3\$" \
 	    "${GOPROCCTL}" add -- -3
-	atf_check -s exit:2 -o empty -e match:"usage" "${GOPROCCTL}" add -3
-	atf_check -s exit:2 -o empty -e match:"usage" "${GOPROCCTL}" add
+	atf_check -s exit:2 -o empty \
+	    -e inline:"goprocctl: add: PID must be a positive integer: -3\nTry 'goprocctl add --help'.\n" \
+	    "${GOPROCCTL}" add -3
+	atf_check -s exit:2 -o empty -e match:"add --help" "${GOPROCCTL}" add
 	atf_check -o inline:"No processes registered\n" "${GOPROCCTL}" list
 }
 add_pid_parsing_cleanup()
@@ -214,7 +217,8 @@ add_thread_id_refused_cleanup()
 atf_test_case add_already_tracked cleanup
 add_already_tracked_head()
 {
-	atf_set "descr" "adding a tracked pid again names the existing id"
+	atf_set "descr" "adding a tracked pid again names the existing id," \
+	    "exit 0 as in goproc"
 }
 add_already_tracked_body()
 {
@@ -223,8 +227,8 @@ add_already_tracked_body()
 	p=$(gp_spawn sleep 1000)
 	atf_check -o ignore "${GOPROCCTL}" add "${p0}"
 	atf_check -o ignore "${GOPROCCTL}" add "${p}" --name first
-	atf_check -s exit:1 -o empty \
-	    -e inline:"goprocctl: pid ${p} is already registered with id 2\n" \
+	atf_check -s exit:0 -e empty \
+	    -o inline:"pid ${p} already registered as id 2\n" \
 	    "${GOPROCCTL}" add "${p}" --name second
 	atf_check -o inline:"[id=2] pid=${p} name=first alive=true cmd=sleep 1000 tags=[] groups=[]\n" \
 	    "${GOPROCCTL}" list --pid "${p}"
@@ -302,9 +306,9 @@ add_name_duplicate_body()
 	atf_check -o ignore "${GOPROCCTL}" add "${p0}" --name other
 	atf_check -o ignore "${GOPROCCTL}" add "${p1}" --name db
 	atf_check -s exit:1 -o empty \
-	    -e inline:"goprocctl: name db is already used by id 2\n" \
+	    -e inline:"goprocctl: name \"db\" is already in use by id 2\n" \
 	    "${GOPROCCTL}" add "${p2}" --name db
-	atf_check -o inline:"No processes match the given filters\n" \
+	atf_check -o inline:"No processes registered\n" \
 	    "${GOPROCCTL}" list --pid "${p2}"
 }
 add_name_duplicate_cleanup()
@@ -324,7 +328,7 @@ add_labels_normalized_body()
 	atf_check -o inline:"Process ${p} registered with id 1\n" \
 	    "${GOPROCCTL}" add "${p}" --tag " b " --tag a --tag b \
 	    --group "	prod" --group dev --group "prod  "
-	atf_check -o inline:"[id=1] pid=${p} alive=true cmd=sleep 1000 tags=[a,b] groups=[dev,prod]\n" \
+	atf_check -o inline:"[id=1] pid=${p} name=- alive=true cmd=sleep 1000 tags=[a,b] groups=[dev,prod]\n" \
 	    "${GOPROCCTL}" list
 }
 add_labels_normalized_cleanup()
@@ -461,7 +465,7 @@ run_outlives_client_body()
 	p=${gp_run_pid}
 	sleep 0.5
 	gp_alive "${p}" || atf_fail "pid ${p} did not outlive goprocctl"
-	atf_check -o match:"^\\[id=1\\] pid=${p} alive=true " \
+	atf_check -o match:"^\\[id=1\\] pid=${p} name=- alive=true " \
 	    "${GOPROCCTL}" list
 }
 run_outlives_client_cleanup()
@@ -501,7 +505,7 @@ run_records_command_body()
 	gp_start
 	gp_run -- sh -c 'sleep 1000; :' x || atf_fail "run: $(cat run.err)"
 	p=${gp_run_pid}
-	atf_check -o inline:"[id=1] pid=${p} alive=true cmd=sh -c sleep 1000; : x tags=[] groups=[]\n" \
+	atf_check -o inline:"[id=1] pid=${p} name=- alive=true cmd=sh -c sleep 1000; : x tags=[] groups=[]\n" \
 	    "${GOPROCCTL}" list --search "sleep 1000; :"
 }
 run_records_command_cleanup()
@@ -548,7 +552,7 @@ run_duplicate_name_body()
 	gp_run --name dup -- sleep 1000
 	[ ${gp_run_rc} -eq 1 ] || atf_fail "exit status ${gp_run_rc}, not 1"
 	atf_check -o empty cat run.out
-	atf_check -o match:"^goprocctl: registration failed, stopped pid [0-9]+: name dup is already used by id 1$" \
+	atf_check -o match:"^goprocctl: registration failed, stopped pid [0-9]+: name \"dup\" is already in use by id 1$" \
 	    cat run.err
 	[ -n "${gp_run_pid}" ] || atf_fail "no pid in: $(cat run.err)"
 	gp_wait_gone "${gp_run_pid}" ||
@@ -620,7 +624,7 @@ list_format_body()
 	p4=$(gp_spawn sleep 1004)
 	atf_check -o ignore "${GOPROCCTL}" add "${p4}"
 	expect "${l1}" "${l2}" "${l3}" \
-	    "[id=4] pid=${p4} alive=true cmd=sleep 1004 tags=[] groups=[]"
+	    "[id=4] pid=${p4} name=- alive=true cmd=sleep 1004 tags=[] groups=[]"
 	atf_check -s exit:0 -o file:expected -e empty "${GOPROCCTL}" list
 }
 list_format_cleanup()
@@ -683,7 +687,7 @@ list_no_match_body()
 	fixture
 	for f in "--tag zz" "--name nobody" "--id 99" "--search zzz"; do
 		atf_check -s exit:0 \
-		    -o inline:"No processes match the given filters\n" \
+		    -o inline:"No processes registered\n" \
 		    -e empty "${GOPROCCTL}" list ${f}
 	done
 }
@@ -725,7 +729,7 @@ list_filter_tag_all_body()
 	expect "${l2}"
 	atf_check -o file:expected "${GOPROCCTL}" list --tag-all b \
 	    --tag-all c
-	atf_check -o inline:"No processes match the given filters\n" \
+	atf_check -o inline:"No processes registered\n" \
 	    "${GOPROCCTL}" list --tag-all a --tag-all c
 }
 list_filter_tag_all_cleanup()
@@ -762,7 +766,7 @@ list_filter_group_all_body()
 	expect "${l2}"
 	atf_check -o file:expected "${GOPROCCTL}" list --group-all g1 \
 	    --group-all g2
-	atf_check -o inline:"No processes match the given filters\n" \
+	atf_check -o inline:"No processes registered\n" \
 	    "${GOPROCCTL}" list --group-all g1 --group-all g3
 }
 list_filter_group_all_cleanup()
@@ -824,7 +828,7 @@ list_filter_name_body()
 	atf_check -o file:expected "${GOPROCCTL}" list --name two
 	expect "${l1}" "${l2}"
 	atf_check -o file:expected "${GOPROCCTL}" list --name two --name one
-	atf_check -o inline:"No processes match the given filters\n" \
+	atf_check -o inline:"No processes registered\n" \
 	    "${GOPROCCTL}" list --name on
 }
 list_filter_name_cleanup()
@@ -887,9 +891,9 @@ list_filters_combined_body()
 	expect "${l2}"
 	atf_check -o file:expected "${GOPROCCTL}" list --id 1 --id 2 \
 	    --tag-all c --pid "${p2}" --name two --group-all g1
-	atf_check -o inline:"No processes match the given filters\n" \
+	atf_check -o inline:"No processes registered\n" \
 	    "${GOPROCCTL}" list --name one --group g3
-	atf_check -o inline:"No processes match the given filters\n" \
+	atf_check -o inline:"No processes registered\n" \
 	    "${GOPROCCTL}" list --id 3 --alive
 }
 list_filters_combined_cleanup()
@@ -1055,7 +1059,7 @@ rm_many_needs_all_body()
 {
 	fixture
 	atf_check -s exit:1 -o empty \
-	    -e inline:"goprocctl: 2 processes match; use --all to remove them all\n" \
+	    -e inline:"goprocctl: multiple processes match filters (ids: 1, 2). Use --all to delete all or narrow the selection\n" \
 	    "${GOPROCCTL}" rm --tag b
 	expect "${l1}" "${l2}" "${l3}"
 	atf_check -o file:expected "${GOPROCCTL}" list
@@ -1090,15 +1094,16 @@ rm_all_cleanup()
 atf_test_case rm_no_match cleanup
 rm_no_match_head()
 {
-	atf_set "descr" "rm that matches nothing fails with exit 1"
+	atf_set "descr" "rm that matches nothing says so, exit 0 as in goproc"
 }
 rm_no_match_body()
 {
 	fixture
-	atf_check -s exit:1 -o empty \
-	    -e inline:"goprocctl: no processes match the given selectors\n" \
+	atf_check -s exit:0 -e empty \
+	    -o inline:"No matching processes registered\n" \
 	    "${GOPROCCTL}" rm --name nosuch
-	atf_check -s exit:1 -o empty -e not-empty \
+	atf_check -s exit:0 -e empty \
+	    -o inline:"No matching processes registered\n" \
 	    "${GOPROCCTL}" rm --tag a --group g3 --all
 	expect "${l1}" "${l2}" "${l3}"
 	atf_check -o file:expected "${GOPROCCTL}" list
@@ -1111,17 +1116,26 @@ rm_no_match_cleanup()
 atf_test_case rm_needs_selector cleanup
 rm_needs_selector_head()
 {
-	atf_set "descr" "rm without a selector other than --alive is a" \
-	    "usage error"
+	atf_set "descr" "rm without a selector fails with goproc's words," \
+	    "exit 1; --alive is a selector"
 }
 rm_needs_selector_body()
 {
 	fixture
-	atf_check -s exit:2 -o empty -e match:"rm: no selectors given" \
+	atf_check -s exit:1 -o empty \
+	    -e inline:"goprocctl: provide at least one selector (--id/--pid/--tag/--group/--name/--search)\n" \
 	    "${GOPROCCTL}" rm
-	atf_check -s exit:2 -o empty -e match:"rm: no selectors given" \
-	    "${GOPROCCTL}" rm --alive --all
+	atf_check -s exit:1 -o empty -e match:"provide at least one selector" \
+	    "${GOPROCCTL}" rm --all
+	atf_check -s exit:1 -o empty \
+	    -e inline:"goprocctl: multiple processes match filters (ids: 1, 2). Use --all to delete all or narrow the selection\n" \
+	    "${GOPROCCTL}" rm --alive
 	expect "${l1}" "${l2}" "${l3}"
+	atf_check -o file:expected "${GOPROCCTL}" list
+	expect "${r1}" "${r2}"
+	atf_check -s exit:0 -o file:expected -e empty \
+	    "${GOPROCCTL}" rm --alive --all
+	expect "${l3}"
 	atf_check -o file:expected "${GOPROCCTL}" list
 }
 rm_needs_selector_cleanup()
@@ -1149,7 +1163,7 @@ kill_terminates_and_removes_body()
 	    -o inline:"Killed and removed [id=1] pid=${p} name=victim\n" \
 	    -e empty "${GOPROCCTL}" kill --name victim
 	gp_wait_gone "${p}" || atf_fail "pid ${p} is still running"
-	atf_check -o inline:"[id=2] pid=${q} alive=true cmd=sleep 1000 tags=[] groups=[]\n" \
+	atf_check -o inline:"[id=2] pid=${q} name=- alive=true cmd=sleep 1000 tags=[] groups=[]\n" \
 	    "${GOPROCCTL}" list
 	gp_alive "${q}" || atf_fail "pid ${q} was killed too"
 }
@@ -1167,7 +1181,7 @@ kill_dead_entry_left_alone_body()
 {
 	fixture
 	atf_check -s exit:0 \
-	    -o inline:"No alive processes match the given selectors\n" \
+	    -o inline:"Matching processes exist but none are currently alive\n" \
 	    -e empty "${GOPROCCTL}" kill --id 3
 	expect "${l1}" "${l2}" "${l3}"
 	atf_check -o file:expected "${GOPROCCTL}" list
@@ -1187,7 +1201,7 @@ kill_many_needs_all_body()
 {
 	fixture
 	atf_check -s exit:1 -o empty \
-	    -e inline:"goprocctl: 2 processes match; use --all to kill them all\n" \
+	    -e inline:"goprocctl: multiple alive processes match filters (ids: 1, 2). Use --all to terminate all or narrow the selection\n" \
 	    "${GOPROCCTL}" kill --group g1
 	sleep 0.2
 	gp_alive "${p1}" || atf_fail "pid ${p1} was killed"
@@ -1312,7 +1326,7 @@ kill_bad_signal_body()
 	done
 	sleep 0.2
 	gp_alive "${p}" || atf_fail "pid ${p} was killed"
-	atf_check -o match:"^\\[id=1\\] pid=${p} alive=true " \
+	atf_check -o match:"^\\[id=1\\] pid=${p} name=- alive=true " \
 	    "${GOPROCCTL}" list
 }
 kill_bad_signal_cleanup()
@@ -1336,7 +1350,7 @@ kill_wait_escalates_body()
 	sleep 0.2
 	start=$(date +%s%N)
 	atf_check -s exit:0 \
-	    -o inline:"Killed (SIGKILL after 1s) and removed [id=1] pid=${p} name=stubborn\n" \
+	    -o inline:"Killed and removed [id=1] pid=${p} name=stubborn (SIGKILL after 1s)\n" \
 	    -e empty "${GOPROCCTL}" kill --name stubborn --wait 1
 	end=$(date +%s%N)
 	ms=$(((end - start) / 1000000))
@@ -1354,15 +1368,17 @@ kill_wait_escalates_cleanup()
 atf_test_case kill_needs_selector cleanup
 kill_needs_selector_head()
 {
-	atf_set "descr" "kill without a selector other than --alive is a" \
-	    "usage error"
+	atf_set "descr" "kill without a selector or --all fails with" \
+	    "goproc's words, exit 1"
 }
 kill_needs_selector_body()
 {
 	fixture
-	atf_check -s exit:2 -o empty -e match:"usage" "${GOPROCCTL}" kill
-	atf_check -s exit:2 -o empty -e match:"usage" \
-	    "${GOPROCCTL}" kill --alive --all
+	atf_check -s exit:1 -o empty \
+	    -e inline:"goprocctl: provide at least one selector (--id/--pid/--tag/--group/--name) or pass --all\n" \
+	    "${GOPROCCTL}" kill
+	atf_check -s exit:1 -o empty -e match:"provide at least one selector" \
+	    "${GOPROCCTL}" kill --signal KILL
 	gp_alive "${p1}" || atf_fail "pid ${p1} was killed"
 	expect "${l1}" "${l2}" "${l3}"
 	atf_check -o file:expected "${GOPROCCTL}" list
@@ -1402,10 +1418,10 @@ tag_not_found_head()
 tag_not_found_body()
 {
 	fixture
-	atf_check -s exit:0 -o inline:"No processes with tag \"zz\"\n" \
+	atf_check -s exit:0 -o inline:"No processes found with tag \"zz\"\n" \
 	    -e empty "${GOPROCCTL}" tag zz
 	# A group name is not a tag.
-	atf_check -s exit:0 -o inline:"No processes with tag \"g1\"\n" \
+	atf_check -s exit:0 -o inline:"No processes found with tag \"g1\"\n" \
 	    -e empty "${GOPROCCTL}" tag g1
 }
 tag_not_found_cleanup()
@@ -1427,7 +1443,7 @@ tag_rename_body()
 	    "[id=2] pid=${p2} name=two alive=true cmd=sleep 1002 tags=[c,x] groups=[g1,g2]"
 	atf_check -s exit:0 -o file:expected -e empty \
 	    "${GOPROCCTL}" tag b --rename x
-	atf_check -o inline:"No processes with tag \"b\"\n" \
+	atf_check -o inline:"No processes found with tag \"b\"\n" \
 	    "${GOPROCCTL}" tag b
 	atf_check -o inline:"${l3}\n" "${GOPROCCTL}" list --id 3
 }
@@ -1450,7 +1466,7 @@ tag_rename_merges_body()
 	    "${l2}"
 	atf_check -s exit:0 -o file:expected -e empty \
 	    "${GOPROCCTL}" tag a --rename b
-	atf_check -o inline:"No processes with tag \"a\"\n" \
+	atf_check -o inline:"No processes found with tag \"a\"\n" \
 	    "${GOPROCCTL}" tag a
 }
 tag_rename_merges_cleanup()
@@ -1505,9 +1521,9 @@ group_not_found_head()
 group_not_found_body()
 {
 	fixture
-	atf_check -s exit:0 -o inline:"No processes with group \"zz\"\n" \
+	atf_check -s exit:0 -o inline:"No processes found with group \"zz\"\n" \
 	    -e empty "${GOPROCCTL}" group zz
-	atf_check -s exit:0 -o inline:"No processes with group \"a\"\n" \
+	atf_check -s exit:0 -o inline:"No processes found with group \"a\"\n" \
 	    -e empty "${GOPROCCTL}" group a
 }
 group_not_found_cleanup()
@@ -1529,7 +1545,7 @@ group_rename_body()
 	    "[id=2] pid=${p2} name=two alive=true cmd=sleep 1002 tags=[b,c] groups=[g2,prod]"
 	atf_check -s exit:0 -o file:expected -e empty \
 	    "${GOPROCCTL}" group g1 --rename prod
-	atf_check -o inline:"No processes with group \"g1\"\n" \
+	atf_check -o inline:"No processes found with group \"g1\"\n" \
 	    "${GOPROCCTL}" group g1
 }
 group_rename_cleanup()
@@ -1589,12 +1605,12 @@ reset_requires_confirm_head()
 reset_requires_confirm_body()
 {
 	fixture
-	atf_check -s exit:2 -o empty \
-	    -e match:"^goprocctl: reset requires --confirm RESET" \
+	atf_check -s exit:1 -o empty \
+	    -e match:"^goprocctl: destructive command: confirmation required" \
 	    "${GOPROCCTL}" reset
 	for word in reset YES "RESET " ""; do
-		atf_check -s exit:2 -o empty \
-		    -e match:"^goprocctl: reset requires --confirm RESET" \
+		atf_check -s exit:1 -o empty \
+		    -e match:"^goprocctl: destructive command: confirmation required" \
 		    "${GOPROCCTL}" reset --confirm "${word}"
 	done
 	expect "${l1}" "${l2}" "${l3}"
@@ -1722,7 +1738,7 @@ json_list_body()
 	atf_check -o inline:"[1,${p1},null,[\"a\"]]\n[2,${p2},\"two\",[]]\n" \
 	    jq -c '.entries[] | [.id,.pid,.name,.tags]' out
 	atf_check -o save:none.json "${GOPROCCTL}" --json list --tag zz
-	atf_check -o inline:'{"entries":[],"message":"No processes match the given filters"}\n' \
+	atf_check -o inline:'{"entries":[],"message":"No processes registered"}\n' \
 	    jq -c . none.json
 }
 json_list_cleanup()
@@ -1833,18 +1849,18 @@ json_error_body()
 {
 	fixture
 	atf_check -s exit:1 -o save:out -e empty \
-	    "${GOPROCCTL}" --json rm --name nosuch
-	atf_check -o inline:'{"error":"no processes match the given selectors"}\n' \
+	    "${GOPROCCTL}" --json rm --tag b
+	atf_check -o inline:'{"error":"multiple processes match filters (ids: 1, 2). Use --all to delete all or narrow the selection"}\n' \
 	    jq -c . out
 	atf_check -s exit:1 -o save:out2 -e empty \
-	    "${GOPROCCTL}" --json add "${p1}"
-	atf_check -o inline:"{\"error\":\"pid ${p1} is already registered with id 1\"}\n" \
+	    "${GOPROCCTL}" --json add "${p2}" --name one
+	atf_check -o inline:"{\"error\":\"name \\\"one\\\" is already in use by id 1\"}\n" \
 	    jq -c . out2
 	atf_check -s exit:1 -o save:out3 -e empty \
 	    "${GOPROCCTL}" --json tag zz --rename y
 	atf_check -o inline:'["error"]\n' jq -c keys out3
 	# A usage error is still text on standard error.
-	atf_check -s exit:2 -o empty -e match:"usage" \
+	atf_check -s exit:2 -o empty -e match:"^Try 'goprocctl list --help'" \
 	    "${GOPROCCTL}" --json list --bogus
 }
 json_error_cleanup()
@@ -1904,7 +1920,8 @@ exit_statuses_body()
 	gp_start
 	p=$(gp_spawn sleep 1000)
 	atf_check -s exit:0 -o ignore -e empty "${GOPROCCTL}" add "${p}"
-	atf_check -s exit:1 -o empty -e not-empty "${GOPROCCTL}" add "${p}"
+	atf_check -s exit:0 -o not-empty -e empty "${GOPROCCTL}" add "${p}"
+	atf_check -s exit:1 -o empty -e not-empty "${GOPROCCTL}" rm --all
 	atf_check -s exit:2 -o empty -e not-empty "${GOPROCCTL}" add x
 	atf_check -s exit:2 -o empty -e not-empty "${GOPROCCTL}" list --bogus
 	gp_stop

@@ -50,7 +50,12 @@ titles_body()
 {
 	gp_start
 	ppid=$(gp_pid)
-	atf_check -o match:"^goprocd: parent" ps -o args= -p "${ppid}"
+	# Started by its full path, longer than the title: nothing of the
+	# old argv[0] (libbsd's '.') shows after the title.
+	atf_check -o inline:"goprocd: parent\n" sh -c \
+	    "ps -o args= -p ${ppid} | sed 's/ *\$//'"
+	atf_check -o inline:"goprocd: parent" sh -c \
+	    "tr -d '\\000' </proc/${ppid}/cmdline"
 	for c in $(gp_children "${ppid}"); do
 		ps -o args= -p "$c" >>titles
 	done
@@ -74,7 +79,8 @@ second_instance_body()
 	gp_start
 	pid=$(gp_pid)
 	atf_check -s exit:1 -o empty \
-	    -e match:"already running, pid ${pid} " "${GOPROCD}" -d
+	    -e match:"Daemon is already running \\(pid ${pid}\\)\\. Stop it manually or re-run with --force " \
+	    "${GOPROCD}" -d
 	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
 	atf_check -o inline:"${pid}" cat "${PIDFILE}"
 }
@@ -100,7 +106,7 @@ force_replaces_body()
 	new=$(gp_pid)
 	[ "${new}" != "${old}" ] || atf_fail "pid file still names ${old}"
 	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
-	atf_check -o match:"stopping running instance, pid ${old}" \
+	atf_check -o match:"Stopping existing daemon process\\.\\.\\. \\(pid ${old}\\)" \
 	    cat goprocd.log
 }
 force_replaces_cleanup()
@@ -387,8 +393,11 @@ usage_head()
 usage_body()
 {
 	atf_check -s exit:2 -o empty -e match:"usage: goprocd" "${GOPROCD}" -x
-	atf_check -s exit:2 -o empty -e match:"usage" "${GOPROCCTL}" --bogus
-	atf_check -s exit:2 -o empty -e match:"usage" "${GOPROCCTL}" frobnicate
+	atf_check -s exit:2 -o empty \
+	    -e inline:"goprocctl: unknown option --bogus\nTry 'goprocctl --help'.\n" \
+	    "${GOPROCCTL}" --bogus
+	atf_check -s exit:2 -o empty -e match:"^Try 'goprocctl --help'" \
+	    "${GOPROCCTL}" frobnicate
 	atf_check -s exit:0 -o match:"^goprocd 0" "${GOPROCD}" -V
 	atf_check -s exit:0 -o match:"^goprocctl 0" "${GOPROCCTL}" --version
 	atf_check -s exit:0 -o match:"usage" "${GOPROCCTL}" --help
@@ -442,11 +451,17 @@ goprocctl_daemon_body()
 	gp_wait_ready || atf_fail "goprocctl daemon did not start goprocd"
 	first=$(gp_pid)
 	atf_check -o match:"goprocd: parent" ps -o args= -p "${first}"
+	# A second one says so, and its hint is a flag that daemon takes.
+	atf_check -s exit:1 -o empty \
+	    -e match:"^goprocd: Daemon is already running \\(pid ${first}\\)\\. Stop it manually or re-run with --force" \
+	    "${GOPROCCTL}" daemon
 	"${GOPROCCTL}" daemon --force >>goprocd.log 2>&1 &
 	echo $! >>daemon.pids
 	gp_wait_gone "${first}" || atf_fail "--force left the old daemon"
 	gp_wait_ready || atf_fail "the new daemon did not start"
 	[ "$(gp_pid)" != "${first}" ] || atf_fail "still the old daemon"
+	atf_check -o match:"Stopping existing daemon process\\.\\.\\. \\(pid ${first}\\)" \
+	    cat goprocd.log
 }
 goprocctl_daemon_cleanup()
 {

@@ -84,7 +84,7 @@ death_seen_at_once_body()
 	end=$(date +%s%N)
 	[ $i -lt 20 ] || atf_fail "still alive=true after" \
 	    "$(((end - start) / 1000000)) ms"
-	atf_check -o inline:"[id=1] pid=${t} alive=false cmd=sleep 1000 tags=[] groups=[]\n" \
+	atf_check -o inline:"[id=1] pid=${t} name=- alive=false cmd=sleep 1000 tags=[] groups=[]\n" \
 	    "${GOPROCCTL}" list
 }
 death_seen_at_once_cleanup()
@@ -137,7 +137,7 @@ death_while_down_body()
 	kill -KILL "${t}"
 	wait "${t}"
 	gp_start
-	atf_check -o inline:"[id=1] pid=${t} alive=false cmd=sleep 1000 tags=[] groups=[]\n" \
+	atf_check -o inline:"[id=1] pid=${t} name=- alive=false cmd=sleep 1000 tags=[] groups=[]\n" \
 	    "${GOPROCCTL}" list
 }
 death_while_down_cleanup()
@@ -169,10 +169,10 @@ pid_reuse_not_signalled_body()
 	atf_check -o inline:"[id=1] pid=${old} name=old alive=false cmd=sleep 1000 tags=[] groups=[]\n" \
 	    "${GOPROCCTL}" list
 	atf_check -s exit:0 \
-	    -o inline:"No alive processes match the given selectors\n" \
+	    -o inline:"Matching processes exist but none are currently alive\n" \
 	    -e empty "${GOPROCCTL}" kill --id 1
 	atf_check -s exit:0 \
-	    -o inline:"No alive processes match the given selectors\n" \
+	    -o inline:"Matching processes exist but none are currently alive\n" \
 	    -e empty "${GOPROCCTL}" kill --pid "${old}" --signal KILL
 	sleep 0.3
 	gp_alive "${taken}" || atf_fail "the new process ${taken} was killed"
@@ -208,7 +208,7 @@ pid_reuse_across_restart_body()
 	atf_check -o inline:"[id=1] pid=${old} name=old alive=false cmd=sleep 1000 tags=[] groups=[]\n" \
 	    "${GOPROCCTL}" list
 	atf_check -s exit:0 \
-	    -o inline:"No alive processes match the given selectors\n" \
+	    -o inline:"Matching processes exist but none are currently alive\n" \
 	    "${GOPROCCTL}" kill --name old
 	sleep 0.3
 	gp_alive "${taken}" || atf_fail "the new process ${taken} was killed"
@@ -246,7 +246,7 @@ kill_member_signals_process_only_body()
 	[ $(echo ${others} | wc -w) -ge 1 ] || atf_fail "no other member"
 	atf_check -o ignore "${GOPROCCTL}" add "${child}"
 	atf_check -s exit:0 \
-	    -o inline:"Killed and removed [id=1] pid=${child}\n" \
+	    -o inline:"Killed and removed [id=1] pid=${child} name=-\n" \
 	    -e empty "${GOPROCCTL}" kill --id 1
 	gp_wait_gone "${child}" || atf_fail "pid ${child} is still running"
 	sleep 0.2
@@ -281,7 +281,7 @@ kill_leader_signals_group_body()
 	[ $(echo ${members} | wc -w) -eq 3 ] ||
 	    atf_fail "group ${leader} is ${members}"
 	atf_check -s exit:0 \
-	    -o inline:"Killed and removed [id=1] pid=${leader}\n" \
+	    -o inline:"Killed and removed [id=1] pid=${leader} name=-\n" \
 	    -e empty "${GOPROCCTL}" kill --id 1
 	gp_wait_gone ${members} ||
 	    atf_fail "left in the group: $(gp_group_alive "${leader}")"
@@ -318,7 +318,7 @@ other_boot_dead_body()
 EOF
 	atf_check -o file:expected "${GOPROCCTL}" list
 	atf_check -s exit:0 \
-	    -o inline:"No alive processes match the given selectors\n" \
+	    -o inline:"Matching processes exist but none are currently alive\n" \
 	    "${GOPROCCTL}" kill --id 1
 	sleep 0.2
 	gp_alive "${t1}" || atf_fail "pid ${t1} was killed"

@@ -52,7 +52,7 @@ restart_keeps_entries_body()
 	populate
 	cat >expected <<EOF
 [id=1] pid=${p1} name=web alive=true cmd=sleep 1001 tags=[front,http] groups=[prod]
-[id=2] pid=${p2} alive=true cmd=sleep 1002 tags=[database] groups=[eu-west,prod]
+[id=2] pid=${p2} name=- alive=true cmd=sleep 1002 tags=[database] groups=[eu-west,prod]
 [id=4] pid=${p4} name=batch.1 alive=false cmd=sleep 1004 tags=[database] groups=[]
 EOF
 	atf_check -o file:expected "${GOPROCCTL}" list
@@ -248,7 +248,7 @@ crash_registry_after_ack_body()
 	gp_wait_gone "${parent}" ${kids} || atf_fail "the daemon lives on"
 	gp_start
 	cat >expected <<EOF
-[id=1] pid=${t1} alive=true cmd=sleep 1000 tags=[b] groups=[]
+[id=1] pid=${t1} name=- alive=true cmd=sleep 1000 tags=[b] groups=[]
 [id=2] pid=${t2} name=last alive=true cmd=sleep 1000 tags=[] groups=[]
 EOF
 	atf_check -o file:expected "${GOPROCCTL}" list
@@ -292,9 +292,9 @@ go_snapshot_loads_body()
 	started_before 99 2026-03-29T01:30:00Z && a12=true
 	gp_start
 	cat >expected <<EOF
-[id=3] pid=17 alive=false cmd=(client) pid:17 tags=[] groups=[]
+[id=3] pid=17 name=- alive=false cmd=(client) pid:17 tags=[] groups=[]
 [id=7] pid=4242 name=db-reader alive=${a7} cmd=(client) /usr/bin/reader --db "x" tags=[db,read] groups=[prod]
-[id=12] pid=99 alive=${a12} cmd=(client) pid:99 tags=[] groups=[batch,prod]
+[id=12] pid=99 name=- alive=${a12} cmd=(client) pid:99 tags=[] groups=[batch,prod]
 EOF
 	atf_check -o file:expected "${GOPROCCTL}" list
 	atf_check -o match:"registry loaded: 3 entries, next id 42" \
@@ -344,7 +344,7 @@ go_snapshot_next_id_body()
 	# Its names are taken.
 	q=$(gp_spawn sleep 1000)
 	atf_check -s exit:1 -o empty \
-	    -e inline:"goprocctl: name db-reader is already used by id 7\n" \
+	    -e inline:"goprocctl: name \"db-reader\" is already in use by id 7\n" \
 	    "${GOPROCCTL}" add "${q}" --name db-reader
 }
 go_snapshot_next_id_cleanup()

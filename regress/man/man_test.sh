@@ -3,7 +3,7 @@
 # The manual pages: they lint clean, render, and document the options
 # that goprocd and goprocctl accept, no fewer and no more.
 
-PAGES="goprocd.8 goprocctl.8 goprocd.conf.5"
+PAGES="goprocd.8 goprocctl.1 goprocd.conf.5"
 
 man_dir()
 {
@@ -52,15 +52,15 @@ lint_body()
 atf_test_case goprocctl_flags
 goprocctl_flags_head()
 {
-	atf_set "descr" "goprocctl.8 documents exactly the long flags of" \
+	atf_set "descr" "goprocctl.1 documents exactly the long flags of" \
 	    "goprocctl's usage"
 }
 goprocctl_flags_body()
 {
 	bin="$(atf_get_srcdir)/../../goprocctl/goprocctl"
-	page="$(man_dir)/goprocctl.8"
+	page="$(man_dir)/goprocctl.1"
 	[ -x "${bin}" ] || atf_skip "goprocctl is not built"
-	[ -f "${page}" ] || atf_fail "missing page man/goprocctl.8"
+	[ -f "${page}" ] || atf_fail "missing page man/goprocctl.1"
 	private_env
 
 	atf_check -s exit:0 -o save:usage -e empty "${bin}" --help
@@ -73,7 +73,7 @@ goprocctl_flags_body()
 	    xo && /^\.Cm / { print $2 }
 	    { xo = 0 }
 	    /^\.It Cm / { print $3 }' "${page}" | sort -u >commands
-	[ -s commands ] || atf_fail "goprocctl.8 lists no commands"
+	[ -s commands ] || atf_fail "goprocctl.1 lists no commands"
 	while read -r cmd; do
 		"${bin}" "${cmd}" --help >>usage 2>&1 </dev/null
 	done <commands
@@ -84,10 +84,10 @@ goprocctl_flags_body()
 	comm -13 usage.flags page.flags >unknown
 	if [ -s undocumented ] || [ -s unknown ]; then
 		[ -s undocumented ] && echo "in goprocctl --help, not in" \
-		    "goprocctl.8:" $(cat undocumented) >&2
-		[ -s unknown ] && echo "in goprocctl.8, not in any" \
+		    "goprocctl.1:" $(cat undocumented) >&2
+		[ -s unknown ] && echo "in goprocctl.1, not in any" \
 		    "goprocctl usage:" $(cat unknown) >&2
-		atf_fail "goprocctl.8 and goprocctl's usage disagree"
+		atf_fail "goprocctl.1 and goprocctl's usage disagree"
 	fi
 }
 
@@ -168,8 +168,36 @@ renders_body()
 	done
 }
 
+atf_test_case pages_and_readme
+pages_and_readme_head()
+{
+	atf_set "descr" "goprocctl is a user command, goprocctl(1), with a" \
+	    "COMPATIBILITY section; the README tour and the daemon pages" \
+	    "say what holds"
+}
+pages_and_readme_body()
+{
+	dir=$(man_dir)
+	readme="$(atf_get_srcdir)/../../README.md"
+	atf_check -o inline:".Dt GOPROCCTL 1\n" grep '^\.Dt' "${dir}/goprocctl.1"
+	atf_check -o inline:".Sh COMPATIBILITY\n" \
+	    grep '^\.Sh COMPATIBILITY' "${dir}/goprocctl.1"
+	[ -e "${dir}/goprocctl.8" ] && atf_fail "man/goprocctl.8 is still there"
+	atf_check -s exit:1 grep -l 'Xr goprocctl 8' "${dir}"/*.[1-9]
+	atf_check -s exit:1 grep -n 'not used yet' "${dir}/goprocd.conf.5"
+	sed -n '/^\.Sh FILES/,/^\.Sh /p' "${dir}/goprocd.8" >files
+	atf_check -o ignore grep '^\.It Pa empty/' files
+	# The tour says where the programs are, and that make run keeps
+	# the terminal.
+	sed -n '/^## A short tour/,/^## /p' "${readme}" >tour
+	atf_check -o ignore grep 'goprocctl/goprocctl' tour
+	atf_check -o ignore grep 'make install' tour
+	atf_check -o ignore grep 'make run. keeps the terminal' tour
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case pages_and_readme
 	atf_add_test_case lint
 	atf_add_test_case goprocctl_flags
 	atf_add_test_case goprocd_flags

@@ -483,7 +483,7 @@ ATF_TC_BODY(duplicate_name_names_its_holder, tc)
 	add(rt, 11, "api", "", "", NULL);
 	ATF_CHECK_EQ(add_full(rt, 0, 12, 12, BOOT_A, "api", "", "", NULL,
 	    NULL, err, sizeof(err)), REGTAB_EEXIST);
-	ATF_CHECK_STREQ(err, "name \"api\" is already used by id 2");
+	ATF_CHECK_STREQ(err, "name \"api\" is already in use by id 2");
 	ATF_CHECK_EQ(regtab_count(rt), 2);
 	/* Free again once the holder is gone. */
 	regtab_remove(rt, regtab_find_id(rt, 2));
@@ -502,7 +502,7 @@ ATF_TC_BODY(duplicate_process_is_refused, tc)
 	add(rt, 4242, NULL, "", "", NULL);
 	ATF_CHECK_EQ(add_full(rt, 0, 4242, 4242, BOOT_A, NULL, "", "", NULL,
 	    NULL, err, sizeof(err)), REGTAB_EEXIST);
-	ATF_CHECK_STREQ(err, "pid 4242 is already registered with id 2");
+	ATF_CHECK_STREQ(err, "pid 4242 already registered as id 2");
 	ATF_CHECK_EQ(regtab_count(rt), 2);
 	regtab_free(rt);
 }

@@ -619,7 +619,7 @@ ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 	q = proc_json("id", "2");
 	ATF_REQUIRE(asprintf(&s, "%s,%s", p, q) != -1);
 	big = snap_with(s);
-	check_refused(big, "procs[1]: name \"n\" is already used by id 1");
+	check_refused(big, "procs[1]: name \"n\" is already in use by id 1");
 	free(s);
 	free(big);
 	ATF_REQUIRE(asprintf(&s, "{\"version\":1,\"next_id\":2,\"procs\":[%s,"
