@@ -76,7 +76,6 @@ static json_t	*jtime(int64_t);
 static json_t	*jlabels(const struct gp_strlist *);
 static json_t	*jentry_new(const struct gp_entry *);
 static int	 jentry_cmp(const void *, const void *);
-static size_t	 utf8_seqlen(const unsigned char *, size_t);
 
 const struct output json_output = {
 	.head = json_head,
@@ -105,44 +104,6 @@ jset(json_t *obj, const char *key, json_t *v)
 }
 
 /*
- * The length of the valid UTF-8 sequence at s (at most len bytes), or 0
- * if there is none.
- */
-static size_t
-utf8_seqlen(const unsigned char *s, size_t len)
-{
-	uint32_t cp, min;
-	size_t n, k;
-
-	if (s[0] < 0x80)
-		return (1);
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		n = 2;
-		cp = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		n = 3;
-		cp = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		n = 4;
-		cp = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return (0);
-	if (len < n)
-		return (0);
-	for (k = 1; k < n; k++) {
-		if ((s[k] & 0xc0) != 0x80)
-			return (0);
-		cp = (cp << 6) | (s[k] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return (0);
-	return (n);
-}
-
-/*
  * A JSON string.  Command lines and messages are bytes; what is not
  * UTF-8 in them becomes U+FFFD.
  */
@@ -153,6 +114,7 @@ jstr(const char *s)
 	json_t *v;
 	char *buf;
 	size_t len, i, n, o = 0;
+	uint32_t cp;
 
 	if ((v = json_string(s)) != NULL)
 		return (v);
@@ -160,7 +122,7 @@ jstr(const char *s)
 	if ((buf = reallocarray(NULL, len + 1, 3)) == NULL)
 		err(GP_EXIT_FAIL, NULL);
 	for (i = 0; i < len; i += n) {
-		if ((n = utf8_seqlen(p + i, len - i)) == 0) {
+		if ((n = gp_utf8_next(p + i, len - i, &cp)) == 0) {
 			memcpy(buf + o, "\xef\xbf\xbd", 3);
 			o += 3;
 			n = 1;
