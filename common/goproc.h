@@ -257,6 +257,7 @@ void	 gp_entry_sort_labels(struct gp_entry *);
 /* clang-format off */
 int	 gp_has_selectors(const struct gp_request *);
 size_t	 gp_utf8_next(const unsigned char *, size_t, uint32_t *);
+size_t	 gp_utf8_next_cut(const unsigned char *, size_t, uint32_t *, int *);
 const char *gp_quote(const char *, char *, size_t);
 const char *gp_vis(const char *, char *, size_t);
 /* clang-format on */

@@ -57,9 +57,23 @@ gp_has_selectors(const struct gp_request *r)
 size_t
 gp_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
 {
+	return (gp_utf8_next_cut(s, len, cp, NULL));
+}
+
+/*
+ * gp_utf8_next, for input that comes in pieces: when more is not NULL,
+ * *more is set if s is the valid start of a sequence that len cuts
+ * short (the return is 0 then too), so that the caller can wait for
+ * the rest.
+ */
+size_t
+gp_utf8_next_cut(const unsigned char *s, size_t len, uint32_t *cp, int *more)
+{
 	uint32_t c, min;
 	size_t n, k;
 
+	if (more != NULL)
+		*more = 0;
 	if (s[0] < 0x80) {
 		*cp = s[0];
 		return (1);
@@ -78,9 +92,12 @@ gp_utf8_next(const unsigned char *s, size_t len, uint32_t *cp)
 		min = 0x10000;
 	} else
 		return (0);
-	if (len < n)
-		return (0);
 	for (k = 1; k < n; k++) {
+		if (k >= len) {
+			if (more != NULL)
+				*more = 1;
+			return (0);
+		}
 		if ((s[k] & 0xc0) != 0x80)
 			return (0);
 		c = (c << 6) | (s[k] & 0x3f);

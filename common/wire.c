@@ -812,56 +812,25 @@ gp_valid_name(const char *s, const char **errstr)
 static int
 label_check(const unsigned char *s, size_t len, const char **errstr)
 {
-	size_t i, n, k;
-	uint32_t cp, min;
+	size_t i, n;
+	uint32_t cp;
 
 	for (i = 0; i < len; i += n) {
-		if (s[i] < 0x80) {
-			if (s[i] < 0x20 || s[i] == 0x7f) {
-				*errstr = "label has control characters";
-				return (-1);
-			}
-			if (s[i] == ',' || s[i] == '[' || s[i] == ']' ||
-			    s[i] == '"') {
-				*errstr = "label has invalid characters "
-				          "(one of , [ ] \")";
-				return (-1);
-			}
-			n = 1;
-			continue;
+		if ((n = gp_utf8_next(s + i, len - i, &cp)) == 0) {
+			*errstr = "label is not valid UTF-8";
+			return (-1);
 		}
-		if (s[i] >= 0xc2 && s[i] <= 0xdf) {
-			n = 2;
-			cp = s[i] & 0x1f;
-			min = 0x80;
-		} else if (s[i] >= 0xe0 && s[i] <= 0xef) {
-			n = 3;
-			cp = s[i] & 0x0f;
-			min = 0x800;
-		} else if (s[i] >= 0xf0 && s[i] <= 0xf4) {
-			n = 4;
-			cp = s[i] & 0x07;
-			min = 0x10000;
-		} else
-			goto bad;
-		if (len - i < n)
-			goto bad;
-		for (k = 1; k < n; k++) {
-			if ((s[i + k] & 0xc0) != 0x80)
-				goto bad;
-			cp = (cp << 6) | (s[i + k] & 0x3f);
-		}
-		if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-			goto bad;
-		if (cp <= 0x9f) {
+		if (cp < 0x20 || (cp >= 0x7f && cp <= 0x9f)) {
 			*errstr = "label has control characters";
+			return (-1);
+		}
+		if (cp == ',' || cp == '[' || cp == ']' || cp == '"') {
+			*errstr = "label has invalid characters "
+			          "(one of , [ ] \")";
 			return (-1);
 		}
 	}
 	return (0);
-bad:
-	*errstr = "label is not valid UTF-8";
-	return (-1);
 }
 
 static int

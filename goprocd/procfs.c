@@ -52,7 +52,6 @@ static int parse_i64(const char *, size_t, int64_t, int64_t, int64_t *);
 static int parse_u64(const char *, size_t, uint64_t, uint64_t *);
 static int parse_number(const char *, size_t);
 static ssize_t read_file(int, const char *, char *, size_t);
-static size_t utf8_seq(const unsigned char *, size_t, uint32_t *, int *);
 static size_t cmdline_feed(struct cmdline_out *, const char *, size_t, int);
 
 /* Parse a decimal integer of exactly n bytes within [min, max]. */
@@ -320,51 +319,6 @@ procfs_read_stat(
 }
 
 /*
- * The length of the UTF-8 sequence at s (n bytes available) and its
- * code point, or 0 if it is not valid UTF-8.  *more is set when s is
- * the valid start of a sequence that was cut short.
- */
-static size_t
-utf8_seq(const unsigned char *s, size_t n, uint32_t *cpp, int *more)
-{
-	uint32_t cp, min;
-	size_t len, i;
-
-	*more = 0;
-	if (s[0] < 0x80) {
-		*cpp = s[0];
-		return (1);
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf) {
-		len = 2;
-		cp = s[0] & 0x1f;
-		min = 0x80;
-	} else if (s[0] >= 0xe0 && s[0] <= 0xef) {
-		len = 3;
-		cp = s[0] & 0x0f;
-		min = 0x800;
-	} else if (s[0] >= 0xf0 && s[0] <= 0xf4) {
-		len = 4;
-		cp = s[0] & 0x07;
-		min = 0x10000;
-	} else
-		return (0);
-	for (i = 1; i < len; i++) {
-		if (i >= n) {
-			*more = 1;
-			return (0);
-		}
-		if ((s[i] & 0xc0) != 0x80)
-			return (0);
-		cp = (cp << 6) | (s[i] & 0x3f);
-	}
-	if (cp < min || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return (0);
-	*cpp = cp;
-	return (len);
-}
-
-/*
  * Append the raw bytes s[0..n) of a command line to o: a run of NULs
  * becomes a space between words (trailing ones are dropped), and a
  * byte that is not part of valid UTF-8 becomes '?'; control characters
@@ -386,7 +340,7 @@ cmdline_feed(struct cmdline_out *o, const char *s, size_t n, int eof)
 			i++;
 			continue;
 		}
-		seq = utf8_seq(u + i, n - i, &cp, &more);
+		seq = gp_utf8_next_cut(u + i, n - i, &cp, &more);
 		if (more && !eof)
 			break;
 		/*

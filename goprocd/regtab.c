@@ -129,7 +129,6 @@ static int	 clean_labels(const struct gp_strlist *, const char *,
 		    char (*)[GP_LABEL_MAX + 1], size_t *, char *, size_t);
 static int	 has_label(const struct rentry *, int, const struct rlabel *);
 static void	 copy_cmd(char *, const char *, size_t);
-static size_t	 utf8_seq(const unsigned char *, size_t);
 static int	 sel_resolve(struct regtab *, const struct gp_request *,
 		    struct sel *);
 static int	 sel_match(const struct sel *, const struct rentry *);
@@ -546,39 +545,6 @@ clean_labels(const struct gp_strlist *sl, const char *what,
 	return (0);
 }
 
-/* Length of the valid UTF-8 sequence at p, or 0 if there is none. */
-static size_t
-utf8_seq(const unsigned char *p, size_t len)
-{
-	uint32_t	 cp;
-	size_t		 n, i;
-
-	if (p[0] < 0x80)
-		return (1);
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		cp = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		cp = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		cp = p[0] & 0x07;
-	} else
-		return (0);
-	if (n > len)
-		return (0);
-	for (i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return (0);
-		cp = (cp << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
-		return (0);
-	return (n);
-}
-
 /*
  * Copy a command line, replacing each byte that is not part of valid
  * UTF-8 with '?', so that it can always be stored as a JSON string.
@@ -587,10 +553,11 @@ static void
 copy_cmd(char *dst, const char *src, size_t len)
 {
 	const unsigned char	*p = (const unsigned char *)src;
+	uint32_t		 cp;
 	size_t			 i, n;
 
 	for (i = 0; i < len;) {
-		if ((n = utf8_seq(p + i, len - i)) == 0) {
+		if ((n = gp_utf8_next(p + i, len - i, &cp)) == 0) {
 			dst[i++] = '?';
 			continue;
 		}

@@ -38,18 +38,19 @@ FUZZ_HDRS =		$(wildcard common/*.h goprocd/*.h goprocctl/*.h \
 			$(FUZZ_DIR)/*.h)
 
 # The sources of each target, and the longest input it is given.
-FUZZ_SRCS_wire =	$(FUZZ_DIR)/fuzz_wire.c common/wire.c \
+FUZZ_SRCS_wire =	$(FUZZ_DIR)/fuzz_wire.c common/wire.c common/text.c \
 			common/imsg-buffer.c
 FUZZ_SRCS_imsg =	$(FUZZ_DIR)/fuzz_imsg.c common/imsg.c \
-			common/imsg-buffer.c common/wire.c
+			common/imsg-buffer.c common/wire.c common/text.c
 FUZZ_SRCS_snapshot =	$(FUZZ_DIR)/fuzz_snapshot.c $(FUZZ_DIR)/fuzz_regtab.c \
 			goprocd/snapshot.c goprocd/regtab.c common/wire.c \
-			common/imsg-buffer.c
+			common/text.c common/imsg-buffer.c
 FUZZ_SRCS_journal =	$(FUZZ_DIR)/fuzz_journal.c $(FUZZ_DIR)/fuzz_regtab.c \
 			goprocd/journal.c goprocd/snapshot.c goprocd/regtab.c \
-			common/wire.c common/imsg-buffer.c
+			common/wire.c common/text.c common/imsg-buffer.c
 FUZZ_SRCS_config =	$(FUZZ_DIR)/fuzz_config.c common/config.c
-FUZZ_SRCS_procstat =	$(FUZZ_DIR)/fuzz_procstat.c goprocd/procfs.c
+FUZZ_SRCS_procstat =	$(FUZZ_DIR)/fuzz_procstat.c goprocd/procfs.c \
+			common/text.c
 FUZZ_SRCS_parser =	$(FUZZ_DIR)/fuzz_parser.c goprocctl/parser.c \
 			common/wire.c common/text.c common/imsg-buffer.c
 
@@ -135,8 +136,8 @@ fuzz-repro: fuzz-build
 fuzz-corpus:
 	@tmp=$$(mktemp -d "$${TMPDIR:-/tmp}/goproc-fuzz.XXXXXX") || exit 1; \
 	$(FUZZ_CC) -g $(FUZZ_WARNINGS) $(FUZZ_CPPFLAGS) -o "$$tmp/mkcorpus" \
-	    $(FUZZ_DIR)/mkcorpus.c common/wire.c common/imsg-buffer.c \
-	    $(FUZZ_LIBS) && \
+	    $(FUZZ_DIR)/mkcorpus.c common/wire.c common/text.c \
+	    common/imsg-buffer.c $(FUZZ_LIBS) && \
 	"$$tmp/mkcorpus" $(FUZZ_DIR)/corpus; \
 	rc=$$?; rm -rf "$$tmp"; exit $$rc
 
