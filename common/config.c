@@ -43,6 +43,7 @@
 #include "compat.h"
 #include "config.h"
 #include "goproc.h"
+#include "util.h"
 
 #define NS_PER_US 1000ULL
 #define NS_PER_MS 1000000ULL
@@ -98,8 +99,6 @@ static const struct duration_unit duration_units[] = {
 };
 /* clang-format on */
 
-static void seterr(char *, size_t, const char *, ...)
-    __attribute__((__format__(printf, 3, 4)));
 static void quote(const char *, char *, size_t);
 static void shown(const char *, const char *, const char *, char *, size_t);
 static int key_position(const char *, size_t, const char *, int *, int *);
@@ -121,18 +120,6 @@ static char *fmt_frac(char *, uint64_t *, int);
 static char *fmt_uint(char *, uint64_t);
 static int fmt_duration(int64_t, char *, size_t);
 static int config_dump_limits(const struct goproc_config *, char *, size_t);
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 /*
  * Copy s into out between double quotes, escaping quotes, backslashes

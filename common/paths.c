@@ -40,28 +40,15 @@
 
 #include "goproc.h"
 #include "paths.h"
+#include "util.h"
 
 #define SUN_PATH_MAX sizeof(((struct sockaddr_un *)0)->sun_path)
 
-static void seterr(char *, size_t, const char *, ...)
-    __attribute__((__format__(printf, 3, 4)));
 static const char *getenv_nonempty(const char *);
 static void strip_slashes(char *);
 static int join(char *, size_t, const char *, const char *, char *, size_t);
 static int copy_dir(char *, size_t, const char *, const char *, char *, size_t);
 static int default_socket(char *, size_t, char *, size_t);
-
-static void
-seterr(char *err, size_t errlen, const char *fmt, ...)
-{
-	va_list ap;
-
-	if (err == NULL || errlen == 0)
-		return;
-	va_start(ap, fmt);
-	(void)vsnprintf(err, errlen, fmt, ap);
-	va_end(ap);
-}
 
 static const char *
 getenv_nonempty(const char *name)
