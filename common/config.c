@@ -103,7 +103,6 @@ static void quote(const char *, char *, size_t);
 static void shown(const char *, const char *, const char *, char *, size_t);
 static int key_position(const char *, size_t, const char *, int *, int *);
 static const char *json_error_text(const json_error_t *);
-static const char *json_type_name(const json_t *);
 static int set_duration(int64_t *, const char *, const char *, char *, size_t);
 static int set_state_dir(
     char *, size_t, const char *, const char *, char *, size_t);
@@ -270,29 +269,6 @@ json_error_text(const json_error_t *jerr)
 	if ((near = strstr(text, " near ")) != NULL)
 		*near = '\0';
 	return (text);
-}
-
-static const char *
-json_type_name(const json_t *v)
-{
-	switch (json_typeof(v)) {
-	case JSON_OBJECT:
-		return ("an object");
-	case JSON_ARRAY:
-		return ("an array");
-	case JSON_STRING:
-		return ("a string");
-	case JSON_INTEGER:
-	case JSON_REAL:
-		return ("a number");
-	case JSON_TRUE:
-		return ("true");
-	case JSON_FALSE:
-		return ("false");
-	case JSON_NULL:
-		return ("null");
-	}
-	return ("an unknown value");
 }
 
 /*
@@ -620,7 +596,7 @@ set_limit(struct goproc_config *cfg, const struct limit_key *lk, json_t *val,
 		if (!json_is_integer(val)) {
 			seterr(err, errlen,
 			    "%s: must be an integer in %u..%u, got %s", where,
-			    lk->min, lk->max, json_type_name(val));
+			    lk->min, lk->max, gp_json_type_name(val));
 			return (-1);
 		}
 		v = json_integer_value(val);
@@ -680,7 +656,7 @@ apply_key(struct goproc_config *cfg, const char *name, const char *key,
 	}
 	if (!json_is_string(val)) {
 		seterr(err, errlen, "%s: must be a string, got %s", where,
-		    json_type_name(val));
+		    gp_json_type_name(val));
 		return (-1);
 	}
 	s = json_string_value(val);
@@ -756,7 +732,7 @@ config_parse(struct goproc_config *cfg, const char *name, const char *buf,
 	if (!json_is_object(root)) {
 		seterr(err, errlen,
 		    "%s: the top level must be a JSON object, not %s", name,
-		    json_type_name(root));
+		    gp_json_type_name(root));
 		json_decref(root);
 		return (-1);
 	}

@@ -15,6 +15,7 @@
  */
 
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -31,4 +32,28 @@ seterr(char *err, size_t errlen, const char *fmt, ...)
 	va_start(ap, fmt);
 	(void)vsnprintf(err, errlen, fmt, ap);
 	va_end(ap);
+}
+
+/* What a JSON value is, for a message: "an object", "a string", ... */
+const char *
+gp_json_type_name(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT:
+		return ("an object");
+	case JSON_ARRAY:
+		return ("an array");
+	case JSON_STRING:
+		return ("a string");
+	case JSON_INTEGER:
+	case JSON_REAL:
+		return ("a number");
+	case JSON_TRUE:
+		return ("true");
+	case JSON_FALSE:
+		return ("false");
+	case JSON_NULL:
+		return ("null");
+	}
+	return ("an unknown value");
 }

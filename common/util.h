@@ -17,7 +17,8 @@
 
 /*
  * Small rules that more than one part of goproc follows: an error text
- * written into a caller's buffer.  Built into both programs, like text.c.
+ * written into a caller's buffer, and the name of a JSON value's type in
+ * messages.  Built into both programs, like text.c.
  */
 
 #ifndef UTIL_H
@@ -25,7 +26,10 @@
 
 #include <stddef.h>
 
+struct json_t;
+
 void	 seterr(char *, size_t, const char *, ...)
 	    __attribute__((__format__(printf, 3, 4)));
+const char *gp_json_type_name(const struct json_t *);
 
 #endif /* UTIL_H */

@@ -43,6 +43,7 @@
 #include "log.h"
 #include "regtab.h"
 #include "store.h"
+#include "util.h"
 
 #define WBUF_SIZE	(64 * 1024)
 #define RBUF_CHUNK	(64 * 1024)
@@ -123,20 +124,9 @@ store_json_describe(const json_t *v, char *buf, size_t len)
 	case JSON_REAL:
 		snprintf(buf, len, "a real number (%g)", json_real_value(v));
 		return (buf);
-	case JSON_STRING:
-		return ("a string");
-	case JSON_TRUE:
-		return ("true");
-	case JSON_FALSE:
-		return ("false");
-	case JSON_NULL:
-		return ("null");
-	case JSON_OBJECT:
-		return ("an object");
-	case JSON_ARRAY:
-		return ("an array");
+	default:
+		return (gp_json_type_name(v));
 	}
-	return ("an unknown value");
 }
 
 static int
