@@ -25,7 +25,6 @@
 #include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/tree.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -125,7 +124,6 @@ static int gpass_done(struct gpass *, int32_t, uint64_t);
 static void gpass_add(struct gpass *, int32_t, uint64_t);
 static int gpass_member(int32_t, void *);
 static int group_signal(const struct kill_req *, int);
-static int pidfd_exited(int);
 static void reload(void);
 static int user_resolve(void);
 static int empty_dir(void);
@@ -1408,30 +1406,6 @@ parent_dispatch_frontend(int fd, short event, void *arg)
 	if (closed)
 		child_lost(iev->data);
 	imsg_event_add(iev);
-}
-
-static int
-sys_pidfd_open(pid_t pid)
-{
-	return ((int)syscall(SYS_pidfd_open, pid, 0));
-}
-
-static int
-sys_pidfd_send_signal(int pidfd, int sig)
-{
-	return ((int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0));
-}
-
-/* 1 once the process behind pidfd has exited. */
-static int
-pidfd_exited(int pidfd)
-{
-	struct pollfd pfd;
-
-	pfd.fd = pidfd;
-	pfd.events = POLLIN;
-	pfd.revents = 0;
-	return (poll(&pfd, 1, 0) == 1);
 }
 
 /*

@@ -24,7 +24,6 @@
 
 #include <sys/types.h>
 #include <sys/resource.h>
-#include <sys/syscall.h>
 #include <sys/tree.h>
 
 #include <errno.h>
@@ -94,12 +93,6 @@ static int
 watch_cmp(struct watch *a, struct watch *b)
 {
 	return (a->id < b->id ? -1 : a->id > b->id);
-}
-
-static int
-sys_pidfd_open(pid_t pid)
-{
-	return ((int)syscall(SYS_pidfd_open, pid, 0));
 }
 
 __dead void

@@ -19,7 +19,8 @@
  * and open files relative to it, so that they keep working once the
  * process has lost its view of the filesystem.  The parsers are pure
  * functions of their bytes: a process chooses its own command name and
- * command line, so nothing here trusts them.
+ * command line, so nothing here trusts them.  The pidfd wrappers at the
+ * end serve the parent and the prober alike.
  */
 
 #include <sys/types.h>
@@ -27,6 +28,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -670,4 +672,30 @@ procfs_scan(int procfd, int (*fn)(int32_t, void *), void *arg)
 	(void)close(fd);
 	errno = saved_errno;
 	return (r);
+}
+
+/* pidfd_open(2), which libc does not wrap everywhere. */
+int
+sys_pidfd_open(pid_t pid)
+{
+	return ((int)syscall(SYS_pidfd_open, pid, 0));
+}
+
+/* pidfd_send_signal(2) to the process itself, with no siginfo. */
+int
+sys_pidfd_send_signal(int pidfd, int sig)
+{
+	return ((int)syscall(SYS_pidfd_send_signal, pidfd, sig, NULL, 0));
+}
+
+/* 1 once the process behind pidfd has exited. */
+int
+pidfd_exited(int pidfd)
+{
+	struct pollfd pfd;
+
+	pfd.fd = pidfd;
+	pfd.events = POLLIN;
+	pfd.revents = 0;
+	return (poll(&pfd, 1, 0) == 1);
 }

@@ -15,8 +15,9 @@
  */
 
 /*
- * Parsers for the /proc files the prober and the parent read, and thin
- * readers that open them relative to a descriptor on /proc.
+ * Parsers for the /proc files the prober and the parent read, thin
+ * readers that open them relative to a descriptor on /proc, and the
+ * pidfd calls both make.
  */
 
 #ifndef PROCFS_H
@@ -56,6 +57,9 @@ const char *procfs_protected(const struct proc_stat *);
 int	 procfs_scan(int, int (*)(int32_t, void *), void *);
 int	 procfs_parse_boot_id(const char *, size_t, char *, size_t,
 	    const char **);
+int	 sys_pidfd_open(pid_t);
+int	 sys_pidfd_send_signal(int, int);
+int	 pidfd_exited(int);
 
 /* clang-format on */
 
