@@ -1424,8 +1424,8 @@ signal_checked(int pidfd, int32_t pid, uint64_t start_ticks, int32_t pgid,
     uint32_t uid, int signo)
 {
 	struct proc_stat st;
+	struct proc_status ps;
 	const char *errstr, *why;
-	uint32_t ruid, euid, suid;
 
 	if (pid <= 1 || pgid < 0 || pgid == 1) {
 		log_warnx(
@@ -1445,15 +1445,14 @@ signal_checked(int pidfd, int32_t pid, uint64_t start_ticks, int32_t pgid,
 		errno = EPERM;
 		return (-1);
 	}
-	if (procfs_read_uids(procfd, pid, &ruid, &euid, &suid) == -1 ||
-	    pidfd_exited(pidfd)) {
+	if (procfs_read_status(procfd, pid, &ps) == -1 || pidfd_exited(pidfd)) {
 		errno = ESRCH;
 		return (-1);
 	}
-	if (!procfs_can_signal(uid, ruid, suid)) {
+	if (!procfs_can_signal(uid, ps.ruid, ps.suid)) {
 		log_info("not signalling pid %d (uid %u, saved uid %u) for "
 		         "uid %u: operation not permitted",
-		    pid, ruid, suid, uid);
+		    pid, ps.ruid, ps.suid, uid);
 		errno = EPERM;
 		return (-1);
 	}

@@ -265,8 +265,8 @@ probe_add(uint32_t opid, const struct probe_add_req *par)
 {
 	struct probe_info pi;
 	struct proc_stat st;
+	struct proc_status ps;
 	const char *errstr;
-	uint32_t ruid, euid, suid;
 
 	memset(&pi, 0, sizeof(pi));
 	pi.pid = par->pid;
@@ -275,14 +275,13 @@ probe_add(uint32_t opid, const struct probe_add_req *par)
 	if (procfs_read_stat(procfd, par->pid, &st, &errstr) == -1 ||
 	    st.state == 'Z' || st.state == 'X')
 		pi.error = ESRCH;
-	else if (procfs_read_tgid(procfd, par->pid, &pi.tgid) == -1 ||
-	    procfs_read_uids(procfd, par->pid, &ruid, &euid, &suid) == -1)
+	else if (procfs_read_status(procfd, par->pid, &ps) == -1)
 		pi.error = ESRCH;
-	else if (pi.tgid != par->pid)
+	else if ((pi.tgid = ps.tgid) != par->pid)
 		pi.error = EINVAL; /* a thread, not a process */
 	else if (procfs_protected(&st) != NULL)
 		pi.error = EACCES; /* init or a kernel thread */
-	else if (!procfs_can_signal(par->uid, ruid, suid))
+	else if (!procfs_can_signal(par->uid, ps.ruid, ps.suid))
 		pi.error = EPERM;
 	else {
 		pi.pgid = st.pgid;

@@ -55,6 +55,8 @@ static int parse_u64(const char *, size_t, uint64_t, uint64_t *);
 static int parse_number(const char *, size_t);
 static ssize_t read_file(int, const char *, char *, size_t);
 static size_t cmdline_feed(struct cmdline_out *, const char *, size_t, int);
+static int status_uids(const char *, size_t, struct proc_status *);
+static int status_tgid(const char *, size_t, struct proc_status *);
 
 /* Parse a decimal integer of exactly n bytes within [min, max]. */
 static int
@@ -434,37 +436,23 @@ procfs_read_cmdline(int procfd, int32_t pid, char *buf, size_t len)
 }
 
 /*
- * The real, effective and saved user IDs of PID, from the "Uid:" line
- * of /proc/PID/status.
+ * The real, effective and saved user IDs from the "Uid:" line of a
+ * /proc/PID/status text (NUL-terminated, n bytes).
  */
-int
-procfs_read_uids(
-    int procfd, int32_t pid, uint32_t *ruid, uint32_t *euid, uint32_t *suid)
+static int
+status_uids(const char *buf, size_t n, struct proc_status *ps)
 {
-	char path[32], buf[PROCFS_STATUS_MAX + 1];
 	uint64_t ids[3];
 	const char *p, *end, *tok;
-	ssize_t n;
 	int i;
-
-	if (pid <= 0) {
-		errno = EINVAL;
-		return (-1);
-	}
-	(void)snprintf(path, sizeof(path), "%d/status", (int)pid);
-	if ((n = read_file(procfd, path, buf, sizeof(buf) - 1)) == -1)
-		return (-1);
-	buf[n] = '\0';
 
 	/* The line starts the file or follows a newline. */
 	if (strncmp(buf, "Uid:", 4) == 0)
 		p = buf;
 	else if ((p = strstr(buf, "\nUid:")) != NULL)
 		p++;
-	else {
-		errno = EINVAL;
+	else
 		return (-1);
-	}
 	p += 4;
 	if ((end = strchr(p, '\n')) == NULL)
 		end = buf + n;
@@ -475,14 +463,62 @@ procfs_read_uids(
 		while (p < end && *p != '\t' && *p != ' ')
 			p++;
 		if (parse_u64(tok, (size_t)(p - tok), UINT32_MAX - 1,
-		        &ids[i]) == -1) {
-			errno = EINVAL;
+		        &ids[i]) == -1)
 			return (-1);
-		}
 	}
-	*ruid = (uint32_t)ids[0];
-	*euid = (uint32_t)ids[1];
-	*suid = (uint32_t)ids[2];
+	ps->ruid = (uint32_t)ids[0];
+	ps->euid = (uint32_t)ids[1];
+	ps->suid = (uint32_t)ids[2];
+	return (0);
+}
+
+/*
+ * The thread group from the "Tgid:" line of a /proc/PID/status text: a
+ * process's own id, or for a thread the id of its process.
+ */
+static int
+status_tgid(const char *buf, size_t n, struct proc_status *ps)
+{
+	const char *p, *end;
+	uint64_t v;
+
+	if ((p = strstr(buf, "\nTgid:")) == NULL)
+		return (-1);
+	p += 6;
+	while (*p == '\t' || *p == ' ')
+		p++;
+	if ((end = strchr(p, '\n')) == NULL)
+		end = buf + n;
+	if (parse_u64(p, (size_t)(end - p), GP_PID_MAX, &v) == -1 || v == 0)
+		return (-1);
+	ps->tgid = (int32_t)v;
+	return (0);
+}
+
+/*
+ * Read /proc/PID/status once: the thread group and the real, effective
+ * and saved user IDs of PID (a task id: a thread's as well).  Returns
+ * 0, or -1 with errno set (EINVAL if a line is missing or bad).
+ */
+int
+procfs_read_status(int procfd, int32_t pid, struct proc_status *ps)
+{
+	char path[32], buf[PROCFS_STATUS_MAX + 1];
+	ssize_t n;
+
+	if (pid <= 0) {
+		errno = EINVAL;
+		return (-1);
+	}
+	(void)snprintf(path, sizeof(path), "%d/status", (int)pid);
+	if ((n = read_file(procfd, path, buf, sizeof(buf) - 1)) == -1)
+		return (-1);
+	buf[n] = '\0';
+	if (status_uids(buf, (size_t)n, ps) == -1 ||
+	    status_tgid(buf, (size_t)n, ps) == -1) {
+		errno = EINVAL;
+		return (-1);
+	}
 	return (0);
 }
 
@@ -549,43 +585,6 @@ procfs_read_boot_id(int procfd, char *buf, size_t len)
 	if ((n = read_file(procfd, BOOT_ID_FILE, raw, sizeof(raw))) == -1)
 		return (-1);
 	return (procfs_parse_boot_id(raw, (size_t)n, buf, len, NULL));
-}
-
-/*
- * The thread group a task id belongs to: a process's own id, or for a
- * thread the id of its process.
- */
-int
-procfs_read_tgid(int procfd, int32_t pid, int32_t *tgid)
-{
-	char path[32], buf[PROCFS_STATUS_MAX + 1];
-	const char *p, *end;
-	uint64_t v;
-	ssize_t n;
-
-	if (pid <= 0) {
-		errno = EINVAL;
-		return (-1);
-	}
-	(void)snprintf(path, sizeof(path), "%d/status", (int)pid);
-	if ((n = read_file(procfd, path, buf, sizeof(buf) - 1)) == -1)
-		return (-1);
-	buf[n] = '\0';
-	if ((p = strstr(buf, "\nTgid:")) == NULL) {
-		errno = EINVAL;
-		return (-1);
-	}
-	p += 6;
-	while (*p == '\t' || *p == ' ')
-		p++;
-	if ((end = strchr(p, '\n')) == NULL)
-		end = buf + n;
-	if (parse_u64(p, (size_t)(end - p), GP_PID_MAX, &v) == -1 || v == 0) {
-		errno = EINVAL;
-		return (-1);
-	}
-	*tgid = (int32_t)v;
-	return (0);
 }
 
 /*

@@ -45,12 +45,19 @@ struct proc_stat {
 	uint64_t	 start_ticks;	/* field 22: ticks since boot */
 };
 
+/* What goprocd reads from /proc/PID/status. */
+struct proc_status {
+	int32_t		 tgid;		/* the process a task belongs to */
+	uint32_t	 ruid;
+	uint32_t	 euid;
+	uint32_t	 suid;
+};
+
 int	 procfs_parse_stat(const char *, size_t, struct proc_stat *,
 	    const char **);
 int	 procfs_read_stat(int, int32_t, struct proc_stat *, const char **);
 int	 procfs_read_cmdline(int, int32_t, char *, size_t);
-int	 procfs_read_uids(int, int32_t, uint32_t *, uint32_t *, uint32_t *);
-int	 procfs_read_tgid(int, int32_t, int32_t *);
+int	 procfs_read_status(int, int32_t, struct proc_status *);
 int	 procfs_can_signal(uint32_t, uint32_t, uint32_t);
 int	 procfs_read_boot_id(int, char *, size_t);
 const char *procfs_protected(const struct proc_stat *);

@@ -240,8 +240,7 @@ fuzz_readers(const uint8_t *data, size_t size)
 	struct proc_stat ps;
 	char boot[PROCFS_BOOT_ID_LEN + 1];
 	const char *errstr;
-	uint32_t ruid, euid, suid;
-	int32_t tgid;
+	struct proc_status st;
 	size_t len;
 
 	if (procfd == -1)
@@ -265,11 +264,10 @@ fuzz_readers(const uint8_t *data, size_t size)
 	    0)
 		check_line(cmdline, sizeof(cmdline));
 
-	if (procfs_read_uids(procfd, FAKE_PID, &ruid, &euid, &suid) == 0)
-		FUZZ_CHECK(ruid != UINT32_MAX && euid != UINT32_MAX &&
-		    suid != UINT32_MAX);
-	if (procfs_read_tgid(procfd, FAKE_PID, &tgid) == 0)
-		FUZZ_CHECK(tgid >= 1 && tgid <= GP_PID_MAX);
+	if (procfs_read_status(procfd, FAKE_PID, &st) == 0)
+		FUZZ_CHECK(st.ruid != UINT32_MAX && st.euid != UINT32_MAX &&
+		    st.suid != UINT32_MAX && st.tgid >= 1 &&
+		    st.tgid <= GP_PID_MAX);
 	if (procfs_read_boot_id(procfd, boot, sizeof(boot)) == 0)
 		FUZZ_CHECK(strlen(boot) == PROCFS_BOOT_ID_LEN);
 }

@@ -26,6 +26,7 @@
 #include <atf-c.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -559,29 +560,63 @@ ATF_TC_BODY(read_cmdline_of_a_gone_process, tc)
 	ATF_CHECK_STREQ("", buf);
 }
 
-ATF_TC_WITHOUT_HEAD(read_uids_of_self);
-ATF_TC_BODY(read_uids_of_self, tc)
+ATF_TC_WITHOUT_HEAD(read_status_of_self);
+ATF_TC_BODY(read_status_of_self, tc)
 {
 	uid_t r, e, s;
-	uint32_t ruid, euid, suid;
+	struct proc_status ps;
 	int procfd = open_proc();
 
 	ATF_REQUIRE(getresuid(&r, &e, &s) == 0);
-	ATF_REQUIRE(
-	    procfs_read_uids(procfd, getpid(), &ruid, &euid, &suid) == 0);
-	ATF_CHECK_EQ(r, ruid);
-	ATF_CHECK_EQ(e, euid);
-	ATF_CHECK_EQ(s, suid);
+	ATF_REQUIRE(procfs_read_status(procfd, getpid(), &ps) == 0);
+	ATF_CHECK_EQ(getpid(), ps.tgid);
+	ATF_CHECK_EQ(r, ps.ruid);
+	ATF_CHECK_EQ(e, ps.euid);
+	ATF_CHECK_EQ(s, ps.suid);
 }
 
-ATF_TC(read_uids_tells_real_effective_and_saved_apart);
-ATF_TC_HEAD(read_uids_tells_real_effective_and_saved_apart, tc)
+static void *
+thread_wait(void *arg)
+{
+	int *fds = arg;
+	pid_t tid = gettid();
+	char c;
+
+	(void)write(fds[1], &tid, sizeof(tid));
+	(void)read(fds[0], &c, 1);
+	return (NULL);
+}
+
+ATF_TC_WITHOUT_HEAD(read_status_of_a_thread_names_its_process);
+ATF_TC_BODY(read_status_of_a_thread_names_its_process, tc)
+{
+	struct proc_status ps;
+	pthread_t t;
+	pid_t tid;
+	int tofds[2], fromfds[2], fds[2], procfd = open_proc(), rv;
+
+	ATF_REQUIRE(pipe(tofds) == 0);
+	ATF_REQUIRE(pipe(fromfds) == 0);
+	fds[0] = tofds[0];
+	fds[1] = fromfds[1];
+	ATF_REQUIRE(pthread_create(&t, NULL, thread_wait, fds) == 0);
+	ATF_REQUIRE(read(fromfds[0], &tid, sizeof(tid)) == sizeof(tid));
+	rv = procfs_read_status(procfd, tid, &ps);
+	(void)write(tofds[1], "x", 1);
+	ATF_REQUIRE(pthread_join(t, NULL) == 0);
+	ATF_REQUIRE(rv == 0);
+	ATF_CHECK(tid != getpid());
+	ATF_CHECK_EQ(getpid(), ps.tgid);
+}
+
+ATF_TC(read_status_tells_real_effective_and_saved_apart);
+ATF_TC_HEAD(read_status_tells_real_effective_and_saved_apart, tc)
 {
 	atf_tc_set_md_var(tc, "require.user", "root");
 }
-ATF_TC_BODY(read_uids_tells_real_effective_and_saved_apart, tc)
+ATF_TC_BODY(read_status_tells_real_effective_and_saved_apart, tc)
 {
-	uint32_t ruid, euid, suid;
+	struct proc_status ps;
 	pid_t pid;
 	int fds[2], procfd = open_proc(), rv;
 	char c;
@@ -598,18 +633,19 @@ ATF_TC_BODY(read_uids_tells_real_effective_and_saved_apart, tc)
 	}
 	(void)close(fds[1]);
 	ATF_REQUIRE(read(fds[0], &c, 1) == 1);
-	rv = procfs_read_uids(procfd, pid, &ruid, &euid, &suid);
+	rv = procfs_read_status(procfd, pid, &ps);
 	reap(pid);
 	ATF_REQUIRE(rv == 0);
-	ATF_CHECK_EQ(1001, ruid);
-	ATF_CHECK_EQ(1002, euid);
-	ATF_CHECK_EQ(1003, suid);
+	ATF_CHECK_EQ(pid, ps.tgid);
+	ATF_CHECK_EQ(1001, ps.ruid);
+	ATF_CHECK_EQ(1002, ps.euid);
+	ATF_CHECK_EQ(1003, ps.suid);
 }
 
-ATF_TC_WITHOUT_HEAD(read_uids_of_a_gone_process);
-ATF_TC_BODY(read_uids_of_a_gone_process, tc)
+ATF_TC_WITHOUT_HEAD(read_status_of_a_gone_process);
+ATF_TC_BODY(read_status_of_a_gone_process, tc)
 {
-	uint32_t ruid, euid, suid;
+	struct proc_status ps;
 	pid_t pid;
 	int procfd = open_proc();
 
@@ -618,7 +654,7 @@ ATF_TC_BODY(read_uids_of_a_gone_process, tc)
 		_exit(0);
 	ATF_REQUIRE(waitpid(pid, NULL, 0) == pid);
 	errno = 0;
-	ATF_CHECK(procfs_read_uids(procfd, pid, &ruid, &euid, &suid) == -1);
+	ATF_CHECK(procfs_read_status(procfd, pid, &ps) == -1);
 	ATF_CHECK_MSG(errno == ENOENT || errno == ESRCH, "errno %d", errno);
 }
 
@@ -834,9 +870,10 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, read_cmdline_truncates_long_command_lines);
 	ATF_TP_ADD_TC(tp, read_cmdline_of_a_zombie_is_its_name);
 	ATF_TP_ADD_TC(tp, read_cmdline_of_a_gone_process);
-	ATF_TP_ADD_TC(tp, read_uids_of_self);
-	ATF_TP_ADD_TC(tp, read_uids_tells_real_effective_and_saved_apart);
-	ATF_TP_ADD_TC(tp, read_uids_of_a_gone_process);
+	ATF_TP_ADD_TC(tp, read_status_of_self);
+	ATF_TP_ADD_TC(tp, read_status_of_a_thread_names_its_process);
+	ATF_TP_ADD_TC(tp, read_status_tells_real_effective_and_saved_apart);
+	ATF_TP_ADD_TC(tp, read_status_of_a_gone_process);
 	ATF_TP_ADD_TC(tp, can_signal_follows_kill_rules);
 	ATF_TP_ADD_TC(tp, parse_boot_id_accepts_a_uuid);
 	ATF_TP_ADD_TC(tp, parse_boot_id_rejects_other_text);
