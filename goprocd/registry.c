@@ -1855,19 +1855,10 @@ journal_append(char *line, const size_t *lenp)
 static int
 journal_write(const char *buf, size_t len)
 {
-	size_t off = 0;
-	ssize_t n;
+	size_t off;
 	int saved;
 
-	while (off < len) {
-		n = write(journal_fd, buf + off, len - off);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n == -1)
-			break;
-		off += n;
-	}
-	if (off == len) {
+	if (store_write_all(journal_fd, buf, len, &off) == 0) {
 		if (store_errno != 0)
 			log_info("%s: writing again", journal_path);
 		store_errno = 0;

@@ -592,25 +592,42 @@ store_entry_load(struct regtab *rt, const json_t *o, const char *what,
  * Writing.
  */
 
-static int
-wbuf_flush(struct wbuf *w)
+/*
+ * Write all len bytes of buf to fd, again after EINTR.  Returns 0, or -1
+ * with errno set (EIO for a write that wrote nothing); *done is what was
+ * written before that, so that a caller can cut a torn record off.
+ */
+int
+store_write_all(int fd, const void *buf, size_t len, size_t *done)
 {
-	size_t	 off;
-	ssize_t	 n;
+	const char	*p = buf;
+	size_t		 off;
+	ssize_t		 n;
 
-	for (off = 0; off < w->len; off += n) {
-		if ((n = write(w->fd, w->buf + off, w->len - off)) == -1) {
+	for (off = 0; off < len; off += n) {
+		if ((n = write(fd, p + off, len - off)) == -1) {
 			if (errno == EINTR) {
 				n = 0;
 				continue;
 			}
-			w->error = errno;
-			return (-1);
+			break;
 		}
 		if (n == 0) {
-			w->error = EIO;
-			return (-1);
+			errno = EIO;
+			break;
 		}
+	}
+	if (done != NULL)
+		*done = off;
+	return (off == len ? 0 : -1);
+}
+
+static int
+wbuf_flush(struct wbuf *w)
+{
+	if (store_write_all(w->fd, w->buf, w->len, NULL) == -1) {
+		w->error = errno;
+		return (-1);
 	}
 	w->total += w->len;
 	w->len = 0;

@@ -57,6 +57,7 @@ int	 snapshot_load_buf(struct regtab *, const void *, size_t,
 	    struct snapshot_info *, char *, size_t);
 int	 snapshot_write(struct regtab *, int, uint64_t, int64_t, uint64_t *,
 	    char *, size_t);
+int	 store_write_all(int, const void *, size_t, size_t *);
 
 /* snapshot.c: one entry as JSON, shared with the journal */
 json_t	*store_entry_json(const struct rentry *);
