@@ -17,7 +17,8 @@
 /*
  * The protocol shared by goprocd and goprocctl: message types, limits,
  * the request and entry values that common/wire.c encodes and decodes,
- * and the default file names.
+ * and the default file names.  The messages goprocd's processes send
+ * each other are not here: they are in goprocd/goprocd.h.
  */
 
 #ifndef GOPROC_H
@@ -88,35 +89,10 @@ enum imsg_type {
 	IMSG_CTL_INFO,		/* a summary line printed before entries */
 	IMSG_CTL_END,		/* terminal: success, with a text */
 	IMSG_CTL_ERROR,		/* terminal: failure, with a text */
-
-	/* parent -> frontend */
-	IMSG_CONTROLFD,		/* the listening control socket */
-	/* frontend -> parent */
-	IMSG_CONTROL_READY,	/* the socket accepts connections */
-
-	/* parent -> registry */
-	IMSG_STATE_FDS,		/* snapshot (or -1), then journal */
-	IMSG_STATE_JOURNAL,
-	IMSG_STATE_TMPFD,	/* a fresh temporary snapshot file */
-	IMSG_STATE_COMMITTED,	/* the temporary file is the snapshot */
-	/* registry -> parent */
-	IMSG_STATE_LOADED,	/* startup load done, daemon may listen */
-	IMSG_STATE_TMPREQ,	/* open a temporary snapshot file */
-	IMSG_STATE_COMMIT,	/* rename it over the snapshot, fsync */
-
-	/* registry -> prober */
-	IMSG_PROBE_ADD,		/* check a PID for add, read its metadata */
-	IMSG_PROBE_WATCH,	/* watch an entry's liveness */
-	IMSG_PROBE_UNWATCH,	/* stop watching an entry */
-	/* prober -> registry */
-	IMSG_PROBE_INFO,	/* answer to IMSG_PROBE_ADD */
-	IMSG_PROBE_ALIVE,	/* an entry's liveness changed or was seen */
-
-	/* registry -> parent */
-	IMSG_KILL,		/* signal one registered process */
-	/* parent -> registry */
-	IMSG_KILL_RESULT,
 };
+
+/* goprocd numbers its own, internal, messages after this one. */
+#define IMSG_CTL_LAST		IMSG_CTL_ERROR
 
 /* A bounded list of short strings: tags, groups or names. */
 struct gp_strlist {

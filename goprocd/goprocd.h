@@ -57,19 +57,52 @@ struct imsgev {
 /* Flow control of a streamed reply, frontend -> registry. */
 #define LIST_CHUNK		256	/* entries per credit */
 
-/* Internal messages, numbered after the public ones. */
+/*
+ * The messages between goprocd's processes, numbered after the client
+ * protocol's (common/goproc.h), so that a client's message types and
+ * these never meet.  Their values are the same as when both lived in
+ * goproc.h: the imsg fuzz corpus holds some of them.
+ */
 enum {
-	IMSG_REQ_MORE = IMSG_KILL_RESULT + 1,	/* frontend: send more */
-	IMSG_REQ_CANCEL,			/* frontend: client went away */
-	IMSG_CONFIG,				/* parent: new intervals */
-	IMSG_LOAD_ERROR,			/* registry: cannot start */
-	IMSG_VETTED,				/* prober: watching a process */
-	IMSG_UNVETTED,				/* prober: watch ended */
-	IMSG_PROBE_CMD,                         /* registry: read a cmdline */
-	IMSG_PROBE_CMDINFO,                     /* prober: the answer */
-	IMSG_STATE_SYNC,			/* parent: SIGHUP, compact */
-	IMSG_STATE_FINAL,			/* parent: stopping, compact */
-	IMSG_STATE_FINAL_DONE,			/* registry: snapshot written */
+	/* parent -> frontend */
+	IMSG_CONTROLFD = IMSG_CTL_LAST + 1, /* the listening control socket */
+	/* frontend -> parent */
+	IMSG_CONTROL_READY,	/* the socket accepts connections */
+
+	/* parent -> registry */
+	IMSG_STATE_FDS,		/* snapshot (or -1), then journal */
+	IMSG_STATE_JOURNAL,
+	IMSG_STATE_TMPFD,	/* a fresh temporary snapshot file */
+	IMSG_STATE_COMMITTED,	/* the temporary file is the snapshot */
+	/* registry -> parent */
+	IMSG_STATE_LOADED,	/* startup load done, daemon may listen */
+	IMSG_STATE_TMPREQ,	/* open a temporary snapshot file */
+	IMSG_STATE_COMMIT,	/* rename it over the snapshot, fsync */
+
+	/* registry -> prober */
+	IMSG_PROBE_ADD,		/* check a PID for add, read its metadata */
+	IMSG_PROBE_WATCH,	/* watch an entry's liveness */
+	IMSG_PROBE_UNWATCH,	/* stop watching an entry */
+	/* prober -> registry */
+	IMSG_PROBE_INFO,	/* answer to IMSG_PROBE_ADD */
+	IMSG_PROBE_ALIVE,	/* an entry's liveness changed or was seen */
+
+	/* registry -> parent */
+	IMSG_KILL,		/* signal one registered process */
+	/* parent -> registry */
+	IMSG_KILL_RESULT,
+
+	IMSG_REQ_MORE,		/* frontend: send more */
+	IMSG_REQ_CANCEL,	/* frontend: client went away */
+	IMSG_CONFIG,		/* parent: new intervals */
+	IMSG_LOAD_ERROR,	/* registry: cannot start */
+	IMSG_VETTED,		/* prober: watching a process */
+	IMSG_UNVETTED,		/* prober: watch ended */
+	IMSG_PROBE_CMD,		/* registry: read a cmdline */
+	IMSG_PROBE_CMDINFO,	/* prober: the answer */
+	IMSG_STATE_SYNC,	/* parent: SIGHUP, compact */
+	IMSG_STATE_FINAL,	/* parent: stopping, compact */
+	IMSG_STATE_FINAL_DONE,	/* registry: snapshot written */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */

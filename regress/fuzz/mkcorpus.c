@@ -32,6 +32,7 @@
 #include <string.h>
 
 #include "goproc.h"
+#include "goprocd.h"
 #include "imsg.h"
 
 /* clang-format off */

@@ -768,7 +768,8 @@ ATF_TC_BODY(req_unknown_type, tc)
 	req_refused(IMSG_NONE, &r, "unknown request type");
 	req_refused(IMSG_CTL_ENTRY, &r, "unknown request type");
 	req_refused(IMSG_CTL_END, &r, "unknown request type");
-	req_refused(IMSG_KILL, &r, "unknown request type");
+	/* The first of goprocd's internal types. */
+	req_refused(IMSG_CTL_LAST + 1, &r, "unknown request type");
 }
 
 ATF_TC_WITHOUT_HEAD(req_empty_payload);
