@@ -14,7 +14,6 @@
  * OR IN CONNECTION WITH THE USE OR PERFORMANCE OF THIS SOFTWARE.
  */
 
-
 /*
  * Small rules that more than one part of goproc follows: an error text
  * written into a caller's buffer, and the name of a JSON value's type in
