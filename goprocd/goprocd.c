@@ -224,6 +224,7 @@ main(int argc, char *argv[])
 	ssize_t		 n;
 	/* clang-format on */
 
+	proc_title_init(argc, argv);
 	while ((ch = getopt_long(
 	            argc, argv, "c:dE:Fg:hnP:s:u:vV", longopts, NULL)) != -1) {
 		switch (ch) {

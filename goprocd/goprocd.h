@@ -219,6 +219,7 @@ void	 imsgev_init(struct imsgev *, int, void (*)(int, short, void *),
 int	 imsgev_dispatch_io(struct imsgev *, short);
 void	 proc_setup(const char *, int);
 void	 proc_ignore_signals(void);
+void	 proc_title_init(int, char *[]);
 void	 proc_title(const char *);
 void	 proc_drop(const char *, const char *);
 int64_t	 now_ns(void);

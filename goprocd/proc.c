@@ -125,49 +125,54 @@ imsgev_dispatch_io(struct imsgev *iev, short event)
 	return (1);
 }
 
+/* The original argument strings, which setproctitle(3) writes over. */
+static char *title_start, *title_end;
+
+/*
+ * Note where main()'s argument strings lie, before anything changes
+ * them: from argv[0] to the end of the last one that follows it
+ * without a gap.
+ */
+void
+proc_title_init(int argc, char *argv[])
+{
+	char *end;
+	int i;
+
+	if (argc < 1 || argv[0] == NULL)
+		return;
+	end = argv[0] + strlen(argv[0]) + 1;
+	for (i = 1; i < argc && argv[i] == end; i++)
+		end = argv[i] + strlen(argv[i]) + 1;
+	title_start = argv[0];
+	title_end = end;
+}
+
 /*
  * "goprocd: name" in ps(1).  libbsd's setproctitle(3) marks the end of
  * the original argv[0] with a '.' when the title is shorter than it (as
  * for the parent, started by its full path), and ps shows that byte:
- * clear the rest of the argument area, whose bounds /proc/self/stat
- * gives (fields 48 and 49).
+ * clear the rest of the argument strings.
  */
 void
 proc_title(const char *name)
 {
-	char buf[1024], want[128], *p, *area;
-	unsigned long start, end;
-	ssize_t n;
-	size_t len;
-	int fd, field;
+	char want[128];
+	size_t len, size;
 
 	setproctitle("%s", name);
-	if ((fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC)) == -1)
+	if (title_start == NULL)
 		return;
-	n = read(fd, buf, sizeof(buf) - 1);
-	(void)close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	if ((p = strrchr(buf, ')')) == NULL)
-		return;
-	/* p + 2 is field 3; skip to field 48. */
-	for (field = 3, p += 2; field < 48 && p != NULL; field++)
-		if ((p = strchr(p, ' ')) != NULL)
-			p++;
-	if (p == NULL || sscanf(p, "%lu %lu", &start, &end) != 2 ||
-	    start == 0 || end <= start || end - start > 1024 * 1024)
-		return;
-	area = (char *)start;
-	len = strnlen(area, end - start);
+	size = title_end - title_start;
+	len = strnlen(title_start, size);
 	/*
 	 * Only where setproctitle(3) put the title: without libbsd's
 	 * constructor it does nothing, and the area still holds argv.
 	 */
 	(void)snprintf(want, sizeof(want), "%s: %s", getprogname(), name);
-	if (len >= end - start || strcmp(area, want) != 0)
+	if (len >= size || strcmp(title_start, want) != 0)
 		return;
-	memset(area + len, 0, end - start - len);
+	memset(title_start + len, 0, size - len);
 }
 
 /* Title, log name and comm of a freshly exec'd process. */
