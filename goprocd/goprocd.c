@@ -216,6 +216,7 @@ main(int argc, char *argv[])
 	/* clang-format off */
 	struct child	*c;
 	struct group	*gr;
+	struct stat	 sb;
 	const char	*role = NULL, *sockflag = NULL;
 	char		 err[GP_MSG_MAX + PATH_MAX];
 	pid_t		 otherpid;
@@ -392,7 +393,20 @@ main(int argc, char *argv[])
 		exit(1);
 	}
 
-	/* The lock is ours: no daemon is alive, so a socket left is stale. */
+	/*
+	 * The lock is ours: no daemon is alive, so a socket left is stale.
+	 * Anything else at that path (a file named by a mistaken -s) is
+	 * not ours to remove.
+	 */
+	if (fstatat(rundirfd, socket_name(), &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISSOCK(sb.st_mode)) {
+		fprintf(stderr,
+		    "goprocd: %s exists and is not a socket; "
+		    "not removing it\n",
+		    paths.socket);
+		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
+		exit(1);
+	}
 	if (unlinkat(rundirfd, socket_name(), 0) == 0)
 		log_debug("removed stale socket %s", paths.socket);
 	else if (errno != ENOENT) {
