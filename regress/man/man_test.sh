@@ -187,6 +187,12 @@ pages_and_readme_body()
 	atf_check -s exit:1 grep -n 'not used yet' "${dir}/goprocd.conf.5"
 	sed -n '/^\.Sh FILES/,/^\.Sh /p' "${dir}/goprocd.8" >files
 	atf_check -o ignore grep '^\.It Pa empty/' files
+	# Each file once.
+	atf_check -o empty -e empty sh -c "grep '^\.It Pa' files | sort | uniq -d"
+	# A process group is signalled member by member (SECURITY
+	# CONSIDERATIONS), never with kill(-pgid).
+	sed -n '/^\.Ss Liveness/,/^\.Ss /p' "${dir}/goprocd.8" >liveness
+	atf_check -s exit:1 grep -A1 'process group, with$' liveness
 	# The tour says where the programs are, and that make run keeps
 	# the terminal.
 	sed -n '/^## A short tour/,/^## /p' "${readme}" >tour
