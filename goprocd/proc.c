@@ -165,8 +165,16 @@ proc_title(const char *name)
 	 * constructor it does nothing, and the area still holds argv.
 	 */
 	(void)snprintf(want, sizeof(want), "%s: %s", getprogname(), name);
-	if (len >= end - start || strcmp(area, want) != 0)
+	if (len >= end - start || strncmp(area, want, strlen(want)) != 0)
 		return;
+	/*
+	 * A title exactly as long as the old argv[0] gets a ' ' where
+	 * argv[0] ended: clear it too.
+	 */
+	if (len != strlen(want) &&
+	    (len != strlen(want) + 1 || area[len - 1] != ' '))
+		return;
+	len = strlen(want);
 	memset(area + len, 0, end - start - len);
 }
 
