@@ -92,6 +92,26 @@ title_same_length_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case no_runtime_dir
+no_runtime_dir_head()
+{
+	atf_set "descr" "a user without XDG_RUNTIME_DIR, whose /run/user/UID" \
+	    "cannot be made, is told which variable to set"
+	atf_set "require.user" "root"
+}
+no_runtime_dir_body()
+{
+	[ -e /run/user/65534 ] && atf_skip "/run/user/65534 exists"
+	atf_check -s exit:1 -o empty \
+	    -e match:"cannot create directory /run/user/65534" \
+	    -e match:"set GOPROC_RUNTIME_DIR \(or XDG_RUNTIME_DIR\)" \
+	    env -u XDG_RUNTIME_DIR -u GOPROC_RUNTIME_DIR -u GOPROC_SOCKET \
+	    -u GOPROC_STATE_DIR ${GP_NOBODY} "${GOPROCD}" -d
+	# Named, the directory's own error is all there is to say.
+	atf_check -s exit:1 -o empty -e not-match:"GOPROC_RUNTIME_DIR" \
+	    env GOPROC_RUNTIME_DIR=/run/user/65534 ${GP_NOBODY} "${GOPROCD}" -d
+}
+
 atf_test_case second_instance cleanup
 second_instance_head()
 {
@@ -520,6 +540,7 @@ atf_init_test_cases()
 	atf_add_test_case ping_no_daemon
 	atf_add_test_case titles
 	atf_add_test_case title_same_length
+	atf_add_test_case no_runtime_dir
 	atf_add_test_case second_instance
 	atf_add_test_case force_replaces
 	atf_add_test_case sigterm_cleans_up
