@@ -382,6 +382,54 @@ add_id(struct parse_result *res, const char *value)
 }
 
 /*
+ * One value of a selector or label option: what option() does with it.
+ */
+static int
+item(struct parse_result *res, int ch, const char *value)
+{
+	struct gp_request *req = &res->req;
+
+	switch (ch) {
+	case OPT_TAG:
+		return (add_label(res, &req->tags, "--tag", value));
+	case OPT_TAG_ALL:
+		return (add_label(res, &req->tags_all, "--tag-all", value));
+	case OPT_GROUP:
+		return (add_label(res, &req->groups, "--group", value));
+	case OPT_GROUP_ALL:
+		return (add_label(res, &req->groups_all, "--group-all", value));
+	case OPT_NAME:
+		return (add_name(res, value));
+	case OPT_PID:
+		return (add_pid(res, value));
+	default:
+		return (add_id(res, value));
+	}
+}
+
+/*
+ * goproc's --tag, --group, --pid, --id (and --name of a selector) take
+ * comma-separated lists, "--tag a,b" as "--tag a --tag b".  A comma is
+ * never part of a label, a name or a number, so each item is one value.
+ */
+static int
+items(struct parse_result *res, int ch, const char *arg)
+{
+	char *copy, *p, *v;
+	int r = 0;
+
+	if (strchr(arg, ',') == NULL ||
+	    (ch == OPT_NAME && (res->action == ADD || res->action == RUN)))
+		return (item(res, ch, arg));
+	if ((copy = strdup(arg)) == NULL)
+		return (fail(res, "out of memory"));
+	for (p = copy; r == 0 && (v = strsep(&p, ",")) != NULL;)
+		r = item(res, ch, v);
+	free(copy);
+	return (r);
+}
+
+/*
  * One option of a command.  The command's table decides which options
  * reach this point.
  */
@@ -416,19 +464,13 @@ option(struct parse_result *res, int ch, char *arg)
 		res->timeout = (int)n;
 		break;
 	case OPT_TAG:
-		return (add_label(res, &req->tags, "--tag", arg));
 	case OPT_TAG_ALL:
-		return (add_label(res, &req->tags_all, "--tag-all", arg));
 	case OPT_GROUP:
-		return (add_label(res, &req->groups, "--group", arg));
 	case OPT_GROUP_ALL:
-		return (add_label(res, &req->groups_all, "--group-all", arg));
 	case OPT_NAME:
-		return (add_name(res, arg));
 	case OPT_PID:
-		return (add_pid(res, arg));
 	case OPT_ID:
-		return (add_id(res, arg));
+		return (items(res, ch, arg));
 	case OPT_ALIVE:
 		req->flags |= GP_REQ_ALIVE;
 		break;

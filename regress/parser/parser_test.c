@@ -262,8 +262,19 @@ ATF_TC_BODY(add, tc)
 	BAD("invalid --name \"db reader\": name has invalid characters", "add",
 	    "1", "--name", "db reader");
 	BAD("invalid --name \"\": name is empty", "add", "1", "--name", "");
-	BAD("invalid --tag \"a,b\": label has invalid characters", "add", "1",
-	    "--tag", "a,b");
+	BAD("invalid --tag \"a]b\": label has invalid characters", "add", "1",
+	    "--tag", "a]b");
+	/* goproc's flags took comma-separated lists. */
+	OK("add", "1", "--tag", "a,b", "--group", " g ,h");
+	ATF_REQUIRE_EQ(res.req.tags.n, 2);
+	ATF_CHECK_STREQ(res.req.tags.v[0], "a");
+	ATF_CHECK_STREQ(res.req.tags.v[1], "b");
+	ATF_REQUIRE_EQ(res.req.groups.n, 2);
+	ATF_CHECK_STREQ(res.req.groups.v[0], "g");
+	ATF_CHECK_STREQ(res.req.groups.v[1], "h");
+	BAD("invalid --tag \"\": label is empty", "add", "1", "--tag", "a,");
+	BAD("invalid --name \"a,b\": name has invalid characters", "add", "1",
+	    "--name", "a,b");
 	BAD("invalid --group \"  \": label is empty", "add", "1", "--group",
 	    "  ");
 }
