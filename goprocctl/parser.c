@@ -158,7 +158,7 @@ static const struct option daemon_opts[] = {
 static const struct command commands[] = {
 	{ "ping",   PING,   IMSG_CTL_PING,  "-:ht:", ping_opts,   NULL,   2 },
 	{ "add",    ADD,    IMSG_CTL_ADD,   "-:ht:", add_opts,    "pid",  3 },
-	{ "run",    RUN,    IMSG_CTL_ADD,   "-:ht:", add_opts,    NULL,   3 },
+	{ "run",    RUN,    IMSG_CTL_ADD,   "+:ht:", add_opts,    NULL,   3 },
 	{ "list",   LIST,   IMSG_CTL_LIST,  "-:ht:", list_opts,   NULL,   3 },
 	{ "rm",     RM,     IMSG_CTL_RM,    "-:ht:", rm_opts,     NULL,   3 },
 	{ "kill",   KILL,   IMSG_CTL_KILL,  "-:ht:", kill_opts,   NULL,   5 },
@@ -526,8 +526,6 @@ operand(
 	const char *errstr;
 	long long pid;
 
-	if (cmd->action == RUN)
-		return (fail(res, "run: the command must follow --: %s", arg));
 	if (cmd->operand == NULL || n > 0)
 		return (fail(
 		    res, "%s: unexpected argument \"%s\"", cmd->name, arg));
@@ -683,13 +681,18 @@ parse(int argc, char *argv[], struct parse_result *res)
 	}
 
 	if (cmd->action == RUN) {
-		/* Options end at "--"; the command follows it. */
-		if (optind < 2 || strcmp(cargv[optind - 1], "--") != 0 ||
-		    optind - 1 == argind)
+		/*
+		 * Options end at "--", or, as goproc allowed, at the first
+		 * word that is not one; the command follows.
+		 */
+		if (optind >= 2 && strcmp(cargv[optind - 1], "--") == 0 &&
+		    optind - 1 != argind) {
+			if (optind >= cargc)
+				return (fail(
+				    res, "run: missing command after --"));
+		} else if (optind >= cargc)
 			return (
 			    fail(res, "run: missing -- before the command"));
-		if (optind >= cargc)
-			return (fail(res, "run: missing command after --"));
 		res->cmdargc = cargc - optind;
 		res->cmdargv = cargv + optind;
 	} else {

@@ -510,6 +510,35 @@ command_help_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case run_without_dashes cleanup
+run_without_dashes_head()
+{
+	atf_set "descr" "run takes the command without --, as goproc did;" \
+	    "the options end at the command's first word"
+}
+run_without_dashes_body()
+{
+	gp_start
+	gp_run --name n --tag t sleep 1001 || {
+		cat run.err >&2
+		atf_fail "run without -- failed"
+	}
+	atf_check -o match:"^Started pid=${gp_run_pid} registry id=1\$" \
+	    cat run.out
+	gp_wait_exec "${gp_run_pid}" sleep
+	expect "[id=1] pid=${gp_run_pid} name=n alive=true cmd=sleep 1001 tags=[t] groups=[]"
+	atf_check -o file:expected "${GOPROCCTL}" list
+	# What follows the command's first word is the command's.
+	atf_check -s exit:0 -o match:"^Started pid=" -e empty \
+	    "${GOPROCCTL}" run sh -c 'exit 0' --tag x
+	atf_check -o inline:'No processes found with tag "x"\n' \
+	    "${GOPROCCTL}" tag x
+}
+run_without_dashes_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup; gp_cleanup_groups
+}
+
 atf_test_case comma_lists cleanup
 comma_lists_head()
 {
@@ -554,6 +583,7 @@ atf_init_test_cases()
 {
 	atf_add_test_case ping
 	atf_add_test_case comma_lists
+	atf_add_test_case run_without_dashes
 	atf_add_test_case add
 	atf_add_test_case run
 	atf_add_test_case list

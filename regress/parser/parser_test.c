@@ -331,9 +331,16 @@ ATF_TC_BODY(run, tc)
 	BAD("run: missing -- before the command", "run");
 	BAD("run: missing -- before the command", "run", "--tag", "x");
 	BAD("run: missing -- before the command", "run", "--tag", "--");
-	BAD("run: the command must follow --: sleep", "run", "sleep", "1");
-	BAD("run: the command must follow --: sleep", "run", "sleep", "--",
-	    "1");
+	/* As in goproc, the command may also come without "--". */
+	OK("run", "--tag", "t", "sleep", "-x", "--name", "1");
+	ATF_CHECK_EQ(res.req.tags.n, 1);
+	ATF_CHECK_STREQ(res.req.name, "");
+	ATF_REQUIRE_EQ(res.cmdargc, 4);
+	ATF_CHECK_STREQ(res.cmdargv[0], "sleep");
+	ATF_CHECK_STREQ(res.cmdargv[2], "--name");
+	OK("run", "sleep", "--", "1");
+	ATF_REQUIRE_EQ(res.cmdargc, 3);
+	ATF_CHECK_STREQ(res.cmdargv[1], "--");
 	BAD("run: missing command after --", "run", "--");
 	BAD("run: missing command after --", "run", "--name", "x", "--");
 	BAD("unknown option --alive", "run", "--alive", "--", "true");
