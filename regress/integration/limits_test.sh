@@ -171,6 +171,14 @@ refused_cost_body()
 	echo "frontend VmRSS ${before} kB, with 2000 clients ${after} kB"
 	[ $((after - before)) -lt 1024 ] ||
 	    atf_fail "frontend grew from ${before} kB to ${after} kB"
+	# Nor a log line each: one a second, then how many were not logged.
+	n=$(grep -c "refusing client" goprocd.log)
+	[ "${n}" -le 10 ] || atf_fail "${n} refusals logged, not one a second"
+	sleep 1.1
+	atf_check -s exit:1 -e match:"too many clients at once" \
+	    "${GOPROCCTL}" ping
+	grep -Eq "refusing client .*\(and [0-9]+ other refusals since" \
+	    goprocd.log || atf_fail "the unlogged refusals are not counted"
 	stop_holders
 	sleep 0.3
 	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
