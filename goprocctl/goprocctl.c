@@ -100,7 +100,7 @@ static const struct {
 	{ "add",    "add pid [--tag tag]... [--group group]... [--name name] "
 		    "[-t seconds]", 0 },
 	{ "run",    "run [--tag tag]... [--group group]... [--name name] "
-		    "[-t seconds]\n      -- command [arg ...]", 0 },
+		    "[-t seconds]\n      [--] command [arg ...]", 0 },
 	{ "list",   "list [selectors] [-t seconds]", 1 },
 	{ "rm",     "rm selectors [--all] [-t seconds]", 1 },
 	{ "kill",   "kill selectors | --all [--signal sig] [--wait seconds] "

@@ -158,7 +158,7 @@ static const struct option daemon_opts[] = {
 static const struct command commands[] = {
 	{ "ping",   PING,   IMSG_CTL_PING,  "-:ht:", ping_opts,   NULL,   2 },
 	{ "add",    ADD,    IMSG_CTL_ADD,   "-:ht:", add_opts,    "pid",  3 },
-	{ "run",    RUN,    IMSG_CTL_ADD,   "-:ht:", add_opts,    NULL,   3 },
+	{ "run",    RUN,    IMSG_CTL_ADD,   "+:ht:", add_opts,    NULL,   3 },
 	{ "list",   LIST,   IMSG_CTL_LIST,  "-:ht:", list_opts,   NULL,   3 },
 	{ "rm",     RM,     IMSG_CTL_RM,    "-:ht:", rm_opts,     NULL,   3 },
 	{ "kill",   KILL,   IMSG_CTL_KILL,  "-:ht:", kill_opts,   NULL,   5 },
@@ -382,6 +382,54 @@ add_id(struct parse_result *res, const char *value)
 }
 
 /*
+ * One value of a selector or label option: what option() does with it.
+ */
+static int
+item(struct parse_result *res, int ch, const char *value)
+{
+	struct gp_request *req = &res->req;
+
+	switch (ch) {
+	case OPT_TAG:
+		return (add_label(res, &req->tags, "--tag", value));
+	case OPT_TAG_ALL:
+		return (add_label(res, &req->tags_all, "--tag-all", value));
+	case OPT_GROUP:
+		return (add_label(res, &req->groups, "--group", value));
+	case OPT_GROUP_ALL:
+		return (add_label(res, &req->groups_all, "--group-all", value));
+	case OPT_NAME:
+		return (add_name(res, value));
+	case OPT_PID:
+		return (add_pid(res, value));
+	default:
+		return (add_id(res, value));
+	}
+}
+
+/*
+ * goproc's --tag, --group, --pid, --id (and --name of a selector) take
+ * comma-separated lists, "--tag a,b" as "--tag a --tag b".  A comma is
+ * never part of a label, a name or a number, so each item is one value.
+ */
+static int
+items(struct parse_result *res, int ch, const char *arg)
+{
+	char *copy, *p, *v;
+	int r = 0;
+
+	if (strchr(arg, ',') == NULL ||
+	    (ch == OPT_NAME && (res->action == ADD || res->action == RUN)))
+		return (item(res, ch, arg));
+	if ((copy = strdup(arg)) == NULL)
+		return (fail(res, "out of memory"));
+	for (p = copy; r == 0 && (v = strsep(&p, ",")) != NULL;)
+		r = item(res, ch, v);
+	free(copy);
+	return (r);
+}
+
+/*
  * One option of a command.  The command's table decides which options
  * reach this point.
  */
@@ -416,19 +464,13 @@ option(struct parse_result *res, int ch, char *arg)
 		res->timeout = (int)n;
 		break;
 	case OPT_TAG:
-		return (add_label(res, &req->tags, "--tag", arg));
 	case OPT_TAG_ALL:
-		return (add_label(res, &req->tags_all, "--tag-all", arg));
 	case OPT_GROUP:
-		return (add_label(res, &req->groups, "--group", arg));
 	case OPT_GROUP_ALL:
-		return (add_label(res, &req->groups_all, "--group-all", arg));
 	case OPT_NAME:
-		return (add_name(res, arg));
 	case OPT_PID:
-		return (add_pid(res, arg));
 	case OPT_ID:
-		return (add_id(res, arg));
+		return (items(res, ch, arg));
 	case OPT_ALIVE:
 		req->flags |= GP_REQ_ALIVE;
 		break;
@@ -484,8 +526,6 @@ operand(
 	const char *errstr;
 	long long pid;
 
-	if (cmd->action == RUN)
-		return (fail(res, "run: the command must follow --: %s", arg));
 	if (cmd->operand == NULL || n > 0)
 		return (fail(
 		    res, "%s: unexpected argument \"%s\"", cmd->name, arg));
@@ -641,13 +681,18 @@ parse(int argc, char *argv[], struct parse_result *res)
 	}
 
 	if (cmd->action == RUN) {
-		/* Options end at "--"; the command follows it. */
-		if (optind < 2 || strcmp(cargv[optind - 1], "--") != 0 ||
-		    optind - 1 == argind)
+		/*
+		 * Options end at "--", or, as goproc allowed, at the first
+		 * word that is not one; the command follows.
+		 */
+		if (optind >= 2 && strcmp(cargv[optind - 1], "--") == 0 &&
+		    optind - 1 != argind) {
+			if (optind >= cargc)
+				return (fail(
+				    res, "run: missing command after --"));
+		} else if (optind >= cargc)
 			return (
 			    fail(res, "run: missing -- before the command"));
-		if (optind >= cargc)
-			return (fail(res, "run: missing command after --"));
 		res->cmdargc = cargc - optind;
 		res->cmdargv = cargv + optind;
 	} else {

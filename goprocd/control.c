@@ -39,6 +39,7 @@
 #include <event.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -136,13 +137,32 @@ static void
 control_refuse(int fd, const struct ucred *cred, const char *msg)
 {
 	static unsigned char out[IMSG_HEADER_SIZE + 16 + GP_MSG_MAX];
+	static struct timespec logged;
+	static unsigned int unlogged;
+	struct timespec now;
 	struct imsg_hdr hdr;
 	struct gp_end end;
 	struct ibuf *buf;
 	size_t len;
 
-	log_warnx("refusing client pid %d uid %u: %s", (int)cred->pid,
-	    cred->uid, msg);
+	/*
+	 * A client can be refused thousands of times a second: log one
+	 * refusal a second, and how many went unlogged before it.
+	 */
+	(void)clock_gettime(CLOCK_MONOTONIC, &now);
+	if (logged.tv_sec != 0 && now.tv_sec - logged.tv_sec < 1)
+		unlogged++;
+	else {
+		if (unlogged > 0)
+			log_warnx("refusing client pid %d uid %u: %s (and %u "
+			          "other refusals since the last such message)",
+			    (int)cred->pid, cred->uid, msg, unlogged);
+		else
+			log_warnx("refusing client pid %d uid %u: %s",
+			    (int)cred->pid, cred->uid, msg);
+		logged = now;
+		unlogged = 0;
+	}
 	memset(&end, 0, sizeof(end));
 	end.status = GP_ST_BUSY;
 	(void)strlcpy(end.msg, msg, sizeof(end.msg));

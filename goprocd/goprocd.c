@@ -133,6 +133,7 @@ static int lock_file(int, const char *, const char *, pid_t *, char *, size_t);
 static void lock_file_write(int, const char *);
 static int state_open(char *, size_t);
 static const char *socket_name(void);
+static int runtime_dir_defaulted(const char *);
 __dead static void child_lost(struct child *);
 static void child_status(struct child *, int);
 
@@ -214,6 +215,7 @@ main(int argc, char *argv[])
 	/* clang-format off */
 	struct child	*c;
 	struct group	*gr;
+	struct stat	 sb;
 	const char	*role = NULL, *sockflag = NULL;
 	char		 err[GP_MSG_MAX + PATH_MAX];
 	pid_t		 otherpid;
@@ -344,6 +346,11 @@ main(int argc, char *argv[])
 	    (statedirfd = paths_open_dir(paths.statedir, err, sizeof(err))) ==
 	        -1) {
 		fprintf(stderr, "goprocd: %s\n", err);
+		if (rundirfd == -1 && runtime_dir_defaulted(sockflag))
+			fprintf(stderr,
+			    "goprocd: /run/user/UID is made at login by "
+			    "pam_systemd; without it, set GOPROC_RUNTIME_DIR "
+			    "(or XDG_RUNTIME_DIR) to a directory of your own\n");
 		exit(1);
 	}
 
@@ -391,7 +398,20 @@ main(int argc, char *argv[])
 		exit(1);
 	}
 
-	/* The lock is ours: no daemon is alive, so a socket left is stale. */
+	/*
+	 * The lock is ours: no daemon is alive, so a socket left is stale.
+	 * Anything else at that path (a file named by a mistaken -s) is
+	 * not ours to remove.
+	 */
+	if (fstatat(rundirfd, socket_name(), &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISSOCK(sb.st_mode)) {
+		fprintf(stderr,
+		    "goprocd: %s exists and is not a socket; "
+		    "not removing it\n",
+		    paths.socket);
+		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
+		exit(1);
+	}
 	if (unlinkat(rundirfd, socket_name(), 0) == 0)
 		log_debug("removed stale socket %s", paths.socket);
 	else if (errno != ENOENT) {
@@ -897,6 +917,26 @@ empty_dir(void)
 }
 
 /* The socket's name in the runtime directory. */
+/*
+ * The runtime directory is /run/user/UID because nothing named another:
+ * no -s, and none of GOPROC_SOCKET, GOPROC_RUNTIME_DIR, XDG_RUNTIME_DIR.
+ */
+static int
+runtime_dir_defaulted(const char *sockflag)
+{
+	static const char *vars[] = { "GOPROC_SOCKET", "GOPROC_RUNTIME_DIR",
+		"XDG_RUNTIME_DIR" };
+	const char *v;
+	size_t i;
+
+	if (sockflag != NULL)
+		return (0);
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++)
+		if ((v = getenv(vars[i])) != NULL && *v != '\0')
+			return (0);
+	return (1);
+}
+
 static const char *
 socket_name(void)
 {

@@ -130,8 +130,9 @@ static char *title_start, *title_end;
 
 /*
  * Note where main()'s argument strings lie, before anything changes
- * them: from argv[0] to the end of the last one that follows it
- * without a gap.
+ * them: from argv[0] on, argc strings one after the other.  libbsd's
+ * constructor has already moved argv[1..] to copies of its own, so the
+ * strings are followed in place, each checked against its copy.
  */
 void
 proc_title_init(int argc, char *argv[])
@@ -142,8 +143,11 @@ proc_title_init(int argc, char *argv[])
 	if (argc < 1 || argv[0] == NULL)
 		return;
 	end = argv[0] + strlen(argv[0]) + 1;
-	for (i = 1; i < argc && argv[i] == end; i++)
-		end = argv[i] + strlen(argv[i]) + 1;
+	for (i = 1; i < argc && argv[i] != NULL; i++) {
+		if (strcmp(end, argv[i]) != 0)
+			break;
+		end += strlen(end) + 1;
+	}
 	title_start = argv[0];
 	title_end = end;
 }
@@ -170,8 +174,16 @@ proc_title(const char *name)
 	 * constructor it does nothing, and the area still holds argv.
 	 */
 	(void)snprintf(want, sizeof(want), "%s: %s", getprogname(), name);
-	if (len >= size || strcmp(title_start, want) != 0)
+	if (len >= size || strncmp(title_start, want, strlen(want)) != 0)
 		return;
+	/*
+	 * A title exactly as long as the old argv[0] gets a ' ' where
+	 * argv[0] ended: clear it too.
+	 */
+	if (len != strlen(want) &&
+	    (len != strlen(want) + 1 || title_start[len - 1] != ' '))
+		return;
+	len = strlen(want);
 	memset(title_start + len, 0, size - len);
 }
 

@@ -1509,20 +1509,22 @@ req_rename(struct op *op)
 
 	k = op->type == IMSG_CTL_TAG ? REGTAB_TAG : REGTAB_GROUP;
 	kind = k == REGTAB_TAG ? "tag" : "group";
+	changed = 0;
 	if (req->flags & GP_REQ_RENAME) {
-		if (strcmp(req->label, req->newlabel) == 0) {
-			op_finish(op, 1, GP_ST_INVAL,
-			    "%s \"%s\" is already "
-			    "called that",
-			    kind, req->label);
-			return;
-		}
-		if (regtab_label_count(rt, k, req->label) == 0) {
-			op_finish(op, 1, GP_ST_NOTFOUND,
-			    "no processes with "
-			    "%s \"%s\"",
-			    kind, req->label);
-			return;
+		/*
+		 * As goproc: a label no entry has, or a rename to itself,
+		 * changes nothing and is no error; the new label's entries
+		 * are listed all the same.
+		 */
+		if (strcmp(req->label, req->newlabel) == 0 ||
+		    regtab_label_count(rt, k, req->label) == 0) {
+			if (gp_label_clean(req->newlabel, err, sizeof(err),
+			        &errstr) == -1) {
+				op_finish(op, 1, GP_ST_INVAL,
+				    "invalid label: %s", errstr);
+				return;
+			}
+			goto renamed;
 		}
 		if (!privileged(op)) {
 			memset(&sel, 0, sizeof(sel));
@@ -1556,6 +1558,7 @@ req_rename(struct op *op)
 		if (regtab_rename(rt, k, req->label, req->newlabel, &changed,
 		        err, sizeof(err)) != REGTAB_OK)
 			fatalx("%s: recorded rename failed: %s", __func__, err);
+renamed:
 		op_info(op, changed, "Renamed %s %s -> %s on %zu process(es)",
 		    kind, gp_quote(req->label, qfrom, sizeof(qfrom)),
 		    gp_quote(req->newlabel, qto, sizeof(qto)), changed);

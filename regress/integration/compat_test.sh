@@ -510,9 +510,80 @@ command_help_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case run_without_dashes cleanup
+run_without_dashes_head()
+{
+	atf_set "descr" "run takes the command without --, as goproc did;" \
+	    "the options end at the command's first word"
+}
+run_without_dashes_body()
+{
+	gp_start
+	gp_run --name n --tag t sleep 1001 || {
+		cat run.err >&2
+		atf_fail "run without -- failed"
+	}
+	atf_check -o match:"^Started pid=${gp_run_pid} registry id=1\$" \
+	    cat run.out
+	gp_wait_exec "${gp_run_pid}" sleep
+	expect "[id=1] pid=${gp_run_pid} name=n alive=true cmd=sleep 1001 tags=[t] groups=[]"
+	atf_check -o file:expected "${GOPROCCTL}" list
+	# What follows the command's first word is the command's.
+	atf_check -s exit:0 -o match:"^Started pid=" -e empty \
+	    "${GOPROCCTL}" run sh -c 'exit 0' --tag x
+	atf_check -o inline:'No processes found with tag "x"\n' \
+	    "${GOPROCCTL}" tag x
+}
+run_without_dashes_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup; gp_cleanup_groups
+}
+
+atf_test_case comma_lists cleanup
+comma_lists_head()
+{
+	atf_set "descr" "--tag, --group, --pid, --id and a selector's --name" \
+	    "take comma-separated lists, as goproc's flags did"
+}
+comma_lists_body()
+{
+	gp_start
+	p1=$(gp_spawn sleep 1001)
+	p2=$(gp_spawn sleep 1002)
+	atf_check -o inline:"Process ${p1} registered with id 1\n" \
+	    "${GOPROCCTL}" add "${p1}" --name web --tag a,b --group prod,eu
+	atf_check -o inline:"Process ${p2} registered with id 2\n" \
+	    "${GOPROCCTL}" add "${p2}" --tag c
+	l1="[id=1] pid=${p1} name=web alive=true cmd=sleep 1001 tags=[a,b] groups=[eu,prod]"
+	l2="[id=2] pid=${p2} name=- alive=true cmd=sleep 1002 tags=[c] groups=[]"
+	expect "${l1}" "${l2}"
+	atf_check -o file:expected "${GOPROCCTL}" list --tag b,c
+	atf_check -o file:expected "${GOPROCCTL}" list --pid "${p1},${p2}"
+	atf_check -o file:expected "${GOPROCCTL}" list --id 1,2
+	expect "${l1}"
+	atf_check -o file:expected "${GOPROCCTL}" list --tag-all a,b
+	atf_check -o file:expected "${GOPROCCTL}" list --group-all eu,prod
+	atf_check -o file:expected "${GOPROCCTL}" list --name web,nosuch
+	# An empty item is refused, not taken as no filter.
+	atf_check -s exit:2 -o empty -e match:'invalid --tag "": label is empty' \
+	    "${GOPROCCTL}" rm --tag a,
+	# add's --name is one name, as in goproc.
+	atf_check -s exit:2 -o empty -e match:"name has invalid characters" \
+	    "${GOPROCCTL}" add "${p2}" --name x,y
+	expect "Removed [id=1] pid=${p1} name=web cmd=sleep 1001 tags=[a,b] groups=[eu,prod]" \
+	    "Removed [id=2] pid=${p2} name=- cmd=sleep 1002 tags=[c] groups=[]"
+	atf_check -o file:expected "${GOPROCCTL}" rm --id 1,2 --all
+}
+comma_lists_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case ping
+	atf_add_test_case comma_lists
+	atf_add_test_case run_without_dashes
 	atf_add_test_case add
 	atf_add_test_case run
 	atf_add_test_case list

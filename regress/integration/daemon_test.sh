@@ -69,6 +69,49 @@ titles_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case title_same_length cleanup
+title_same_length_head()
+{
+	atf_set "descr" "started as goprocd/goprocd, as long as the title" \
+	    "'goprocd: parent', the parent's title has no trailing blank"
+}
+title_same_length_body()
+{
+	gp_env
+	# libbsd puts a ' ' where an argv[0] of the title's length ended.
+	(cd "${top}" && exec goprocd/goprocd -d) >>goprocd.log 2>&1 &
+	echo $! >>daemon.pids
+	gp_wait_ready || atf_fail "goprocd did not become ready"
+	ppid=$(gp_pid)
+	atf_check -o inline:"goprocd: parent" sh -c \
+	    "tr -d '\\000' </proc/${ppid}/cmdline"
+	atf_check -o inline:"goprocd: parent\n" ps -o args= -p "${ppid}"
+}
+title_same_length_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case no_runtime_dir
+no_runtime_dir_head()
+{
+	atf_set "descr" "a user without XDG_RUNTIME_DIR, whose /run/user/UID" \
+	    "cannot be made, is told which variable to set"
+	atf_set "require.user" "root"
+}
+no_runtime_dir_body()
+{
+	[ -e /run/user/65534 ] && atf_skip "/run/user/65534 exists"
+	atf_check -s exit:1 -o empty \
+	    -e match:"cannot create directory /run/user/65534" \
+	    -e match:"set GOPROC_RUNTIME_DIR \(or XDG_RUNTIME_DIR\)" \
+	    env -u XDG_RUNTIME_DIR -u GOPROC_RUNTIME_DIR -u GOPROC_SOCKET \
+	    -u GOPROC_STATE_DIR ${GP_NOBODY} "${GOPROCD}" -d
+	# Named, the directory's own error is all there is to say.
+	atf_check -s exit:1 -o empty -e not-match:"GOPROC_RUNTIME_DIR" \
+	    env GOPROC_RUNTIME_DIR=/run/user/65534 ${GP_NOBODY} "${GOPROCD}" -d
+}
+
 atf_test_case second_instance cleanup
 second_instance_head()
 {
@@ -496,6 +539,8 @@ atf_init_test_cases()
 	atf_add_test_case ping
 	atf_add_test_case ping_no_daemon
 	atf_add_test_case titles
+	atf_add_test_case title_same_length
+	atf_add_test_case no_runtime_dir
 	atf_add_test_case second_instance
 	atf_add_test_case force_replaces
 	atf_add_test_case sigterm_cleans_up

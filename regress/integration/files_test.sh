@@ -131,6 +131,36 @@ fifo_snapshot_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case socket_path_not_socket cleanup
+socket_path_not_socket_head()
+{
+	atf_set "descr" "a file that is not a socket at the socket path is" \
+	    "refused and left alone, not removed as a stale socket"
+}
+socket_path_not_socket_body()
+{
+	gp_env
+	mkdir -m 700 run
+	echo precious >run/notes.txt
+	gp_refused "$(pwd)/run/notes.txt exists and is not a socket" \
+	    -s "$(pwd)/run/notes.txt"
+	atf_check -o inline:"precious\n" cat run/notes.txt
+	ln -s notes.txt run/goproc.sock
+	gp_refused "$(pwd)/run/goproc.sock exists and is not a socket"
+	[ -L run/goproc.sock ] || atf_fail "the symbolic link was removed"
+	[ -e run/goproc.pid ] && atf_fail "the PID file was left behind"
+	# A stale socket is still removed.
+	rm run/goproc.sock
+	python3 -c 'import socket, sys
+socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$(pwd)/run/goproc.sock"
+	gp_start
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+}
+socket_path_not_socket_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
 atf_test_case state_files_not_ours cleanup
 state_files_not_ours_head()
 {
@@ -279,6 +309,7 @@ atf_init_test_cases()
 	atf_add_test_case state_dir_ancestor
 	atf_add_test_case swapped_runtime_dir
 	atf_add_test_case fifo_snapshot
+	atf_add_test_case socket_path_not_socket
 	atf_add_test_case state_files_not_ours
 	atf_add_test_case shared_state_dir
 	atf_add_test_case config_not_quoted

@@ -173,6 +173,14 @@ refused_cost_body()
 	# 8 MiB leaves room for AddressSanitizer's own bookkeeping.
 	[ $((after - before)) -lt 8192 ] ||
 	    atf_fail "frontend grew from ${before} kB to ${after} kB"
+	# Nor a log line each: one a second, then how many were not logged.
+	n=$(grep -c "refusing client" goprocd.log)
+	[ "${n}" -le 10 ] || atf_fail "${n} refusals logged, not one a second"
+	sleep 1.1
+	atf_check -s exit:1 -e match:"too many clients at once" \
+	    "${GOPROCCTL}" ping
+	grep -Eq "refusing client .*\(and [0-9]+ other refusals since" \
+	    goprocd.log || atf_fail "the unlogged refusals are not counted"
 	stop_holders
 	sleep 0.3
 	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping

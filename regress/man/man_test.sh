@@ -183,10 +183,19 @@ pages_and_readme_body()
 	atf_check -o inline:".Sh COMPATIBILITY\n" \
 	    grep '^\.Sh COMPATIBILITY' "${dir}/goprocctl.1"
 	[ -e "${dir}/goprocctl.8" ] && atf_fail "man/goprocctl.8 is still there"
+	# rm --all alone, which goproc accepted, is a listed difference.
+	sed -n '/^\.Sh COMPATIBILITY/,/^\.Sh /p' "${dir}/goprocctl.1" >compat
+	atf_check -o ignore grep '^\.Cm rm Fl -all$' compat
 	atf_check -s exit:1 grep -l 'Xr goprocctl 8' "${dir}"/*.[1-9]
 	atf_check -s exit:1 grep -n 'not used yet' "${dir}/goprocd.conf.5"
 	sed -n '/^\.Sh FILES/,/^\.Sh /p' "${dir}/goprocd.8" >files
 	atf_check -o ignore grep '^\.It Pa empty/' files
+	# Each file once.
+	atf_check -o empty -e empty sh -c "grep '^\.It Pa' files | sort | uniq -d"
+	# A process group is signalled member by member (SECURITY
+	# CONSIDERATIONS), never with kill(-pgid).
+	sed -n '/^\.Ss Liveness/,/^\.Ss /p' "${dir}/goprocd.8" >liveness
+	atf_check -s exit:1 grep -A1 'process group, with$' liveness
 	# The tour says where the programs are, and that make run keeps
 	# the terminal.
 	sed -n '/^## A short tour/,/^## /p' "${readme}" >tour

@@ -262,8 +262,19 @@ ATF_TC_BODY(add, tc)
 	BAD("invalid --name \"db reader\": name has invalid characters", "add",
 	    "1", "--name", "db reader");
 	BAD("invalid --name \"\": name is empty", "add", "1", "--name", "");
-	BAD("invalid --tag \"a,b\": label has invalid characters", "add", "1",
-	    "--tag", "a,b");
+	BAD("invalid --tag \"a]b\": label has invalid characters", "add", "1",
+	    "--tag", "a]b");
+	/* goproc's flags took comma-separated lists. */
+	OK("add", "1", "--tag", "a,b", "--group", " g ,h");
+	ATF_REQUIRE_EQ(res.req.tags.n, 2);
+	ATF_CHECK_STREQ(res.req.tags.v[0], "a");
+	ATF_CHECK_STREQ(res.req.tags.v[1], "b");
+	ATF_REQUIRE_EQ(res.req.groups.n, 2);
+	ATF_CHECK_STREQ(res.req.groups.v[0], "g");
+	ATF_CHECK_STREQ(res.req.groups.v[1], "h");
+	BAD("invalid --tag \"\": label is empty", "add", "1", "--tag", "a,");
+	BAD("invalid --name \"a,b\": name has invalid characters", "add", "1",
+	    "--name", "a,b");
 	BAD("invalid --group \"  \": label is empty", "add", "1", "--group",
 	    "  ");
 }
@@ -320,9 +331,16 @@ ATF_TC_BODY(run, tc)
 	BAD("run: missing -- before the command", "run");
 	BAD("run: missing -- before the command", "run", "--tag", "x");
 	BAD("run: missing -- before the command", "run", "--tag", "--");
-	BAD("run: the command must follow --: sleep", "run", "sleep", "1");
-	BAD("run: the command must follow --: sleep", "run", "sleep", "--",
-	    "1");
+	/* As in goproc, the command may also come without "--". */
+	OK("run", "--tag", "t", "sleep", "-x", "--name", "1");
+	ATF_CHECK_EQ(res.req.tags.n, 1);
+	ATF_CHECK_STREQ(res.req.name, "");
+	ATF_REQUIRE_EQ(res.cmdargc, 4);
+	ATF_CHECK_STREQ(res.cmdargv[0], "sleep");
+	ATF_CHECK_STREQ(res.cmdargv[2], "--name");
+	OK("run", "sleep", "--", "1");
+	ATF_REQUIRE_EQ(res.cmdargc, 3);
+	ATF_CHECK_STREQ(res.cmdargv[1], "--");
 	BAD("run: missing command after --", "run", "--");
 	BAD("run: missing command after --", "run", "--name", "x", "--");
 	BAD("unknown option --alive", "run", "--alive", "--", "true");
