@@ -1497,7 +1497,18 @@ signal_checked(int pidfd, int32_t pid, uint64_t start_ticks, int32_t pgid,
 		errno = EPERM;
 		return (-1);
 	}
-	return (sys_pidfd_send_signal(pidfd, signo));
+	if (sys_pidfd_send_signal(pidfd, signo) == -1)
+		return (-1);
+	/*
+	 * A stopped process acts on a signal only once it runs again (as
+	 * systemd does when it stops a unit): continue it, unless the
+	 * signal is one that stops or continues.
+	 */
+	if (st.state == 'T' && signo != SIGKILL && signo != SIGCONT &&
+	    signo != SIGSTOP && signo != SIGTSTP && signo != SIGTTIN &&
+	    signo != SIGTTOU)
+		(void)sys_pidfd_send_signal(pidfd, SIGCONT);
+	return (0);
 }
 
 /* A member of a process group already signalled or refused. */

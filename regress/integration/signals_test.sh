@@ -337,6 +337,35 @@ stray_signals_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case stopped_process cleanup
+stopped_process_head()
+{
+	atf_set "descr" "a stopped process is continued after a signal that" \
+	    "ends it, so that the kill takes effect"
+}
+stopped_process_body()
+{
+	gp_start
+	p=$(gp_spawn sleep 1000)
+	kill -STOP "${p}"
+	atf_check -o ignore "${GOPROCCTL}" add "${p}" --name frozen
+	atf_check -o inline:"Killed and removed [id=1] pid=${p} name=frozen\n" \
+	    "${GOPROCCTL}" kill --name frozen
+	gp_wait_gone "${p}" || atf_fail "the stopped process survived"
+	# A stop signal leaves it stopped.
+	q=$(gp_spawn sleep 1000)
+	kill -STOP "${q}"
+	atf_check -o ignore "${GOPROCCTL}" add "${q}" --name held
+	atf_check -o inline:"Signalled [id=2] pid=${q} name=held\n" \
+	    "${GOPROCCTL}" kill --name held --signal TSTP
+	grep -q '^State:.*T' /proc/"${q}"/status ||
+	    atf_fail "a stop signal continued the process"
+}
+stopped_process_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case init_refused
@@ -346,4 +375,5 @@ atf_init_test_cases()
 	atf_add_test_case group_kill_wait_rechecks
 	atf_add_test_case checked_at_kill_time
 	atf_add_test_case stray_signals
+	atf_add_test_case stopped_process
 }
