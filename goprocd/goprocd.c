@@ -326,9 +326,16 @@ main(int argc, char *argv[])
 	}
 	if (noaction) {
 		if (verbose) {
+			/* Paths are anyone's bytes: encoded for a terminal. */
+			static char v1[4 * sizeof(err) + 1],
+			    v2[4 * sizeof(paths.socket) + 1],
+			    v3[4 * sizeof(paths.statedir) + 1];
+
 			(void)config_dump(&conf, err, sizeof(err));
-			printf("%s\nsocket %s\nstate directory %s\n", err,
-			    paths.socket, paths.statedir);
+			printf("%s\nsocket %s\nstate directory %s\n",
+			    gp_vis(err, v1, sizeof(v1)),
+			    gp_vis(paths.socket, v2, sizeof(v2)),
+			    gp_vis(paths.statedir, v3, sizeof(v3)));
 		}
 		printf("configuration OK\n");
 		exit(0);

@@ -533,8 +533,24 @@ sandboxed_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case config_check_encoded
+config_check_encoded_head()
+{
+	atf_set "descr" "goprocd -n -v encodes the control bytes of a path"
+}
+config_check_encoded_body()
+{
+	gp_env
+	esc=$(printf '\033')
+	mkdir -p "$(pwd)/a${esc}b"
+	GOPROC_STATE_DIR="$(pwd)/a${esc}b" atf_check \
+	    -o match:"^state directory .*/a\\\\033b\$" \
+	    -o not-match:"${esc}" "${GOPROCD}" -n -v
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case config_check_encoded
 	atf_add_test_case sandboxed
 	atf_add_test_case ping
 	atf_add_test_case ping_no_daemon
