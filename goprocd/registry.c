@@ -88,8 +88,8 @@ struct op {
 	uint32_t count; /* entries or results sent */
 	uint32_t kills; /* kills still pending */
 	uint32_t failed;
-	uint32_t skipped;  /* kill: group members left alone, this result */
-	uint32_t nkills;         /* kills sent */
+	uint32_t skipped; /* kill: group members left alone, this result */
+	uint32_t nkills;  /* kills sent */
 	struct exiting *exiting; /* kill: signalled, exit not yet seen */
 	size_t nexiting;
 	struct event ev_grace; /* kill: the wait for those exits */
@@ -1468,8 +1468,7 @@ kill_remove(struct op *op, struct rentry *e, int32_t signo)
 	if (journal_append(journal_rm(++journal_seq, e->id, &jlen), &jlen) ==
 	    -1) {
 		(void)snprintf(msg, sizeof(msg),
-		    "cannot record the removal: %s",
-		    strerror(errno));
+		    "cannot record the removal: %s", strerror(errno));
 		op_result(op, e, GP_RES_SIGNALLED | GP_RES_FAILED, signo, msg);
 		op->failed++;
 		return (-1);
@@ -1677,7 +1676,7 @@ req_execed_probed(struct op *op, const struct probe_info *pi)
 		e = regtab_set_cmd(rt, e, cmd, client);
 		/* Lost on a full disk: the next compaction has it. */
 		if (journal_append(journal_cmd(++journal_seq, e->id, e->cmd,
-		        client, &jlen),
+		                       client, &jlen),
 		        &jlen) == -1)
 			resync = 1;
 	}
