@@ -34,9 +34,9 @@
 #include "sandbox.h"
 
 __dead static void frontend_shutdown(void);
-static void frontend_dispatch_parent(int, short, void *);
-static void frontend_dispatch_registry(int, short, void *);
-static void frontend_dispatch_prober(int, short, void *);
+static int frontend_dispatch_parent(struct imsgev *, struct imsg *);
+static int frontend_dispatch_registry(struct imsgev *, struct imsg *);
+static void frontend_lost(struct imsgev *);
 
 static struct imsgev iev_parent, iev_registry, iev_prober;
 static int have_control;
@@ -51,12 +51,16 @@ frontend(int debug, int verbose)
 
 	event_init();
 
-	imsgev_init(
-	    &iev_parent, PROC_PARENT_FD, frontend_dispatch_parent, NULL);
+	proc_imsgev_init(&iev_parent, PROC_PARENT_FD,
+	    "frontend_dispatch_parent", frontend_dispatch_parent, frontend_lost,
+	    0, NULL);
 	imsgbuf_allow_fdpass(&iev_parent.ibuf);
-	imsgev_init(
-	    &iev_registry, PROC_PEER1_FD, frontend_dispatch_registry, NULL);
-	imsgev_init(&iev_prober, PROC_PEER2_FD, frontend_dispatch_prober, NULL);
+	proc_imsgev_init(&iev_registry, PROC_PEER1_FD,
+	    "frontend_dispatch_registry", frontend_dispatch_registry,
+	    frontend_lost, 0, NULL);
+	/* Nothing travels between the frontend and the prober. */
+	proc_imsgev_init(&iev_prober, PROC_PEER2_FD, "frontend_dispatch_prober",
+	    proc_dispatch_null, frontend_lost, 0, NULL);
 
 	sandbox_enter(SANDBOX_FRONTEND, -1, verbose > 1);
 	event_dispatch();
@@ -70,94 +74,54 @@ frontend_shutdown(void)
 	exit(0);
 }
 
+/* A peer closed its channel: the parent is stopping us. */
 static void
-frontend_dispatch_parent(int fd, short event, void *arg)
+frontend_lost(struct imsgev *iev)
 {
-	struct imsgev *iev = arg;
-	struct imsg imsg;
+	frontend_shutdown();
+}
+
+static int
+frontend_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
+{
 	struct config_msg cm;
-	ssize_t n;
 	int cfd;
 
-	if (imsgev_dispatch_io(iev, event) == 0)
-		frontend_shutdown();
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: imsg_get", __func__);
-		if (n == 0)
-			break;
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_CONTROLFD:
-			if (have_control || imsg_get_len(&imsg) != 0 ||
-			    (cfd = imsg_get_fd(&imsg)) == -1)
-				fatalx("%s: bad IMSG_CONTROLFD", __func__);
-			have_control = 1;
-			control_init(cfd, &iev_registry, admin_uid);
-			imsg_compose_event(
-			    iev, IMSG_CONTROL_READY, 0, 0, -1, NULL, 0);
-			break;
-		case IMSG_CONFIG:
-			if (imsg_get_data(&imsg, &cm, sizeof(cm)) == -1 ||
-			    cm.client_timeout_ns < 1000000 ||
-			    cm.max_clients_per_uid < 1)
-				fatalx("%s: bad IMSG_CONFIG", __func__);
-			control_config(
-			    cm.client_timeout_ns, cm.max_clients_per_uid);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
-		}
-		imsg_free(&imsg);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_CONTROLFD:
+		if (have_control || imsg_get_len(imsg) != 0 ||
+		    (cfd = imsg_get_fd(imsg)) == -1)
+			fatalx("%s: bad IMSG_CONTROLFD", __func__);
+		have_control = 1;
+		control_init(cfd, &iev_registry, admin_uid);
+		imsg_compose_event(iev, IMSG_CONTROL_READY, 0, 0, -1, NULL, 0);
+		break;
+	case IMSG_CONFIG:
+		if (imsg_get_data(imsg, &cm, sizeof(cm)) == -1 ||
+		    cm.client_timeout_ns < 1000000 ||
+		    cm.max_clients_per_uid < 1)
+			fatalx("%s: bad IMSG_CONFIG", __func__);
+		control_config(cm.client_timeout_ns, cm.max_clients_per_uid);
+		break;
+	default:
+		return (-1);
 	}
-	imsg_event_add(iev);
+	return (0);
 }
 
-static void
-frontend_dispatch_registry(int fd, short event, void *arg)
+static int
+frontend_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev *iev = arg;
-	struct imsg imsg;
-	ssize_t n;
-
-	if (imsgev_dispatch_io(iev, event) == 0)
-		frontend_shutdown();
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: imsg_get", __func__);
-		if (n == 0)
-			break;
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_CTL_ENTRY:
-		case IMSG_CTL_RESULT:
-		case IMSG_CTL_INFO:
-		case IMSG_CTL_END:
-		case IMSG_CTL_ERROR:
-			control_reply(&imsg);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
-		}
-		imsg_free(&imsg);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_CTL_ENTRY:
+	case IMSG_CTL_RESULT:
+	case IMSG_CTL_INFO:
+	case IMSG_CTL_END:
+	case IMSG_CTL_ERROR:
+		control_reply(imsg);
+		break;
+	default:
+		return (-1);
 	}
-	imsg_event_add(iev);
-}
-
-/* Nothing travels between the frontend and the prober. */
-static void
-frontend_dispatch_prober(int fd, short event, void *arg)
-{
-	struct imsgev *iev = arg;
-	struct imsg imsg;
-	ssize_t n;
-
-	if (imsgev_dispatch_io(iev, event) == 0)
-		frontend_shutdown();
-	if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-		fatal("%s: imsg_get", __func__);
-	if (n > 0)
-		fatalx(
-		    "%s: unexpected imsg %u", __func__, imsg_get_type(&imsg));
-	imsg_event_add(iev);
+	return (0);
 }

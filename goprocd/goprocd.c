@@ -58,7 +58,8 @@
 struct child {
 	const char *title;
 	enum proc_id id;
-	void (*dispatch)(int, short, void *);
+	const char *dispatch_name;
+	imsgev_cb dispatch;
 	void (*entry)(int, int);
 	pid_t pid;
 	struct imsgev iev;
@@ -99,9 +100,9 @@ RB_GENERATE_STATIC(vproc_tree, vproc, node, vproc_cmp);
 
 __dead static void usage(void);
 static void parent_sig(int, short, void *);
-static void parent_dispatch_registry(int, short, void *);
-static void parent_dispatch_prober(int, short, void *);
-static void parent_dispatch_frontend(int, short, void *);
+static int parent_dispatch_registry(struct imsgev *, struct imsg *);
+static int parent_dispatch_prober(struct imsgev *, struct imsg *);
+static int parent_dispatch_frontend(struct imsgev *, struct imsg *);
 __dead static void parent_shutdown(int);
 static pid_t start_child(struct child *, int, int, int);
 static int control_listen(const char *, char *, size_t);
@@ -135,19 +136,23 @@ static int state_open(char *, size_t);
 static const char *socket_name(void);
 static int runtime_dir_defaulted(const char *);
 __dead static void child_lost(struct child *);
+static void parent_lost(struct imsgev *);
 static void child_status(struct child *, int);
 
 static struct child children[] = {
 	{ .title = "registry",
 	    .id = PROC_REGISTRY,
+	    .dispatch_name = "parent_dispatch_registry",
 	    .dispatch = parent_dispatch_registry,
 	    .entry = registry },
 	{ .title = "prober",
 	    .id = PROC_PROBER,
+	    .dispatch_name = "parent_dispatch_prober",
 	    .dispatch = parent_dispatch_prober,
 	    .entry = prober },
 	{ .title = "frontend",
 	    .id = PROC_FRONTEND,
+	    .dispatch_name = "parent_dispatch_frontend",
 	    .dispatch = parent_dispatch_frontend,
 	    .entry = frontend },
 };
@@ -492,8 +497,9 @@ main(int argc, char *argv[])
 
 	for (i = 0; i < (int)nitems(children); i++) {
 		c = &children[i];
-		imsgev_init(
-		    &c->iev, pairs[PROC_PARENT][c->id][0], c->dispatch, c);
+		/* What a child said before it went away is read first. */
+		proc_imsgev_init(&c->iev, pairs[PROC_PARENT][c->id][0],
+		    c->dispatch_name, c->dispatch, parent_lost, 1, c);
 		imsgbuf_allow_fdpass(&c->iev.ibuf);
 	}
 
@@ -624,6 +630,13 @@ child_status(struct child *c, int status)
 		log_warnx("%s (pid %ld) exited with status %d", c->title,
 		    (long)c->pid, WEXITSTATUS(status));
 	c->pid = 0;
+}
+
+/* The channel of the child iev->data was closed. */
+static void
+parent_lost(struct imsgev *iev)
+{
+	child_lost(iev->data);
 }
 
 /*
@@ -1295,104 +1308,71 @@ reload(void)
 		    IMSG_STATE_SYNC, 0, 0, -1, NULL, 0);
 }
 
-static void
-parent_dispatch_registry(int fd, short event, void *arg)
+static int
+parent_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev *iev = arg;
-	struct imsg imsg;
 	struct kill_req kr;
 	struct load_error le;
 	char err[GP_MSG_MAX + PATH_MAX];
-	int closed;
-	ssize_t n;
 
-	/* What it said before it went away is read first. */
-	closed = imsgev_dispatch_io(iev, event) == 0;
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: imsg_get", __func__);
-		if (n == 0)
-			break;
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_STATE_LOADED:
-			if (imsg_get_len(&imsg) != 0 || control_fd != -1)
-				fatalx("%s: bad IMSG_STATE_LOADED", __func__);
-			if ((control_fd = control_listen(
-			         paths.socket, err, sizeof(err))) == -1) {
-				log_warnx("%s", err);
-				ready_report(err);
-				parent_shutdown(1);
-			}
-			imsg_compose_event(&child_by_id(PROC_FRONTEND)->iev,
-			    IMSG_CONTROLFD, 0, 0, control_fd, NULL, 0);
-			break;
-		case IMSG_LOAD_ERROR:
-			if (imsg_get_data(&imsg, &le, sizeof(le)) == -1 ||
-			    memchr(le.msg, '\0', sizeof(le.msg)) == NULL)
-				fatalx("%s: bad IMSG_LOAD_ERROR", __func__);
-			log_warnx("%s", le.msg);
-			ready_report(le.msg);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_STATE_LOADED:
+		if (imsg_get_len(imsg) != 0 || control_fd != -1)
+			fatalx("%s: bad IMSG_STATE_LOADED", __func__);
+		if ((control_fd = control_listen(
+		         paths.socket, err, sizeof(err))) == -1) {
+			log_warnx("%s", err);
+			ready_report(err);
 			parent_shutdown(1);
-		case IMSG_STATE_TMPREQ:
-			if (imsg_get_len(&imsg) != 0)
-				fatalx("%s: bad IMSG_STATE_TMPREQ", __func__);
-			state_tmp();
-			break;
-		case IMSG_STATE_COMMIT:
-			if (imsg_get_len(&imsg) != 0)
-				fatalx("%s: bad IMSG_STATE_COMMIT", __func__);
-			state_commit();
-			break;
-		case IMSG_KILL:
-			if (imsg_get_data(&imsg, &kr, sizeof(kr)) == -1)
-				fatalx("%s: bad IMSG_KILL", __func__);
-			parent_kill(imsg_get_id(&imsg), &kr);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
 		}
-		imsg_free(&imsg);
+		imsg_compose_event(&child_by_id(PROC_FRONTEND)->iev,
+		    IMSG_CONTROLFD, 0, 0, control_fd, NULL, 0);
+		break;
+	case IMSG_LOAD_ERROR:
+		if (imsg_get_data(imsg, &le, sizeof(le)) == -1 ||
+		    memchr(le.msg, '\0', sizeof(le.msg)) == NULL)
+			fatalx("%s: bad IMSG_LOAD_ERROR", __func__);
+		log_warnx("%s", le.msg);
+		ready_report(le.msg);
+		parent_shutdown(1);
+	case IMSG_STATE_TMPREQ:
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: bad IMSG_STATE_TMPREQ", __func__);
+		state_tmp();
+		break;
+	case IMSG_STATE_COMMIT:
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: bad IMSG_STATE_COMMIT", __func__);
+		state_commit();
+		break;
+	case IMSG_KILL:
+		if (imsg_get_data(imsg, &kr, sizeof(kr)) == -1)
+			fatalx("%s: bad IMSG_KILL", __func__);
+		parent_kill(imsg_get_id(imsg), &kr);
+		break;
+	default:
+		return (-1);
 	}
-	if (closed)
-		child_lost(iev->data);
-	imsg_event_add(iev);
+	return (0);
 }
 
-static void
-parent_dispatch_prober(int fd, short event, void *arg)
+static int
+parent_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev *iev = arg;
-	struct imsg imsg;
 	struct vetted v;
-	int closed;
-	ssize_t n;
 
-	/* What it said before it went away is read first. */
-	closed = imsgev_dispatch_io(iev, event) == 0;
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: imsg_get", __func__);
-		if (n == 0)
-			break;
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_VETTED:
-		case IMSG_UNVETTED:
-			if (imsg_get_data(&imsg, &v, sizeof(v)) == -1 ||
-			    v.pid < 1 || v.pid > GP_PID_MAX ||
-			    v.start_ticks == 0)
-				fatalx("%s: bad IMSG_VETTED", __func__);
-			vetted(imsg_get_type(&imsg) == IMSG_VETTED, &v);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
-		}
-		imsg_free(&imsg);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_VETTED:
+	case IMSG_UNVETTED:
+		if (imsg_get_data(imsg, &v, sizeof(v)) == -1 || v.pid < 1 ||
+		    v.pid > GP_PID_MAX || v.start_ticks == 0)
+			fatalx("%s: bad IMSG_VETTED", __func__);
+		vetted(imsg_get_type(imsg) == IMSG_VETTED, &v);
+		break;
+	default:
+		return (-1);
 	}
-	if (closed)
-		child_lost(iev->data);
-	imsg_event_add(iev);
+	return (0);
 }
 
 static void
@@ -1422,38 +1402,21 @@ vetted(int on, const struct vetted *v)
 	}
 }
 
-static void
-parent_dispatch_frontend(int fd, short event, void *arg)
+static int
+parent_dispatch_frontend(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev *iev = arg;
-	struct imsg imsg;
-	int closed;
-	ssize_t n;
-
-	/* What it said before it went away is read first. */
-	closed = imsgev_dispatch_io(iev, event) == 0;
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: imsg_get", __func__);
-		if (n == 0)
-			break;
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_CONTROL_READY:
-			if (imsg_get_len(&imsg) != 0)
-				fatalx("%s: bad IMSG_CONTROL_READY", __func__);
-			log_info("ready, listening on %s", paths.socket);
-			sd_notify_ready();
-			ready_report("ok");
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
-		}
-		imsg_free(&imsg);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_CONTROL_READY:
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: bad IMSG_CONTROL_READY", __func__);
+		log_info("ready, listening on %s", paths.socket);
+		sd_notify_ready();
+		ready_report("ok");
+		break;
+	default:
+		return (-1);
 	}
-	if (closed)
-		child_lost(iev->data);
-	imsg_event_add(iev);
+	return (0);
 }
 
 /*

@@ -46,9 +46,24 @@ enum proc_id {
 	PROC_MAX
 };
 
+struct imsgev;
+
+/*
+ * A channel's messages, one at a time: 0 when handled, -1 for a type
+ * this edge does not carry (proc_dispatch then fatals).
+ */
+typedef int	(*imsgev_cb)(struct imsgev *, struct imsg *);
+
+/* The peer closed the channel. */
+typedef void	(*imsgev_lost)(struct imsgev *);
+
 struct imsgev {
 	struct imsgbuf	 ibuf;
 	void		(*handler)(int, short, void *);
+	const char	*name;		/* in proc_dispatch's messages */
+	imsgev_cb	 cb;
+	imsgev_lost	 lost;
+	int		 drain;		/* read what is queued before lost */
 	struct event	 ev;
 	short		 events;
 	void		*data;
@@ -217,6 +232,10 @@ int	 imsg_compose_event_ibuf(struct imsgev *, uint32_t, uint32_t,
 void	 imsgev_init(struct imsgev *, int, void (*)(int, short, void *),
 	    void *);
 int	 imsgev_dispatch_io(struct imsgev *, short);
+void	 proc_imsgev_init(struct imsgev *, int, const char *, imsgev_cb,
+	    imsgev_lost, int, void *);
+void	 proc_dispatch(int, short, void *);
+int	 proc_dispatch_null(struct imsgev *, struct imsg *);
 void	 proc_setup(const char *, int);
 void	 proc_ignore_signals(void);
 void	 proc_title_init(int, char *[]);

@@ -62,9 +62,9 @@ static int watch_cmp(struct watch *, struct watch *);
 RB_PROTOTYPE_STATIC(watch_tree, watch, node, watch_cmp);
 
 __dead static void prober_shutdown(void);
-static void prober_dispatch_parent(int, short, void *);
-static void prober_dispatch_registry(int, short, void *);
-static void prober_dispatch_frontend(int, short, void *);
+static int prober_dispatch_parent(struct imsgev *, struct imsg *);
+static int prober_dispatch_registry(struct imsgev *, struct imsg *);
+static void prober_lost(struct imsgev *);
 static void probe_add(uint32_t, const struct probe_add_req *);
 static void probe_cmd(uint32_t, const struct probe_cmd_req *);
 static int started_before(uint64_t, int64_t);
@@ -123,11 +123,15 @@ prober(int debug, int verbose)
 
 	event_init();
 
-	imsgev_init(&iev_parent, PROC_PARENT_FD, prober_dispatch_parent, NULL);
-	imsgev_init(
-	    &iev_registry, PROC_PEER1_FD, prober_dispatch_registry, NULL);
-	imsgev_init(
-	    &iev_frontend, PROC_PEER2_FD, prober_dispatch_frontend, NULL);
+	proc_imsgev_init(&iev_parent, PROC_PARENT_FD, "prober_dispatch_parent",
+	    prober_dispatch_parent, prober_lost, 0, NULL);
+	proc_imsgev_init(&iev_registry, PROC_PEER1_FD,
+	    "prober_dispatch_registry", prober_dispatch_registry, prober_lost,
+	    0, NULL);
+	/* The frontend has nothing to say to the prober. */
+	proc_imsgev_init(&iev_frontend, PROC_PEER2_FD,
+	    "prober_dispatch_frontend", proc_dispatch_null, prober_lost, 0,
+	    NULL);
 
 	evtimer_set(&ev_poll, watch_poll, NULL);
 	evtimer_add(&ev_poll, &poll_tv);
@@ -143,6 +147,13 @@ prober_shutdown(void)
 	exit(0);
 }
 
+/* A peer closed its channel: the parent is stopping us. */
+static void
+prober_lost(struct imsgev *iev)
+{
+	prober_shutdown();
+}
+
 static void
 set_interval(int64_t ns)
 {
@@ -154,105 +165,60 @@ set_interval(int64_t ns)
 	evtimer_add(&ev_poll, &poll_tv);
 }
 
-static void
-prober_dispatch_parent(int fd, short event, void *arg)
+static int
+prober_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev *iev = arg;
-	struct imsg imsg;
 	struct config_msg cm;
-	ssize_t n;
 
-	if (imsgev_dispatch_io(iev, event) == 0)
-		prober_shutdown();
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: imsg_get", __func__);
-		if (n == 0)
-			break;
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_CONFIG:
-			if (imsg_get_data(&imsg, &cm, sizeof(cm)) == -1)
-				fatalx("%s: bad IMSG_CONFIG", __func__);
-			set_interval(cm.liveness_ns);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
-		}
-		imsg_free(&imsg);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_CONFIG:
+		if (imsg_get_data(imsg, &cm, sizeof(cm)) == -1)
+			fatalx("%s: bad IMSG_CONFIG", __func__);
+		set_interval(cm.liveness_ns);
+		break;
+	default:
+		return (-1);
 	}
-	imsg_event_add(iev);
+	return (0);
 }
 
-static void
-prober_dispatch_registry(int fd, short event, void *arg)
+static int
+prober_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev *iev = arg;
-	struct imsg imsg;
 	struct probe_add_req par;
 	struct probe_cmd_req pcr;
 	struct probe_watch pw;
 	struct watch key, *w;
-	ssize_t n;
 
-	if (imsgev_dispatch_io(iev, event) == 0)
-		prober_shutdown();
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: imsg_get", __func__);
-		if (n == 0)
-			break;
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_PROBE_ADD:
-			if (imsg_get_data(&imsg, &par, sizeof(par)) == -1)
-				fatalx("%s: bad IMSG_PROBE_ADD", __func__);
-			probe_add(imsg_get_id(&imsg), &par);
-			break;
-		case IMSG_PROBE_CMD:
-			if (imsg_get_data(&imsg, &pcr, sizeof(pcr)) == -1)
-				fatalx("%s: bad IMSG_PROBE_CMD", __func__);
-			probe_cmd(imsg_get_id(&imsg), &pcr);
-			break;
-		case IMSG_PROBE_WATCH:
-			if (imsg_get_data(&imsg, &pw, sizeof(pw)) == -1 ||
-			    memchr(pw.boot_id, '\0', sizeof(pw.boot_id)) ==
-			        NULL ||
-			    pw.id == 0 || pw.pid < 1 || pw.pid > GP_PID_MAX)
-				fatalx("%s: bad IMSG_PROBE_WATCH", __func__);
-			watch_add(&pw);
-			break;
-		case IMSG_PROBE_UNWATCH:
-			if (imsg_get_data(&imsg, &pw, sizeof(pw)) == -1)
-				fatalx("%s: bad IMSG_PROBE_UNWATCH", __func__);
-			key.id = pw.id;
-			if ((w = RB_FIND(watch_tree, &watches, &key)) != NULL)
-				watch_remove(w);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
-		}
-		imsg_free(&imsg);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_PROBE_ADD:
+		if (imsg_get_data(imsg, &par, sizeof(par)) == -1)
+			fatalx("%s: bad IMSG_PROBE_ADD", __func__);
+		probe_add(imsg_get_id(imsg), &par);
+		break;
+	case IMSG_PROBE_CMD:
+		if (imsg_get_data(imsg, &pcr, sizeof(pcr)) == -1)
+			fatalx("%s: bad IMSG_PROBE_CMD", __func__);
+		probe_cmd(imsg_get_id(imsg), &pcr);
+		break;
+	case IMSG_PROBE_WATCH:
+		if (imsg_get_data(imsg, &pw, sizeof(pw)) == -1 ||
+		    memchr(pw.boot_id, '\0', sizeof(pw.boot_id)) == NULL ||
+		    pw.id == 0 || pw.pid < 1 || pw.pid > GP_PID_MAX)
+			fatalx("%s: bad IMSG_PROBE_WATCH", __func__);
+		watch_add(&pw);
+		break;
+	case IMSG_PROBE_UNWATCH:
+		if (imsg_get_data(imsg, &pw, sizeof(pw)) == -1)
+			fatalx("%s: bad IMSG_PROBE_UNWATCH", __func__);
+		key.id = pw.id;
+		if ((w = RB_FIND(watch_tree, &watches, &key)) != NULL)
+			watch_remove(w);
+		break;
+	default:
+		return (-1);
 	}
-	imsg_event_add(iev);
-}
-
-/* The frontend has nothing to say to the prober. */
-static void
-prober_dispatch_frontend(int fd, short event, void *arg)
-{
-	struct imsgev *iev = arg;
-	struct imsg imsg;
-	ssize_t n;
-
-	if (imsgev_dispatch_io(iev, event) == 0)
-		prober_shutdown();
-	if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-		fatal("%s: imsg_get", __func__);
-	if (n > 0)
-		fatalx(
-		    "%s: unexpected imsg %u", __func__, imsg_get_type(&imsg));
-	imsg_event_add(iev);
+	return (0);
 }
 
 /*

@@ -125,6 +125,60 @@ imsgev_dispatch_io(struct imsgev *iev, short event)
 	return (1);
 }
 
+/*
+ * A channel between two goprocd processes: proc_dispatch reads it and
+ * hands each message to cb.  When the peer closes it, lost is called,
+ * at once, or with drain after the messages already read are handled.
+ */
+void
+proc_imsgev_init(struct imsgev *iev, int fd, const char *name, imsgev_cb cb,
+    imsgev_lost lost, int drain, void *data)
+{
+	iev->name = name;
+	iev->cb = cb;
+	iev->lost = lost;
+	iev->drain = drain;
+	imsgev_init(iev, fd, proc_dispatch, data);
+}
+
+/*
+ * The one dispatch loop of every channel between goprocd's processes:
+ * the I/O, then each message to the channel's handler, which returns -1
+ * for a type its edge does not carry, then re-arm.
+ */
+void
+proc_dispatch(int fd, short event, void *arg)
+{
+	struct imsgev *iev = arg;
+	struct imsg imsg;
+	ssize_t n;
+	int closed;
+
+	closed = imsgev_dispatch_io(iev, event) == 0;
+	if (closed && !iev->drain)
+		iev->lost(iev);
+	for (;;) {
+		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
+			fatal("%s: imsg_get", iev->name);
+		if (n == 0)
+			break;
+		if (iev->cb(iev, &imsg) == -1)
+			fatalx("%s: unexpected imsg %u, length %zu", iev->name,
+			    imsg_get_type(&imsg), imsg_get_len(&imsg));
+		imsg_free(&imsg);
+	}
+	if (closed)
+		iev->lost(iev);
+	imsg_event_add(iev);
+}
+
+/* The handler of an edge that carries nothing. */
+int
+proc_dispatch_null(struct imsgev *iev, struct imsg *imsg)
+{
+	return (-1);
+}
+
 /* The original argument strings, which setproctitle(3) writes over. */
 static char *title_start, *title_end;
 

@@ -101,9 +101,10 @@ struct op {
 TAILQ_HEAD(op_list, op);
 
 __dead static void registry_shutdown(void);
-static void registry_dispatch_parent(int, short, void *);
-static void registry_dispatch_prober(int, short, void *);
-static void registry_dispatch_frontend(int, short, void *);
+static void registry_lost(struct imsgev *);
+static int registry_dispatch_parent(struct imsgev *, struct imsg *);
+static int registry_dispatch_prober(struct imsgev *, struct imsg *);
+static int registry_dispatch_frontend(struct imsgev *, struct imsg *);
 static void load_snapshot(int, int);
 static void load_journal(int);
 static void load_done(void);
@@ -222,12 +223,15 @@ registry(int debug, int verbose)
 
 	event_init();
 
-	imsgev_init(
-	    &iev_parent, PROC_PARENT_FD, registry_dispatch_parent, NULL);
+	proc_imsgev_init(&iev_parent, PROC_PARENT_FD,
+	    "registry_dispatch_parent", registry_dispatch_parent, registry_lost,
+	    0, NULL);
 	imsgbuf_allow_fdpass(&iev_parent.ibuf);
-	imsgev_init(&iev_prober, PROC_PEER1_FD, registry_dispatch_prober, NULL);
-	imsgev_init(
-	    &iev_frontend, PROC_PEER2_FD, registry_dispatch_frontend, NULL);
+	proc_imsgev_init(&iev_prober, PROC_PEER1_FD, "registry_dispatch_prober",
+	    registry_dispatch_prober, registry_lost, 0, NULL);
+	proc_imsgev_init(&iev_frontend, PROC_PEER2_FD,
+	    "registry_dispatch_frontend", registry_dispatch_frontend,
+	    registry_lost, 0, NULL);
 	evtimer_set(&ev_commit, commit, NULL);
 	evtimer_set(&ev_retry, compact_retry, NULL);
 	evtimer_set(&ev_seen, seen_tick, NULL);
@@ -243,6 +247,13 @@ registry_shutdown(void)
 	if (journal_fd != -1 && dirty && fdatasync(journal_fd) == -1)
 		log_warn("fdatasync %s", journal_path);
 	exit(0);
+}
+
+/* A peer closed its channel: the parent is stopping us. */
+static void
+registry_lost(struct imsgev *iev)
+{
+	registry_shutdown();
 }
 
 /* Tell the parent why we cannot start, then stop. */
@@ -371,265 +382,215 @@ load_done(void)
 		compact_want();
 }
 
-static void
-registry_dispatch_parent(int fd, short event, void *arg)
+static int
+registry_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev *iev = arg;
-	struct imsg imsg;
 	struct config_msg cm;
 	struct kill_result kres;
 	static struct state_fds sf;
 	struct op *op;
-	ssize_t n;
 	int sfd, serr;
 
-	if (imsgev_dispatch_io(iev, event) == 0)
-		registry_shutdown();
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: imsg_get", __func__);
-		if (n == 0)
-			break;
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_STATE_FDS:
-			if (loaded ||
-			    imsg_get_data(&imsg, &sf, sizeof(sf)) == -1 ||
-			    memchr(sf.snapshot, '\0', sizeof(sf.snapshot)) ==
-			        NULL ||
-			    memchr(sf.journal, '\0', sizeof(sf.journal)) ==
-			        NULL)
-				fatalx("%s: bad IMSG_STATE_FDS", __func__);
-			(void)strlcpy(
-			    snapshot_path, sf.snapshot, sizeof(snapshot_path));
-			(void)strlcpy(
-			    journal_path, sf.journal, sizeof(journal_path));
-			load_snapshot(imsg_get_fd(&imsg), sf.have_snapshot);
-			break;
-		case IMSG_STATE_JOURNAL:
-			if (loaded || imsg_get_len(&imsg) != 0 ||
-			    (sfd = imsg_get_fd(&imsg)) == -1)
-				fatalx("%s: bad IMSG_STATE_JOURNAL", __func__);
-			load_journal(sfd);
-			load_done();
-			break;
-		case IMSG_STATE_TMPFD:
-			/* No descriptor: the parent says why (an errno). */
-			sfd = imsg_get_fd(&imsg);
-			if (!compacting ||
-			    (sfd != -1 && imsg_get_len(&imsg) != 0) ||
-			    (sfd == -1 &&
-			        imsg_get_data(&imsg, &serr, sizeof(serr)) ==
-			            -1))
-				fatalx("%s: bad IMSG_STATE_TMPFD", __func__);
-			if (sfd == -1)
-				compact_failed(strerror(serr));
-			else
-				compact_write(sfd);
-			break;
-		case IMSG_STATE_COMMITTED:
-			/* With an errno: the snapshot may not be in place. */
-			if (!compacting ||
-			    (imsg_get_len(&imsg) != 0 &&
-			        imsg_get_data(&imsg, &serr, sizeof(serr)) ==
-			            -1))
-				fatalx(
-				    "%s: bad IMSG_STATE_COMMITTED", __func__);
-			if (imsg_get_len(&imsg) != 0)
-				compact_failed(strerror(serr));
-			else
-				compact_done();
-			break;
-		case IMSG_STATE_SYNC:
-			/* SIGHUP: fold the journal into the snapshot. */
-			if (imsg_get_len(&imsg) != 0)
-				fatalx("%s: bad IMSG_STATE_SYNC", __func__);
-			if (loaded &&
-			    (journal_size > 0 || !have_snapshot || resync))
-				compact_want();
-			break;
-		case IMSG_STATE_FINAL:
-			/* Stopping: the snapshot must hold every entry. */
-			if (!loaded || final || imsg_get_len(&imsg) != 0)
-				fatalx("%s: bad IMSG_STATE_FINAL", __func__);
-			final = 1;
-			if (journal_size > 0 || !have_snapshot || resync)
-				want_compact = 1;
-			if (!compacting && !want_compact)
-				final_check();
-			else
-				commit_schedule();
-			break;
-		case IMSG_KILL_RESULT:
-			if (imsg_get_data(&imsg, &kres, sizeof(kres)) == -1 ||
-			    (op = op_by_id(imsg_get_id(&imsg))) == NULL ||
-			    op->type != IMSG_CTL_KILL || op->kills == 0 ||
-			    kres.skipped > GP_PID_MAX)
-				fatalx("%s: bad IMSG_KILL_RESULT", __func__);
-			req_kill_result(op, &kres);
-			break;
-		case IMSG_CONFIG:
-			if (imsg_get_data(&imsg, &cm, sizeof(cm)) == -1 ||
-			    cm.last_seen_ns < 1000000)
-				fatalx("%s: bad IMSG_CONFIG", __func__);
-			if (cm.max_entries_per_uid < 1 ||
-			    cm.max_labels > GP_LABELS_MAX ||
-			    cm.max_cmd_bytes < CONFIG_CMD_BYTES_MIN ||
-			    cm.max_cmd_bytes > GP_CMD_MAX)
-				fatalx("%s: bad IMSG_CONFIG limits", __func__);
-			max_entries_per_uid = cm.max_entries_per_uid;
-			max_labels = cm.max_labels;
-			max_cmd_bytes = cm.max_cmd_bytes;
-			seen_tv.tv_sec = cm.last_seen_ns / 1000000000;
-			seen_tv.tv_usec = (cm.last_seen_ns % 1000000000) / 1000;
-			if (loaded) {
-				evtimer_del(&ev_seen);
-				evtimer_add(&ev_seen, &seen_tv);
-			}
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
+	switch (imsg_get_type(imsg)) {
+	case IMSG_STATE_FDS:
+		if (loaded || imsg_get_data(imsg, &sf, sizeof(sf)) == -1 ||
+		    memchr(sf.snapshot, '\0', sizeof(sf.snapshot)) == NULL ||
+		    memchr(sf.journal, '\0', sizeof(sf.journal)) == NULL)
+			fatalx("%s: bad IMSG_STATE_FDS", __func__);
+		(void)strlcpy(
+		    snapshot_path, sf.snapshot, sizeof(snapshot_path));
+		(void)strlcpy(journal_path, sf.journal, sizeof(journal_path));
+		load_snapshot(imsg_get_fd(imsg), sf.have_snapshot);
+		break;
+	case IMSG_STATE_JOURNAL:
+		if (loaded || imsg_get_len(imsg) != 0 ||
+		    (sfd = imsg_get_fd(imsg)) == -1)
+			fatalx("%s: bad IMSG_STATE_JOURNAL", __func__);
+		load_journal(sfd);
+		load_done();
+		break;
+	case IMSG_STATE_TMPFD:
+		/* No descriptor: the parent says why (an errno). */
+		sfd = imsg_get_fd(imsg);
+		if (!compacting || (sfd != -1 && imsg_get_len(imsg) != 0) ||
+		    (sfd == -1 &&
+		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
+			fatalx("%s: bad IMSG_STATE_TMPFD", __func__);
+		if (sfd == -1)
+			compact_failed(strerror(serr));
+		else
+			compact_write(sfd);
+		break;
+	case IMSG_STATE_COMMITTED:
+		/* With an errno: the snapshot may not be in place. */
+		if (!compacting ||
+		    (imsg_get_len(imsg) != 0 &&
+		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
+			fatalx("%s: bad IMSG_STATE_COMMITTED", __func__);
+		if (imsg_get_len(imsg) != 0)
+			compact_failed(strerror(serr));
+		else
+			compact_done();
+		break;
+	case IMSG_STATE_SYNC:
+		/* SIGHUP: fold the journal into the snapshot. */
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: bad IMSG_STATE_SYNC", __func__);
+		if (loaded && (journal_size > 0 || !have_snapshot || resync))
+			compact_want();
+		break;
+	case IMSG_STATE_FINAL:
+		/* Stopping: the snapshot must hold every entry. */
+		if (!loaded || final || imsg_get_len(imsg) != 0)
+			fatalx("%s: bad IMSG_STATE_FINAL", __func__);
+		final = 1;
+		if (journal_size > 0 || !have_snapshot || resync)
+			want_compact = 1;
+		if (!compacting && !want_compact)
+			final_check();
+		else
+			commit_schedule();
+		break;
+	case IMSG_KILL_RESULT:
+		if (imsg_get_data(imsg, &kres, sizeof(kres)) == -1 ||
+		    (op = op_by_id(imsg_get_id(imsg))) == NULL ||
+		    op->type != IMSG_CTL_KILL || op->kills == 0 ||
+		    kres.skipped > GP_PID_MAX)
+			fatalx("%s: bad IMSG_KILL_RESULT", __func__);
+		req_kill_result(op, &kres);
+		break;
+	case IMSG_CONFIG:
+		if (imsg_get_data(imsg, &cm, sizeof(cm)) == -1 ||
+		    cm.last_seen_ns < 1000000)
+			fatalx("%s: bad IMSG_CONFIG", __func__);
+		if (cm.max_entries_per_uid < 1 ||
+		    cm.max_labels > GP_LABELS_MAX ||
+		    cm.max_cmd_bytes < CONFIG_CMD_BYTES_MIN ||
+		    cm.max_cmd_bytes > GP_CMD_MAX)
+			fatalx("%s: bad IMSG_CONFIG limits", __func__);
+		max_entries_per_uid = cm.max_entries_per_uid;
+		max_labels = cm.max_labels;
+		max_cmd_bytes = cm.max_cmd_bytes;
+		seen_tv.tv_sec = cm.last_seen_ns / 1000000000;
+		seen_tv.tv_usec = (cm.last_seen_ns % 1000000000) / 1000;
+		if (loaded) {
+			evtimer_del(&ev_seen);
+			evtimer_add(&ev_seen, &seen_tv);
 		}
-		imsg_free(&imsg);
+		break;
+	default:
+		return (-1);
 	}
-	imsg_event_add(iev);
+	return (0);
 }
 
-static void
-registry_dispatch_prober(int fd, short event, void *arg)
+static int
+registry_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev *iev = arg;
-	struct imsg imsg;
 	static struct probe_info pi;
 	struct probe_alive pa;
 	struct op *op;
-	ssize_t n;
 
-	if (imsgev_dispatch_io(iev, event) == 0)
-		registry_shutdown();
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: imsg_get", __func__);
-		if (n == 0)
-			break;
-		switch (imsg_get_type(&imsg)) {
-		case IMSG_PROBE_INFO:
-			if (imsg_get_data(&imsg, &pi, sizeof(pi)) == -1 ||
-			    memchr(pi.cmd, '\0', sizeof(pi.cmd)) == NULL ||
-			    memchr(pi.boot_id, '\0', sizeof(pi.boot_id)) ==
-			        NULL ||
-			    (op = op_by_id(imsg_get_id(&imsg))) == NULL ||
-			    op->type != IMSG_CTL_ADD)
-				fatalx("%s: bad IMSG_PROBE_INFO", __func__);
-			if (compacting || final) {
-				/* Recorded once the compaction is over. */
-				if ((op->probed = malloc(sizeof(pi))) == NULL)
-					fatal(NULL);
-				*op->probed = pi;
-				op->state = OP_DEFERRED;
-			} else
-				req_add_probed(op, &pi);
-			break;
-		case IMSG_PROBE_CMDINFO:
-			if (imsg_get_data(&imsg, &pi, sizeof(pi)) == -1 ||
-			    memchr(pi.cmd, '\0', sizeof(pi.cmd)) == NULL ||
-			    (op = op_by_id(imsg_get_id(&imsg))) == NULL ||
-			    op->type != IMSG_CTL_EXECED)
-				fatalx("%s: bad IMSG_PROBE_CMDINFO", __func__);
-			req_execed_probed(op, &pi);
-			break;
-		case IMSG_PROBE_ALIVE:
-			if (imsg_get_data(&imsg, &pa, sizeof(pa)) == -1 ||
-			    memchr(pa.boot_id, '\0', sizeof(pa.boot_id)) ==
-			        NULL)
-				fatalx("%s: bad IMSG_PROBE_ALIVE", __func__);
-			probe_alive(&pa);
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__,
-			    imsg_get_type(&imsg));
-		}
-		imsg_free(&imsg);
+	switch (imsg_get_type(imsg)) {
+	case IMSG_PROBE_INFO:
+		if (imsg_get_data(imsg, &pi, sizeof(pi)) == -1 ||
+		    memchr(pi.cmd, '\0', sizeof(pi.cmd)) == NULL ||
+		    memchr(pi.boot_id, '\0', sizeof(pi.boot_id)) == NULL ||
+		    (op = op_by_id(imsg_get_id(imsg))) == NULL ||
+		    op->type != IMSG_CTL_ADD)
+			fatalx("%s: bad IMSG_PROBE_INFO", __func__);
+		if (compacting || final) {
+			/* Recorded once the compaction is over. */
+			if ((op->probed = malloc(sizeof(pi))) == NULL)
+				fatal(NULL);
+			*op->probed = pi;
+			op->state = OP_DEFERRED;
+		} else
+			req_add_probed(op, &pi);
+		break;
+	case IMSG_PROBE_CMDINFO:
+		if (imsg_get_data(imsg, &pi, sizeof(pi)) == -1 ||
+		    memchr(pi.cmd, '\0', sizeof(pi.cmd)) == NULL ||
+		    (op = op_by_id(imsg_get_id(imsg))) == NULL ||
+		    op->type != IMSG_CTL_EXECED)
+			fatalx("%s: bad IMSG_PROBE_CMDINFO", __func__);
+		req_execed_probed(op, &pi);
+		break;
+	case IMSG_PROBE_ALIVE:
+		if (imsg_get_data(imsg, &pa, sizeof(pa)) == -1 ||
+		    memchr(pa.boot_id, '\0', sizeof(pa.boot_id)) == NULL)
+			fatalx("%s: bad IMSG_PROBE_ALIVE", __func__);
+		probe_alive(&pa);
+		break;
+	default:
+		return (-1);
 	}
-	imsg_event_add(iev);
+	return (0);
 }
 
-static void
-registry_dispatch_frontend(int fd, short event, void *arg)
+static int
+registry_dispatch_frontend(struct imsgev *iev, struct imsg *imsg)
 {
-	struct imsgev *iev = arg;
-	struct imsg imsg;
 	struct ibuf payload;
 	struct gp_cred cred;
 	struct op *op;
 	const char *errstr;
 	uint32_t type;
-	ssize_t n;
 
-	if (imsgev_dispatch_io(iev, event) == 0)
-		registry_shutdown();
-	for (;;) {
-		if ((n = imsg_get(&iev->ibuf, &imsg)) == -1)
-			fatal("%s: imsg_get", __func__);
-		if (n == 0)
-			break;
-		type = imsg_get_type(&imsg);
-		switch (type) {
-		case IMSG_CTL_PING:
-		case IMSG_CTL_ADD:
-		case IMSG_CTL_LIST:
-		case IMSG_CTL_RM:
-		case IMSG_CTL_KILL:
-		case IMSG_CTL_TAG:
-		case IMSG_CTL_GROUP:
-		case IMSG_CTL_RESET:
-		case IMSG_CTL_EXECED:
-			if (imsg_get_ibuf(&imsg, &payload) == -1 ||
-			    ibuf_get(&payload, &cred, sizeof(cred)) == -1)
-				fatalx("%s: short request", __func__);
-			if (op_by_conn(imsg_get_id(&imsg)) != NULL)
-				fatalx("%s: second request on connection %u",
-				    __func__, imsg_get_id(&imsg));
-			op = op_new(type, imsg_get_id(&imsg), &cred);
-			if (wire_req_decode(&payload, type, op->req, &errstr) ==
-			    -1)
-				fatalx("%s: bad request type %u: %s", __func__,
-				    type, errstr);
-			/*
-			 * A mutation waits while a compaction runs, so that
-			 * its record goes straight to the journal: written,
-			 * or refused with the reason, never held in memory.
-			 */
-			if ((compacting || final) && op_mutates(op))
-				op->state = OP_DEFERRED;
-			else
-				op_start(op);
-			break;
-		case IMSG_REQ_MORE:
-			if (imsg_get_len(&imsg) != 0)
-				fatalx("%s: bad IMSG_REQ_MORE", __func__);
-			if ((op = op_by_conn(imsg_get_id(&imsg))) != NULL &&
-			    op->state == OP_SENDING) {
-				op->credit = LIST_CHUNK;
-				op_pump(op);
-			}
-			break;
-		case IMSG_REQ_CANCEL:
-			if (imsg_get_len(&imsg) != 0)
-				fatalx("%s: bad IMSG_REQ_CANCEL", __func__);
-			/* The work goes on; only the replies are dropped. */
-			if ((op = op_by_conn(imsg_get_id(&imsg))) != NULL) {
-				op->conn = 0;
-				if (op->state == OP_SENDING)
-					op_free(op);
-			}
-			break;
-		default:
-			fatalx("%s: unexpected imsg %u", __func__, type);
+	type = imsg_get_type(imsg);
+	switch (type) {
+	case IMSG_CTL_PING:
+	case IMSG_CTL_ADD:
+	case IMSG_CTL_LIST:
+	case IMSG_CTL_RM:
+	case IMSG_CTL_KILL:
+	case IMSG_CTL_TAG:
+	case IMSG_CTL_GROUP:
+	case IMSG_CTL_RESET:
+	case IMSG_CTL_EXECED:
+		if (imsg_get_ibuf(imsg, &payload) == -1 ||
+		    ibuf_get(&payload, &cred, sizeof(cred)) == -1)
+			fatalx("%s: short request", __func__);
+		if (op_by_conn(imsg_get_id(imsg)) != NULL)
+			fatalx("%s: second request on connection %u", __func__,
+			    imsg_get_id(imsg));
+		op = op_new(type, imsg_get_id(imsg), &cred);
+		if (wire_req_decode(&payload, type, op->req, &errstr) == -1)
+			fatalx("%s: bad request type %u: %s", __func__, type,
+			    errstr);
+		/*
+		 * A mutation waits while a compaction runs, so that
+		 * its record goes straight to the journal: written,
+		 * or refused with the reason, never held in memory.
+		 */
+		if ((compacting || final) && op_mutates(op))
+			op->state = OP_DEFERRED;
+		else
+			op_start(op);
+		break;
+	case IMSG_REQ_MORE:
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: bad IMSG_REQ_MORE", __func__);
+		if ((op = op_by_conn(imsg_get_id(imsg))) != NULL &&
+		    op->state == OP_SENDING) {
+			op->credit = LIST_CHUNK;
+			op_pump(op);
 		}
-		imsg_free(&imsg);
+		break;
+	case IMSG_REQ_CANCEL:
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: bad IMSG_REQ_CANCEL", __func__);
+		/* The work goes on; only the replies are dropped. */
+		if ((op = op_by_conn(imsg_get_id(imsg))) != NULL) {
+			op->conn = 0;
+			if (op->state == OP_SENDING)
+				op_free(op);
+		}
+		break;
+	default:
+		return (-1);
 	}
-	imsg_event_add(iev);
+	return (0);
 }
 
 static int
