@@ -29,28 +29,28 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define GOPROC_VERSION		"0.1.0"
+#define GOPROC_VERSION "0.1.0"
 
-#define GOPROC_SOCKET_NAME	"goproc.sock"
-#define GOPROC_PIDFILE_NAME	"goproc.pid"
-#define GOPROC_SNAPSHOT_NAME	"goproc.snapshot.json"
-#define GOPROC_SNAPSHOT_TMP	"goproc.snapshot.json.tmp"
-#define GOPROC_JOURNAL_NAME	"goproc.journal"
+#define GOPROC_SOCKET_NAME "goproc.sock"
+#define GOPROC_PIDFILE_NAME "goproc.pid"
+#define GOPROC_SNAPSHOT_NAME "goproc.snapshot.json"
+#define GOPROC_SNAPSHOT_TMP "goproc.snapshot.json.tmp"
+#define GOPROC_JOURNAL_NAME "goproc.journal"
 #define GOPROC_LOCK_NAME "goproc.lock" /* in the state directory */
 
-#define GOPROC_LIVENESS_DEFAULT_MS	15000
-#define GOPROC_LAST_SEEN_DEFAULT_MS	45000
+#define GOPROC_LIVENESS_DEFAULT_MS 15000
+#define GOPROC_LAST_SEEN_DEFAULT_MS 45000
 
 /* Limits, enforced on both sides of every channel. */
-#define GP_NAME_MAX		64	/* bytes in a unique name */
-#define GP_LABEL_MAX		64	/* bytes in a tag or a group */
-#define GP_LABELS_MAX		32	/* tags (or groups) on one entry */
-#define GP_SEL_MAX		32	/* values of one selector kind */
-#define GP_SEARCH_MAX		256	/* bytes in a --search text */
-#define GP_CMD_MAX		4096	/* bytes in a stored command line */
-#define GP_MSG_MAX		512	/* bytes in a reply's text */
-#define GP_WAIT_MAX_MS		3600000	/* kill --wait */
-#define GP_PID_MAX		4194304	/* Linux PID_MAX_LIMIT */
+#define GP_NAME_MAX 64         /* bytes in a unique name */
+#define GP_LABEL_MAX 64        /* bytes in a tag or a group */
+#define GP_LABELS_MAX 32       /* tags (or groups) on one entry */
+#define GP_SEL_MAX 32          /* values of one selector kind */
+#define GP_SEARCH_MAX 256      /* bytes in a --search text */
+#define GP_CMD_MAX 4096        /* bytes in a stored command line */
+#define GP_MSG_MAX 512         /* bytes in a reply's text */
+#define GP_WAIT_MAX_MS 3600000 /* kill --wait */
+#define GP_PID_MAX 4194304     /* Linux PID_MAX_LIMIT */
 
 /*
  * The longest request payload wire_req_decode() accepts: a selector with
@@ -64,10 +64,10 @@
 	    GP_SEL_MAX * (2 + GP_NAME_MAX))
 
 /* Exit statuses of goprocctl. */
-#define GP_EXIT_OK		0
-#define GP_EXIT_FAIL		1
-#define GP_EXIT_USAGE		2
-#define GP_EXIT_NODAEMON	3
+#define GP_EXIT_OK 0
+#define GP_EXIT_FAIL 1
+#define GP_EXIT_USAGE 2
+#define GP_EXIT_NODAEMON 3
 
 enum imsg_type {
 	IMSG_NONE,
@@ -84,27 +84,27 @@ enum imsg_type {
 	IMSG_CTL_EXECED, /* run: read the command line again */
 
 	/* registry -> frontend -> goprocctl: replies */
-	IMSG_CTL_ENTRY,		/* one registry entry */
-	IMSG_CTL_RESULT,	/* what a mutation did to one entry */
-	IMSG_CTL_INFO,		/* a summary line printed before entries */
-	IMSG_CTL_END,		/* terminal: success, with a text */
-	IMSG_CTL_ERROR,		/* terminal: failure, with a text */
+	IMSG_CTL_ENTRY,  /* one registry entry */
+	IMSG_CTL_RESULT, /* what a mutation did to one entry */
+	IMSG_CTL_INFO,   /* a summary line printed before entries */
+	IMSG_CTL_END,    /* terminal: success, with a text */
+	IMSG_CTL_ERROR,  /* terminal: failure, with a text */
 };
 
 /* goprocd numbers its own, internal, messages after this one. */
-#define IMSG_CTL_LAST		IMSG_CTL_ERROR
+#define IMSG_CTL_LAST IMSG_CTL_ERROR
 
 /* A bounded list of short strings: tags, groups or names. */
 struct gp_strlist {
-	uint32_t	 n;
-	char		 v[GP_SEL_MAX][GP_LABEL_MAX + 1];
+	uint32_t n;
+	char v[GP_SEL_MAX][GP_LABEL_MAX + 1];
 };
 
 /* Request flags. */
-#define GP_REQ_ALL		0x0001	/* rm/kill: allow several matches */
-#define GP_REQ_ALIVE		0x0002	/* list: only alive entries */
-#define GP_REQ_RENAME		0x0004	/* tag/group: rename first */
-#define GP_REQ_MASK		0x0007
+#define GP_REQ_ALL 0x0001    /* rm/kill: allow several matches */
+#define GP_REQ_ALIVE 0x0002  /* list: only alive entries */
+#define GP_REQ_RENAME 0x0004 /* tag/group: rename first */
+#define GP_REQ_MASK 0x0007
 
 /*
  * A control request, as goprocctl fills it and as the frontend and the
@@ -120,31 +120,31 @@ struct gp_strlist {
  *		as the client's word) only if /proc cannot be read
  */
 struct gp_request {
-	uint32_t		 type;
-	uint32_t		 flags;
-	int32_t			 pid;
-	int32_t			 signo;
-	uint32_t		 wait_ms;
-	char			 name[GP_NAME_MAX + 1];
-	char			 label[GP_LABEL_MAX + 1];
-	char			 newlabel[GP_LABEL_MAX + 1];
-	char			 search[GP_SEARCH_MAX + 1];
-	char			 cmd[GP_CMD_MAX + 1];
-	struct gp_strlist	 tags;
-	struct gp_strlist	 tags_all;
-	struct gp_strlist	 groups;
-	struct gp_strlist	 groups_all;
-	struct gp_strlist	 names;
-	uint32_t		 nids;
-	uint32_t		 npids;
-	uint64_t		 ids[GP_SEL_MAX];
-	int32_t			 pids[GP_SEL_MAX];
+	uint32_t type;
+	uint32_t flags;
+	int32_t pid;
+	int32_t signo;
+	uint32_t wait_ms;
+	char name[GP_NAME_MAX + 1];
+	char label[GP_LABEL_MAX + 1];
+	char newlabel[GP_LABEL_MAX + 1];
+	char search[GP_SEARCH_MAX + 1];
+	char cmd[GP_CMD_MAX + 1];
+	struct gp_strlist tags;
+	struct gp_strlist tags_all;
+	struct gp_strlist groups;
+	struct gp_strlist groups_all;
+	struct gp_strlist names;
+	uint32_t nids;
+	uint32_t npids;
+	uint64_t ids[GP_SEL_MAX];
+	int32_t pids[GP_SEL_MAX];
 };
 
 /* The client's credentials, prepended by the frontend, never by a client. */
 struct gp_cred {
-	uint32_t	 uid;
-	int32_t		 pid;
+	uint32_t uid;
+	int32_t pid;
 };
 
 /*
@@ -156,78 +156,76 @@ struct gp_cred {
 
 /* One registry entry as it travels. Times are nanoseconds since the epoch. */
 struct gp_entry {
-	uint64_t		 id;
-	int32_t			 pid;
-	int32_t			 pgid;
-	uint64_t		 start_ticks;
-	int64_t			 added_at;
-	int64_t			 last_seen;
-	uint32_t		 owner_uid;
-	uint32_t		 alive;
+	uint64_t id;
+	int32_t pid;
+	int32_t pgid;
+	uint64_t start_ticks;
+	int64_t added_at;
+	int64_t last_seen;
+	uint32_t owner_uid;
+	uint32_t alive;
 	uint32_t flags; /* GP_ENT_* */
-	char			 name[GP_NAME_MAX + 1];
-	char			 cmd[GP_CMD_MAX + 1];
-	struct gp_strlist	 tags;
-	struct gp_strlist	 groups;
+	char name[GP_NAME_MAX + 1];
+	char cmd[GP_CMD_MAX + 1];
+	struct gp_strlist tags;
+	struct gp_strlist groups;
 };
 
 /* What a mutation did to one entry (IMSG_CTL_RESULT). */
-#define GP_RES_REMOVED		0x0001	/* the entry left the registry */
-#define GP_RES_SIGNALLED	0x0002	/* a signal was delivered */
-#define GP_RES_FAILED		0x0004	/* the action failed: see msg */
-#define GP_RES_EXITED		0x0008	/* the process was already gone */
-#define GP_RES_RENAMED		0x0010	/* a label was renamed on it */
+#define GP_RES_REMOVED 0x0001   /* the entry left the registry */
+#define GP_RES_SIGNALLED 0x0002 /* a signal was delivered */
+#define GP_RES_FAILED 0x0004    /* the action failed: see msg */
+#define GP_RES_EXITED 0x0008    /* the process was already gone */
+#define GP_RES_RENAMED 0x0010   /* a label was renamed on it */
 
 struct gp_result {
-	uint32_t		 flags;
-	int32_t			 signo;	/* the signal that ended it, or 0 */
-	uint32_t		 skipped; /* kill: members of its process
+	uint32_t flags;
+	int32_t signo;    /* the signal that ended it, or 0 */
+	uint32_t skipped; /* kill: members of its process
 					     group the client may not
 					     signal, left alone */
-	char			 msg[GP_MSG_MAX + 1];
-	struct gp_entry		 entry;
+	char msg[GP_MSG_MAX + 1];
+	struct gp_entry entry;
 };
 
 /*
  * Terminal replies (IMSG_CTL_END and IMSG_CTL_ERROR) and summaries
  * (IMSG_CTL_INFO).  A non-empty msg of END or INFO is a line for people.
  */
-#define GP_ST_OK		0
-#define GP_ST_FAIL		1	/* something failed */
-#define GP_ST_NOTFOUND		2	/* nothing matched */
-#define GP_ST_EXISTS		3	/* PID or name already registered */
-#define GP_ST_PERM		4	/* permission denied */
-#define GP_ST_INVAL		5	/* a request the daemon refused */
-#define GP_ST_BUSY		6	/* too many clients */
+#define GP_ST_OK 0
+#define GP_ST_FAIL 1     /* something failed */
+#define GP_ST_NOTFOUND 2 /* nothing matched */
+#define GP_ST_EXISTS 3   /* PID or name already registered */
+#define GP_ST_PERM 4     /* permission denied */
+#define GP_ST_INVAL 5    /* a request the daemon refused */
+#define GP_ST_BUSY 6     /* too many clients */
 
 struct gp_end {
-	int32_t		 status;
-	uint32_t	 count;		/* entries or results sent */
-	char		 msg[GP_MSG_MAX + 1];
+	int32_t status;
+	uint32_t count; /* entries or results sent */
+	char msg[GP_MSG_MAX + 1];
 };
 
 struct ibuf;
 
 /* wire.c: encoders return 0 or -1; decoders fill *errstr on -1. */
-int	 wire_req_encode(struct ibuf *, const struct gp_request *);
-int	 wire_req_decode(struct ibuf *, uint32_t, struct gp_request *,
-	    const char **);
-int	 wire_entry_encode(struct ibuf *, const struct gp_entry *);
-int	 wire_entry_decode(struct ibuf *, struct gp_entry *, const char **);
-int	 wire_result_encode(struct ibuf *, const struct gp_result *);
-int	 wire_result_decode(struct ibuf *, struct gp_result *,
-	    const char **);
-int	 wire_end_encode(struct ibuf *, const struct gp_end *);
-int	 wire_end_decode(struct ibuf *, struct gp_end *, const char **);
+int wire_req_encode(struct ibuf *, const struct gp_request *);
+int wire_req_decode(
+    struct ibuf *, uint32_t, struct gp_request *, const char **);
+int wire_entry_encode(struct ibuf *, const struct gp_entry *);
+int wire_entry_decode(struct ibuf *, struct gp_entry *, const char **);
+int wire_result_encode(struct ibuf *, const struct gp_result *);
+int wire_result_decode(struct ibuf *, struct gp_result *, const char **);
+int wire_end_encode(struct ibuf *, const struct gp_end *);
+int wire_end_decode(struct ibuf *, struct gp_end *, const char **);
 
 /* wire.c: validation and normalization shared by both programs. */
-int	 gp_valid_name(const char *, const char **);
-int	 gp_label_clean(const char *, char *, size_t, const char **);
-int	 gp_strlist_add(struct gp_strlist *, const char *, size_t,
-	    const char **);
-int	 gp_strlist_has(const struct gp_strlist *, const char *);
-void	 gp_strlist_sort(struct gp_strlist *);
-void	 gp_entry_sort_labels(struct gp_entry *);
+int gp_valid_name(const char *, const char **);
+int gp_label_clean(const char *, char *, size_t, const char **);
+int gp_strlist_add(struct gp_strlist *, const char *, size_t, const char **);
+int gp_strlist_has(const struct gp_strlist *, const char *);
+void gp_strlist_sort(struct gp_strlist *);
+void gp_entry_sort_labels(struct gp_entry *);
 
 /* text.c: the selector rule, quoting, terminal-safe text. */
 /* clang-format off */

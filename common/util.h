@@ -27,8 +27,8 @@
 
 struct json_t;
 
-void	 seterr(char *, size_t, const char *, ...)
-	    __attribute__((__format__(printf, 3, 4)));
+void seterr(char *, size_t, const char *, ...)
+    __attribute__((__format__(printf, 3, 4)));
 const char *gp_json_type_name(const struct json_t *);
 
 #endif /* UTIL_H */

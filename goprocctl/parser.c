@@ -688,8 +688,8 @@ parse(int argc, char *argv[], struct parse_result *res)
 		if (optind >= 2 && strcmp(cargv[optind - 1], "--") == 0 &&
 		    optind - 1 != argind) {
 			if (optind >= cargc)
-				return (fail(
-				    res, "run: missing command after --"));
+				return (
+				    fail(res, "run: missing command after --"));
 		} else if (optind >= cargc)
 			return (
 			    fail(res, "run: missing -- before the command"));

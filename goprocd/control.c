@@ -31,8 +31,8 @@
  */
 
 #include <sys/types.h>
-#include <sys/socket.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
 #include <sys/uio.h>
 
 #include <errno.h>
@@ -47,43 +47,43 @@
 #include "log.h"
 
 enum conn_state {
-	CONN_REQUEST,	/* waiting for the client's request */
-	CONN_BUSY,	/* the registry works on it */
-	CONN_CLOSING,	/* the last reply is queued */
-	CONN_DRAIN,	/* all said: wait for the client to hang up */
+	CONN_REQUEST, /* waiting for the client's request */
+	CONN_BUSY,    /* the registry works on it */
+	CONN_CLOSING, /* the last reply is queued */
+	CONN_DRAIN,   /* all said: wait for the client to hang up */
 };
 
 struct ctl_conn {
-	TAILQ_ENTRY(ctl_conn)	 entry;
-	uint32_t		 id;
-	enum conn_state		 state;
-	struct imsgev		 iev;
-	struct gp_cred		 cred;
-	uint32_t		 credit;	/* replies until MORE is due */
-	int			 want_more;	/* the registry is paused */
-	struct event		 ev_timeout;
+	TAILQ_ENTRY(ctl_conn) entry;
+	uint32_t id;
+	enum conn_state state;
+	struct imsgev iev;
+	struct gp_cred cred;
+	uint32_t credit; /* replies until MORE is due */
+	int want_more;   /* the registry is paused */
+	struct event ev_timeout;
 };
 
 TAILQ_HEAD(, ctl_conn) ctl_conns = TAILQ_HEAD_INITIALIZER(ctl_conns);
 
-static void	 control_accept(int, short, void *);
-static void	 control_resume(int, short, void *);
-static void	 control_dispatch_client(int, short, void *);
-static void	 control_timeout(int, short, void *);
-static void	 control_close(struct ctl_conn *);
-static void	 control_fail(struct ctl_conn *, int32_t, const char *);
-static void	 control_request(struct ctl_conn *, struct imsg *);
+static void control_accept(int, short, void *);
+static void control_resume(int, short, void *);
+static void control_dispatch_client(int, short, void *);
+static void control_timeout(int, short, void *);
+static void control_close(struct ctl_conn *);
+static void control_fail(struct ctl_conn *, int32_t, const char *);
+static void control_request(struct ctl_conn *, struct imsg *);
 static void control_refuse(int, const struct ucred *, const char *);
 static void control_stall_arm(struct ctl_conn *);
 static struct ctl_conn *control_by_id(uint32_t);
-static int	 control_done(struct ctl_conn *);
+static int control_done(struct ctl_conn *);
 
-static struct imsgev	*iev_reg;
-static struct event	 ev_accept, ev_pause;
-static struct timeval	 pause_tv = { 1, 0 };
-static int		 listen_fd = -1;
-static int		 nconns;
-static uint32_t		 next_id = 1;
+static struct imsgev *iev_reg;
+static struct event ev_accept, ev_pause;
+static struct timeval pause_tv = { 1, 0 };
+static int listen_fd = -1;
+static int nconns;
+static uint32_t next_id = 1;
 static uid_t admin_uid;
 static struct timeval client_tv = { CONFIG_CLIENT_TIMEOUT_DEFAULT_MS / 1000,
 	0 };
@@ -104,8 +104,8 @@ control_init(int fd, struct imsgev *registry, uid_t admin)
 	admin_uid = admin;
 	iev_reg = registry;
 	listen_fd = fd;
-	event_set(&ev_accept, listen_fd, EV_READ | EV_PERSIST, control_accept,
-	    NULL);
+	event_set(
+	    &ev_accept, listen_fd, EV_READ | EV_PERSIST, control_accept, NULL);
 	event_add(&ev_accept, NULL);
 	evtimer_set(&ev_pause, control_resume, NULL);
 }
@@ -113,7 +113,7 @@ control_init(int fd, struct imsgev *registry, uid_t admin)
 void
 control_shutdown(void)
 {
-	struct ctl_conn	*c, *tc;
+	struct ctl_conn *c, *tc;
 
 	TAILQ_FOREACH_SAFE(c, &ctl_conns, entry, tc)
 		control_close(c);
@@ -187,7 +187,7 @@ control_accept(int fd, short event, void *arg)
 {
 	struct ctl_conn *c, *o;
 	struct ucred cred;
-	socklen_t	 len = sizeof(cred);
+	socklen_t len = sizeof(cred);
 	char msg[GP_MSG_MAX];
 	uint32_t mine = 0;
 	int cfd, privileged;
@@ -273,7 +273,7 @@ control_stall_arm(struct ctl_conn *c)
 static struct ctl_conn *
 control_by_id(uint32_t id)
 {
-	struct ctl_conn	*c;
+	struct ctl_conn *c;
 
 	TAILQ_FOREACH(c, &ctl_conns, entry)
 		if (c->id == id)
@@ -285,8 +285,8 @@ static void
 control_close(struct ctl_conn *c)
 {
 	if (c->state == CONN_BUSY)
-		imsg_compose_event(iev_reg, IMSG_REQ_CANCEL, c->id, 0, -1,
-		    NULL, 0);
+		imsg_compose_event(
+		    iev_reg, IMSG_REQ_CANCEL, c->id, 0, -1, NULL, 0);
 	TAILQ_REMOVE(&ctl_conns, c, entry);
 	evtimer_del(&c->ev_timeout);
 	event_del(&c->iev.ev);
@@ -301,7 +301,7 @@ control_close(struct ctl_conn *c)
 static void
 control_timeout(int fd, short event, void *arg)
 {
-	struct ctl_conn	*c = arg;
+	struct ctl_conn *c = arg;
 
 	switch (c->state) {
 	case CONN_REQUEST:
@@ -324,8 +324,8 @@ control_timeout(int fd, short event, void *arg)
 static void
 control_fail(struct ctl_conn *c, int32_t status, const char *msg)
 {
-	struct gp_end	 end;
-	struct ibuf	*buf;
+	struct gp_end end;
+	struct ibuf *buf;
 
 	memset(&end, 0, sizeof(end));
 	end.status = status;
@@ -335,8 +335,8 @@ control_fail(struct ctl_conn *c, int32_t status, const char *msg)
 	if (wire_end_encode(buf, &end) == -1)
 		fatalx("%s: wire_end_encode", __func__);
 	if (c->state == CONN_BUSY)
-		imsg_compose_event(iev_reg, IMSG_REQ_CANCEL, c->id, 0, -1,
-		    NULL, 0);
+		imsg_compose_event(
+		    iev_reg, IMSG_REQ_CANCEL, c->id, 0, -1, NULL, 0);
 	c->state = CONN_CLOSING;
 	if (imsg_compose_event_ibuf(&c->iev, IMSG_CTL_ERROR, 0, buf) == -1)
 		fatal("%s: compose", __func__);
@@ -347,12 +347,12 @@ control_fail(struct ctl_conn *c, int32_t status, const char *msg)
 static void
 control_dispatch_client(int fd, short event, void *arg)
 {
-	struct imsgev	*iev = arg;
-	struct ctl_conn	*c = iev->data;
-	struct imsgbuf	*ibuf = &c->iev.ibuf;
-	struct imsg	 imsg;
-	char		 buf[512];
-	ssize_t		 n;
+	struct imsgev *iev = arg;
+	struct ctl_conn *c = iev->data;
+	struct imsgbuf *ibuf = &c->iev.ibuf;
+	struct imsg imsg;
+	char buf[512];
+	ssize_t n;
 
 	if (event & EV_READ) {
 		switch (c->state) {
@@ -372,7 +372,8 @@ control_dispatch_client(int fd, short event, void *arg)
 			}
 			if (n == 1) {
 				log_warnx("client pid %d sent data after its "
-				    "request", c->cred.pid);
+				          "request",
+				    c->cred.pid);
 				control_close(c);
 				return;
 			}
@@ -402,15 +403,15 @@ control_dispatch_client(int fd, short event, void *arg)
 		control_stall_arm(c);
 		if (c->want_more && imsgbuf_queuelen(ibuf) < LIST_CHUNK) {
 			c->want_more = 0;
-			imsg_compose_event(iev_reg, IMSG_REQ_MORE, c->id, 0,
-			    -1, NULL, 0);
+			imsg_compose_event(
+			    iev_reg, IMSG_REQ_MORE, c->id, 0, -1, NULL, 0);
 		}
 	}
 
 	if (c->state == CONN_REQUEST) {
 		if ((n = imsg_get(ibuf, &imsg)) == -1) {
-			log_warnx("client pid %d: bad message header",
-			    c->cred.pid);
+			log_warnx(
+			    "client pid %d: bad message header", c->cred.pid);
 			control_close(c);
 			return;
 		}
@@ -454,11 +455,11 @@ static void
 control_request(struct ctl_conn *c, struct imsg *imsg)
 {
 	static struct gp_request req;
-	struct ibuf	 payload;
-	struct iovec	 iov[2];
-	const char	*errstr;
-	uint32_t	 type = imsg_get_type(imsg);
-	char		 msg[GP_MSG_MAX + 1];
+	struct ibuf payload;
+	struct iovec iov[2];
+	const char *errstr;
+	uint32_t type = imsg_get_type(imsg);
+	char msg[GP_MSG_MAX + 1];
 
 	evtimer_del(&c->ev_timeout);
 	/* The request is in: the read buffer is no longer needed. */
@@ -475,8 +476,8 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 	case IMSG_CTL_EXECED:
 		break;
 	default:
-		log_warnx("client pid %d: unknown request type %u",
-		    c->cred.pid, type);
+		log_warnx("client pid %d: unknown request type %u", c->cred.pid,
+		    type);
 		control_fail(c, GP_ST_INVAL, "unknown request");
 		return;
 	}
@@ -484,8 +485,8 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 		fatalx("%s: client passed a descriptor", __func__);
 	if (imsg_get_ibuf(imsg, &payload) == -1 ||
 	    wire_req_decode(&payload, type, &req, &errstr) == -1) {
-		log_warnx("client pid %d: bad request: %s", c->cred.pid,
-		    errstr);
+		log_warnx(
+		    "client pid %d: bad request: %s", c->cred.pid, errstr);
 		(void)snprintf(msg, sizeof(msg), "bad request: %s", errstr);
 		control_fail(c, GP_ST_INVAL, msg);
 		return;
@@ -511,14 +512,14 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 void
 control_reply(struct imsg *imsg)
 {
-	static struct gp_entry	 entry;
-	static struct gp_result	 result;
-	struct gp_end		 end;
-	struct ctl_conn		*c;
-	struct ibuf		 payload;
-	const char		*errstr = "bad length";
-	uint32_t		 type = imsg_get_type(imsg);
-	int			 r = -1;
+	static struct gp_entry entry;
+	static struct gp_result result;
+	struct gp_end end;
+	struct ctl_conn *c;
+	struct ibuf payload;
+	const char *errstr = "bad length";
+	uint32_t type = imsg_get_type(imsg);
+	int r = -1;
 
 	if (imsg_get_ibuf(imsg, &payload) == -1)
 		fatalx("%s: imsg_get_ibuf", __func__);

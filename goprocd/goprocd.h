@@ -28,15 +28,15 @@
 #include "goproc.h"
 #include "imsg.h"
 
-#define GOPROCD_USER		"_goproc"
-#define GOPROCD_FORCE_GRACE_MS	5000	/* -F: SIGTERM, then SIGKILL */
-#define FINAL_WAIT_MS		3000	/* the last snapshot, at a stop */
-#define GP_BOOT_ID_LEN		36
+#define GOPROCD_USER "_goproc"
+#define GOPROCD_FORCE_GRACE_MS 5000 /* -F: SIGTERM, then SIGKILL */
+#define FINAL_WAIT_MS 3000          /* the last snapshot, at a stop */
+#define GP_BOOT_ID_LEN 36
 
 /* Descriptors a child finds at exec: its parent, then its two peers. */
-#define PROC_PARENT_FD		3
-#define PROC_PEER1_FD		4
-#define PROC_PEER2_FD		5
+#define PROC_PARENT_FD 3
+#define PROC_PEER1_FD 4
+#define PROC_PEER2_FD 5
 
 enum proc_id {
 	PROC_PARENT,
@@ -52,25 +52,25 @@ struct imsgev;
  * A channel's messages, one at a time: 0 when handled, -1 for a type
  * this edge does not carry (proc_dispatch then fatals).
  */
-typedef int	(*imsgev_cb)(struct imsgev *, struct imsg *);
+typedef int (*imsgev_cb)(struct imsgev *, struct imsg *);
 
 /* The peer closed the channel. */
-typedef void	(*imsgev_lost)(struct imsgev *);
+typedef void (*imsgev_lost)(struct imsgev *);
 
 struct imsgev {
-	struct imsgbuf	 ibuf;
-	void		(*handler)(int, short, void *);
-	const char	*name;		/* in proc_dispatch's messages */
-	imsgev_cb	 cb;
-	imsgev_lost	 lost;
-	int		 drain;		/* read what is queued before lost */
-	struct event	 ev;
-	short		 events;
-	void		*data;
+	struct imsgbuf ibuf;
+	void (*handler)(int, short, void *);
+	const char *name; /* in proc_dispatch's messages */
+	imsgev_cb cb;
+	imsgev_lost lost;
+	int drain; /* read what is queued before lost */
+	struct event ev;
+	short events;
+	void *data;
 };
 
 /* Flow control of a streamed reply, frontend -> registry. */
-#define LIST_CHUNK		256	/* entries per credit */
+#define LIST_CHUNK 256 /* entries per credit */
 
 /*
  * The messages between goprocd's processes, numbered after the client
@@ -82,48 +82,48 @@ enum {
 	/* parent -> frontend */
 	IMSG_CONTROLFD = IMSG_CTL_LAST + 1, /* the listening control socket */
 	/* frontend -> parent */
-	IMSG_CONTROL_READY,	/* the socket accepts connections */
+	IMSG_CONTROL_READY, /* the socket accepts connections */
 
 	/* parent -> registry */
-	IMSG_STATE_FDS,		/* snapshot (or -1), then journal */
+	IMSG_STATE_FDS, /* snapshot (or -1), then journal */
 	IMSG_STATE_JOURNAL,
-	IMSG_STATE_TMPFD,	/* a fresh temporary snapshot file */
-	IMSG_STATE_COMMITTED,	/* the temporary file is the snapshot */
+	IMSG_STATE_TMPFD,     /* a fresh temporary snapshot file */
+	IMSG_STATE_COMMITTED, /* the temporary file is the snapshot */
 	/* registry -> parent */
-	IMSG_STATE_LOADED,	/* startup load done, daemon may listen */
-	IMSG_STATE_TMPREQ,	/* open a temporary snapshot file */
-	IMSG_STATE_COMMIT,	/* rename it over the snapshot, fsync */
+	IMSG_STATE_LOADED, /* startup load done, daemon may listen */
+	IMSG_STATE_TMPREQ, /* open a temporary snapshot file */
+	IMSG_STATE_COMMIT, /* rename it over the snapshot, fsync */
 
 	/* registry -> prober */
-	IMSG_PROBE_ADD,		/* check a PID for add, read its metadata */
-	IMSG_PROBE_WATCH,	/* watch an entry's liveness */
-	IMSG_PROBE_UNWATCH,	/* stop watching an entry */
+	IMSG_PROBE_ADD,     /* check a PID for add, read its metadata */
+	IMSG_PROBE_WATCH,   /* watch an entry's liveness */
+	IMSG_PROBE_UNWATCH, /* stop watching an entry */
 	/* prober -> registry */
-	IMSG_PROBE_INFO,	/* answer to IMSG_PROBE_ADD */
-	IMSG_PROBE_ALIVE,	/* an entry's liveness changed or was seen */
+	IMSG_PROBE_INFO,  /* answer to IMSG_PROBE_ADD */
+	IMSG_PROBE_ALIVE, /* an entry's liveness changed or was seen */
 
 	/* registry -> parent */
-	IMSG_KILL,		/* signal one registered process */
+	IMSG_KILL, /* signal one registered process */
 	/* parent -> registry */
 	IMSG_KILL_RESULT,
 
-	IMSG_REQ_MORE,		/* frontend: send more */
-	IMSG_REQ_CANCEL,	/* frontend: client went away */
-	IMSG_CONFIG,		/* parent: new intervals */
-	IMSG_LOAD_ERROR,	/* registry: cannot start */
-	IMSG_VETTED,		/* prober: watching a process */
-	IMSG_UNVETTED,		/* prober: watch ended */
-	IMSG_PROBE_CMD,		/* registry: read a cmdline */
-	IMSG_PROBE_CMDINFO,	/* prober: the answer */
-	IMSG_STATE_SYNC,	/* parent: SIGHUP, compact */
-	IMSG_STATE_FINAL,	/* parent: stopping, compact */
-	IMSG_STATE_FINAL_DONE,	/* registry: snapshot written */
+	IMSG_REQ_MORE,         /* frontend: send more */
+	IMSG_REQ_CANCEL,       /* frontend: client went away */
+	IMSG_CONFIG,           /* parent: new intervals */
+	IMSG_LOAD_ERROR,       /* registry: cannot start */
+	IMSG_VETTED,           /* prober: watching a process */
+	IMSG_UNVETTED,         /* prober: watch ended */
+	IMSG_PROBE_CMD,        /* registry: read a cmdline */
+	IMSG_PROBE_CMDINFO,    /* prober: the answer */
+	IMSG_STATE_SYNC,       /* parent: SIGHUP, compact */
+	IMSG_STATE_FINAL,      /* parent: stopping, compact */
+	IMSG_STATE_FINAL_DONE, /* registry: snapshot written */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */
 struct probe_add_req {
-	uint32_t	 uid;
-	int32_t		 pid;
+	uint32_t uid;
+	int32_t pid;
 };
 
 /* registry -> prober, IMSG_PROBE_CMD; peerid is the registry's op id. */
@@ -140,53 +140,53 @@ struct probe_cmd_req {
 struct probe_info {
 	int32_t error; /* 0, ESRCH, EPERM, EINVAL: a thread,
 					   EACCES: init or a kernel thread */
-	int32_t		 pid;
-	int32_t		 pgid;
-	int32_t		 tgid;		/* EINVAL: the thread's process */
-	int32_t cmd_error;              /* errno: cmd could not be read */
+	int32_t pid;
+	int32_t pgid;
+	int32_t tgid;      /* EINVAL: the thread's process */
+	int32_t cmd_error; /* errno: cmd could not be read */
 	uint32_t pad;
-	uint64_t	 start_ticks;
-	char		 boot_id[GP_BOOT_ID_LEN + 1];
-	char		 cmd[GP_CMD_MAX + 1];
+	uint64_t start_ticks;
+	char boot_id[GP_BOOT_ID_LEN + 1];
+	char cmd[GP_CMD_MAX + 1];
 };
 
 /* registry -> prober, IMSG_PROBE_WATCH and IMSG_PROBE_UNWATCH */
 struct probe_watch {
-	uint64_t	 id;
-	uint64_t	 start_ticks;	/* 0: unknown, take the current one */
-	int64_t added_at;               /* ns since the epoch */
-	int32_t		 pid;
-	char		 boot_id[GP_BOOT_ID_LEN + 1];
+	uint64_t id;
+	uint64_t start_ticks; /* 0: unknown, take the current one */
+	int64_t added_at;     /* ns since the epoch */
+	int32_t pid;
+	char boot_id[GP_BOOT_ID_LEN + 1];
 };
 
 /* prober -> registry, IMSG_PROBE_ALIVE */
 struct probe_alive {
-	uint64_t	 id;
-	uint64_t	 start_ticks;	/* identity learned for an old entry */
-	int64_t		 when;		/* ns since the epoch */
-	uint32_t	 alive;
-	char		 boot_id[GP_BOOT_ID_LEN + 1];
+	uint64_t id;
+	uint64_t start_ticks; /* identity learned for an old entry */
+	int64_t when;         /* ns since the epoch */
+	uint32_t alive;
+	char boot_id[GP_BOOT_ID_LEN + 1];
 };
 
 /* registry -> parent, IMSG_KILL; peerid is the registry's op id. */
 struct kill_req {
-	uint64_t	 id;
-	uint64_t	 start_ticks;
-	int32_t		 pid;
-	int32_t		 pgid;
-	int32_t		 signo;
-	uint32_t	 wait_ms;
-	uint32_t	 uid;		/* the client's, from SO_PEERCRED */
-	uint32_t	 pad;
+	uint64_t id;
+	uint64_t start_ticks;
+	int32_t pid;
+	int32_t pgid;
+	int32_t signo;
+	uint32_t wait_ms;
+	uint32_t uid; /* the client's, from SO_PEERCRED */
+	uint32_t pad;
 };
 
 /* parent -> registry, IMSG_KILL_RESULT */
 struct kill_result {
-	uint64_t	 id;
-	int32_t		 error;		/* 0, ESRCH (exited), or an errno */
-	int32_t		 signo;		/* the signal that ended it */
-	uint32_t	 flags;		/* GP_RES_* */
-	uint32_t	 skipped;	/* group members the client may not
+	uint64_t id;
+	int32_t error;    /* 0, ESRCH (exited), or an errno */
+	int32_t signo;    /* the signal that ended it */
+	uint32_t flags;   /* GP_RES_* */
+	uint32_t skipped; /* group members the client may not
 					   signal, left alone */
 };
 
@@ -195,15 +195,15 @@ struct kill_result {
  * prober watches, which alone the parent agrees to signal.
  */
 struct vetted {
-	uint64_t	 start_ticks;
-	int32_t		 pid;
-	uint32_t	 pad;
+	uint64_t start_ticks;
+	int32_t pid;
+	uint32_t pad;
 };
 
 /* parent -> prober, registry and frontend, IMSG_CONFIG */
 struct config_msg {
-	int64_t		 liveness_ns;
-	int64_t		 last_seen_ns;
+	int64_t liveness_ns;
+	int64_t last_seen_ns;
 	int64_t client_timeout_ns;    /* frontend */
 	uint32_t max_clients_per_uid; /* frontend */
 	uint32_t max_entries_per_uid; /* registry */
@@ -213,50 +213,48 @@ struct config_msg {
 
 /* parent -> registry, IMSG_STATE_FDS, with the snapshot's fd if any */
 struct state_fds {
-	int32_t		 have_snapshot;
-	char		 snapshot[PATH_MAX];	/* for messages only */
-	char		 journal[PATH_MAX];
+	int32_t have_snapshot;
+	char snapshot[PATH_MAX]; /* for messages only */
+	char journal[PATH_MAX];
 };
 
 /* registry -> parent, IMSG_LOAD_ERROR */
 struct load_error {
-	char		 msg[GP_MSG_MAX + 1];
+	char msg[GP_MSG_MAX + 1];
 };
 
 /* proc.c */
-void	 imsg_event_add(struct imsgev *);
-int	 imsg_compose_event(struct imsgev *, uint32_t, uint32_t, pid_t, int,
-	    const void *, size_t);
-int	 imsg_compose_event_ibuf(struct imsgev *, uint32_t, uint32_t,
-	    struct ibuf *);
-void	 imsgev_init(struct imsgev *, int, void (*)(int, short, void *),
-	    void *);
-int	 imsgev_dispatch_io(struct imsgev *, short);
-void	 proc_imsgev_init(struct imsgev *, int, const char *, imsgev_cb,
-	    imsgev_lost, int, void *);
-void	 proc_dispatch(int, short, void *);
-int	 proc_dispatch_null(struct imsgev *, struct imsg *);
-void	 proc_setup(const char *, int);
-void	 proc_ignore_signals(void);
-void	 proc_title_init(int, char *[]);
-void	 proc_title(const char *);
-void	 proc_drop(const char *, const char *);
-int64_t	 now_ns(void);
+void imsg_event_add(struct imsgev *);
+int imsg_compose_event(
+    struct imsgev *, uint32_t, uint32_t, pid_t, int, const void *, size_t);
+int imsg_compose_event_ibuf(struct imsgev *, uint32_t, uint32_t, struct ibuf *);
+void imsgev_init(struct imsgev *, int, void (*)(int, short, void *), void *);
+int imsgev_dispatch_io(struct imsgev *, short);
+void proc_imsgev_init(
+    struct imsgev *, int, const char *, imsgev_cb, imsgev_lost, int, void *);
+void proc_dispatch(int, short, void *);
+int proc_dispatch_null(struct imsgev *, struct imsg *);
+void proc_setup(const char *, int);
+void proc_ignore_signals(void);
+void proc_title_init(int, char *[]);
+void proc_title(const char *);
+void proc_drop(const char *, const char *);
+int64_t now_ns(void);
 
 /* control.c: the client connections, used by the frontend */
-#define CONTROL_MAX_CONNS	32	/* clients at once */
+#define CONTROL_MAX_CONNS 32     /* clients at once */
 #define CONTROL_RESERVED 8       /* of them, for root and the daemon's user */
 #define CONTROL_DRAIN_TIMEOUT 10 /* seconds to hang up after the end */
-#define CONTROL_MAX_QUEUE	(2 * LIST_CHUNK + 16) /* replies queued */
+#define CONTROL_MAX_QUEUE (2 * LIST_CHUNK + 16) /* replies queued */
 
 void control_config(int64_t, uint32_t);
 void control_init(int, struct imsgev *, uid_t);
-void	 control_reply(struct imsg *);
-void	 control_shutdown(void);
+void control_reply(struct imsg *);
+void control_shutdown(void);
 
 /* How a child should drop privileges (root only), from its argv. */
-extern const char	*proc_user;
-extern const char	*proc_root;
+extern const char *proc_user;
+extern const char *proc_root;
 
 /* registry.c, prober.c, frontend.c: never return */
 __dead void registry(int, int);

@@ -44,20 +44,20 @@
 #include "regtab.h"
 #include "store.h"
 
-static json_t	*jrec(uint64_t, const char *);
-static int	 jput(json_t *, const char *, json_t *);
-static char	*jline(json_t *, int, size_t *);
-static int	 get_entry(struct regtab *, const json_t *, const char *,
-		    struct rentry **, char *, size_t);
-static int	 get_string(const json_t *, const char *, const char **,
-		    char *, size_t);
-static int	 replay_line(struct regtab *, const char *, size_t, uint64_t,
-		    uint64_t *, int64_t *, char *, size_t);
+static json_t *jrec(uint64_t, const char *);
+static int jput(json_t *, const char *, json_t *);
+static char *jline(json_t *, int, size_t *);
+static int get_entry(struct regtab *, const json_t *, const char *,
+    struct rentry **, char *, size_t);
+static int get_string(
+    const json_t *, const char *, const char **, char *, size_t);
+static int replay_line(struct regtab *, const char *, size_t, uint64_t,
+    uint64_t *, int64_t *, char *, size_t);
 
 static json_t *
 jrec(uint64_t seq, const char *op)
 {
-	json_t	*o;
+	json_t *o;
 
 	if ((o = json_object()) == NULL)
 		fatal(NULL);
@@ -79,8 +79,8 @@ jput(json_t *o, const char *key, json_t *v)
 static char *
 jline(json_t *o, int ok, size_t *lenp)
 {
-	char	*s, *line;
-	size_t	 len;
+	char *s, *line;
+	size_t len;
 
 	if (!ok) {
 		json_decref(o);
@@ -108,7 +108,7 @@ jline(json_t *o, int ok, size_t *lenp)
 char *
 journal_add(uint64_t seq, const struct rentry *e, size_t *lenp)
 {
-	json_t	*o;
+	json_t *o;
 
 	o = jrec(seq, "add");
 	return (jline(o, jput(o, "proc", store_entry_json(e)) == 0, lenp));
@@ -117,25 +117,27 @@ journal_add(uint64_t seq, const struct rentry *e, size_t *lenp)
 char *
 journal_rm(uint64_t seq, uint64_t id, size_t *lenp)
 {
-	json_t	*o;
+	json_t *o;
 
 	o = jrec(seq, "rm");
-	return (jline(o, jput(o, "id", json_integer((json_int_t)id)) == 0,
-	    lenp));
+	return (
+	    jline(o, jput(o, "id", json_integer((json_int_t)id)) == 0, lenp));
 }
 
 char *
-journal_alive(uint64_t seq, uint64_t id, int alive, int64_t last_seen,
-    size_t *lenp)
+journal_alive(
+    uint64_t seq, uint64_t id, int alive, int64_t last_seen, size_t *lenp)
 {
-	json_t	*o;
-	char	 tbuf[STORE_TIME_LEN];
+	json_t *o;
+	char tbuf[STORE_TIME_LEN];
 
 	o = jrec(seq, "alive");
 	store_time_format(last_seen, tbuf, sizeof(tbuf));
-	return (jline(o, jput(o, "id", json_integer((json_int_t)id)) == 0 &&
-	    jput(o, "alive", json_boolean(alive)) == 0 &&
-	    jput(o, "last_seen", json_string(tbuf)) == 0, lenp));
+	return (jline(o,
+	    jput(o, "id", json_integer((json_int_t)id)) == 0 &&
+	        jput(o, "alive", json_boolean(alive)) == 0 &&
+	        jput(o, "last_seen", json_string(tbuf)) == 0,
+	    lenp));
 }
 
 /*
@@ -146,9 +148,9 @@ char *
 journal_seen(uint64_t seq, int64_t last_seen, const uint64_t *ids, size_t n,
     size_t *lenp)
 {
-	json_t	*o, *a;
-	char	 tbuf[STORE_TIME_LEN];
-	size_t	 i;
+	json_t *o, *a;
+	char tbuf[STORE_TIME_LEN];
+	size_t i;
 
 	o = jrec(seq, "seen");
 	store_time_format(last_seen, tbuf, sizeof(tbuf));
@@ -159,22 +161,25 @@ journal_seen(uint64_t seq, int64_t last_seen, const uint64_t *ids, size_t n,
 	if ((a = json_array()) == NULL)
 		fatal(NULL);
 	for (i = 0; i < n; i++)
-		if (json_array_append_new(a,
-		    json_integer((json_int_t)ids[i])) == -1)
+		if (json_array_append_new(
+		        a, json_integer((json_int_t)ids[i])) == -1)
 			fatal(NULL);
 	return (jline(o, jput(o, "ids", a) == 0, lenp));
 }
 
 char *
-journal_rename(uint64_t seq, int kind, const char *from, const char *to,
-    size_t *lenp)
+journal_rename(
+    uint64_t seq, int kind, const char *from, const char *to, size_t *lenp)
 {
-	json_t	*o;
+	json_t *o;
 
 	o = jrec(seq, "rename");
-	return (jline(o, jput(o, "kind", json_string(kind == REGTAB_GROUP ?
-	    "group" : "tag")) == 0 && jput(o, "from", json_string(from)) == 0 &&
-	    jput(o, "to", json_string(to)) == 0, lenp));
+	return (jline(o,
+	    jput(o, "kind",
+	        json_string(kind == REGTAB_GROUP ? "group" : "tag")) == 0 &&
+	        jput(o, "from", json_string(from)) == 0 &&
+	        jput(o, "to", json_string(to)) == 0,
+	    lenp));
 }
 
 char *
@@ -187,12 +192,15 @@ char *
 journal_ident(uint64_t seq, uint64_t id, uint64_t start_ticks,
     const char *boot_id, size_t *lenp)
 {
-	json_t	*o;
+	json_t *o;
 
 	o = jrec(seq, "ident");
-	return (jline(o, jput(o, "id", json_integer((json_int_t)id)) == 0 &&
-	    jput(o, "start_ticks", json_integer((json_int_t)start_ticks)) ==
-	    0 && jput(o, "boot_id", json_string(boot_id)) == 0, lenp));
+	return (jline(o,
+	    jput(o, "id", json_integer((json_int_t)id)) == 0 &&
+	        jput(o, "start_ticks", json_integer((json_int_t)start_ticks)) ==
+	            0 &&
+	        jput(o, "boot_id", json_string(boot_id)) == 0,
+	    lenp));
 }
 
 /* The command line of an entry was read again (run, after its exec). */
@@ -220,7 +228,7 @@ static int
 get_entry(struct regtab *rt, const json_t *o, const char *key,
     struct rentry **ep, char *err, size_t errlen)
 {
-	int64_t	 id;
+	int64_t id;
 
 	if (store_get_int(o, key, 1, 1, REGTAB_ID_MAX, &id, err, errlen) == -1)
 		return (-1);
@@ -232,11 +240,11 @@ get_entry(struct regtab *rt, const json_t *o, const char *key,
 }
 
 static int
-get_string(const json_t *o, const char *key, const char **sp, char *err,
-    size_t errlen)
+get_string(
+    const json_t *o, const char *key, const char **sp, char *err, size_t errlen)
 {
-	json_t	*v;
-	char	 dbuf[64];
+	json_t *v;
+	char dbuf[64];
 
 	if ((v = json_object_get(o, key)) == NULL) {
 		snprintf(err, errlen, "%s: missing", key);
@@ -270,14 +278,14 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 		"ident",
 		"cmd",
 	};
-	json_error_t	 jerr;
-	json_t		*o, *v;
-	struct rentry	*e;
+	json_error_t jerr;
+	json_t *o, *v;
+	struct rentry *e;
 	const char *op, *from, *to, *boot, *cmd, *src;
-	char		 dbuf[64], msg[256];
-	int64_t		 seq, when, ticks;
-	size_t		 i, changed;
-	int		 kind, rv = -1;
+	char dbuf[64], msg[256];
+	int64_t seq, when, ticks;
+	size_t i, changed;
+	int kind, rv = -1;
 
 	if (len == 0) {
 		snprintf(err, errlen, "empty line");
@@ -288,7 +296,7 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 		return (-1);
 	}
 	if ((o = json_loadb(p, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
-	    &jerr)) == NULL) {
+	         &jerr)) == NULL) {
 		snprintf(err, errlen, "invalid JSON at column %d: %s",
 		    jerr.column, jerr.text);
 		return (-1);
@@ -302,8 +310,8 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 	    get_string(o, "op", &op, err, errlen) == -1)
 		goto done;
 	if ((uint64_t)seq <= *prevp) {
-		snprintf(err, errlen, "seq: %" PRId64 " does not follow %"
-		    PRIu64, seq, *prevp);
+		snprintf(err, errlen,
+		    "seq: %" PRId64 " does not follow %" PRIu64, seq, *prevp);
 		goto done;
 	}
 	for (i = 0; i < nitems(ops); i++)
@@ -337,9 +345,12 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 		    store_get_time(o, "last_seen", &when, err, errlen) == -1)
 			goto done;
 		if (!json_is_boolean(v = json_object_get(o, "alive"))) {
-			snprintf(err, errlen, "alive: must be true or false, "
-			    "got %s", v == NULL ? "nothing" :
-			    store_json_describe(v, dbuf, sizeof(dbuf)));
+			snprintf(err, errlen,
+			    "alive: must be true or false, "
+			    "got %s",
+			    v == NULL ?
+			        "nothing" :
+			        store_json_describe(v, dbuf, sizeof(dbuf)));
 			goto done;
 		}
 		regtab_set_alive(e, json_is_true(v));
@@ -355,18 +366,20 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 		}
 		if (!json_is_array(v)) {
 			snprintf(err, errlen, "ids: must be an array, got %s",
-			    v == NULL ? "nothing" :
-			    store_json_describe(v, dbuf, sizeof(dbuf)));
+			    v == NULL ?
+			        "nothing" :
+			        store_json_describe(v, dbuf, sizeof(dbuf)));
 			goto done;
 		}
 		for (i = 0; i < json_array_size(v); i++) {
 			if (!json_is_integer(json_array_get(v, i)) ||
 			    (e = regtab_find_id(rt,
-			    json_integer_value(json_array_get(v, i)))) ==
-			    NULL) {
+			         json_integer_value(json_array_get(v, i)))) ==
+			        NULL) {
 				snprintf(err, errlen, "ids[%zu]: unknown id %s",
-				    i, store_json_describe(json_array_get(v, i),
-				    dbuf, sizeof(dbuf)));
+				    i,
+				    store_json_describe(json_array_get(v, i),
+				        dbuf, sizeof(dbuf)));
 				goto done;
 			}
 			regtab_set_seen(e, when);
@@ -381,12 +394,13 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 		else if (strcmp(op, "group") == 0)
 			kind = REGTAB_GROUP;
 		else {
-			snprintf(err, errlen, "kind: must be \"tag\" or "
+			snprintf(err, errlen,
+			    "kind: must be \"tag\" or "
 			    "\"group\"");
 			goto done;
 		}
 		if (regtab_rename(rt, kind, from, to, &changed, msg,
-		    sizeof(msg)) != REGTAB_OK) {
+		        sizeof(msg)) != REGTAB_OK) {
 			snprintf(err, errlen, "rename: %s", msg);
 			goto done;
 		}
@@ -396,11 +410,11 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 	} else if (strcmp(op, "ident") == 0) {
 		if (get_entry(rt, o, "id", &e, err, errlen) == -1 ||
 		    store_get_int(o, "start_ticks", 1, 0, INT64_MAX, &ticks,
-		    err, errlen) == -1 ||
+		        err, errlen) == -1 ||
 		    get_string(o, "boot_id", &boot, err, errlen) == -1)
 			goto done;
-		if (regtab_set_identity(rt, e, ticks, boot, msg,
-		    sizeof(msg)) == -1) {
+		if (regtab_set_identity(rt, e, ticks, boot, msg, sizeof(msg)) ==
+		    -1) {
 			snprintf(err, errlen, "boot_id: %s", msg);
 			goto done;
 		}
@@ -428,7 +442,7 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 		(void)regtab_set_cmd(rt, e, cmd, strcmp(src, "client") == 0);
 	}
 	rv = 0;
- done:
+done:
 	json_decref(o);
 	return (rv);
 }
@@ -446,15 +460,15 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
  */
 int
 journal_replay(struct regtab *rt, const char *buf, size_t len,
-    uint64_t snap_seq, uint64_t *lastp, size_t *validp, int *tornp,
-    char *err, size_t errlen)
+    uint64_t snap_seq, uint64_t *lastp, size_t *validp, int *tornp, char *err,
+    size_t errlen)
 {
-	struct rentry	*e;
-	const char	*nl;
-	char		 msg[GP_MSG_MAX];
-	size_t		 off, end, lineno;
-	uint64_t	 prev = 0;
-	int64_t		 seen_all = 0;
+	struct rentry *e;
+	const char *nl;
+	char msg[GP_MSG_MAX];
+	size_t off, end, lineno;
+	uint64_t prev = 0;
+	int64_t seen_all = 0;
 
 	*tornp = 0;
 	*lastp = snap_seq;
@@ -468,7 +482,7 @@ journal_replay(struct regtab *rt, const char *buf, size_t len,
 	for (off = 0, lineno = 1; off < end; lineno++) {
 		nl = memchr(buf + off, '\n', end - off);
 		if (replay_line(rt, buf + off, nl - (buf + off), snap_seq,
-		    &prev, &seen_all, msg, sizeof(msg)) == -1) {
+		        &prev, &seen_all, msg, sizeof(msg)) == -1) {
 			snprintf(err, errlen, "line %zu: %s", lineno, msg);
 			return (-1);
 		}

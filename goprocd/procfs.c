@@ -462,8 +462,8 @@ status_uids(const char *buf, size_t n, struct proc_status *ps)
 		tok = p;
 		while (p < end && *p != '\t' && *p != ' ')
 			p++;
-		if (parse_u64(tok, (size_t)(p - tok), UINT32_MAX - 1,
-		        &ids[i]) == -1)
+		if (parse_u64(
+		        tok, (size_t)(p - tok), UINT32_MAX - 1, &ids[i]) == -1)
 			return (-1);
 	}
 	ps->ruid = (uint32_t)ids[0];

@@ -58,9 +58,9 @@ struct reply {
 TAILQ_HEAD(reply_list, reply);
 
 enum op_state {
-	OP_WORKING, /* waiting for the prober or the parent */
-	OP_DURABLE, /* waiting for the journal to reach the disk */
-	OP_SENDING, /* streaming replies to the frontend */
+	OP_WORKING,  /* waiting for the prober or the parent */
+	OP_DURABLE,  /* waiting for the journal to reach the disk */
+	OP_SENDING,  /* streaming replies to the frontend */
 	OP_DEFERRED, /* a mutation waiting for a compaction to end */
 };
 
@@ -207,7 +207,7 @@ static uint32_t max_entries_per_uid = CONFIG_ENTRIES_PER_UID_DEFAULT;
 static uint32_t max_labels = CONFIG_LABELS_DEFAULT;
 static uint32_t max_cmd_bytes = CONFIG_CMD_BYTES_DEFAULT;
 static uid_t daemon_uid; /* goprocd's own user, before the drop */
-static size_t nalive;   /* entries alive */
+static size_t nalive;    /* entries alive */
 
 __dead void
 registry(int debug, int verbose)

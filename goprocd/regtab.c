@@ -37,29 +37,29 @@
 
 /* For RB_GENERATE_STATIC: libbsd leaves it undefined. */
 #ifndef __unused
-#define __unused	__attribute__((__unused__))
+#define __unused __attribute__((__unused__))
 #endif
 
 /* An open-addressed hash set of entries (linear probing, no tombstones). */
 struct rset {
-	struct rentry	**slot;
-	uint32_t	  cap;		/* 0 or a power of two */
-	uint32_t	  n;
+	struct rentry **slot;
+	uint32_t cap; /* 0 or a power of two */
+	uint32_t n;
 };
 
 /* An interned string: a tag, a group or a boot ID. */
 struct rlabel {
-	RB_ENTRY(rlabel)	 link;
-	struct rset		 members[2];	/* REGTAB_TAG, REGTAB_GROUP */
-	uint32_t		 refs;		/* uses as a boot ID */
-	char			 s[];
+	RB_ENTRY(rlabel) link;
+	struct rset members[2]; /* REGTAB_TAG, REGTAB_GROUP */
+	uint32_t refs;          /* uses as a boot ID */
+	char s[];
 };
 
 /* A unique name and the entry holding it. */
 struct rname {
-	RB_ENTRY(rname)		 link;
-	struct rentry		*e;
-	char			 s[];
+	RB_ENTRY(rname) link;
+	struct rentry *e;
+	char s[];
 };
 
 /* How many entries one uid owns. */
@@ -76,66 +76,65 @@ RB_HEAD(name_tree, rname);
 RB_HEAD(uid_tree, ruid);
 
 struct regtab {
-	struct id_tree		 ids;
-	struct pid_tree		 pids;
-	struct name_tree	 names;
-	struct label_tree	 labels;
+	struct id_tree ids;
+	struct pid_tree pids;
+	struct name_tree names;
+	struct label_tree labels;
 	struct uid_tree uids;
-	size_t			 count;
-	uint64_t		 next_id;
-	uint64_t		 visits;
+	size_t count;
+	uint64_t next_id;
+	uint64_t visits;
 };
 
 /* The resolved selectors of one request. */
 struct sel {
-	const struct gp_request	*req;
-	struct rlabel		*any[2][GP_SEL_MAX];
-	size_t			 nany[2];
-	struct rlabel		*all[2][GP_SEL_MAX];
-	size_t			 nall[2];
-	size_t			 nids;
-	size_t			 npids;
-	size_t			 nnames;
-	const char		*search;
+	const struct gp_request *req;
+	struct rlabel *any[2][GP_SEL_MAX];
+	size_t nany[2];
+	struct rlabel *all[2][GP_SEL_MAX];
+	size_t nall[2];
+	size_t nids;
+	size_t npids;
+	size_t nnames;
+	const char *search;
 };
 
 /* A growing array of entries. */
 struct evec {
-	struct rentry	**v;
-	size_t		  n;
-	size_t		  cap;
+	struct rentry **v;
+	size_t n;
+	size_t cap;
 };
 
-static int	 id_cmp(struct rentry *, struct rentry *);
-static int	 pid_cmp(struct rentry *, struct rentry *);
-static int	 label_cmp(struct rlabel *, struct rlabel *);
-static int	 name_cmp(struct rname *, struct rname *);
+static int id_cmp(struct rentry *, struct rentry *);
+static int pid_cmp(struct rentry *, struct rentry *);
+static int label_cmp(struct rlabel *, struct rlabel *);
+static int name_cmp(struct rname *, struct rname *);
 static int uid_cmp(struct ruid *, struct ruid *);
 static void uid_count(struct regtab *, uint32_t, int);
-static uint32_t	 rset_home(const struct rset *, const struct rentry *);
-static void	 rset_resize(struct rset *, uint32_t);
-static void	 rset_reserve(struct rset *, uint32_t);
-static int	 rset_find(const struct rset *, const struct rentry *,
-		    uint32_t *);
-static void	 rset_add(struct rset *, struct rentry *);
-static void	 rset_del(struct rset *, struct rentry *);
+static uint32_t rset_home(const struct rset *, const struct rentry *);
+static void rset_resize(struct rset *, uint32_t);
+static void rset_reserve(struct rset *, uint32_t);
+static int rset_find(const struct rset *, const struct rentry *, uint32_t *);
+static void rset_add(struct rset *, struct rentry *);
+static void rset_del(struct rset *, struct rentry *);
 static struct rlabel *label_find(struct regtab *, const char *);
 static struct rlabel *label_get(struct regtab *, const char *);
-static void	 label_release(struct regtab *, struct rlabel *);
+static void label_release(struct regtab *, struct rlabel *);
 static struct rname *name_find(struct regtab *, const char *);
-static int	 strp_cmp(const void *, const void *);
-static int	 entry_cmp(const void *, const void *);
-static int	 clean_labels(const struct gp_strlist *, const char *,
-		    char (*)[GP_LABEL_MAX + 1], size_t *, char *, size_t);
-static int	 has_label(const struct rentry *, int, const struct rlabel *);
-static void	 copy_cmd(char *, const char *, size_t);
-static int	 sel_resolve(struct regtab *, const struct gp_request *,
-		    struct sel *);
-static int	 sel_match(const struct sel *, const struct rentry *);
-static void	 evec_push(struct evec *, struct rentry *);
-static void	 regtab_clear(struct regtab *);
-static int	 add_entry(struct regtab *, const struct gp_entry *,
-		    const char *, int, struct rentry **, char *, size_t);
+static int strp_cmp(const void *, const void *);
+static int entry_cmp(const void *, const void *);
+static int clean_labels(const struct gp_strlist *, const char *,
+    char (*)[GP_LABEL_MAX + 1], size_t *, char *, size_t);
+static int has_label(const struct rentry *, int, const struct rlabel *);
+static void copy_cmd(char *, const char *, size_t);
+static int sel_resolve(
+    struct regtab *, const struct gp_request *, struct sel *);
+static int sel_match(const struct sel *, const struct rentry *);
+static void evec_push(struct evec *, struct rentry *);
+static void regtab_clear(struct regtab *);
+static int add_entry(struct regtab *, const struct gp_entry *, const char *,
+    int, struct rentry **, char *, size_t);
 
 RB_GENERATE_STATIC(id_tree, rentry, id_link, id_cmp);
 RB_GENERATE_STATIC(pid_tree, rentry, pid_link, pid_cmp);
@@ -230,7 +229,7 @@ regtab_set_owner(struct regtab *rt, struct rentry *e, uint32_t uid)
 static uint32_t
 rset_home(const struct rset *s, const struct rentry *e)
 {
-	uint64_t	 h;
+	uint64_t h;
 
 	h = e->id * 0x9e3779b97f4a7c15ULL;
 	return ((uint32_t)(h >> 32) & (s->cap - 1));
@@ -239,8 +238,8 @@ rset_home(const struct rset *s, const struct rentry *e)
 static void
 rset_resize(struct rset *s, uint32_t cap)
 {
-	struct rentry	**old;
-	uint32_t	  oldcap, i, j;
+	struct rentry **old;
+	uint32_t oldcap, i, j;
 
 	old = s->slot;
 	oldcap = s->cap;
@@ -268,7 +267,7 @@ rset_resize(struct rset *s, uint32_t cap)
 static void
 rset_reserve(struct rset *s, uint32_t more)
 {
-	uint64_t	 need, cap;
+	uint64_t need, cap;
 
 	need = (uint64_t)s->n + more;
 	cap = s->cap == 0 ? 4 : s->cap;
@@ -283,12 +282,12 @@ rset_reserve(struct rset *s, uint32_t more)
 static int
 rset_find(const struct rset *s, const struct rentry *e, uint32_t *where)
 {
-	uint32_t	 j;
+	uint32_t j;
 
 	if (s->cap == 0)
 		return (0);
 	for (j = rset_home(s, e); s->slot[j] != NULL;
-	    j = (j + 1) & (s->cap - 1)) {
+	     j = (j + 1) & (s->cap - 1)) {
 		if (s->slot[j] == e) {
 			if (where != NULL)
 				*where = j;
@@ -301,7 +300,7 @@ rset_find(const struct rset *s, const struct rentry *e, uint32_t *where)
 static void
 rset_add(struct rset *s, struct rentry *e)
 {
-	uint32_t	 j;
+	uint32_t j;
 
 	if (rset_find(s, e, NULL))
 		return;
@@ -316,7 +315,7 @@ rset_add(struct rset *s, struct rentry *e)
 static void
 rset_del(struct rset *s, struct rentry *e)
 {
-	uint32_t	 i, j, k, mask;
+	uint32_t i, j, k, mask;
 
 	if (!rset_find(s, e, &i))
 		return;
@@ -340,8 +339,8 @@ rset_del(struct rset *s, struct rentry *e)
 static struct rlabel *
 label_find(struct regtab *rt, const char *s)
 {
-	struct rlabel	*l;
-	int		 c;
+	struct rlabel *l;
+	int c;
 
 	l = RB_ROOT(&rt->labels);
 	while (l != NULL) {
@@ -355,8 +354,8 @@ label_find(struct regtab *rt, const char *s)
 static struct rlabel *
 label_get(struct regtab *rt, const char *s)
 {
-	struct rlabel	*l;
-	size_t		 len;
+	struct rlabel *l;
+	size_t len;
 
 	if ((l = label_find(rt, s)) != NULL)
 		return (l);
@@ -384,8 +383,8 @@ label_release(struct regtab *rt, struct rlabel *l)
 static struct rname *
 name_find(struct regtab *rt, const char *s)
 {
-	struct rname	*n;
-	int		 c;
+	struct rname *n;
+	int c;
 
 	n = RB_ROOT(&rt->names);
 	while (n != NULL) {
@@ -405,8 +404,8 @@ strp_cmp(const void *a, const void *b)
 static int
 entry_cmp(const void *a, const void *b)
 {
-	const struct rentry	*ea = *(struct rentry *const *)a;
-	const struct rentry	*eb = *(struct rentry *const *)b;
+	const struct rentry *ea = *(struct rentry *const *)a;
+	const struct rentry *eb = *(struct rentry *const *)b;
 
 	if (ea->id < eb->id)
 		return (-1);
@@ -416,7 +415,7 @@ entry_cmp(const void *a, const void *b)
 struct regtab *
 regtab_new(void)
 {
-	struct regtab	*rt;
+	struct regtab *rt;
 
 	if ((rt = calloc(1, sizeof(*rt))) == NULL)
 		fatal(NULL);
@@ -432,7 +431,7 @@ regtab_new(void)
 static void
 regtab_clear(struct regtab *rt)
 {
-	struct rentry	*e, *next;
+	struct rentry *e, *next;
 
 	RB_FOREACH_SAFE(e, id_tree, &rt->ids, next)
 		regtab_remove(rt, e);
@@ -470,16 +469,16 @@ regtab_next_id(const struct regtab *rt)
 
 /* Set the next ID to hand out; it must exceed every ID in the table. */
 int
-regtab_set_next_id(struct regtab *rt, uint64_t next, char *err,
-    size_t errlen)
+regtab_set_next_id(struct regtab *rt, uint64_t next, char *err, size_t errlen)
 {
-	struct rentry	*max;
+	struct rentry *max;
 
 	max = RB_MAX(id_tree, &rt->ids);
 	if (next < 1 || next > REGTAB_ID_MAX + 1 ||
 	    (max != NULL && next <= max->id)) {
-		snprintf(err, errlen, "must be an integer in %" PRIu64
-		    "..%" PRId64 ", got %" PRIu64,
+		snprintf(err, errlen,
+		    "must be an integer in %" PRIu64 "..%" PRId64
+		    ", got %" PRIu64,
 		    max == NULL ? 1 : max->id + 1, (int64_t)REGTAB_ID_MAX + 1,
 		    next);
 		return (-1);
@@ -492,7 +491,7 @@ regtab_set_next_id(struct regtab *rt, uint64_t next, char *err,
 int
 regtab_valid_boot_id(const char *s)
 {
-	size_t	 i;
+	size_t i;
 
 	if (s == NULL || *s == '\0')
 		return (1);
@@ -501,8 +500,8 @@ regtab_valid_boot_id(const char *s)
 			if (s[i] != '-')
 				return (0);
 		} else if (!((s[i] >= '0' && s[i] <= '9') ||
-		    (s[i] >= 'a' && s[i] <= 'f') ||
-		    (s[i] >= 'A' && s[i] <= 'F')))
+		               (s[i] >= 'a' && s[i] <= 'f') ||
+		               (s[i] >= 'A' && s[i] <= 'F')))
 			return (0);
 	}
 	return (s[i] == '\0');
@@ -516,8 +515,8 @@ static int
 clean_labels(const struct gp_strlist *sl, const char *what,
     char (*out)[GP_LABEL_MAX + 1], size_t *np, char *err, size_t errlen)
 {
-	const char	*errstr;
-	size_t		 i, n;
+	const char *errstr;
+	size_t i, n;
 
 	if (sl->n > GP_LABELS_MAX) {
 		snprintf(err, errlen, "too many %s (%u, at most %d)", what,
@@ -527,8 +526,8 @@ clean_labels(const struct gp_strlist *sl, const char *what,
 	for (i = 0; i < sl->n; i++) {
 		errstr = "not terminated";
 		if (memchr(sl->v[i], '\0', sizeof(sl->v[i])) == NULL ||
-		    gp_label_clean(sl->v[i], out[i], sizeof(out[i]),
-		    &errstr) == -1) {
+		    gp_label_clean(sl->v[i], out[i], sizeof(out[i]), &errstr) ==
+		        -1) {
 			snprintf(err, errlen, "%s[%zu]: %s", what, i, errstr);
 			return (-1);
 		}
@@ -552,9 +551,9 @@ clean_labels(const struct gp_strlist *sl, const char *what,
 static void
 copy_cmd(char *dst, const char *src, size_t len)
 {
-	const unsigned char	*p = (const unsigned char *)src;
-	uint32_t		 cp;
-	size_t			 i, n;
+	const unsigned char *p = (const unsigned char *)src;
+	uint32_t cp;
+	size_t i, n;
 
 	for (i = 0; i < len;) {
 		if ((n = gp_utf8_next(p + i, len - i, &cp)) == 0) {
@@ -579,14 +578,14 @@ static int
 add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
     int keepid, struct rentry **ep, char *err, size_t errlen)
 {
-	char		 tags[GP_LABELS_MAX][GP_LABEL_MAX + 1];
-	char		 groups[GP_LABELS_MAX][GP_LABEL_MAX + 1];
-	struct rentry	*e, *o;
-	struct rname	*nm;
-	struct rlabel	*boot;
-	const char	*errstr;
-	size_t		 ntags, ngroups, cmdlen, namelen, i;
-	uint64_t	 id;
+	char tags[GP_LABELS_MAX][GP_LABEL_MAX + 1];
+	char groups[GP_LABELS_MAX][GP_LABEL_MAX + 1];
+	struct rentry *e, *o;
+	struct rname *nm;
+	struct rlabel *boot;
+	const char *errstr;
+	size_t ntags, ngroups, cmdlen, namelen, i;
+	uint64_t id;
 
 	if (ep != NULL)
 		*ep = NULL;
@@ -601,8 +600,9 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		return (REGTAB_EINVAL);
 	}
 	if (keepid && (ge->id < 1 || ge->id > REGTAB_ID_MAX)) {
-		snprintf(err, errlen, "id must be in 1..%" PRId64 ", got %"
-		    PRIu64, (int64_t)REGTAB_ID_MAX, ge->id);
+		snprintf(err, errlen,
+		    "id must be in 1..%" PRId64 ", got %" PRIu64,
+		    (int64_t)REGTAB_ID_MAX, ge->id);
 		return (REGTAB_EINVAL);
 	}
 	if (memchr(ge->name, '\0', sizeof(ge->name)) == NULL ||
@@ -619,8 +619,8 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		return (REGTAB_EINVAL);
 	}
 	if (clean_labels(&ge->tags, "tags", tags, &ntags, err, errlen) == -1 ||
-	    clean_labels(&ge->groups, "groups", groups, &ngroups, err,
-	    errlen) == -1)
+	    clean_labels(
+	        &ge->groups, "groups", groups, &ngroups, err, errlen) == -1)
 		return (REGTAB_EINVAL);
 
 	if (keepid) {
@@ -638,8 +638,9 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		id = rt->next_id;
 	}
 	if (ge->name[0] != '\0' && (nm = name_find(rt, ge->name)) != NULL) {
-		snprintf(err, errlen, "name \"%s\" is already in use by id %"
-		    PRIu64, ge->name, nm->e->id);
+		snprintf(err, errlen,
+		    "name \"%s\" is already in use by id %" PRIu64, ge->name,
+		    nm->e->id);
 		return (REGTAB_EEXIST);
 	}
 	boot = NULL;
@@ -647,22 +648,25 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		boot = label_find(rt, boot_id);
 	if (!keepid) {
 		for (o = regtab_find_pid(rt, ge->pid); o != NULL;
-		    o = regtab_next_pid(rt, o)) {
+		     o = regtab_next_pid(rt, o)) {
 			if (o->start_ticks != ge->start_ticks ||
 			    o->boot != boot)
 				continue;
 			if (boot == NULL && boot_id != NULL && *boot_id != '\0')
 				continue;
-			snprintf(err, errlen, "pid %d already registered "
-			    "as id %" PRIu64, ge->pid, o->id);
+			snprintf(err, errlen,
+			    "pid %d already registered "
+			    "as id %" PRIu64,
+			    ge->pid, o->id);
 			return (REGTAB_EEXIST);
 		}
 	}
 
 	/* Everything is checked: from here on the add cannot fail. */
 	cmdlen = strlen(ge->cmd);
-	if ((e = calloc(1, sizeof(*e) + (ntags + ngroups) * sizeof(e->lab[0]) +
-	    cmdlen + 1)) == NULL)
+	if ((e = calloc(1,
+	         sizeof(*e) + (ntags + ngroups) * sizeof(e->lab[0]) + cmdlen +
+	             1)) == NULL)
 		fatal(NULL);
 	e->id = id;
 	e->pid = ge->pid;
@@ -723,8 +727,8 @@ regtab_add(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 
 /* Put back a stored entry with its own ID (ge->id). */
 int
-regtab_insert(struct regtab *rt, const struct gp_entry *ge,
-    const char *boot_id, struct rentry **ep, char *err, size_t errlen)
+regtab_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
+    struct rentry **ep, char *err, size_t errlen)
 {
 	return (add_entry(rt, ge, boot_id, 1, ep, err, errlen));
 }
@@ -733,9 +737,9 @@ regtab_insert(struct regtab *rt, const struct gp_entry *ge,
 void
 regtab_remove(struct regtab *rt, struct rentry *e)
 {
-	struct rlabel	*l;
-	size_t		 i;
-	int		 kind;
+	struct rlabel *l;
+	size_t i;
+	int kind;
 
 	RB_REMOVE(id_tree, &rt->ids, e);
 	RB_REMOVE(pid_tree, &rt->pids, e);
@@ -761,7 +765,7 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 struct rentry *
 regtab_find_id(struct regtab *rt, uint64_t id)
 {
-	struct rentry	 key;
+	struct rentry key;
 
 	key.id = id;
 	return (RB_FIND(id_tree, &rt->ids, &key));
@@ -770,7 +774,7 @@ regtab_find_id(struct regtab *rt, uint64_t id)
 struct rentry *
 regtab_find_name(struct regtab *rt, const char *name)
 {
-	struct rname	*nm;
+	struct rname *nm;
 
 	if ((nm = name_find(rt, name)) == NULL)
 		return (NULL);
@@ -781,7 +785,7 @@ regtab_find_name(struct regtab *rt, const char *name)
 struct rentry *
 regtab_find_pid(struct regtab *rt, int32_t pid)
 {
-	struct rentry	 key, *e;
+	struct rentry key, *e;
 
 	key.pid = pid;
 	key.id = 0;
@@ -795,7 +799,7 @@ regtab_find_pid(struct regtab *rt, int32_t pid)
 struct rentry *
 regtab_next_pid(struct regtab *rt, struct rentry *e)
 {
-	struct rentry	*n;
+	struct rentry *n;
 
 	n = RB_NEXT(pid_tree, &rt->pids, e);
 	if (n == NULL || n->pid != e->pid)
@@ -818,7 +822,7 @@ regtab_next(struct regtab *rt, struct rentry *e)
 static int
 has_label(const struct rentry *e, int kind, const struct rlabel *l)
 {
-	size_t	 i, start, end;
+	size_t i, start, end;
 
 	start = kind == REGTAB_TAG ? 0 : e->ntags;
 	end = kind == REGTAB_TAG ? e->ntags : (size_t)e->ntags + e->ngroups;
@@ -836,10 +840,10 @@ has_label(const struct rentry *e, int kind, const struct rlabel *l)
 static int
 sel_resolve(struct regtab *rt, const struct gp_request *req, struct sel *s)
 {
-	const struct gp_strlist	*any[2], *all[2];
-	struct rlabel		*l;
-	size_t			 i, n;
-	int			 k;
+	const struct gp_strlist *any[2], *all[2];
+	struct rlabel *l;
+	size_t i, n;
+	int k;
 
 	memset(s, 0, sizeof(*s));
 	s->req = req;
@@ -850,8 +854,8 @@ sel_resolve(struct regtab *rt, const struct gp_request *req, struct sel *s)
 	for (k = 0; k < 2; k++) {
 		n = any[k]->n > GP_SEL_MAX ? GP_SEL_MAX : any[k]->n;
 		for (i = 0; i < n; i++) {
-			if (memchr(any[k]->v[i], '\0',
-			    sizeof(any[k]->v[i])) == NULL)
+			if (memchr(any[k]->v[i], '\0', sizeof(any[k]->v[i])) ==
+			    NULL)
 				continue;
 			l = label_find(rt, any[k]->v[i]);
 			if (l != NULL && l->members[k].n > 0)
@@ -861,8 +865,8 @@ sel_resolve(struct regtab *rt, const struct gp_request *req, struct sel *s)
 			return (0);
 		n = all[k]->n > GP_SEL_MAX ? GP_SEL_MAX : all[k]->n;
 		for (i = 0; i < n; i++) {
-			if (memchr(all[k]->v[i], '\0',
-			    sizeof(all[k]->v[i])) == NULL)
+			if (memchr(all[k]->v[i], '\0', sizeof(all[k]->v[i])) ==
+			    NULL)
 				return (0);
 			l = label_find(rt, all[k]->v[i]);
 			if (l == NULL || l->members[k].n == 0)
@@ -883,9 +887,9 @@ sel_resolve(struct regtab *rt, const struct gp_request *req, struct sel *s)
 static int
 sel_match(const struct sel *s, const struct rentry *e)
 {
-	const struct gp_request	*req = s->req;
-	size_t			 i;
-	int			 k, ok;
+	const struct gp_request *req = s->req;
+	size_t i;
+	int k, ok;
 
 	if ((req->flags & GP_REQ_ALIVE) && !e->alive)
 		return (0);
@@ -906,7 +910,7 @@ sel_match(const struct sel *s, const struct rentry *e)
 			return (0);
 		for (i = 0, ok = 0; i < s->nnames && !ok; i++)
 			ok = strncmp(req->names.v[i], e->name->s,
-			    sizeof(req->names.v[i])) == 0;
+			         sizeof(req->names.v[i])) == 0;
 		if (!ok)
 			return (0);
 	}
@@ -929,8 +933,8 @@ sel_match(const struct sel *s, const struct rentry *e)
 static void
 evec_push(struct evec *v, struct rentry *e)
 {
-	struct rentry	**nv;
-	size_t		  ncap;
+	struct rentry **nv;
+	size_t ncap;
 
 	if (v->n == v->cap) {
 		ncap = v->cap == 0 ? 16 : v->cap * 2;
@@ -952,13 +956,20 @@ int
 regtab_select(struct regtab *rt, const struct gp_request *req,
     struct rentry ***resp, size_t *np)
 {
-	enum { SRC_ALL, SRC_IDS, SRC_PIDS, SRC_NAMES, SRC_ANY, SRC_EVERY };
-	struct sel	 s;
-	struct evec	 cand, res;
-	struct rentry	*e;
-	struct rset	*set;
-	size_t		 best, cost, i, j, n;
-	int		 src, srckind, k;
+	enum {
+		SRC_ALL,
+		SRC_IDS,
+		SRC_PIDS,
+		SRC_NAMES,
+		SRC_ANY,
+		SRC_EVERY
+	};
+	struct sel s;
+	struct evec cand, res;
+	struct rentry *e;
+	struct rset *set;
+	size_t best, cost, i, j, n;
+	int src, srckind, k;
 
 	*resp = NULL;
 	*np = 0;
@@ -1018,7 +1029,7 @@ regtab_select(struct regtab *rt, const struct gp_request *req,
 	case SRC_NAMES:
 		for (i = 0; i < s.nnames; i++) {
 			if (memchr(req->names.v[i], '\0',
-			    sizeof(req->names.v[i])) == NULL)
+			        sizeof(req->names.v[i])) == NULL)
 				continue;
 			if ((e = regtab_find_name(rt, req->names.v[i])) != NULL)
 				evec_push(&cand, e);
@@ -1027,7 +1038,7 @@ regtab_select(struct regtab *rt, const struct gp_request *req,
 	case SRC_PIDS:
 		for (i = 0; i < s.npids; i++)
 			for (e = regtab_find_pid(rt, req->pids[i]); e != NULL;
-			    e = regtab_next_pid(rt, e))
+			     e = regtab_next_pid(rt, e))
 				evec_push(&cand, e);
 		break;
 	case SRC_ANY:
@@ -1065,7 +1076,7 @@ regtab_select(struct regtab *rt, const struct gp_request *req,
 size_t
 regtab_label_count(struct regtab *rt, int kind, const char *label)
 {
-	struct rlabel	*l;
+	struct rlabel *l;
 
 	if (kind != REGTAB_TAG && kind != REGTAB_GROUP)
 		return (0);
@@ -1084,11 +1095,11 @@ int
 regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
     size_t *changedp, char *err, size_t errlen)
 {
-	char		 cfrom[GP_LABEL_MAX + 1], cto[GP_LABEL_MAX + 1];
-	struct rlabel	*lf, *lt, **lab;
-	struct rentry	**members, *e;
-	const char	*errstr;
-	size_t		 n, i, j, start, end;
+	char cfrom[GP_LABEL_MAX + 1], cto[GP_LABEL_MAX + 1];
+	struct rlabel *lf, *lt, **lab;
+	struct rentry **members, *e;
+	const char *errstr;
+	size_t n, i, j, start, end;
 
 	*changedp = 0;
 	if (kind != REGTAB_TAG && kind != REGTAB_GROUP) {
@@ -1120,7 +1131,7 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
 		e = members[j];
 		start = kind == REGTAB_TAG ? 0 : e->ntags;
 		end = kind == REGTAB_TAG ? e->ntags :
-		    (size_t)e->ntags + e->ngroups;
+		                           (size_t)e->ntags + e->ngroups;
 		lab = e->lab;
 		for (i = start; i < end && lab[i] != lf; i++)
 			;
@@ -1128,7 +1139,7 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
 			/* Merge: the entry keeps one label fewer. */
 			memmove(&lab[i], &lab[i + 1],
 			    ((size_t)e->ntags + e->ngroups - i - 1) *
-			    sizeof(*lab));
+			        sizeof(*lab));
 			if (kind == REGTAB_TAG)
 				e->ntags--;
 			else
@@ -1137,12 +1148,12 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
 			/* Replace, then move the new label into order. */
 			lab[i] = lt;
 			for (; i > start && strcmp(lab[i - 1]->s, lt->s) > 0;
-			    i--) {
+			     i--) {
 				lab[i] = lab[i - 1];
 				lab[i - 1] = lt;
 			}
 			for (; i + 1 < end && strcmp(lab[i + 1]->s, lt->s) < 0;
-			    i++) {
+			     i++) {
 				lab[i] = lab[i + 1];
 				lab[i + 1] = lt;
 			}
@@ -1173,7 +1184,7 @@ int
 regtab_set_identity(struct regtab *rt, struct rentry *e, uint64_t start_ticks,
     const char *boot_id, char *err, size_t errlen)
 {
-	struct rlabel	*old;
+	struct rlabel *old;
 
 	if (!regtab_valid_boot_id(boot_id)) {
 		snprintf(err, errlen, "invalid boot id");
@@ -1256,7 +1267,7 @@ rentry_group(const struct rentry *e, size_t i)
 void
 rentry_fill(const struct rentry *e, struct gp_entry *ge)
 {
-	size_t	 i;
+	size_t i;
 
 	memset(ge, 0, sizeof(*ge));
 	ge->id = e->id;

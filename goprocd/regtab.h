@@ -30,18 +30,18 @@
 
 #include "goproc.h"
 
-#define REGTAB_BOOT_ID_LEN	36		/* a UUID, as in /proc */
-#define REGTAB_ID_MAX		(INT64_MAX - 1)	/* ids fit a JSON integer */
-#define REGTAB_UID_UNKNOWN	UINT32_MAX	/* owner not recorded */
+#define REGTAB_BOOT_ID_LEN 36         /* a UUID, as in /proc */
+#define REGTAB_ID_MAX (INT64_MAX - 1) /* ids fit a JSON integer */
+#define REGTAB_UID_UNKNOWN UINT32_MAX /* owner not recorded */
 
 /* Return values of regtab_add(), regtab_insert() and regtab_rename(). */
-#define REGTAB_OK		0
-#define REGTAB_EINVAL		(-1)	/* a value the registry refuses */
-#define REGTAB_EEXIST		(-2)	/* id, name or process taken */
+#define REGTAB_OK 0
+#define REGTAB_EINVAL (-1) /* a value the registry refuses */
+#define REGTAB_EEXIST (-2) /* id, name or process taken */
 
 /* Label kinds for regtab_rename(). */
-#define REGTAB_TAG		0
-#define REGTAB_GROUP		1
+#define REGTAB_TAG 0
+#define REGTAB_GROUP 1
 
 struct regtab;
 struct rlabel;
@@ -57,70 +57,70 @@ struct rname;
  * never recorded (an entry from a snapshot of the Go program).
  */
 struct rentry {
-	RB_ENTRY(rentry)	 id_link;
-	RB_ENTRY(rentry)	 pid_link;
-	uint64_t		 id;
-	uint64_t		 start_ticks;
-	int64_t			 added_at;	/* ns since the epoch */
-	int64_t			 last_seen;	/* ns since the epoch */
-	int32_t			 pid;
-	int32_t			 pgid;
-	uint32_t		 owner_uid;
+	RB_ENTRY(rentry) id_link;
+	RB_ENTRY(rentry) pid_link;
+	uint64_t id;
+	uint64_t start_ticks;
+	int64_t added_at;  /* ns since the epoch */
+	int64_t last_seen; /* ns since the epoch */
+	int32_t pid;
+	int32_t pgid;
+	uint32_t owner_uid;
 	uint32_t count_uid; /* counted as owned by, see
 						   regtab_uid_count() */
-	uint8_t			 alive;
-	uint8_t			 ntags;
-	uint8_t			 ngroups;
+	uint8_t alive;
+	uint8_t ntags;
+	uint8_t ngroups;
 	uint8_t cmd_client; /* cmd is a client's word */
-	struct rlabel		*boot;
-	struct rname		*name;
-	char			*cmd;
-	struct rlabel		*lab[];
+	struct rlabel *boot;
+	struct rname *name;
+	char *cmd;
+	struct rlabel *lab[];
 };
 
-struct regtab	*regtab_new(void);
-void		 regtab_free(struct regtab *);
-void		 regtab_reset(struct regtab *);
-size_t		 regtab_count(const struct regtab *);
-uint64_t	 regtab_next_id(const struct regtab *);
-int		 regtab_set_next_id(struct regtab *, uint64_t, char *, size_t);
+struct regtab *regtab_new(void);
+void regtab_free(struct regtab *);
+void regtab_reset(struct regtab *);
+size_t regtab_count(const struct regtab *);
+uint64_t regtab_next_id(const struct regtab *);
+int regtab_set_next_id(struct regtab *, uint64_t, char *, size_t);
 
-int		 regtab_add(struct regtab *, const struct gp_entry *,
-		    const char *, struct rentry **, char *, size_t);
-int		 regtab_insert(struct regtab *, const struct gp_entry *,
-		    const char *, struct rentry **, char *, size_t);
-void		 regtab_remove(struct regtab *, struct rentry *);
+int regtab_add(struct regtab *, const struct gp_entry *, const char *,
+    struct rentry **, char *, size_t);
+int regtab_insert(struct regtab *, const struct gp_entry *, const char *,
+    struct rentry **, char *, size_t);
+void regtab_remove(struct regtab *, struct rentry *);
 
-struct rentry	*regtab_find_id(struct regtab *, uint64_t);
-struct rentry	*regtab_find_name(struct regtab *, const char *);
-struct rentry	*regtab_find_pid(struct regtab *, int32_t);
-struct rentry	*regtab_next_pid(struct regtab *, struct rentry *);
-struct rentry	*regtab_first(struct regtab *);
-struct rentry	*regtab_next(struct regtab *, struct rentry *);
+struct rentry *regtab_find_id(struct regtab *, uint64_t);
+struct rentry *regtab_find_name(struct regtab *, const char *);
+struct rentry *regtab_find_pid(struct regtab *, int32_t);
+struct rentry *regtab_next_pid(struct regtab *, struct rentry *);
+struct rentry *regtab_first(struct regtab *);
+struct rentry *regtab_next(struct regtab *, struct rentry *);
 
-int		 regtab_select(struct regtab *, const struct gp_request *,
-		    struct rentry ***, size_t *);
-int		 regtab_rename(struct regtab *, int, const char *,
-		    const char *, size_t *, char *, size_t);
-size_t		 regtab_label_count(struct regtab *, int, const char *);
+int regtab_select(
+    struct regtab *, const struct gp_request *, struct rentry ***, size_t *);
+int regtab_rename(
+    struct regtab *, int, const char *, const char *, size_t *, char *, size_t);
+size_t regtab_label_count(struct regtab *, int, const char *);
 
 size_t regtab_uid_count(struct regtab *, uint32_t);
 void regtab_set_owner(struct regtab *, struct rentry *, uint32_t);
 
-void		 regtab_set_alive(struct rentry *, int);
-void		 regtab_set_seen(struct rentry *, int64_t);
-int		 regtab_set_identity(struct regtab *, struct rentry *,
-		    uint64_t, const char *, char *, size_t);
+void regtab_set_alive(struct rentry *, int);
+void regtab_set_seen(struct rentry *, int64_t);
+int regtab_set_identity(
+    struct regtab *, struct rentry *, uint64_t, const char *, char *, size_t);
 struct rentry *regtab_set_cmd(
     struct regtab *, struct rentry *, const char *, int);
 
-const char	*rentry_name(const struct rentry *);
-const char	*rentry_boot_id(const struct rentry *);
-const char	*rentry_tag(const struct rentry *, size_t);
-const char	*rentry_group(const struct rentry *, size_t);
-void		 rentry_fill(const struct rentry *, struct gp_entry *);
+const char *rentry_name(const struct rentry *);
+const char *rentry_boot_id(const struct rentry *);
+const char *rentry_tag(const struct rentry *, size_t);
+const char *rentry_group(const struct rentry *, size_t);
+void rentry_fill(const struct rentry *, struct gp_entry *);
 
-int		 regtab_valid_boot_id(const char *);
-uint64_t	 regtab_visits(const struct regtab *);
+int regtab_valid_boot_id(const char *);
+uint64_t regtab_visits(const struct regtab *);
 
 #endif /* REGTAB_H */

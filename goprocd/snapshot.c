@@ -45,19 +45,19 @@
 #include "store.h"
 #include "util.h"
 
-#define WBUF_SIZE	(64 * 1024)
-#define RBUF_CHUNK	(64 * 1024)
+#define WBUF_SIZE (64 * 1024)
+#define RBUF_CHUNK (64 * 1024)
 
-#define RD_EOF		(-1)
-#define RD_ERR		(-2)
+#define RD_EOF (-1)
+#define RD_ERR (-2)
 
 /* A buffered writer over a descriptor. */
 struct wbuf {
-	int		 fd;
-	char		*buf;
-	size_t		 len;
-	uint64_t	 total;
-	int		 error;		/* errno of the failed write */
+	int fd;
+	char *buf;
+	size_t len;
+	uint64_t total;
+	int error; /* errno of the failed write */
 };
 
 /*
@@ -65,46 +65,43 @@ struct wbuf {
  * Bytes before mark may be dropped when more are read.
  */
 struct reader {
-	int		 fd;		/* -1: all of data is there */
-	const char	*data;
-	char		*buf;
-	size_t		 cap;
-	size_t		 len;
-	size_t		 pos;
-	size_t		 mark;
-	uint64_t	 base;		/* file offset of data[0] */
-	int		 eof;
-	char		*err;
-	size_t		 errlen;
+	int fd; /* -1: all of data is there */
+	const char *data;
+	char *buf;
+	size_t cap;
+	size_t len;
+	size_t pos;
+	size_t mark;
+	uint64_t base; /* file offset of data[0] */
+	int eof;
+	char *err;
+	size_t errlen;
 };
 
-static int	 wbuf_flush(struct wbuf *);
-static int	 wbuf_put(const char *, size_t, void *);
-static void	 jset(json_t *, const char *, json_t *);
-static int	 days_in_month(int64_t, int);
-static int64_t	 days_since_epoch(int64_t, int, int);
-static int	 digits(const char *, size_t, int64_t *);
+static int wbuf_flush(struct wbuf *);
+static int wbuf_put(const char *, size_t, void *);
+static void jset(json_t *, const char *, json_t *);
+static int days_in_month(int64_t, int);
+static int64_t days_since_epoch(int64_t, int, int);
+static int digits(const char *, size_t, int64_t *);
 static int get_cmd_source(const json_t *, struct gp_entry *, char *, size_t);
-static int	 get_labels(const json_t *, const char *, struct gp_strlist *,
-		    char *, size_t);
-static int	 rd_more(struct reader *);
-static int	 rd_peek(struct reader *);
-static int	 rd_ws(struct reader *);
-static int	 rd_value(struct reader *, const char **, size_t *);
-static json_t	*rd_decode(struct reader *, const char *, const char *,
-		    size_t);
-static int	 snap_header(struct reader *, const char *, json_t *,
-		    struct snapshot_info *, int *);
-static int	 snap_procs(struct reader *, struct regtab *,
-		    struct snapshot_info *);
-static int	 snap_parse(struct reader *, struct regtab *,
-		    struct snapshot_info *);
+static int get_labels(
+    const json_t *, const char *, struct gp_strlist *, char *, size_t);
+static int rd_more(struct reader *);
+static int rd_peek(struct reader *);
+static int rd_ws(struct reader *);
+static int rd_value(struct reader *, const char **, size_t *);
+static json_t *rd_decode(struct reader *, const char *, const char *, size_t);
+static int snap_header(
+    struct reader *, const char *, json_t *, struct snapshot_info *, int *);
+static int snap_procs(struct reader *, struct regtab *, struct snapshot_info *);
+static int snap_parse(struct reader *, struct regtab *, struct snapshot_info *);
 
 /* Can s be quoted in a one-line message as it is? */
 int
 store_printable(const char *s)
 {
-	size_t	 i;
+	size_t i;
 
 	for (i = 0; s[i] != '\0'; i++)
 		if (i >= 64 || s[i] < 0x20 || s[i] > 0x7e)
@@ -118,8 +115,8 @@ store_json_describe(const json_t *v, char *buf, size_t len)
 {
 	switch (json_typeof(v)) {
 	case JSON_INTEGER:
-		snprintf(buf, len, "%" JSON_INTEGER_FORMAT,
-		    json_integer_value(v));
+		snprintf(
+		    buf, len, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
 		return (buf);
 	case JSON_REAL:
 		snprintf(buf, len, "a real number (%g)", json_real_value(v));
@@ -132,8 +129,19 @@ store_json_describe(const json_t *v, char *buf, size_t len)
 static int
 days_in_month(int64_t y, int m)
 {
-	static const int	 mdays[12] = {
-		31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31,
+	static const int mdays[12] = {
+		31,
+		28,
+		31,
+		30,
+		31,
+		30,
+		31,
+		31,
+		30,
+		31,
+		30,
+		31,
 	};
 
 	if (m == 2 && y % 4 == 0 && (y % 100 != 0 || y % 400 == 0))
@@ -145,10 +153,21 @@ days_in_month(int64_t y, int m)
 static int64_t
 days_since_epoch(int64_t y, int m, int d)
 {
-	static const int	 before[12] = {
-		0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334,
+	static const int before[12] = {
+		0,
+		31,
+		59,
+		90,
+		120,
+		151,
+		181,
+		212,
+		243,
+		273,
+		304,
+		334,
 	};
-	int64_t			 p, leaps;
+	int64_t p, leaps;
 
 	/* Leap days in the years before y, counted from year 0. */
 	p = y - 1;
@@ -164,8 +183,8 @@ days_since_epoch(int64_t y, int m, int d)
 static int
 digits(const char *s, size_t n, int64_t *vp)
 {
-	size_t	 i;
-	int64_t	 v = 0;
+	size_t i;
+	int64_t v = 0;
 
 	for (i = 0; i < n; i++) {
 		if (s[i] < '0' || s[i] > '9')
@@ -184,9 +203,9 @@ digits(const char *s, size_t n, int64_t *vp)
 int
 store_time_parse(const char *s, int64_t *nsp, const char **errstr)
 {
-	int64_t		 y, mo, d, h, mi, sec, oh, om, frac, v, secs, ns;
-	size_t		 i, len, nd;
-	int		 sign;
+	int64_t y, mo, d, h, mi, sec, oh, om, frac, v, secs, ns;
+	size_t i, len, nd;
+	int sign;
 
 	*errstr = "not an RFC 3339 time";
 	len = strlen(s);
@@ -225,8 +244,8 @@ store_time_parse(const char *s, int64_t *nsp, const char **errstr)
 	if (s[i] != '\0')
 		return (-1);
 	*errstr = "time field out of range";
-	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) ||
-	    h > 23 || mi > 59 || sec > 59 || oh > 23 || om > 59)
+	if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 ||
+	    mi > 59 || sec > 59 || oh > 23 || om > 59)
 		return (-1);
 
 	secs = days_since_epoch(y, mo, d) * 86400 + h * 3600 + mi * 60 + sec -
@@ -247,11 +266,11 @@ store_time_parse(const char *s, int64_t *nsp, const char **errstr)
 void
 store_time_format(int64_t ns, char *buf, size_t len)
 {
-	struct tm	 tm;
-	time_t		 secs;
-	int64_t		 frac;
-	char		 fbuf[16];
-	int		 n;
+	struct tm tm;
+	time_t secs;
+	int64_t frac;
+	char fbuf[16];
+	int n;
 
 	secs = ns / 1000000000;
 	frac = ns % 1000000000;
@@ -268,8 +287,8 @@ store_time_format(int64_t ns, char *buf, size_t len)
 			fbuf[n - 1] = '\0';
 	}
 	snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d%sZ",
-	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-	    tm.tm_min, tm.tm_sec, fbuf);
+	    tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min,
+	    tm.tm_sec, fbuf);
 }
 
 static void
@@ -283,10 +302,10 @@ jset(json_t *o, const char *key, json_t *v)
 json_t *
 store_entry_json(const struct rentry *e)
 {
-	json_t		*o, *meta, *tags, *groups;
-	char		 tbuf[STORE_TIME_LEN];
-	const char	*name;
-	size_t		 i;
+	json_t *o, *meta, *tags, *groups;
+	char tbuf[STORE_TIME_LEN];
+	const char *name;
+	size_t i;
 
 	if ((o = json_object()) == NULL || (meta = json_object()) == NULL ||
 	    (tags = json_array()) == NULL || (groups = json_array()) == NULL)
@@ -303,12 +322,12 @@ store_entry_json(const struct rentry *e)
 	store_time_format(e->last_seen, tbuf, sizeof(tbuf));
 	jset(o, "last_seen", json_string(tbuf));
 	for (i = 0; i < e->ntags; i++)
-		if (json_array_append_new(tags,
-		    json_string(rentry_tag(e, i))) == -1)
+		if (json_array_append_new(
+		        tags, json_string(rentry_tag(e, i))) == -1)
 			fatalx("%s: cannot encode a tag", __func__);
 	for (i = 0; i < e->ngroups; i++)
-		if (json_array_append_new(groups,
-		    json_string(rentry_group(e, i))) == -1)
+		if (json_array_append_new(
+		        groups, json_string(rentry_group(e, i))) == -1)
 			fatalx("%s: cannot encode a group", __func__);
 	jset(meta, "tags", tags);
 	jset(meta, "groups", groups);
@@ -327,8 +346,8 @@ int
 store_get_int(const json_t *o, const char *key, int required, int64_t min,
     int64_t max, int64_t *vp, char *err, size_t errlen)
 {
-	json_t		*v;
-	char		 dbuf[64];
+	json_t *v;
+	char dbuf[64];
 
 	if ((v = json_object_get(o, key)) == NULL) {
 		if (!required)
@@ -338,9 +357,10 @@ store_get_int(const json_t *o, const char *key, int required, int64_t min,
 	}
 	if (!json_is_integer(v) || json_integer_value(v) < min ||
 	    json_integer_value(v) > max) {
-		snprintf(err, errlen, "%s: must be an integer in %" PRId64
-		    "..%" PRId64 ", got %s", key, min, max,
-		    store_json_describe(v, dbuf, sizeof(dbuf)));
+		snprintf(err, errlen,
+		    "%s: must be an integer in %" PRId64 "..%" PRId64
+		    ", got %s",
+		    key, min, max, store_json_describe(v, dbuf, sizeof(dbuf)));
 		return (-1);
 	}
 	*vp = json_integer_value(v);
@@ -348,12 +368,12 @@ store_get_int(const json_t *o, const char *key, int required, int64_t min,
 }
 
 int
-store_get_time(const json_t *o, const char *key, int64_t *vp, char *err,
-    size_t errlen)
+store_get_time(
+    const json_t *o, const char *key, int64_t *vp, char *err, size_t errlen)
 {
-	json_t		*v;
-	const char	*errstr;
-	char		 dbuf[64];
+	json_t *v;
+	const char *errstr;
+	char dbuf[64];
 
 	if ((v = json_object_get(o, key)) == NULL) {
 		snprintf(err, errlen, "%s: missing", key);
@@ -380,10 +400,10 @@ static int
 get_labels(const json_t *meta, const char *key, struct gp_strlist *sl,
     char *err, size_t errlen)
 {
-	json_t		*a, *v;
-	const char	*errstr;
-	char		 clean[GP_LABEL_MAX + 1], dbuf[64];
-	size_t		 i, j;
+	json_t *a, *v;
+	const char *errstr;
+	char clean[GP_LABEL_MAX + 1], dbuf[64];
+	size_t i, j;
 
 	sl->n = 0;
 	if (meta == NULL || (a = json_object_get(meta, key)) == NULL ||
@@ -394,19 +414,21 @@ get_labels(const json_t *meta, const char *key, struct gp_strlist *sl,
 		    store_json_describe(a, dbuf, sizeof(dbuf)));
 		return (-1);
 	}
-	json_array_foreach(a, i, v) {
+	json_array_foreach(a, i, v)
+	{
 		if (!json_is_string(v)) {
-			snprintf(err, errlen, "meta.%s[%zu]: must be a string, "
-			    "got %s", key, i,
-			    store_json_describe(v, dbuf, sizeof(dbuf)));
+			snprintf(err, errlen,
+			    "meta.%s[%zu]: must be a string, "
+			    "got %s",
+			    key, i, store_json_describe(v, dbuf, sizeof(dbuf)));
 			return (-1);
 		}
 		errstr = "too long";
 		if (json_string_length(v) > 4 * GP_LABEL_MAX ||
 		    gp_label_clean(json_string_value(v), clean, sizeof(clean),
-		    &errstr) == -1) {
-			snprintf(err, errlen, "meta.%s[%zu]: %s", key, i,
-			    errstr);
+		        &errstr) == -1) {
+			snprintf(
+			    err, errlen, "meta.%s[%zu]: %s", key, i, errstr);
 			return (-1);
 		}
 		for (j = 0; j < sl->n; j++)
@@ -433,10 +455,10 @@ int
 store_entry_parse(const json_t *o, struct gp_entry *ge, char *boot,
     size_t bootlen, char *err, size_t errlen)
 {
-	json_t		*v, *meta;
-	const char	*errstr;
-	char		 dbuf[64];
-	int64_t		 n;
+	json_t *v, *meta;
+	const char *errstr;
+	char dbuf[64];
+	int64_t n;
 
 	memset(ge, 0, sizeof(*ge));
 	boot[0] = '\0';
@@ -460,10 +482,14 @@ store_entry_parse(const json_t *o, struct gp_entry *ge, char *boot,
 		return (-1);
 	}
 	if (!json_is_string(v) || json_string_length(v) > GP_CMD_MAX) {
-		snprintf(err, errlen, "cmd: must be a string of at most %d "
-		    "bytes, got %s%s", GP_CMD_MAX,
-		    json_is_string(v) ? "a longer one" :
-		    store_json_describe(v, dbuf, sizeof(dbuf)), "");
+		snprintf(err, errlen,
+		    "cmd: must be a string of at most %d "
+		    "bytes, got %s%s",
+		    GP_CMD_MAX,
+		    json_is_string(v) ?
+		        "a longer one" :
+		        store_json_describe(v, dbuf, sizeof(dbuf)),
+		    "");
 		return (-1);
 	}
 	strlcpy(ge->cmd, json_string_value(v), sizeof(ge->cmd));
@@ -478,12 +504,12 @@ store_entry_parse(const json_t *o, struct gp_entry *ge, char *boot,
 			errstr = "too long";
 			if (json_string_length(v) > GP_NAME_MAX ||
 			    gp_valid_name(json_string_value(v), &errstr) ==
-			    -1) {
+			        -1) {
 				snprintf(err, errlen, "name: %s", errstr);
 				return (-1);
 			}
-			strlcpy(ge->name, json_string_value(v),
-			    sizeof(ge->name));
+			strlcpy(
+			    ge->name, json_string_value(v), sizeof(ge->name));
 		}
 	}
 
@@ -514,23 +540,25 @@ store_entry_parse(const json_t *o, struct gp_entry *ge, char *boot,
 		return (-1);
 
 	n = 0;
-	if (store_get_int(o, "start_ticks", 0, 0, INT64_MAX, &n, err,
-	    errlen) == -1)
+	if (store_get_int(o, "start_ticks", 0, 0, INT64_MAX, &n, err, errlen) ==
+	    -1)
 		return (-1);
 	ge->start_ticks = n;
 	n = REGTAB_UID_UNKNOWN;
-	if (store_get_int(o, "owner_uid", 0, 0, UINT32_MAX, &n, err,
-	    errlen) == -1)
+	if (store_get_int(o, "owner_uid", 0, 0, UINT32_MAX, &n, err, errlen) ==
+	    -1)
 		return (-1);
 	ge->owner_uid = n;
 	if ((v = json_object_get(o, "boot_id")) != NULL) {
 		if (!json_is_string(v) ||
 		    json_string_length(v) > REGTAB_BOOT_ID_LEN ||
 		    !regtab_valid_boot_id(json_string_value(v))) {
-			snprintf(err, errlen, "boot_id: must be \"\" or a "
-			    "UUID, got %s", json_is_string(v) ?
-			    "another string" :
-			    store_json_describe(v, dbuf, sizeof(dbuf)));
+			snprintf(err, errlen,
+			    "boot_id: must be \"\" or a "
+			    "UUID, got %s",
+			    json_is_string(v) ?
+			        "another string" :
+			        store_json_describe(v, dbuf, sizeof(dbuf)));
 			return (-1);
 		}
 		strlcpy(boot, json_string_value(v), bootlen);
@@ -572,11 +600,11 @@ int
 store_entry_load(struct regtab *rt, const json_t *o, const char *what,
     struct rentry **ep, char *err, size_t errlen)
 {
-	struct gp_entry	 ge;
-	char		 boot[REGTAB_BOOT_ID_LEN + 1], msg[GP_MSG_MAX];
+	struct gp_entry ge;
+	char boot[REGTAB_BOOT_ID_LEN + 1], msg[GP_MSG_MAX];
 
-	if (store_entry_parse(o, &ge, boot, sizeof(boot), msg,
-	    sizeof(msg)) == -1) {
+	if (store_entry_parse(o, &ge, boot, sizeof(boot), msg, sizeof(msg)) ==
+	    -1) {
 		snprintf(err, errlen, "%s%s%s", what,
 		    json_is_object(o) ? "." : ": ", msg);
 		return (-1);
@@ -600,9 +628,9 @@ store_entry_load(struct regtab *rt, const json_t *o, const char *what,
 int
 store_write_all(int fd, const void *buf, size_t len, size_t *done)
 {
-	const char	*p = buf;
-	size_t		 off;
-	ssize_t		 n;
+	const char *p = buf;
+	size_t off;
+	ssize_t n;
 
 	for (off = 0; off < len; off += n) {
 		if ((n = write(fd, p + off, len - off)) == -1) {
@@ -637,8 +665,8 @@ wbuf_flush(struct wbuf *w)
 static int
 wbuf_put(const char *p, size_t len, void *arg)
 {
-	struct wbuf	*w = arg;
-	size_t		 n;
+	struct wbuf *w = arg;
+	size_t n;
 
 	if (w->error != 0)
 		return (-1);
@@ -666,20 +694,21 @@ int
 snapshot_write(struct regtab *rt, int fd, uint64_t journal_seq, int64_t now,
     uint64_t *sizep, char *err, size_t errlen)
 {
-	struct wbuf	 w;
-	struct rentry	*e;
-	json_t		*o;
-	char		 head[256];
-	int		 n, first, rv = -1;
+	struct wbuf w;
+	struct rentry *e;
+	json_t *o;
+	char head[256];
+	int n, first, rv = -1;
 
 	memset(&w, 0, sizeof(w));
 	w.fd = fd;
 	if ((w.buf = malloc(WBUF_SIZE)) == NULL)
 		fatal(NULL);
-	n = snprintf(head, sizeof(head), "{\"version\":%d,\"next_id\":%" PRIu64
-	    ",\"created_unix\":%" PRId64 ",\"journal_seq\":%" PRIu64
-	    ",\"procs\":[", SNAPSHOT_VERSION, regtab_next_id(rt),
-	    now / 1000000000, journal_seq);
+	n = snprintf(head, sizeof(head),
+	    "{\"version\":%d,\"next_id\":%" PRIu64 ",\"created_unix\":%" PRId64
+	    ",\"journal_seq\":%" PRIu64 ",\"procs\":[",
+	    SNAPSHOT_VERSION, regtab_next_id(rt), now / 1000000000,
+	    journal_seq);
 	if (n < 0 || (size_t)n >= sizeof(head))
 		fatalx("%s: header too long", __func__);
 	if (wbuf_put(head, n, &w) == -1)
@@ -690,8 +719,8 @@ snapshot_write(struct regtab *rt, int fd, uint64_t journal_seq, int64_t now,
 			goto fail;
 		first = 0;
 		o = store_entry_json(e);
-		n = json_dump_callback(o, wbuf_put, &w,
-		    JSON_COMPACT | JSON_PRESERVE_ORDER);
+		n = json_dump_callback(
+		    o, wbuf_put, &w, JSON_COMPACT | JSON_PRESERVE_ORDER);
 		json_decref(o);
 		if (n == -1)
 			goto fail;
@@ -701,7 +730,7 @@ snapshot_write(struct regtab *rt, int fd, uint64_t journal_seq, int64_t now,
 	if (sizep != NULL)
 		*sizep = w.total;
 	rv = 0;
- fail:
+fail:
 	if (rv == -1)
 		snprintf(err, errlen, "write: %s",
 		    strerror(w.error != 0 ? w.error : EIO));
@@ -717,9 +746,9 @@ snapshot_write(struct regtab *rt, int fd, uint64_t journal_seq, int64_t now,
 static int
 rd_more(struct reader *r)
 {
-	size_t	 ncap;
-	ssize_t	 n;
-	char	*nbuf;
+	size_t ncap;
+	ssize_t n;
+	char *nbuf;
 
 	if (r->eof)
 		return (0);
@@ -732,9 +761,10 @@ rd_more(struct reader *r)
 	}
 	if (r->len == r->cap) {
 		if (r->cap >= SNAPSHOT_VALUE_MAX + RBUF_CHUNK) {
-			snprintf(r->err, r->errlen, "offset %" PRIu64 ": value "
-			    "larger than %d bytes", r->base,
-			    SNAPSHOT_VALUE_MAX);
+			snprintf(r->err, r->errlen,
+			    "offset %" PRIu64 ": value "
+			    "larger than %d bytes",
+			    r->base, SNAPSHOT_VALUE_MAX);
 			return (-1);
 		}
 		ncap = r->cap == 0 ? RBUF_CHUNK : r->cap * 2;
@@ -770,7 +800,7 @@ rd_more(struct reader *r)
 static int
 rd_peek(struct reader *r)
 {
-	int	 rc;
+	int rc;
 
 	while (r->pos == r->len) {
 		if ((rc = rd_more(r)) == 0)
@@ -785,7 +815,7 @@ rd_peek(struct reader *r)
 static int
 rd_ws(struct reader *r)
 {
-	int	 c;
+	int c;
 
 	for (;;) {
 		r->mark = r->pos;
@@ -803,15 +833,16 @@ rd_ws(struct reader *r)
 static int
 rd_value(struct reader *r, const char **vp, size_t *lenp)
 {
-	int	 c, depth = 0, instr = 0, esc = 0, scalar;
+	int c, depth = 0, instr = 0, esc = 0, scalar;
 
 	r->mark = r->pos;
 	if ((c = rd_peek(r)) == RD_ERR)
 		return (-1);
 	if (c == RD_EOF || c == ',' || c == ']' || c == '}' || c == ':') {
 		snprintf(r->err, r->errlen, "offset %" PRIu64 ": %s",
-		    r->base + r->pos, c == RD_EOF ? "unexpected end of file" :
-		    "a value is missing");
+		    r->base + r->pos,
+		    c == RD_EOF ? "unexpected end of file" :
+		                  "a value is missing");
 		return (-1);
 	}
 	scalar = c != '"' && c != '{' && c != '[';
@@ -821,14 +852,17 @@ rd_value(struct reader *r, const char **vp, size_t *lenp)
 		if (c == RD_EOF) {
 			if (scalar)
 				break;
-			snprintf(r->err, r->errlen, "offset %" PRIu64 ": "
-			    "unexpected end of file", r->base + r->pos);
+			snprintf(r->err, r->errlen,
+			    "offset %" PRIu64 ": "
+			    "unexpected end of file",
+			    r->base + r->pos);
 			return (-1);
 		}
 		if (r->pos - r->mark >= SNAPSHOT_VALUE_MAX) {
-			snprintf(r->err, r->errlen, "offset %" PRIu64 ": value "
-			    "larger than %d bytes", r->base + r->mark,
-			    SNAPSHOT_VALUE_MAX);
+			snprintf(r->err, r->errlen,
+			    "offset %" PRIu64 ": value "
+			    "larger than %d bytes",
+			    r->base + r->mark, SNAPSHOT_VALUE_MAX);
 			return (-1);
 		}
 		if (scalar) {
@@ -868,19 +902,19 @@ rd_value(struct reader *r, const char **vp, size_t *lenp)
 static json_t *
 rd_decode(struct reader *r, const char *what, const char *p, size_t len)
 {
-	json_error_t	 jerr;
-	json_t		*v;
-	uint64_t	 at;
+	json_error_t jerr;
+	json_t *v;
+	uint64_t at;
 
-	v = json_loadb(p, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES,
-	    &jerr);
+	v = json_loadb(p, len, JSON_DECODE_ANY | JSON_REJECT_DUPLICATES, &jerr);
 	if (v == NULL) {
 		/* jerr.position counts the bytes read, the bad one too. */
 		at = r->base + r->mark;
 		if (jerr.position > 0)
 			at += jerr.position - 1;
-		snprintf(r->err, r->errlen, "%s: invalid JSON at offset %"
-		    PRIu64 ": %s", what, at, jerr.text);
+		snprintf(r->err, r->errlen,
+		    "%s: invalid JSON at offset %" PRIu64 ": %s", what, at,
+		    jerr.text);
 	}
 	return (v);
 }
@@ -894,20 +928,20 @@ snap_header(struct reader *r, const char *key, json_t *v,
     struct snapshot_info *si, int *versionp)
 {
 	static const struct {
-		const char	*key;
-		int64_t		 min;
-		int64_t		 max;
+		const char *key;
+		int64_t min;
+		int64_t max;
 	} ranges[] = {
 		{ "version", 0, INT64_MAX },
 		{ "next_id", 1, REGTAB_ID_MAX + 1 },
 		{ "created_unix", INT64_MIN, INT64_MAX },
 		{ "journal_seq", 0, INT64_MAX },
 	};
-	json_t		*o;
-	char		 dbuf[64];
-	int64_t		 n;
-	size_t		 i;
-	int		 rv;
+	json_t *o;
+	char dbuf[64];
+	int64_t n;
+	size_t i;
+	int rv;
 
 	for (i = 0; i < nitems(ranges); i++)
 		if (strcmp(key, ranges[i].key) == 0)
@@ -916,17 +950,18 @@ snap_header(struct reader *r, const char *key, json_t *v,
 		return (0);
 	if ((o = json_object()) == NULL || json_object_set(o, key, v) == -1)
 		fatal(NULL);
-	rv = store_get_int(o, key, 1, ranges[i].min, ranges[i].max, &n,
-	    r->err, r->errlen);
+	rv = store_get_int(
+	    o, key, 1, ranges[i].min, ranges[i].max, &n, r->err, r->errlen);
 	json_decref(o);
 	if (rv == -1)
 		return (-1);
 	switch (i) {
 	case 0:
 		if (n != SNAPSHOT_VERSION) {
-			snprintf(r->err, r->errlen, "version: unsupported "
-			    "version %s", store_json_describe(v, dbuf,
-			    sizeof(dbuf)));
+			snprintf(r->err, r->errlen,
+			    "version: unsupported "
+			    "version %s",
+			    store_json_describe(v, dbuf, sizeof(dbuf)));
 			return (-1);
 		}
 		*versionp = 1;
@@ -947,12 +982,12 @@ snap_header(struct reader *r, const char *key, json_t *v,
 static int
 snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 {
-	json_t		*v;
-	struct rentry	*e;
-	const char	*p;
-	char		 what[32];
-	size_t		 i, len;
-	int		 c;
+	json_t *v;
+	struct rentry *e;
+	const char *p;
+	char what[32];
+	size_t i, len;
+	int c;
 
 	if ((c = rd_ws(r)) == 'n') {
 		if (rd_value(r, &p, &len) == -1 ||
@@ -982,8 +1017,8 @@ snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 		if (rd_value(r, &p, &len) == -1 ||
 		    (v = rd_decode(r, what, p, len)) == NULL)
 			return (-1);
-		if (store_entry_load(rt, v, what, &e, r->err,
-		    r->errlen) == -1) {
+		if (store_entry_load(rt, v, what, &e, r->err, r->errlen) ==
+		    -1) {
 			json_decref(v);
 			return (-1);
 		}
@@ -1000,9 +1035,12 @@ snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 			return (0);
 		}
 		if (c != RD_ERR)
-			snprintf(r->err, r->errlen, "offset %" PRIu64 ": %s "
-			    "after %s", r->base + r->pos, c == RD_EOF ?
-			    "unexpected end of file" : "expected ',' or ']'",
+			snprintf(r->err, r->errlen,
+			    "offset %" PRIu64 ": %s "
+			    "after %s",
+			    r->base + r->pos,
+			    c == RD_EOF ? "unexpected end of file" :
+			                  "expected ',' or ']'",
 			    what);
 		return (-1);
 	}
@@ -1011,17 +1049,17 @@ snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 static int
 snap_parse(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 {
-	json_t		*seen, *k, *v;
-	const char	*p, *key;
-	int		 c, first, version = 0, procs = 0, rv = -1;
-	size_t		 len;
+	json_t *seen, *k, *v;
+	const char *p, *key;
+	int c, first, version = 0, procs = 0, rv = -1;
+	size_t len;
 
 	if ((seen = json_object()) == NULL)
 		fatal(NULL);
 	if ((c = rd_ws(r)) != '{') {
 		if (c != RD_ERR)
-			snprintf(r->err, r->errlen, "%s", c == RD_EOF ?
-			    "empty file" : "not a JSON object");
+			snprintf(r->err, r->errlen, "%s",
+			    c == RD_EOF ? "empty file" : "not a JSON object");
 		goto done;
 	}
 	r->pos++;
@@ -1033,8 +1071,9 @@ snap_parse(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 		if (c == RD_ERR)
 			goto done;
 		if (c != '"') {
-			snprintf(r->err, r->errlen, "offset %" PRIu64
-			    ": expected a key", r->base + r->pos);
+			snprintf(r->err, r->errlen,
+			    "offset %" PRIu64 ": expected a key",
+			    r->base + r->pos);
 			goto done;
 		}
 		if (rd_value(r, &p, &len) == -1 ||
@@ -1051,7 +1090,8 @@ snap_parse(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 			fatal(NULL);
 		if ((c = rd_ws(r)) != ':') {
 			if (c != RD_ERR)
-				snprintf(r->err, r->errlen, "offset %" PRIu64
+				snprintf(r->err, r->errlen,
+				    "offset %" PRIu64
 				    ": expected ':' after a key",
 				    r->base + r->pos);
 			json_decref(k);
@@ -1065,8 +1105,9 @@ snap_parse(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 				goto done;
 		} else {
 			if (rd_ws(r) == RD_ERR || rd_value(r, &p, &len) == -1 ||
-			    (v = rd_decode(r, store_printable(key) ? key :
-			    "value", p, len)) == NULL) {
+			    (v = rd_decode(r,
+			         store_printable(key) ? key : "value", p,
+			         len)) == NULL) {
 				json_decref(k);
 				goto done;
 			}
@@ -1086,23 +1127,29 @@ snap_parse(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 		}
 		if (c != RD_ERR)
 			snprintf(r->err, r->errlen, "offset %" PRIu64 ": %s",
-			    r->base + r->pos, c == RD_EOF ?
-			    "unexpected end of file" : "expected ',' or '}'");
+			    r->base + r->pos,
+			    c == RD_EOF ? "unexpected end of file" :
+			                  "expected ',' or '}'");
 		goto done;
 	}
 	if ((c = rd_ws(r)) != RD_EOF) {
 		if (c != RD_ERR)
-			snprintf(r->err, r->errlen, "offset %" PRIu64 ": data "
-			    "after the snapshot", r->base + r->pos);
+			snprintf(r->err, r->errlen,
+			    "offset %" PRIu64 ": data "
+			    "after the snapshot",
+			    r->base + r->pos);
 		goto done;
 	}
 	if (!version || !procs || si->next_id == 0) {
-		snprintf(r->err, r->errlen, "%s: missing", !version ?
-		    "version" : !procs ? "procs" : "next_id");
+		snprintf(r->err, r->errlen, "%s: missing",
+		    !version   ? "version" :
+		        !procs ? "procs" :
+		                 "next_id");
 		goto done;
 	}
 	if (regtab_next_id(rt) > si->next_id) {
-		snprintf(r->err, r->errlen, "next_id: must be greater than "
+		snprintf(r->err, r->errlen,
+		    "next_id: must be greater than "
 		    "every id (%" PRIu64 "), got %" PRIu64,
 		    regtab_next_id(rt) - 1, si->next_id);
 		goto done;
@@ -1111,7 +1158,7 @@ snap_parse(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 		goto done;
 	si->size = r->base + r->len;
 	rv = 0;
- done:
+done:
 	json_decref(seen);
 	return (rv);
 }
@@ -1122,11 +1169,11 @@ snap_parse(struct reader *r, struct regtab *rt, struct snapshot_info *si)
  * wrong, to be prefixed with the file name.
  */
 int
-snapshot_load(struct regtab *rt, int fd, struct snapshot_info *si,
-    char *err, size_t errlen)
+snapshot_load(struct regtab *rt, int fd, struct snapshot_info *si, char *err,
+    size_t errlen)
 {
-	struct reader	 r;
-	int		 rv;
+	struct reader r;
+	int rv;
 
 	memset(si, 0, sizeof(*si));
 	memset(&r, 0, sizeof(r));
@@ -1149,8 +1196,8 @@ int
 snapshot_load_buf(struct regtab *rt, const void *buf, size_t len,
     struct snapshot_info *si, char *err, size_t errlen)
 {
-	struct reader	 r;
-	int		 rv;
+	struct reader r;
+	int rv;
 
 	memset(si, 0, sizeof(*si));
 	memset(&r, 0, sizeof(r));
@@ -1165,8 +1212,8 @@ snapshot_load_buf(struct regtab *rt, const void *buf, size_t len,
 		return (-1);
 	}
 	if (len > SNAPSHOT_SIZE_MAX) {
-		snprintf(err, errlen, "larger than %llu bytes",
-		    SNAPSHOT_SIZE_MAX);
+		snprintf(
+		    err, errlen, "larger than %llu bytes", SNAPSHOT_SIZE_MAX);
 		return (-1);
 	}
 	rv = snap_parse(&r, rt, si);

@@ -30,11 +30,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define SNAPSHOT_VERSION	1
-#define SNAPSHOT_SIZE_MAX	(1024ULL * 1024 * 1024)	/* whole file */
-#define SNAPSHOT_VALUE_MAX	(1024 * 1024)	/* one top-level value */
-#define JOURNAL_LINE_MAX	(1024 * 1024)	/* one record */
-#define STORE_TIME_LEN		40	/* an RFC 3339 time and its NUL */
+#define SNAPSHOT_VERSION 1
+#define SNAPSHOT_SIZE_MAX (1024ULL * 1024 * 1024) /* whole file */
+#define SNAPSHOT_VALUE_MAX (1024 * 1024)          /* one top-level value */
+#define JOURNAL_LINE_MAX (1024 * 1024)            /* one record */
+#define STORE_TIME_LEN 40 /* an RFC 3339 time and its NUL */
 
 struct gp_entry;
 struct regtab;
@@ -42,48 +42,46 @@ struct rentry;
 
 /* What a snapshot load found, for the caller's compaction policy. */
 struct snapshot_info {
-	uint64_t	 size;		/* bytes in the snapshot */
-	uint64_t	 journal_seq;	/* last journal record it holds */
-	uint64_t	 next_id;
-	int64_t		 created_unix;
-	size_t		 count;		/* entries loaded */
-	size_t		 unknown;	/* of which without start_ticks */
+	uint64_t size;        /* bytes in the snapshot */
+	uint64_t journal_seq; /* last journal record it holds */
+	uint64_t next_id;
+	int64_t created_unix;
+	size_t count;   /* entries loaded */
+	size_t unknown; /* of which without start_ticks */
 };
 
 /* snapshot.c */
-int	 snapshot_load(struct regtab *, int, struct snapshot_info *, char *,
-	    size_t);
-int	 snapshot_load_buf(struct regtab *, const void *, size_t,
-	    struct snapshot_info *, char *, size_t);
-int	 snapshot_write(struct regtab *, int, uint64_t, int64_t, uint64_t *,
-	    char *, size_t);
-int	 store_write_all(int, const void *, size_t, size_t *);
+int snapshot_load(struct regtab *, int, struct snapshot_info *, char *, size_t);
+int snapshot_load_buf(struct regtab *, const void *, size_t,
+    struct snapshot_info *, char *, size_t);
+int snapshot_write(
+    struct regtab *, int, uint64_t, int64_t, uint64_t *, char *, size_t);
+int store_write_all(int, const void *, size_t, size_t *);
 
 /* snapshot.c: one entry as JSON, shared with the journal */
-json_t	*store_entry_json(const struct rentry *);
-int	 store_entry_parse(const json_t *, struct gp_entry *, char *, size_t,
-	    char *, size_t);
-int	 store_entry_load(struct regtab *, const json_t *, const char *,
-	    struct rentry **, char *, size_t);
-int	 store_get_int(const json_t *, const char *, int, int64_t, int64_t,
-	    int64_t *, char *, size_t);
-int	 store_get_time(const json_t *, const char *, int64_t *, char *,
-	    size_t);
-int	 store_time_parse(const char *, int64_t *, const char **);
-void	 store_time_format(int64_t, char *, size_t);
+json_t *store_entry_json(const struct rentry *);
+int store_entry_parse(
+    const json_t *, struct gp_entry *, char *, size_t, char *, size_t);
+int store_entry_load(struct regtab *, const json_t *, const char *,
+    struct rentry **, char *, size_t);
+int store_get_int(const json_t *, const char *, int, int64_t, int64_t,
+    int64_t *, char *, size_t);
+int store_get_time(const json_t *, const char *, int64_t *, char *, size_t);
+int store_time_parse(const char *, int64_t *, const char **);
+void store_time_format(int64_t, char *, size_t);
 const char *store_json_describe(const json_t *, char *, size_t);
-int	 store_printable(const char *);
+int store_printable(const char *);
 
 /* journal.c: each encoder returns one line ending in '\n' (free(3) it) */
-char	*journal_add(uint64_t, const struct rentry *, size_t *);
-char	*journal_rm(uint64_t, uint64_t, size_t *);
-char	*journal_alive(uint64_t, uint64_t, int, int64_t, size_t *);
-char	*journal_seen(uint64_t, int64_t, const uint64_t *, size_t, size_t *);
-char	*journal_rename(uint64_t, int, const char *, const char *, size_t *);
-char	*journal_reset(uint64_t, size_t *);
-char	*journal_ident(uint64_t, uint64_t, uint64_t, const char *, size_t *);
+char *journal_add(uint64_t, const struct rentry *, size_t *);
+char *journal_rm(uint64_t, uint64_t, size_t *);
+char *journal_alive(uint64_t, uint64_t, int, int64_t, size_t *);
+char *journal_seen(uint64_t, int64_t, const uint64_t *, size_t, size_t *);
+char *journal_rename(uint64_t, int, const char *, const char *, size_t *);
+char *journal_reset(uint64_t, size_t *);
+char *journal_ident(uint64_t, uint64_t, uint64_t, const char *, size_t *);
 char *journal_cmd(uint64_t, uint64_t, const char *, int, size_t *);
-int	 journal_replay(struct regtab *, const char *, size_t, uint64_t,
-	    uint64_t *, size_t *, int *, char *, size_t);
+int journal_replay(struct regtab *, const char *, size_t, uint64_t, uint64_t *,
+    size_t *, int *, char *, size_t);
 
 #endif /* STORE_H */

@@ -481,7 +481,9 @@ ATF_TC_BODY(read_cmdline_replaces_invalid_utf8, tc)
 	rv = procfs_read_cmdline(procfd, pid, buf, sizeof(buf));
 	reap(pid);
 	ATF_REQUIRE(rv == 0);
-	ATF_CHECK_STREQ("a?" "?(b?????\xc2\x85 60", buf);
+	ATF_CHECK_STREQ("a?"
+	                "?(b?????\xc2\x85 60",
+	    buf);
 }
 
 ATF_TC_WITHOUT_HEAD(read_cmdline_truncates_between_characters);

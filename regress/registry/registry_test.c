@@ -34,15 +34,15 @@
 #include "goproc.h"
 #include "regtab.h"
 
-#define BOOT_A	"8c2f0f7e-4a7b-4f8e-9d2c-1b2a3c4d5e6f"
-#define BOOT_B	"0e1d2c3b-4a59-4687-a6b5-c4d3e2f10a0b"
+#define BOOT_A "8c2f0f7e-4a7b-4f8e-9d2c-1b2a3c4d5e6f"
+#define BOOT_B "0e1d2c3b-4a59-4687-a6b5-c4d3e2f10a0b"
 
-static void	 list_set(struct gp_strlist *, const char *);
-static int	 add_full(struct regtab *, uint64_t, int32_t, uint64_t,
-		    const char *, const char *, const char *, const char *,
-		    const char *, struct rentry **, char *, size_t);
-static struct rentry *add(struct regtab *, int32_t, const char *,
-		    const char *, const char *, const char *);
+static void list_set(struct gp_strlist *, const char *);
+static int add_full(struct regtab *, uint64_t, int32_t, uint64_t, const char *,
+    const char *, const char *, const char *, const char *, struct rentry **,
+    char *, size_t);
+static struct rentry *add(struct regtab *, int32_t, const char *, const char *,
+    const char *, const char *);
 static struct gp_request *req_new(void);
 static const char *select_ids(struct regtab *, const struct gp_request *);
 static const char *labels(const struct rentry *, int);
@@ -53,7 +53,7 @@ static struct regtab *big_registry(void);
 static void
 list_set(struct gp_strlist *l, const char *csv)
 {
-	char	*s, *p, *tok;
+	char *s, *p, *tok;
 
 	memset(l, 0, sizeof(*l));
 	if (csv == NULL || *csv == '\0')
@@ -68,11 +68,10 @@ list_set(struct gp_strlist *l, const char *csv)
 
 static int
 add_full(struct regtab *rt, uint64_t id, int32_t pid, uint64_t ticks,
-    const char *boot, const char *name, const char *tags,
-    const char *groups, const char *cmd, struct rentry **ep, char *err,
-    size_t errlen)
+    const char *boot, const char *name, const char *tags, const char *groups,
+    const char *cmd, struct rentry **ep, char *err, size_t errlen)
 {
-	static struct gp_entry	 ge;
+	static struct gp_entry ge;
 
 	memset(&ge, 0, sizeof(ge));
 	ge.id = id;
@@ -98,12 +97,12 @@ static struct rentry *
 add(struct regtab *rt, int32_t pid, const char *name, const char *tags,
     const char *groups, const char *cmd)
 {
-	struct rentry	*e;
-	char		 err[256];
-	int		 rv;
+	struct rentry *e;
+	char err[256];
+	int rv;
 
-	rv = add_full(rt, 0, pid, pid, BOOT_A, name, tags, groups, cmd, &e,
-	    err, sizeof(err));
+	rv = add_full(rt, 0, pid, pid, BOOT_A, name, tags, groups, cmd, &e, err,
+	    sizeof(err));
 	ATF_REQUIRE_MSG(rv == REGTAB_OK, "add pid %d: %s", pid, err);
 	return (e);
 }
@@ -111,7 +110,7 @@ add(struct regtab *rt, int32_t pid, const char *name, const char *tags,
 static struct gp_request *
 req_new(void)
 {
-	struct gp_request	*req;
+	struct gp_request *req;
 
 	ATF_REQUIRE((req = calloc(1, sizeof(*req))) != NULL);
 	req->type = IMSG_CTL_LIST;
@@ -122,9 +121,9 @@ req_new(void)
 static const char *
 select_ids(struct regtab *rt, const struct gp_request *req)
 {
-	static char	  buf[4096];
-	struct rentry	**v;
-	size_t		  n, i, off = 0;
+	static char buf[4096];
+	struct rentry **v;
+	size_t n, i, off = 0;
 
 	ATF_REQUIRE(regtab_select(rt, req, &v, &n) == 0);
 	buf[0] = '\0';
@@ -143,9 +142,9 @@ select_ids(struct regtab *rt, const struct gp_request *req)
 static const char *
 labels(const struct rentry *e, int kind)
 {
-	static char	 buf[4096];
-	const char	*s;
-	size_t		 i;
+	static char buf[4096];
+	const char *s;
+	size_t i;
 
 	buf[0] = '\0';
 	for (i = 0;; i++) {
@@ -163,7 +162,7 @@ labels(const struct rentry *e, int kind)
 static struct regtab *
 fixture(void)
 {
-	struct regtab	*rt;
+	struct regtab *rt;
 
 	rt = regtab_new();
 	add(rt, 100, "web", "http,front", "prod", "/usr/bin/nginx -g x");
@@ -177,8 +176,8 @@ fixture(void)
 ATF_TC_WITHOUT_HEAD(ids_are_monotonic_and_never_reused);
 ATF_TC_BODY(ids_are_monotonic_and_never_reused, tc)
 {
-	struct regtab	*rt;
-	struct rentry	*e;
+	struct regtab *rt;
+	struct rentry *e;
 
 	rt = regtab_new();
 	ATF_CHECK_EQ(add(rt, 10, NULL, "", "", NULL)->id, 1);
@@ -197,10 +196,10 @@ ATF_TC_BODY(ids_are_monotonic_and_never_reused, tc)
 ATF_TC_WITHOUT_HEAD(stored_id_moves_next_id);
 ATF_TC_BODY(stored_id_moves_next_id, tc)
 {
-	struct regtab	*rt;
-	struct rentry	*e;
-	struct gp_entry	*ge;
-	char		 err[256];
+	struct regtab *rt;
+	struct rentry *e;
+	struct gp_entry *ge;
+	char err[256];
 
 	rt = regtab_new();
 	/* A new entry never takes the ID it is handed. */
@@ -211,19 +210,20 @@ ATF_TC_BODY(stored_id_moves_next_id, tc)
 	ATF_CHECK_EQ(e->id, 1);
 	regtab_remove(rt, e);
 	ge->id = 0;
-	ATF_CHECK_EQ(regtab_insert(rt, ge, "", &e, err, sizeof(err)),
-	    REGTAB_EINVAL);
+	ATF_CHECK_EQ(
+	    regtab_insert(rt, ge, "", &e, err, sizeof(err)), REGTAB_EINVAL);
 	free(ge);
 
 	ATF_REQUIRE(add_full(rt, 41, 10, 0, "", NULL, "", "", NULL, &e, err,
-	    sizeof(err)) == REGTAB_OK);
+	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(e->id, 41);
 	ATF_REQUIRE(add_full(rt, 7, 11, 0, "", NULL, "", "", NULL, &e, err,
-	    sizeof(err)) == REGTAB_OK);
+	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(regtab_next_id(rt), 42);
 	ATF_CHECK_EQ(add(rt, 12, NULL, "", "", NULL)->id, 42);
 	ATF_CHECK_EQ(add_full(rt, 7, 13, 0, "", NULL, "", "", NULL, &e, err,
-	    sizeof(err)), REGTAB_EEXIST);
+	                 sizeof(err)),
+	    REGTAB_EEXIST);
 	ATF_CHECK_STREQ(err, "id 7 already exists");
 	ATF_CHECK(regtab_set_next_id(rt, 42, err, sizeof(err)) == -1);
 	ATF_CHECK(regtab_set_next_id(rt, 100, err, sizeof(err)) == 0);
@@ -234,8 +234,8 @@ ATF_TC_BODY(stored_id_moves_next_id, tc)
 ATF_TC_WITHOUT_HEAD(no_selector_lists_everything_by_id);
 ATF_TC_BODY(no_selector_lists_everything_by_id, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	req = req_new();
@@ -247,20 +247,20 @@ ATF_TC_BODY(no_selector_lists_everything_by_id, tc)
 ATF_TC_WITHOUT_HEAD(select_tag_matches_any);
 ATF_TC_BODY(select_tag_matches_any, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	req = req_new();
 	list_set(&req->tags, "read,http");
 	ATF_CHECK_STREQ(select_ids(rt, req), "1,2");
-	list_set(&req->tags, "front,db");	/* overlapping: no duplicates */
+	list_set(&req->tags, "front,db"); /* overlapping: no duplicates */
 	ATF_CHECK_STREQ(select_ids(rt, req), "1,2,3,4");
 	list_set(&req->tags, "nosuch,front");
 	ATF_CHECK_STREQ(select_ids(rt, req), "1,4");
 	list_set(&req->tags, "nosuch");
 	ATF_CHECK_STREQ(select_ids(rt, req), "");
-	list_set(&req->tags, "prod");		/* a group, not a tag */
+	list_set(&req->tags, "prod"); /* a group, not a tag */
 	ATF_CHECK_STREQ(select_ids(rt, req), "");
 	free(req);
 	regtab_free(rt);
@@ -269,8 +269,8 @@ ATF_TC_BODY(select_tag_matches_any, tc)
 ATF_TC_WITHOUT_HEAD(select_tag_all_needs_every_tag);
 ATF_TC_BODY(select_tag_all_needs_every_tag, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	req = req_new();
@@ -287,8 +287,8 @@ ATF_TC_BODY(select_tag_all_needs_every_tag, tc)
 ATF_TC_WITHOUT_HEAD(select_group_matches_any);
 ATF_TC_BODY(select_group_matches_any, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	req = req_new();
@@ -296,7 +296,7 @@ ATF_TC_BODY(select_group_matches_any, tc)
 	ATF_CHECK_STREQ(select_ids(rt, req), "1,2");
 	list_set(&req->groups, "dev,eu");
 	ATF_CHECK_STREQ(select_ids(rt, req), "2,3,4");
-	list_set(&req->groups, "db");		/* a tag, not a group */
+	list_set(&req->groups, "db"); /* a tag, not a group */
 	ATF_CHECK_STREQ(select_ids(rt, req), "");
 	free(req);
 	regtab_free(rt);
@@ -305,8 +305,8 @@ ATF_TC_BODY(select_group_matches_any, tc)
 ATF_TC_WITHOUT_HEAD(select_group_all_needs_every_group);
 ATF_TC_BODY(select_group_all_needs_every_group, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	req = req_new();
@@ -323,14 +323,14 @@ ATF_TC_BODY(select_group_all_needs_every_group, tc)
 ATF_TC_WITHOUT_HEAD(select_pid_finds_every_entry_of_a_pid);
 ATF_TC_BODY(select_pid_finds_every_entry_of_a_pid, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
-	char			 err[256];
+	struct regtab *rt;
+	struct gp_request *req;
+	char err[256];
 
 	rt = fixture();
 	/* The same PID, reused by a process with another start time. */
-	ATF_REQUIRE(add_full(rt, 0, 300, 999, BOOT_A, NULL, "", "", NULL,
-	    NULL, err, sizeof(err)) == REGTAB_OK);
+	ATF_REQUIRE(add_full(rt, 0, 300, 999, BOOT_A, NULL, "", "", NULL, NULL,
+	                err, sizeof(err)) == REGTAB_OK);
 	req = req_new();
 	req->npids = 1;
 	req->pids[0] = 300;
@@ -348,8 +348,8 @@ ATF_TC_BODY(select_pid_finds_every_entry_of_a_pid, tc)
 ATF_TC_WITHOUT_HEAD(select_id);
 ATF_TC_BODY(select_id, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	req = req_new();
@@ -365,8 +365,8 @@ ATF_TC_BODY(select_id, tc)
 ATF_TC_WITHOUT_HEAD(select_name_is_exact);
 ATF_TC_BODY(select_name_is_exact, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	req = req_new();
@@ -383,8 +383,8 @@ ATF_TC_BODY(select_name_is_exact, tc)
 ATF_TC_WITHOUT_HEAD(select_alive_skips_dead_entries);
 ATF_TC_BODY(select_alive_skips_dead_entries, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	req = req_new();
@@ -397,8 +397,8 @@ ATF_TC_BODY(select_alive_skips_dead_entries, tc)
 ATF_TC_WITHOUT_HEAD(select_search_is_a_substring_of_the_command);
 ATF_TC_BODY(select_search_is_a_substring_of_the_command, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	req = req_new();
@@ -415,8 +415,8 @@ ATF_TC_BODY(select_search_is_a_substring_of_the_command, tc)
 ATF_TC_WITHOUT_HEAD(selector_kinds_are_anded);
 ATF_TC_BODY(selector_kinds_are_anded, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	req = req_new();
@@ -451,17 +451,21 @@ ATF_TC_WITHOUT_HEAD(name_rules);
 ATF_TC_BODY(name_rules, tc)
 {
 	static const char *const bad[] = {
-		"with space", "slash/name", "a,b", "\xc3\xbcn\xc3\xaf",
+		"with space",
+		"slash/name",
+		"a,b",
+		"\xc3\xbcn\xc3\xaf",
 		"tab\there",
 	};
-	struct regtab	*rt;
-	char		 err[256];
-	size_t		 i;
+	struct regtab *rt;
+	char err[256];
+	size_t i;
 
 	rt = regtab_new();
 	for (i = 0; i < nitems(bad); i++)
 		ATF_CHECK_EQ_MSG(add_full(rt, 0, 10 + i, 1, "", bad[i], "", "",
-		    NULL, NULL, err, sizeof(err)), REGTAB_EINVAL, "%s", bad[i]);
+		                     NULL, NULL, err, sizeof(err)),
+		    REGTAB_EINVAL, "%s", bad[i]);
 	ATF_CHECK_EQ(regtab_count(rt), 0);
 	add(rt, 50, "Good.name-1_x", "", "", NULL);
 	add(rt, 51,
@@ -475,14 +479,15 @@ ATF_TC_BODY(name_rules, tc)
 ATF_TC_WITHOUT_HEAD(duplicate_name_names_its_holder);
 ATF_TC_BODY(duplicate_name_names_its_holder, tc)
 {
-	struct regtab	*rt;
-	char		 err[256];
+	struct regtab *rt;
+	char err[256];
 
 	rt = regtab_new();
 	add(rt, 10, NULL, "", "", NULL);
 	add(rt, 11, "api", "", "", NULL);
-	ATF_CHECK_EQ(add_full(rt, 0, 12, 12, BOOT_A, "api", "", "", NULL,
-	    NULL, err, sizeof(err)), REGTAB_EEXIST);
+	ATF_CHECK_EQ(add_full(rt, 0, 12, 12, BOOT_A, "api", "", "", NULL, NULL,
+	                 err, sizeof(err)),
+	    REGTAB_EEXIST);
 	ATF_CHECK_STREQ(err, "name \"api\" is already in use by id 2");
 	ATF_CHECK_EQ(regtab_count(rt), 2);
 	/* Free again once the holder is gone. */
@@ -494,14 +499,15 @@ ATF_TC_BODY(duplicate_name_names_its_holder, tc)
 ATF_TC_WITHOUT_HEAD(duplicate_process_is_refused);
 ATF_TC_BODY(duplicate_process_is_refused, tc)
 {
-	struct regtab	*rt;
-	char		 err[256];
+	struct regtab *rt;
+	char err[256];
 
 	rt = regtab_new();
 	add(rt, 10, NULL, "", "", NULL);
 	add(rt, 4242, NULL, "", "", NULL);
 	ATF_CHECK_EQ(add_full(rt, 0, 4242, 4242, BOOT_A, NULL, "", "", NULL,
-	    NULL, err, sizeof(err)), REGTAB_EEXIST);
+	                 NULL, err, sizeof(err)),
+	    REGTAB_EEXIST);
 	ATF_CHECK_STREQ(err, "pid 4242 already registered as id 2");
 	ATF_CHECK_EQ(regtab_count(rt), 2);
 	regtab_free(rt);
@@ -510,19 +516,21 @@ ATF_TC_BODY(duplicate_process_is_refused, tc)
 ATF_TC_WITHOUT_HEAD(reused_pid_is_accepted);
 ATF_TC_BODY(reused_pid_is_accepted, tc)
 {
-	struct regtab	*rt;
-	struct rentry	*old;
-	char		 err[256];
+	struct regtab *rt;
+	struct rentry *old;
+	char err[256];
 
 	rt = regtab_new();
 	old = add(rt, 4242, NULL, "", "", NULL);
 	regtab_set_alive(old, 0);
 	/* Another start time: another process. */
 	ATF_CHECK_EQ(add_full(rt, 0, 4242, 5000, BOOT_A, NULL, "", "", NULL,
-	    NULL, err, sizeof(err)), REGTAB_OK);
+	                 NULL, err, sizeof(err)),
+	    REGTAB_OK);
 	/* The same start time after a reboot: another process too. */
 	ATF_CHECK_EQ(add_full(rt, 0, 4242, 4242, BOOT_B, NULL, "", "", NULL,
-	    NULL, err, sizeof(err)), REGTAB_OK);
+	                 NULL, err, sizeof(err)),
+	    REGTAB_OK);
 	ATF_CHECK_EQ(regtab_find_pid(rt, 4242)->id, 1);
 	ATF_CHECK_EQ(regtab_next_pid(rt, regtab_find_pid(rt, 4242))->id, 2);
 	ATF_CHECK_STREQ(rentry_boot_id(regtab_find_id(rt, 3)), BOOT_B);
@@ -532,8 +540,8 @@ ATF_TC_BODY(reused_pid_is_accepted, tc)
 ATF_TC_WITHOUT_HEAD(labels_are_trimmed_sorted_sets);
 ATF_TC_BODY(labels_are_trimmed_sorted_sets, tc)
 {
-	struct regtab	*rt;
-	struct rentry	*e;
+	struct regtab *rt;
+	struct rentry *e;
 
 	rt = regtab_new();
 	e = add(rt, 10, NULL, " web ,db,web,api", "b,a,b", NULL);
@@ -547,15 +555,17 @@ ATF_TC_BODY(labels_are_trimmed_sorted_sets, tc)
 ATF_TC_WITHOUT_HEAD(invalid_label_is_refused);
 ATF_TC_BODY(invalid_label_is_refused, tc)
 {
-	struct regtab	*rt;
-	char		 err[256];
+	struct regtab *rt;
+	char err[256];
 
 	rt = regtab_new();
-	ATF_CHECK_EQ(add_full(rt, 0, 10, 1, "", NULL, "ok,a[b", "", NULL,
-	    NULL, err, sizeof(err)), REGTAB_EINVAL);
+	ATF_CHECK_EQ(add_full(rt, 0, 10, 1, "", NULL, "ok,a[b", "", NULL, NULL,
+	                 err, sizeof(err)),
+	    REGTAB_EINVAL);
 	ATF_CHECK_MATCH("^tags\\[1\\]: ", err);
-	ATF_CHECK_EQ(add_full(rt, 0, 10, 1, "", NULL, "", "   ", NULL,
-	    NULL, err, sizeof(err)), REGTAB_EINVAL);
+	ATF_CHECK_EQ(add_full(rt, 0, 10, 1, "", NULL, "", "   ", NULL, NULL,
+	                 err, sizeof(err)),
+	    REGTAB_EINVAL);
 	ATF_CHECK_MATCH("^groups\\[0\\]: ", err);
 	ATF_CHECK_EQ(regtab_count(rt), 0);
 	regtab_free(rt);
@@ -564,17 +574,17 @@ ATF_TC_BODY(invalid_label_is_refused, tc)
 ATF_TC_WITHOUT_HEAD(rename_tag);
 ATF_TC_BODY(rename_tag, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
-	char			 err[256];
-	size_t			 n;
+	struct regtab *rt;
+	struct gp_request *req;
+	char err[256];
+	size_t n;
 
 	rt = fixture();
 	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "db", "database", &n, err,
-	    sizeof(err)) == REGTAB_OK);
+	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(n, 2);
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG),
-	    "database,read");
+	ATF_CHECK_STREQ(
+	    labels(regtab_find_id(rt, 2), REGTAB_TAG), "database,read");
 	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 3), REGTAB_TAG), "database");
 	req = req_new();
 	list_set(&req->tags, "db");
@@ -583,7 +593,7 @@ ATF_TC_BODY(rename_tag, tc)
 	ATF_CHECK_STREQ(select_ids(rt, req), "2,3");
 	/* A rename moving the label to the end keeps the set sorted. */
 	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "database", "zz", &n, err,
-	    sizeof(err)) == REGTAB_OK);
+	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "read,zz");
 	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_GROUP), "eu,prod");
 	free(req);
@@ -593,26 +603,26 @@ ATF_TC_BODY(rename_tag, tc)
 ATF_TC_WITHOUT_HEAD(rename_group);
 ATF_TC_BODY(rename_group, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
-	char			 err[256];
-	size_t			 n;
+	struct regtab *rt;
+	struct gp_request *req;
+	char err[256];
+	size_t n;
 
 	rt = fixture();
 	ATF_REQUIRE(regtab_rename(rt, REGTAB_GROUP, "eu", "a-eu", &n, err,
-	    sizeof(err)) == REGTAB_OK);
+	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(n, 2);
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_GROUP),
-	    "a-eu,prod");
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 4), REGTAB_GROUP),
-	    "a-eu,dev");
+	ATF_CHECK_STREQ(
+	    labels(regtab_find_id(rt, 2), REGTAB_GROUP), "a-eu,prod");
+	ATF_CHECK_STREQ(
+	    labels(regtab_find_id(rt, 4), REGTAB_GROUP), "a-eu,dev");
 	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
 	req = req_new();
 	list_set(&req->groups_all, "a-eu,dev");
 	ATF_CHECK_STREQ(select_ids(rt, req), "4");
 	/* A tag of the same name is untouched. */
 	ATF_REQUIRE(regtab_rename(rt, REGTAB_GROUP, "db", "x", &n, err,
-	    sizeof(err)) == REGTAB_OK);
+	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(n, 0);
 	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "db"), 2);
 	free(req);
@@ -622,15 +632,15 @@ ATF_TC_BODY(rename_group, tc)
 ATF_TC_WITHOUT_HEAD(rename_merges_into_existing_label);
 ATF_TC_BODY(rename_merges_into_existing_label, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
-	char			 err[256];
-	size_t			 n;
+	struct regtab *rt;
+	struct gp_request *req;
+	char err[256];
+	size_t n;
 
 	rt = fixture();
 	/* Entry 1 has http and front, entry 4 has front only. */
 	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "front", "http", &n, err,
-	    sizeof(err)) == REGTAB_OK);
+	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(n, 2);
 	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 1), REGTAB_TAG), "http");
 	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 4), REGTAB_TAG), "http");
@@ -642,11 +652,11 @@ ATF_TC_BODY(rename_merges_into_existing_label, tc)
 	ATF_CHECK_STREQ(select_ids(rt, req), "1,4");
 	/* Groups merge the same way; the tags before them stay in place. */
 	ATF_REQUIRE(regtab_rename(rt, REGTAB_GROUP, "eu", "dev", &n, err,
-	    sizeof(err)) == REGTAB_OK);
+	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(n, 2);
 	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 4), REGTAB_GROUP), "dev");
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_GROUP),
-	    "dev,prod");
+	ATF_CHECK_STREQ(
+	    labels(regtab_find_id(rt, 2), REGTAB_GROUP), "dev,prod");
 	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
 	free(req);
 	regtab_free(rt);
@@ -655,17 +665,17 @@ ATF_TC_BODY(rename_merges_into_existing_label, tc)
 ATF_TC_WITHOUT_HEAD(rename_to_itself_or_unknown_changes_nothing);
 ATF_TC_BODY(rename_to_itself_or_unknown_changes_nothing, tc)
 {
-	struct regtab	*rt;
-	char		 err[256];
-	size_t		 n;
+	struct regtab *rt;
+	char err[256];
+	size_t n;
 
 	rt = fixture();
 	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "db", " db ", &n, err,
-	    sizeof(err)) == REGTAB_OK);
+	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(n, 0);
 	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "db"), 2);
 	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "nosuch", "other", &n, err,
-	    sizeof(err)) == REGTAB_OK);
+	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(n, 0);
 	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "other"), 0);
 	regtab_free(rt);
@@ -674,16 +684,18 @@ ATF_TC_BODY(rename_to_itself_or_unknown_changes_nothing, tc)
 ATF_TC_WITHOUT_HEAD(rename_to_invalid_label_changes_nothing);
 ATF_TC_BODY(rename_to_invalid_label_changes_nothing, tc)
 {
-	struct regtab	*rt;
-	char		 err[256];
-	size_t		 n;
+	struct regtab *rt;
+	char err[256];
+	size_t n;
 
 	rt = fixture();
-	ATF_CHECK_EQ(regtab_rename(rt, REGTAB_TAG, "db", "a,b", &n, err,
-	    sizeof(err)), REGTAB_EINVAL);
+	ATF_CHECK_EQ(
+	    regtab_rename(rt, REGTAB_TAG, "db", "a,b", &n, err, sizeof(err)),
+	    REGTAB_EINVAL);
 	ATF_CHECK_MATCH("^invalid new label", err);
-	ATF_CHECK_EQ(regtab_rename(rt, REGTAB_TAG, "db", "", &n, err,
-	    sizeof(err)), REGTAB_EINVAL);
+	ATF_CHECK_EQ(
+	    regtab_rename(rt, REGTAB_TAG, "db", "", &n, err, sizeof(err)),
+	    REGTAB_EINVAL);
 	ATF_CHECK_EQ(n, 0);
 	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "db"), 2);
 	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
@@ -693,8 +705,8 @@ ATF_TC_BODY(rename_to_invalid_label_changes_nothing, tc)
 ATF_TC_WITHOUT_HEAD(remove_leaves_every_index);
 ATF_TC_BODY(remove_leaves_every_index, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	regtab_remove(rt, regtab_find_id(rt, 2));
@@ -713,8 +725,8 @@ ATF_TC_BODY(remove_leaves_every_index, tc)
 ATF_TC_WITHOUT_HEAD(reset_restarts_ids_at_one);
 ATF_TC_BODY(reset_restarts_ids_at_one, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
+	struct regtab *rt;
+	struct gp_request *req;
 
 	rt = fixture();
 	regtab_reset(rt);
@@ -731,8 +743,8 @@ ATF_TC_BODY(reset_restarts_ids_at_one, tc)
 ATF_TC_WITHOUT_HEAD(fill_copies_every_field);
 ATF_TC_BODY(fill_copies_every_field, tc)
 {
-	struct regtab	*rt;
-	struct gp_entry	*ge;
+	struct regtab *rt;
+	struct gp_entry *ge;
 
 	rt = fixture();
 	ATF_REQUIRE((ge = calloc(1, sizeof(*ge))) != NULL);
@@ -760,39 +772,43 @@ ATF_TC_BODY(fill_copies_every_field, tc)
 ATF_TC_WITHOUT_HEAD(setters_change_liveness_and_identity);
 ATF_TC_BODY(setters_change_liveness_and_identity, tc)
 {
-	struct regtab	*rt;
-	struct rentry	*e;
-	char		 err[256];
+	struct regtab *rt;
+	struct rentry *e;
+	char err[256];
 
 	rt = regtab_new();
 	ATF_REQUIRE(add_full(rt, 0, 10, 0, "", NULL, "", "", NULL, &e, err,
-	    sizeof(err)) == REGTAB_OK);
+	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_STREQ(rentry_boot_id(e), "");
 	regtab_set_alive(e, 0);
 	regtab_set_seen(e, 12345);
 	ATF_CHECK_EQ(e->alive, 0);
 	ATF_CHECK_EQ(e->last_seen, 12345);
-	ATF_CHECK(regtab_set_identity(rt, e, 77, "not-a-uuid", err,
-	    sizeof(err)) == -1);
-	ATF_REQUIRE(regtab_set_identity(rt, e, 77, BOOT_B, err,
-	    sizeof(err)) == 0);
+	ATF_CHECK(regtab_set_identity(
+	              rt, e, 77, "not-a-uuid", err, sizeof(err)) == -1);
+	ATF_REQUIRE(
+	    regtab_set_identity(rt, e, 77, BOOT_B, err, sizeof(err)) == 0);
 	ATF_CHECK_EQ(e->start_ticks, 77);
 	ATF_CHECK_STREQ(rentry_boot_id(e), BOOT_B);
 	/* Now the same process cannot be added twice. */
-	ATF_CHECK_EQ(add_full(rt, 0, 10, 77, BOOT_B, NULL, "", "", NULL,
-	    NULL, err, sizeof(err)), REGTAB_EEXIST);
+	ATF_CHECK_EQ(add_full(rt, 0, 10, 77, BOOT_B, NULL, "", "", NULL, NULL,
+	                 err, sizeof(err)),
+	    REGTAB_EEXIST);
 	regtab_free(rt);
 }
 
 ATF_TC_WITHOUT_HEAD(command_is_kept_as_valid_utf8);
 ATF_TC_BODY(command_is_kept_as_valid_utf8, tc)
 {
-	struct regtab	*rt;
+	struct regtab *rt;
 
 	rt = regtab_new();
-	ATF_CHECK_STREQ(add(rt, 10, NULL, "", "", "caf\xc3\xa9 -x")->cmd,
-	    "caf\xc3\xa9 -x");
-	ATF_CHECK_STREQ(add(rt, 11, NULL, "", "", "a\xff" "b\xc3")->cmd,
+	ATF_CHECK_STREQ(
+	    add(rt, 10, NULL, "", "", "caf\xc3\xa9 -x")->cmd, "caf\xc3\xa9 -x");
+	ATF_CHECK_STREQ(add(rt, 11, NULL, "", "",
+	                    "a\xff"
+	                    "b\xc3")
+	                    ->cmd,
 	    "a?b?");
 	regtab_free(rt);
 }
@@ -801,9 +817,9 @@ ATF_TC_BODY(command_is_kept_as_valid_utf8, tc)
 static struct regtab *
 big_registry(void)
 {
-	struct regtab	*rt;
-	int32_t		 i;
-	char		 name[32];
+	struct regtab *rt;
+	int32_t i;
+	char name[32];
 
 	rt = regtab_new();
 	for (i = 1; i <= 100000; i++) {
@@ -822,11 +838,11 @@ ATF_TC_HEAD(select_by_rare_tag_visits_only_its_entries, tc)
 }
 ATF_TC_BODY(select_by_rare_tag_visits_only_its_entries, tc)
 {
-	struct regtab		*rt;
-	struct gp_request	*req;
-	struct rentry		**v;
-	size_t			 n;
-	uint64_t		 before;
+	struct regtab *rt;
+	struct gp_request *req;
+	struct rentry **v;
+	size_t n;
+	uint64_t before;
 
 	rt = big_registry();
 	ATF_REQUIRE_EQ(regtab_count(rt), 100000);
@@ -884,9 +900,9 @@ ATF_TC_HEAD(entries_stay_compact, tc)
 }
 ATF_TC_BODY(entries_stay_compact, tc)
 {
-	struct regtab	*rt;
+	struct regtab *rt;
 	struct mallinfo2 before, full, after;
-	size_t		 per;
+	size_t per;
 
 	before = mallinfo2();
 	rt = big_registry();

@@ -38,29 +38,27 @@
 #include "regtab.h"
 #include "store.h"
 
-#define BOOT_A	"8c2f0f7e-4a7b-4f8e-9d2c-1b2a3c4d5e6f"
-#define BOOT_B	"0e1d2c3b-4a59-4687-a6b5-c4d3e2f10a0b"
-#define NOW	1795705805123456789LL
+#define BOOT_A "8c2f0f7e-4a7b-4f8e-9d2c-1b2a3c4d5e6f"
+#define BOOT_B "0e1d2c3b-4a59-4687-a6b5-c4d3e2f10a0b"
+#define NOW 1795705805123456789LL
 
-static void	 list_set(struct gp_strlist *, const char *);
+static void list_set(struct gp_strlist *, const char *);
 static struct rentry *add(struct regtab *, uint64_t, int32_t, uint64_t,
-		    const char *, const char *, const char *, const char *,
-		    const char *);
-static char	*dump(struct regtab *, uint64_t);
+    const char *, const char *, const char *, const char *, const char *);
+static char *dump(struct regtab *, uint64_t);
 static struct regtab *load_str(const char *, struct snapshot_info *);
-static void	 check_refused(const char *, const char *);
-static char	*proc_json(const char *, const char *);
-static char	*snap_with(const char *);
+static void check_refused(const char *, const char *);
+static char *proc_json(const char *, const char *);
+static char *snap_with(const char *);
 static struct regtab *sample(void);
-static void	 append(char **, const char *);
-static void	 replay_ok(struct regtab *, const char *, uint64_t,
-		    uint64_t *);
-static void	 check_replay_refused(const char *, const char *);
+static void append(char **, const char *);
+static void replay_ok(struct regtab *, const char *, uint64_t, uint64_t *);
+static void check_replay_refused(const char *, const char *);
 
 static void
 list_set(struct gp_strlist *l, const char *csv)
 {
-	char	*s, *p, *tok;
+	char *s, *p, *tok;
 
 	memset(l, 0, sizeof(*l));
 	if (csv == NULL || *csv == '\0')
@@ -73,12 +71,12 @@ list_set(struct gp_strlist *l, const char *csv)
 
 static struct rentry *
 add(struct regtab *rt, uint64_t id, int32_t pid, uint64_t ticks,
-    const char *boot, const char *name, const char *tags,
-    const char *groups, const char *cmd)
+    const char *boot, const char *name, const char *tags, const char *groups,
+    const char *cmd)
 {
-	static struct gp_entry	 ge;
-	struct rentry		*e;
-	char			 err[256];
+	static struct gp_entry ge;
+	struct rentry *e;
+	char err[256];
 
 	memset(&ge, 0, sizeof(ge));
 	ge.id = id;
@@ -94,8 +92,9 @@ add(struct regtab *rt, uint64_t id, int32_t pid, uint64_t ticks,
 	strlcpy(ge.cmd, cmd, sizeof(ge.cmd));
 	list_set(&ge.tags, tags);
 	list_set(&ge.groups, groups);
-	ATF_REQUIRE_MSG((id != 0 ? regtab_insert : regtab_add)(rt, &ge, boot,
-	    &e, err, sizeof(err)) == REGTAB_OK, "%s", err);
+	ATF_REQUIRE_MSG((id != 0 ? regtab_insert : regtab_add)(
+	                    rt, &ge, boot, &e, err, sizeof(err)) == REGTAB_OK,
+	    "%s", err);
 	return (e);
 }
 
@@ -103,14 +102,15 @@ add(struct regtab *rt, uint64_t id, int32_t pid, uint64_t ticks,
 static char *
 dump(struct regtab *rt, uint64_t seq)
 {
-	FILE		*f;
-	char		*buf, err[256];
-	long		 len;
-	uint64_t	 size;
+	FILE *f;
+	char *buf, err[256];
+	long len;
+	uint64_t size;
 
 	ATF_REQUIRE((f = tmpfile()) != NULL);
 	ATF_REQUIRE_MSG(snapshot_write(rt, fileno(f), seq, NOW, &size, err,
-	    sizeof(err)) == 0, "%s", err);
+	                    sizeof(err)) == 0,
+	    "%s", err);
 	ATF_REQUIRE((len = lseek(fileno(f), 0, SEEK_END)) >= 0);
 	ATF_CHECK_EQ((uint64_t)len, size);
 	ATF_REQUIRE((buf = calloc(1, len + 1)) != NULL);
@@ -122,13 +122,14 @@ dump(struct regtab *rt, uint64_t seq)
 static struct regtab *
 load_str(const char *s, struct snapshot_info *si)
 {
-	struct regtab		*rt;
-	struct snapshot_info	 info;
-	char			 err[512];
+	struct regtab *rt;
+	struct snapshot_info info;
+	char err[512];
 
 	rt = regtab_new();
 	ATF_REQUIRE_MSG(snapshot_load_buf(rt, s, strlen(s), si ? si : &info,
-	    err, sizeof(err)) == 0, "%s", err);
+	                    err, sizeof(err)) == 0,
+	    "%s", err);
 	return (rt);
 }
 
@@ -136,13 +137,14 @@ load_str(const char *s, struct snapshot_info *si)
 static void
 check_refused(const char *s, const char *msg)
 {
-	struct regtab		*rt;
-	struct snapshot_info	 si;
-	char			 err[512];
+	struct regtab *rt;
+	struct snapshot_info si;
+	char err[512];
 
 	rt = regtab_new();
-	ATF_CHECK_MSG(snapshot_load_buf(rt, s, strlen(s), &si, err,
-	    sizeof(err)) == -1, "loaded: %.200s", s);
+	ATF_CHECK_MSG(
+	    snapshot_load_buf(rt, s, strlen(s), &si, err, sizeof(err)) == -1,
+	    "loaded: %.200s", s);
 	ATF_CHECK_STREQ_MSG(err, msg, "input: %.200s", s);
 	ATF_CHECK_EQ(regtab_count(rt), 0);
 	regtab_free(rt);
@@ -152,15 +154,16 @@ check_refused(const char *s, const char *msg)
 static char *
 proc_json(const char *key, const char *value)
 {
-	json_t		*o, *v;
-	json_error_t	 jerr;
-	char		*s;
+	json_t *o, *v;
+	json_error_t jerr;
+	char *s;
 
 	o = json_loads("{\"id\":1,\"pid\":10,\"pgid\":10,\"cmd\":\"x\","
-	    "\"name\":\"n\",\"alive\":true,"
-	    "\"added_at\":\"2026-01-01T00:00:00Z\","
-	    "\"last_seen\":\"2026-01-01T00:00:00Z\","
-	    "\"meta\":{\"tags\":[\"a\"],\"groups\":[]}}", 0, &jerr);
+	               "\"name\":\"n\",\"alive\":true,"
+	               "\"added_at\":\"2026-01-01T00:00:00Z\","
+	               "\"last_seen\":\"2026-01-01T00:00:00Z\","
+	               "\"meta\":{\"tags\":[\"a\"],\"groups\":[]}}",
+	    0, &jerr);
 	ATF_REQUIRE(o != NULL);
 	if (key != NULL) {
 		if (value == NULL)
@@ -180,10 +183,12 @@ proc_json(const char *key, const char *value)
 static char *
 snap_with(const char *procs)
 {
-	char	*s;
+	char *s;
 
-	ATF_REQUIRE(asprintf(&s, "{\"version\":1,\"next_id\":100,"
-	    "\"procs\":[%s]}", procs) != -1);
+	ATF_REQUIRE(asprintf(&s,
+	                "{\"version\":1,\"next_id\":100,"
+	                "\"procs\":[%s]}",
+	                procs) != -1);
 	return (s);
 }
 
@@ -191,9 +196,9 @@ snap_with(const char *procs)
 static struct regtab *
 sample(void)
 {
-	struct regtab	*rt;
-	struct rentry	*e;
-	char		 err[256];
+	struct regtab *rt;
+	struct rentry *e;
+	char err[256];
 
 	rt = regtab_new();
 	add(rt, 0, 4242, 81234, BOOT_A, "db-reader", "db,read", "prod",
@@ -202,7 +207,7 @@ sample(void)
 	e = add(rt, 0, 99, 5, BOOT_B, "batch.1", "a b,\xe2\x9c\x93", "batch",
 	    "sleep 1000");
 	e->owner_uid = REGTAB_UID_UNKNOWN;
-	e->added_at = -1500000000LL;	/* before 1970 */
+	e->added_at = -1500000000LL; /* before 1970 */
 	add(rt, 9, 1, 1, BOOT_A, NULL, "init", "", "/sbin/init");
 	ATF_REQUIRE(regtab_set_next_id(rt, 50, err, sizeof(err)) == 0);
 	return (rt);
@@ -211,11 +216,11 @@ sample(void)
 ATF_TC_WITHOUT_HEAD(round_trip_keeps_every_field);
 ATF_TC_BODY(round_trip_keeps_every_field, tc)
 {
-	struct regtab		*rt, *rt2;
-	struct snapshot_info	 si;
-	struct gp_entry		*a, *b;
-	struct rentry		*e, *f;
-	char			*s1, *s2;
+	struct regtab *rt, *rt2;
+	struct snapshot_info si;
+	struct gp_entry *a, *b;
+	struct rentry *e, *f;
+	char *s1, *s2;
 
 	rt = sample();
 	s1 = dump(rt, 77);
@@ -232,12 +237,12 @@ ATF_TC_BODY(round_trip_keeps_every_field, tc)
 	ATF_REQUIRE((a = calloc(1, sizeof(*a))) != NULL);
 	ATF_REQUIRE((b = calloc(1, sizeof(*b))) != NULL);
 	for (e = regtab_first(rt), f = regtab_first(rt2); e != NULL;
-	    e = regtab_next(rt, e), f = regtab_next(rt2, f)) {
+	     e = regtab_next(rt, e), f = regtab_next(rt2, f)) {
 		ATF_REQUIRE(f != NULL);
 		rentry_fill(e, a);
 		rentry_fill(f, b);
-		ATF_CHECK_MSG(memcmp(a, b, sizeof(*a)) == 0, "entry %" PRIu64,
-		    e->id);
+		ATF_CHECK_MSG(
+		    memcmp(a, b, sizeof(*a)) == 0, "entry %" PRIu64, e->id);
 		ATF_CHECK_STREQ(rentry_boot_id(e), rentry_boot_id(f));
 	}
 	ATF_CHECK(f == NULL);
@@ -258,9 +263,9 @@ ATF_TC_BODY(round_trip_keeps_every_field, tc)
 ATF_TC_WITHOUT_HEAD(snapshot_has_one_entry_per_line);
 ATF_TC_BODY(snapshot_has_one_entry_per_line, tc)
 {
-	struct regtab	*rt;
-	char		*s, *p;
-	int		 lines = 0;
+	struct regtab *rt;
+	char *s, *p;
+	int lines = 0;
 
 	rt = sample();
 	s = dump(rt, 0);
@@ -268,9 +273,11 @@ ATF_TC_BODY(snapshot_has_one_entry_per_line, tc)
 		lines++;
 	/* The header, 4 entries, and the tail. */
 	ATF_CHECK_EQ(lines, 6);
-	ATF_CHECK_MATCH("^\\{\"version\":1,\"next_id\":50,\"created_unix\":"
+	ATF_CHECK_MATCH(
+	    "^\\{\"version\":1,\"next_id\":50,\"created_unix\":"
 	    "1795705805,\"journal_seq\":0,\"procs\":\\[\n\\{\"id\":1,\"pid\":"
-	    "4242,", s);
+	    "4242,",
+	    s);
 	ATF_CHECK_MATCH("\"added_at\":\"2026-11-26T", s);
 	ATF_CHECK_MATCH("\n\\]\\}\n$", s);
 	free(s);
@@ -280,8 +287,8 @@ ATF_TC_BODY(snapshot_has_one_entry_per_line, tc)
 ATF_TC_WITHOUT_HEAD(empty_registry_round_trip);
 ATF_TC_BODY(empty_registry_round_trip, tc)
 {
-	struct regtab	*rt, *rt2;
-	char		*s, err[256];
+	struct regtab *rt, *rt2;
+	char *s, err[256];
 
 	rt = regtab_new();
 	ATF_REQUIRE(regtab_set_next_id(rt, 5, err, sizeof(err)) == 0);
@@ -297,12 +304,12 @@ ATF_TC_BODY(empty_registry_round_trip, tc)
 ATF_TC_WITHOUT_HEAD(large_snapshot_loads_from_a_descriptor);
 ATF_TC_BODY(large_snapshot_loads_from_a_descriptor, tc)
 {
-	struct regtab		*rt, *rt2;
-	struct snapshot_info	 si;
-	char			*s1, *s2, name[32], err[256];
-	char			 cmd[GP_CMD_MAX + 1];
-	FILE			*f;
-	int			 i;
+	struct regtab *rt, *rt2;
+	struct snapshot_info si;
+	char *s1, *s2, name[32], err[256];
+	char cmd[GP_CMD_MAX + 1];
+	FILE *f;
+	int i;
 
 	rt = regtab_new();
 	/* Entries larger than the reader's window, escaped or not. */
@@ -323,8 +330,9 @@ ATF_TC_BODY(large_snapshot_loads_from_a_descriptor, tc)
 	ATF_REQUIRE(fflush(f) == 0);
 	ATF_REQUIRE(lseek(fileno(f), 0, SEEK_SET) == 0);
 	rt2 = regtab_new();
-	ATF_REQUIRE_MSG(snapshot_load(rt2, fileno(f), &si, err,
-	    sizeof(err)) == 0, "%s", err);
+	ATF_REQUIRE_MSG(
+	    snapshot_load(rt2, fileno(f), &si, err, sizeof(err)) == 0, "%s",
+	    err);
 	fclose(f);
 	ATF_CHECK_EQ(si.size, strlen(s1));
 	ATF_CHECK_EQ(regtab_count(rt2), 3000);
@@ -339,24 +347,25 @@ ATF_TC_BODY(large_snapshot_loads_from_a_descriptor, tc)
 ATF_TC(go_snapshot_loads);
 ATF_TC_HEAD(go_snapshot_loads, tc)
 {
-	atf_tc_set_md_var(tc, "descr", "data/go-snapshot.json, as the Go "
+	atf_tc_set_md_var(tc, "descr",
+	    "data/go-snapshot.json, as the Go "
 	    "program writes it, loads and next_id continues from it");
 }
 ATF_TC_BODY(go_snapshot_loads, tc)
 {
-	struct regtab		*rt;
-	struct snapshot_info	 si;
-	struct rentry		*e;
-	struct gp_entry		 ge;
-	char			 path[1024], err[256];
-	int			 fd;
+	struct regtab *rt;
+	struct snapshot_info si;
+	struct rentry *e;
+	struct gp_entry ge;
+	char path[1024], err[256];
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/data/go-snapshot.json",
 	    atf_tc_get_config_var_wd(tc, "srcdir", "."));
 	ATF_REQUIRE_MSG((fd = open(path, O_RDONLY)) != -1, "%s", path);
 	rt = regtab_new();
-	ATF_REQUIRE_MSG(snapshot_load(rt, fd, &si, err, sizeof(err)) == 0,
-	    "%s", err);
+	ATF_REQUIRE_MSG(
+	    snapshot_load(rt, fd, &si, err, sizeof(err)) == 0, "%s", err);
 	close(fd);
 	ATF_CHECK_EQ(si.count, 3);
 	ATF_CHECK_EQ(si.unknown, 3);
@@ -380,7 +389,7 @@ ATF_TC_BODY(go_snapshot_loads, tc)
 	ATF_REQUIRE((e = regtab_find_id(rt, 3)) != NULL);
 	ATF_CHECK(rentry_name(e) == NULL);
 	ATF_CHECK_EQ(e->added_at, 1735814045500000000LL);
-	ATF_CHECK_EQ(e->last_seen, 0);	/* Go's zero time */
+	ATF_CHECK_EQ(e->last_seen, 0); /* Go's zero time */
 	ATF_CHECK_EQ(e->ntags + e->ngroups, 0);
 
 	ATF_REQUIRE((e = regtab_find_id(rt, 12)) != NULL);
@@ -391,8 +400,8 @@ ATF_TC_BODY(go_snapshot_loads, tc)
 	/* IDs continue after next_id, not after the highest ID. */
 	memset(&ge, 0, sizeof(ge));
 	ge.pid = 555;
-	ATF_REQUIRE(regtab_add(rt, &ge, BOOT_A, &e, err, sizeof(err)) ==
-	    REGTAB_OK);
+	ATF_REQUIRE(
+	    regtab_add(rt, &ge, BOOT_A, &e, err, sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(e->id, 42);
 	regtab_free(rt);
 }
@@ -400,18 +409,19 @@ ATF_TC_BODY(go_snapshot_loads, tc)
 ATF_TC(our_snapshot_loads_and_writes_back_the_same);
 ATF_TC_HEAD(our_snapshot_loads_and_writes_back_the_same, tc)
 {
-	atf_tc_set_md_var(tc, "descr", "data/snapshot.json, as goprocd "
+	atf_tc_set_md_var(tc, "descr",
+	    "data/snapshot.json, as goprocd "
 	    "writes it, loads and is written back byte for byte");
 }
 ATF_TC_BODY(our_snapshot_loads_and_writes_back_the_same, tc)
 {
-	struct regtab		*rt;
-	struct snapshot_info	 si;
-	struct rentry		*e;
-	char			 path[1024], err[256], *want, *got;
-	FILE			*f;
-	long			 len;
-	int			 fd;
+	struct regtab *rt;
+	struct snapshot_info si;
+	struct rentry *e;
+	char path[1024], err[256], *want, *got;
+	FILE *f;
+	long len;
+	int fd;
 
 	snprintf(path, sizeof(path), "%s/data/snapshot.json",
 	    atf_tc_get_config_var_wd(tc, "srcdir", "."));
@@ -422,8 +432,8 @@ ATF_TC_BODY(our_snapshot_loads_and_writes_back_the_same, tc)
 	ATF_REQUIRE(pread(fd, want, len, 0) == len);
 	ATF_REQUIRE(lseek(fd, 0, SEEK_SET) == 0);
 	rt = regtab_new();
-	ATF_REQUIRE_MSG(snapshot_load(rt, fd, &si, err, sizeof(err)) == 0,
-	    "%s", err);
+	ATF_REQUIRE_MSG(
+	    snapshot_load(rt, fd, &si, err, sizeof(err)) == 0, "%s", err);
 	fclose(f);
 	ATF_CHECK_EQ(si.count, 3);
 	ATF_CHECK_EQ(si.unknown, 1);
@@ -446,8 +456,8 @@ ATF_TC_WITHOUT_HEAD(times_in_any_zone_and_precision);
 ATF_TC_BODY(times_in_any_zone_and_precision, tc)
 {
 	static const struct {
-		const char	*s;
-		int64_t		 ns;
+		const char *s;
+		int64_t ns;
 	} good[] = {
 		{ "1970-01-01T00:00:00Z", 0 },
 		{ "1970-01-01T01:00:00+01:00", 0 },
@@ -458,17 +468,25 @@ ATF_TC_BODY(times_in_any_zone_and_precision, tc)
 		{ "0001-01-01T00:00:00Z", 0 },
 	};
 	static const char *const bad[] = {
-		"", "2026-11-26", "2026-11-26T15:04:05", "2026-02-29T00:00:00Z",
-		"2026-13-01T00:00:00Z", "2026-11-26T24:00:00Z",
-		"2026-11-26T15:04:60Z", "2026-11-26T15:04:05.Z",
-		"2026-11-26T15:04:05+0100", "2026-11-26 15:04:05Z",
-		"2026-11-26T15:04:05Zjunk", "3000-01-01T00:00:00Z",
-		"1600-01-01T00:00:00Z", "2026-11-26t15:04:05z",
+		"",
+		"2026-11-26",
+		"2026-11-26T15:04:05",
+		"2026-02-29T00:00:00Z",
+		"2026-13-01T00:00:00Z",
+		"2026-11-26T24:00:00Z",
+		"2026-11-26T15:04:60Z",
+		"2026-11-26T15:04:05.Z",
+		"2026-11-26T15:04:05+0100",
+		"2026-11-26 15:04:05Z",
+		"2026-11-26T15:04:05Zjunk",
+		"3000-01-01T00:00:00Z",
+		"1600-01-01T00:00:00Z",
+		"2026-11-26t15:04:05z",
 	};
-	const char	*errstr;
-	char		 buf[STORE_TIME_LEN];
-	int64_t		 ns;
-	size_t		 i;
+	const char *errstr;
+	char buf[STORE_TIME_LEN];
+	int64_t ns;
+	size_t i;
 
 	for (i = 0; i < nitems(good); i++) {
 		ATF_CHECK_MSG(store_time_parse(good[i].s, &ns, &errstr) == 0,
@@ -491,12 +509,14 @@ ATF_TC_BODY(times_in_any_zone_and_precision, tc)
 ATF_TC_WITHOUT_HEAD(unknown_keys_are_ignored);
 ATF_TC_BODY(unknown_keys_are_ignored, tc)
 {
-	struct regtab	*rt;
-	char		*p, *s;
+	struct regtab *rt;
+	char *p, *s;
 
 	p = proc_json("future", "{\"x\":[1,2,{\"y\":null}]}");
-	ATF_REQUIRE(asprintf(&s, "{\"later\":[{\"a\":\"]}\"}],\"version\":1,"
-	    "\"next_id\":2,\"procs\":[%s],\"zzz\":true}", p) != -1);
+	ATF_REQUIRE(asprintf(&s,
+	                "{\"later\":[{\"a\":\"]}\"}],\"version\":1,"
+	                "\"next_id\":2,\"procs\":[%s],\"zzz\":true}",
+	                p) != -1);
 	rt = load_str(s, NULL);
 	ATF_CHECK_EQ(regtab_count(rt), 1);
 	free(p);
@@ -508,61 +528,80 @@ ATF_TC_WITHOUT_HEAD(corrupt_snapshot_is_refused_with_its_reason);
 ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 {
 	static const struct {
-		const char	*key;
-		const char	*value;	/* NULL: the key is missing */
-		const char	*msg;
+		const char *key;
+		const char *value; /* NULL: the key is missing */
+		const char *msg;
 	} procs[] = {
-		{ "pid", "-3", "procs[0].pid: must be an integer in "
+		{ "pid", "-3",
+		    "procs[0].pid: must be an integer in "
 		    "1..4194304, got -3" },
-		{ "pid", "4194305", "procs[0].pid: must be an integer in "
+		{ "pid", "4194305",
+		    "procs[0].pid: must be an integer in "
 		    "1..4194304, got 4194305" },
-		{ "pid", "\"10\"", "procs[0].pid: must be an integer in "
+		{ "pid", "\"10\"",
+		    "procs[0].pid: must be an integer in "
 		    "1..4194304, got a string" },
-		{ "pid", "10.0", "procs[0].pid: must be an integer in "
+		{ "pid", "10.0",
+		    "procs[0].pid: must be an integer in "
 		    "1..4194304, got a real number (10)" },
 		{ "pid", NULL, "procs[0].pid: missing" },
-		{ "id", "0", "procs[0].id: must be an integer in "
+		{ "id", "0",
+		    "procs[0].id: must be an integer in "
 		    "1..9223372036854775806, got 0" },
-		{ "pgid", "-1", "procs[0].pgid: must be an integer in "
+		{ "pgid", "-1",
+		    "procs[0].pgid: must be an integer in "
 		    "0..4194304, got -1" },
-		{ "cmd", "null", "procs[0].cmd: must be a string of at most "
+		{ "cmd", "null",
+		    "procs[0].cmd: must be a string of at most "
 		    "4096 bytes, got null" },
-		{ "name", "\"bad name\"", "procs[0].name: name has invalid "
+		{ "name", "\"bad name\"",
+		    "procs[0].name: name has invalid "
 		    "characters" },
 		{ "name", "7", "procs[0].name: must be a string, got 7" },
-		{ "alive", "\"yes\"", "procs[0].alive: must be true or false, "
+		{ "alive", "\"yes\"",
+		    "procs[0].alive: must be true or false, "
 		    "got a string" },
-		{ "added_at", "\"yesterday\"", "procs[0].added_at: not an "
+		{ "added_at", "\"yesterday\"",
+		    "procs[0].added_at: not an "
 		    "RFC 3339 time: \"yesterday\"" },
-		{ "last_seen", "1700000000", "procs[0].last_seen: must be an "
+		{ "last_seen", "1700000000",
+		    "procs[0].last_seen: must be an "
 		    "RFC 3339 time, got 1700000000" },
-		{ "meta", "[]", "procs[0].meta: must be an object, got an "
+		{ "meta", "[]",
+		    "procs[0].meta: must be an object, got an "
 		    "array" },
-		{ "meta", "{\"tags\":\"db\"}", "procs[0].meta.tags: must be an "
+		{ "meta", "{\"tags\":\"db\"}",
+		    "procs[0].meta.tags: must be an "
 		    "array, got a string" },
-		{ "meta", "{\"groups\":[\"ok\",3]}", "procs[0].meta.groups[1]: "
+		{ "meta", "{\"groups\":[\"ok\",3]}",
+		    "procs[0].meta.groups[1]: "
 		    "must be a string, got 3" },
 		{ "meta", "{\"tags\":[\"ok\",\"a,b\"]}",
 		    "procs[0].meta.tags[1]: label has invalid characters "
 		    "(one of , [ ] \")" },
-		{ "start_ticks", "-1", "procs[0].start_ticks: must be an "
+		{ "start_ticks", "-1",
+		    "procs[0].start_ticks: must be an "
 		    "integer in 0..9223372036854775807, got -1" },
-		{ "owner_uid", "4294967296", "procs[0].owner_uid: must be an "
+		{ "owner_uid", "4294967296",
+		    "procs[0].owner_uid: must be an "
 		    "integer in 0..4294967295, got 4294967296" },
-		{ "boot_id", "\"not-a-uuid\"", "procs[0].boot_id: must be \"\" "
+		{ "boot_id", "\"not-a-uuid\"",
+		    "procs[0].boot_id: must be \"\" "
 		    "or a UUID, got another string" },
 	};
 	static const struct {
-		const char	*snap;
-		const char	*msg;
+		const char *snap;
+		const char *msg;
 	} whole[] = {
 		{ "", "empty file" },
 		{ "  \n", "empty file" },
 		{ "not json", "not a JSON object" },
 		{ "[1,2]", "not a JSON object" },
-		{ "{\"version\":1,\"next_id\":1,\"procs\":[]", "offset 35: "
+		{ "{\"version\":1,\"next_id\":1,\"procs\":[]",
+		    "offset 35: "
 		    "unexpected end of file" },
-		{ "{\"version\":1,\"next_id\":1,\"procs\":[]}x", "offset 36: "
+		{ "{\"version\":1,\"next_id\":1,\"procs\":[]}x",
+		    "offset 36: "
 		    "data after the snapshot" },
 		{ "{\"version\":1,\"next_id\":1,\"procs\":[{\"id\":1",
 		    "offset 41: unexpected end of file" },
@@ -576,7 +615,8 @@ ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 		{ "{\"version\":1,\"procs\":[]}", "next_id: missing" },
 		{ "{\"version\":1,\"next_id\":1}", "procs: missing" },
 		{ "{\"next_id\":1,\"procs\":[]}", "version: missing" },
-		{ "{\"version\":1,\"next_id\":0,\"procs\":[]}", "next_id: must "
+		{ "{\"version\":1,\"next_id\":0,\"procs\":[]}",
+		    "next_id: must "
 		    "be an integer in 1..9223372036854775807, got 0" },
 		{ "{\"version\":1,\"next_id\":1,\"procs\":{}}",
 		    "procs: must be an array" },
@@ -586,7 +626,7 @@ ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 		    "procs[0]: invalid JSON at offset 42: string or '}' "
 		    "expected near '}'" },
 		{ "{\"version\":1,\"next_id\":1,\"procs\":[{\"id\":1,"
-		    "\"id\":2}]}",
+		  "\"id\":2}]}",
 		    "procs[0]: invalid JSON at offset 45: duplicate object key "
 		    "near '\"id\"'" },
 		{ "{\"version\":1,\"next_id\":1,\"procs\":[],}",
@@ -594,8 +634,8 @@ ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 		{ "{\"version\":1,\"next_id\":1,\"procs\":[,]}",
 		    "offset 34: a value is missing" },
 	};
-	char	*p, *q, *s, *big;
-	size_t	 i;
+	char *p, *q, *s, *big;
+	size_t i;
 
 	for (i = 0; i < nitems(procs); i++) {
 		p = proc_json(procs[i].key, procs[i].value);
@@ -622,10 +662,13 @@ ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 	check_refused(big, "procs[1]: name \"n\" is already in use by id 1");
 	free(s);
 	free(big);
-	ATF_REQUIRE(asprintf(&s, "{\"version\":1,\"next_id\":2,\"procs\":[%s,"
-	    "{\"id\":5,\"pid\":1,\"pgid\":0,\"cmd\":\"\",\"alive\":false,"
-	    "\"added_at\":\"2026-01-01T00:00:00Z\","
-	    "\"last_seen\":\"2026-01-01T00:00:00Z\"}]}", p) != -1);
+	ATF_REQUIRE(
+	    asprintf(&s,
+	        "{\"version\":1,\"next_id\":2,\"procs\":[%s,"
+	        "{\"id\":5,\"pid\":1,\"pgid\":0,\"cmd\":\"\",\"alive\":false,"
+	        "\"added_at\":\"2026-01-01T00:00:00Z\","
+	        "\"last_seen\":\"2026-01-01T00:00:00Z\"}]}",
+	        p) != -1);
 	check_refused(s, "next_id: must be greater than every id (5), got 2");
 	free(s);
 	free(q);
@@ -638,7 +681,8 @@ ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 	strlcpy(big + GP_CMD_MAX + 2, "\"", 2);
 	p = proc_json("cmd", big);
 	s = snap_with(p);
-	check_refused(s, "procs[0].cmd: must be a string of at most 4096 "
+	check_refused(s,
+	    "procs[0].cmd: must be a string of at most 4096 "
 	    "bytes, got a longer one");
 	free(p);
 	free(s);
@@ -653,7 +697,8 @@ ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 	ATF_REQUIRE(asprintf(&q, "{\"tags\":[%s\"]}", big) != -1);
 	p = proc_json("meta", q);
 	s = snap_with(p);
-	check_refused(s, "procs[0].meta.tags[0]: label too long (at most 64 "
+	check_refused(s,
+	    "procs[0].meta.tags[0]: label too long (at most 64 "
 	    "bytes)");
 	free(p);
 	free(q);
@@ -664,14 +709,13 @@ ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 ATF_TC_WITHOUT_HEAD(write_error_is_reported);
 ATF_TC_BODY(write_error_is_reported, tc)
 {
-	struct regtab	*rt;
-	char		 err[256];
-	int		 fd;
+	struct regtab *rt;
+	char err[256];
+	int fd;
 
 	rt = sample();
 	ATF_REQUIRE((fd = open("/dev/null", O_RDONLY)) != -1);
-	ATF_CHECK(snapshot_write(rt, fd, 0, NOW, NULL, err, sizeof(err)) ==
-	    -1);
+	ATF_CHECK(snapshot_write(rt, fd, 0, NOW, NULL, err, sizeof(err)) == -1);
 	ATF_CHECK_STREQ(err, "write: Bad file descriptor");
 	close(fd);
 	regtab_free(rt);
@@ -680,25 +724,24 @@ ATF_TC_BODY(write_error_is_reported, tc)
 static void
 append(char **buf, const char *line)
 {
-	char	*s;
+	char *s;
 
 	ATF_REQUIRE(line != NULL);
-	ATF_REQUIRE(asprintf(&s, "%s%s", *buf == NULL ? "" : *buf, line) !=
-	    -1);
+	ATF_REQUIRE(asprintf(&s, "%s%s", *buf == NULL ? "" : *buf, line) != -1);
 	free(*buf);
 	*buf = s;
 }
 
 static void
-replay_ok(struct regtab *rt, const char *j, uint64_t snap_seq,
-    uint64_t *lastp)
+replay_ok(struct regtab *rt, const char *j, uint64_t snap_seq, uint64_t *lastp)
 {
-	char	 err[512];
-	size_t	 valid;
-	int	 torn;
+	char err[512];
+	size_t valid;
+	int torn;
 
 	ATF_REQUIRE_MSG(journal_replay(rt, j, strlen(j), snap_seq, lastp,
-	    &valid, &torn, err, sizeof(err)) == 0, "%s", err);
+	                    &valid, &torn, err, sizeof(err)) == 0,
+	    "%s", err);
 	ATF_CHECK_EQ(valid, strlen(j));
 	ATF_CHECK_EQ(torn, 0);
 }
@@ -706,10 +749,10 @@ replay_ok(struct regtab *rt, const char *j, uint64_t snap_seq,
 ATF_TC_WITHOUT_HEAD(encoders_write_one_line_each);
 ATF_TC_BODY(encoders_write_one_line_each, tc)
 {
-	struct regtab	*rt;
-	char		*lines[7];
-	uint64_t	 ids[] = { 1, 2 };
-	size_t		 len, i;
+	struct regtab *rt;
+	char *lines[7];
+	uint64_t ids[] = { 1, 2 };
+	size_t len, i;
 
 	rt = sample();
 	lines[0] = journal_add(1, regtab_find_id(rt, 1), &len);
@@ -721,21 +764,24 @@ ATF_TC_BODY(encoders_write_one_line_each, tc)
 	lines[6] = journal_ident(7, 2, 99, BOOT_A, &len);
 	for (i = 0; i < nitems(lines); i++) {
 		ATF_REQUIRE(lines[i] != NULL);
-		ATF_CHECK(strchr(lines[i], '\n') ==
-		    lines[i] + strlen(lines[i]) - 1);
+		ATF_CHECK(
+		    strchr(lines[i], '\n') == lines[i] + strlen(lines[i]) - 1);
 	}
 	ATF_CHECK_EQ(len, strlen(lines[6]));
 	ATF_CHECK_STREQ(lines[1], "{\"seq\":2,\"op\":\"rm\",\"id\":1}\n");
-	ATF_CHECK_STREQ(lines[2], "{\"seq\":3,\"op\":\"alive\",\"id\":2,"
+	ATF_CHECK_STREQ(lines[2],
+	    "{\"seq\":3,\"op\":\"alive\",\"id\":2,"
 	    "\"alive\":false,\"last_seen\":\"2026-11-26T15:10:05.123456789Z\"}"
 	    "\n");
-	ATF_CHECK_STREQ(lines[3], "{\"seq\":4,\"op\":\"seen\",\"last_seen\":"
+	ATF_CHECK_STREQ(lines[3],
+	    "{\"seq\":4,\"op\":\"seen\",\"last_seen\":"
 	    "\"2026-11-26T15:10:05.123456789Z\",\"ids\":[1,2]}\n");
-	ATF_CHECK_STREQ(lines[4], "{\"seq\":5,\"op\":\"rename\",\"kind\":"
+	ATF_CHECK_STREQ(lines[4],
+	    "{\"seq\":5,\"op\":\"rename\",\"kind\":"
 	    "\"group\",\"from\":\"a\",\"to\":\"b\"}\n");
 	ATF_CHECK_STREQ(lines[5], "{\"seq\":6,\"op\":\"reset\"}\n");
-	ATF_CHECK_MATCH("^\\{\"seq\":1,\"op\":\"add\",\"proc\":\\{\"id\":1,",
-	    lines[0]);
+	ATF_CHECK_MATCH(
+	    "^\\{\"seq\":1,\"op\":\"add\",\"proc\":\\{\"id\":1,", lines[0]);
 	for (i = 0; i < nitems(lines); i++)
 		free(lines[i]);
 	regtab_free(rt);
@@ -744,10 +790,10 @@ ATF_TC_BODY(encoders_write_one_line_each, tc)
 ATF_TC_WITHOUT_HEAD(replay_applies_each_operation);
 ATF_TC_BODY(replay_applies_each_operation, tc)
 {
-	struct regtab	*src, *rt;
-	struct rentry	*e;
-	char		*j = NULL, *line;
-	uint64_t	 ids[] = { 1, 3 }, last;
+	struct regtab *src, *rt;
+	struct rentry *e;
+	char *j = NULL, *line;
+	uint64_t ids[] = { 1, 3 }, last;
 
 	src = sample();
 	rt = regtab_new();
@@ -761,8 +807,8 @@ ATF_TC_BODY(replay_applies_each_operation, tc)
 	ATF_CHECK_EQ(last, 9);
 	ATF_CHECK_EQ(regtab_count(rt), 4);
 	ATF_CHECK_EQ(regtab_next_id(rt), 10);
-	ATF_CHECK_STREQ(regtab_find_id(rt, 1)->cmd,
-	    regtab_find_id(src, 1)->cmd);
+	ATF_CHECK_STREQ(
+	    regtab_find_id(rt, 1)->cmd, regtab_find_id(src, 1)->cmd);
 	ATF_CHECK_STREQ(rentry_name(regtab_find_id(rt, 3)), "batch.1");
 	free(j);
 	j = NULL;
@@ -772,8 +818,8 @@ ATF_TC_BODY(replay_applies_each_operation, tc)
 	free(line);
 	append(&j, line = journal_seen(11, NOW + 9, ids, 2, NULL));
 	free(line);
-	append(&j, line = journal_rename(12, REGTAB_TAG, "db", "database",
-	    NULL));
+	append(
+	    &j, line = journal_rename(12, REGTAB_TAG, "db", "database", NULL));
 	free(line);
 	append(&j, line = journal_ident(13, 2, 4321, BOOT_B, NULL));
 	free(line);
@@ -913,17 +959,18 @@ ATF_TC_BODY(replay_cmd_replaces_the_command, tc)
 ATF_TC_WITHOUT_HEAD(seen_without_ids_bumps_every_alive_entry);
 ATF_TC_BODY(seen_without_ids_bumps_every_alive_entry, tc)
 {
-	struct regtab	*rt;
-	char		*j = NULL, *line;
-	int64_t		 dead_seen;
-	uint64_t	 last;
+	struct regtab *rt;
+	char *j = NULL, *line;
+	int64_t dead_seen;
+	uint64_t last;
 
 	rt = sample();
 	/* Entry 1 is dead, 2, 3 and 9 are alive. */
 	ATF_REQUIRE(regtab_find_id(rt, 1)->alive == 0);
 	dead_seen = regtab_find_id(rt, 1)->last_seen;
 	append(&j, line = journal_seen(1, NOW + 50, NULL, 0, NULL));
-	ATF_CHECK_STREQ(line, "{\"seq\":1,\"op\":\"seen\",\"last_seen\":"
+	ATF_CHECK_STREQ(line,
+	    "{\"seq\":1,\"op\":\"seen\",\"last_seen\":"
 	    "\"2026-11-26T15:10:05.123456839Z\"}\n");
 	free(line);
 	append(&j, line = journal_alive(2, 9, 0, NOW + 60, NULL));
@@ -942,9 +989,9 @@ ATF_TC_BODY(seen_without_ids_bumps_every_alive_entry, tc)
 ATF_TC_WITHOUT_HEAD(replay_skips_records_in_the_snapshot);
 ATF_TC_BODY(replay_skips_records_in_the_snapshot, tc)
 {
-	struct regtab	*rt;
-	const char	*j;
-	uint64_t	 last;
+	struct regtab *rt;
+	const char *j;
+	uint64_t last;
 
 	rt = sample();
 	j = "{\"seq\":4,\"op\":\"rm\",\"id\":77}\n"
@@ -964,19 +1011,20 @@ ATF_TC_BODY(replay_skips_records_in_the_snapshot, tc)
 ATF_TC_WITHOUT_HEAD(torn_last_line_is_discarded);
 ATF_TC_BODY(torn_last_line_is_discarded, tc)
 {
-	struct regtab	*rt;
-	const char	*j, *t;
-	char		 err[256];
-	uint64_t	 last;
-	size_t		 valid;
-	int		 torn;
+	struct regtab *rt;
+	const char *j, *t;
+	char err[256];
+	uint64_t last;
+	size_t valid;
+	int torn;
 
 	rt = sample();
 	j = "{\"seq\":1,\"op\":\"rm\",\"id\":1}\n"
 	    "{\"seq\":2,\"op\":\"rm\",\"id\":2}\n"
 	    "{\"seq\":3,\"op\":\"rm\",\"i";
 	ATF_REQUIRE_MSG(journal_replay(rt, j, strlen(j), 0, &last, &valid,
-	    &torn, err, sizeof(err)) == 0, "%s", err);
+	                    &torn, err, sizeof(err)) == 0,
+	    "%s", err);
 	ATF_CHECK_EQ(torn, 1);
 	t = strstr(j, "{\"seq\":3");
 	ATF_CHECK_EQ(valid, (size_t)(t - j));
@@ -988,7 +1036,7 @@ ATF_TC_BODY(torn_last_line_is_discarded, tc)
 	rt = sample();
 	j = "{\"seq\":1,\"op\":\"rm\",\"id\":1}";
 	ATF_REQUIRE(journal_replay(rt, j, strlen(j), 0, &last, &valid, &torn,
-	    err, sizeof(err)) == 0);
+	                err, sizeof(err)) == 0);
 	ATF_CHECK_EQ(torn, 1);
 	ATF_CHECK_EQ(valid, 0);
 	ATF_CHECK_EQ(last, 0);
@@ -999,15 +1047,16 @@ ATF_TC_BODY(torn_last_line_is_discarded, tc)
 static void
 check_replay_refused(const char *j, const char *msg)
 {
-	struct regtab	*rt;
-	char		 err[512];
-	uint64_t	 last;
-	size_t		 valid;
-	int		 torn;
+	struct regtab *rt;
+	char err[512];
+	uint64_t last;
+	size_t valid;
+	int torn;
 
 	rt = sample();
-	ATF_CHECK_MSG(journal_replay(rt, j, strlen(j), 0, &last, &valid,
-	    &torn, err, sizeof(err)) == -1, "accepted: %s", j);
+	ATF_CHECK_MSG(journal_replay(rt, j, strlen(j), 0, &last, &valid, &torn,
+	                  err, sizeof(err)) == -1,
+	    "accepted: %s", j);
 	ATF_CHECK_STREQ_MSG(err, msg, "journal: %s", j);
 	regtab_free(rt);
 }
@@ -1015,21 +1064,23 @@ check_replay_refused(const char *j, const char *msg)
 ATF_TC_WITHOUT_HEAD(corrupt_line_is_refused_with_its_number);
 ATF_TC_BODY(corrupt_line_is_refused_with_its_number, tc)
 {
-#define L1	"{\"seq\":1,\"op\":\"rm\",\"id\":1}\n"
-#define L3	"{\"seq\":9,\"op\":\"reset\"}\n"
+#define L1 "{\"seq\":1,\"op\":\"rm\",\"id\":1}\n"
+#define L3 "{\"seq\":9,\"op\":\"reset\"}\n"
 	check_replay_refused(L1 "not json\n" L3,
 	    "line 2: invalid JSON at column 3: invalid token near 'not'");
 	check_replay_refused(L1 "\n" L3, "line 2: empty line");
-	check_replay_refused(L1 "[1]\n" L3, "line 2: must be an object, got "
+	check_replay_refused(L1 "[1]\n" L3,
+	    "line 2: must be an object, got "
 	    "an array");
-	check_replay_refused(L1 "{\"seq\":2,\"op\":\"rm\",\"id\":1,\"id\":1}\n"
-	    L3, "line 2: invalid JSON at column 30: duplicate object key "
+	check_replay_refused(L1
+	    "{\"seq\":2,\"op\":\"rm\",\"id\":1,\"id\":1}\n" L3,
+	    "line 2: invalid JSON at column 30: duplicate object key "
 	    "near '\"id\"'");
 	check_replay_refused(L1 "{\"seq\":2,\"op\":\"explode\"}\n" L3,
 	    "line 2: op: unknown operation \"explode\"");
 	check_replay_refused(L1 "{\"seq\":2}\n" L3, "line 2: op: missing");
-	check_replay_refused(L1 "{\"op\":\"reset\"}\n" L3,
-	    "line 2: seq: missing");
+	check_replay_refused(
+	    L1 "{\"op\":\"reset\"}\n" L3, "line 2: seq: missing");
 	check_replay_refused(L1 "{\"seq\":1,\"op\":\"reset\"}\n" L3,
 	    "line 2: seq: 1 does not follow 1");
 	check_replay_refused(L1 "{\"seq\":2,\"op\":\"rm\",\"id\":1}\n" L3,
@@ -1038,25 +1089,26 @@ ATF_TC_BODY(corrupt_line_is_refused_with_its_number, tc)
 	    "line 2: id: must be an integer in 1..9223372036854775806, got a "
 	    "string");
 	check_replay_refused(L1 "{\"seq\":2,\"op\":\"alive\",\"id\":2,"
-	    "\"last_seen\":\"2026-01-01T00:00:00Z\"}\n" L3,
+	                        "\"last_seen\":\"2026-01-01T00:00:00Z\"}\n" L3,
 	    "line 2: alive: must be true or false, got nothing");
 	check_replay_refused(L1 "{\"seq\":2,\"op\":\"seen\",\"last_seen\":"
-	    "\"2026-01-01T00:00:00Z\",\"ids\":[2,1]}\n" L3,
+	                        "\"2026-01-01T00:00:00Z\",\"ids\":[2,1]}\n" L3,
 	    "line 2: ids[1]: unknown id 1");
 	check_replay_refused(L1 "{\"seq\":2,\"op\":\"rename\",\"kind\":"
-	    "\"colour\",\"from\":\"a\",\"to\":\"b\"}\n" L3,
+	                        "\"colour\",\"from\":\"a\",\"to\":\"b\"}\n" L3,
 	    "line 2: kind: must be \"tag\" or \"group\"");
 	check_replay_refused(L1 "{\"seq\":2,\"op\":\"rename\",\"kind\":"
-	    "\"tag\",\"from\":\"db\",\"to\":\"a]\"}\n" L3,
+	                        "\"tag\",\"from\":\"db\",\"to\":\"a]\"}\n" L3,
 	    "line 2: rename: invalid new label: label has invalid characters "
 	    "(one of , [ ] \")");
-	check_replay_refused(L1 "{\"seq\":2,\"op\":\"add\"}\n" L3,
-	    "line 2: proc: missing");
+	check_replay_refused(
+	    L1 "{\"seq\":2,\"op\":\"add\"}\n" L3, "line 2: proc: missing");
 	check_replay_refused(L1 "{\"seq\":2,\"op\":\"add\",\"proc\":{\"id\":2,"
-	    "\"pid\":-3}}\n" L3, "line 2: proc.pid: must be an integer in "
+	                        "\"pid\":-3}}\n" L3,
+	    "line 2: proc.pid: must be an integer in "
 	    "1..4194304, got -3");
 	check_replay_refused(L1 "{\"seq\":2,\"op\":\"ident\",\"id\":2,"
-	    "\"start_ticks\":5,\"boot_id\":\"x\"}\n" L3,
+	                        "\"start_ticks\":5,\"boot_id\":\"x\"}\n" L3,
 	    "line 2: boot_id: invalid boot id");
 #undef L1
 #undef L3
@@ -1065,13 +1117,13 @@ ATF_TC_BODY(corrupt_line_is_refused_with_its_number, tc)
 ATF_TC_WITHOUT_HEAD(crash_during_compaction_loses_nothing);
 ATF_TC_BODY(crash_during_compaction_loses_nothing, tc)
 {
-	struct regtab		*live, *rt;
-	struct rentry		*e;
-	struct snapshot_info	 si;
-	char			*j = NULL, *line, *snap, *want, *got, err[256];
-	uint64_t		 seq = 0, last, ids[2];
-	size_t			 n;
-	int			 i;
+	struct regtab *live, *rt;
+	struct rentry *e;
+	struct snapshot_info si;
+	char *j = NULL, *line, *snap, *want, *got, err[256];
+	uint64_t seq = 0, last, ids[2];
+	size_t n;
+	int i;
 
 	/*
 	 * The live registry journals each mutation; after record S the
@@ -1081,16 +1133,18 @@ ATF_TC_BODY(crash_during_compaction_loses_nothing, tc)
 	live = regtab_new();
 	snap = NULL;
 	for (i = 1; i <= 12; i++) {
-		e = add(live, 0, 1000 + i, i, BOOT_A, NULL, i % 2 ? "odd" :
-		    "even", "", "/bin/worker");
+		e = add(live, 0, 1000 + i, i, BOOT_A, NULL,
+		    i % 2 ? "odd" : "even", "", "/bin/worker");
 		append(&j, line = journal_add(++seq, e, NULL));
 		free(line);
 		if (i == 8) {
 			snap = dump(live, seq);
-			ATF_REQUIRE(regtab_rename(live, REGTAB_TAG, "odd",
-			    "even", &n, err, sizeof(err)) == REGTAB_OK);
-			append(&j, line = journal_rename(++seq, REGTAB_TAG,
-			    "odd", "even", NULL));
+			ATF_REQUIRE(
+			    regtab_rename(live, REGTAB_TAG, "odd", "even", &n,
+			        err, sizeof(err)) == REGTAB_OK);
+			append(&j,
+			    line = journal_rename(
+			        ++seq, REGTAB_TAG, "odd", "even", NULL));
 			free(line);
 			regtab_remove(live, regtab_find_id(live, 2));
 			append(&j, line = journal_rm(++seq, 2, NULL));
