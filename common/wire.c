@@ -223,6 +223,25 @@ static int	 is_space(unsigned char);
 static int	 strlist_cmp(const void *, const void *);
 /* clang-format on */
 
+/* The row of a request type, or NULL for a type that is no request. */
+static const struct req_type *
+req_type(uint32_t type)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(req_types) / sizeof(req_types[0]); i++)
+		if (req_types[i].type == type)
+			return (&req_types[i]);
+	return (NULL);
+}
+
+/* 1 if type is a request a client may send. */
+int
+wire_is_request(uint32_t type)
+{
+	return (req_type(type) != NULL);
+}
+
 /*
  * Append a string field: its length as a uint16, then its bytes.  The
  * string must be NUL-terminated inside its fieldsz bytes and be at most
@@ -372,16 +391,12 @@ wire_req_decode(
 	struct wire_req w;
 	const struct req_type *rt = NULL;
 	const struct listfield *lt, *lg;
-	size_t i;
 	uint32_t j, k;
 	uint64_t id;
 	uint32_t pid;
 
 	memset(req, 0, sizeof(*req));
-	for (i = 0; i < sizeof(req_types) / sizeof(req_types[0]); i++)
-		if (req_types[i].type == type)
-			rt = &req_types[i];
-	if (rt == NULL) {
+	if ((rt = req_type(type)) == NULL) {
 		*errstr = "unknown request type";
 		return (-1);
 	}

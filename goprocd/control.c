@@ -464,18 +464,7 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 	evtimer_del(&c->ev_timeout);
 	/* The request is in: the read buffer is no longer needed. */
 	(void)imsgbuf_set_readsize(&c->iev.ibuf, 0);
-	switch (type) {
-	case IMSG_CTL_PING:
-	case IMSG_CTL_ADD:
-	case IMSG_CTL_LIST:
-	case IMSG_CTL_RM:
-	case IMSG_CTL_KILL:
-	case IMSG_CTL_TAG:
-	case IMSG_CTL_GROUP:
-	case IMSG_CTL_RESET:
-	case IMSG_CTL_EXECED:
-		break;
-	default:
+	if (!wire_is_request(type)) {
 		log_warnx("client pid %d: unknown request type %u", c->cred.pid,
 		    type);
 		control_fail(c, GP_ST_INVAL, "unknown request");

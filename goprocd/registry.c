@@ -538,16 +538,9 @@ registry_dispatch_frontend(struct imsgev *iev, struct imsg *imsg)
 	uint32_t type;
 
 	type = imsg_get_type(imsg);
-	switch (type) {
+	/* Every request type of the wire table: the frontend checked it. */
+	switch (wire_is_request(type) ? IMSG_CTL_PING : type) {
 	case IMSG_CTL_PING:
-	case IMSG_CTL_ADD:
-	case IMSG_CTL_LIST:
-	case IMSG_CTL_RM:
-	case IMSG_CTL_KILL:
-	case IMSG_CTL_TAG:
-	case IMSG_CTL_GROUP:
-	case IMSG_CTL_RESET:
-	case IMSG_CTL_EXECED:
 		if (imsg_get_ibuf(imsg, &payload) == -1 ||
 		    ibuf_get(&payload, &cred, sizeof(cred)) == -1)
 			fatalx("%s: short request", __func__);

@@ -1660,8 +1660,21 @@ ATF_TC_BODY(strlist_sort, tc)
 	ATF_CHECK_STREQ(e.groups.v[1], "z");
 }
 
+ATF_TC_WITHOUT_HEAD(is_request_follows_the_table);
+ATF_TC_BODY(is_request_follows_the_table, tc)
+{
+	uint32_t t;
+
+	for (t = IMSG_CTL_PING; t <= IMSG_CTL_EXECED; t++)
+		ATF_CHECK(wire_is_request(t));
+	ATF_CHECK(!wire_is_request(IMSG_NONE));
+	ATF_CHECK(!wire_is_request(IMSG_CTL_ENTRY));
+	ATF_CHECK(!wire_is_request(IMSG_CTL_LAST + 1));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
+	ATF_TP_ADD_TC(tp, is_request_follows_the_table);
 	ATF_TP_ADD_TC(tp, req_roundtrip_ping);
 	ATF_TP_ADD_TC(tp, req_roundtrip_add);
 	ATF_TP_ADD_TC(tp, req_roundtrip_list);
