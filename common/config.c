@@ -102,7 +102,6 @@ static const struct duration_unit duration_units[] = {
 static void quote(const char *, char *, size_t);
 static void shown(const char *, const char *, const char *, char *, size_t);
 static int key_position(const char *, size_t, const char *, int *, int *);
-static const char *json_error_text(const json_error_t *);
 static int set_duration(int64_t *, const char *, const char *, char *, size_t);
 static int set_state_dir(
     char *, size_t, const char *, const char *, char *, size_t);
@@ -235,40 +234,6 @@ key_position(const char *buf, size_t len, const char *key, int *line, int *col)
 		}
 	}
 	return (-1);
-}
-
-/*
- * What jansson found wrong, without the text it found it near: its
- * messages end in " near '<the offending token>'", which is file
- * content.
- */
-static const char *
-json_error_text(const json_error_t *jerr)
-{
-	static char text[JSON_ERROR_TEXT_LENGTH];
-	char *near;
-
-	switch (json_error_code(jerr)) {
-	case json_error_invalid_utf8:
-		return ("invalid UTF-8");
-	case json_error_premature_end_of_input:
-		return ("premature end of input");
-	case json_error_duplicate_key:
-		return ("duplicate object key");
-	case json_error_null_character:
-	case json_error_null_byte_in_key:
-		return ("NUL byte");
-	case json_error_stack_overflow:
-		return ("maximum parsing depth reached");
-	case json_error_numeric_overflow:
-		return ("number out of range");
-	default:
-		break;
-	}
-	(void)strlcpy(text, jerr->text, sizeof(text));
-	if ((near = strstr(text, " near ")) != NULL)
-		*near = '\0';
-	return (text);
 }
 
 /*
@@ -726,7 +691,7 @@ config_parse(struct goproc_config *cfg, const char *name, const char *buf,
 	    buf, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
 	if (root == NULL) {
 		seterr(err, errlen, "%s: line %d column %d: invalid JSON: %s",
-		    name, jerr.line, jerr.column, json_error_text(&jerr));
+		    name, jerr.line, jerr.column, gp_json_error_text(&jerr));
 		return (-1);
 	}
 	if (!json_is_object(root)) {

@@ -181,9 +181,8 @@ struct gp_entry {
 struct gp_result {
 	uint32_t flags;
 	int32_t signo;    /* the signal that ended it, or 0 */
-	uint32_t skipped; /* kill: members of its process
-					     group the client may not
-					     signal, left alone */
+	/* kill: members of its process group the client may not signal. */
+	uint32_t skipped;
 	char msg[GP_MSG_MAX + 1];
 	struct gp_entry entry;
 };

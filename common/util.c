@@ -17,7 +17,9 @@
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <string.h>
 
+#include "compat.h"
 #include "util.h"
 
 /* Write a message into err (errlen bytes), if the caller gave one. */
@@ -55,4 +57,38 @@ gp_json_type_name(const json_t *v)
 		return ("null");
 	}
 	return ("an unknown value");
+}
+
+/*
+ * What jansson found wrong, without the text it found it near: its
+ * messages end in " near '<the offending token>'", which is file
+ * content.
+ */
+const char *
+gp_json_error_text(const json_error_t *jerr)
+{
+	static char text[JSON_ERROR_TEXT_LENGTH];
+	char *near;
+
+	switch (json_error_code(jerr)) {
+	case json_error_invalid_utf8:
+		return ("invalid UTF-8");
+	case json_error_premature_end_of_input:
+		return ("premature end of input");
+	case json_error_duplicate_key:
+		return ("duplicate object key");
+	case json_error_null_character:
+	case json_error_null_byte_in_key:
+		return ("NUL byte");
+	case json_error_stack_overflow:
+		return ("maximum parsing depth reached");
+	case json_error_numeric_overflow:
+		return ("number out of range");
+	default:
+		break;
+	}
+	(void)strlcpy(text, jerr->text, sizeof(text));
+	if ((near = strstr(text, " near ")) != NULL)
+		*near = '\0';
+	return (text);
 }

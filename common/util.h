@@ -16,8 +16,8 @@
 
 /*
  * Small rules that more than one part of goproc follows: an error text
- * written into a caller's buffer, and the name of a JSON value's type in
- * messages.  Built into both programs, like text.c.
+ * written into a caller's buffer, the name of a JSON value's type in
+ * messages, and what jansson found wrong without the file bytes it quotes.  Built into both programs, like text.c.
  */
 
 #ifndef UTIL_H
@@ -26,9 +26,11 @@
 #include <stddef.h>
 
 struct json_t;
+struct json_error_t;
 
 void seterr(char *, size_t, const char *, ...)
     __attribute__((__format__(printf, 3, 4)));
 const char *gp_json_type_name(const struct json_t *);
+const char *gp_json_error_text(const struct json_error_t *);
 
 #endif /* UTIL_H */

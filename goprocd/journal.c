@@ -43,6 +43,7 @@
 #include "log.h"
 #include "regtab.h"
 #include "store.h"
+#include "util.h"
 
 static json_t *jrec(uint64_t, const char *);
 static int jput(json_t *, const char *, json_t *);
@@ -298,7 +299,7 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 	if ((o = json_loadb(p, len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 	         &jerr)) == NULL) {
 		snprintf(err, errlen, "invalid JSON at column %d: %s",
-		    jerr.column, jerr.text);
+		    jerr.column, gp_json_error_text(&jerr));
 		return (-1);
 	}
 	if (!json_is_object(o)) {

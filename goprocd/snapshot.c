@@ -914,7 +914,7 @@ rd_decode(struct reader *r, const char *what, const char *p, size_t len)
 			at += jerr.position - 1;
 		snprintf(r->err, r->errlen,
 		    "%s: invalid JSON at offset %" PRIu64 ": %s", what, at,
-		    jerr.text);
+		    gp_json_error_text(&jerr));
 	}
 	return (v);
 }

@@ -624,11 +624,10 @@ ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 		    "procs[0]: must be an object, got 1" },
 		{ "{\"version\":1,\"next_id\":1,\"procs\":[{\"id\":1,}]}",
 		    "procs[0]: invalid JSON at offset 42: string or '}' "
-		    "expected near '}'" },
+		    "expected" },
 		{ "{\"version\":1,\"next_id\":1,\"procs\":[{\"id\":1,"
 		  "\"id\":2}]}",
-		    "procs[0]: invalid JSON at offset 45: duplicate object key "
-		    "near '\"id\"'" },
+		    "procs[0]: invalid JSON at offset 45: duplicate object key" },
 		{ "{\"version\":1,\"next_id\":1,\"procs\":[],}",
 		    "offset 36: expected a key" },
 		{ "{\"version\":1,\"next_id\":1,\"procs\":[,]}",
@@ -1067,15 +1066,14 @@ ATF_TC_BODY(corrupt_line_is_refused_with_its_number, tc)
 #define L1 "{\"seq\":1,\"op\":\"rm\",\"id\":1}\n"
 #define L3 "{\"seq\":9,\"op\":\"reset\"}\n"
 	check_replay_refused(L1 "not json\n" L3,
-	    "line 2: invalid JSON at column 3: invalid token near 'not'");
+	    "line 2: invalid JSON at column 3: invalid token");
 	check_replay_refused(L1 "\n" L3, "line 2: empty line");
 	check_replay_refused(L1 "[1]\n" L3,
 	    "line 2: must be an object, got "
 	    "an array");
 	check_replay_refused(L1
 	    "{\"seq\":2,\"op\":\"rm\",\"id\":1,\"id\":1}\n" L3,
-	    "line 2: invalid JSON at column 30: duplicate object key "
-	    "near '\"id\"'");
+	    "line 2: invalid JSON at column 30: duplicate object key");
 	check_replay_refused(L1 "{\"seq\":2,\"op\":\"explode\"}\n" L3,
 	    "line 2: op: unknown operation \"explode\"");
 	check_replay_refused(L1 "{\"seq\":2}\n" L3, "line 2: op: missing");
