@@ -34,10 +34,11 @@
 #define FINAL_WAIT_MS 3000          /* the last snapshot, at a stop */
 #define GP_BOOT_ID_LEN 36
 
-/* Descriptors a child finds at exec: its parent, then its two peers. */
+/*
+ * Descriptors a child finds at exec: its parent's channel, then its
+ * peers' at the next numbers, in id order (proc.c).
+ */
 #define PROC_PARENT_FD 3
-#define PROC_PEER1_FD 4
-#define PROC_PEER2_FD 5
 
 enum proc_id {
 	PROC_PARENT,
