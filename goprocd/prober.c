@@ -89,6 +89,7 @@ struct proc_peer prober_peers[PROC_MAX - 1] = {
 	{ PROC_FRONTEND, "prober_dispatch_frontend", proc_dispatch_null,
 	    &iev_frontend, 0 },
 };
+
 static struct watch_tree watches = RB_INITIALIZER(&watches);
 static struct watch_list polled = TAILQ_HEAD_INITIALIZER(polled);
 static struct event ev_poll;
