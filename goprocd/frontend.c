@@ -33,52 +33,40 @@
 #include "log.h"
 #include "sandbox.h"
 
-__dead static void frontend_shutdown(void);
 static int frontend_dispatch_parent(struct imsgev *, struct imsg *);
 static int frontend_dispatch_registry(struct imsgev *, struct imsg *);
-static void frontend_lost(struct imsgev *);
 
 static struct imsgev iev_parent, iev_registry, iev_prober;
 static int have_control;
 static uid_t admin_uid; /* who started goprocd */
 
-__dead void
-frontend(int debug, int verbose)
+/*
+ * The frontend's row of the process table: its peers, in id order.
+ * Nothing travels between the frontend and the prober.
+ */
+struct proc_peer frontend_peers[PROC_MAX - 1] = {
+	{ PROC_PARENT, "frontend_dispatch_parent", frontend_dispatch_parent,
+	    &iev_parent, 1 },
+	{ PROC_REGISTRY, "frontend_dispatch_registry",
+	    frontend_dispatch_registry, &iev_registry, 0 },
+	{ PROC_PROBER, "frontend_dispatch_prober", proc_dispatch_null,
+	    &iev_prober, 0 },
+};
+
+/* Before the privilege drop (proc_run): who started goprocd. */
+int
+frontend_init(void)
 {
-	proc_setup("frontend", verbose);
 	admin_uid = getuid();
-	proc_drop(proc_user, proc_root);
-
-	event_init();
-
-	proc_imsgev_init(&iev_parent, PROC_PARENT_FD,
-	    "frontend_dispatch_parent", frontend_dispatch_parent, frontend_lost,
-	    0, NULL);
-	imsgbuf_allow_fdpass(&iev_parent.ibuf);
-	proc_imsgev_init(&iev_registry, PROC_PEER1_FD,
-	    "frontend_dispatch_registry", frontend_dispatch_registry,
-	    frontend_lost, 0, NULL);
-	/* Nothing travels between the frontend and the prober. */
-	proc_imsgev_init(&iev_prober, PROC_PEER2_FD, "frontend_dispatch_prober",
-	    proc_dispatch_null, frontend_lost, 0, NULL);
-
-	sandbox_enter(SANDBOX_FRONTEND, -1, verbose > 1);
-	event_dispatch();
-	frontend_shutdown();
+	return (-1);
 }
 
-__dead static void
+/* The loop ended, or a peer closed its channel: the parent stops us. */
+__dead void
 frontend_shutdown(void)
 {
 	control_shutdown();
 	exit(0);
-}
-
-/* A peer closed its channel: the parent is stopping us. */
-static void
-frontend_lost(struct imsgev *iev)
-{
-	frontend_shutdown();
 }
 
 static int

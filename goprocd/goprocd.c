@@ -55,16 +55,6 @@
 #include "procfs.h"
 #include "sandbox.h"
 
-struct child {
-	const char *title;
-	enum proc_id id;
-	const char *dispatch_name;
-	imsgev_cb dispatch;
-	void (*entry)(int, int);
-	pid_t pid;
-	struct imsgev iev;
-};
-
 /* A kill in progress: waiting for the process to exit (--wait). */
 struct pkill {
 	TAILQ_ENTRY(pkill) entry;
@@ -99,12 +89,18 @@ vproc_cmp(struct vproc *a, struct vproc *b)
 RB_GENERATE_STATIC(vproc_tree, vproc, node, vproc_cmp);
 
 __dead static void usage(void);
+static const char *options(int, char *[]);
+static void configure(void);
+static void lock(void);
+static void open_dirs(void);
+static void lock_pidfile(void);
+static void clear_socket(void);
+static void detach(void);
 static void parent_sig(int, short, void *);
 static int parent_dispatch_registry(struct imsgev *, struct imsg *);
 static int parent_dispatch_prober(struct imsgev *, struct imsg *);
 static int parent_dispatch_frontend(struct imsgev *, struct imsg *);
 __dead static void parent_shutdown(int);
-static pid_t start_child(struct child *, int, int, int);
 static int control_listen(const char *, char *, size_t);
 static void force_stop(pid_t);
 static void daemonize(void);
@@ -135,26 +131,17 @@ static void lock_file_write(int, const char *);
 static int state_open(char *, size_t);
 static const char *socket_name(void);
 static int runtime_dir_defaulted(const char *);
-__dead static void child_lost(struct child *);
-static void parent_lost(struct imsgev *);
-static void child_status(struct child *, int);
 
-static struct child children[] = {
-	{ .title = "registry",
-	    .id = PROC_REGISTRY,
-	    .dispatch_name = "parent_dispatch_registry",
-	    .dispatch = parent_dispatch_registry,
-	    .entry = registry },
-	{ .title = "prober",
-	    .id = PROC_PROBER,
-	    .dispatch_name = "parent_dispatch_prober",
-	    .dispatch = parent_dispatch_prober,
-	    .entry = prober },
-	{ .title = "frontend",
-	    .id = PROC_FRONTEND,
-	    .dispatch_name = "parent_dispatch_frontend",
-	    .dispatch = parent_dispatch_frontend,
-	    .entry = frontend },
+static struct imsgev iev_registry, iev_prober, iev_frontend;
+
+/* The parent's row of the process table: a channel to each child. */
+struct proc_peer parent_peers[PROC_MAX - 1] = {
+	{ PROC_REGISTRY, "parent_dispatch_registry", parent_dispatch_registry,
+	    &iev_registry, 1 },
+	{ PROC_PROBER, "parent_dispatch_prober", parent_dispatch_prober,
+	    &iev_prober, 1 },
+	{ PROC_FRONTEND, "parent_dispatch_frontend", parent_dispatch_frontend,
+	    &iev_frontend, 1 },
 };
 
 /* clang-format off */
@@ -168,6 +155,8 @@ static int			 pidfilefd = -1;	/* locked, in rundirfd */
 static int			 statelockfd = -1;	/* locked, in statedirfd */
 static int			 snapshotfd = -1, journalfd = -1;
 static int			 debug, verbose;
+static int			 force, noaction;
+static const char		*sockarg;	/* -s */
 static const char		*sockgroup;
 static gid_t			 sockgid;
 static char			 emptydir[PATH_MAX];
@@ -193,19 +182,29 @@ usage(void)
 	exit(GP_EXIT_USAGE);
 }
 
-static struct child *
-child_by_id(enum proc_id id)
-{
-	size_t i;
-
-	for (i = 0; i < nitems(children); i++)
-		if (children[i].id == id)
-			return (&children[i]);
-	fatalx("%s: no child %d", __func__, id);
-}
-
+/*
+ * The parent, in its phases: options, configuration, the locks and the
+ * files it holds, then the children and its own event loop.  A child
+ * re-exec'd by proc_init() comes here too and goes to its role.
+ */
 int
 main(int argc, char *argv[])
+{
+	const char *role;
+
+	proc_title_init(argc, argv);
+	if ((role = options(argc, argv)) != NULL)
+		proc_child(role, debug, verbose);
+	configure();
+	lock();
+	detach();
+	proc_init(self, debug, verbose, emptyfd, emptydir);
+	proc_run(PROC_PARENT, verbose);
+}
+
+/* The options; a child's role (-P) if it is one, else NULL. */
+static const char *
+options(int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -217,21 +216,9 @@ main(int argc, char *argv[])
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
-	/* clang-format off */
-	struct child	*c;
-	struct group	*gr;
-	struct stat	 sb;
-	const char	*role = NULL, *sockflag = NULL;
-	char		 err[GP_MSG_MAX + PATH_MAX];
-	pid_t		 otherpid;
-	uint64_t	 caps;
-	int		 ch, force = 0, noaction = 0;
-	int		 pairs[PROC_MAX][PROC_MAX][2];
-	int		 i, j;
-	ssize_t		 n;
-	/* clang-format on */
+	const char *role = NULL;
+	int ch;
 
-	proc_title_init(argc, argv);
 	while ((ch = getopt_long(
 	            argc, argv, "c:dE:Fg:hnP:s:u:vV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -260,7 +247,7 @@ main(int argc, char *argv[])
 			role = optarg;
 			break;
 		case 's':
-			sockflag = optarg;
+			sockarg = optarg;
 			break;
 		case 'v':
 			verbose++;
@@ -277,15 +264,19 @@ main(int argc, char *argv[])
 	argv += optind;
 	if (argc > 0)
 		usage();
+	return (role);
+}
 
-	if (role != NULL) {
-		log_init(debug, LOG_DAEMON);
-		for (i = 0; i < (int)nitems(children); i++) {
-			if (strcmp(role, children[i].title) == 0)
-				children[i].entry(debug, verbose);
-		}
-		fatalx("unknown process role %s", role);
-	}
+/*
+ * The configuration, the socket's group, the children's user and the
+ * paths; -n stops here.  Errors go to stderr: nothing is started yet.
+ */
+static void
+configure(void)
+{
+	struct group *gr;
+	char err[GP_MSG_MAX + PATH_MAX];
+	ssize_t n;
 
 	log_init(1, LOG_DAEMON);
 	log_setverbose(verbose);
@@ -324,7 +315,7 @@ main(int argc, char *argv[])
 	}
 	if (getuid() == 0 && user_resolve() == -1)
 		exit(1);
-	if (paths_resolve(&paths, sockflag, conf.state_dir, err, sizeof(err)) ==
+	if (paths_resolve(&paths, sockarg, conf.state_dir, err, sizeof(err)) ==
 	    -1) {
 		fprintf(stderr, "goprocd: %s\n", err);
 		exit(1);
@@ -352,13 +343,61 @@ main(int argc, char *argv[])
 		exit(1);
 	}
 	self[n] = '\0';
+}
 
-	/* Each directory is opened once; all else is relative to it. */
+/*
+ * Make this daemon the only one: open the directories, lock the pid
+ * file (stopping the running daemon first with -F) and the state
+ * directory, open the state files, and clear a stale socket.
+ */
+static void
+lock(void)
+{
+	char err[GP_MSG_MAX + PATH_MAX];
+	pid_t otherpid;
+
+	open_dirs();
+	lock_pidfile();
+	/* Two daemons with one state directory would corrupt it. */
+	statelockfd = lock_file(statedirfd, GOPROC_LOCK_NAME, paths.statelock,
+	    &otherpid, err, sizeof(err));
+	if (statelockfd == -1) {
+		if (errno == EEXIST)
+			fprintf(stderr,
+			    "goprocd: state directory %s is in use by goprocd "
+			    "pid %ld (lock file %s)\n",
+			    paths.statedir, (long)otherpid, paths.statelock);
+		else
+			fprintf(stderr, "goprocd: state lock: %s\n", err);
+		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
+		exit(1);
+	}
+	if (state_open(err, sizeof(err)) == -1) {
+		fprintf(stderr, "goprocd: %s\n", err);
+		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
+		exit(1);
+	}
+	clear_socket();
+
+	if ((procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+	    -1) {
+		fprintf(stderr, "goprocd: /proc: %s\n", strerror(errno));
+		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
+		exit(1);
+	}
+}
+
+/* Each directory is opened once; all else is relative to it. */
+static void
+open_dirs(void)
+{
+	char err[GP_MSG_MAX + PATH_MAX];
+
 	if ((rundirfd = paths_open_dir(paths.rundir, err, sizeof(err))) == -1 ||
 	    (statedirfd = paths_open_dir(paths.statedir, err, sizeof(err))) ==
 	        -1) {
 		fprintf(stderr, "goprocd: %s\n", err);
-		if (rundirfd == -1 && runtime_dir_defaulted(sockflag))
+		if (rundirfd == -1 && runtime_dir_defaulted(sockarg))
 			fprintf(stderr,
 			    "goprocd: /run/user/UID is made at login by "
 			    "pam_systemd; without it, set GOPROC_RUNTIME_DIR "
@@ -368,6 +407,14 @@ main(int argc, char *argv[])
 
 	if (getuid() == 0 && empty_dir() == -1)
 		exit(1);
+}
+
+/* The pid file: ours, or (-F) ours once its holder has stopped. */
+static void
+lock_pidfile(void)
+{
+	char err[GP_MSG_MAX + PATH_MAX];
+	pid_t otherpid;
 
 	pidfilefd = lock_file(rundirfd, GOPROC_PIDFILE_NAME, paths.pidfile,
 	    &otherpid, err, sizeof(err));
@@ -390,31 +437,18 @@ main(int argc, char *argv[])
 			fprintf(stderr, "goprocd: pid file: %s\n", err);
 		exit(1);
 	}
-	/* Two daemons with one state directory would corrupt it. */
-	statelockfd = lock_file(statedirfd, GOPROC_LOCK_NAME, paths.statelock,
-	    &otherpid, err, sizeof(err));
-	if (statelockfd == -1) {
-		if (errno == EEXIST)
-			fprintf(stderr,
-			    "goprocd: state directory %s is in use by goprocd "
-			    "pid %ld (lock file %s)\n",
-			    paths.statedir, (long)otherpid, paths.statelock);
-		else
-			fprintf(stderr, "goprocd: state lock: %s\n", err);
-		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
-		exit(1);
-	}
-	if (state_open(err, sizeof(err)) == -1) {
-		fprintf(stderr, "goprocd: %s\n", err);
-		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
-		exit(1);
-	}
+}
 
-	/*
-	 * The lock is ours: no daemon is alive, so a socket left is stale.
-	 * Anything else at that path (a file named by a mistaken -s) is
-	 * not ours to remove.
-	 */
+/*
+ * The lock is ours: no daemon is alive, so a socket left is stale.
+ * Anything else at that path (a file named by a mistaken -s) is not
+ * ours to remove.
+ */
+static void
+clear_socket(void)
+{
+	struct stat sb;
+
 	if (fstatat(rundirfd, socket_name(), &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    !S_ISSOCK(sb.st_mode)) {
 		fprintf(stderr,
@@ -436,14 +470,12 @@ main(int argc, char *argv[])
 		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
 		exit(1);
 	}
+}
 
-	if ((procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-	    -1) {
-		fprintf(stderr, "goprocd: /proc: %s\n", strerror(errno));
-		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
-		exit(1);
-	}
-
+/* Into the background unless -d, as "goprocd: parent". */
+static void
+detach(void)
+{
 	if (!debug)
 		daemonize();
 	log_init(debug, LOG_DAEMON);
@@ -452,34 +484,17 @@ main(int argc, char *argv[])
 	proc_title("parent");
 	lock_file_write(pidfilefd, paths.pidfile);
 	lock_file_write(statelockfd, paths.statelock);
+}
 
-	for (i = 0; i < PROC_MAX; i++)
-		for (j = i + 1; j < PROC_MAX; j++) {
-			if (socketpair(AF_UNIX,
-			        SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
-			        pairs[i][j]) == -1)
-				fatal("socketpair");
-			pairs[j][i][0] = pairs[i][j][1];
-			pairs[j][i][1] = pairs[i][j][0];
-		}
+/*
+ * The parent's start hook (proc_run): its signals, the state files and
+ * the configuration to the children, then its sandbox's capabilities.
+ */
+void
+parent_start(void)
+{
+	uint64_t caps;
 
-	/* Each child gets its parent channel, then its peers in id order. */
-	for (i = 0; i < (int)nitems(children); i++) {
-		int peer[2], np = 0;
-
-		c = &children[i];
-		for (j = PROC_REGISTRY; j < PROC_MAX; j++)
-			if (j != (int)c->id)
-				peer[np++] = pairs[c->id][j][0];
-		c->pid = start_child(
-		    c, pairs[c->id][PROC_PARENT][0], peer[0], peer[1]);
-	}
-	for (i = 0; i < PROC_MAX; i++)
-		for (j = 0; j < PROC_MAX; j++)
-			if (i != j && !(i == PROC_PARENT))
-				close(pairs[i][j][0]);
-
-	event_init();
 	proc_ignore_signals();
 	signal_set(&ev_sigint, SIGINT, parent_sig, NULL);
 	signal_set(&ev_sigterm, SIGTERM, parent_sig, NULL);
@@ -495,14 +510,6 @@ main(int argc, char *argv[])
 	signal_add(&ev_sigusr2, NULL);
 	(void)signal(SIGPIPE, SIG_IGN);
 
-	for (i = 0; i < (int)nitems(children); i++) {
-		c = &children[i];
-		/* What a child said before it went away is read first. */
-		proc_imsgev_init(&c->iev, pairs[PROC_PARENT][c->id][0],
-		    c->dispatch_name, c->dispatch, parent_lost, 1, c);
-		imsgbuf_allow_fdpass(&c->iev.ibuf);
-	}
-
 	log_info(
 	    "starting, socket %s, state in %s", paths.socket, paths.statedir);
 	send_state_fds();
@@ -517,76 +524,13 @@ main(int argc, char *argv[])
 	if (sockgroup != NULL)
 		caps |= 1ULL << CAP_CHOWN;
 	sandbox_caps(caps);
-	sandbox_enter(SANDBOX_PARENT, -1, verbose > 1);
-	event_dispatch();
-	parent_shutdown(0);
-}
-
-/* Fork and re-exec a child with its channels at fds 3, 4 and 5. */
-static pid_t
-start_child(struct child *c, int parentfd, int peer1, int peer2)
-{
-	char *argv[12];
-	int argc = 0, fds[3], i;
-	pid_t pid;
-
-	switch (pid = fork()) {
-	case -1:
-		fatal("fork");
-	case 0:
-		break;
-	default:
-		return (pid);
-	}
-
-	/* The child chroots to ".": the directory checked, not a name.
-	 * Before the dup2()s below, which may reuse its number. */
-	if (proc_user != NULL && emptyfd != -1 && fchdir(emptyfd) == -1) {
-		log_warn("%s: fchdir %s", c->title, emptydir);
-		_exit(1);
-	}
-
-	/* Move out of the way of 3..5 first, then into place. */
-	fds[0] = fcntl(parentfd, F_DUPFD, 10);
-	fds[1] = fcntl(peer1, F_DUPFD, 10);
-	fds[2] = fcntl(peer2, F_DUPFD, 10);
-	for (i = 0; i < 3; i++) {
-		if (fds[i] == -1 || dup2(fds[i], PROC_PARENT_FD + i) == -1) {
-			log_warn("%s: dup2", c->title);
-			_exit(1);
-		}
-		close(fds[i]);
-	}
-	for (i = PROC_PARENT_FD; i <= PROC_PEER2_FD; i++)
-		if (fcntl(i, F_SETFL, O_NONBLOCK) == -1)
-			_exit(1);
-
-	argv[argc++] = "goprocd";
-	argv[argc++] = "-P";
-	argv[argc++] = (char *)c->title;
-	if (debug)
-		argv[argc++] = "-d";
-	if (verbose > 0)
-		argv[argc++] = verbose > 1 ? "-vv" : "-v";
-	if (proc_user != NULL) {
-		argv[argc++] = "-u";
-		argv[argc++] = (char *)proc_user;
-		argv[argc++] = "-E";
-		argv[argc++] = emptydir;
-	}
-	argv[argc++] = NULL;
-	execv(self, argv);
-	log_warn("exec %s", self);
-	_exit(1);
 }
 
 static void
 parent_sig(int sig, short event, void *arg)
 {
-	struct child *c;
 	pid_t pid;
 	int status;
-	size_t i;
 
 	switch (sig) {
 	case SIGINT:
@@ -606,126 +550,44 @@ parent_sig(int sig, short event, void *arg)
 		break;
 	case SIGCHLD:
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-			for (i = 0; i < nitems(children); i++) {
-				c = &children[i];
-				if (c->pid != pid)
-					continue;
-				child_status(c, status);
-				ready_report("a goprocd process failed to "
-				             "start; see the log");
-				parent_shutdown(1);
-			}
+			if (!proc_reaped(pid, status))
+				continue;
+			ready_report("a goprocd process failed to "
+			             "start; see the log");
+			parent_shutdown(1);
 		}
 		break;
 	}
 }
 
-static void
-child_status(struct child *c, int status)
-{
-	if (WIFSIGNALED(status))
-		log_warnx("%s (pid %ld) terminated by signal %d", c->title,
-		    (long)c->pid, WTERMSIG(status));
-	else
-		log_warnx("%s (pid %ld) exited with status %d", c->title,
-		    (long)c->pid, WEXITSTATUS(status));
-	c->pid = 0;
-}
-
-/* The channel of the child iev->data was closed. */
-static void
+/*
+ * The parent's lost hook: a child closed its channel, so it is dying.
+ * Say how the children ended, and take the whole daemon down.
+ */
+void
 parent_lost(struct imsgev *iev)
 {
-	child_lost(iev->data);
-}
-
-/*
- * A child closed its channel: it is dying.  Say how it ended, if it
- * does so within a second, and take the whole daemon down.
- */
-__dead static void
-child_lost(struct child *c)
-{
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	struct child *o;
-	size_t j;
-	int i, status;
-	pid_t pid;
-
-	log_warnx("%s closed its channel", c->title);
-	/* The first to die makes the others leave: report every one. */
-	for (i = 0; i < 100; i++) {
-		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
-			for (j = 0; j < nitems(children); j++) {
-				o = &children[j];
-				if (o->pid == pid)
-					child_status(o, status);
-			}
-		for (j = 0, pid = 0; j < nitems(children); j++)
-			if (children[j].pid > 0)
-				pid = children[j].pid;
-		if (pid == 0)
-			break;
-		nanosleep(&ts, NULL);
-	}
+	proc_lost_wait(iev);
 	ready_report("a goprocd process failed to start; see the log");
 	parent_shutdown(1);
+}
+
+/* The parent's shutdown hook: its event loop has ended. */
+__dead void
+parent_stop(void)
+{
+	parent_shutdown(0);
 }
 
 /* Stop every child, remove the socket and the pid file, and exit. */
 __dead static void
 parent_shutdown(int status)
 {
-	struct child *c;
-	struct timespec ts = { 0, 10 * 1000 * 1000 };
-	pid_t pid;
-	size_t i;
-	int left, tries, wstatus;
-
 	if (shutting_down++)
 		exit(status);
 	if (status == 0)
 		final_snapshot();
-	for (i = 0; i < nitems(children); i++) {
-		c = &children[i];
-		/* The children ignore SIGTERM: a closed channel stops them. */
-		if (c->iev.ibuf.w != NULL) {
-			event_del(&c->iev.ev);
-			close(c->iev.ibuf.fd);
-		}
-	}
-	for (tries = 0; tries < 300; tries++) {
-		left = 0;
-		for (i = 0; i < nitems(children); i++) {
-			c = &children[i];
-			if (c->pid <= 0)
-				continue;
-			pid = waitpid(c->pid, &wstatus, WNOHANG);
-			if (pid == c->pid || (pid == -1 && errno == ECHILD))
-				c->pid = 0;
-			else
-				left++;
-		}
-		if (left == 0)
-			break;
-		nanosleep(&ts, NULL);
-	}
-	for (i = 0; i < nitems(children); i++) {
-		c = &children[i];
-		if (c->pid <= 0)
-			continue;
-		log_warnx("%s did not stop, killing it", c->title);
-		(void)kill(c->pid, SIGKILL);
-		for (tries = 0; tries < 100; tries++) {
-			pid = waitpid(c->pid, &wstatus, WNOHANG);
-			if (pid == c->pid || (pid == -1 && errno == ECHILD))
-				break;
-			nanosleep(&ts, NULL);
-		}
-		if (tries == 100)
-			log_warnx("%s (pid %ld) cannot be stopped", c->title,
-			    (long)c->pid);
-	}
+	proc_kill();
 	if (socket_bound)
 		(void)unlinkat(rundirfd, socket_name(), 0);
 	/* The state lock file stays: it is released with the descriptor. */
@@ -1137,15 +999,14 @@ static void
 send_state_fds(void)
 {
 	static struct state_fds sf;
-	struct child *reg = child_by_id(PROC_REGISTRY);
 
 	sf.have_snapshot = snapshotfd != -1;
 	(void)strlcpy(sf.snapshot, paths.snapshot, sizeof(sf.snapshot));
 	(void)strlcpy(sf.journal, paths.journal, sizeof(sf.journal));
 	imsg_compose_event(
-	    &reg->iev, IMSG_STATE_FDS, 0, 0, snapshotfd, &sf, sizeof(sf));
+	    &iev_registry, IMSG_STATE_FDS, 0, 0, snapshotfd, &sf, sizeof(sf));
 	imsg_compose_event(
-	    &reg->iev, IMSG_STATE_JOURNAL, 0, 0, journalfd, NULL, 0);
+	    &iev_registry, IMSG_STATE_JOURNAL, 0, 0, journalfd, NULL, 0);
 	snapshotfd = journalfd = -1;
 }
 
@@ -1156,7 +1017,6 @@ send_state_fds(void)
 static void
 state_tmp(void)
 {
-	struct child *reg = child_by_id(PROC_REGISTRY);
 	int fd, error;
 
 	if (unlinkat(statedirfd, GOPROC_SNAPSHOT_TMP, 0) == -1 &&
@@ -1169,18 +1029,17 @@ state_tmp(void)
 		/* A full disk: the registry keeps its files and retries. */
 		error = errno;
 		log_warn("open %s", paths.snapshot_tmp);
-		imsg_compose_event(&reg->iev, IMSG_STATE_TMPFD, 0, 0, -1,
+		imsg_compose_event(&iev_registry, IMSG_STATE_TMPFD, 0, 0, -1,
 		    &error, sizeof(error));
 		return;
 	}
-	imsg_compose_event(&reg->iev, IMSG_STATE_TMPFD, 0, 0, fd, NULL, 0);
+	imsg_compose_event(&iev_registry, IMSG_STATE_TMPFD, 0, 0, fd, NULL, 0);
 }
 
 /* The registry has written and synced the temporary file: publish it. */
 static void
 state_commit(void)
 {
-	struct child *reg = child_by_id(PROC_REGISTRY);
 	int error = 0;
 
 	/* On failure the registry keeps its journal whole and retries. */
@@ -1192,7 +1051,7 @@ state_commit(void)
 		error = errno;
 		log_warn("fsync %s", paths.statedir);
 	}
-	imsg_compose_event(&reg->iev, IMSG_STATE_COMMITTED, 0, 0, -1,
+	imsg_compose_event(&iev_registry, IMSG_STATE_COMMITTED, 0, 0, -1,
 	    error != 0 ? &error : NULL, error != 0 ? sizeof(error) : 0);
 }
 
@@ -1205,8 +1064,7 @@ state_commit(void)
 static void
 final_snapshot(void)
 {
-	struct child *reg = child_by_id(PROC_REGISTRY);
-	struct imsgbuf *ibuf = &reg->iev.ibuf;
+	struct imsgbuf *ibuf = &iev_registry.ibuf;
 	struct timespec t0, t;
 	struct pollfd pfd;
 	struct imsg imsg;
@@ -1215,7 +1073,7 @@ final_snapshot(void)
 	int done = 0;
 
 	/* Not loaded (or gone): there is nothing to fold. */
-	if (reg->pid <= 0 || ibuf->w == NULL || control_fd == -1)
+	if (proc_pid(PROC_REGISTRY) <= 0 || ibuf->w == NULL || control_fd == -1)
 		return;
 	if (imsg_compose(ibuf, IMSG_STATE_FINAL, 0, 0, -1, NULL, 0) == -1)
 		return;
@@ -1296,16 +1154,15 @@ reload(void)
 	cm.max_entries_per_uid = conf.max_entries_per_uid;
 	cm.max_labels = conf.max_labels;
 	cm.max_cmd_bytes = conf.max_cmd_bytes;
-	imsg_compose_event(&child_by_id(PROC_PROBER)->iev, IMSG_CONFIG, 0, 0,
-	    -1, &cm, sizeof(cm));
-	imsg_compose_event(&child_by_id(PROC_REGISTRY)->iev, IMSG_CONFIG, 0, 0,
-	    -1, &cm, sizeof(cm));
-	imsg_compose_event(&child_by_id(PROC_FRONTEND)->iev, IMSG_CONFIG, 0, 0,
-	    -1, &cm, sizeof(cm));
+	imsg_compose_event(&iev_prober, IMSG_CONFIG, 0, 0, -1, &cm, sizeof(cm));
+	imsg_compose_event(
+	    &iev_registry, IMSG_CONFIG, 0, 0, -1, &cm, sizeof(cm));
+	imsg_compose_event(
+	    &iev_frontend, IMSG_CONFIG, 0, 0, -1, &cm, sizeof(cm));
 	/* SIGHUP (not the start): fold the journal into the snapshot. */
 	if (reloads++ > 0)
-		imsg_compose_event(&child_by_id(PROC_REGISTRY)->iev,
-		    IMSG_STATE_SYNC, 0, 0, -1, NULL, 0);
+		imsg_compose_event(
+		    &iev_registry, IMSG_STATE_SYNC, 0, 0, -1, NULL, 0);
 }
 
 static int
@@ -1325,8 +1182,8 @@ parent_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 			ready_report(err);
 			parent_shutdown(1);
 		}
-		imsg_compose_event(&child_by_id(PROC_FRONTEND)->iev,
-		    IMSG_CONTROLFD, 0, 0, control_fd, NULL, 0);
+		imsg_compose_event(
+		    &iev_frontend, IMSG_CONTROLFD, 0, 0, control_fd, NULL, 0);
 		break;
 	case IMSG_LOAD_ERROR:
 		if (imsg_get_data(imsg, &le, sizeof(le)) == -1 ||
@@ -1746,8 +1603,8 @@ pkill_finish(struct pkill *pk, int error, int signo)
 		kres.flags = GP_RES_EXITED | GP_RES_FAILED;
 	else
 		kres.flags = GP_RES_FAILED;
-	imsg_compose_event(&child_by_id(PROC_REGISTRY)->iev, IMSG_KILL_RESULT,
-	    pk->opid, 0, -1, &kres, sizeof(kres));
+	imsg_compose_event(&iev_registry, IMSG_KILL_RESULT, pk->opid, 0, -1,
+	    &kres, sizeof(kres));
 	if (pk->pidfd != -1)
 		close(pk->pidfd);
 	free(pk);

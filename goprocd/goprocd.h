@@ -27,16 +27,18 @@
 #include "compat.h"
 #include "goproc.h"
 #include "imsg.h"
+#include "sandbox.h"
 
 #define GOPROCD_USER "_goproc"
 #define GOPROCD_FORCE_GRACE_MS 5000 /* -F: SIGTERM, then SIGKILL */
 #define FINAL_WAIT_MS 3000          /* the last snapshot, at a stop */
 #define GP_BOOT_ID_LEN 36
 
-/* Descriptors a child finds at exec: its parent, then its two peers. */
+/*
+ * Descriptors a child finds at exec: its parent's channel, then its
+ * peers' at the next numbers, in id order (proc.c).
+ */
 #define PROC_PARENT_FD 3
-#define PROC_PEER1_FD 4
-#define PROC_PEER2_FD 5
 
 enum proc_id {
 	PROC_PARENT,
@@ -67,6 +69,35 @@ struct imsgev {
 	struct event ev;
 	short events;
 	void *data;
+};
+
+/*
+ * One peer of a process, as its role file lists it: the channel to it
+ * and the handler of the messages that come that way (vmd's p_cb).
+ */
+struct proc_peer {
+	enum proc_id id;
+	const char *name; /* the handler's, in proc_dispatch's messages */
+	imsgev_cb cb;
+	struct imsgev *iev;
+	int fdpass; /* descriptors come this way */
+};
+
+/*
+ * A row of the process table in proc.c: one role, and what proc_run
+ * does for it from the exec to the exit.  Each hook is optional but
+ * shutdown, which does not return.
+ */
+struct proc_role {
+	const char *title; /* "goprocd: title" in ps(1), and -P title */
+	enum proc_id id;
+	enum sandbox_role sandbox;
+	/* Before the privilege drop: a descriptor the sandbox keeps, or -1. */
+	int (*init)(void);
+	void (*start)(void); /* channels ready, before the sandbox */
+	imsgev_lost lost;    /* a peer closed its channel */
+	void (*shutdown)(void);
+	struct proc_peer *peers; /* PROC_MAX - 1 of them */
 };
 
 /* Flow control of a streamed reply, frontend -> registry. */
@@ -234,6 +265,13 @@ void proc_imsgev_init(
     struct imsgev *, int, const char *, imsgev_cb, imsgev_lost, int, void *);
 void proc_dispatch(int, short, void *);
 int proc_dispatch_null(struct imsgev *, struct imsg *);
+void proc_init(const char *, int, int, int, const char *);
+__dead void proc_child(const char *, int, int);
+__dead void proc_run(enum proc_id, int);
+pid_t proc_pid(enum proc_id);
+int proc_reaped(pid_t, int);
+void proc_lost_wait(struct imsgev *);
+void proc_kill(void);
 void proc_setup(const char *, int);
 void proc_ignore_signals(void);
 void proc_title_init(int, char *[]);
@@ -256,9 +294,25 @@ void control_shutdown(void);
 extern const char *proc_user;
 extern const char *proc_root;
 
-/* registry.c, prober.c, frontend.c: never return */
-__dead void registry(int, int);
-__dead void prober(int, int);
-__dead void frontend(int, int);
+/*
+ * Each role's part of the process table: its peers, and its hooks
+ * (goprocd.c is the parent's, registry.c, prober.c and frontend.c the
+ * children's).
+ */
+extern struct proc_peer parent_peers[PROC_MAX - 1];
+extern struct proc_peer registry_peers[PROC_MAX - 1];
+extern struct proc_peer prober_peers[PROC_MAX - 1];
+extern struct proc_peer frontend_peers[PROC_MAX - 1];
+void parent_start(void);
+void parent_lost(struct imsgev *);
+__dead void parent_stop(void);
+int registry_init(void);
+void registry_start(void);
+__dead void registry_shutdown(void);
+int prober_init(void);
+void prober_start(void);
+__dead void prober_shutdown(void);
+int frontend_init(void);
+__dead void frontend_shutdown(void);
 
 #endif /* GOPROCD_H */

@@ -61,10 +61,8 @@ TAILQ_HEAD(watch_list, watch);
 static int watch_cmp(struct watch *, struct watch *);
 RB_PROTOTYPE_STATIC(watch_tree, watch, node, watch_cmp);
 
-__dead static void prober_shutdown(void);
 static int prober_dispatch_parent(struct imsgev *, struct imsg *);
 static int prober_dispatch_registry(struct imsgev *, struct imsg *);
-static void prober_lost(struct imsgev *);
 static void probe_add(uint32_t, const struct probe_add_req *);
 static void probe_cmd(uint32_t, const struct probe_cmd_req *);
 static int started_before(uint64_t, int64_t);
@@ -78,6 +76,20 @@ static void set_interval(int64_t);
 static void vet(struct watch *, int);
 
 static struct imsgev iev_parent, iev_registry, iev_frontend;
+
+/*
+ * The prober's row of the process table: its peers, in id order.  The
+ * frontend has nothing to say to the prober.
+ */
+struct proc_peer prober_peers[PROC_MAX - 1] = {
+	{ PROC_PARENT, "prober_dispatch_parent", prober_dispatch_parent,
+	    &iev_parent, 0 },
+	{ PROC_REGISTRY, "prober_dispatch_registry", prober_dispatch_registry,
+	    &iev_registry, 0 },
+	{ PROC_FRONTEND, "prober_dispatch_frontend", proc_dispatch_null,
+	    &iev_frontend, 0 },
+};
+
 static struct watch_tree watches = RB_INITIALIZER(&watches);
 static struct watch_list polled = TAILQ_HEAD_INITIALIZER(polled);
 static struct event ev_poll;
@@ -95,12 +107,14 @@ watch_cmp(struct watch *a, struct watch *b)
 	return (a->id < b->id ? -1 : a->id > b->id);
 }
 
-__dead void
-prober(int debug, int verbose)
+/*
+ * Before the privilege drop (proc_run): /proc, whose descriptor the
+ * sandbox keeps, the boot id, and every descriptor we may have.
+ */
+int
+prober_init(void)
 {
 	struct rlimit rl;
-
-	proc_setup("prober", verbose);
 
 	if ((procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		fatal("open /proc");
@@ -119,39 +133,22 @@ prober(int debug, int verbose)
 	if (rl.rlim_cur > PROBER_FD_RESERVE)
 		pidfd_max = rl.rlim_cur - PROBER_FD_RESERVE;
 	log_debug("boot id %s, up to %zu pidfds", boot_id, pidfd_max);
-	proc_drop(proc_user, proc_root);
-
-	event_init();
-
-	proc_imsgev_init(&iev_parent, PROC_PARENT_FD, "prober_dispatch_parent",
-	    prober_dispatch_parent, prober_lost, 0, NULL);
-	proc_imsgev_init(&iev_registry, PROC_PEER1_FD,
-	    "prober_dispatch_registry", prober_dispatch_registry, prober_lost,
-	    0, NULL);
-	/* The frontend has nothing to say to the prober. */
-	proc_imsgev_init(&iev_frontend, PROC_PEER2_FD,
-	    "prober_dispatch_frontend", proc_dispatch_null, prober_lost, 0,
-	    NULL);
-
-	evtimer_set(&ev_poll, watch_poll, NULL);
-	evtimer_add(&ev_poll, &poll_tv);
-
-	sandbox_enter(SANDBOX_PROBER, procfd, verbose > 1);
-	event_dispatch();
-	prober_shutdown();
+	return (procfd);
 }
 
-__dead static void
+/* Channels ready, before the sandbox: the interval probe. */
+void
+prober_start(void)
+{
+	evtimer_set(&ev_poll, watch_poll, NULL);
+	evtimer_add(&ev_poll, &poll_tv);
+}
+
+/* The loop ended, or a peer closed its channel: the parent stops us. */
+__dead void
 prober_shutdown(void)
 {
 	exit(0);
-}
-
-/* A peer closed its channel: the parent is stopping us. */
-static void
-prober_lost(struct imsgev *iev)
-{
-	prober_shutdown();
 }
 
 static void

@@ -15,12 +15,15 @@
  */
 
 /*
- * What every goprocd process shares: the imsg event plumbing and the
- * per-process setup after exec.
+ * What every goprocd process shares: the process table, which starts
+ * and runs each role and stops the children, the imsg event plumbing
+ * and the per-process setup after exec.
  */
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 
 #include <errno.h>
 #include <event.h>
@@ -31,11 +34,373 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "goprocd.h"
 #include "log.h"
+
+static struct proc_role *proc_role(enum proc_id);
+static pid_t proc_exec(struct proc_role *, int[PROC_MAX][PROC_MAX][2], int, int,
+    int, const char *);
+static void proc_channels(struct proc_role *);
+static int proc_peer_fd(enum proc_id, enum proc_id);
+static void proc_lost(struct imsgev *);
+static void proc_status(enum proc_id, int);
+
+/*
+ * The roles, one row each: the parent (goprocd.c), then its children,
+ * each of which the parent forks and re-execs as "goprocd -P title".
+ * The peers and the hooks are in each role's own file.
+ */
+static struct proc_role procs[PROC_MAX] = {
+	{ .title = "parent",
+	    .id = PROC_PARENT,
+	    .sandbox = SANDBOX_PARENT,
+	    .start = parent_start,
+	    .lost = parent_lost,
+	    .shutdown = parent_stop,
+	    .peers = parent_peers },
+	{ .title = "registry",
+	    .id = PROC_REGISTRY,
+	    .sandbox = SANDBOX_REGISTRY,
+	    .init = registry_init,
+	    .start = registry_start,
+	    .shutdown = registry_shutdown,
+	    .peers = registry_peers },
+	{ .title = "prober",
+	    .id = PROC_PROBER,
+	    .sandbox = SANDBOX_PROBER,
+	    .init = prober_init,
+	    .start = prober_start,
+	    .shutdown = prober_shutdown,
+	    .peers = prober_peers },
+	{ .title = "frontend",
+	    .id = PROC_FRONTEND,
+	    .sandbox = SANDBOX_FRONTEND,
+	    .init = frontend_init,
+	    .shutdown = frontend_shutdown,
+	    .peers = frontend_peers },
+};
+
+/* The role this process runs. */
+static struct proc_role *proc_self;
+
+/* The parent's: its own executable, which each child re-execs. */
+static const char *proc_exe;
+
+/* The parent's: each child's pid and the parent's end of its channel. */
+static pid_t proc_pids[PROC_MAX];
+static int proc_fds[PROC_MAX] = { -1, -1, -1, -1 };
+
+static struct proc_role *
+proc_role(enum proc_id id)
+{
+	if ((unsigned int)id >= PROC_MAX || procs[id].id != id)
+		fatalx("%s: no process %d", __func__, id);
+	return (&procs[id]);
+}
+
+/*
+ * The parent: connect every pair of processes with a socketpair (vmd's
+ * mesh), then fork and re-exec each child with its channels at fixed
+ * descriptors, self being goprocd's own executable.  A child that drops
+ * privileges chroots to the directory rootfd, named root.
+ */
+void
+proc_init(
+    const char *self, int debug, int verbose, int rootfd, const char *root)
+{
+	int pairs[PROC_MAX][PROC_MAX][2];
+	int i, j;
+
+	proc_exe = self;
+	for (i = 0; i < PROC_MAX; i++)
+		for (j = i + 1; j < PROC_MAX; j++) {
+			if (socketpair(AF_UNIX,
+			        SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0,
+			        pairs[i][j]) == -1)
+				fatal("socketpair");
+			pairs[j][i][0] = pairs[i][j][1];
+			pairs[j][i][1] = pairs[i][j][0];
+		}
+	for (i = PROC_PARENT + 1; i < PROC_MAX; i++)
+		proc_pids[i] =
+		    proc_exec(&procs[i], pairs, debug, verbose, rootfd, root);
+	/* The children's ends are theirs alone. */
+	for (i = PROC_PARENT + 1; i < PROC_MAX; i++)
+		for (j = 0; j < PROC_MAX; j++)
+			if (i != j)
+				close(pairs[i][j][0]);
+	for (i = PROC_PARENT + 1; i < PROC_MAX; i++)
+		proc_fds[i] = pairs[PROC_PARENT][i][0];
+}
+
+/*
+ * Fork and re-exec a child: its channel to the parent at
+ * PROC_PARENT_FD, then those to its peers in id order.
+ */
+static pid_t
+proc_exec(struct proc_role *p, int pairs[PROC_MAX][PROC_MAX][2], int debug,
+    int verbose, int rootfd, const char *root)
+{
+	char *argv[12];
+	int argc = 0, fds[PROC_MAX - 1], i, n = 0;
+	pid_t pid;
+
+	switch (pid = fork()) {
+	case -1:
+		fatal("fork");
+	case 0:
+		break;
+	default:
+		return (pid);
+	}
+
+	/* The child chroots to ".": the directory checked, not a name.
+	 * Before the dup2()s below, which may reuse its number. */
+	if (proc_user != NULL && rootfd != -1 && fchdir(rootfd) == -1) {
+		log_warn("%s: fchdir %s", p->title, root);
+		_exit(1);
+	}
+
+	/* Move out of the way of 3..5 first, then into place. */
+	fds[n++] = fcntl(pairs[p->id][PROC_PARENT][0], F_DUPFD, 10);
+	for (i = PROC_PARENT + 1; i < PROC_MAX; i++)
+		if (i != (int)p->id)
+			fds[n++] = fcntl(pairs[p->id][i][0], F_DUPFD, 10);
+	for (i = 0; i < n; i++) {
+		if (fds[i] == -1 || dup2(fds[i], PROC_PARENT_FD + i) == -1) {
+			log_warn("%s: dup2", p->title);
+			_exit(1);
+		}
+		close(fds[i]);
+	}
+	for (i = PROC_PARENT_FD; i < PROC_PARENT_FD + n; i++)
+		if (fcntl(i, F_SETFL, O_NONBLOCK) == -1)
+			_exit(1);
+
+	argv[argc++] = "goprocd";
+	argv[argc++] = "-P";
+	argv[argc++] = (char *)p->title;
+	if (debug)
+		argv[argc++] = "-d";
+	if (verbose > 0)
+		argv[argc++] = verbose > 1 ? "-vv" : "-v";
+	if (proc_user != NULL) {
+		argv[argc++] = "-u";
+		argv[argc++] = (char *)proc_user;
+		argv[argc++] = "-E";
+		argv[argc++] = (char *)root;
+	}
+	argv[argc++] = NULL;
+	execv(proc_exe, argv);
+	log_warn("exec %s", proc_exe);
+	_exit(1);
+}
+
+/* A re-exec'd child, "goprocd -P title": run the role of that title. */
+__dead void
+proc_child(const char *title, int debug, int verbose)
+{
+	int i;
+
+	log_init(debug, LOG_DAEMON);
+	for (i = PROC_PARENT + 1; i < PROC_MAX; i++)
+		if (strcmp(title, procs[i].title) == 0)
+			proc_run(procs[i].id, verbose);
+	fatalx("unknown process role %s", title);
+}
+
+/*
+ * Run a role, in the order of vmd's proc_run: a child takes its title
+ * and opens what it needs, then drops its privileges; every process
+ * then makes its event base, its channels and its events, enters its
+ * sandbox and runs the loop.  The parent took its title before it
+ * forked, and keeps its privileges: its sandbox alone confines it.
+ */
+__dead void
+proc_run(enum proc_id id, int verbose)
+{
+	struct proc_role *p = proc_role(id);
+	int fd = -1;
+
+	proc_self = p;
+	if (id != PROC_PARENT)
+		proc_setup(p->title, verbose);
+	if (p->init != NULL)
+		fd = p->init();
+	if (id != PROC_PARENT)
+		proc_drop(proc_user, proc_root);
+
+	event_init();
+	proc_channels(p);
+	if (p->start != NULL)
+		p->start();
+
+	sandbox_enter(p->sandbox, fd, verbose > 1);
+	event_dispatch();
+	p->shutdown();
+	exit(0);
+}
+
+/*
+ * A channel per peer, read by proc_dispatch with the peer's handler.
+ * The parent reads what a child said before it went away; a child
+ * stops at once when a channel closes.
+ */
+static void
+proc_channels(struct proc_role *p)
+{
+	struct proc_peer *pp;
+	int i;
+
+	for (i = 0; i < PROC_MAX - 1; i++) {
+		pp = &p->peers[i];
+		proc_imsgev_init(pp->iev, proc_peer_fd(p->id, pp->id), pp->name,
+		    pp->cb, p->lost != NULL ? p->lost : proc_lost,
+		    p->id == PROC_PARENT, proc_role(pp->id));
+		if (pp->fdpass)
+			imsgbuf_allow_fdpass(&pp->iev->ibuf);
+	}
+}
+
+/* Where process self finds its channel to peer. */
+static int
+proc_peer_fd(enum proc_id self, enum proc_id peer)
+{
+	if (self == peer)
+		fatalx("%s: %s has no channel to itself", __func__,
+		    proc_role(self)->title);
+	if (self == PROC_PARENT)
+		return (proc_fds[peer]);
+	/* The parent's, then the peers' in id order, skipping self. */
+	return (PROC_PARENT_FD + peer - (peer > self));
+}
+
+/* A child's channel closed: the parent is stopping us. */
+static void
+proc_lost(struct imsgev *iev)
+{
+	proc_self->shutdown();
+	exit(0);
+}
+
+/* The parent's: a child's pid, 0 once it is gone. */
+pid_t
+proc_pid(enum proc_id id)
+{
+	return (proc_pids[proc_role(id)->id]);
+}
+
+/* The parent's: if pid was a child, say how it ended and return 1. */
+int
+proc_reaped(pid_t pid, int status)
+{
+	int i;
+
+	for (i = PROC_PARENT + 1; i < PROC_MAX; i++)
+		if (proc_pids[i] > 0 && proc_pids[i] == pid) {
+			proc_status(i, status);
+			return (1);
+		}
+	return (0);
+}
+
+static void
+proc_status(enum proc_id id, int status)
+{
+	const char *title = proc_role(id)->title;
+
+	if (WIFSIGNALED(status))
+		log_warnx("%s (pid %ld) terminated by signal %d", title,
+		    (long)proc_pids[id], WTERMSIG(status));
+	else
+		log_warnx("%s (pid %ld) exited with status %d", title,
+		    (long)proc_pids[id], WEXITSTATUS(status));
+	proc_pids[id] = 0;
+}
+
+/*
+ * The parent's: the child whose channel is iev closed it, so it is
+ * dying.  The first to die makes the others leave: say how each one
+ * ended, if it does so within a second.
+ */
+void
+proc_lost_wait(struct imsgev *iev)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	struct proc_role *p = iev->data;
+	int i, j, status;
+	pid_t pid;
+
+	log_warnx("%s closed its channel", p->title);
+	for (i = 0; i < 100; i++) {
+		while ((pid = waitpid(-1, &status, WNOHANG)) > 0)
+			(void)proc_reaped(pid, status);
+		for (j = PROC_PARENT + 1, pid = 0; j < PROC_MAX; j++)
+			if (proc_pids[j] > 0)
+				pid = proc_pids[j];
+		if (pid == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
+ * The parent's, at a stop: close every channel, which is what stops a
+ * child (they ignore SIGTERM), wait up to 3 seconds for them, then kill
+ * those left.
+ */
+void
+proc_kill(void)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	struct proc_peer *pp;
+	pid_t pid;
+	int i, left, tries, wstatus;
+
+	for (i = 0; i < PROC_MAX - 1; i++) {
+		pp = &procs[PROC_PARENT].peers[i];
+		if (pp->iev->ibuf.w != NULL) {
+			event_del(&pp->iev->ev);
+			close(pp->iev->ibuf.fd);
+		}
+	}
+	for (tries = 0; tries < 300; tries++) {
+		left = 0;
+		for (i = PROC_PARENT + 1; i < PROC_MAX; i++) {
+			if (proc_pids[i] <= 0)
+				continue;
+			pid = waitpid(proc_pids[i], &wstatus, WNOHANG);
+			if (pid == proc_pids[i] ||
+			    (pid == -1 && errno == ECHILD))
+				proc_pids[i] = 0;
+			else
+				left++;
+		}
+		if (left == 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	for (i = PROC_PARENT + 1; i < PROC_MAX; i++) {
+		if (proc_pids[i] <= 0)
+			continue;
+		log_warnx("%s did not stop, killing it", procs[i].title);
+		(void)kill(proc_pids[i], SIGKILL);
+		for (tries = 0; tries < 100; tries++) {
+			pid = waitpid(proc_pids[i], &wstatus, WNOHANG);
+			if (pid == proc_pids[i] ||
+			    (pid == -1 && errno == ECHILD))
+				break;
+			nanosleep(&ts, NULL);
+		}
+		if (tries == 100)
+			log_warnx("%s (pid %ld) cannot be stopped",
+			    procs[i].title, (long)proc_pids[i]);
+	}
+}
 
 void
 imsgev_init(

@@ -100,8 +100,6 @@ struct op {
 };
 TAILQ_HEAD(op_list, op);
 
-__dead static void registry_shutdown(void);
-static void registry_lost(struct imsgev *);
 static int registry_dispatch_parent(struct imsgev *, struct imsg *);
 static int registry_dispatch_prober(struct imsgev *, struct imsg *);
 static int registry_dispatch_frontend(struct imsgev *, struct imsg *);
@@ -167,6 +165,17 @@ static void seen_tick(int, short, void *);
 static int select_matches(struct op *, struct rentry ***, size_t *);
 
 static struct imsgev iev_parent, iev_prober, iev_frontend;
+
+/* The registry's row of the process table: its peers, in id order. */
+struct proc_peer registry_peers[PROC_MAX - 1] = {
+	{ PROC_PARENT, "registry_dispatch_parent", registry_dispatch_parent,
+	    &iev_parent, 1 },
+	{ PROC_PROBER, "registry_dispatch_prober", registry_dispatch_prober,
+	    &iev_prober, 0 },
+	{ PROC_FRONTEND, "registry_dispatch_frontend",
+	    registry_dispatch_frontend, &iev_frontend, 0 },
+};
+
 static struct regtab *rt;
 static struct op_list ops = TAILQ_HEAD_INITIALIZER(ops);
 static struct op_list durable_wait = TAILQ_HEAD_INITIALIZER(durable_wait);
@@ -209,51 +218,35 @@ static uint32_t max_cmd_bytes = CONFIG_CMD_BYTES_DEFAULT;
 static uid_t daemon_uid; /* goprocd's own user, before the drop */
 static size_t nalive;    /* entries alive */
 
-__dead void
-registry(int debug, int verbose)
+/* Before the privilege drop (proc_run): who we are, jansson's seed. */
+int
+registry_init(void)
 {
-	proc_setup("registry", verbose);
 	admin_uid = getuid();
 	daemon_uid = geteuid();
 	/* jansson seeds its hashes from /dev/urandom: while it is there. */
 	json_object_seed(0);
-	proc_drop(proc_user, proc_root);
+	return (-1);
+}
+
+/* Channels ready, before the sandbox: the table and the timers. */
+void
+registry_start(void)
+{
 	if ((rt = regtab_new()) == NULL)
 		fatal(NULL);
-
-	event_init();
-
-	proc_imsgev_init(&iev_parent, PROC_PARENT_FD,
-	    "registry_dispatch_parent", registry_dispatch_parent, registry_lost,
-	    0, NULL);
-	imsgbuf_allow_fdpass(&iev_parent.ibuf);
-	proc_imsgev_init(&iev_prober, PROC_PEER1_FD, "registry_dispatch_prober",
-	    registry_dispatch_prober, registry_lost, 0, NULL);
-	proc_imsgev_init(&iev_frontend, PROC_PEER2_FD,
-	    "registry_dispatch_frontend", registry_dispatch_frontend,
-	    registry_lost, 0, NULL);
 	evtimer_set(&ev_commit, commit, NULL);
 	evtimer_set(&ev_retry, compact_retry, NULL);
 	evtimer_set(&ev_seen, seen_tick, NULL);
-
-	sandbox_enter(SANDBOX_REGISTRY, -1, verbose > 1);
-	event_dispatch();
-	registry_shutdown();
 }
 
-__dead static void
+/* The loop ended, or a peer closed its channel: the parent stops us. */
+__dead void
 registry_shutdown(void)
 {
 	if (journal_fd != -1 && dirty && fdatasync(journal_fd) == -1)
 		log_warn("fdatasync %s", journal_path);
 	exit(0);
-}
-
-/* A peer closed its channel: the parent is stopping us. */
-static void
-registry_lost(struct imsgev *iev)
-{
-	registry_shutdown();
 }
 
 /* Tell the parent why we cannot start, then stop. */

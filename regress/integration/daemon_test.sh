@@ -69,6 +69,121 @@ titles_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case roles cleanup
+roles_head()
+{
+	atf_set "descr" "each role is goprocd itself, re-executed by the" \
+	    "parent, with its channels to the parent and its two peers" \
+	    "at descriptors 3, 4 and 5"
+	atf_set "require.progs" "ss"
+}
+roles_body()
+{
+	gp_start
+	ppid=$(gp_pid)
+	exe=$(readlink /proc/"${ppid}"/exe)
+	[ "${exe}" = "${GOPROCD}" ] || atf_fail "parent runs ${exe}"
+	for role in registry prober frontend; do
+		c=$(gp_child "${role}")
+		[ $(echo "${c}" | wc -w) -eq 1 ] ||
+		    atf_fail "${role}: processes '${c}'"
+		atf_check -o inline:"goprocd: ${role}\n" sh -c \
+		    "ps -o args= -p ${c} | sed 's/ *\$//'"
+		atf_check -o match:"^PPid:[[:space:]]+${ppid}\$" \
+		    cat /proc/"${c}"/status
+		[ "$(readlink /proc/"${c}"/exe)" = "${exe}" ] ||
+		    atf_fail "${role} runs $(readlink /proc/"${c}"/exe)"
+		for fd in 3 4 5; do
+			atf_check -o match:"^socket:" \
+			    readlink /proc/"${c}"/fd/"${fd}"
+		done
+		# Nothing of the parent's leaks through the exec.
+		ls -l /proc/"${c}"/fd | grep -q "goproc\.pid" &&
+		    atf_fail "${role} holds the pid file"
+	done
+	# Each channel leads where its number says: the parent, then the
+	# two other children in the order registry, prober, frontend.
+	reg=$(gp_child registry)
+	pro=$(gp_child prober)
+	fro=$(gp_child frontend)
+	roles_peer "${reg}" 3 "${ppid}"
+	roles_peer "${reg}" 4 "${pro}"
+	roles_peer "${reg}" 5 "${fro}"
+	roles_peer "${pro}" 3 "${ppid}"
+	roles_peer "${pro}" 4 "${reg}"
+	roles_peer "${pro}" 5 "${fro}"
+	roles_peer "${fro}" 3 "${ppid}"
+	roles_peer "${fro}" 4 "${reg}"
+	roles_peer "${fro}" 5 "${pro}"
+}
+# roles_peer pid fd peer: the socket at pid's fd is connected to one
+# that process peer holds.
+roles_peer()
+{
+	ino=$(readlink /proc/"$1"/fd/"$2" | sed 's/^socket:\[\(.*\)\]$/\1/')
+	other=$(ss -xa | awk -v i="${ino}" '$6 == i { print $8 }')
+	[ -n "${other}" ] || atf_fail "pid $1 fd $2: no peer in ss -x"
+	ls -l /proc/"$3"/fd | grep -q "socket:\[${other}\]" ||
+	    atf_fail "pid $1 fd $2 does not lead to pid $3"
+}
+roles_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case unknown_role
+unknown_role_head()
+{
+	atf_set "descr" "goprocd -P runs only a child's role, never the" \
+	    "parent's or one it does not know"
+}
+unknown_role_body()
+{
+	gp_env
+	atf_check -s exit:1 -o empty \
+	    -e match:"unknown process role bogus" "${GOPROCD}" -d -P bogus
+	atf_check -s exit:1 -o empty \
+	    -e match:"unknown process role parent" "${GOPROCD}" -d -P parent
+}
+
+atf_test_case restart cleanup
+restart_head()
+{
+	atf_set "descr" "a stopped daemon starts again with its four roles," \
+	    "all new processes, and stops again cleanly"
+}
+restart_body()
+{
+	gp_start
+	old=$(gp_pid)
+	oldkids=$(gp_children "${old}")
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+	kill -TERM "${old}"
+	gp_wait_gone "${old}" ${oldkids} || atf_fail "processes left behind"
+	gp_start
+	new=$(gp_pid)
+	[ "${new}" != "${old}" ] || atf_fail "the same parent ${old}"
+	for role in registry prober frontend; do
+		c=$(gp_child "${role}")
+		[ -n "${c}" ] || atf_fail "no ${role} after the restart"
+		for o in ${oldkids}; do
+			[ "${c}" != "${o}" ] || atf_fail "${role} is old"
+		done
+	done
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+	newkids=$(gp_children "${new}")
+	kill -TERM "${new}"
+	gp_wait_gone "${new}" ${newkids} || atf_fail "processes left behind"
+	[ "$(grep -c terminating goprocd.log)" -eq 2 ] ||
+	    atf_fail "two stops expected in the log"
+	atf_check -s exit:1 grep -E "closed its channel|exited with|did not stop" \
+	    goprocd.log
+}
+restart_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
 atf_test_case title_same_length cleanup
 title_same_length_head()
 {
@@ -556,6 +671,9 @@ atf_init_test_cases()
 	atf_add_test_case ping_no_daemon
 	atf_add_test_case titles
 	atf_add_test_case title_same_length
+	atf_add_test_case roles
+	atf_add_test_case unknown_role
+	atf_add_test_case restart
 	atf_add_test_case no_runtime_dir
 	atf_add_test_case second_instance
 	atf_add_test_case force_replaces
