@@ -99,6 +99,15 @@ struct sel {
 	const char *search;
 };
 
+/* What add_check() found out for add_insert(): the entry's ID and labels. */
+struct add_plan {
+	char tags[GP_LABELS_MAX][GP_LABEL_MAX + 1];
+	char groups[GP_LABELS_MAX][GP_LABEL_MAX + 1];
+	size_t ntags;
+	size_t ngroups;
+	uint64_t id;
+};
+
 /* A growing array of entries. */
 struct evec {
 	struct rentry **v;
@@ -135,6 +144,10 @@ static void evec_push(struct evec *, struct rentry *);
 static void regtab_clear(struct regtab *);
 static int add_entry(struct regtab *, const struct gp_entry *, const char *,
     int, struct rentry **, char *, size_t);
+static int add_check(struct regtab *, const struct gp_entry *, const char *,
+    int, struct add_plan *, char *, size_t);
+static struct rentry *add_insert(struct regtab *, const struct gp_entry *,
+    const char *, const struct add_plan *);
 
 RB_GENERATE_STATIC(id_tree, rentry, id_link, id_cmp);
 RB_GENERATE_STATIC(pid_tree, rentry, pid_link, pid_cmp);
@@ -578,17 +591,36 @@ static int
 add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
     int keepid, struct rentry **ep, char *err, size_t errlen)
 {
-	char tags[GP_LABELS_MAX][GP_LABEL_MAX + 1];
-	char groups[GP_LABELS_MAX][GP_LABEL_MAX + 1];
-	struct rentry *e, *o;
-	struct rname *nm;
-	struct rlabel *boot;
-	const char *errstr;
-	size_t ntags, ngroups, cmdlen, namelen, i;
-	uint64_t id;
+	struct add_plan plan;
+	struct rentry *e;
+	int r;
 
 	if (ep != NULL)
 		*ep = NULL;
+	if ((r = add_check(rt, ge, boot_id, keepid, &plan, err, errlen)) !=
+	    REGTAB_OK)
+		return (r);
+	e = add_insert(rt, ge, boot_id, &plan);
+	if (ep != NULL)
+		*ep = e;
+	return (REGTAB_OK);
+}
+
+/*
+ * Check everything add_entry() needs before it changes anything: the
+ * fields of ge, its labels (cleaned into plan) and the ID, name and
+ * process it would take.  Returns REGTAB_OK with plan filled in, or
+ * REGTAB_EINVAL or REGTAB_EEXIST with a message in err.
+ */
+static int
+add_check(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
+    int keepid, struct add_plan *plan, char *err, size_t errlen)
+{
+	struct rentry *o;
+	struct rname *nm;
+	struct rlabel *boot;
+	const char *errstr;
+
 	if (ge->pid < 1 || ge->pid > GP_PID_MAX) {
 		snprintf(err, errlen, "pid must be in 1..%d, got %d",
 		    GP_PID_MAX, ge->pid);
@@ -618,9 +650,10 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		snprintf(err, errlen, "invalid boot id");
 		return (REGTAB_EINVAL);
 	}
-	if (clean_labels(&ge->tags, "tags", tags, &ntags, err, errlen) == -1 ||
-	    clean_labels(
-	        &ge->groups, "groups", groups, &ngroups, err, errlen) == -1)
+	if (clean_labels(&ge->tags, "tags", plan->tags, &plan->ntags, err,
+	        errlen) == -1 ||
+	    clean_labels(&ge->groups, "groups", plan->groups, &plan->ngroups,
+	        err, errlen) == -1)
 		return (REGTAB_EINVAL);
 
 	if (keepid) {
@@ -629,13 +662,13 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 			    ge->id);
 			return (REGTAB_EEXIST);
 		}
-		id = ge->id;
+		plan->id = ge->id;
 	} else {
 		if (rt->next_id > REGTAB_ID_MAX) {
 			snprintf(err, errlen, "no more ids");
 			return (REGTAB_EINVAL);
 		}
-		id = rt->next_id;
+		plan->id = rt->next_id;
 	}
 	if (ge->name[0] != '\0' && (nm = name_find(rt, ge->name)) != NULL) {
 		snprintf(err, errlen,
@@ -661,14 +694,28 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 			return (REGTAB_EEXIST);
 		}
 	}
+	return (REGTAB_OK);
+}
 
-	/* Everything is checked: from here on the add cannot fail. */
+/*
+ * Insert the entry add_check() allowed, under the ID and with the labels
+ * of plan, into every index.  It cannot fail.
+ */
+static struct rentry *
+add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
+    const struct add_plan *plan)
+{
+	struct rentry *e;
+	struct rname *nm;
+	size_t cmdlen, namelen, i;
+
 	cmdlen = strlen(ge->cmd);
 	if ((e = calloc(1,
-	         sizeof(*e) + (ntags + ngroups) * sizeof(e->lab[0]) + cmdlen +
-	             1)) == NULL)
+	         sizeof(*e) +
+	             (plan->ntags + plan->ngroups) * sizeof(e->lab[0]) +
+	             cmdlen + 1)) == NULL)
 		fatal(NULL);
-	e->id = id;
+	e->id = plan->id;
 	e->pid = ge->pid;
 	e->pgid = ge->pgid;
 	e->start_ticks = ge->start_ticks;
@@ -677,21 +724,21 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	e->owner_uid = ge->owner_uid;
 	e->alive = ge->alive != 0;
 	e->cmd_client = (ge->flags & GP_ENT_CMD_CLIENT) != 0;
-	e->ntags = ntags;
-	e->ngroups = ngroups;
-	e->cmd = (char *)&e->lab[ntags + ngroups];
+	e->ntags = plan->ntags;
+	e->ngroups = plan->ngroups;
+	e->cmd = (char *)&e->lab[plan->ntags + plan->ngroups];
 	copy_cmd(e->cmd, ge->cmd, cmdlen);
 	if (boot_id != NULL && *boot_id != '\0') {
 		e->boot = label_get(rt, boot_id);
 		e->boot->refs++;
 	}
-	for (i = 0; i < ntags; i++) {
-		e->lab[i] = label_get(rt, tags[i]);
+	for (i = 0; i < plan->ntags; i++) {
+		e->lab[i] = label_get(rt, plan->tags[i]);
 		rset_add(&e->lab[i]->members[REGTAB_TAG], e);
 	}
-	for (i = 0; i < ngroups; i++) {
-		e->lab[ntags + i] = label_get(rt, groups[i]);
-		rset_add(&e->lab[ntags + i]->members[REGTAB_GROUP], e);
+	for (i = 0; i < plan->ngroups; i++) {
+		e->lab[plan->ntags + i] = label_get(rt, plan->groups[i]);
+		rset_add(&e->lab[plan->ntags + i]->members[REGTAB_GROUP], e);
 	}
 	if (ge->name[0] != '\0') {
 		namelen = strlen(ge->name);
@@ -707,11 +754,9 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	e->count_uid = e->owner_uid;
 	uid_count(rt, e->count_uid, 1);
 	rt->count++;
-	if (id >= rt->next_id)
-		rt->next_id = id + 1;
-	if (ep != NULL)
-		*ep = e;
-	return (REGTAB_OK);
+	if (plan->id >= rt->next_id)
+		rt->next_id = plan->id + 1;
+	return (e);
 }
 
 /*
