@@ -108,6 +108,22 @@ struct add_plan {
 	uint64_t id;
 };
 
+/* Where the candidates of a selection come from. */
+enum {
+	SRC_ALL, /* the whole registry */
+	SRC_IDS,
+	SRC_PIDS,
+	SRC_NAMES,
+	SRC_ANY,  /* the members of each --tag (or --group) label */
+	SRC_EVERY /* the members of one --tag-all (or --group-all) label */
+};
+
+struct source {
+	int src;
+	int kind;         /* SRC_ANY: REGTAB_TAG or REGTAB_GROUP */
+	struct rset *set; /* SRC_EVERY */
+};
+
 /* A growing array of entries. */
 struct evec {
 	struct rentry **v;
@@ -141,6 +157,10 @@ static int sel_resolve(
     struct regtab *, const struct gp_request *, struct sel *);
 static int sel_match(const struct sel *, const struct rentry *);
 static void evec_push(struct evec *, struct rentry *);
+static void sel_source(
+    const struct regtab *, const struct sel *, struct source *);
+static void sel_gather(
+    struct regtab *, const struct sel *, const struct source *, struct evec *);
 static void regtab_clear(struct regtab *);
 static int add_entry(struct regtab *, const struct gp_entry *, const char *,
     int, struct rentry **, char *, size_t);
@@ -992,6 +1012,103 @@ evec_push(struct evec *v, struct rentry *e)
 }
 
 /*
+ * Choose where the candidates of a selection come from: the smallest
+ * index among the selectors given, else (SRC_ALL) the whole registry.
+ */
+static void
+sel_source(const struct regtab *rt, const struct sel *s, struct source *src)
+{
+	size_t best, cost, i;
+	int k;
+
+	src->src = SRC_ALL;
+	src->kind = 0;
+	src->set = NULL;
+	best = rt->count;
+	if (s->nids > 0 && s->nids < best) {
+		best = s->nids;
+		src->src = SRC_IDS;
+	}
+	if (s->nnames > 0 && s->nnames < best) {
+		best = s->nnames;
+		src->src = SRC_NAMES;
+	}
+	if (s->npids > 0 && s->npids < best) {
+		best = s->npids;
+		src->src = SRC_PIDS;
+	}
+	for (k = 0; k < 2; k++) {
+		for (i = 0, cost = 0; i < s->nany[k]; i++)
+			cost += s->any[k][i]->members[k].n;
+		if (s->nany[k] > 0 && cost < best) {
+			best = cost;
+			src->src = SRC_ANY;
+			src->kind = k;
+		}
+		for (i = 0; i < s->nall[k]; i++) {
+			if (s->all[k][i]->members[k].n < best) {
+				best = s->all[k][i]->members[k].n;
+				src->src = SRC_EVERY;
+				src->set = &s->all[k][i]->members[k];
+			}
+		}
+	}
+}
+
+/*
+ * Gather the candidates of an indexed source (not SRC_ALL) into cand,
+ * in no particular order and possibly more than once.
+ */
+static void
+sel_gather(struct regtab *rt, const struct sel *s, const struct source *src,
+    struct evec *cand)
+{
+	const struct gp_request *req = s->req;
+	const struct rset *set;
+	struct rentry *e;
+	size_t i, j;
+
+	switch (src->src) {
+	case SRC_IDS:
+		for (i = 0; i < s->nids; i++)
+			if ((e = regtab_find_id(rt, req->ids[i])) != NULL)
+				evec_push(cand, e);
+		break;
+	case SRC_NAMES:
+		for (i = 0; i < s->nnames; i++) {
+			if (memchr(req->names.v[i], '\0',
+			        sizeof(req->names.v[i])) == NULL)
+				continue;
+			if ((e = regtab_find_name(rt, req->names.v[i])) != NULL)
+				evec_push(cand, e);
+		}
+		break;
+	case SRC_PIDS:
+		for (i = 0; i < s->npids; i++)
+			for (e = regtab_find_pid(rt, req->pids[i]); e != NULL;
+			     e = regtab_next_pid(rt, e))
+				evec_push(cand, e);
+		break;
+	case SRC_ANY:
+		for (i = 0; i < s->nany[src->kind]; i++) {
+			set = &s->any[src->kind][i]->members[src->kind];
+			for (j = 0; j < set->cap; j++)
+				if (set->slot[j] != NULL)
+					evec_push(cand, set->slot[j]);
+		}
+		break;
+	case SRC_EVERY:
+		set = src->set;
+		for (j = 0; j < set->cap; j++)
+			if (set->slot[j] != NULL)
+				evec_push(cand, set->slot[j]);
+		break;
+	default:
+		fatalx("%s: source %d", __func__, src->src);
+	}
+}
+
+/*
  * Select the entries a request's selectors match, sorted by ID, into a
  * new array *resp (free it with free(3); NULL when nothing matched).
  * The candidates come from the smallest index among the selectors
@@ -1001,63 +1118,21 @@ int
 regtab_select(struct regtab *rt, const struct gp_request *req,
     struct rentry ***resp, size_t *np)
 {
-	enum {
-		SRC_ALL,
-		SRC_IDS,
-		SRC_PIDS,
-		SRC_NAMES,
-		SRC_ANY,
-		SRC_EVERY
-	};
 	struct sel s;
+	struct source src;
 	struct evec cand, res;
 	struct rentry *e;
-	struct rset *set;
-	size_t best, cost, i, j, n;
-	int src, srckind, k;
+	size_t i, n;
 
 	*resp = NULL;
 	*np = 0;
 	if (!sel_resolve(rt, req, &s))
 		return (0);
-
-	src = SRC_ALL;
-	srckind = 0;
-	set = NULL;
-	best = rt->count;
-	if (s.nids > 0 && s.nids < best) {
-		best = s.nids;
-		src = SRC_IDS;
-	}
-	if (s.nnames > 0 && s.nnames < best) {
-		best = s.nnames;
-		src = SRC_NAMES;
-	}
-	if (s.npids > 0 && s.npids < best) {
-		best = s.npids;
-		src = SRC_PIDS;
-	}
-	for (k = 0; k < 2; k++) {
-		for (i = 0, cost = 0; i < s.nany[k]; i++)
-			cost += s.any[k][i]->members[k].n;
-		if (s.nany[k] > 0 && cost < best) {
-			best = cost;
-			src = SRC_ANY;
-			srckind = k;
-		}
-		for (i = 0; i < s.nall[k]; i++) {
-			if (s.all[k][i]->members[k].n < best) {
-				best = s.all[k][i]->members[k].n;
-				src = SRC_EVERY;
-				set = &s.all[k][i]->members[k];
-			}
-		}
-	}
+	sel_source(rt, &s, &src);
 
 	memset(&cand, 0, sizeof(cand));
 	memset(&res, 0, sizeof(res));
-	switch (src) {
-	case SRC_ALL:
+	if (src.src == SRC_ALL) {
 		RB_FOREACH(e, id_tree, &rt->ids) {
 			rt->visits++;
 			if (sel_match(&s, e))
@@ -1066,40 +1141,8 @@ regtab_select(struct regtab *rt, const struct gp_request *req,
 		*resp = res.v;
 		*np = res.n;
 		return (0);
-	case SRC_IDS:
-		for (i = 0; i < s.nids; i++)
-			if ((e = regtab_find_id(rt, req->ids[i])) != NULL)
-				evec_push(&cand, e);
-		break;
-	case SRC_NAMES:
-		for (i = 0; i < s.nnames; i++) {
-			if (memchr(req->names.v[i], '\0',
-			        sizeof(req->names.v[i])) == NULL)
-				continue;
-			if ((e = regtab_find_name(rt, req->names.v[i])) != NULL)
-				evec_push(&cand, e);
-		}
-		break;
-	case SRC_PIDS:
-		for (i = 0; i < s.npids; i++)
-			for (e = regtab_find_pid(rt, req->pids[i]); e != NULL;
-			     e = regtab_next_pid(rt, e))
-				evec_push(&cand, e);
-		break;
-	case SRC_ANY:
-		for (i = 0; i < s.nany[srckind]; i++) {
-			set = &s.any[srckind][i]->members[srckind];
-			for (j = 0; j < set->cap; j++)
-				if (set->slot[j] != NULL)
-					evec_push(&cand, set->slot[j]);
-		}
-		break;
-	case SRC_EVERY:
-		for (j = 0; j < set->cap; j++)
-			if (set->slot[j] != NULL)
-				evec_push(&cand, set->slot[j]);
-		break;
 	}
+	sel_gather(rt, &s, &src, &cand);
 
 	for (i = 0; i < cand.n; i++) {
 		rt->visits++;
