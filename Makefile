@@ -60,9 +60,11 @@ GOPROCCTL_OBJS = $(GOPROCCTL_SRCS:.c=.o)
 
 PROGS =		goprocd/goprocd goprocctl/goprocctl
 
-# C unit tests: regress/<unit>/<unit>_test.c, linked with what it tests.
+# C unit tests: regress/<unit>/<unit>_test.c, linked with what it tests
+# and with the helpers they share (regress/lib).
 TESTS_C =	$(patsubst %.c,%,$(wildcard regress/*/*_test.c))
 TEST_OBJS =	$(addsuffix .o,$(TESTS_C))
+TESTUTIL_OBJ =	regress/lib/testutil.o
 
 all: $(PROGS) $(TESTS_C)
 
@@ -77,12 +79,14 @@ goprocd/goprocd: $(GOPROCD_OBJS) libgoproc.a
 goprocctl/goprocctl: $(GOPROCCTL_OBJS) libgoproc.a
 	$(CC) $(LDFLAGS) -o $@ $(GOPROCCTL_OBJS) libgoproc.a $(CTL_LIBS)
 
-$(TEST_OBJS): override CPPFLAGS += $(ATF_CFLAGS) -Igoprocd -Igoprocctl
+$(TEST_OBJS) $(TESTUTIL_OBJ): override CPPFLAGS += $(ATF_CFLAGS) -Igoprocd \
+	    -Igoprocctl -Iregress/lib
 
 .SECONDEXPANSION:
-regress/%_test: regress/%_test.o $$(TEST_LINK_$$(notdir $$@)) libgoproc.a
-	$(CC) $(LDFLAGS) -o $@ $< $(TEST_LINK_$(notdir $@)) libgoproc.a \
-	    $(ATF_LIBS) $(PKG_LIBS)
+regress/%_test: regress/%_test.o $$(TEST_LINK_$$(notdir $$@)) $(TESTUTIL_OBJ) \
+	    libgoproc.a
+	$(CC) $(LDFLAGS) -o $@ $< $(TEST_LINK_$(notdir $@)) $(TESTUTIL_OBJ) \
+	    libgoproc.a $(ATF_LIBS) $(PKG_LIBS)
 
 # Which daemon or client objects each unit test links besides libgoproc.a.
 TEST_LINK_registry_test = goprocd/regtab.o

@@ -114,6 +114,9 @@ static int apply_key(struct goproc_config *, const char *, const char *,
 static int read_file(const char *, char *, size_t, size_t *, char *, size_t);
 static int env_duration(const char *, int64_t *, char *, size_t);
 static int apply_env(struct goproc_config *, char *, size_t);
+static int duration_number(
+    const char **, uint64_t *, uint64_t *, double *, const char **);
+static uint64_t duration_unit_ns(const char **, const char **);
 static char *fmt_frac(char *, uint64_t *, int);
 static char *fmt_uint(char *, uint64_t);
 static int fmt_duration(int64_t, char *, size_t);
@@ -237,6 +240,98 @@ key_position(const char *buf, size_t len, const char *key, int *line, int *col)
 }
 
 /*
+ * Scan one number of a duration at *sp, an integer part and an optional
+ * fraction, and move *sp past it.  The integer goes into *v, the
+ * fraction's digits into *f and 10 to the power of their count into
+ * *scale; fraction digits past what fits are ignored.  Returns 0, or -1
+ * with *errstr set.
+ */
+static int
+duration_number(const char **sp, uint64_t *v, uint64_t *f, double *scale,
+    const char **errstr)
+{
+	const char *s = *sp;
+	int pre, post, foverflow;
+
+	if (*s != '.' && (*s < '0' || *s > '9')) {
+		*errstr = "invalid duration";
+		return (-1);
+	}
+
+	/* The integer part. */
+	*v = 0;
+	pre = 0;
+	for (; *s >= '0' && *s <= '9'; s++) {
+		pre = 1;
+		if (*v > DURATION_ABS_MAX / 10) {
+			*errstr = "duration out of range";
+			return (-1);
+		}
+		*v = *v * 10 + (uint64_t)(*s - '0');
+		if (*v > DURATION_ABS_MAX) {
+			*errstr = "duration out of range";
+			return (-1);
+		}
+	}
+
+	/* The fraction: digits past what fits are ignored. */
+	*f = 0;
+	*scale = 1;
+	post = 0;
+	if (*s == '.') {
+		s++;
+		foverflow = 0;
+		for (; *s >= '0' && *s <= '9'; s++) {
+			post = 1;
+			if (foverflow)
+				continue;
+			if (*f > (DURATION_ABS_MAX - 1) / 10 ||
+			    *f * 10 + (uint64_t)(*s - '0') > DURATION_ABS_MAX) {
+				foverflow = 1;
+				continue;
+			}
+			*f = *f * 10 + (uint64_t)(*s - '0');
+			*scale *= 10;
+		}
+	}
+	if (!pre && !post) {
+		*errstr = "invalid duration";
+		return (-1);
+	}
+	*sp = s;
+	return (0);
+}
+
+/*
+ * Scan the unit at *sp, which runs up to the next number, and move *sp
+ * past it.  Returns the unit in nanoseconds, or 0 with *errstr set.
+ */
+static uint64_t
+duration_unit_ns(const char **sp, const char **errstr)
+{
+	const char *s = *sp, *u;
+	size_t ulen, i;
+
+	u = s;
+	while (*s != '\0' && *s != '.' && (*s < '0' || *s > '9'))
+		s++;
+	ulen = (size_t)(s - u);
+	if (ulen == 0) {
+		*errstr = "missing unit in duration";
+		return (0);
+	}
+	for (i = 0; i < nitems(duration_units); i++) {
+		if (strlen(duration_units[i].name) == ulen &&
+		    memcmp(duration_units[i].name, u, ulen) == 0) {
+			*sp = s;
+			return (duration_units[i].ns);
+		}
+	}
+	*errstr = "unknown unit in duration";
+	return (0);
+}
+
+/*
  * Parse a duration in the syntax of Go's time.ParseDuration: an optional
  * sign, then one or more decimal numbers, each with an optional fraction
  * and a unit among ns, us, µs, ms, s, m and h ("1h2m3.5s").  "0" needs no
@@ -247,11 +342,9 @@ int
 parse_duration(const char *s, int64_t *ns, const char **errstr)
 {
 	const char *dummy;
-	const char *u;
 	uint64_t total = 0, v, f, unit;
 	double scale;
-	size_t ulen, i;
-	int neg = 0, pre, post, foverflow;
+	int neg = 0;
 
 	if (errstr == NULL)
 		errstr = &dummy;
@@ -273,75 +366,9 @@ parse_duration(const char *s, int64_t *ns, const char **errstr)
 		return (-1);
 	}
 	while (*s != '\0') {
-		if (*s != '.' && (*s < '0' || *s > '9')) {
-			*errstr = "invalid duration";
+		if (duration_number(&s, &v, &f, &scale, errstr) == -1 ||
+		    (unit = duration_unit_ns(&s, errstr)) == 0)
 			return (-1);
-		}
-
-		/* The integer part. */
-		v = 0;
-		pre = 0;
-		for (; *s >= '0' && *s <= '9'; s++) {
-			pre = 1;
-			if (v > DURATION_ABS_MAX / 10) {
-				*errstr = "duration out of range";
-				return (-1);
-			}
-			v = v * 10 + (uint64_t)(*s - '0');
-			if (v > DURATION_ABS_MAX) {
-				*errstr = "duration out of range";
-				return (-1);
-			}
-		}
-
-		/* The fraction: digits past what fits are ignored. */
-		f = 0;
-		scale = 1;
-		post = 0;
-		if (*s == '.') {
-			s++;
-			foverflow = 0;
-			for (; *s >= '0' && *s <= '9'; s++) {
-				post = 1;
-				if (foverflow)
-					continue;
-				if (f > (DURATION_ABS_MAX - 1) / 10 ||
-				    f * 10 + (uint64_t)(*s - '0') >
-				        DURATION_ABS_MAX) {
-					foverflow = 1;
-					continue;
-				}
-				f = f * 10 + (uint64_t)(*s - '0');
-				scale *= 10;
-			}
-		}
-		if (!pre && !post) {
-			*errstr = "invalid duration";
-			return (-1);
-		}
-
-		/* The unit runs up to the next number. */
-		u = s;
-		while (*s != '\0' && *s != '.' && (*s < '0' || *s > '9'))
-			s++;
-		ulen = (size_t)(s - u);
-		if (ulen == 0) {
-			*errstr = "missing unit in duration";
-			return (-1);
-		}
-		unit = 0;
-		for (i = 0; i < nitems(duration_units); i++) {
-			if (strlen(duration_units[i].name) == ulen &&
-			    memcmp(duration_units[i].name, u, ulen) == 0) {
-				unit = duration_units[i].ns;
-				break;
-			}
-		}
-		if (unit == 0) {
-			*errstr = "unknown unit in duration";
-			return (-1);
-		}
-
 		if (v > DURATION_ABS_MAX / unit) {
 			*errstr = "duration out of range";
 			return (-1);

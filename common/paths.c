@@ -49,6 +49,11 @@ static void strip_slashes(char *);
 static int join(char *, size_t, const char *, const char *, char *, size_t);
 static int copy_dir(char *, size_t, const char *, const char *, char *, size_t);
 static int default_socket(char *, size_t, char *, size_t);
+static int open_root(const char *, struct stat *, char *, size_t);
+static int open_step(int, const char *, const char *, const char *, int, int *,
+    struct stat *, char *, size_t);
+static int open_dir_own(
+    int, const char *, const struct stat *, int, char *, size_t);
 
 static const char *
 getenv_nonempty(const char *name)
@@ -322,125 +327,98 @@ open_dir_error(int fd, const char *name, const char *path, int saved_errno,
 }
 
 /*
- * Open the directory dir once, for good, and return its descriptor
- * (O_RDONLY, close-on-exec).  Every component is opened relative to the
- * one before it, without following symbolic links, and checked on the
- * descriptor: each ancestor with ancestor_safe(), dir itself must be
- * ours and writable by no one else.  Missing components are created:
- * dir with mode 0700 whatever the umask, its parents with 0755 (less
- * the umask).  Everything done in dir afterwards is done relative to
- * the descriptor, so that dir cannot be swapped under the daemon.
+ * Open the root directory as the start of a walk to path (O_PATH) and
+ * check it as an ancestor unless path is "/" itself.  Returns the
+ * descriptor, or -1.
  */
-int
-paths_open_dir(const char *dir, char *err, size_t errlen)
+static int
+open_root(const char *path, struct stat *st, char *err, size_t errlen)
 {
-	char path[PATH_MAX], walk[PATH_MAX], sofar[PATH_MAX];
-	struct stat st;
-	char *comp, *next;
-	int fd, nfd, last, created, saved_errno;
-
-	if (dir == NULL || dir[0] != '/') {
-		seterr(err, errlen, "directory %s is not an absolute path",
-		    dir == NULL ? "(null)" : dir);
-		return (-1);
-	}
-	if (strlcpy(path, dir, sizeof(path)) >= sizeof(path)) {
-		seterr(err, errlen, "directory path too long: %s", dir);
-		return (-1);
-	}
-	strip_slashes(path);
+	int fd;
 
 	if ((fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1) {
 		seterr(err, errlen, "cannot open /: %s", strerror(errno));
 		return (-1);
 	}
-	if (fstat(fd, &st) == -1) {
+	if (fstat(fd, st) == -1) {
 		seterr(err, errlen, "cannot stat /: %s", strerror(errno));
 		(void)close(fd);
 		return (-1);
 	}
 	if (strcmp(path, "/") != 0 &&
-	    ancestor_safe(&st, "/", path, err, errlen) == -1) {
+	    ancestor_safe(st, "/", path, err, errlen) == -1) {
 		(void)close(fd);
 		return (-1);
 	}
-	(void)strlcpy(sofar, "/", sizeof(sofar));
-	(void)strlcpy(walk, path, sizeof(walk));
+	return (fd);
+}
 
-	created = 0;
-	for (comp = walk + 1; comp != NULL && *comp != '\0'; comp = next) {
-		if ((next = strchr(comp, '/')) != NULL) {
-			*next++ = '\0';
-			while (*next == '/')
-				next++;
-		}
-		last = next == NULL || *next == '\0';
-		if (strcmp(sofar, "/") != 0)
-			(void)strlcat(sofar, "/", sizeof(sofar));
-		(void)strlcat(sofar, comp, sizeof(sofar));
+/*
+ * One step of paths_open_dir(): open component comp below fd, creating
+ * it if missing (*created tells whether the last one was), and check it.
+ * sofar is the path up to comp, path the whole directory.  fd is closed
+ * in any case; returns the new descriptor with *st filled in, or -1.
+ */
+static int
+open_step(int fd, const char *comp, const char *sofar, const char *path,
+    int last, int *created, struct stat *st, char *err, size_t errlen)
+{
+	int nfd, flags, saved_errno;
 
-		nfd = openat(fd, comp,
-		    (last ? O_RDONLY : O_PATH) | O_DIRECTORY | O_NOFOLLOW |
-		        O_CLOEXEC);
-		if (nfd == -1 && errno == ENOENT) {
-			if (mkdirat(fd, comp, last ? 0700 : 0755) == 0)
-				created = last;
-			else if (errno != EEXIST) {
-				seterr(err, errlen,
-				    "cannot create directory %s: %s", sofar,
-				    strerror(errno));
-				(void)close(fd);
-				return (-1);
-			}
-			nfd = openat(fd, comp,
-			    (last ? O_RDONLY : O_PATH) | O_DIRECTORY |
-			        O_NOFOLLOW | O_CLOEXEC);
-		}
-		if (nfd == -1) {
-			saved_errno = errno;
-			open_dir_error(
-			    fd, comp, sofar, saved_errno, err, errlen);
-			(void)close(fd);
-			return (-1);
-		}
-		(void)close(fd);
-		fd = nfd;
-		if (fstat(fd, &st) == -1) {
-			seterr(err, errlen, "cannot stat directory %s: %s",
+	flags =
+	    (last ? O_RDONLY : O_PATH) | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+	nfd = openat(fd, comp, flags);
+	if (nfd == -1 && errno == ENOENT) {
+		if (mkdirat(fd, comp, last ? 0700 : 0755) == 0)
+			*created = last;
+		else if (errno != EEXIST) {
+			seterr(err, errlen, "cannot create directory %s: %s",
 			    sofar, strerror(errno));
 			(void)close(fd);
 			return (-1);
 		}
-		if (S_ISLNK(st.st_mode)) {
-			/* O_PATH|O_NOFOLLOW opens the link itself. */
-			seterr(err, errlen,
-			    "directory %s is a symbolic link; it must be a "
-			    "directory",
-			    sofar);
-			(void)close(fd);
-			return (-1);
-		}
-		if (!last &&
-		    ancestor_safe(&st, sofar, path, err, errlen) == -1) {
-			(void)close(fd);
-			return (-1);
-		}
+		nfd = openat(fd, comp, flags);
 	}
-
-	if (strcmp(path, "/") == 0) {
-		/* No component: dir is the root directory itself. */
+	if (nfd == -1) {
+		saved_errno = errno;
+		open_dir_error(fd, comp, sofar, saved_errno, err, errlen);
 		(void)close(fd);
-		if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
-		        -1 ||
-		    fstat(fd, &st) == -1) {
-			seterr(err, errlen, "cannot open directory /: %s",
-			    strerror(errno));
-			if (fd != -1)
-				(void)close(fd);
-			return (-1);
-		}
+		return (-1);
 	}
-	if (!S_ISDIR(st.st_mode)) {
+	(void)close(fd);
+	fd = nfd;
+	if (fstat(fd, st) == -1) {
+		seterr(err, errlen, "cannot stat directory %s: %s", sofar,
+		    strerror(errno));
+		(void)close(fd);
+		return (-1);
+	}
+	if (S_ISLNK(st->st_mode)) {
+		/* O_PATH|O_NOFOLLOW opens the link itself. */
+		seterr(err, errlen,
+		    "directory %s is a symbolic link; it must be a "
+		    "directory",
+		    sofar);
+		(void)close(fd);
+		return (-1);
+	}
+	if (!last && ancestor_safe(st, sofar, path, err, errlen) == -1) {
+		(void)close(fd);
+		return (-1);
+	}
+	return (fd);
+}
+
+/*
+ * The checks on the directory paths_open_dir() reached: it must be ours
+ * and writable by no one else; one it created gets mode 0700.  fd is
+ * closed on error.  Returns fd, or -1.
+ */
+static int
+open_dir_own(int fd, const char *path, const struct stat *st, int created,
+    char *err, size_t errlen)
+{
+	if (!S_ISDIR(st->st_mode)) {
 		seterr(err, errlen, "%s is not a directory", path);
 		(void)close(fd);
 		return (-1);
@@ -457,21 +435,87 @@ paths_open_dir(const char *dir, char *err, size_t errlen)
 	if (strcmp(path, "/tmp") == 0)
 		return (fd);
 #endif
-	if (st.st_uid != geteuid()) {
+	if (st->st_uid != geteuid()) {
 		seterr(err, errlen, "directory %s is owned by uid %u, not %u",
-		    path, (unsigned int)st.st_uid, (unsigned int)geteuid());
+		    path, (unsigned int)st->st_uid, (unsigned int)geteuid());
 		(void)close(fd);
 		return (-1);
 	}
-	if (!created && (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+	if (!created && (st->st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		seterr(err, errlen,
 		    "directory %s has mode %04o; it must not be writable by "
 		    "group or others",
-		    path, (unsigned int)(st.st_mode & 07777));
+		    path, (unsigned int)(st->st_mode & 07777));
 		(void)close(fd);
 		return (-1);
 	}
 	return (fd);
+}
+
+/*
+ * Open the directory dir once, for good, and return its descriptor
+ * (O_RDONLY, close-on-exec).  Every component is opened relative to the
+ * one before it, without following symbolic links, and checked on the
+ * descriptor: each ancestor with ancestor_safe(), dir itself must be
+ * ours and writable by no one else.  Missing components are created:
+ * dir with mode 0700 whatever the umask, its parents with 0755 (less
+ * the umask).  Everything done in dir afterwards is done relative to
+ * the descriptor, so that dir cannot be swapped under the daemon.
+ */
+int
+paths_open_dir(const char *dir, char *err, size_t errlen)
+{
+	char path[PATH_MAX], walk[PATH_MAX], sofar[PATH_MAX];
+	struct stat st;
+	char *comp, *next;
+	int fd, last, created;
+
+	if (dir == NULL || dir[0] != '/') {
+		seterr(err, errlen, "directory %s is not an absolute path",
+		    dir == NULL ? "(null)" : dir);
+		return (-1);
+	}
+	if (strlcpy(path, dir, sizeof(path)) >= sizeof(path)) {
+		seterr(err, errlen, "directory path too long: %s", dir);
+		return (-1);
+	}
+	strip_slashes(path);
+
+	if ((fd = open_root(path, &st, err, errlen)) == -1)
+		return (-1);
+	(void)strlcpy(sofar, "/", sizeof(sofar));
+	(void)strlcpy(walk, path, sizeof(walk));
+
+	created = 0;
+	for (comp = walk + 1; comp != NULL && *comp != '\0'; comp = next) {
+		if ((next = strchr(comp, '/')) != NULL) {
+			*next++ = '\0';
+			while (*next == '/')
+				next++;
+		}
+		last = next == NULL || *next == '\0';
+		if (strcmp(sofar, "/") != 0)
+			(void)strlcat(sofar, "/", sizeof(sofar));
+		(void)strlcat(sofar, comp, sizeof(sofar));
+		if ((fd = open_step(fd, comp, sofar, path, last, &created, &st,
+		         err, errlen)) == -1)
+			return (-1);
+	}
+
+	if (strcmp(path, "/") == 0) {
+		/* No component: dir is the root directory itself. */
+		(void)close(fd);
+		if ((fd = open("/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) ==
+		        -1 ||
+		    fstat(fd, &st) == -1) {
+			seterr(err, errlen, "cannot open directory /: %s",
+			    strerror(errno));
+			if (fd != -1)
+				(void)close(fd);
+			return (-1);
+		}
+	}
+	return (open_dir_own(fd, path, &st, created, err, errlen));
 }
 
 /* paths_open_dir() for a caller that only needs the directory to exist. */

@@ -53,6 +53,9 @@ struct cmdline_out {
 static int parse_i64(const char *, size_t, int64_t, int64_t, int64_t *);
 static int parse_u64(const char *, size_t, uint64_t, uint64_t *);
 static int parse_number(const char *, size_t);
+static const char *stat_head(
+    const char *, const char *, struct proc_stat *, const char **);
+static const char *stat_field(int, const char *, size_t, struct proc_stat *);
 static ssize_t read_file(int, const char *, char *, size_t);
 static size_t cmdline_feed(struct cmdline_out *, const char *, size_t, int);
 static int status_uids(const char *, size_t, struct proc_status *);
@@ -116,6 +119,90 @@ parse_number(const char *s, size_t n)
 }
 
 /*
+ * The head of /proc/PID/stat, up to end: the PID, then the command name
+ * between parentheses, which ends at the last ')'.  Returns a pointer
+ * past the ')', or NULL with *errstr set.
+ */
+static const char *
+stat_head(
+    const char *buf, const char *end, struct proc_stat *ps, const char **errstr)
+{
+	const char *lp, *rp;
+	int64_t v;
+	size_t n;
+
+	lp = memchr(buf, '(', (size_t)(end - buf));
+	rp = memrchr(buf, ')', (size_t)(end - buf));
+	if (lp == NULL || rp == NULL || rp < lp) {
+		*errstr = "no command name in stat";
+		return (NULL);
+	}
+	if (lp == buf || lp[-1] != ' ' ||
+	    parse_i64(buf, (size_t)(lp - 1 - buf), 1, GP_PID_MAX, &v) == -1) {
+		*errstr = "invalid pid in stat";
+		return (NULL);
+	}
+	ps->pid = (int32_t)v;
+	n = (size_t)(rp - lp - 1);
+	if (n > sizeof(ps->comm) - 1)
+		n = sizeof(ps->comm) - 1;
+	memcpy(ps->comm, lp + 1, n);
+	ps->comm[n] = '\0';
+	return (rp + 1);
+}
+
+/*
+ * Field number field (3 and up) of /proc/PID/stat, n bytes at tok, into
+ * ps.  Returns NULL, or what is wrong with it.
+ */
+static const char *
+stat_field(int field, const char *tok, size_t n, struct proc_stat *ps)
+{
+	int64_t v;
+	uint64_t u;
+
+	switch (field) {
+	case 3:
+		if (n != 1 ||
+		    !((*tok >= 'A' && *tok <= 'Z') ||
+		        (*tok >= 'a' && *tok <= 'z')))
+			return ("invalid state in stat");
+		ps->state = *tok;
+		break;
+	case 4:
+		if (parse_i64(tok, n, 0, GP_PID_MAX, &v) == -1)
+			return ("invalid parent pid in stat");
+		ps->ppid = (int32_t)v;
+		break;
+	case 5:
+		if (parse_i64(tok, n, 0, GP_PID_MAX, &v) == -1)
+			return ("invalid process group in stat");
+		ps->pgid = (int32_t)v;
+		break;
+	case 6:
+		if (parse_i64(tok, n, 0, GP_PID_MAX, &v) == -1)
+			return ("invalid session in stat");
+		ps->sid = (int32_t)v;
+		break;
+	case 9:
+		if (parse_u64(tok, n, UINT32_MAX, &u) == -1)
+			return ("invalid flags in stat");
+		ps->flags = (uint32_t)u;
+		break;
+	case 22:
+		if (parse_u64(tok, n, INT64_MAX, &u) == -1)
+			return ("invalid start time in stat");
+		ps->start_ticks = u;
+		break;
+	default:
+		if (parse_number(tok, n) == -1)
+			return ("invalid number in stat");
+		break;
+	}
+	return (NULL);
+}
+
+/*
  * Parse the contents of /proc/PID/stat: "pid (comm) state ppid pgrp
  * session ... starttime ...".  The command name may hold any byte
  * but NUL, spaces and parentheses included, so it ends at the last ')'.
@@ -127,9 +214,7 @@ procfs_parse_stat(
     const char *buf, size_t len, struct proc_stat *ps, const char **errstr)
 {
 	struct proc_stat tmp;
-	const char *dummy, *end, *lp, *rp, *p, *tok;
-	int64_t v;
-	uint64_t u;
+	const char *dummy, *end, *p, *tok;
 	size_t n;
 	int field;
 
@@ -153,29 +238,12 @@ procfs_parse_stat(
 	end = buf + len;
 	if (end[-1] == '\n')
 		end--;
-
-	/* The PID, then the command name between parentheses. */
-	lp = memchr(buf, '(', (size_t)(end - buf));
-	rp = memrchr(buf, ')', (size_t)(end - buf));
-	if (lp == NULL || rp == NULL || rp < lp) {
-		*errstr = "no command name in stat";
+	if ((p = stat_head(buf, end, &tmp, errstr)) == NULL)
 		goto bad;
-	}
-	if (lp == buf || lp[-1] != ' ' ||
-	    parse_i64(buf, (size_t)(lp - 1 - buf), 1, GP_PID_MAX, &v) == -1) {
-		*errstr = "invalid pid in stat";
-		goto bad;
-	}
-	tmp.pid = (int32_t)v;
-	n = (size_t)(rp - lp - 1);
-	if (n > sizeof(tmp.comm) - 1)
-		n = sizeof(tmp.comm) - 1;
-	memcpy(tmp.comm, lp + 1, n);
-	tmp.comm[n] = '\0';
 
 	/* Fields 3 and up, each after exactly one space. */
 	field = 2;
-	for (p = rp + 1; p < end;) {
+	while (p < end) {
 		if (*p != ' ') {
 			*errstr = "malformed stat";
 			goto bad;
@@ -188,58 +256,8 @@ procfs_parse_stat(
 			*errstr = "too many fields in stat";
 			goto bad;
 		}
-		switch (field) {
-		case 3:
-			if (n != 1 ||
-			    !((*tok >= 'A' && *tok <= 'Z') ||
-			        (*tok >= 'a' && *tok <= 'z'))) {
-				*errstr = "invalid state in stat";
-				goto bad;
-			}
-			tmp.state = *tok;
-			break;
-		case 4:
-			if (parse_i64(tok, n, 0, GP_PID_MAX, &v) == -1) {
-				*errstr = "invalid parent pid in stat";
-				goto bad;
-			}
-			tmp.ppid = (int32_t)v;
-			break;
-		case 5:
-			if (parse_i64(tok, n, 0, GP_PID_MAX, &v) == -1) {
-				*errstr = "invalid process group in stat";
-				goto bad;
-			}
-			tmp.pgid = (int32_t)v;
-			break;
-		case 6:
-			if (parse_i64(tok, n, 0, GP_PID_MAX, &v) == -1) {
-				*errstr = "invalid session in stat";
-				goto bad;
-			}
-			tmp.sid = (int32_t)v;
-			break;
-		case 9:
-			if (parse_u64(tok, n, UINT32_MAX, &u) == -1) {
-				*errstr = "invalid flags in stat";
-				goto bad;
-			}
-			tmp.flags = (uint32_t)u;
-			break;
-		case 22:
-			if (parse_u64(tok, n, INT64_MAX, &u) == -1) {
-				*errstr = "invalid start time in stat";
-				goto bad;
-			}
-			tmp.start_ticks = u;
-			break;
-		default:
-			if (parse_number(tok, n) == -1) {
-				*errstr = "invalid number in stat";
-				goto bad;
-			}
-			break;
-		}
+		if ((*errstr = stat_field(field, tok, n, &tmp)) != NULL)
+			goto bad;
 	}
 	if (field < STAT_FIELDS_MIN) {
 		*errstr = "too few fields in stat";

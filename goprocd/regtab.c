@@ -99,6 +99,31 @@ struct sel {
 	const char *search;
 };
 
+/* What add_check() found out for add_insert(): the entry's ID and labels. */
+struct add_plan {
+	char tags[GP_LABELS_MAX][GP_LABEL_MAX + 1];
+	char groups[GP_LABELS_MAX][GP_LABEL_MAX + 1];
+	size_t ntags;
+	size_t ngroups;
+	uint64_t id;
+};
+
+/* Where the candidates of a selection come from. */
+enum {
+	SRC_ALL, /* the whole registry */
+	SRC_IDS,
+	SRC_PIDS,
+	SRC_NAMES,
+	SRC_ANY,  /* the members of each --tag (or --group) label */
+	SRC_EVERY /* the members of one --tag-all (or --group-all) label */
+};
+
+struct source {
+	int src;
+	int kind;         /* SRC_ANY: REGTAB_TAG or REGTAB_GROUP */
+	struct rset *set; /* SRC_EVERY */
+};
+
 /* A growing array of entries. */
 struct evec {
 	struct rentry **v;
@@ -132,9 +157,17 @@ static int sel_resolve(
     struct regtab *, const struct gp_request *, struct sel *);
 static int sel_match(const struct sel *, const struct rentry *);
 static void evec_push(struct evec *, struct rentry *);
+static void sel_source(
+    const struct regtab *, const struct sel *, struct source *);
+static void sel_gather(
+    struct regtab *, const struct sel *, const struct source *, struct evec *);
 static void regtab_clear(struct regtab *);
 static int add_entry(struct regtab *, const struct gp_entry *, const char *,
     int, struct rentry **, char *, size_t);
+static int add_check(struct regtab *, const struct gp_entry *, const char *,
+    int, struct add_plan *, char *, size_t);
+static struct rentry *add_insert(struct regtab *, const struct gp_entry *,
+    const char *, const struct add_plan *);
 
 RB_GENERATE_STATIC(id_tree, rentry, id_link, id_cmp);
 RB_GENERATE_STATIC(pid_tree, rentry, pid_link, pid_cmp);
@@ -578,17 +611,36 @@ static int
 add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
     int keepid, struct rentry **ep, char *err, size_t errlen)
 {
-	char tags[GP_LABELS_MAX][GP_LABEL_MAX + 1];
-	char groups[GP_LABELS_MAX][GP_LABEL_MAX + 1];
-	struct rentry *e, *o;
-	struct rname *nm;
-	struct rlabel *boot;
-	const char *errstr;
-	size_t ntags, ngroups, cmdlen, namelen, i;
-	uint64_t id;
+	struct add_plan plan;
+	struct rentry *e;
+	int r;
 
 	if (ep != NULL)
 		*ep = NULL;
+	if ((r = add_check(rt, ge, boot_id, keepid, &plan, err, errlen)) !=
+	    REGTAB_OK)
+		return (r);
+	e = add_insert(rt, ge, boot_id, &plan);
+	if (ep != NULL)
+		*ep = e;
+	return (REGTAB_OK);
+}
+
+/*
+ * Check everything add_entry() needs before it changes anything: the
+ * fields of ge, its labels (cleaned into plan) and the ID, name and
+ * process it would take.  Returns REGTAB_OK with plan filled in, or
+ * REGTAB_EINVAL or REGTAB_EEXIST with a message in err.
+ */
+static int
+add_check(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
+    int keepid, struct add_plan *plan, char *err, size_t errlen)
+{
+	struct rentry *o;
+	struct rname *nm;
+	struct rlabel *boot;
+	const char *errstr;
+
 	if (ge->pid < 1 || ge->pid > GP_PID_MAX) {
 		snprintf(err, errlen, "pid must be in 1..%d, got %d",
 		    GP_PID_MAX, ge->pid);
@@ -618,9 +670,10 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		snprintf(err, errlen, "invalid boot id");
 		return (REGTAB_EINVAL);
 	}
-	if (clean_labels(&ge->tags, "tags", tags, &ntags, err, errlen) == -1 ||
-	    clean_labels(
-	        &ge->groups, "groups", groups, &ngroups, err, errlen) == -1)
+	if (clean_labels(&ge->tags, "tags", plan->tags, &plan->ntags, err,
+	        errlen) == -1 ||
+	    clean_labels(&ge->groups, "groups", plan->groups, &plan->ngroups,
+	        err, errlen) == -1)
 		return (REGTAB_EINVAL);
 
 	if (keepid) {
@@ -629,13 +682,13 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 			    ge->id);
 			return (REGTAB_EEXIST);
 		}
-		id = ge->id;
+		plan->id = ge->id;
 	} else {
 		if (rt->next_id > REGTAB_ID_MAX) {
 			snprintf(err, errlen, "no more ids");
 			return (REGTAB_EINVAL);
 		}
-		id = rt->next_id;
+		plan->id = rt->next_id;
 	}
 	if (ge->name[0] != '\0' && (nm = name_find(rt, ge->name)) != NULL) {
 		snprintf(err, errlen,
@@ -661,14 +714,28 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 			return (REGTAB_EEXIST);
 		}
 	}
+	return (REGTAB_OK);
+}
 
-	/* Everything is checked: from here on the add cannot fail. */
+/*
+ * Insert the entry add_check() allowed, under the ID and with the labels
+ * of plan, into every index.  It cannot fail.
+ */
+static struct rentry *
+add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
+    const struct add_plan *plan)
+{
+	struct rentry *e;
+	struct rname *nm;
+	size_t cmdlen, namelen, i;
+
 	cmdlen = strlen(ge->cmd);
 	if ((e = calloc(1,
-	         sizeof(*e) + (ntags + ngroups) * sizeof(e->lab[0]) + cmdlen +
-	             1)) == NULL)
+	         sizeof(*e) +
+	             (plan->ntags + plan->ngroups) * sizeof(e->lab[0]) +
+	             cmdlen + 1)) == NULL)
 		fatal(NULL);
-	e->id = id;
+	e->id = plan->id;
 	e->pid = ge->pid;
 	e->pgid = ge->pgid;
 	e->start_ticks = ge->start_ticks;
@@ -677,21 +744,21 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	e->owner_uid = ge->owner_uid;
 	e->alive = ge->alive != 0;
 	e->cmd_client = (ge->flags & GP_ENT_CMD_CLIENT) != 0;
-	e->ntags = ntags;
-	e->ngroups = ngroups;
-	e->cmd = (char *)&e->lab[ntags + ngroups];
+	e->ntags = plan->ntags;
+	e->ngroups = plan->ngroups;
+	e->cmd = (char *)&e->lab[plan->ntags + plan->ngroups];
 	copy_cmd(e->cmd, ge->cmd, cmdlen);
 	if (boot_id != NULL && *boot_id != '\0') {
 		e->boot = label_get(rt, boot_id);
 		e->boot->refs++;
 	}
-	for (i = 0; i < ntags; i++) {
-		e->lab[i] = label_get(rt, tags[i]);
+	for (i = 0; i < plan->ntags; i++) {
+		e->lab[i] = label_get(rt, plan->tags[i]);
 		rset_add(&e->lab[i]->members[REGTAB_TAG], e);
 	}
-	for (i = 0; i < ngroups; i++) {
-		e->lab[ntags + i] = label_get(rt, groups[i]);
-		rset_add(&e->lab[ntags + i]->members[REGTAB_GROUP], e);
+	for (i = 0; i < plan->ngroups; i++) {
+		e->lab[plan->ntags + i] = label_get(rt, plan->groups[i]);
+		rset_add(&e->lab[plan->ntags + i]->members[REGTAB_GROUP], e);
 	}
 	if (ge->name[0] != '\0') {
 		namelen = strlen(ge->name);
@@ -707,11 +774,9 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	e->count_uid = e->owner_uid;
 	uid_count(rt, e->count_uid, 1);
 	rt->count++;
-	if (id >= rt->next_id)
-		rt->next_id = id + 1;
-	if (ep != NULL)
-		*ep = e;
-	return (REGTAB_OK);
+	if (plan->id >= rt->next_id)
+		rt->next_id = plan->id + 1;
+	return (e);
 }
 
 /*
@@ -947,6 +1012,103 @@ evec_push(struct evec *v, struct rentry *e)
 }
 
 /*
+ * Choose where the candidates of a selection come from: the smallest
+ * index among the selectors given, else (SRC_ALL) the whole registry.
+ */
+static void
+sel_source(const struct regtab *rt, const struct sel *s, struct source *src)
+{
+	size_t best, cost, i;
+	int k;
+
+	src->src = SRC_ALL;
+	src->kind = 0;
+	src->set = NULL;
+	best = rt->count;
+	if (s->nids > 0 && s->nids < best) {
+		best = s->nids;
+		src->src = SRC_IDS;
+	}
+	if (s->nnames > 0 && s->nnames < best) {
+		best = s->nnames;
+		src->src = SRC_NAMES;
+	}
+	if (s->npids > 0 && s->npids < best) {
+		best = s->npids;
+		src->src = SRC_PIDS;
+	}
+	for (k = 0; k < 2; k++) {
+		for (i = 0, cost = 0; i < s->nany[k]; i++)
+			cost += s->any[k][i]->members[k].n;
+		if (s->nany[k] > 0 && cost < best) {
+			best = cost;
+			src->src = SRC_ANY;
+			src->kind = k;
+		}
+		for (i = 0; i < s->nall[k]; i++) {
+			if (s->all[k][i]->members[k].n < best) {
+				best = s->all[k][i]->members[k].n;
+				src->src = SRC_EVERY;
+				src->set = &s->all[k][i]->members[k];
+			}
+		}
+	}
+}
+
+/*
+ * Gather the candidates of an indexed source (not SRC_ALL) into cand,
+ * in no particular order and possibly more than once.
+ */
+static void
+sel_gather(struct regtab *rt, const struct sel *s, const struct source *src,
+    struct evec *cand)
+{
+	const struct gp_request *req = s->req;
+	const struct rset *set;
+	struct rentry *e;
+	size_t i, j;
+
+	switch (src->src) {
+	case SRC_IDS:
+		for (i = 0; i < s->nids; i++)
+			if ((e = regtab_find_id(rt, req->ids[i])) != NULL)
+				evec_push(cand, e);
+		break;
+	case SRC_NAMES:
+		for (i = 0; i < s->nnames; i++) {
+			if (memchr(req->names.v[i], '\0',
+			        sizeof(req->names.v[i])) == NULL)
+				continue;
+			if ((e = regtab_find_name(rt, req->names.v[i])) != NULL)
+				evec_push(cand, e);
+		}
+		break;
+	case SRC_PIDS:
+		for (i = 0; i < s->npids; i++)
+			for (e = regtab_find_pid(rt, req->pids[i]); e != NULL;
+			     e = regtab_next_pid(rt, e))
+				evec_push(cand, e);
+		break;
+	case SRC_ANY:
+		for (i = 0; i < s->nany[src->kind]; i++) {
+			set = &s->any[src->kind][i]->members[src->kind];
+			for (j = 0; j < set->cap; j++)
+				if (set->slot[j] != NULL)
+					evec_push(cand, set->slot[j]);
+		}
+		break;
+	case SRC_EVERY:
+		set = src->set;
+		for (j = 0; j < set->cap; j++)
+			if (set->slot[j] != NULL)
+				evec_push(cand, set->slot[j]);
+		break;
+	default:
+		fatalx("%s: source %d", __func__, src->src);
+	}
+}
+
+/*
  * Select the entries a request's selectors match, sorted by ID, into a
  * new array *resp (free it with free(3); NULL when nothing matched).
  * The candidates come from the smallest index among the selectors
@@ -956,63 +1118,21 @@ int
 regtab_select(struct regtab *rt, const struct gp_request *req,
     struct rentry ***resp, size_t *np)
 {
-	enum {
-		SRC_ALL,
-		SRC_IDS,
-		SRC_PIDS,
-		SRC_NAMES,
-		SRC_ANY,
-		SRC_EVERY
-	};
 	struct sel s;
+	struct source src;
 	struct evec cand, res;
 	struct rentry *e;
-	struct rset *set;
-	size_t best, cost, i, j, n;
-	int src, srckind, k;
+	size_t i, n;
 
 	*resp = NULL;
 	*np = 0;
 	if (!sel_resolve(rt, req, &s))
 		return (0);
-
-	src = SRC_ALL;
-	srckind = 0;
-	set = NULL;
-	best = rt->count;
-	if (s.nids > 0 && s.nids < best) {
-		best = s.nids;
-		src = SRC_IDS;
-	}
-	if (s.nnames > 0 && s.nnames < best) {
-		best = s.nnames;
-		src = SRC_NAMES;
-	}
-	if (s.npids > 0 && s.npids < best) {
-		best = s.npids;
-		src = SRC_PIDS;
-	}
-	for (k = 0; k < 2; k++) {
-		for (i = 0, cost = 0; i < s.nany[k]; i++)
-			cost += s.any[k][i]->members[k].n;
-		if (s.nany[k] > 0 && cost < best) {
-			best = cost;
-			src = SRC_ANY;
-			srckind = k;
-		}
-		for (i = 0; i < s.nall[k]; i++) {
-			if (s.all[k][i]->members[k].n < best) {
-				best = s.all[k][i]->members[k].n;
-				src = SRC_EVERY;
-				set = &s.all[k][i]->members[k];
-			}
-		}
-	}
+	sel_source(rt, &s, &src);
 
 	memset(&cand, 0, sizeof(cand));
 	memset(&res, 0, sizeof(res));
-	switch (src) {
-	case SRC_ALL:
+	if (src.src == SRC_ALL) {
 		RB_FOREACH(e, id_tree, &rt->ids) {
 			rt->visits++;
 			if (sel_match(&s, e))
@@ -1021,40 +1141,8 @@ regtab_select(struct regtab *rt, const struct gp_request *req,
 		*resp = res.v;
 		*np = res.n;
 		return (0);
-	case SRC_IDS:
-		for (i = 0; i < s.nids; i++)
-			if ((e = regtab_find_id(rt, req->ids[i])) != NULL)
-				evec_push(&cand, e);
-		break;
-	case SRC_NAMES:
-		for (i = 0; i < s.nnames; i++) {
-			if (memchr(req->names.v[i], '\0',
-			        sizeof(req->names.v[i])) == NULL)
-				continue;
-			if ((e = regtab_find_name(rt, req->names.v[i])) != NULL)
-				evec_push(&cand, e);
-		}
-		break;
-	case SRC_PIDS:
-		for (i = 0; i < s.npids; i++)
-			for (e = regtab_find_pid(rt, req->pids[i]); e != NULL;
-			     e = regtab_next_pid(rt, e))
-				evec_push(&cand, e);
-		break;
-	case SRC_ANY:
-		for (i = 0; i < s.nany[srckind]; i++) {
-			set = &s.any[srckind][i]->members[srckind];
-			for (j = 0; j < set->cap; j++)
-				if (set->slot[j] != NULL)
-					evec_push(&cand, set->slot[j]);
-		}
-		break;
-	case SRC_EVERY:
-		for (j = 0; j < set->cap; j++)
-			if (set->slot[j] != NULL)
-				evec_push(&cand, set->slot[j]);
-		break;
 	}
+	sel_gather(rt, &s, &src, &cand);
 
 	for (i = 0; i < cand.n; i++) {
 		rt->visits++;

@@ -33,12 +33,12 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "testutil.h"
 
 #define SEC 1000000000LL
 #define MS 1000000LL
 
 static void clear_env(void);
-static const char *write_file(const char *, const char *, size_t);
 static int64_t duration(const char *);
 static const char *duration_error(const char *);
 static const char *parse_error(const char *);
@@ -50,24 +50,6 @@ clear_env(void)
 	ATF_REQUIRE(unsetenv("GOPROC_LIVENESS_INTERVAL") == 0);
 	ATF_REQUIRE(unsetenv("GOPROC_LAST_SEEN_INTERVAL") == 0);
 	ATF_REQUIRE(unsetenv("GOPROC_STATE_DIR") == 0);
-}
-
-/* Write a file in the test's work directory; return its absolute path. */
-static const char *
-write_file(const char *name, const char *data, size_t len)
-{
-	static char path[PATH_MAX];
-	char cwd[PATH_MAX];
-	int fd;
-
-	ATF_REQUIRE(getcwd(cwd, sizeof(cwd)) != NULL);
-	ATF_REQUIRE((size_t)snprintf(path, sizeof(path), "%s/%s", cwd, name) <
-	    sizeof(path));
-	ATF_REQUIRE(
-	    (fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644)) != -1);
-	ATF_REQUIRE(write(fd, data, len) == (ssize_t)len);
-	ATF_REQUIRE(close(fd) == 0);
-	return (path);
 }
 
 static int64_t
@@ -508,10 +490,9 @@ ATF_TC_BODY(empty_file_is_rejected, tc)
 ATF_TC_WITHOUT_HEAD(missing_file_is_rejected);
 ATF_TC_BODY(missing_file_is_rejected, tc)
 {
-	char cwd[PATH_MAX], path[PATH_MAX + 32];
+	const char *path;
 
-	ATF_REQUIRE(getcwd(cwd, sizeof(cwd)) != NULL);
-	(void)snprintf(path, sizeof(path), "%s/nonexistent.json", cwd);
+	path = cwd_path("nonexistent.json");
 	load_error(
 	    path, "cannot open: No such file or directory", "a missing file");
 }
@@ -544,10 +525,9 @@ ATF_TC_BODY(file_too_large_is_rejected, tc)
 ATF_TC_WITHOUT_HEAD(directory_is_rejected);
 ATF_TC_BODY(directory_is_rejected, tc)
 {
-	char cwd[PATH_MAX], path[PATH_MAX + 32];
+	const char *path;
 
-	ATF_REQUIRE(getcwd(cwd, sizeof(cwd)) != NULL);
-	(void)snprintf(path, sizeof(path), "%s/dir.json", cwd);
+	path = cwd_path("dir.json");
 	ATF_REQUIRE(mkdir(path, 0755) == 0);
 	load_error(path, "not a regular file", "a directory");
 }
@@ -555,10 +535,9 @@ ATF_TC_BODY(directory_is_rejected, tc)
 ATF_TC_WITHOUT_HEAD(fifo_is_rejected_without_blocking);
 ATF_TC_BODY(fifo_is_rejected_without_blocking, tc)
 {
-	char cwd[PATH_MAX], path[PATH_MAX + 32];
+	const char *path;
 
-	ATF_REQUIRE(getcwd(cwd, sizeof(cwd)) != NULL);
-	(void)snprintf(path, sizeof(path), "%s/fifo.json", cwd);
+	path = cwd_path("fifo.json");
 	ATF_REQUIRE(mkfifo(path, 0644) == 0);
 	load_error(path, "not a regular file", "a FIFO");
 }
@@ -609,12 +588,11 @@ ATF_TC_BODY(errors_never_quote_the_file, tc)
 ATF_TC_WITHOUT_HEAD(symlink_is_rejected);
 ATF_TC_BODY(symlink_is_rejected, tc)
 {
-	char cwd[PATH_MAX], path[PATH_MAX + 32];
+	const char *path;
 	const char *doc = "{\"liveness_interval\": \"5s\"}";
 
 	(void)write_file("real.json", doc, strlen(doc));
-	ATF_REQUIRE(getcwd(cwd, sizeof(cwd)) != NULL);
-	(void)snprintf(path, sizeof(path), "%s/link.json", cwd);
+	path = cwd_path("link.json");
 	ATF_REQUIRE(symlink("real.json", path) == 0);
 	load_error(path,
 	    "is a symbolic link; name the configuration file itself",
@@ -896,28 +874,6 @@ ATF_TC_BODY(dump_reports_a_short_buffer, tc)
 
 	config_defaults(&cfg);
 	ATF_CHECK_EQ(-1, config_dump(&cfg, buf, sizeof(buf)));
-}
-
-/*
- * libatf-c does not free the test case list it prints for kyua, which
- * LeakSanitizer would report in SANITIZE=1 builds, and kyua takes any
- * output on stderr for a broken list.
- */
-const char *__lsan_default_options(void);
-const char *__lsan_default_suppressions(void);
-
-const char *
-__lsan_default_options(void)
-{
-	return ("print_suppressions=0");
-}
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return (
-	    "leak:atf_tp_get_tcs\nleak:atf_list_init\nleak:atf_list_append\n"
-	    "leak:atf_map_init_charpp\nleak:atf_map_insert\n");
 }
 
 static void

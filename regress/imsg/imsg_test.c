@@ -53,25 +53,7 @@ static size_t	 frame(unsigned char *, uint32_t, uint32_t, const void *,
 		    size_t);
 static size_t	 many_size(int);
 static void	 many_fill(unsigned char *, size_t, int);
-const char	*__lsan_default_options(void);
-const char	*__lsan_default_suppressions(void);
 /* clang-format on */
-
-/*
- * Under LeakSanitizer, quietly ignore what libatf-c itself leaks when it
- * lists the test cases.  Without the sanitizer these are never called.
- */
-const char *
-__lsan_default_options(void)
-{
-	return ("print_suppressions=0");
-}
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return ("leak:libatf-c.so");
-}
 
 /* A non-blocking UNIX stream socketpair. */
 static void

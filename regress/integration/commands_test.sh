@@ -194,11 +194,7 @@ def run():
 threading.Thread(target=run, daemon=True).start()
 time.sleep(1000)
 ' "$(pwd)/tid" >/dev/null
-	i=0
-	while [ ! -s tid ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	gp_wait_for -s tid
 	tid=$(cat tid)
 	[ -n "${tid}" ] || atf_fail "no thread id"
 	tgid=$(sed -n 's/^Tgid:[[:space:]]*//p' /proc/"${tid}"/status)

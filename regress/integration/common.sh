@@ -55,6 +55,18 @@ gp_wait_ready()
 	return 1
 }
 
+# gp_wait_for test-args...: wait up to 5 s until test(1) holds of the
+# arguments ("gp_wait_for -S sock"); returns 1 if it never did.
+gp_wait_for()
+{
+	_gw_i=0
+	while ! test "$@"; do
+		[ ${_gw_i} -lt 100 ] || return 1
+		sleep 0.05
+		_gw_i=$((_gw_i + 1))
+	done
+}
+
 # The pid of the running daemon's parent process.
 gp_pid()
 {
@@ -254,11 +266,7 @@ while True:
     held.append(s.accept()[0])
 ' "${SOCK}" >/dev/null 2>&1 </dev/null &
 	echo $! >>daemon.pids
-	i=0
-	while [ ! -S "${SOCK}" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	gp_wait_for -S "${SOCK}"
 	[ -S "${SOCK}" ] || atf_fail "the fake daemon did not bind ${SOCK}"
 }
 
@@ -286,5 +294,41 @@ gp_child()
 {
 	for c in $(gp_children "$(gp_pid)"); do
 		ps -o args= -p "$c" | grep -q "^goprocd: $1" && echo "$c"
+	done
+}
+
+# The snapshot and the journal of a daemon started with gp_env and no
+# state directory.
+gp_snapshot()
+{
+	echo "${GOPROC_RUNTIME_DIR}/goproc.snapshot.json"
+}
+
+gp_journal()
+{
+	echo "${GOPROC_RUNTIME_DIR}/goproc.journal"
+}
+
+# A runtime directory that other users can reach (the test's work
+# directory sits below directories private to root); gp_cleanup removes
+# it.
+gp_shared_base()
+{
+	GP_BASE=$(mktemp -d /tmp/goproc-test.XXXXXX)
+	echo "${GP_BASE}" >base.dir
+	chmod 755 "${GP_BASE}"
+	export GP_BASE
+}
+
+# Prefix for a command to run as nobody:nogroup, ending the options.
+GP_AS_NOBODY="${GP_NOBODY} --"
+
+# gp_frontend_rss: VmRSS of the daemon's frontend, in kB.
+gp_frontend_rss()
+{
+	for c in $(gp_children "$(gp_pid)"); do
+		if ps -o args= -p "$c" | grep -q "goprocd: frontend"; then
+			awk '/^VmRSS/ { print $2 }' /proc/"$c"/status
+		fi
 	done
 }

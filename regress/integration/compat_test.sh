@@ -67,11 +67,7 @@ while True:
     c.close()
 ' "${SOCK}" "$@" >/dev/null 2>&1 </dev/null &
 	echo $! >>daemon.pids
-	i=0
-	while [ ! -S "${SOCK}" ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	gp_wait_for -S "${SOCK}"
 	[ -S "${SOCK}" ] || atf_fail "the fake daemon did not bind ${SOCK}"
 }
 
@@ -418,11 +414,7 @@ open("seized", "w").close()
 time.sleep(60)
 ' "${child}" &
 	echo $! >tracer.pid
-	i=0
-	while [ ! -f seized ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	gp_wait_for -f seized
 	[ -f seized ] || atf_fail "cannot trace pid ${child}"
 	atf_check -o ignore "${GOPROCCTL}" add "${init}"
 	start=$(date +%s%N)

@@ -579,11 +579,7 @@ s.settimeout(10)
 print(s.recv(4096).decode(), flush=True)
 ' "$(pwd)/notify.sock" >notify.out &
 	listener=$!
-	i=0
-	while [ ! -S notify.sock ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	gp_wait_for -S notify.sock
 	NOTIFY_SOCKET="$(pwd)/notify.sock" "${GOPROCD}" -d >>goprocd.log 2>&1 &
 	echo $! >>daemon.pids
 	wait "${listener}"

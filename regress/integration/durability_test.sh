@@ -6,16 +6,6 @@
 
 . "$(atf_get_srcdir)/common.sh"
 
-snapshot()
-{
-	echo "${GOPROC_RUNTIME_DIR}/goproc.snapshot.json"
-}
-
-journal()
-{
-	echo "${GOPROC_RUNTIME_DIR}/goproc.journal"
-}
-
 # snap_show: "next_id N" then "id name tags" per entry, as a program
 # reading the Go snapshot format sees the snapshot.
 snap_show()
@@ -26,7 +16,7 @@ d = json.load(open(sys.argv[1]))
 print("next_id", d["next_id"])
 for p in d["procs"]:
     print(p["id"], p.get("name") or "-", ",".join(p["meta"]["tags"]))
-' "$(snapshot)"
+' "$(gp_snapshot)"
 }
 
 # snap_count: how many entries the snapshot holds.
@@ -35,7 +25,7 @@ snap_count()
 	python3 -c '
 import json, sys
 print(len(json.load(open(sys.argv[1]))["procs"]))
-' "$(snapshot)" 2>/dev/null
+' "$(gp_snapshot)" 2>/dev/null
 }
 
 # journal_check: every line of the journal is a whole JSON record.
@@ -48,7 +38,7 @@ if b and not b.endswith(b"\n"):
     sys.exit("journal ends with a partial record")
 for n, l in enumerate(b.splitlines(), 1):
     json.loads(l)
-' "$(journal)" || atf_fail "the journal is damaged"
+' "$(gp_journal)" || atf_fail "the journal is damaged"
 }
 
 # snap_wait FILE: wait up to 5 s for snap_show to print FILE.
@@ -99,7 +89,7 @@ next_id 3
 EOF
 	snap_show >snap.out
 	atf_check -o file:expected cat snap.out
-	atf_check -o inline:"0\n" stat -c %s "$(journal)"
+	atf_check -o inline:"0\n" stat -c %s "$(gp_journal)"
 
 	# SIGHUP folds what was added since.
 	gp_start
@@ -181,16 +171,17 @@ disk_full_body()
 
 	# A compaction (SIGHUP) fails for lack of space: the old snapshot
 	# and the journal stay as they were.
-	cp "$(journal)" journal.before
-	[ -e "$(snapshot)" ] && cp "$(snapshot)" snapshot.before
+	cp "$(gp_journal)" journal.before
+	[ -e "$(gp_snapshot)" ] && cp "$(gp_snapshot)" snapshot.before
 	kill -HUP "$(gp_pid)"
 	sleep 0.5
 	atf_check -o ignore "${GOPROCCTL}" ping
-	atf_check cmp journal.before "$(journal)"
+	atf_check cmp journal.before "$(gp_journal)"
 	if [ -e snapshot.before ]; then
-		atf_check cmp snapshot.before "$(snapshot)"
+		atf_check cmp snapshot.before "$(gp_snapshot)"
 	else
-		[ ! -s "$(snapshot)" ] || atf_fail "a partial snapshot appeared"
+		[ ! -s "$(gp_snapshot)" ] ||
+		    atf_fail "a partial snapshot appeared"
 	fi
 	journal_check
 

@@ -136,16 +136,6 @@ too_many_clients_body()
 	check_unharmed
 }
 
-# VmRSS of the frontend, in kB.
-frontend_rss()
-{
-	for c in $(gp_children "$(gp_pid)"); do
-		if ps -o args= -p "$c" | grep -q "goprocd: frontend"; then
-			awk '/^VmRSS/ { print $2 }' /proc/"$c"/status
-		fi
-	done
-}
-
 bad_client slow_reader "a client that stops reading a long list stalls nobody"
 slow_reader_body()
 {
@@ -154,7 +144,7 @@ slow_reader_body()
 	python3 "$(atf_get_srcdir)/mksnap.py" 50000 \
 	    >"${GOPROC_RUNTIME_DIR}/goproc.snapshot.json"
 	gp_start
-	before=$(frontend_rss)
+	before=$(gp_frontend_rss)
 	${RAW} "${SOCK}" slow-list 4 >slow.out &
 	slow=$!
 	i=0
@@ -168,7 +158,7 @@ slow_reader_body()
 	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping -t 1
 	atf_check -o match:"^\[id=7\] " "${GOPROCCTL}" list --id 7 -t 1
 	# ... and the frontend holds a few chunks of it, not all of it.
-	after=$(frontend_rss)
+	after=$(gp_frontend_rss)
 	[ $((after - before)) -lt 3072 ] ||
 	    atf_fail "frontend grew from ${before} kB to ${after} kB"
 	wait "${slow}"

@@ -8,9 +8,6 @@
 
 RAW="python3 $(atf_get_srcdir)/rawclient.py"
 
-# Run a command as nobody:nogroup.
-AS_NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
-
 # as_user USER: the prefix to run a command as USER in the socket's group.
 as_user()
 {
@@ -22,15 +19,6 @@ as_user()
 for PY_ANY in /usr/bin/python3 /usr/local/bin/python3 python3; do
 	[ -x "${PY_ANY}" ] && break
 done
-
-# A runtime directory that other users can reach.
-shared_base()
-{
-	GP_BASE=$(mktemp -d /tmp/goproc-test.XXXXXX)
-	echo "${GP_BASE}" >base.dir
-	chmod 755 "${GP_BASE}"
-	export GP_BASE
-}
 
 # hold USER N OUT: USER opens N connections and holds those accepted;
 # waits until OUT says how many were held and refused.
@@ -53,16 +41,6 @@ stop_holders()
 	rm -f holders
 }
 
-# VmRSS of the frontend, in kB.
-frontend_rss()
-{
-	for c in $(gp_children "$(gp_pid)"); do
-		if ps -o args= -p "$c" | grep -q "goprocd: frontend"; then
-			awk '/^VmRSS/ { print $2 }' /proc/"$c"/status
-		fi
-	done
-}
-
 limits_case()
 {
 	atf_test_case "$1" cleanup
@@ -75,7 +53,7 @@ limits_case()
 limits_case clients_per_uid "a uid holds at most max_clients_per_uid connections"
 clients_per_uid_body()
 {
-	shared_base
+	gp_shared_base
 	# Idle connections are not dropped during the test.
 	export GOPROC_CLIENT_TIMEOUT=60s
 	gp_start --socket-group nogroup
@@ -83,7 +61,7 @@ clients_per_uid_body()
 	atf_check -o match:"^held=8 refused=2 too many clients of uid 65534 at once \(limit 8, max_clients_per_uid in goprocd.conf\)" \
 	    cat nobody.out
 	atf_check -s exit:1 -e match:"too many clients of uid 65534" \
-	    ${AS_NOBODY} "${GOPROCCTL}" ping
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" ping
 	# Another uid, and root, are served.
 	atf_check -o inline:"pong\n" $(as_user daemon) "${GOPROCCTL}" ping
 	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
@@ -91,13 +69,13 @@ clients_per_uid_body()
 	    goprocd.log || atf_fail "no refusal logged"
 	stop_holders
 	sleep 0.3
-	atf_check -o inline:"pong\n" ${AS_NOBODY} "${GOPROCCTL}" ping
+	atf_check -o inline:"pong\n" ${GP_AS_NOBODY} "${GOPROCCTL}" ping
 }
 
 limits_case root_reserve "users filling every slot do not lock root out"
 root_reserve_body()
 {
-	shared_base
+	gp_shared_base
 	export GOPROC_CLIENT_TIMEOUT=60s
 	gp_start --socket-group nogroup
 	# Four users try to take all 32 connections.
@@ -155,7 +133,7 @@ limits_case refused_cost "refused connections cost the frontend no memory"
 refused_cost_body()
 {
 	gp_start
-	before=$(frontend_rss)
+	before=$(gp_frontend_rss)
 	# 32 are held, the other 1968 refused.
 	${RAW} "${SOCK}" hold-many 2000 1 >many.out 2>&1 &
 	echo $! >>holders
@@ -167,7 +145,7 @@ refused_cost_body()
 	done
 	atf_check -o match:"^held=32 refused=1968 too many clients at once" \
 	    cat many.out
-	after=$(frontend_rss)
+	after=$(gp_frontend_rss)
 	echo "frontend VmRSS ${before} kB, with 2000 clients ${after} kB"
 	# 64 KiB of buffer per connection, as it was, would be 125 MiB;
 	# 8 MiB leaves room for AddressSanitizer's own bookkeeping.
@@ -189,18 +167,18 @@ refused_cost_body()
 limits_case entries_per_uid "max_entries_per_uid bounds the entries of a uid"
 entries_per_uid_body()
 {
-	shared_base
+	gp_shared_base
 	echo '{"max_entries_per_uid": 2}' >goprocd.conf
 	gp_start --socket-group nogroup -c "$(pwd)/goprocd.conf"
 	for i in 1 2 3; do
-		${AS_NOBODY} sleep 1000 >/dev/null 2>&1 </dev/null &
+		${GP_AS_NOBODY} sleep 1000 >/dev/null 2>&1 </dev/null &
 		echo $! >>tracked.pids
 		eval "p$i=$!"
 	done
-	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" add "${p1}"
-	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" add "${p2}"
+	atf_check -o ignore ${GP_AS_NOBODY} "${GOPROCCTL}" add "${p1}"
+	atf_check -o ignore ${GP_AS_NOBODY} "${GOPROCCTL}" add "${p2}"
 	atf_check -s exit:1 -e inline:"goprocctl: too many entries for uid 65534 (limit 2, max_entries_per_uid in goprocd.conf)\n" \
-	    ${AS_NOBODY} "${GOPROCCTL}" add "${p3}"
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" add "${p3}"
 	# Root has no limit, and root's entries count for nobody else.
 	for i in 1 2 3; do
 		atf_check -o ignore "${GOPROCCTL}" add "$(gp_spawn sleep 1000)"
@@ -209,22 +187,22 @@ entries_per_uid_body()
 	gp_stop
 	gp_start --socket-group nogroup -c "$(pwd)/goprocd.conf"
 	atf_check -s exit:1 -e match:"too many entries for uid 65534" \
-	    ${AS_NOBODY} "${GOPROCCTL}" add "${p3}"
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" add "${p3}"
 	# ... goes down as entries leave ...
-	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" rm --pid "${p1}"
+	atf_check -o ignore ${GP_AS_NOBODY} "${GOPROCCTL}" rm --pid "${p1}"
 	atf_check -o match:"registered with id 6" \
-	    ${AS_NOBODY} "${GOPROCCTL}" add "${p3}"
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" add "${p3}"
 	atf_check -s exit:1 -e match:"too many entries for uid 65534" \
-	    ${AS_NOBODY} "${GOPROCCTL}" add "${p1}"
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" add "${p1}"
 	# ... and to nothing at a reset.
 	atf_check -o ignore "${GOPROCCTL}" reset --confirm RESET
-	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" add "${p1}"
-	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" add "${p2}"
+	atf_check -o ignore ${GP_AS_NOBODY} "${GOPROCCTL}" add "${p1}"
+	atf_check -o ignore ${GP_AS_NOBODY} "${GOPROCCTL}" add "${p2}"
 	gp_stop
 	# The environment overrides the file.
 	GOPROC_MAX_ENTRIES_PER_UID=3 gp_start --socket-group nogroup \
 	    -c "$(pwd)/goprocd.conf"
-	atf_check -o ignore ${AS_NOBODY} "${GOPROCCTL}" add "${p3}"
+	atf_check -o ignore ${GP_AS_NOBODY} "${GOPROCCTL}" add "${p3}"
 }
 
 limits_case labels_and_cmd "max_labels and max_cmd_bytes bound a new entry"

@@ -232,11 +232,7 @@ kill_member_signals_process_only_body()
 	sh=$(gp_spawn setsid sh -c \
 	    'sleep 1000 & echo $! >child.pid; sleep 1000; exit 0')
 	echo "${sh}" >>tracked.pgids
-	i=0
-	while [ ! -s child.pid ] && [ $i -lt 100 ]; do
-		sleep 0.05
-		i=$((i + 1))
-	done
+	gp_wait_for -s child.pid
 	child=$(cat child.pid)
 	[ -n "${child}" ] || atf_fail "no child.pid"
 	[ "$(gp_pgid "${child}")" = "${sh}" ] ||

@@ -6,16 +6,6 @@
 
 . "$(atf_get_srcdir)/common.sh"
 
-snapshot()
-{
-	echo "${GOPROC_RUNTIME_DIR}/goproc.snapshot.json"
-}
-
-journal()
-{
-	echo "${GOPROC_RUNTIME_DIR}/goproc.journal"
-}
-
 # A registry with names, tags, groups, a removed entry, a renamed tag
 # and group and a dead entry; sets p1..p4.
 populate()
@@ -108,10 +98,11 @@ state_file_modes_body()
 	atf_check -o ignore "${GOPROCCTL}" add "${p}"
 	atf_check -o ignore "${GOPROCCTL}" reset --confirm RESET
 	atf_check -o ignore "${GOPROCCTL}" add "${p}"
-	atf_check -o inline:"600\n" stat -c %a "$(snapshot)"
-	atf_check -o inline:"600\n" stat -c %a "$(journal)"
-	atf_check -o inline:"0\n" stat -c %u "$(snapshot)"
-	[ ! -e "$(snapshot).tmp" ] || atf_fail "$(snapshot).tmp left behind"
+	atf_check -o inline:"600\n" stat -c %a "$(gp_snapshot)"
+	atf_check -o inline:"600\n" stat -c %a "$(gp_journal)"
+	atf_check -o inline:"0\n" stat -c %u "$(gp_snapshot)"
+	[ ! -e "$(gp_snapshot).tmp" ] ||
+	    atf_fail "$(gp_snapshot).tmp left behind"
 }
 state_file_modes_cleanup()
 {
@@ -134,7 +125,7 @@ cycle_until_compacted()
 			else
 				"${GOPROCCTL}" rm --pid "${q}" >/dev/null
 			fi || atf_fail "${op} failed in cycle ${cycles}"
-			size=$(stat -c %s "$(journal)")
+			size=$(stat -c %s "$(gp_journal)")
 			[ ${size} -lt ${max} ] && break
 			max=${size}
 		done
@@ -164,12 +155,13 @@ journal_compacted_body()
 	# The record that triggered the compaction is not seen: allow 1 KiB.
 	[ ${max} -gt 64512 ] ||
 	    atf_fail "compacted at ${max} bytes, before 64 KiB"
-	[ -f "$(snapshot)" ] || atf_fail "no snapshot after compaction"
-	js=$(stat -c %s "$(journal)")
-	ss=$(stat -c %s "$(snapshot)")
+	[ -f "$(gp_snapshot)" ] || atf_fail "no snapshot after compaction"
+	js=$(stat -c %s "$(gp_journal)")
+	ss=$(stat -c %s "$(gp_snapshot)")
 	[ ${js} -lt ${ss} ] ||
 	    atf_fail "journal ${js} bytes, snapshot ${ss} bytes"
-	[ ! -e "$(snapshot).tmp" ] || atf_fail "$(snapshot).tmp left behind"
+	[ ! -e "$(gp_snapshot).tmp" ] ||
+	    atf_fail "$(gp_snapshot).tmp left behind"
 }
 journal_compacted_cleanup()
 {
@@ -272,7 +264,8 @@ go_snapshot()
 {
 	gp_env
 	mkdir -m 700 "${GOPROC_RUNTIME_DIR}"
-	cp "$(atf_get_srcdir)/../snapshot/data/go-snapshot.json" "$(snapshot)"
+	cp "$(atf_get_srcdir)/../snapshot/data/go-snapshot.json" \
+	    "$(gp_snapshot)"
 }
 
 atf_test_case go_snapshot_loads cleanup
@@ -364,7 +357,7 @@ torn_journal_record_body()
 	populate
 	"${GOPROCCTL}" list >before
 	gp_stop
-	printf '{"seq":' >>"$(journal)"
+	printf '{"seq":' >>"$(gp_journal)"
 	: >goprocd.log
 	gp_start
 	atf_check -o file:before "${GOPROCCTL}" list
@@ -387,7 +380,7 @@ torn_journal_then_append_body()
 	gp_start
 	populate
 	gp_stop
-	printf '{"seq":999,"op":"rm","id"' >>"$(journal)"
+	printf '{"seq":999,"op":"rm","id"' >>"$(gp_journal)"
 	gp_start
 	p5=$(gp_spawn sleep 1005)
 	atf_check -o ignore "${GOPROCCTL}" add "${p5}" --name after
@@ -418,13 +411,13 @@ corrupt_journal_refused_body()
 	kids=$(gp_children "${p}")
 	kill -KILL "${p}"
 	gp_wait_gone "${p}" ${kids} || atf_fail "goprocd did not die"
-	[ $(wc -l <"$(journal)") -ge 3 ] || atf_fail "journal too short"
-	sed '2s/.*/{"seq":2,garbage}/' "$(journal)" >bad.journal
-	cp bad.journal "$(journal)"
+	[ $(wc -l <"$(gp_journal)") -ge 3 ] || atf_fail "journal too short"
+	sed '2s/.*/{"seq":2,garbage}/' "$(gp_journal)" >bad.journal
+	cp bad.journal "$(gp_journal)"
 	atf_check -s exit:1 -o empty \
 	    -e match:"goproc\\.journal: line 2: " \
 	    timeout 10 "${GOPROCD}" -d
-	atf_check cmp bad.journal "$(journal)"
+	atf_check cmp bad.journal "$(gp_journal)"
 	[ ! -e "${SOCK}" ] || atf_fail "socket left behind"
 	atf_check -s exit:3 -o empty -e ignore "${GOPROCCTL}" list
 }
@@ -442,13 +435,13 @@ corrupt_snapshot_refused_head()
 corrupt_snapshot_refused_body()
 {
 	go_snapshot
-	head -c 200 "$(snapshot)" >bad.snapshot
-	cp bad.snapshot "$(snapshot)"
+	head -c 200 "$(gp_snapshot)" >bad.snapshot
+	cp bad.snapshot "$(gp_snapshot)"
 	atf_check -s exit:1 -o empty \
 	    -e match:"goproc\\.snapshot\\.json: offset [0-9]+: " \
 	    timeout 10 "${GOPROCD}" -d
-	atf_check cmp bad.snapshot "$(snapshot)"
-	[ ! -e "$(journal)" ] || [ ! -s "$(journal)" ] ||
+	atf_check cmp bad.snapshot "$(gp_snapshot)"
+	[ ! -e "$(gp_journal)" ] || [ ! -s "$(gp_journal)" ] ||
 	    atf_fail "a journal was written"
 }
 corrupt_snapshot_refused_cleanup()
@@ -465,12 +458,12 @@ invalid_snapshot_entry_refused_head()
 invalid_snapshot_entry_refused_body()
 {
 	go_snapshot
-	sed 's/"id": 12,/"id": 7,/' "$(snapshot)" >bad.snapshot
-	cp bad.snapshot "$(snapshot)"
+	sed 's/"id": 12,/"id": 7,/' "$(gp_snapshot)" >bad.snapshot
+	cp bad.snapshot "$(gp_snapshot)"
 	atf_check -s exit:1 -o empty \
 	    -e match:"goproc\\.snapshot\\.json: procs\\[2\\]: id 7 " \
 	    timeout 10 "${GOPROCD}" -d
-	atf_check cmp bad.snapshot "$(snapshot)"
+	atf_check cmp bad.snapshot "$(gp_snapshot)"
 }
 invalid_snapshot_entry_refused_cleanup()
 {
@@ -485,8 +478,8 @@ load_error_reported_once_head()
 load_error_reported_once_body()
 {
 	go_snapshot
-	head -c 200 "$(snapshot)" >bad.snapshot
-	cp bad.snapshot "$(snapshot)"
+	head -c 200 "$(gp_snapshot)" >bad.snapshot
+	cp bad.snapshot "$(gp_snapshot)"
 	atf_check -s exit:1 -o empty -e save:err timeout 10 "${GOPROCD}" -d
 	atf_check -o inline:"1\n" grep -c "goproc.snapshot.json: offset" err
 }

@@ -12,19 +12,6 @@ drop_user()
 	echo _goproc
 }
 
-# Run a command as nobody:nogroup.
-AS_NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
-
-# A runtime directory that other users can reach (the test's work
-# directory sits below directories private to root).
-shared_base()
-{
-	GP_BASE=$(mktemp -d /tmp/goproc-test.XXXXXX)
-	echo "${GP_BASE}" >base.dir
-	chmod 755 "${GP_BASE}"
-	export GP_BASE
-}
-
 atf_test_case children_drop cleanup
 children_drop_head()
 {
@@ -135,7 +122,7 @@ socket_group_head()
 }
 socket_group_body()
 {
-	shared_base
+	gp_shared_base
 	gp_start --socket-group nogroup
 	# CAP_CHOWN as well, to give the socket to its group.
 	atf_check -o match:"^CapEff:[[:space:]]+0000000000000021$" \
@@ -143,7 +130,7 @@ socket_group_body()
 	atf_check -o inline:"660 root nogroup\n" stat -c '%a %U %G' "${SOCK}"
 	atf_check -o inline:"710 root nogroup\n" \
 	    stat -c '%a %U %G' "${GOPROC_RUNTIME_DIR}"
-	atf_check -o inline:"pong\n" ${AS_NOBODY} "${GOPROCCTL}" ping
+	atf_check -o inline:"pong\n" ${GP_AS_NOBODY} "${GOPROCCTL}" ping
 	atf_check -o inline:"pong\n" \
 	    setpriv --reuid=daemon --regid=daemon \
 	    --groups="$(getent group nogroup | cut -d: -f3)" \
@@ -166,37 +153,38 @@ owners_only_head()
 }
 owners_only_body()
 {
-	shared_base
+	gp_shared_base
 	gp_start --socket-group nogroup
 	rootp=$(gp_spawn sleep 1000)
 	atf_check -o ignore "${GOPROCCTL}" add "${rootp}" --name rootjob \
 	    --tag shared
 	# A process of nobody's, added by nobody.
-	${AS_NOBODY} sleep 1000 >/dev/null 2>&1 </dev/null &
+	${GP_AS_NOBODY} sleep 1000 >/dev/null 2>&1 </dev/null &
 	nobp=$!
 	echo "${nobp}" >>tracked.pids
 	atf_check -o inline:"Process ${nobp} registered with id 2\n" \
-	    ${AS_NOBODY} "${GOPROCCTL}" add "${nobp}" --name nobjob --tag shared
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" add "${nobp}" --name nobjob \
+	    --tag shared
 	# nobody cannot add root's process, nor touch root's entry.
 	p2=$(gp_spawn sleep 1000)
 	atf_check -s exit:1 -e match:"permission denied" \
-	    ${AS_NOBODY} "${GOPROCCTL}" add "${p2}"
-	atf_check -o match:"name=rootjob" ${AS_NOBODY} "${GOPROCCTL}" list
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" add "${p2}"
+	atf_check -o match:"name=rootjob" ${GP_AS_NOBODY} "${GOPROCCTL}" list
 	atf_check -s exit:1 \
 	    -e match:"permission denied: \\[id=1\\] pid=${rootp} belongs to uid 0" \
-	    ${AS_NOBODY} "${GOPROCCTL}" rm --name rootjob
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" rm --name rootjob
 	atf_check -s exit:1 -e match:"permission denied: \\[id=1\\]" \
-	    ${AS_NOBODY} "${GOPROCCTL}" kill --tag shared --all
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" kill --tag shared --all
 	kill -0 "${rootp}" || atf_fail "root's process was signalled"
 	atf_check -s exit:1 -e match:"permission denied" \
-	    ${AS_NOBODY} "${GOPROCCTL}" tag shared --rename mine
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" tag shared --rename mine
 	atf_check -s exit:1 -e match:"permission denied" \
-	    ${AS_NOBODY} "${GOPROCCTL}" reset --confirm RESET
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" reset --confirm RESET
 	atf_check -o match:"name=rootjob.*tags=\\[shared\\]" \
 	    "${GOPROCCTL}" list --id 1
 	# Its own entry it may kill; root may do anything.
 	atf_check -o match:"Killed and removed \\[id=2\\] pid=${nobp}" \
-	    ${AS_NOBODY} "${GOPROCCTL}" kill --name nobjob
+	    ${GP_AS_NOBODY} "${GOPROCCTL}" kill --name nobjob
 	atf_check -o match:"Renamed tag" "${GOPROCCTL}" tag shared \
 	    --rename mine
 	atf_check -o match:"Registry cleared" "${GOPROCCTL}" reset \

@@ -7,16 +7,6 @@
 
 . "$(atf_get_srcdir)/common.sh"
 
-# A runtime directory that other users can reach (the test's work
-# directory sits below directories private to root).
-shared_base()
-{
-	GP_BASE=$(mktemp -d /tmp/goproc-test.XXXXXX)
-	echo "${GP_BASE}" >base.dir
-	chmod 755 "${GP_BASE}"
-	export GP_BASE
-}
-
 # A kernel thread this PID namespace can see: kthreadd (pid 2) on a host.
 kthread_pid()
 {
@@ -167,7 +157,7 @@ group_kill_checks_members_head()
 }
 group_kill_checks_members_body()
 {
-	shared_base
+	gp_shared_base
 	gp_start --socket-group nogroup
 	group_of_three
 	atf_check -o inline:"Process ${leader} registered with id 1\n" \
@@ -213,7 +203,7 @@ group_kill_wait_rechecks_head()
 }
 group_kill_wait_rechecks_body()
 {
-	shared_base
+	gp_shared_base
 	gp_start --socket-group nogroup
 	# A leader of nobody's that ignores TERM, a member of root's.
 	setsid sh -c "sleep 1001 & echo \$! >rootm.pid;
@@ -251,7 +241,7 @@ checked_at_kill_time_head()
 }
 checked_at_kill_time_body()
 {
-	shared_base
+	gp_shared_base
 	gp_start --socket-group nogroup
 	flags=${GP_BASE}/flags
 	mkdir "${flags}"

@@ -32,12 +32,11 @@
 #include <unistd.h>
 
 #include "paths.h"
+#include "testutil.h"
 
 static void clear_env(void);
 static void resolve(struct goproc_paths *, const char *, const char *);
 static const char *resolve_error(const char *, const char *);
-static const char *make_tmpdir(void);
-static const char *path_in(const char *, const char *);
 static const char *ensure_error(const char *);
 
 static void
@@ -70,32 +69,6 @@ resolve_error(const char *flag, const char *statedir)
 	    paths_resolve(&p, flag, statedir, err, sizeof(err)) == -1,
 	    "paths_resolve succeeded");
 	return (err);
-}
-
-/* A fresh directory under the test's work directory. */
-static const char *
-make_tmpdir(void)
-{
-	static char dir[PATH_MAX];
-	char cwd[PATH_MAX];
-
-	ATF_REQUIRE(getcwd(cwd, sizeof(cwd)) != NULL);
-	ATF_REQUIRE((size_t)snprintf(dir, sizeof(dir), "%s/tmp.XXXXXX", cwd) <
-	    sizeof(dir));
-	ATF_REQUIRE(mkdtemp(dir) != NULL);
-	/* mkdtemp makes it 0700, but be explicit about what we test. */
-	ATF_REQUIRE(chmod(dir, 0700) == 0);
-	return (dir);
-}
-
-static const char *
-path_in(const char *dir, const char *name)
-{
-	static char path[PATH_MAX];
-
-	ATF_REQUIRE((size_t)snprintf(path, sizeof(path), "%s/%s", dir, name) <
-	    sizeof(path));
-	return (path);
 }
 
 static const char *
@@ -695,28 +668,6 @@ ATF_TC_BODY(open_file_refuses_another_users_file, tc)
 	ATF_REQUIRE(close(fd) == 0);
 	ATF_CHECK_STREQ("f is owned by uid 4242, not 0",
 	    open_file_error(dfd, "f", O_RDONLY));
-}
-
-/*
- * libatf-c does not free the test case list it prints for kyua, which
- * LeakSanitizer would report in SANITIZE=1 builds, and kyua takes any
- * output on stderr for a broken list.
- */
-const char *__lsan_default_options(void);
-const char *__lsan_default_suppressions(void);
-
-const char *
-__lsan_default_options(void)
-{
-	return ("print_suppressions=0");
-}
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return (
-	    "leak:atf_tp_get_tcs\nleak:atf_list_init\nleak:atf_list_append\n"
-	    "leak:atf_map_init_charpp\nleak:atf_map_insert\n");
 }
 
 ATF_TP_ADD_TCS(tp)

@@ -35,6 +35,7 @@
 #include <unistd.h>
 
 #include "procfs.h"
+#include "testutil.h"
 
 /* A real stat line from Linux 6 (52 fields), with a hostile comm. */
 #define STAT_HEAD "123 (a) b (c)) S 1 123 123 0 -1 4194304 100 0 1 0 0 0 "
@@ -53,7 +54,6 @@ static pid_t spawn(char *const[]);
 static void reap(pid_t);
 static int parse(const char *, struct proc_stat *, const char **);
 static const char *parse_error(const char *);
-static void read_file(const char *, char *, size_t, size_t *);
 
 static int
 open_proc(void)
@@ -114,18 +114,6 @@ parse_error(const char *line)
 	ATF_REQUIRE_MSG(parse(line, &ps, &errstr) == -1, "accepted: %s", line);
 	ATF_REQUIRE(errstr != NULL);
 	return (errstr);
-}
-
-static void
-read_file(const char *path, char *buf, size_t len, size_t *n)
-{
-	ssize_t r;
-	int fd;
-
-	ATF_REQUIRE((fd = open(path, O_RDONLY)) != -1);
-	ATF_REQUIRE((r = read(fd, buf, len)) > 0);
-	ATF_REQUIRE(close(fd) == 0);
-	*n = (size_t)r;
 }
 
 ATF_TC_WITHOUT_HEAD(parse_stat_of_self);
@@ -728,28 +716,6 @@ ATF_TC_BODY(read_boot_id_of_the_running_kernel, tc)
 	want[36] = '\0';
 	ATF_REQUIRE(procfs_read_boot_id(procfd, got, sizeof(got)) == 0);
 	ATF_CHECK_STREQ(want, got);
-}
-
-/*
- * libatf-c does not free the test case list it prints for kyua, which
- * LeakSanitizer would report in SANITIZE=1 builds, and kyua takes any
- * output on stderr for a broken list.
- */
-const char *__lsan_default_options(void);
-const char *__lsan_default_suppressions(void);
-
-const char *
-__lsan_default_options(void)
-{
-	return ("print_suppressions=0");
-}
-
-const char *
-__lsan_default_suppressions(void)
-{
-	return (
-	    "leak:atf_tp_get_tcs\nleak:atf_list_init\nleak:atf_list_append\n"
-	    "leak:atf_map_init_charpp\nleak:atf_map_insert\n");
 }
 
 /* A kernel thread's line: PF_KTHREAD in the flags, group and session 0. */

@@ -33,11 +33,11 @@
 #include "compat.h"
 #include "goproc.h"
 #include "regtab.h"
+#include "testutil.h"
 
 #define BOOT_A "8c2f0f7e-4a7b-4f8e-9d2c-1b2a3c4d5e6f"
 #define BOOT_B "0e1d2c3b-4a59-4687-a6b5-c4d3e2f10a0b"
 
-static void list_set(struct gp_strlist *, const char *);
 static int add_full(struct regtab *, uint64_t, int32_t, uint64_t, const char *,
     const char *, const char *, const char *, const char *, struct rentry **,
     char *, size_t);
@@ -48,23 +48,6 @@ static const char *select_ids(struct regtab *, const struct gp_request *);
 static const char *labels(const struct rentry *, int);
 static struct regtab *fixture(void);
 static struct regtab *big_registry(void);
-
-/* Fill a list from a comma-separated string ("" for none). */
-static void
-list_set(struct gp_strlist *l, const char *csv)
-{
-	char *s, *p, *tok;
-
-	memset(l, 0, sizeof(*l));
-	if (csv == NULL || *csv == '\0')
-		return;
-	ATF_REQUIRE((s = strdup(csv)) != NULL);
-	for (p = s; (tok = strsep(&p, ",")) != NULL;) {
-		ATF_REQUIRE(l->n < GP_SEL_MAX);
-		strlcpy(l->v[l->n++], tok, sizeof(l->v[0]));
-	}
-	free(s);
-}
 
 static int
 add_full(struct regtab *rt, uint64_t id, int32_t pid, uint64_t ticks,

@@ -37,12 +37,12 @@
 #include "goproc.h"
 #include "regtab.h"
 #include "store.h"
+#include "testutil.h"
 
 #define BOOT_A "8c2f0f7e-4a7b-4f8e-9d2c-1b2a3c4d5e6f"
 #define BOOT_B "0e1d2c3b-4a59-4687-a6b5-c4d3e2f10a0b"
 #define NOW 1795705805123456789LL
 
-static void list_set(struct gp_strlist *, const char *);
 static struct rentry *add(struct regtab *, uint64_t, int32_t, uint64_t,
     const char *, const char *, const char *, const char *, const char *);
 static char *dump(struct regtab *, uint64_t);
@@ -54,20 +54,6 @@ static struct regtab *sample(void);
 static void append(char **, const char *);
 static void replay_ok(struct regtab *, const char *, uint64_t, uint64_t *);
 static void check_replay_refused(const char *, const char *);
-
-static void
-list_set(struct gp_strlist *l, const char *csv)
-{
-	char *s, *p, *tok;
-
-	memset(l, 0, sizeof(*l));
-	if (csv == NULL || *csv == '\0')
-		return;
-	ATF_REQUIRE((s = strdup(csv)) != NULL);
-	for (p = s; (tok = strsep(&p, ",")) != NULL;)
-		strlcpy(l->v[l->n++], tok, sizeof(l->v[0]));
-	free(s);
-}
 
 static struct rentry *
 add(struct regtab *rt, uint64_t id, int32_t pid, uint64_t ticks,
