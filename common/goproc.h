@@ -210,6 +210,9 @@ struct ibuf;
 
 /* wire.c: encoders return 0 or -1; decoders fill *errstr on -1. */
 int wire_is_request(uint32_t);
+const char *wire_req_name(uint32_t);
+int wire_req_mutates(const struct gp_request *);
+int wire_req_streams(uint32_t, uint32_t);
 int wire_req_encode(struct ibuf *, const struct gp_request *);
 int wire_req_decode(
     struct ibuf *, uint32_t, struct gp_request *, const char **);
