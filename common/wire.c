@@ -227,6 +227,8 @@ static const struct req_type {
 	    0,				RT_MUTATES },
 	{ IMSG_CTL_EXECED,	"execed",	RF_PID | RF_ID | RF_CMD,
 	    0,				RT_MUTATES | RT_ENTRIES },
+	{ IMSG_CTL_VERSION,	"version",	0,
+	    0,				0 },
 };
 
 static int	 put_str(struct ibuf *, const char *, size_t, size_t);

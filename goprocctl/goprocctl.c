@@ -108,6 +108,7 @@ static const struct {
 	{ "tag",    "tag tag [--rename new] [-t seconds]", 0 },
 	{ "group",  "group group [--rename new] [-t seconds]", 0 },
 	{ "reset",  "reset --confirm RESET [-t seconds]", 0 },
+	{ "version", "version [-t|--timeout seconds]", 0 },
 	{ "daemon", "daemon [-f|--force]", 0 },
 };
 /* clang-format on */

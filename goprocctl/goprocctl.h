@@ -25,7 +25,8 @@
 enum actions {
 	NONE,
 	HELP,
-	VERSION,
+	VERSION,	/* --version: goprocctl's alone */
+	VERSIONS,	/* version: goprocctl's and goprocd's */
 	PING,
 	ADD,
 	RUN,

@@ -165,6 +165,7 @@ static const struct command commands[] = {
 	{ "tag",    TAG,    IMSG_CTL_TAG,   "-:ht:", label_opts,  "tag",  3 },
 	{ "group",  GROUP,  IMSG_CTL_GROUP, "-:ht:", label_opts,  "group", 3 },
 	{ "reset",  RESET,  IMSG_CTL_RESET, "-:ht:", reset_opts,  NULL,   5 },
+	{ "version", VERSIONS, IMSG_CTL_VERSION, "-:ht:", ping_opts, NULL, 2 },
 	{ "daemon", DAEMON, IMSG_NONE,      "-:hf",  daemon_opts, NULL,   0 },
 };
 

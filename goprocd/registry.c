@@ -161,6 +161,7 @@ static void compact_retry(int, short, void *);
 static void final_check(void);
 static void op_start(struct op *);
 static void req_ping(struct op *);
+static void req_version(struct op *);
 static void registry_request(struct imsg *);
 static void op_fail(struct op *, int);
 static void deferred_run(void);
@@ -227,6 +228,7 @@ static const struct {
 	{ IMSG_CTL_GROUP, req_rename },
 	{ IMSG_CTL_RESET, req_reset },
 	{ IMSG_CTL_EXECED, req_execed },
+	{ IMSG_CTL_VERSION, req_version },
 };
 
 __dead void
@@ -638,6 +640,12 @@ static void
 req_ping(struct op *op)
 {
 	op_finish(op, 0, GP_ST_OK, "pong");
+}
+
+static void
+req_version(struct op *op)
+{
+	op_finish(op, 0, GP_ST_OK, "%s", GOPROC_VERSION);
 }
 
 /* Start, in order of arrival, what waited for a compaction to end. */

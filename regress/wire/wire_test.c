@@ -713,6 +713,23 @@ ATF_TC_BODY(req_roundtrip_execed, tc)
 	req_roundtrip(IMSG_CTL_EXECED, 0);
 }
 
+ATF_TC_WITHOUT_HEAD(req_roundtrip_version);
+ATF_TC_BODY(req_roundtrip_version, tc)
+{
+	struct rreq r;
+
+	req_roundtrip(IMSG_CTL_VERSION, 1);
+	req_roundtrip(IMSG_CTL_VERSION, 0);
+	/* It carries nothing. */
+	req_min_raw(IMSG_CTL_VERSION, &r);
+	r.pid = 1;
+	req_refused(IMSG_CTL_VERSION, &r, "unexpected pid in request");
+	req_min_raw(IMSG_CTL_VERSION, &r);
+	r.flags = GP_REQ_ALL;
+	req_refused(
+	    IMSG_CTL_VERSION, &r, "request flag not valid for this request");
+}
+
 ATF_TC_WITHOUT_HEAD(req_execed_needs_one_id);
 ATF_TC_BODY(req_execed_needs_one_id, tc)
 {
@@ -1665,7 +1682,7 @@ ATF_TC_BODY(is_request_follows_the_table, tc)
 {
 	uint32_t t;
 
-	for (t = IMSG_CTL_PING; t <= IMSG_CTL_EXECED; t++)
+	for (t = IMSG_CTL_PING; t < IMSG_CTL_ENTRY; t++)
 		ATF_CHECK(wire_is_request(t));
 	ATF_CHECK(!wire_is_request(IMSG_NONE));
 	ATF_CHECK(!wire_is_request(IMSG_CTL_ENTRY));
@@ -1691,6 +1708,7 @@ ATF_TC_BODY(request_rows, tc)
 		{ IMSG_CTL_GROUP, "group", 0, 1, 0 },
 		{ IMSG_CTL_RESET, "reset", 1, 0, 0 },
 		{ IMSG_CTL_EXECED, "execed", 1, 1, 0 },
+		{ IMSG_CTL_VERSION, "version", 0, 0, 0 },
 	};
 	struct gp_request req;
 	size_t i;
@@ -1710,7 +1728,7 @@ ATF_TC_BODY(request_rows, tc)
 		ATF_CHECK(!wire_req_streams(want[i].type, IMSG_CTL_ERROR));
 	}
 	/* Every request type has its row. */
-	for (i = IMSG_CTL_PING; i <= IMSG_CTL_EXECED; i++)
+	for (i = IMSG_CTL_PING; i < IMSG_CTL_ENTRY; i++)
 		ATF_CHECK(wire_req_name(i) != NULL);
 	ATF_CHECK(wire_req_name(IMSG_NONE) == NULL);
 	ATF_CHECK(wire_req_name(IMSG_CTL_ENTRY) == NULL);
@@ -1742,6 +1760,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, request_rows);
 	ATF_TP_ADD_TC(tp, request_rename_mutates);
 	ATF_TP_ADD_TC(tp, req_roundtrip_ping);
+	ATF_TP_ADD_TC(tp, req_roundtrip_version);
 	ATF_TP_ADD_TC(tp, req_roundtrip_add);
 	ATF_TP_ADD_TC(tp, req_roundtrip_list);
 	ATF_TP_ADD_TC(tp, req_roundtrip_rm);
