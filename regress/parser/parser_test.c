@@ -630,6 +630,31 @@ ATF_TC_BODY(version, tc)
 	BAD("unknown command \"VERSION\"", "VERSION");
 }
 
+ATF_TC_WITHOUT_HEAD(usage_rows);
+ATF_TC_BODY(usage_rows, tc)
+{
+	const char *name, *synopsis;
+	char *argv[3];
+	size_t i;
+	int selectors;
+
+	for (i = 0; command_usage(i, &name, &synopsis, &selectors) == 0; i++) {
+		/* Each synopsis starts with its command, a parser row. */
+		ATF_CHECK_MSG(strncmp(synopsis, name, strlen(name)) == 0 &&
+		        synopsis[strlen(name)] == ' ',
+		    "%s: %s", name, synopsis);
+		argv[0] = "goprocctl";
+		argv[1] = (char *)name;
+		argv[2] = NULL;
+		(void)parse(2, argv, &res);
+		ATF_CHECK_STREQ(res.command, name);
+		ATF_CHECK_EQ(selectors,
+		    strcmp(name, "list") == 0 || strcmp(name, "rm") == 0 ||
+		        strcmp(name, "kill") == 0);
+	}
+	ATF_CHECK_EQ(i, 11);
+}
+
 ATF_TC_WITHOUT_HEAD(config_accepted_everywhere);
 ATF_TC_BODY(config_accepted_everywhere, tc)
 {
@@ -733,6 +758,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, reset_confirm);
 	ATF_TP_ADD_TC(tp, daemon);
 	ATF_TP_ADD_TC(tp, version);
+	ATF_TP_ADD_TC(tp, usage_rows);
 	ATF_TP_ADD_TC(tp, config_accepted_everywhere);
 	ATF_TP_ADD_TC(tp, reparse);
 	ATF_TP_ADD_TC(tp, signal_names);
