@@ -82,6 +82,7 @@ enum imsg_type {
 	IMSG_CTL_GROUP,
 	IMSG_CTL_RESET,
 	IMSG_CTL_EXECED, /* run: read the command line again */
+	IMSG_CTL_VERSION, /* goprocd's version, in the END's text */
 
 	/* registry -> frontend -> goprocctl: replies */
 	IMSG_CTL_ENTRY,  /* one registry entry */
@@ -118,6 +119,7 @@ struct gp_strlist {
  *   EXECED	pid, ids[0] (exactly one id), cmd (optional): the entry's
  *		process has exec'd; cmd is what it ran, kept (and marked
  *		as the client's word) only if /proc cannot be read
+ *   PING/VERSION	nothing
  */
 struct gp_request {
 	uint32_t type;
@@ -209,6 +211,9 @@ struct ibuf;
 
 /* wire.c: encoders return 0 or -1; decoders fill *errstr on -1. */
 int wire_is_request(uint32_t);
+const char *wire_req_name(uint32_t);
+int wire_req_mutates(const struct gp_request *);
+int wire_req_streams(uint32_t, uint32_t);
 int wire_req_encode(struct ibuf *, const struct gp_request *);
 int wire_req_decode(
     struct ibuf *, uint32_t, struct gp_request *, const char **);

@@ -191,20 +191,44 @@ static const struct listfield l_names = {
 #define RF_NEWLABEL	0x0080	/* newlabel */
 #define RF_ID		0x0100	/* exactly one id, no other selector */
 
+/* What a request type does. */
+#define RT_MUTATES	0x01	/* changes the registry */
+#define RT_RENAME	0x02	/* changes it with GP_REQ_RENAME only */
+#define RT_ENTRIES	0x04	/* answered with IMSG_CTL_ENTRY replies */
+#define RT_RESULTS	0x08	/* answered with IMSG_CTL_RESULT replies */
+
+/*
+ * One row per request type: its name, the fields and flags it may
+ * carry, and what it does.  The codec, the frontend's checks and the
+ * registry's dispatch all read this table.
+ */
 static const struct req_type {
-	uint32_t	type;
-	uint32_t	fields;
-	uint32_t	flags;
+	uint32_t	 type;
+	const char	*name;
+	uint32_t	 fields;
+	uint32_t	 flags;
+	uint32_t	 does;
 } req_types[] = {
-	{ IMSG_CTL_PING,	0,				0 },
-	{ IMSG_CTL_ADD,		RF_PID | RF_NAME | RF_CMD | RF_LABELS, 0 },
-	{ IMSG_CTL_LIST,	RF_SEL,				GP_REQ_ALIVE },
-	{ IMSG_CTL_RM,		RF_SEL,			GP_REQ_ALL | GP_REQ_ALIVE },
-	{ IMSG_CTL_KILL,	RF_SEL | RF_KILL,	GP_REQ_ALL | GP_REQ_ALIVE },
-	{ IMSG_CTL_TAG,		RF_LABEL | RF_NEWLABEL,		GP_REQ_RENAME },
-	{ IMSG_CTL_GROUP,	RF_LABEL | RF_NEWLABEL,		GP_REQ_RENAME },
-	{ IMSG_CTL_RESET,	RF_LABEL,			0 },
-	{ IMSG_CTL_EXECED,	RF_PID | RF_ID | RF_CMD,	0 },
+	{ IMSG_CTL_PING,	"ping",		0,
+	    0,				0 },
+	{ IMSG_CTL_ADD,		"add",		RF_PID | RF_NAME | RF_CMD | RF_LABELS,
+	    0,				RT_MUTATES | RT_ENTRIES },
+	{ IMSG_CTL_LIST,	"list",		RF_SEL,
+	    GP_REQ_ALIVE,		RT_ENTRIES },
+	{ IMSG_CTL_RM,		"rm",		RF_SEL,
+	    GP_REQ_ALL | GP_REQ_ALIVE,	RT_MUTATES | RT_RESULTS },
+	{ IMSG_CTL_KILL,	"kill",		RF_SEL | RF_KILL,
+	    GP_REQ_ALL | GP_REQ_ALIVE,	RT_MUTATES | RT_RESULTS },
+	{ IMSG_CTL_TAG,		"tag",		RF_LABEL | RF_NEWLABEL,
+	    GP_REQ_RENAME,		RT_RENAME | RT_ENTRIES },
+	{ IMSG_CTL_GROUP,	"group",	RF_LABEL | RF_NEWLABEL,
+	    GP_REQ_RENAME,		RT_RENAME | RT_ENTRIES },
+	{ IMSG_CTL_RESET,	"reset",	RF_LABEL,
+	    0,				RT_MUTATES },
+	{ IMSG_CTL_EXECED,	"execed",	RF_PID | RF_ID | RF_CMD,
+	    0,				RT_MUTATES | RT_ENTRIES },
+	{ IMSG_CTL_VERSION,	"version",	0,
+	    0,				0 },
 };
 
 static int	 put_str(struct ibuf *, const char *, size_t, size_t);
@@ -240,6 +264,50 @@ int
 wire_is_request(uint32_t type)
 {
 	return (req_type(type) != NULL);
+}
+
+/* The name of a request type, or NULL for a type that is no request. */
+const char *
+wire_req_name(uint32_t type)
+{
+	const struct req_type *rt;
+
+	if ((rt = req_type(type)) == NULL)
+		return (NULL);
+	return (rt->name);
+}
+
+/* 1 if the (decoded) request changes the registry. */
+int
+wire_req_mutates(const struct gp_request *req)
+{
+	const struct req_type *rt;
+
+	if ((rt = req_type(req->type)) == NULL)
+		return (0);
+	if (rt->does & RT_MUTATES)
+		return (1);
+	return ((rt->does & RT_RENAME) && (req->flags & GP_REQ_RENAME));
+}
+
+/*
+ * 1 if a request of the given type may be answered with streamed
+ * replies of type reply (IMSG_CTL_ENTRY or IMSG_CTL_RESULT).
+ */
+int
+wire_req_streams(uint32_t type, uint32_t reply)
+{
+	const struct req_type *rt;
+
+	if ((rt = req_type(type)) == NULL)
+		return (0);
+	switch (reply) {
+	case IMSG_CTL_ENTRY:
+		return ((rt->does & RT_ENTRIES) != 0);
+	case IMSG_CTL_RESULT:
+		return ((rt->does & RT_RESULTS) != 0);
+	}
+	return (0);
 }
 
 /*

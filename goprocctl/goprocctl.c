@@ -89,29 +89,6 @@ static int			 run_exec = -1;	/* run: its exec's errno */
 static int			 run_errno;	/* run: why its exec failed */
 /* clang-format on */
 
-/* clang-format off */
-/* What each command takes, for --help. */
-static const struct {
-	const char	*name;
-	const char	*synopsis;
-	int		 selectors;	/* takes the selector options */
-} cmd_usage[] = {
-	{ "ping",   "ping [-t|--timeout seconds]", 0 },
-	{ "add",    "add pid [--tag tag]... [--group group]... [--name name] "
-		    "[-t seconds]", 0 },
-	{ "run",    "run [--tag tag]... [--group group]... [--name name] "
-		    "[-t seconds]\n      [--] command [arg ...]", 0 },
-	{ "list",   "list [selectors] [-t seconds]", 1 },
-	{ "rm",     "rm selectors [--all] [-t seconds]", 1 },
-	{ "kill",   "kill selectors | --all [--signal sig] [--wait seconds] "
-		    "[-t seconds]", 1 },
-	{ "tag",    "tag tag [--rename new] [-t seconds]", 0 },
-	{ "group",  "group group [--rename new] [-t seconds]", 0 },
-	{ "reset",  "reset --confirm RESET [-t seconds]", 0 },
-	{ "daemon", "daemon [-f|--force]", 0 },
-};
-/* clang-format on */
-
 static const char selectors_usage[] =
     "selectors:\n"
     "  [--tag tag]... [--tag-all tag]... [--group group]... "
@@ -126,15 +103,19 @@ static const char selectors_usage[] =
 static __dead void
 usage(const char *cmd)
 {
+	const char *name, *synopsis;
 	size_t i;
+	int selectors;
 
-	for (i = 0; cmd != NULL && i < nitems(cmd_usage); i++) {
-		if (strcmp(cmd, cmd_usage[i].name) != 0)
+	for (i = 0;
+	     cmd != NULL && command_usage(i, &name, &synopsis, &selectors) == 0;
+	     i++) {
+		if (strcmp(cmd, name) != 0)
 			continue;
 		printf("usage: %s [--config file] [--socket path] [--json] "
 		       "%s\n",
-		    getprogname(), cmd_usage[i].synopsis);
-		if (cmd_usage[i].selectors)
+		    getprogname(), synopsis);
+		if (selectors)
 			fputs(selectors_usage, stdout);
 		exit(GP_EXIT_OK);
 	}
@@ -144,8 +125,8 @@ usage(const char *cmd)
 	       "       %s command --help\n"
 	       "commands:\n",
 	    getprogname(), getprogname(), getprogname());
-	for (i = 0; i < nitems(cmd_usage); i++)
-		printf("  %s\n", cmd_usage[i].synopsis);
+	for (i = 0; command_usage(i, &name, &synopsis, &selectors) == 0; i++)
+		printf("  %s\n", synopsis);
 	fputs(selectors_usage, stdout);
 	printf("every command but daemon takes -t|--timeout seconds\n");
 	exit(GP_EXIT_OK);

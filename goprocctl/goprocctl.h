@@ -25,7 +25,8 @@
 enum actions {
 	NONE,
 	HELP,
-	VERSION,
+	VERSION,	/* --version: goprocctl's alone */
+	VERSIONS,	/* version: goprocctl's and goprocd's */
 	PING,
 	ADD,
 	RUN,
@@ -69,6 +70,7 @@ struct output {
 
 /* parser.c */
 int		 parse(int, char *[], struct parse_result *);
+int		 command_usage(size_t, const char **, const char **, int *);
 int		 parse_signal(const char *);
 const char	*signal_name(int);
 

@@ -148,6 +148,9 @@ flush_lines(void)
 static void
 show_head(struct parse_result *res)
 {
+	/* Ours first: it is known even when goprocd does not answer. */
+	if (res->action == VERSIONS)
+		printf("goprocctl %s\n", GOPROC_VERSION);
 }
 
 static void
@@ -278,6 +281,12 @@ show_end(struct parse_result *res, const struct gp_end *end)
 	flush_lines();
 	if (res->action == PING) {
 		printf("pong\n");
+		return;
+	}
+	if (res->action == VERSIONS) {
+		printf("goprocd ");
+		print_vis(stdout, end->msg);
+		printf("\n");
 		return;
 	}
 	if (end->msg[0] != '\0') {

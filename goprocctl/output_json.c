@@ -316,6 +316,8 @@ json_tail(struct parse_result *res)
 	size_t i;
 
 	doc = jcheck(json_object());
+	if (res->action == VERSIONS)
+		jset(doc, "goprocctl", jstr(GOPROC_VERSION));
 	if (js.error != NULL) {
 		jset(doc, "error", json_incref(js.error));
 		/* A kill or rm that failed in part still says what it did. */
@@ -360,10 +362,15 @@ json_tail(struct parse_result *res)
 	case RESET:
 		jset(doc, "reset", json_true());
 		break;
+	case VERSIONS:
+		jset(doc, "goprocd",
+		    js.message != NULL ? json_incref(js.message) : json_null());
+		break;
 	default:
 		break;
 	}
-	if (js.message != NULL && res->action != PING)
+	if (js.message != NULL && res->action != PING &&
+	    res->action != VERSIONS)
 		jset(doc, "message", json_incref(js.message));
 
 print:

@@ -67,6 +67,8 @@ struct command {
 	const struct option	*longopts;
 	const char		*operand;	/* NULL: takes none */
 	int			 timeout;	/* default, seconds */
+	const char		*synopsis;	/* for --help */
+	int			 selectors;	/* takes the selector options */
 };
 
 #define GLOBAL_OPTS							\
@@ -156,16 +158,31 @@ static const struct option daemon_opts[] = {
 };
 
 static const struct command commands[] = {
-	{ "ping",   PING,   IMSG_CTL_PING,  "-:ht:", ping_opts,   NULL,   2 },
-	{ "add",    ADD,    IMSG_CTL_ADD,   "-:ht:", add_opts,    "pid",  3 },
-	{ "run",    RUN,    IMSG_CTL_ADD,   "+:ht:", add_opts,    NULL,   3 },
-	{ "list",   LIST,   IMSG_CTL_LIST,  "-:ht:", list_opts,   NULL,   3 },
-	{ "rm",     RM,     IMSG_CTL_RM,    "-:ht:", rm_opts,     NULL,   3 },
-	{ "kill",   KILL,   IMSG_CTL_KILL,  "-:ht:", kill_opts,   NULL,   5 },
-	{ "tag",    TAG,    IMSG_CTL_TAG,   "-:ht:", label_opts,  "tag",  3 },
-	{ "group",  GROUP,  IMSG_CTL_GROUP, "-:ht:", label_opts,  "group", 3 },
-	{ "reset",  RESET,  IMSG_CTL_RESET, "-:ht:", reset_opts,  NULL,   5 },
-	{ "daemon", DAEMON, IMSG_NONE,      "-:hf",  daemon_opts, NULL,   0 },
+	{ "ping",   PING,   IMSG_CTL_PING,  "-:ht:", ping_opts,   NULL,   2,
+	    "ping [-t|--timeout seconds]", 0 },
+	{ "add",    ADD,    IMSG_CTL_ADD,   "-:ht:", add_opts,    "pid",  3,
+	    "add pid [--tag tag]... [--group group]... [--name name] "
+	    "[-t seconds]", 0 },
+	{ "run",    RUN,    IMSG_CTL_ADD,   "+:ht:", add_opts,    NULL,   3,
+	    "run [--tag tag]... [--group group]... [--name name] "
+	    "[-t seconds]\n      [--] command [arg ...]", 0 },
+	{ "list",   LIST,   IMSG_CTL_LIST,  "-:ht:", list_opts,   NULL,   3,
+	    "list [selectors] [-t seconds]", 1 },
+	{ "rm",     RM,     IMSG_CTL_RM,    "-:ht:", rm_opts,     NULL,   3,
+	    "rm selectors [--all] [-t seconds]", 1 },
+	{ "kill",   KILL,   IMSG_CTL_KILL,  "-:ht:", kill_opts,   NULL,   5,
+	    "kill selectors | --all [--signal sig] [--wait seconds] "
+	    "[-t seconds]", 1 },
+	{ "tag",    TAG,    IMSG_CTL_TAG,   "-:ht:", label_opts,  "tag",  3,
+	    "tag tag [--rename new] [-t seconds]", 0 },
+	{ "group",  GROUP,  IMSG_CTL_GROUP, "-:ht:", label_opts,  "group", 3,
+	    "group group [--rename new] [-t seconds]", 0 },
+	{ "reset",  RESET,  IMSG_CTL_RESET, "-:ht:", reset_opts,  NULL,   5,
+	    "reset --confirm RESET [-t seconds]", 0 },
+	{ "version", VERSIONS, IMSG_CTL_VERSION, "-:ht:", ping_opts, NULL, 2,
+	    "version [-t|--timeout seconds]", 0 },
+	{ "daemon", DAEMON, IMSG_NONE,      "-:hf",  daemon_opts, NULL,   0,
+	    "daemon [-f|--force]", 0 },
 };
 
 static const struct {
@@ -701,6 +718,22 @@ parse(int argc, char *argv[], struct parse_result *res)
 				return (-1);
 	}
 	return (finish(res, cmd, confirm));
+}
+
+/*
+ * The name and --help synopsis of the i-th command, and whether it takes
+ * the selector options.  Returns -1 past the last command.
+ */
+int
+command_usage(
+    size_t i, const char **name, const char **synopsis, int *selectors)
+{
+	if (i >= sizeof(commands) / sizeof(commands[0]))
+		return (-1);
+	*name = commands[i].name;
+	*synopsis = commands[i].synopsis;
+	*selectors = commands[i].selectors;
+	return (0);
 }
 
 /*

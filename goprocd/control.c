@@ -57,6 +57,7 @@ struct ctl_conn {
 	TAILQ_ENTRY(ctl_conn) entry;
 	uint32_t id;
 	enum conn_state state;
+	uint32_t type; /* the request, once it is in */
 	struct imsgev iev;
 	struct gp_cred cred;
 	uint32_t credit; /* replies until MORE is due */
@@ -489,6 +490,7 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 	if (imsg_composev(&iev_reg->ibuf, type, c->id, 0, -1, iov, 2) == -1)
 		fatal("%s: imsg_composev", __func__);
 	imsg_event_add(iev_reg);
+	c->type = type;
 	c->state = CONN_BUSY;
 	c->credit = LIST_CHUNK;
 }
@@ -532,6 +534,10 @@ control_reply(struct imsg *imsg)
 	if ((c = control_by_id(imsg_get_id(imsg))) == NULL ||
 	    c->state != CONN_BUSY)
 		return;
+	if ((type == IMSG_CTL_ENTRY || type == IMSG_CTL_RESULT) &&
+	    !wire_req_streams(c->type, type))
+		fatalx("%s: reply type %u from registry to a %s request",
+		    __func__, type, wire_req_name(c->type));
 	if (imsg_get_ibuf(imsg, &payload) == -1)
 		fatalx("%s: imsg_get_ibuf", __func__);
 	if (!evtimer_pending(&c->ev_timeout, NULL))

@@ -54,6 +54,29 @@ static int get_string(
     const json_t *, const char *, const char **, char *, size_t);
 static int replay_line(struct regtab *, const char *, size_t, uint64_t,
     uint64_t *, int64_t *, char *, size_t);
+static int replay_add(struct regtab *, json_t *, int64_t *, char *, size_t);
+static int replay_rm(struct regtab *, json_t *, int64_t *, char *, size_t);
+static int replay_alive(struct regtab *, json_t *, int64_t *, char *, size_t);
+static int replay_seen(struct regtab *, json_t *, int64_t *, char *, size_t);
+static int replay_rename(struct regtab *, json_t *, int64_t *, char *, size_t);
+static int replay_reset(struct regtab *, json_t *, int64_t *, char *, size_t);
+static int replay_ident(struct regtab *, json_t *, int64_t *, char *, size_t);
+static int replay_cmd(struct regtab *, json_t *, int64_t *, char *, size_t);
+
+/* The journal's operations, and how replay applies each. */
+static const struct {
+	const char *op;
+	int (*apply)(struct regtab *, json_t *, int64_t *, char *, size_t);
+} replay_ops[] = {
+	{ "add", replay_add },
+	{ "rm", replay_rm },
+	{ "alive", replay_alive },
+	{ "seen", replay_seen },
+	{ "rename", replay_rename },
+	{ "reset", replay_reset },
+	{ "ident", replay_ident },
+	{ "cmd", replay_cmd },
+};
 
 static json_t *
 jrec(uint64_t seq, const char *op)
@@ -260,6 +283,190 @@ get_string(
 	return (0);
 }
 
+/* {"op":"add","proc":{...}} */
+static int
+replay_add(
+    struct regtab *rt, json_t *o, int64_t *seen_allp, char *err, size_t errlen)
+{
+	json_t *v;
+
+	if ((v = json_object_get(o, "proc")) == NULL) {
+		snprintf(err, errlen, "proc: missing");
+		return (-1);
+	}
+	return (store_entry_load(rt, v, "proc", NULL, err, errlen));
+}
+
+/* {"op":"rm","id":12} */
+static int
+replay_rm(
+    struct regtab *rt, json_t *o, int64_t *seen_allp, char *err, size_t errlen)
+{
+	struct rentry *e;
+
+	if (get_entry(rt, o, "id", &e, err, errlen) == -1)
+		return (-1);
+	regtab_remove(rt, e);
+	return (0);
+}
+
+/* {"op":"alive","id":12,"alive":false,"last_seen":"..."} */
+static int
+replay_alive(
+    struct regtab *rt, json_t *o, int64_t *seen_allp, char *err, size_t errlen)
+{
+	struct rentry *e;
+	json_t *v;
+	char dbuf[64];
+	int64_t when;
+
+	if (get_entry(rt, o, "id", &e, err, errlen) == -1 ||
+	    store_get_time(o, "last_seen", &when, err, errlen) == -1)
+		return (-1);
+	if (!json_is_boolean(v = json_object_get(o, "alive"))) {
+		snprintf(err, errlen,
+		    "alive: must be true or false, "
+		    "got %s",
+		    v == NULL ? "nothing" :
+		                store_json_describe(v, dbuf, sizeof(dbuf)));
+		return (-1);
+	}
+	regtab_set_alive(e, json_is_true(v));
+	regtab_set_seen(e, when);
+	return (0);
+}
+
+/* {"op":"seen","last_seen":"...","ids":[3,4,12]}, or without ids */
+static int
+replay_seen(
+    struct regtab *rt, json_t *o, int64_t *seen_allp, char *err, size_t errlen)
+{
+	struct rentry *e;
+	json_t *v;
+	char dbuf[64];
+	int64_t when;
+	size_t i;
+
+	if (store_get_time(o, "last_seen", &when, err, errlen) == -1)
+		return (-1);
+	if ((v = json_object_get(o, "ids")) == NULL) {
+		if (when > *seen_allp)
+			*seen_allp = when;
+		return (0);
+	}
+	if (!json_is_array(v)) {
+		snprintf(err, errlen, "ids: must be an array, got %s",
+		    store_json_describe(v, dbuf, sizeof(dbuf)));
+		return (-1);
+	}
+	for (i = 0; i < json_array_size(v); i++) {
+		if (!json_is_integer(json_array_get(v, i)) ||
+		    (e = regtab_find_id(rt,
+		         json_integer_value(json_array_get(v, i)))) == NULL) {
+			snprintf(err, errlen, "ids[%zu]: unknown id %s", i,
+			    store_json_describe(
+			        json_array_get(v, i), dbuf, sizeof(dbuf)));
+			return (-1);
+		}
+		regtab_set_seen(e, when);
+	}
+	return (0);
+}
+
+/* {"op":"rename","kind":"tag","from":"db","to":"database"} */
+static int
+replay_rename(
+    struct regtab *rt, json_t *o, int64_t *seen_allp, char *err, size_t errlen)
+{
+	const char *k, *from, *to;
+	char msg[256];
+	size_t changed;
+	int kind;
+
+	if (get_string(o, "kind", &k, err, errlen) == -1 ||
+	    get_string(o, "from", &from, err, errlen) == -1 ||
+	    get_string(o, "to", &to, err, errlen) == -1)
+		return (-1);
+	if (strcmp(k, "tag") == 0)
+		kind = REGTAB_TAG;
+	else if (strcmp(k, "group") == 0)
+		kind = REGTAB_GROUP;
+	else {
+		snprintf(err, errlen,
+		    "kind: must be \"tag\" or "
+		    "\"group\"");
+		return (-1);
+	}
+	if (regtab_rename(rt, kind, from, to, &changed, msg, sizeof(msg)) !=
+	    REGTAB_OK) {
+		snprintf(err, errlen, "rename: %s", msg);
+		return (-1);
+	}
+	return (0);
+}
+
+/* {"op":"reset"} */
+static int
+replay_reset(
+    struct regtab *rt, json_t *o, int64_t *seen_allp, char *err, size_t errlen)
+{
+	regtab_reset(rt);
+	*seen_allp = 0;
+	return (0);
+}
+
+/* {"op":"ident","id":3,"start_ticks":81234,"boot_id":"..."} */
+static int
+replay_ident(
+    struct regtab *rt, json_t *o, int64_t *seen_allp, char *err, size_t errlen)
+{
+	struct rentry *e;
+	const char *boot;
+	char msg[256];
+	int64_t ticks;
+
+	if (get_entry(rt, o, "id", &e, err, errlen) == -1 ||
+	    store_get_int(
+	        o, "start_ticks", 1, 0, INT64_MAX, &ticks, err, errlen) == -1 ||
+	    get_string(o, "boot_id", &boot, err, errlen) == -1)
+		return (-1);
+	if (regtab_set_identity(rt, e, ticks, boot, msg, sizeof(msg)) == -1) {
+		snprintf(err, errlen, "boot_id: %s", msg);
+		return (-1);
+	}
+	return (0);
+}
+
+/* {"op":"cmd","id":3,"cmd":"sleep 10","cmd_source":"proc"} */
+static int
+replay_cmd(
+    struct regtab *rt, json_t *o, int64_t *seen_allp, char *err, size_t errlen)
+{
+	struct rentry *e;
+	const char *cmd, *src;
+
+	if (get_entry(rt, o, "id", &e, err, errlen) == -1 ||
+	    get_string(o, "cmd", &cmd, err, errlen) == -1 ||
+	    get_string(o, "cmd_source", &src, err, errlen) == -1)
+		return (-1);
+	if (json_string_length(json_object_get(o, "cmd")) > GP_CMD_MAX ||
+	    strlen(cmd) != json_string_length(json_object_get(o, "cmd"))) {
+		snprintf(err, errlen,
+		    "cmd: must be a string of at "
+		    "most %d bytes without NUL",
+		    GP_CMD_MAX);
+		return (-1);
+	}
+	if (strcmp(src, "proc") != 0 && strcmp(src, "client") != 0) {
+		snprintf(err, errlen,
+		    "cmd_source: must be \"proc\" "
+		    "or \"client\"");
+		return (-1);
+	}
+	(void)regtab_set_cmd(rt, e, cmd, strcmp(src, "client") == 0);
+	return (0);
+}
+
 /*
  * Check and apply one record; *prevp is the seq of the one before.  A
  * "seen" of every alive entry is not applied to each of them at once:
@@ -269,24 +476,13 @@ static int
 replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
     uint64_t *prevp, int64_t *seen_allp, char *err, size_t errlen)
 {
-	static const char *const ops[] = {
-		"add",
-		"rm",
-		"alive",
-		"seen",
-		"rename",
-		"reset",
-		"ident",
-		"cmd",
-	};
 	json_error_t jerr;
-	json_t *o, *v;
-	struct rentry *e;
-	const char *op, *from, *to, *boot, *cmd, *src;
-	char dbuf[64], msg[256];
-	int64_t seq, when, ticks;
-	size_t i, changed;
-	int kind, rv = -1;
+	json_t *o;
+	const char *op;
+	char dbuf[64];
+	int64_t seq;
+	size_t i;
+	int rv = -1;
 
 	if (len == 0) {
 		snprintf(err, errlen, "empty line");
@@ -315,10 +511,10 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 		    "seq: %" PRId64 " does not follow %" PRIu64, seq, *prevp);
 		goto done;
 	}
-	for (i = 0; i < nitems(ops); i++)
-		if (strcmp(op, ops[i]) == 0)
+	for (i = 0; i < nitems(replay_ops); i++)
+		if (strcmp(op, replay_ops[i].op) == 0)
 			break;
-	if (i == nitems(ops)) {
+	if (i == nitems(replay_ops)) {
 		snprintf(err, errlen, "op: unknown operation \"%s\"",
 		    store_printable(op) ? op : "?");
 		goto done;
@@ -329,120 +525,7 @@ replay_line(struct regtab *rt, const char *p, size_t len, uint64_t snap_seq,
 		rv = 0;
 		goto done;
 	}
-
-	if (strcmp(op, "add") == 0) {
-		if ((v = json_object_get(o, "proc")) == NULL) {
-			snprintf(err, errlen, "proc: missing");
-			goto done;
-		}
-		if (store_entry_load(rt, v, "proc", NULL, err, errlen) == -1)
-			goto done;
-	} else if (strcmp(op, "rm") == 0) {
-		if (get_entry(rt, o, "id", &e, err, errlen) == -1)
-			goto done;
-		regtab_remove(rt, e);
-	} else if (strcmp(op, "alive") == 0) {
-		if (get_entry(rt, o, "id", &e, err, errlen) == -1 ||
-		    store_get_time(o, "last_seen", &when, err, errlen) == -1)
-			goto done;
-		if (!json_is_boolean(v = json_object_get(o, "alive"))) {
-			snprintf(err, errlen,
-			    "alive: must be true or false, "
-			    "got %s",
-			    v == NULL ?
-			        "nothing" :
-			        store_json_describe(v, dbuf, sizeof(dbuf)));
-			goto done;
-		}
-		regtab_set_alive(e, json_is_true(v));
-		regtab_set_seen(e, when);
-	} else if (strcmp(op, "seen") == 0) {
-		if (store_get_time(o, "last_seen", &when, err, errlen) == -1)
-			goto done;
-		if ((v = json_object_get(o, "ids")) == NULL) {
-			if (when > *seen_allp)
-				*seen_allp = when;
-			rv = 0;
-			goto done;
-		}
-		if (!json_is_array(v)) {
-			snprintf(err, errlen, "ids: must be an array, got %s",
-			    v == NULL ?
-			        "nothing" :
-			        store_json_describe(v, dbuf, sizeof(dbuf)));
-			goto done;
-		}
-		for (i = 0; i < json_array_size(v); i++) {
-			if (!json_is_integer(json_array_get(v, i)) ||
-			    (e = regtab_find_id(rt,
-			         json_integer_value(json_array_get(v, i)))) ==
-			        NULL) {
-				snprintf(err, errlen, "ids[%zu]: unknown id %s",
-				    i,
-				    store_json_describe(json_array_get(v, i),
-				        dbuf, sizeof(dbuf)));
-				goto done;
-			}
-			regtab_set_seen(e, when);
-		}
-	} else if (strcmp(op, "rename") == 0) {
-		if (get_string(o, "kind", &op, err, errlen) == -1 ||
-		    get_string(o, "from", &from, err, errlen) == -1 ||
-		    get_string(o, "to", &to, err, errlen) == -1)
-			goto done;
-		if (strcmp(op, "tag") == 0)
-			kind = REGTAB_TAG;
-		else if (strcmp(op, "group") == 0)
-			kind = REGTAB_GROUP;
-		else {
-			snprintf(err, errlen,
-			    "kind: must be \"tag\" or "
-			    "\"group\"");
-			goto done;
-		}
-		if (regtab_rename(rt, kind, from, to, &changed, msg,
-		        sizeof(msg)) != REGTAB_OK) {
-			snprintf(err, errlen, "rename: %s", msg);
-			goto done;
-		}
-	} else if (strcmp(op, "reset") == 0) {
-		regtab_reset(rt);
-		*seen_allp = 0;
-	} else if (strcmp(op, "ident") == 0) {
-		if (get_entry(rt, o, "id", &e, err, errlen) == -1 ||
-		    store_get_int(o, "start_ticks", 1, 0, INT64_MAX, &ticks,
-		        err, errlen) == -1 ||
-		    get_string(o, "boot_id", &boot, err, errlen) == -1)
-			goto done;
-		if (regtab_set_identity(rt, e, ticks, boot, msg, sizeof(msg)) ==
-		    -1) {
-			snprintf(err, errlen, "boot_id: %s", msg);
-			goto done;
-		}
-	} else if (strcmp(op, "cmd") == 0) {
-		if (get_entry(rt, o, "id", &e, err, errlen) == -1 ||
-		    get_string(o, "cmd", &cmd, err, errlen) == -1 ||
-		    get_string(o, "cmd_source", &src, err, errlen) == -1)
-			goto done;
-		if (json_string_length(json_object_get(o, "cmd")) >
-		        GP_CMD_MAX ||
-		    strlen(cmd) !=
-		        json_string_length(json_object_get(o, "cmd"))) {
-			snprintf(err, errlen,
-			    "cmd: must be a string of at "
-			    "most %d bytes without NUL",
-			    GP_CMD_MAX);
-			goto done;
-		}
-		if (strcmp(src, "proc") != 0 && strcmp(src, "client") != 0) {
-			snprintf(err, errlen,
-			    "cmd_source: must be \"proc\" "
-			    "or \"client\"");
-			goto done;
-		}
-		(void)regtab_set_cmd(rt, e, cmd, strcmp(src, "client") == 0);
-	}
-	rv = 0;
+	rv = replay_ops[i].apply(rt, o, seen_allp, err, errlen);
 done:
 	json_decref(o);
 	return (rv);

@@ -157,8 +157,10 @@ static void compact_later(void);
 static void compact_end(void);
 static void compact_retry(int, short, void *);
 static void final_check(void);
-static int op_mutates(const struct op *);
 static void op_start(struct op *);
+static void req_ping(struct op *);
+static void req_version(struct op *);
+static void registry_request(struct imsg *);
 static void op_fail(struct op *, int);
 static void deferred_run(void);
 static void seen_tick(int, short, void *);
@@ -217,6 +219,26 @@ static uint32_t max_labels = CONFIG_LABELS_DEFAULT;
 static uint32_t max_cmd_bytes = CONFIG_CMD_BYTES_DEFAULT;
 static uid_t daemon_uid; /* goprocd's own user, before the drop */
 static size_t nalive;    /* entries alive */
+
+/*
+ * The handler of each request type of the wire table.  A new request
+ * type is a row there and a row here.
+ */
+static const struct {
+	uint32_t type;
+	void (*start)(struct op *);
+} op_starts[] = {
+	{ IMSG_CTL_PING, req_ping },
+	{ IMSG_CTL_ADD, req_add },
+	{ IMSG_CTL_LIST, req_list },
+	{ IMSG_CTL_RM, req_rm },
+	{ IMSG_CTL_KILL, req_kill },
+	{ IMSG_CTL_TAG, req_rename },
+	{ IMSG_CTL_GROUP, req_rename },
+	{ IMSG_CTL_RESET, req_reset },
+	{ IMSG_CTL_EXECED, req_execed },
+	{ IMSG_CTL_VERSION, req_version },
+};
 
 /* Before the privilege drop (proc_run): who we are, jansson's seed. */
 int
@@ -521,39 +543,52 @@ registry_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 	return (0);
 }
 
-static int
-registry_dispatch_frontend(struct imsgev *iev, struct imsg *imsg)
+/*
+ * A request of a type of the wire table, as the frontend checked it and
+ * prefixed with the client's credentials.
+ */
+static void
+registry_request(struct imsg *imsg)
 {
 	struct ibuf payload;
 	struct gp_cred cred;
 	struct op *op;
 	const char *errstr;
+	uint32_t type = imsg_get_type(imsg);
+
+	if (imsg_get_ibuf(imsg, &payload) == -1 ||
+	    ibuf_get(&payload, &cred, sizeof(cred)) == -1)
+		fatalx("%s: short request", __func__);
+	if (op_by_conn(imsg_get_id(imsg)) != NULL)
+		fatalx("%s: second request on connection %u", __func__,
+		    imsg_get_id(imsg));
+	op = op_new(type, imsg_get_id(imsg), &cred);
+	if (wire_req_decode(&payload, type, op->req, &errstr) == -1)
+		fatalx("%s: bad %s request: %s", __func__, wire_req_name(type),
+		    errstr);
+	/*
+	 * A mutation waits while a compaction runs, so that its record
+	 * goes straight to the journal: written, or refused with the
+	 * reason, never held in memory.
+	 */
+	if ((compacting || final) && wire_req_mutates(op->req))
+		op->state = OP_DEFERRED;
+	else
+		op_start(op);
+}
+
+static int
+registry_dispatch_frontend(struct imsgev *iev, struct imsg *imsg)
+{
+	struct op *op;
 	uint32_t type;
 
 	type = imsg_get_type(imsg);
-	/* Every request type of the wire table: the frontend checked it. */
-	switch (wire_is_request(type) ? IMSG_CTL_PING : type) {
-	case IMSG_CTL_PING:
-		if (imsg_get_ibuf(imsg, &payload) == -1 ||
-		    ibuf_get(&payload, &cred, sizeof(cred)) == -1)
-			fatalx("%s: short request", __func__);
-		if (op_by_conn(imsg_get_id(imsg)) != NULL)
-			fatalx("%s: second request on connection %u", __func__,
-			    imsg_get_id(imsg));
-		op = op_new(type, imsg_get_id(imsg), &cred);
-		if (wire_req_decode(&payload, type, op->req, &errstr) == -1)
-			fatalx("%s: bad request type %u: %s", __func__, type,
-			    errstr);
-		/*
-		 * A mutation waits while a compaction runs, so that
-		 * its record goes straight to the journal: written,
-		 * or refused with the reason, never held in memory.
-		 */
-		if ((compacting || final) && op_mutates(op))
-			op->state = OP_DEFERRED;
-		else
-			op_start(op);
-		break;
+	if (wire_is_request(type)) {
+		registry_request(imsg);
+		return (0);
+	}
+	switch (type) {
 	case IMSG_REQ_MORE:
 		if (imsg_get_len(imsg) != 0)
 			fatalx("%s: bad IMSG_REQ_MORE", __func__);
@@ -579,53 +614,31 @@ registry_dispatch_frontend(struct imsgev *iev, struct imsg *imsg)
 	return (0);
 }
 
-static int
-op_mutates(const struct op *op)
-{
-	switch (op->type) {
-	case IMSG_CTL_ADD:
-	case IMSG_CTL_RM:
-	case IMSG_CTL_KILL:
-	case IMSG_CTL_RESET:
-	case IMSG_CTL_EXECED:
-		return (1);
-	case IMSG_CTL_TAG:
-	case IMSG_CTL_GROUP:
-		return ((op->req->flags & GP_REQ_RENAME) != 0);
-	}
-	return (0);
-}
-
+/* Start a request with the handler of its type. */
 static void
 op_start(struct op *op)
 {
-	switch (op->type) {
-	case IMSG_CTL_PING:
-		op_finish(op, 0, GP_ST_OK, "pong");
-		break;
-	case IMSG_CTL_ADD:
-		req_add(op);
-		break;
-	case IMSG_CTL_LIST:
-		req_list(op);
-		break;
-	case IMSG_CTL_RM:
-		req_rm(op);
-		break;
-	case IMSG_CTL_KILL:
-		req_kill(op);
-		break;
-	case IMSG_CTL_TAG:
-	case IMSG_CTL_GROUP:
-		req_rename(op);
-		break;
-	case IMSG_CTL_RESET:
-		req_reset(op);
-		break;
-	case IMSG_CTL_EXECED:
-		req_execed(op);
-		break;
-	}
+	size_t i;
+
+	for (i = 0; i < nitems(op_starts); i++)
+		if (op_starts[i].type == op->type) {
+			op_starts[i].start(op);
+			return;
+		}
+	fatalx("%s: no handler for %s requests", __func__,
+	    wire_req_name(op->type));
+}
+
+static void
+req_ping(struct op *op)
+{
+	op_finish(op, 0, GP_ST_OK, "pong");
+}
+
+static void
+req_version(struct op *op)
+{
+	op_finish(op, 0, GP_ST_OK, "%s", GOPROC_VERSION);
 }
 
 /* Start, in order of arrival, what waited for a compaction to end. */

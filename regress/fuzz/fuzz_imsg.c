@@ -135,7 +135,7 @@ drain(struct conn *c)
 
 		/* A request goes on to the wire decoder. */
 		type = imsg_get_type(&imsg);
-		if (type >= IMSG_CTL_PING && type <= IMSG_CTL_EXECED) {
+		if (wire_is_request(type)) {
 			FUZZ_CHECK(imsg_get_ibuf(&imsg, &payload) == 0);
 			errstr = NULL;
 			if (wire_req_decode(&payload, type, &req, &errstr) ==

@@ -24,6 +24,7 @@
  *	10	an end, error or info (wire_end_decode)
  *	11	a request of a type that is not one (must be refused)
  *	12	a request of type IMSG_CTL_EXECED
+ *	13	a request of type IMSG_CTL_VERSION
  *
  * A value that decodes is encoded again, no longer than it came, and
  * must decode to the same value: encode and decode are inverses on
@@ -46,7 +47,8 @@
 #define KIND_END	10
 #define KIND_BADTYPE	11
 #define KIND_EXECED	12
-#define KIND_COUNT	13
+#define KIND_VERSION	13
+#define KIND_COUNT	14
 
 #define ENCODE_MAX	(1024 * 1024)
 
@@ -214,6 +216,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_end(p, len);
 	else if (kind == KIND_EXECED)
 		fuzz_req(IMSG_CTL_EXECED, p, len);
+	else if (kind == KIND_VERSION)
+		fuzz_req(IMSG_CTL_VERSION, p, len);
 	else {
 		ibuf_from_buffer(&in, p, len);
 		FUZZ_CHECK(wire_req_decode(&in, IMSG_CTL_ENTRY + data[0] % 2,

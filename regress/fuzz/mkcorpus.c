@@ -41,6 +41,7 @@
 #define KIND_END	10
 #define KIND_BADTYPE	11
 #define KIND_EXECED	12
+#define KIND_VERSION	13
 
 #define IMSG_MAXSIZE_MAX 255	/* setup byte 0 for MAX_IMSGSIZE */
 #define IMSG_FD_MARK	0x80000000U
@@ -250,6 +251,11 @@ requests(const char *dir)
 	(void)strlcpy(req.cmd, "sleep 1000", sizeof(req.cmd));
 	b = enc_req(&req);
 	put_wire(dir, "req-execed", KIND_EXECED, b, ibuf_size(b));
+	ibuf_free(b);
+
+	memset(&req, 0, sizeof(req));
+	b = enc_req(&req);
+	put_wire(dir, "req-version", KIND_VERSION, b, ibuf_size(b));
 	ibuf_free(b);
 }
 

@@ -1671,6 +1671,74 @@ json_ping_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case version cleanup
+version_head()
+{
+	atf_set "descr" "version prints goprocctl's version, then goprocd's"
+}
+version_body()
+{
+	gp_start
+	v=$("${GOPROCCTL}" --version | sed 's/^goprocctl //')
+	[ -n "${v}" ] || atf_fail "no version from --version"
+	atf_check -o inline:"goprocctl ${v}\ngoprocd ${v}\n" -e empty \
+	    "${GOPROCCTL}" version
+}
+version_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case version_no_daemon
+version_no_daemon_head()
+{
+	atf_set "descr" "without a daemon version prints goprocctl's" \
+	    "version, then the error, exit 3"
+}
+version_no_daemon_body()
+{
+	gp_env
+	v=$("${GOPROCCTL}" --version | sed 's/^goprocctl //')
+	atf_check -s exit:3 -o inline:"goprocctl ${v}\n" \
+	    -e inline:"goprocctl: daemon is not running (no socket at ${SOCK})\n" \
+	    "${GOPROCCTL}" version
+}
+
+atf_test_case json_version cleanup
+json_version_head()
+{
+	atf_set "descr" "version --json prints both versions"
+	atf_set "require.progs" "jq"
+}
+json_version_body()
+{
+	gp_start
+	v=$("${GOPROCCTL}" --version | sed 's/^goprocctl //')
+	atf_check -o save:out -e empty "${GOPROCCTL}" --json version
+	atf_check -o inline:"{\"goprocctl\":\"${v}\",\"goprocd\":\"${v}\"}\n" \
+	    jq -c . out
+}
+json_version_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case json_version_no_daemon
+json_version_no_daemon_head()
+{
+	atf_set "descr" "without a daemon version --json keeps goprocctl's" \
+	    "version beside the error, exit 3"
+	atf_set "require.progs" "jq"
+}
+json_version_no_daemon_body()
+{
+	gp_env
+	v=$("${GOPROCCTL}" --version | sed 's/^goprocctl //')
+	atf_check -s exit:3 -o save:out -e empty "${GOPROCCTL}" --json version
+	atf_check -o inline:"{\"goprocctl\":\"${v}\",\"error\":\"daemon is not running (no socket at ${SOCK})\"}\n" \
+	    jq -c . out
+}
+
 atf_test_case json_add cleanup
 json_add_head()
 {
@@ -2055,6 +2123,10 @@ atf_init_test_cases()
 	atf_add_test_case reset_clears
 
 	atf_add_test_case json_ping
+	atf_add_test_case version
+	atf_add_test_case version_no_daemon
+	atf_add_test_case json_version
+	atf_add_test_case json_version_no_daemon
 	atf_add_test_case json_add
 	atf_add_test_case json_run
 	atf_add_test_case json_list

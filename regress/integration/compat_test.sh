@@ -41,7 +41,7 @@ fake_kill_daemon()
 	mkdir -m 700 -p "${GOPROC_RUNTIME_DIR}"
 	python3 -c '
 import os, socket, struct, sys
-RESULT, ERROR = 11, 14
+RESULT, ERROR = 12, 15
 def s(v):
     v = v.encode()
     return struct.pack("=H", len(v)) + v

@@ -95,7 +95,7 @@ two_requests_body()
 {
 	setup_registry
 	# The first is answered, then the connection is closed.
-	atf_check -o inline:"type=13 status=0 msg=pong\n" \
+	atf_check -o inline:"type=14 status=0 msg=pong\n" \
 	    ${RAW} "${SOCK}" two-requests
 	check_unharmed
 }

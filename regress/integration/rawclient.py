@@ -7,7 +7,7 @@ import sys
 import time
 
 IMSG_CTL_PING, IMSG_CTL_ADD, IMSG_CTL_LIST = 1, 2, 3
-IMSG_CTL_EXECED, IMSG_CTL_ENTRY = 9, 10
+IMSG_CTL_EXECED, IMSG_CTL_ENTRY = 9, 11
 HDR = struct.Struct("=IIII")
 
 

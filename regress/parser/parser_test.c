@@ -82,6 +82,7 @@ ATF_TC_BODY(defaults, tc)
 	} cases[] = {
 		{ "ping", PING, IMSG_CTL_PING, 2 },
 		{ "list", LIST, IMSG_CTL_LIST, 3 },
+		{ "version", VERSIONS, IMSG_CTL_VERSION, 2 },
 	};
 	size_t i;
 
@@ -609,6 +610,51 @@ ATF_TC_BODY(daemon, tc)
 	BAD("daemon: unexpected argument \"now\"", "daemon", "now");
 }
 
+ATF_TC_WITHOUT_HEAD(version);
+ATF_TC_BODY(version, tc)
+{
+	OK("version");
+	ATF_CHECK_EQ(res.action, VERSIONS);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_VERSION);
+	OK("--json", "version", "-t", "7");
+	ATF_CHECK_EQ(res.action, VERSIONS);
+	ATF_CHECK_EQ(res.json, 1);
+	ATF_CHECK_EQ(res.timeout, 7);
+	OK("version", "--socket", "s");
+	ATF_CHECK_STREQ(res.socket, "s");
+	OK("version", "--help");
+	ATF_CHECK_EQ(res.action, HELP);
+	ATF_CHECK_STREQ(res.command, "version");
+	BAD("version: unexpected argument \"now\"", "version", "now");
+	BAD("unknown option --tag", "version", "--tag", "x");
+	BAD("unknown command \"VERSION\"", "VERSION");
+}
+
+ATF_TC_WITHOUT_HEAD(usage_rows);
+ATF_TC_BODY(usage_rows, tc)
+{
+	const char *name, *synopsis;
+	char *argv[3];
+	size_t i;
+	int selectors;
+
+	for (i = 0; command_usage(i, &name, &synopsis, &selectors) == 0; i++) {
+		/* Each synopsis starts with its command, a parser row. */
+		ATF_CHECK_MSG(strncmp(synopsis, name, strlen(name)) == 0 &&
+		        synopsis[strlen(name)] == ' ',
+		    "%s: %s", name, synopsis);
+		argv[0] = "goprocctl";
+		argv[1] = (char *)name;
+		argv[2] = NULL;
+		(void)parse(2, argv, &res);
+		ATF_CHECK_STREQ(res.command, name);
+		ATF_CHECK_EQ(selectors,
+		    strcmp(name, "list") == 0 || strcmp(name, "rm") == 0 ||
+		        strcmp(name, "kill") == 0);
+	}
+	ATF_CHECK_EQ(i, 11);
+}
+
 ATF_TC_WITHOUT_HEAD(config_accepted_everywhere);
 ATF_TC_BODY(config_accepted_everywhere, tc)
 {
@@ -711,6 +757,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, tag_group);
 	ATF_TP_ADD_TC(tp, reset_confirm);
 	ATF_TP_ADD_TC(tp, daemon);
+	ATF_TP_ADD_TC(tp, version);
+	ATF_TP_ADD_TC(tp, usage_rows);
 	ATF_TP_ADD_TC(tp, config_accepted_everywhere);
 	ATF_TP_ADD_TC(tp, reparse);
 	ATF_TP_ADD_TC(tp, signal_names);

@@ -713,6 +713,23 @@ ATF_TC_BODY(req_roundtrip_execed, tc)
 	req_roundtrip(IMSG_CTL_EXECED, 0);
 }
 
+ATF_TC_WITHOUT_HEAD(req_roundtrip_version);
+ATF_TC_BODY(req_roundtrip_version, tc)
+{
+	struct rreq r;
+
+	req_roundtrip(IMSG_CTL_VERSION, 1);
+	req_roundtrip(IMSG_CTL_VERSION, 0);
+	/* It carries nothing. */
+	req_min_raw(IMSG_CTL_VERSION, &r);
+	r.pid = 1;
+	req_refused(IMSG_CTL_VERSION, &r, "unexpected pid in request");
+	req_min_raw(IMSG_CTL_VERSION, &r);
+	r.flags = GP_REQ_ALL;
+	req_refused(
+	    IMSG_CTL_VERSION, &r, "request flag not valid for this request");
+}
+
 ATF_TC_WITHOUT_HEAD(req_execed_needs_one_id);
 ATF_TC_BODY(req_execed_needs_one_id, tc)
 {
@@ -1665,17 +1682,85 @@ ATF_TC_BODY(is_request_follows_the_table, tc)
 {
 	uint32_t t;
 
-	for (t = IMSG_CTL_PING; t <= IMSG_CTL_EXECED; t++)
+	for (t = IMSG_CTL_PING; t < IMSG_CTL_ENTRY; t++)
 		ATF_CHECK(wire_is_request(t));
 	ATF_CHECK(!wire_is_request(IMSG_NONE));
 	ATF_CHECK(!wire_is_request(IMSG_CTL_ENTRY));
 	ATF_CHECK(!wire_is_request(IMSG_CTL_LAST + 1));
 }
 
+ATF_TC_WITHOUT_HEAD(request_rows);
+ATF_TC_BODY(request_rows, tc)
+{
+	static const struct {
+		uint32_t type;
+		const char *name;
+		int mutates;
+		int entries;
+		int results;
+	} want[] = {
+		{ IMSG_CTL_PING, "ping", 0, 0, 0 },
+		{ IMSG_CTL_ADD, "add", 1, 1, 0 },
+		{ IMSG_CTL_LIST, "list", 0, 1, 0 },
+		{ IMSG_CTL_RM, "rm", 1, 0, 1 },
+		{ IMSG_CTL_KILL, "kill", 1, 0, 1 },
+		{ IMSG_CTL_TAG, "tag", 0, 1, 0 },
+		{ IMSG_CTL_GROUP, "group", 0, 1, 0 },
+		{ IMSG_CTL_RESET, "reset", 1, 0, 0 },
+		{ IMSG_CTL_EXECED, "execed", 1, 1, 0 },
+		{ IMSG_CTL_VERSION, "version", 0, 0, 0 },
+	};
+	struct gp_request req;
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		memset(&req, 0, sizeof(req));
+		req.type = want[i].type;
+		ATF_CHECK_STREQ(wire_req_name(want[i].type), want[i].name);
+		ATF_CHECK_EQ(wire_req_mutates(&req), want[i].mutates);
+		ATF_CHECK_EQ(wire_req_streams(want[i].type, IMSG_CTL_ENTRY),
+		    want[i].entries);
+		ATF_CHECK_EQ(wire_req_streams(want[i].type, IMSG_CTL_RESULT),
+		    want[i].results);
+		/* Terminal replies are no stream. */
+		ATF_CHECK(!wire_req_streams(want[i].type, IMSG_CTL_INFO));
+		ATF_CHECK(!wire_req_streams(want[i].type, IMSG_CTL_END));
+		ATF_CHECK(!wire_req_streams(want[i].type, IMSG_CTL_ERROR));
+	}
+	/* Every request type has its row. */
+	for (i = IMSG_CTL_PING; i < IMSG_CTL_ENTRY; i++)
+		ATF_CHECK(wire_req_name(i) != NULL);
+	ATF_CHECK(wire_req_name(IMSG_NONE) == NULL);
+	ATF_CHECK(wire_req_name(IMSG_CTL_ENTRY) == NULL);
+	ATF_CHECK(!wire_req_streams(IMSG_CTL_ENTRY, IMSG_CTL_ENTRY));
+}
+
+ATF_TC_WITHOUT_HEAD(request_rename_mutates);
+ATF_TC_BODY(request_rename_mutates, tc)
+{
+	struct gp_request req;
+
+	memset(&req, 0, sizeof(req));
+	req.type = IMSG_CTL_TAG;
+	ATF_CHECK(!wire_req_mutates(&req));
+	req.flags = GP_REQ_RENAME;
+	ATF_CHECK(wire_req_mutates(&req));
+	req.type = IMSG_CTL_GROUP;
+	ATF_CHECK(wire_req_mutates(&req));
+	req.type = IMSG_CTL_LIST;
+	req.flags = GP_REQ_RENAME;
+	ATF_CHECK(!wire_req_mutates(&req));
+	req.type = IMSG_CTL_ENTRY;
+	ATF_CHECK(!wire_req_mutates(&req));
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, is_request_follows_the_table);
+	ATF_TP_ADD_TC(tp, request_rows);
+	ATF_TP_ADD_TC(tp, request_rename_mutates);
 	ATF_TP_ADD_TC(tp, req_roundtrip_ping);
+	ATF_TP_ADD_TC(tp, req_roundtrip_version);
 	ATF_TP_ADD_TC(tp, req_roundtrip_add);
 	ATF_TP_ADD_TC(tp, req_roundtrip_list);
 	ATF_TP_ADD_TC(tp, req_roundtrip_rm);
