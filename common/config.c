@@ -668,8 +668,7 @@ apply_key(struct goproc_config *cfg, const char *name, const char *key,
 	/* socket_group */
 	if (!valid_group(s)) {
 		seterr(err, errlen,
-		    "%s: invalid group name (1 to %d letters, digits, "
-		    "'.', '_' or '-', not starting with '-')",
+		    "%s: invalid group name (1 to %d letters, digits, '.', '_' or '-', not starting with '-')",
 		    where, CONFIG_GROUP_MAX);
 		return (-1);
 	}
@@ -775,8 +774,7 @@ read_file(const char *path, char *buf, size_t max, size_t *lenp, char *err,
 		/* No lstat(2): the sandboxed parent may not call it. */
 		if (errno == ELOOP)
 			seterr(err, errlen,
-			    "%s: is a symbolic link; name the configuration "
-			    "file itself",
+			    "%s: is a symbolic link; name the configuration file itself",
 			    path);
 		else
 			seterr(err, errlen, "%s: cannot open: %s", path,

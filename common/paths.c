@@ -196,8 +196,7 @@ paths_resolve(struct goproc_paths *p, const char *socket_flag,
 			if (strlcpy(tmp.socket, sock, sizeof(tmp.socket)) >=
 			    sizeof(tmp.socket)) {
 				seterr(err, errlen,
-				    "socket path too long (%zu bytes, at most "
-				    "%zu): %s",
+				    "socket path too long (%zu bytes, at most %zu): %s",
 				    strlen(sock), SUN_PATH_MAX - 1, sock);
 				return (-1);
 			}
@@ -283,16 +282,14 @@ ancestor_safe(const struct stat *st, const char *anc, const char *dir,
 	}
 	if (st->st_uid != 0 && st->st_uid != uid) {
 		seterr(err, errlen,
-		    "directory %s: its ancestor %s is owned by uid %u; only "
-		    "root or uid %u may own the directories above it",
+		    "directory %s: its ancestor %s is owned by uid %u; only root or uid %u may own the directories above it",
 		    dir, anc, (unsigned int)st->st_uid, (unsigned int)uid);
 		return (-1);
 	}
 	if ((st->st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
 	    (st->st_mode & S_ISVTX) == 0) {
 		seterr(err, errlen,
-		    "directory %s: its ancestor %s has mode %04o; a directory "
-		    "above it that others can write to must be sticky",
+		    "directory %s: its ancestor %s has mode %04o; a directory above it that others can write to must be sticky",
 		    dir, anc, (unsigned int)(st->st_mode & 07777));
 		return (-1);
 	}
@@ -312,8 +309,7 @@ open_dir_error(int fd, const char *name, const char *path, int saved_errno,
 	if (fstatat(fd, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
 		if (S_ISLNK(st.st_mode)) {
 			seterr(err, errlen,
-			    "directory %s is a symbolic link; it must be a "
-			    "directory",
+			    "directory %s is a symbolic link; it must be a directory",
 			    path);
 			return;
 		}
@@ -396,8 +392,7 @@ open_step(int fd, const char *comp, const char *sofar, const char *path,
 	if (S_ISLNK(st->st_mode)) {
 		/* O_PATH|O_NOFOLLOW opens the link itself. */
 		seterr(err, errlen,
-		    "directory %s is a symbolic link; it must be a "
-		    "directory",
+		    "directory %s is a symbolic link; it must be a directory",
 		    sofar);
 		(void)close(fd);
 		return (-1);
@@ -443,8 +438,7 @@ open_dir_own(int fd, const char *path, const struct stat *st, int created,
 	}
 	if (!created && (st->st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		seterr(err, errlen,
-		    "directory %s has mode %04o; it must not be writable by "
-		    "group or others",
+		    "directory %s has mode %04o; it must not be writable by group or others",
 		    path, (unsigned int)(st->st_mode & 07777));
 		(void)close(fd);
 		return (-1);
@@ -582,8 +576,7 @@ paths_open_file(int dirfd, const char *name, const char *path, int flags,
 	}
 	if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
 		seterr(err, errlen,
-		    "%s has mode %04o; it must not be writable by group or "
-		    "others",
+		    "%s has mode %04o; it must not be writable by group or others",
 		    path, (unsigned int)(st.st_mode & 07777));
 		goto fail;
 	}

@@ -91,10 +91,8 @@ static int			 run_errno;	/* run: why its exec failed */
 
 static const char selectors_usage[] =
     "selectors:\n"
-    "  [--tag tag]... [--tag-all tag]... [--group group]... "
-    "[--group-all group]...\n"
-    "  [--pid pid]... [--id id]... [--name name]... [--search text] "
-    "[--alive]\n";
+    "  [--tag tag]... [--tag-all tag]... [--group group]... [--group-all group]...\n"
+    "  [--pid pid]... [--id id]... [--name name]... [--search text] [--alive]\n";
 
 /*
  * The usage of one command (cmd) or of all, on stdout for --help and
@@ -112,15 +110,13 @@ usage(const char *cmd)
 	     i++) {
 		if (strcmp(cmd, name) != 0)
 			continue;
-		printf("usage: %s [--config file] [--socket path] [--json] "
-		       "%s\n",
+		printf("usage: %s [--config file] [--socket path] [--json] %s\n",
 		    getprogname(), synopsis);
 		if (selectors)
 			fputs(selectors_usage, stdout);
 		exit(GP_EXIT_OK);
 	}
-	printf("usage: %s [--config file] [--socket path] [--json] command "
-	       "[args]\n"
+	printf("usage: %s [--config file] [--socket path] [--json] command [args]\n"
 	       "       %s --help | --version\n"
 	       "       %s command --help\n"
 	       "commands:\n",
@@ -565,8 +561,7 @@ dispatch(struct imsg *imsg, int *status)
 		if (res.action == ADD || res.action == RUN) {
 			if (nadded != 1)
 				die(GP_EXIT_FAIL,
-				    "bad reply from goprocd: %d entries for "
-				    "one process",
+				    "bad reply from goprocd: %d entries for one process",
 				    nadded);
 			/* run: once goprocd has read its command line. */
 			if (res.action == ADD || run_state == RUN_EXECED)

@@ -257,8 +257,7 @@ skipped:
 	/* kill: the members of its process group left alone. */
 	if (r->skipped > 0)
 		fprintf(f,
-		    "\nNot signalled: %u other process%s in process group %d "
-		    "(Operation not permitted)",
+		    "\nNot signalled: %u other process%s in process group %d (Operation not permitted)",
 		    r->skipped, r->skipped == 1 ? "" : "es", e->pid);
 done:
 	if (fclose(f) == EOF)

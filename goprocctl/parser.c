@@ -161,18 +161,15 @@ static const struct command commands[] = {
 	{ "ping",   PING,   IMSG_CTL_PING,  "-:ht:", ping_opts,   NULL,   2,
 	    "ping [-t|--timeout seconds]", 0 },
 	{ "add",    ADD,    IMSG_CTL_ADD,   "-:ht:", add_opts,    "pid",  3,
-	    "add pid [--tag tag]... [--group group]... [--name name] "
-	    "[-t seconds]", 0 },
+	    "add pid [--tag tag]... [--group group]... [--name name] [-t seconds]", 0 },
 	{ "run",    RUN,    IMSG_CTL_ADD,   "+:ht:", add_opts,    NULL,   3,
-	    "run [--tag tag]... [--group group]... [--name name] "
-	    "[-t seconds]\n      [--] command [arg ...]", 0 },
+	    "run [--tag tag]... [--group group]... [--name name] [-t seconds]\n      [--] command [arg ...]", 0 },
 	{ "list",   LIST,   IMSG_CTL_LIST,  "-:ht:", list_opts,   NULL,   3,
 	    "list [selectors] [-t seconds]", 1 },
 	{ "rm",     RM,     IMSG_CTL_RM,    "-:ht:", rm_opts,     NULL,   3,
 	    "rm selectors [--all] [-t seconds]", 1 },
 	{ "kill",   KILL,   IMSG_CTL_KILL,  "-:ht:", kill_opts,   NULL,   5,
-	    "kill selectors | --all [--signal sig] [--wait seconds] "
-	    "[-t seconds]", 1 },
+	    "kill selectors | --all [--signal sig] [--wait seconds] [-t seconds]", 1 },
 	{ "tag",    TAG,    IMSG_CTL_TAG,   "-:ht:", label_opts,  "tag",  3,
 	    "tag tag [--rename new] [-t seconds]", 0 },
 	{ "group",  GROUP,  IMSG_CTL_GROUP, "-:ht:", label_opts,  "group", 3,
@@ -475,8 +472,7 @@ option(struct parse_result *res, int ch, char *arg)
 		n = number(arg, 1, TIMEOUT_MAX, &errstr);
 		if (errstr != NULL)
 			return (fail(res,
-			    "invalid --timeout \"%s\": %s "
-			    "(1 to %d seconds)",
+			    "invalid --timeout \"%s\": %s (1 to %d seconds)",
 			    arg, errstr, TIMEOUT_MAX));
 		res->timeout = (int)n;
 		break;
@@ -494,8 +490,7 @@ option(struct parse_result *res, int ch, char *arg)
 	case OPT_SEARCH:
 		if (strlen(arg) > GP_SEARCH_MAX)
 			return (fail(res,
-			    "--search text too long (at most "
-			    "%d bytes)",
+			    "--search text too long (at most %d bytes)",
 			    GP_SEARCH_MAX));
 		(void)strlcpy(req->search, arg, sizeof(req->search));
 		break;
@@ -511,8 +506,7 @@ option(struct parse_result *res, int ch, char *arg)
 		n = number(arg, 0, WAIT_MAX, &errstr);
 		if (errstr != NULL)
 			return (fail(res,
-			    "invalid --wait \"%s\": %s "
-			    "(0 to %d seconds)",
+			    "invalid --wait \"%s\": %s (0 to %d seconds)",
 			    arg, errstr, WAIT_MAX));
 		res->wait = (int)n;
 		req->wait_ms = (uint32_t)n * 1000;
@@ -589,16 +583,14 @@ finish(struct parse_result *res, const struct command *cmd, const char *confirm)
 		if (!gp_has_selectors(req)) {
 			res->status = GP_EXIT_FAIL;
 			return (fail(res,
-			    "provide at least one selector "
-			    "(--id/--pid/--tag/--group/--name/--search)"));
+			    "provide at least one selector (--id/--pid/--tag/--group/--name/--search)"));
 		}
 		break;
 	case KILL:
 		if (!gp_has_selectors(req) && !(req->flags & GP_REQ_ALL)) {
 			res->status = GP_EXIT_FAIL;
 			return (fail(res,
-			    "provide at least one selector "
-			    "(--id/--pid/--tag/--group/--name) or pass --all"));
+			    "provide at least one selector (--id/--pid/--tag/--group/--name) or pass --all"));
 		}
 		if (req->signo == 0)
 			req->signo = SIGTERM;
@@ -607,8 +599,7 @@ finish(struct parse_result *res, const struct command *cmd, const char *confirm)
 		if (confirm == NULL || strcmp(confirm, "RESET") != 0) {
 			res->status = GP_EXIT_FAIL;
 			return (fail(res,
-			    "destructive command: confirmation "
-			    "required (--confirm RESET)"));
+			    "destructive command: confirmation required (--confirm RESET)"));
 		}
 		break;
 	default:

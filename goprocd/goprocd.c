@@ -364,8 +364,7 @@ lock(void)
 	if (statelockfd == -1) {
 		if (errno == EEXIST)
 			fprintf(stderr,
-			    "goprocd: state directory %s is in use by goprocd "
-			    "pid %ld (lock file %s)\n",
+			    "goprocd: state directory %s is in use by goprocd pid %ld (lock file %s)\n",
 			    paths.statedir, (long)otherpid, paths.statelock);
 		else
 			fprintf(stderr, "goprocd: state lock: %s\n", err);
@@ -399,9 +398,7 @@ open_dirs(void)
 		fprintf(stderr, "goprocd: %s\n", err);
 		if (rundirfd == -1 && runtime_dir_defaulted(sockarg))
 			fprintf(stderr,
-			    "goprocd: /run/user/UID is made at login by "
-			    "pam_systemd; without it, set GOPROC_RUNTIME_DIR "
-			    "(or XDG_RUNTIME_DIR) to a directory of your own\n");
+			    "goprocd: /run/user/UID is made at login by pam_systemd; without it, set GOPROC_RUNTIME_DIR (or XDG_RUNTIME_DIR) to a directory of your own\n");
 		exit(1);
 	}
 
@@ -429,9 +426,7 @@ lock_pidfile(void)
 	if (pidfilefd == -1) {
 		if (errno == EEXIST)
 			fprintf(stderr,
-			    "goprocd: Daemon is already running (pid %ld). "
-			    "Stop it manually or re-run with --force "
-			    "(pid file %s).\n",
+			    "goprocd: Daemon is already running (pid %ld). Stop it manually or re-run with --force (pid file %s).\n",
 			    (long)otherpid, paths.pidfile);
 		else
 			fprintf(stderr, "goprocd: pid file: %s\n", err);
@@ -452,8 +447,7 @@ clear_socket(void)
 	if (fstatat(rundirfd, socket_name(), &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    !S_ISSOCK(sb.st_mode)) {
 		fprintf(stderr,
-		    "goprocd: %s exists and is not a socket; "
-		    "not removing it\n",
+		    "goprocd: %s exists and is not a socket; not removing it\n",
 		    paths.socket);
 		(void)unlinkat(rundirfd, GOPROC_PIDFILE_NAME, 0);
 		exit(1);
@@ -552,8 +546,7 @@ parent_sig(int sig, short event, void *arg)
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			if (!proc_reaped(pid, status))
 				continue;
-			ready_report("a goprocd process failed to "
-			             "start; see the log");
+			ready_report("a goprocd process failed to start; see the log");
 			parent_shutdown(1);
 		}
 		break;
@@ -737,9 +730,7 @@ user_resolve(void)
 	if (proc_user == NULL) {
 		if (getpwnam(GOPROCD_USER) == NULL) {
 			fprintf(stderr,
-			    "goprocd: user %s does not exist; create it "
-			    "(make install does) or name the user the "
-			    "children run as with -u user\n",
+			    "goprocd: user %s does not exist; create it (make install does) or name the user the children run as with -u user\n",
 			    GOPROCD_USER);
 			return (-1);
 		}
@@ -751,8 +742,7 @@ user_resolve(void)
 	}
 	if (pw->pw_uid == 0) {
 		fprintf(stderr,
-		    "goprocd: user %s is root; the children "
-		    "need an unprivileged user\n",
+		    "goprocd: user %s is root; the children need an unprivileged user\n",
 		    proc_user);
 		return (-1);
 	}
@@ -790,8 +780,7 @@ empty_dir(void)
 	    !S_ISDIR(sb.st_mode) || sb.st_uid != 0 ||
 	    (sb.st_mode & (S_IWGRP | S_IWOTH)) != 0 || sb.st_nlink != 2) {
 		fprintf(stderr,
-		    "goprocd: %s must be an empty directory "
-		    "owned by root and writable by root alone\n",
+		    "goprocd: %s must be an empty directory owned by root and writable by root alone\n",
 		    emptydir);
 		return (-1);
 	}
@@ -1086,8 +1075,7 @@ final_snapshot(void)
 		    ((t.tv_sec - t0.tv_sec) * 1000 +
 		        (t.tv_nsec - t0.tv_nsec) / 1000000);
 		if (left <= 0) {
-			log_warnx("the registry did not write the snapshot "
-			          "within %d ms; the journal keeps the rest",
+			log_warnx("the registry did not write the snapshot within %d ms; the journal keeps the rest",
 			    FINAL_WAIT_MS);
 			return;
 		}
@@ -1318,8 +1306,7 @@ signal_checked(int pidfd, int32_t pid, uint64_t start_ticks, int32_t pgid,
 		return (-1);
 	}
 	if (!procfs_can_signal(uid, ps.ruid, ps.suid)) {
-		log_info("not signalling pid %d (uid %u, saved uid %u) for "
-		         "uid %u: operation not permitted",
+		log_info("not signalling pid %d (uid %u, saved uid %u) for uid %u: operation not permitted",
 		    pid, ps.ruid, ps.suid, uid);
 		errno = EPERM;
 		return (-1);
@@ -1443,8 +1430,7 @@ group_signal(const struct kill_req *kr, int signo)
 			break;
 	}
 	if (gp.skipped > 0)
-		log_warnx("process group %d (id %llu): %u member(s) left "
-		          "alone, uid %u may not signal them",
+		log_warnx("process group %d (id %llu): %u member(s) left alone, uid %u may not signal them",
 		    kr->pid, (unsigned long long)kr->id, gp.skipped, kr->uid);
 	log_debug("process group %d: signal %d sent to %u other member(s)",
 	    kr->pid, signo, gp.signalled);
@@ -1507,8 +1493,7 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 	vkey.start_ticks = kr->start_ticks;
 	if (RB_FIND(vproc_tree, &vprocs, &vkey) == NULL) {
 		/* Not a process the prober watches: never signal it. */
-		log_warnx("refusing to signal pid %d (id %llu): not a watched "
-		          "process",
+		log_warnx("refusing to signal pid %d (id %llu): not a watched process",
 		    kr->pid, (unsigned long long)kr->id);
 		pkill_finish(pk, ESRCH, 0);
 		return;
@@ -1527,8 +1512,7 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 	pk->pidfd = pidfd;
 	if (procfs_read_stat(procfd, kr->pid, &st, &errstr) == -1 ||
 	    st.start_ticks != kr->start_ticks || pidfd_exited(pidfd)) {
-		log_debug("kill id %llu: pid %d is no longer the registered "
-		          "process",
+		log_debug("kill id %llu: pid %d is no longer the registered process",
 		    (unsigned long long)kr->id, kr->pid);
 		pkill_finish(pk, ESRCH, 0);
 		return;

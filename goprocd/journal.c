@@ -325,8 +325,7 @@ replay_alive(
 		return (-1);
 	if (!json_is_boolean(v = json_object_get(o, "alive"))) {
 		snprintf(err, errlen,
-		    "alive: must be true or false, "
-		    "got %s",
+		    "alive: must be true or false, got %s",
 		    v == NULL ? "nothing" :
 		                store_json_describe(v, dbuf, sizeof(dbuf)));
 		return (-1);
@@ -393,8 +392,7 @@ replay_rename(
 		kind = REGTAB_GROUP;
 	else {
 		snprintf(err, errlen,
-		    "kind: must be \"tag\" or "
-		    "\"group\"");
+		    "kind: must be \"tag\" or \"group\"");
 		return (-1);
 	}
 	if (regtab_rename(rt, kind, from, to, &changed, msg, sizeof(msg)) !=
@@ -452,15 +450,13 @@ replay_cmd(
 	if (json_string_length(json_object_get(o, "cmd")) > GP_CMD_MAX ||
 	    strlen(cmd) != json_string_length(json_object_get(o, "cmd"))) {
 		snprintf(err, errlen,
-		    "cmd: must be a string of at "
-		    "most %d bytes without NUL",
+		    "cmd: must be a string of at most %d bytes without NUL",
 		    GP_CMD_MAX);
 		return (-1);
 	}
 	if (strcmp(src, "proc") != 0 && strcmp(src, "client") != 0) {
 		snprintf(err, errlen,
-		    "cmd_source: must be \"proc\" "
-		    "or \"client\"");
+		    "cmd_source: must be \"proc\" or \"client\"");
 		return (-1);
 	}
 	(void)regtab_set_cmd(rt, e, cmd, strcmp(src, "client") == 0);

@@ -357,8 +357,7 @@ load_journal(int fd)
 		load_fail("%s: %s", journal_path, err);
 	free(buf);
 	if (torn) {
-		log_warnx("%s: discarding a torn last record (%zu bytes at "
-		          "offset %zu)",
+		log_warnx("%s: discarding a torn last record (%zu bytes at offset %zu)",
 		    journal_path, len - valid, valid);
 		if (ftruncate(fd, valid) == -1 || fsync(fd) == -1)
 			load_fail(
@@ -991,8 +990,7 @@ add_limits(struct op *op)
 		return (0);
 	if (regtab_uid_count(rt, op->cred.uid) >= max_entries_per_uid) {
 		op_finish(op, 1, GP_ST_FAIL,
-		    "too many entries for uid %u (limit %u, "
-		    "max_entries_per_uid in goprocd.conf)",
+		    "too many entries for uid %u (limit %u, max_entries_per_uid in goprocd.conf)",
 		    op->cred.uid, max_entries_per_uid);
 		return (-1);
 	}
@@ -1064,15 +1062,13 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	}
 	if (pi->error == EINVAL) {
 		op_finish(op, 1, GP_ST_INVAL,
-		    "pid %d is a thread of process "
-		    "%d, not a process",
+		    "pid %d is a thread of process %d, not a process",
 		    req->pid, pi->tgid);
 		return;
 	}
 	if (pi->error == EACCES) {
 		op_finish(op, 1, GP_ST_PERM,
-		    "pid %d is %s and cannot be "
-		    "registered",
+		    "pid %d is %s and cannot be registered",
 		    req->pid, req->pid == 1 ? "init" : "a kernel thread");
 		return;
 	}
@@ -1174,8 +1170,7 @@ check_all(struct op *op, struct rentry **m, size_t n, int kill)
 		(void)strlcat(ids, id, sizeof(ids));
 	}
 	op_finish(op, 1, GP_ST_INVAL,
-	    "multiple %sprocesses match filters (ids: %s). Use --all to %s "
-	    "all or narrow the selection",
+	    "multiple %sprocesses match filters (ids: %s). Use --all to %s all or narrow the selection",
 	    kill ? "alive " : "", ids, kill ? "terminate" : "delete");
 	return (-1);
 }
@@ -1202,8 +1197,7 @@ check_owner(struct op *op, struct rentry **m, size_t n)
 		if (m[i]->owner_uid == op->cred.uid)
 			continue;
 		op_finish(op, 1, GP_ST_PERM,
-		    "permission denied: [id=%llu] "
-		    "pid=%d belongs to uid %u",
+		    "permission denied: [id=%llu] pid=%d belongs to uid %u",
 		    (unsigned long long)m[i]->id, m[i]->pid, m[i]->owner_uid);
 		return (-1);
 	}
@@ -1219,8 +1213,7 @@ req_rm(struct op *op)
 
 	if (!gp_has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
 		op_finish(op, 1, GP_ST_INVAL,
-		    "provide at least one selector "
-		    "(--id/--pid/--tag/--group/--name/--search) or pass --all");
+		    "provide at least one selector (--id/--pid/--tag/--group/--name/--search) or pass --all");
 		return;
 	}
 	select_matches(op, &m, &n);
@@ -1259,8 +1252,7 @@ req_kill(struct op *op)
 
 	if (!gp_has_selectors(op->req) && !(op->req->flags & GP_REQ_ALL)) {
 		op_finish(op, 1, GP_ST_INVAL,
-		    "provide at least one selector "
-		    "(--id/--pid/--tag/--group/--name) or pass --all");
+		    "provide at least one selector (--id/--pid/--tag/--group/--name) or pass --all");
 		return;
 	}
 	select_matches(op, &m, &n);
@@ -1271,8 +1263,7 @@ req_kill(struct op *op)
 		free(m);
 		op_finish(op, 0, n == 0 ? GP_ST_NOTFOUND : GP_ST_OK, "%s",
 		    n == 0 ? "No processes match the provided selectors" :
-		             "Matching processes exist but none are currently "
-		             "alive");
+		             "Matching processes exist but none are currently alive");
 		return;
 	}
 	if (check_all(op, m, alive, 1) == -1 ||
@@ -1552,8 +1543,7 @@ req_reset(struct op *op)
 	}
 	if (!privileged(op)) {
 		op_finish(op, 1, GP_ST_PERM,
-		    "permission denied: only root "
-		    "may reset the registry");
+		    "permission denied: only root may reset the registry");
 		return;
 	}
 	if (journal_append(journal_reset(++journal_seq, &jlen), &jlen) == -1) {
@@ -1834,8 +1824,7 @@ journal_write(const char *buf, size_t len)
 		fatal("%s: cannot cut a failed write back to %lld bytes",
 		    journal_path, (long long)journal_size);
 	if (saved != store_errno)
-		log_warnx("%s: write: %s; changes are refused until it "
-		          "succeeds",
+		log_warnx("%s: write: %s; changes are refused until it succeeds",
 		    journal_path, strerror(saved));
 	store_errno = saved;
 	errno = saved;
@@ -1986,8 +1975,7 @@ compact_failed(const char *why)
 {
 	/* Once: a full disk would repeat it every COMPACT_RETRY_SEC. */
 	if (!compact_failing)
-		log_warnx("%s.tmp: %s; keeping %s and %s, retrying every "
-		          "%d s",
+		log_warnx("%s.tmp: %s; keeping %s and %s, retrying every %d s",
 		    snapshot_path, why, snapshot_path, journal_path,
 		    COMPACT_RETRY_SEC);
 	else

@@ -418,8 +418,7 @@ get_labels(const json_t *meta, const char *key, struct gp_strlist *sl,
 	{
 		if (!json_is_string(v)) {
 			snprintf(err, errlen,
-			    "meta.%s[%zu]: must be a string, "
-			    "got %s",
+			    "meta.%s[%zu]: must be a string, got %s",
 			    key, i, store_json_describe(v, dbuf, sizeof(dbuf)));
 			return (-1);
 		}
@@ -483,8 +482,7 @@ store_entry_parse(const json_t *o, struct gp_entry *ge, char *boot,
 	}
 	if (!json_is_string(v) || json_string_length(v) > GP_CMD_MAX) {
 		snprintf(err, errlen,
-		    "cmd: must be a string of at most %d "
-		    "bytes, got %s%s",
+		    "cmd: must be a string of at most %d bytes, got %s%s",
 		    GP_CMD_MAX,
 		    json_is_string(v) ?
 		        "a longer one" :
@@ -554,8 +552,7 @@ store_entry_parse(const json_t *o, struct gp_entry *ge, char *boot,
 		    json_string_length(v) > REGTAB_BOOT_ID_LEN ||
 		    !regtab_valid_boot_id(json_string_value(v))) {
 			snprintf(err, errlen,
-			    "boot_id: must be \"\" or a "
-			    "UUID, got %s",
+			    "boot_id: must be \"\" or a UUID, got %s",
 			    json_is_string(v) ?
 			        "another string" :
 			        store_json_describe(v, dbuf, sizeof(dbuf)));
@@ -762,8 +759,7 @@ rd_more(struct reader *r)
 	if (r->len == r->cap) {
 		if (r->cap >= SNAPSHOT_VALUE_MAX + RBUF_CHUNK) {
 			snprintf(r->err, r->errlen,
-			    "offset %" PRIu64 ": value "
-			    "larger than %d bytes",
+			    "offset %" PRIu64 ": value larger than %d bytes",
 			    r->base, SNAPSHOT_VALUE_MAX);
 			return (-1);
 		}
@@ -853,15 +849,13 @@ rd_value(struct reader *r, const char **vp, size_t *lenp)
 			if (scalar)
 				break;
 			snprintf(r->err, r->errlen,
-			    "offset %" PRIu64 ": "
-			    "unexpected end of file",
+			    "offset %" PRIu64 ": unexpected end of file",
 			    r->base + r->pos);
 			return (-1);
 		}
 		if (r->pos - r->mark >= SNAPSHOT_VALUE_MAX) {
 			snprintf(r->err, r->errlen,
-			    "offset %" PRIu64 ": value "
-			    "larger than %d bytes",
+			    "offset %" PRIu64 ": value larger than %d bytes",
 			    r->base + r->mark, SNAPSHOT_VALUE_MAX);
 			return (-1);
 		}
@@ -959,8 +953,7 @@ snap_header(struct reader *r, const char *key, json_t *v,
 	case 0:
 		if (n != SNAPSHOT_VERSION) {
 			snprintf(r->err, r->errlen,
-			    "version: unsupported "
-			    "version %s",
+			    "version: unsupported version %s",
 			    store_json_describe(v, dbuf, sizeof(dbuf)));
 			return (-1);
 		}
@@ -1036,8 +1029,7 @@ snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 		}
 		if (c != RD_ERR)
 			snprintf(r->err, r->errlen,
-			    "offset %" PRIu64 ": %s "
-			    "after %s",
+			    "offset %" PRIu64 ": %s after %s",
 			    r->base + r->pos,
 			    c == RD_EOF ? "unexpected end of file" :
 			                  "expected ',' or ']'",
@@ -1135,8 +1127,7 @@ snap_parse(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 	if ((c = rd_ws(r)) != RD_EOF) {
 		if (c != RD_ERR)
 			snprintf(r->err, r->errlen,
-			    "offset %" PRIu64 ": data "
-			    "after the snapshot",
+			    "offset %" PRIu64 ": data after the snapshot",
 			    r->base + r->pos);
 		goto done;
 	}
@@ -1149,8 +1140,7 @@ snap_parse(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 	}
 	if (regtab_next_id(rt) > si->next_id) {
 		snprintf(r->err, r->errlen,
-		    "next_id: must be greater than "
-		    "every id (%" PRIu64 "), got %" PRIu64,
+		    "next_id: must be greater than every id (%" PRIu64 "), got %" PRIu64,
 		    regtab_next_id(rt) - 1, si->next_id);
 		goto done;
 	}
