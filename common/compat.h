@@ -17,6 +17,7 @@
 #ifndef COMPAT_H
 #define COMPAT_H
 
+/* clang-format off */
 #ifndef __dead
 #define __dead		__attribute__((__noreturn__))
 #endif
@@ -28,5 +29,6 @@
 #ifndef nitems
 #define nitems(_a)	(sizeof((_a)) / sizeof((_a)[0]))
 #endif
+/* clang-format on */
 
 #endif /* COMPAT_H */

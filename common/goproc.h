@@ -81,7 +81,7 @@ enum imsg_type {
 	IMSG_CTL_TAG,
 	IMSG_CTL_GROUP,
 	IMSG_CTL_RESET,
-	IMSG_CTL_EXECED, /* run: read the command line again */
+	IMSG_CTL_EXECED,  /* run: read the command line again */
 	IMSG_CTL_VERSION, /* goprocd's version, in the END's text */
 
 	/* registry -> frontend -> goprocctl: replies */
@@ -182,7 +182,7 @@ struct gp_entry {
 
 struct gp_result {
 	uint32_t flags;
-	int32_t signo;    /* the signal that ended it, or 0 */
+	int32_t signo; /* the signal that ended it, or 0 */
 	/* kill: members of its process group the client may not signal. */
 	uint32_t skipped;
 	char msg[GP_MSG_MAX + 1];

@@ -21,6 +21,7 @@
 
 #include "compat.h"
 
+/* clang-format off */
 void	log_init(int, int);
 void	log_procinit(const char *);
 void	log_setverbose(int);
@@ -41,5 +42,6 @@ __dead void fatal(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
 __dead void fatalx(const char *, ...)
 	    __attribute__((__format__ (printf, 1, 2)));
+/* clang-format on */
 
 #endif /* LOG_H */

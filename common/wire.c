@@ -640,7 +640,8 @@ req_check(
 		}
 		if (rt->type == IMSG_CTL_RESET) {
 			if (strcmp(req->label, "RESET") != 0) {
-				*errstr = "reset requires the confirmation word RESET";
+				*errstr =
+				    "reset requires the confirmation word RESET";
 				return (-1);
 			}
 		} else {
@@ -907,7 +908,8 @@ label_check(const unsigned char *s, size_t len, const char **errstr)
 			return (-1);
 		}
 		if (cp == ',' || cp == '[' || cp == ']' || cp == '"') {
-			*errstr = "label has invalid characters (one of , [ ] \")";
+			*errstr =
+			    "label has invalid characters (one of , [ ] \")";
 			return (-1);
 		}
 	}

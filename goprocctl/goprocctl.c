@@ -110,16 +110,18 @@ usage(const char *cmd)
 	     i++) {
 		if (strcmp(cmd, name) != 0)
 			continue;
-		printf("usage: %s [--config file] [--socket path] [--json] %s\n",
+		printf(
+		    "usage: %s [--config file] [--socket path] [--json] %s\n",
 		    getprogname(), synopsis);
 		if (selectors)
 			fputs(selectors_usage, stdout);
 		exit(GP_EXIT_OK);
 	}
-	printf("usage: %s [--config file] [--socket path] [--json] command [args]\n"
-	       "       %s --help | --version\n"
-	       "       %s command --help\n"
-	       "commands:\n",
+	printf(
+	    "usage: %s [--config file] [--socket path] [--json] command [args]\n"
+	    "       %s --help | --version\n"
+	    "       %s command --help\n"
+	    "commands:\n",
 	    getprogname(), getprogname(), getprogname());
 	for (i = 0; command_usage(i, &name, &synopsis, &selectors) == 0; i++)
 		printf("  %s\n", synopsis);

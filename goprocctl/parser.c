@@ -506,8 +506,8 @@ option(struct parse_result *res, int ch, char *arg)
 		n = number(arg, 0, WAIT_MAX, &errstr);
 		if (errstr != NULL)
 			return (fail(res,
-			    "invalid --wait \"%s\": %s (0 to %d seconds)",
-			    arg, errstr, WAIT_MAX));
+			    "invalid --wait \"%s\": %s (0 to %d seconds)", arg,
+			    errstr, WAIT_MAX));
 		res->wait = (int)n;
 		req->wait_ms = (uint32_t)n * 1000;
 		break;

@@ -155,7 +155,8 @@ control_refuse(int fd, const struct ucred *cred, const char *msg)
 		unlogged++;
 	else {
 		if (unlogged > 0)
-			log_warnx("refusing client pid %d uid %u: %s (and %u other refusals since the last such message)",
+			log_warnx(
+			    "refusing client pid %d uid %u: %s (and %u other refusals since the last such message)",
 			    (int)cred->pid, cred->uid, msg, unlogged);
 		else
 			log_warnx("refusing client pid %d uid %u: %s",
@@ -308,7 +309,8 @@ control_timeout(int fd, short event, void *arg)
 		break;
 	case CONN_BUSY:
 	case CONN_CLOSING:
-		log_warnx("client pid %d uid %u read no reply in %llds, closing",
+		log_warnx(
+		    "client pid %d uid %u read no reply in %llds, closing",
 		    c->cred.pid, c->cred.uid, (long long)client_tv.tv_sec);
 		break;
 	case CONN_DRAIN:
@@ -368,7 +370,8 @@ control_dispatch_client(int fd, short event, void *arg)
 				return;
 			}
 			if (n == 1) {
-				log_warnx("client pid %d sent data after its request",
+				log_warnx(
+				    "client pid %d sent data after its request",
 				    c->cred.pid);
 				control_close(c);
 				return;

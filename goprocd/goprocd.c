@@ -546,7 +546,8 @@ parent_sig(int sig, short event, void *arg)
 		while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
 			if (!proc_reaped(pid, status))
 				continue;
-			ready_report("a goprocd process failed to start; see the log");
+			ready_report(
+			    "a goprocd process failed to start; see the log");
 			parent_shutdown(1);
 		}
 		break;
@@ -1075,7 +1076,8 @@ final_snapshot(void)
 		    ((t.tv_sec - t0.tv_sec) * 1000 +
 		        (t.tv_nsec - t0.tv_nsec) / 1000000);
 		if (left <= 0) {
-			log_warnx("the registry did not write the snapshot within %d ms; the journal keeps the rest",
+			log_warnx(
+			    "the registry did not write the snapshot within %d ms; the journal keeps the rest",
 			    FINAL_WAIT_MS);
 			return;
 		}
@@ -1306,7 +1308,8 @@ signal_checked(int pidfd, int32_t pid, uint64_t start_ticks, int32_t pgid,
 		return (-1);
 	}
 	if (!procfs_can_signal(uid, ps.ruid, ps.suid)) {
-		log_info("not signalling pid %d (uid %u, saved uid %u) for uid %u: operation not permitted",
+		log_info(
+		    "not signalling pid %d (uid %u, saved uid %u) for uid %u: operation not permitted",
 		    pid, ps.ruid, ps.suid, uid);
 		errno = EPERM;
 		return (-1);
@@ -1430,7 +1433,8 @@ group_signal(const struct kill_req *kr, int signo)
 			break;
 	}
 	if (gp.skipped > 0)
-		log_warnx("process group %d (id %llu): %u member(s) left alone, uid %u may not signal them",
+		log_warnx(
+		    "process group %d (id %llu): %u member(s) left alone, uid %u may not signal them",
 		    kr->pid, (unsigned long long)kr->id, gp.skipped, kr->uid);
 	log_debug("process group %d: signal %d sent to %u other member(s)",
 	    kr->pid, signo, gp.signalled);
@@ -1493,7 +1497,8 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 	vkey.start_ticks = kr->start_ticks;
 	if (RB_FIND(vproc_tree, &vprocs, &vkey) == NULL) {
 		/* Not a process the prober watches: never signal it. */
-		log_warnx("refusing to signal pid %d (id %llu): not a watched process",
+		log_warnx(
+		    "refusing to signal pid %d (id %llu): not a watched process",
 		    kr->pid, (unsigned long long)kr->id);
 		pkill_finish(pk, ESRCH, 0);
 		return;
@@ -1512,7 +1517,8 @@ parent_kill(uint32_t opid, const struct kill_req *kr)
 	pk->pidfd = pidfd;
 	if (procfs_read_stat(procfd, kr->pid, &st, &errstr) == -1 ||
 	    st.start_ticks != kr->start_ticks || pidfd_exited(pidfd)) {
-		log_debug("kill id %llu: pid %d is no longer the registered process",
+		log_debug(
+		    "kill id %llu: pid %d is no longer the registered process",
 		    (unsigned long long)kr->id, kr->pid);
 		pkill_finish(pk, ESRCH, 0);
 		return;

@@ -324,8 +324,7 @@ replay_alive(
 	    store_get_time(o, "last_seen", &when, err, errlen) == -1)
 		return (-1);
 	if (!json_is_boolean(v = json_object_get(o, "alive"))) {
-		snprintf(err, errlen,
-		    "alive: must be true or false, got %s",
+		snprintf(err, errlen, "alive: must be true or false, got %s",
 		    v == NULL ? "nothing" :
 		                store_json_describe(v, dbuf, sizeof(dbuf)));
 		return (-1);
@@ -391,8 +390,7 @@ replay_rename(
 	else if (strcmp(k, "group") == 0)
 		kind = REGTAB_GROUP;
 	else {
-		snprintf(err, errlen,
-		    "kind: must be \"tag\" or \"group\"");
+		snprintf(err, errlen, "kind: must be \"tag\" or \"group\"");
 		return (-1);
 	}
 	if (regtab_rename(rt, kind, from, to, &changed, msg, sizeof(msg)) !=
@@ -455,8 +453,8 @@ replay_cmd(
 		return (-1);
 	}
 	if (strcmp(src, "proc") != 0 && strcmp(src, "client") != 0) {
-		snprintf(err, errlen,
-		    "cmd_source: must be \"proc\" or \"client\"");
+		snprintf(
+		    err, errlen, "cmd_source: must be \"proc\" or \"client\"");
 		return (-1);
 	}
 	(void)regtab_set_cmd(rt, e, cmd, strcmp(src, "client") == 0);

@@ -438,7 +438,8 @@ watch_add(const struct probe_watch *pw)
 		learned = 1;
 	}
 	if (w->pidfd == -1) {
-		log_debug("id %llu: no pidfd for pid %d (%s), probing every interval",
+		log_debug(
+		    "id %llu: no pidfd for pid %d (%s), probing every interval",
 		    (unsigned long long)w->id, w->pid, strerror(perr));
 		TAILQ_INSERT_TAIL(&polled, w, poll_entry);
 		w->polled = 1;

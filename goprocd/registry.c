@@ -357,7 +357,8 @@ load_journal(int fd)
 		load_fail("%s: %s", journal_path, err);
 	free(buf);
 	if (torn) {
-		log_warnx("%s: discarding a torn last record (%zu bytes at offset %zu)",
+		log_warnx(
+		    "%s: discarding a torn last record (%zu bytes at offset %zu)",
 		    journal_path, len - valid, valid);
 		if (ftruncate(fd, valid) == -1 || fsync(fd) == -1)
 			load_fail(
@@ -1062,14 +1063,14 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	}
 	if (pi->error == EINVAL) {
 		op_finish(op, 1, GP_ST_INVAL,
-		    "pid %d is a thread of process %d, not a process",
-		    req->pid, pi->tgid);
+		    "pid %d is a thread of process %d, not a process", req->pid,
+		    pi->tgid);
 		return;
 	}
 	if (pi->error == EACCES) {
 		op_finish(op, 1, GP_ST_PERM,
-		    "pid %d is %s and cannot be registered",
-		    req->pid, req->pid == 1 ? "init" : "a kernel thread");
+		    "pid %d is %s and cannot be registered", req->pid,
+		    req->pid == 1 ? "init" : "a kernel thread");
 		return;
 	}
 	if (pi->error != 0)
@@ -1262,8 +1263,9 @@ req_kill(struct op *op)
 	if (alive == 0) {
 		free(m);
 		op_finish(op, 0, n == 0 ? GP_ST_NOTFOUND : GP_ST_OK, "%s",
-		    n == 0 ? "No processes match the provided selectors" :
-		             "Matching processes exist but none are currently alive");
+		    n == 0 ?
+		        "No processes match the provided selectors" :
+		        "Matching processes exist but none are currently alive");
 		return;
 	}
 	if (check_all(op, m, alive, 1) == -1 ||
@@ -1824,7 +1826,8 @@ journal_write(const char *buf, size_t len)
 		fatal("%s: cannot cut a failed write back to %lld bytes",
 		    journal_path, (long long)journal_size);
 	if (saved != store_errno)
-		log_warnx("%s: write: %s; changes are refused until it succeeds",
+		log_warnx(
+		    "%s: write: %s; changes are refused until it succeeds",
 		    journal_path, strerror(saved));
 	store_errno = saved;
 	errno = saved;

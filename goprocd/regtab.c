@@ -708,8 +708,8 @@ add_check(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 			if (boot == NULL && boot_id != NULL && *boot_id != '\0')
 				continue;
 			snprintf(err, errlen,
-			    "pid %d already registered as id %" PRIu64,
-			    ge->pid, o->id);
+			    "pid %d already registered as id %" PRIu64, ge->pid,
+			    o->id);
 			return (REGTAB_EEXIST);
 		}
 	}

@@ -418,8 +418,8 @@ get_labels(const json_t *meta, const char *key, struct gp_strlist *sl,
 	{
 		if (!json_is_string(v)) {
 			snprintf(err, errlen,
-			    "meta.%s[%zu]: must be a string, got %s",
-			    key, i, store_json_describe(v, dbuf, sizeof(dbuf)));
+			    "meta.%s[%zu]: must be a string, got %s", key, i,
+			    store_json_describe(v, dbuf, sizeof(dbuf)));
 			return (-1);
 		}
 		errstr = "too long";
@@ -1029,8 +1029,7 @@ snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 		}
 		if (c != RD_ERR)
 			snprintf(r->err, r->errlen,
-			    "offset %" PRIu64 ": %s after %s",
-			    r->base + r->pos,
+			    "offset %" PRIu64 ": %s after %s", r->base + r->pos,
 			    c == RD_EOF ? "unexpected end of file" :
 			                  "expected ',' or ']'",
 			    what);
@@ -1140,7 +1139,8 @@ snap_parse(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 	}
 	if (regtab_next_id(rt) > si->next_id) {
 		snprintf(r->err, r->errlen,
-		    "next_id: must be greater than every id (%" PRIu64 "), got %" PRIu64,
+		    "next_id: must be greater than every id (%" PRIu64
+		    "), got %" PRIu64,
 		    regtab_next_id(rt) - 1, si->next_id);
 		goto done;
 	}
