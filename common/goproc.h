@@ -51,15 +51,16 @@
 #define GP_MSG_MAX 512         /* bytes in a reply's text */
 #define GP_WAIT_MAX_MS 3600000 /* kill --wait */
 #define GP_PID_MAX 4194304     /* Linux PID_MAX_LIMIT */
+#define GP_LIMIT_MAX 100000000 /* list --limit */
 
 /*
  * The longest request payload wire_req_decode() accepts: a selector with
  * every list full (ids, pids, tags, all tags, groups, all groups, names)
- * and a search text; the fixed part is 48 bytes, a string 2 more than its
+ * and a search text; the fixed part is 56 bytes, a string 2 more than its
  * bytes.  An add is shorter (a command and two label lists).
  */
 #define GP_REQ_WIRE_MAX                                                        \
-	(48 + GP_SEL_MAX * (8 + 4) + 4 * 2 + (2 + GP_SEARCH_MAX) +             \
+	(56 + GP_SEL_MAX * (8 + 4) + 4 * 2 + (2 + GP_SEARCH_MAX) +             \
 	    4 * GP_SEL_MAX * (2 + GP_LABEL_MAX) +                              \
 	    GP_SEL_MAX * (2 + GP_NAME_MAX))
 
@@ -104,15 +105,27 @@ struct gp_strlist {
 /* Request flags. */
 #define GP_REQ_ALL 0x0001    /* rm/kill: allow several matches */
 #define GP_REQ_ALIVE 0x0002  /* list: only alive entries */
-#define GP_REQ_RENAME 0x0004 /* tag/group: rename first */
-#define GP_REQ_MASK 0x0007
+#define GP_REQ_RENAME 0x0004  /* tag/group: rename first */
+#define GP_REQ_REVERSE 0x0008 /* list: the sort order turned around */
+#define GP_REQ_MASK 0x000f
+
+/* The orders of list --sort; ties go by id. */
+enum gp_sort {
+	GP_SORT_ID,     /* the default */
+	GP_SORT_NAME,   /* by name; unnamed entries first */
+	GP_SORT_PID,
+	GP_SORT_CPU,    /* CPU %; unknown first */
+	GP_SORT_RSS,    /* resident memory; unknown first */
+	GP_SORT_UPTIME, /* shortest first; dead or unknown first */
+	GP_SORT_MAX
+};
 
 /*
  * A control request, as goprocctl fills it and as the frontend and the
  * registry decode it.  Which fields a request type uses:
  *   ADD	pid, name, cmd (optional), tags, groups
  *   LIST/RM	flags, tags, tags_all, groups, groups_all, names, ids, pids,
- *		search
+ *		search; LIST also sort (enum gp_sort) and limit (0: all)
  *   KILL	as RM, plus signo and wait_ms
  *   TAG/GROUP	label, newlabel (with GP_REQ_RENAME)
  *   RESET	label (the confirmation word)
@@ -127,6 +140,8 @@ struct gp_request {
 	int32_t pid;
 	int32_t signo;
 	uint32_t wait_ms;
+	uint32_t sort;  /* enum gp_sort */
+	uint32_t limit; /* the first limit entries after sorting, 0: all */
 	char name[GP_NAME_MAX + 1];
 	char label[GP_LABEL_MAX + 1];
 	char newlabel[GP_LABEL_MAX + 1];
@@ -156,6 +171,35 @@ struct gp_cred {
 #define GP_ENT_CMD_CLIENT 0x0001
 #define GP_ENT_MASK 0x0001
 
+/*
+ * What an entry's last sample of /proc holds (struct gp_metrics): which
+ * members are known.  An unknown member is 0 on the wire.
+ */
+#define GP_MET_SAMPLE 0x0001  /* state, cpu_ns, rss_bytes, threads, at */
+#define GP_MET_CPU_PCT 0x0002 /* cpu_pct: two samples apart */
+#define GP_MET_STARTED 0x0004 /* started_at */
+#define GP_MET_EXITED 0x0008  /* exited_at */
+#define GP_MET_MASK 0x000f
+
+#define GP_CPU_PCT_MAX 100000000 /* hundredths of a percent: 10^4 cores */
+#define GP_THREADS_MAX 4194304   /* Linux PID_MAX_LIMIT */
+
+/*
+ * How the process was doing when the prober last read it, and when it
+ * was seen to die.  Kept in memory only: a restart starts with none.
+ */
+struct gp_metrics {
+	uint32_t valid;     /* GP_MET_* */
+	uint32_t threads;
+	uint32_t cpu_pct;   /* of one core, in hundredths of a percent */
+	char state;         /* as in /proc/PID/stat: R, S, D, T, Z... */
+	uint64_t cpu_ns;    /* user + system time, cumulative */
+	uint64_t rss_bytes; /* resident memory */
+	int64_t sampled_at;
+	int64_t started_at;
+	int64_t exited_at;
+};
+
 /* One registry entry as it travels. Times are nanoseconds since the epoch. */
 struct gp_entry {
 	uint64_t id;
@@ -171,6 +215,7 @@ struct gp_entry {
 	char cmd[GP_CMD_MAX + 1];
 	struct gp_strlist tags;
 	struct gp_strlist groups;
+	struct gp_metrics met;
 };
 
 /* What a mutation did to one entry (IMSG_CTL_RESULT). */

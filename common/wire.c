@@ -60,6 +60,8 @@ struct wire_req {
 	uint32_t	ngroups;
 	uint32_t	ngroups_all;
 	uint32_t	nnames;
+	uint32_t	sort;
+	uint32_t	limit;
 	uint32_t	reserved;
 };
 
@@ -76,6 +78,16 @@ struct wire_entry {
 	uint32_t	ngroups;
 	uint32_t	flags;
 	uint32_t	reserved;
+	/* struct gp_metrics */
+	uint64_t	cpu_ns;
+	uint64_t	rss_bytes;
+	int64_t		sampled_at;
+	int64_t		started_at;
+	int64_t		exited_at;
+	uint32_t	met_valid;
+	uint32_t	threads;
+	uint32_t	cpu_pct;
+	uint32_t	state;
 };
 
 struct wire_result {
@@ -90,8 +102,8 @@ struct wire_end {
 	uint32_t	count;
 };
 
-_Static_assert(sizeof(struct wire_req) == 48, "wire_req has padding");
-_Static_assert(sizeof(struct wire_entry) == 64, "wire_entry has padding");
+_Static_assert(sizeof(struct wire_req) == 56, "wire_req has padding");
+_Static_assert(sizeof(struct wire_entry) == 120, "wire_entry has padding");
 _Static_assert(sizeof(struct wire_result) == 16, "wire_result has padding");
 _Static_assert(sizeof(struct wire_end) == 8, "wire_end has padding");
 
@@ -190,6 +202,7 @@ static const struct listfield l_names = {
 #define RF_LABEL	0x0040	/* label */
 #define RF_NEWLABEL	0x0080	/* newlabel */
 #define RF_ID		0x0100	/* exactly one id, no other selector */
+#define RF_ORDER	0x0200	/* sort, limit */
 
 /* What a request type does. */
 #define RT_MUTATES	0x01	/* changes the registry */
@@ -213,8 +226,8 @@ static const struct req_type {
 	    0,				0 },
 	{ IMSG_CTL_ADD,		"add",		RF_PID | RF_NAME | RF_CMD | RF_LABELS,
 	    0,				RT_MUTATES | RT_ENTRIES },
-	{ IMSG_CTL_LIST,	"list",		RF_SEL,
-	    GP_REQ_ALIVE,		RT_ENTRIES },
+	{ IMSG_CTL_LIST,	"list",		RF_SEL | RF_ORDER,
+	    GP_REQ_ALIVE | GP_REQ_REVERSE, RT_ENTRIES },
 	{ IMSG_CTL_RM,		"rm",		RF_SEL,
 	    GP_REQ_ALL | GP_REQ_ALIVE,	RT_MUTATES | RT_RESULTS },
 	{ IMSG_CTL_KILL,	"kill",		RF_SEL | RF_KILL,
@@ -240,6 +253,8 @@ static int	 get_list(struct ibuf *, uint32_t, struct gp_strlist *,
 		    const struct listfield *, const char **);
 static int	 entry_encode(struct ibuf *, const struct gp_entry *);
 static int	 entry_decode(struct ibuf *, struct gp_entry *, const char **);
+static int	 metrics_decode(const struct wire_entry *, struct gp_metrics *,
+		    const char **);
 static int	 req_check(const struct req_type *, struct gp_request *,
 		    const char **);
 static int	 label_check(const unsigned char *, size_t, const char **);
@@ -416,6 +431,8 @@ wire_req_encode(struct ibuf *b, const struct gp_request *req)
 	w.pid = req->pid;
 	w.signo = req->signo;
 	w.wait_ms = req->wait_ms;
+	w.sort = req->sort;
+	w.limit = req->limit;
 	w.nids = req->nids;
 	w.npids = req->npids;
 	w.ntags = req->tags.n;
@@ -482,6 +499,8 @@ wire_req_decode(
 	req->pid = w.pid;
 	req->signo = w.signo;
 	req->wait_ms = w.wait_ms;
+	req->sort = w.sort;
+	req->limit = w.limit;
 
 	if (w.nids > GP_SEL_MAX) {
 		*errstr = "too many ids (at most " XSTR(GP_SEL_MAX) ")";
@@ -633,6 +652,21 @@ req_check(
 		return (-1);
 	}
 
+	if (rt->fields & RF_ORDER) {
+		if (req->sort >= GP_SORT_MAX) {
+			*errstr = "unknown sort order";
+			return (-1);
+		}
+		if (req->limit > GP_LIMIT_MAX) {
+			*errstr = "limit too large (at most " XSTR(
+			    GP_LIMIT_MAX) ")";
+			return (-1);
+		}
+	} else if (req->sort != 0 || req->limit != 0) {
+		*errstr = "unexpected sort or limit in request";
+		return (-1);
+	}
+
 	if (rt->fields & RF_LABEL) {
 		if (req->label[0] == '\0') {
 			*errstr = "missing label in request";
@@ -695,6 +729,15 @@ entry_encode(struct ibuf *b, const struct gp_entry *e)
 	w.ntags = e->tags.n;
 	w.ngroups = e->groups.n;
 	w.flags = e->flags;
+	w.met_valid = e->met.valid;
+	w.threads = e->met.threads;
+	w.cpu_pct = e->met.cpu_pct;
+	w.state = (uint32_t)(unsigned char)e->met.state;
+	w.cpu_ns = e->met.cpu_ns;
+	w.rss_bytes = e->met.rss_bytes;
+	w.sampled_at = e->met.sampled_at;
+	w.started_at = e->met.started_at;
+	w.exited_at = e->met.exited_at;
 	if (ibuf_add(b, &w, sizeof(w)) == -1)
 		return (-1);
 	if (put_str(b, e->name, sizeof(e->name), GP_NAME_MAX) == -1 ||
@@ -702,6 +745,56 @@ entry_encode(struct ibuf *b, const struct gp_entry *e)
 	    put_list(b, &e->tags, GP_LABELS_MAX, GP_LABEL_MAX) == -1 ||
 	    put_list(b, &e->groups, GP_LABELS_MAX, GP_LABEL_MAX) == -1)
 		return (-1);
+	return (0);
+}
+
+/*
+ * The metrics of a wire entry: a member that the mask says is unknown
+ * must be 0, and each known one within its bounds.
+ */
+static int
+metrics_decode(
+    const struct wire_entry *w, struct gp_metrics *m, const char **errstr)
+{
+	int sample = (w->met_valid & GP_MET_SAMPLE) != 0;
+
+	if (w->met_valid & ~GP_MET_MASK) {
+		*errstr = "unknown entry metrics";
+		return (-1);
+	}
+	if ((w->met_valid & GP_MET_CPU_PCT) && !sample) {
+		*errstr = "entry CPU use without a sample";
+		return (-1);
+	}
+	if (sample ? !((w->state >= 'A' && w->state <= 'Z') ||
+	                 (w->state >= 'a' && w->state <= 'z')) :
+	             w->state != 0) {
+		*errstr = "entry state is not a letter";
+		return (-1);
+	}
+	if ((!sample && (w->threads != 0 || w->cpu_ns != 0 ||
+	                    w->rss_bytes != 0 || w->sampled_at != 0)) ||
+	    (!(w->met_valid & GP_MET_CPU_PCT) && w->cpu_pct != 0) ||
+	    (!(w->met_valid & GP_MET_STARTED) && w->started_at != 0) ||
+	    (!(w->met_valid & GP_MET_EXITED) && w->exited_at != 0)) {
+		*errstr = "entry metrics set but not valid";
+		return (-1);
+	}
+	if (w->threads > GP_THREADS_MAX || w->cpu_pct > GP_CPU_PCT_MAX ||
+	    w->cpu_ns > INT64_MAX || w->rss_bytes > INT64_MAX ||
+	    w->sampled_at < 0 || w->started_at < 0 || w->exited_at < 0) {
+		*errstr = "entry metrics out of range";
+		return (-1);
+	}
+	m->valid = w->met_valid;
+	m->threads = w->threads;
+	m->cpu_pct = w->cpu_pct;
+	m->state = (char)w->state;
+	m->cpu_ns = w->cpu_ns;
+	m->rss_bytes = w->rss_bytes;
+	m->sampled_at = w->sampled_at;
+	m->started_at = w->started_at;
+	m->exited_at = w->exited_at;
 	return (0);
 }
 
@@ -745,6 +838,8 @@ entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
 	e->owner_uid = w.owner_uid;
 	e->alive = w.alive;
 	e->flags = w.flags;
+	if (metrics_decode(&w, &e->met, errstr) == -1)
+		return (-1);
 	if (get_str(b, e->name, sizeof(e->name), &f_name, errstr) == -1 ||
 	    get_str(b, e->cmd, sizeof(e->cmd), &f_cmd, errstr) == -1)
 		return (-1);
