@@ -103,16 +103,16 @@ struct gp_strlist {
 };
 
 /* Request flags. */
-#define GP_REQ_ALL 0x0001    /* rm/kill: allow several matches */
-#define GP_REQ_ALIVE 0x0002  /* list: only alive entries */
+#define GP_REQ_ALL 0x0001     /* rm/kill: allow several matches */
+#define GP_REQ_ALIVE 0x0002   /* list: only alive entries */
 #define GP_REQ_RENAME 0x0004  /* tag/group: rename first */
 #define GP_REQ_REVERSE 0x0008 /* list: the sort order turned around */
 #define GP_REQ_MASK 0x000f
 
 /* The orders of list --sort; ties go by id. */
 enum gp_sort {
-	GP_SORT_ID,     /* the default */
-	GP_SORT_NAME,   /* by name; unnamed entries first */
+	GP_SORT_ID,   /* the default */
+	GP_SORT_NAME, /* by name; unnamed entries first */
 	GP_SORT_PID,
 	GP_SORT_CPU,    /* CPU %; unknown first */
 	GP_SORT_RSS,    /* resident memory; unknown first */
@@ -189,7 +189,7 @@ struct gp_cred {
  * was seen to die.  Kept in memory only: a restart starts with none.
  */
 struct gp_metrics {
-	uint32_t valid;     /* GP_MET_* */
+	uint32_t valid; /* GP_MET_* */
 	uint32_t threads;
 	uint32_t cpu_pct;   /* of one core, in hundredths of a percent */
 	char state;         /* as in /proc/PID/stat: R, S, D, T, Z... */

@@ -658,8 +658,8 @@ req_check(
 			return (-1);
 		}
 		if (req->limit > GP_LIMIT_MAX) {
-			*errstr = "limit too large (at most " XSTR(
-			    GP_LIMIT_MAX) ")";
+			*errstr =
+			    "limit too large (at most " XSTR(GP_LIMIT_MAX) ")";
 			return (-1);
 		}
 	} else if (req->sort != 0 || req->limit != 0) {
@@ -772,8 +772,9 @@ metrics_decode(
 		*errstr = "entry state is not a letter";
 		return (-1);
 	}
-	if ((!sample && (w->threads != 0 || w->cpu_ns != 0 ||
-	                    w->rss_bytes != 0 || w->sampled_at != 0)) ||
+	if ((!sample &&
+	        (w->threads != 0 || w->cpu_ns != 0 || w->rss_bytes != 0 ||
+	            w->sampled_at != 0)) ||
 	    (!(w->met_valid & GP_MET_CPU_PCT) && w->cpu_pct != 0) ||
 	    (!(w->met_valid & GP_MET_STARTED) && w->started_at != 0) ||
 	    (!(w->met_valid & GP_MET_EXITED) && w->exited_at != 0)) {

@@ -54,6 +54,8 @@ struct rreq {
 	int32_t		 pid;
 	int32_t		 signo;
 	uint32_t	 wait_ms;
+	uint32_t	 sort;
+	uint32_t	 limit;
 	uint32_t	 reserved;
 	uint32_t	 nids;
 	uint32_t	 npids;
@@ -76,6 +78,8 @@ struct rentry {
 	uint32_t	 alive;
 	uint32_t	 flags;
 	uint32_t	 reserved;
+	uint64_t	 met64[5];	/* cpu_ns rss sampled started exited */
+	uint32_t	 met32[4];	/* valid threads cpu_pct state */
 	struct rstr	 name;
 	struct rstr	 cmd;
 	uint32_t	 nl[2];
@@ -256,6 +260,8 @@ raw_req(const struct rreq *r)
 	ATF_REQUIRE(ibuf_add_h32(b, r->npids) == 0);
 	for (k = 0; k < 5; k++)
 		ATF_REQUIRE(ibuf_add_h32(b, r->nl[k]) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->sort) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->limit) == 0);
 	ATF_REQUIRE(ibuf_add_h32(b, r->reserved) == 0);
 	for (i = 0; i < r->nids && i < 40; i++)
 		ATF_REQUIRE(ibuf_add_h64(b, r->ids[i]) == 0);
@@ -286,6 +292,10 @@ raw_entry_into(struct ibuf *b, const struct rentry *e)
 	ATF_REQUIRE(ibuf_add_h32(b, e->nl[1]) == 0);
 	ATF_REQUIRE(ibuf_add_h32(b, e->flags) == 0);
 	ATF_REQUIRE(ibuf_add_h32(b, e->reserved) == 0);
+	for (k = 0; k < 5; k++)
+		ATF_REQUIRE(ibuf_add_h64(b, e->met64[k]) == 0);
+	for (k = 0; k < 4; k++)
+		ATF_REQUIRE(ibuf_add_h32(b, e->met32[k]) == 0);
 	put_rstr(b, e->name);
 	put_rstr(b, e->cmd);
 	for (k = 0; k < 2; k++)
@@ -358,6 +368,11 @@ fill_req_full(uint32_t type, struct gp_request *req)
 		req->flags = GP_REQ_ALIVE;
 		if (type != IMSG_CTL_LIST)
 			req->flags |= GP_REQ_ALL;
+		else {
+			req->flags |= GP_REQ_REVERSE;
+			req->sort = GP_SORT_MAX - 1;
+			req->limit = GP_LIMIT_MAX;
+		}
 		for (i = 0; i < GP_SEL_MAX; i++) {
 			fill_label(req->tags.v[i], GP_LABEL_MAX, i, "t");
 			fill_label(req->tags_all.v[i], GP_LABEL_MAX, i, "T");
@@ -440,6 +455,15 @@ fill_entry_full(struct gp_entry *e)
 		fill_label(e->groups.v[i], GP_LABEL_MAX, i, "\xc3\xa9");
 	}
 	e->tags.n = e->groups.n = GP_LABELS_MAX;
+	e->met.valid = GP_MET_MASK;
+	e->met.state = 'R';
+	e->met.threads = GP_THREADS_MAX;
+	e->met.cpu_pct = GP_CPU_PCT_MAX;
+	e->met.cpu_ns = INT64_MAX;
+	e->met.rss_bytes = INT64_MAX;
+	e->met.sampled_at = INT64_MAX;
+	e->met.started_at = 1;
+	e->met.exited_at = INT64_MAX;
 }
 
 static void
@@ -470,6 +494,8 @@ check_req(const struct gp_request *a, const struct gp_request *b)
 	ATF_CHECK_EQ(a->pid, b->pid);
 	ATF_CHECK_EQ(a->signo, b->signo);
 	ATF_CHECK_EQ(a->wait_ms, b->wait_ms);
+	ATF_CHECK_EQ(a->sort, b->sort);
+	ATF_CHECK_EQ(a->limit, b->limit);
 	ATF_CHECK_STREQ(a->name, b->name);
 	ATF_CHECK_STREQ(a->label, b->label);
 	ATF_CHECK_STREQ(a->newlabel, b->newlabel);
@@ -504,6 +530,15 @@ check_entry(const struct gp_entry *a, const struct gp_entry *b)
 	ATF_CHECK_STREQ(a->cmd, b->cmd);
 	check_strlist(&a->tags, &b->tags);
 	check_strlist(&a->groups, &b->groups);
+	ATF_CHECK_EQ(a->met.valid, b->met.valid);
+	ATF_CHECK_EQ(a->met.state, b->met.state);
+	ATF_CHECK_EQ(a->met.threads, b->met.threads);
+	ATF_CHECK_EQ(a->met.cpu_pct, b->met.cpu_pct);
+	ATF_CHECK_EQ(a->met.cpu_ns, b->met.cpu_ns);
+	ATF_CHECK_EQ(a->met.rss_bytes, b->met.rss_bytes);
+	ATF_CHECK_EQ(a->met.sampled_at, b->met.sampled_at);
+	ATF_CHECK_EQ(a->met.started_at, b->met.started_at);
+	ATF_CHECK_EQ(a->met.exited_at, b->met.exited_at);
 }
 
 /* Encode, decode, compare; then truncation and trailing bytes. */
@@ -1100,7 +1135,7 @@ ATF_TC_BODY(req_fields_per_type, tc)
 		t = req_types[i];
 
 		req_min_raw(t, &r);
-		r.flags = 0x8;
+		r.flags = 0x10;
 		req_refused(t, &r, "unknown request flags");
 
 		req_min_raw(t, &r);
@@ -1119,6 +1154,28 @@ ATF_TC_BODY(req_fields_per_type, tc)
 			req_min_raw(t, &r);
 			r.str[S_NAME] = rs("x");
 			req_refused(t, &r, "unexpected name in request");
+		}
+		if (t != IMSG_CTL_LIST) {
+			req_min_raw(t, &r);
+			r.sort = GP_SORT_CPU;
+			req_refused(
+			    t, &r, "unexpected sort or limit in request");
+			req_min_raw(t, &r);
+			r.limit = 1;
+			req_refused(
+			    t, &r, "unexpected sort or limit in request");
+			req_min_raw(t, &r);
+			r.flags = GP_REQ_REVERSE;
+			req_refused(
+			    t, &r, "request flag not valid for this request");
+		} else {
+			req_min_raw(t, &r);
+			r.sort = GP_SORT_MAX;
+			req_refused(t, &r, "unknown sort order");
+			req_min_raw(t, &r);
+			r.limit = GP_LIMIT_MAX + 1;
+			req_refused(
+			    t, &r, "limit too large (at most 100000000)");
 		}
 		if (t != IMSG_CTL_KILL) {
 			req_min_raw(t, &r);
@@ -1307,6 +1364,44 @@ ATF_TC_BODY(entry_refused_fields, tc)
 	rentry_min(&e);
 	e.reserved = 1;
 	entry_refused(&e, "unknown entry flags");
+
+	/* Metrics: cpu_ns rss sampled started exited; valid threads pct state */
+	rentry_min(&e);
+	e.met32[0] = 0x10;
+	entry_refused(&e, "unknown entry metrics");
+	e.met32[0] = GP_MET_CPU_PCT;
+	entry_refused(&e, "entry CPU use without a sample");
+	e.met32[0] = GP_MET_SAMPLE;
+	entry_refused(&e, "entry state is not a letter");
+	e.met32[3] = '?';
+	entry_refused(&e, "entry state is not a letter");
+	rentry_min(&e);
+	e.met32[3] = 'R';
+	entry_refused(&e, "entry state is not a letter");
+	for (i = 0; i < 5; i++) {
+		rentry_min(&e);
+		e.met64[i] = 1;
+		entry_refused(&e, "entry metrics set but not valid");
+	}
+	for (i = 1; i < 3; i++) {
+		rentry_min(&e);
+		e.met32[i] = 1;
+		entry_refused(&e, "entry metrics set but not valid");
+	}
+	rentry_min(&e);
+	e.met32[0] = GP_MET_MASK;
+	e.met32[3] = 'S';
+	e.met32[1] = GP_THREADS_MAX + 1;
+	entry_refused(&e, "entry metrics out of range");
+	e.met32[1] = 1;
+	e.met32[2] = GP_CPU_PCT_MAX + 1;
+	entry_refused(&e, "entry metrics out of range");
+	e.met32[2] = 1;
+	for (i = 0; i < 5; i++) {
+		e.met64[i] = (uint64_t)INT64_MAX + 1;
+		entry_refused(&e, "entry metrics out of range");
+		e.met64[i] = 1;
+	}
 	rentry_min(&e);
 	e.name = rs("no way");
 	entry_refused(&e, "name has invalid characters");
