@@ -16,12 +16,14 @@
 
 /*
  * goprocd's configuration file: a JSON object whose keys are
- * "liveness_interval" and "last_seen_interval" (Go durations such as
- * "15s" or "1m30s"), "state_dir" and "socket_group", and the limits on
+ * "liveness_interval", "last_seen_interval" and "metrics_interval" (Go
+ * durations such as "15s" or "1m30s"; the last may be "0", no sampling),
+ * "state_dir" and "socket_group", and the limits on
  * clients: "client_timeout" (a duration), "max_clients_per_uid",
  * "max_entries_per_uid", "max_labels" and "max_cmd_bytes" (integers).
  * The environment variables GOPROC_LIVENESS_INTERVAL,
- * GOPROC_LAST_SEEN_INTERVAL, GOPROC_STATE_DIR and those of the limits
+ * GOPROC_LAST_SEEN_INTERVAL, GOPROC_METRICS_INTERVAL, GOPROC_STATE_DIR
+ * and those of the limits
  * (GOPROC_CLIENT_TIMEOUT, GOPROC_MAX_CLIENTS_PER_UID, ...) override the
  * file.
  */
@@ -121,6 +123,7 @@ static char *fmt_frac(char *, uint64_t *, int);
 static char *fmt_uint(char *, uint64_t);
 static int fmt_duration(int64_t, char *, size_t);
 static int config_dump_limits(const struct goproc_config *, char *, size_t);
+static int dump_duration(char **, size_t *, const char *, int64_t, int64_t);
 
 /*
  * Copy s into out between double quotes, escaping quotes, backslashes
@@ -519,6 +522,30 @@ set_duration(
 	return (0);
 }
 
+/* metrics_interval: a duration of at least 100ms, or 0 for none. */
+static int
+set_metrics(
+    int64_t *dst, const char *val, const char *where, char *err, size_t errlen)
+{
+	char q[QUOTE_MAX + 8];
+	int64_t ns;
+
+	if (parse_duration(val, &ns, NULL) == 0 && ns == 0) {
+		*dst = 0;
+		return (0);
+	}
+	if (set_duration(&ns, val, where, err, errlen) == -1)
+		return (-1);
+	if (ns < (int64_t)GOPROC_METRICS_MIN_MS * 1000000) {
+		shown(where, ", got ", val, q, sizeof(q));
+		seterr(err, errlen, "%s: must be 0 (off) or at least 100ms%s",
+		    where, q);
+		return (-1);
+	}
+	*dst = ns;
+	return (0);
+}
+
 static int
 set_state_dir(char *dst, size_t dstlen, const char *val, const char *where,
     char *err, size_t errlen)
@@ -640,6 +667,7 @@ apply_key(struct goproc_config *cfg, const char *name, const char *key,
 		return (set_limit(cfg, lk, val, NULL, where, err, errlen));
 	if (strcmp(key, "liveness_interval") != 0 &&
 	    strcmp(key, "last_seen_interval") != 0 &&
+	    strcmp(key, "metrics_interval") != 0 &&
 	    strcmp(key, "client_timeout") != 0 &&
 	    strcmp(key, "state_dir") != 0 && strcmp(key, "socket_group") != 0) {
 		/* The key is the file's text: config_parse() says where. */
@@ -658,6 +686,8 @@ apply_key(struct goproc_config *cfg, const char *name, const char *key,
 	if (strcmp(key, "last_seen_interval") == 0)
 		return (
 		    set_duration(&cfg->last_seen_ns, s, where, err, errlen));
+	if (strcmp(key, "metrics_interval") == 0)
+		return (set_metrics(&cfg->metrics_ns, s, where, err, errlen));
 	if (strcmp(key, "client_timeout") == 0)
 		return (set_duration(
 		    &cfg->client_timeout_ns, s, where, err, errlen));
@@ -682,6 +712,7 @@ config_defaults(struct goproc_config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	cfg->liveness_ns = (int64_t)GOPROC_LIVENESS_DEFAULT_MS * 1000000;
 	cfg->last_seen_ns = (int64_t)GOPROC_LAST_SEEN_DEFAULT_MS * 1000000;
+	cfg->metrics_ns = (int64_t)GOPROC_METRICS_DEFAULT_MS * 1000000;
 	cfg->client_timeout_ns =
 	    (int64_t)CONFIG_CLIENT_TIMEOUT_DEFAULT_MS * 1000000;
 	cfg->max_clients_per_uid = CONFIG_CLIENTS_PER_UID_DEFAULT;
@@ -858,6 +889,10 @@ apply_env(struct goproc_config *cfg, char *err, size_t errlen)
 	if (env_duration("GOPROC_CLIENT_TIMEOUT", &cfg->client_timeout_ns, err,
 	        errlen) == -1)
 		return (-1);
+	if ((v = getenv("GOPROC_METRICS_INTERVAL")) != NULL && *v != '\0' &&
+	    set_metrics(&cfg->metrics_ns, v,
+	        "environment GOPROC_METRICS_INTERVAL", err, errlen) == -1)
+		return (-1);
 	for (i = 0; i < nitems(limit_keys); i++) {
 		if ((v = getenv(limit_keys[i].env)) == NULL || *v == '\0')
 			continue;
@@ -934,27 +969,40 @@ config_dump(const struct goproc_config *cfg, char *buf, size_t len)
 	return (config_dump_limits(cfg, buf + n, len - (size_t)n));
 }
 
+/* Append " key=duration" to *buf if ns is not the default def. */
+static int
+dump_duration(char **buf, size_t *len, const char *key, int64_t ns, int64_t def)
+{
+	char d[48];
+	int n;
+
+	if (ns == def)
+		return (0);
+	if (fmt_duration(ns, d, sizeof(d)) == -1)
+		return (-1);
+	n = snprintf(*buf, *len, " %s=%s", key, d);
+	if (n < 0 || (size_t)n >= *len)
+		return (-1);
+	*buf += n;
+	*len -= (size_t)n;
+	return (0);
+}
+
 /* The limits that differ from their defaults, appended by config_dump(). */
 static int
 config_dump_limits(const struct goproc_config *cfg, char *buf, size_t len)
 {
 	struct goproc_config def;
-	char tmo[48];
 	size_t i;
 	uint32_t v;
 	int n;
 
 	config_defaults(&def);
-	if (cfg->client_timeout_ns != def.client_timeout_ns) {
-		if (fmt_duration(cfg->client_timeout_ns, tmo, sizeof(tmo)) ==
-		    -1)
-			return (-1);
-		n = snprintf(buf, len, " client_timeout=%s", tmo);
-		if (n < 0 || (size_t)n >= len)
-			return (-1);
-		buf += n;
-		len -= (size_t)n;
-	}
+	if (dump_duration(&buf, &len, "metrics_interval", cfg->metrics_ns,
+	        def.metrics_ns) == -1 ||
+	    dump_duration(&buf, &len, "client_timeout", cfg->client_timeout_ns,
+	        def.client_timeout_ns) == -1)
+		return (-1);
 	for (i = 0; i < nitems(limit_keys); i++) {
 		v = *(const uint32_t *)((const char *)cfg + limit_keys[i].off);
 		if (v ==

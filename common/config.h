@@ -47,6 +47,7 @@
 struct goproc_config {
 	int64_t	 liveness_ns;
 	int64_t	 last_seen_ns;
+	int64_t	 metrics_ns;		/* 0: no sampling */
 	int64_t	 client_timeout_ns;
 	uint32_t max_clients_per_uid;
 	uint32_t max_entries_per_uid;

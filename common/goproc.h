@@ -40,6 +40,8 @@
 
 #define GOPROC_LIVENESS_DEFAULT_MS 15000
 #define GOPROC_LAST_SEEN_DEFAULT_MS 45000
+#define GOPROC_METRICS_DEFAULT_MS 5000
+#define GOPROC_METRICS_MIN_MS 100 /* metrics_interval, unless 0 (off) */
 
 /* Limits, enforced on both sides of every channel. */
 #define GP_NAME_MAX 64         /* bytes in a unique name */

@@ -255,6 +255,8 @@ static int	 entry_encode(struct ibuf *, const struct gp_entry *);
 static int	 entry_decode(struct ibuf *, struct gp_entry *, const char **);
 static int	 metrics_decode(const struct wire_entry *, struct gp_metrics *,
 		    const char **);
+static int	 order_check(const struct req_type *,
+		    const struct gp_request *, const char **);
 static int	 req_check(const struct req_type *, struct gp_request *,
 		    const char **);
 static int	 label_check(const unsigned char *, size_t, const char **);
@@ -652,20 +654,8 @@ req_check(
 		return (-1);
 	}
 
-	if (rt->fields & RF_ORDER) {
-		if (req->sort >= GP_SORT_MAX) {
-			*errstr = "unknown sort order";
-			return (-1);
-		}
-		if (req->limit > GP_LIMIT_MAX) {
-			*errstr =
-			    "limit too large (at most " XSTR(GP_LIMIT_MAX) ")";
-			return (-1);
-		}
-	} else if (req->sort != 0 || req->limit != 0) {
-		*errstr = "unexpected sort or limit in request";
+	if (order_check(rt, req, errstr) == -1)
 		return (-1);
-	}
 
 	if (rt->fields & RF_LABEL) {
 		if (req->label[0] == '\0') {
@@ -707,6 +697,28 @@ req_check(
 		}
 	} else if (req->newlabel[0] != '\0') {
 		*errstr = "unexpected new label in request";
+		return (-1);
+	}
+	return (0);
+}
+
+/* list's sort and limit. */
+static int
+order_check(const struct req_type *rt, const struct gp_request *req,
+    const char **errstr)
+{
+	if (!(rt->fields & RF_ORDER)) {
+		if (req->sort == 0 && req->limit == 0)
+			return (0);
+		*errstr = "unexpected sort or limit in request";
+		return (-1);
+	}
+	if (req->sort >= GP_SORT_MAX) {
+		*errstr = "unknown sort order";
+		return (-1);
+	}
+	if (req->limit > GP_LIMIT_MAX) {
+		*errstr = "limit too large (at most " XSTR(GP_LIMIT_MAX) ")";
 		return (-1);
 	}
 	return (0);

@@ -1139,6 +1139,7 @@ reload(void)
 	memset(&cm, 0, sizeof(cm));
 	cm.liveness_ns = conf.liveness_ns;
 	cm.last_seen_ns = conf.last_seen_ns;
+	cm.metrics_ns = conf.metrics_ns;
 	cm.client_timeout_ns = conf.client_timeout_ns;
 	cm.max_clients_per_uid = conf.max_clients_per_uid;
 	cm.max_entries_per_uid = conf.max_entries_per_uid;

@@ -149,6 +149,7 @@ enum {
 	IMSG_STATE_SYNC,       /* parent: SIGHUP, compact */
 	IMSG_STATE_FINAL,      /* parent: stopping, compact */
 	IMSG_STATE_FINAL_DONE, /* registry: snapshot written */
+	IMSG_PROBE_SAMPLES,    /* prober: metrics of alive entries */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */
@@ -199,6 +200,29 @@ struct probe_alive {
 	char boot_id[GP_BOOT_ID_LEN + 1];
 };
 
+/*
+ * prober -> registry, IMSG_PROBE_SAMPLES: an array of these, at most
+ * PROBE_SAMPLES_MAX in one message.  valid holds GP_MET_SAMPLE and may
+ * hold GP_MET_CPU_PCT and GP_MET_STARTED.
+ */
+struct probe_sample {
+	uint64_t id;
+	uint64_t
+	    start_ticks; /* the process sampled: stale if not the entry's */
+	uint64_t cpu_ns;
+	uint64_t rss_bytes;
+	int64_t sampled_at;
+	int64_t started_at;
+	uint32_t valid;
+	uint32_t threads;
+	uint32_t cpu_pct;
+	char state;
+	char pad[3];
+};
+
+#define PROBE_SAMPLES_MAX                                                      \
+	((MAX_IMSGSIZE - IMSG_HEADER_SIZE) / sizeof(struct probe_sample))
+
 /* registry -> parent, IMSG_KILL; peerid is the registry's op id. */
 struct kill_req {
 	uint64_t id;
@@ -234,6 +258,7 @@ struct vetted {
 /* parent -> prober, registry and frontend, IMSG_CONFIG */
 struct config_msg {
 	int64_t liveness_ns;
+	int64_t metrics_ns; /* prober: 0, no sampling */
 	int64_t last_seen_ns;
 	int64_t client_timeout_ns;    /* frontend */
 	uint32_t max_clients_per_uid; /* frontend */

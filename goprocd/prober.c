@@ -18,8 +18,10 @@
  * The prober knows which registered processes are alive.  It holds one
  * pidfd per alive entry, so an exit is seen the moment it happens; where
  * no pidfd can be had it probes the entry every liveness interval.  It
- * also checks and describes a PID for `add'.  It reads /proc and sends
- * signal 0, nothing more.
+ * also checks and describes a PID for `add', and every metrics interval
+ * reads how each alive entry's process is doing (/proc/PID/stat: state,
+ * CPU time, threads, resident memory) for the registry.  It reads /proc
+ * and sends signal 0, nothing more.
  */
 
 #include <sys/types.h>
@@ -45,6 +47,9 @@
 struct watch {
 	RB_ENTRY(watch) node;
 	TAILQ_ENTRY(watch) poll_entry;
+	TAILQ_ENTRY(watch) fresh_entry;
+	uint64_t cpu_ticks;   /* at the last sample, for the CPU use */
+	int64_t sampled_mono; /* CLOCK_MONOTONIC ns of it, 0: none */
 	uint64_t id;
 	uint64_t start_ticks;
 	int64_t added_at; /* for an entry without start_ticks */
@@ -52,7 +57,17 @@ struct watch {
 	int pidfd;  /* -1: probed by timer */
 	int polled; /* on the polled list */
 	int vetted; /* the parent knows it */
+	int fresh;  /* on the fresh list: sample it soon */
 	struct event ev;
+};
+
+/* The samples of one interval, sent in messages of PROBE_SAMPLES_MAX. */
+struct sample_batch {
+	struct probe_sample s[PROBE_SAMPLES_MAX];
+	size_t n;
+	int64_t boot_ns; /* the boot time, ns since the epoch, or -1 */
+	int64_t real_ns;
+	int64_t mono_ns;
 };
 
 RB_HEAD(watch_tree, watch);
@@ -74,6 +89,16 @@ static int watch_alive(struct watch *);
 static void report(struct watch *, int, uint64_t, int64_t);
 static void set_interval(int64_t);
 static void vet(struct watch *, int);
+static int64_t boot_time_ns(void);
+static int64_t ticks_ns(uint64_t);
+static void batch_begin(struct sample_batch *);
+static void batch_flush(struct sample_batch *);
+static void sample(struct sample_batch *, struct watch *);
+static void sample_all(int, short, void *);
+static void sample_fresh(int, short, void *);
+static void sample_soon(struct watch *);
+static void set_metrics(int64_t);
+static uint64_t metrics_min_dt(void);
 
 static struct imsgev iev_parent, iev_registry, iev_frontend;
 
@@ -92,8 +117,12 @@ struct proc_peer prober_peers[PROC_MAX - 1] = {
 
 static struct watch_tree watches = RB_INITIALIZER(&watches);
 static struct watch_list polled = TAILQ_HEAD_INITIALIZER(polled);
-static struct event ev_poll;
+static struct watch_list fresh = TAILQ_HEAD_INITIALIZER(fresh);
+static struct event ev_poll, ev_metrics, ev_fresh;
 static struct timeval poll_tv = { GOPROC_LIVENESS_DEFAULT_MS / 1000, 0 };
+static struct timeval metrics_tv = { GOPROC_METRICS_DEFAULT_MS / 1000, 0 };
+static int metrics_on = 1;
+static long page_size;
 static int procfd = -1;
 static long clk_tck; /* units of start_ticks per second */
 static size_t npidfds, pidfd_max;
@@ -122,6 +151,8 @@ prober_init(void)
 		fatal("cannot read the boot id");
 	if ((clk_tck = sysconf(_SC_CLK_TCK)) <= 0)
 		fatal("sysconf _SC_CLK_TCK");
+	if ((page_size = sysconf(_SC_PAGESIZE)) <= 0)
+		fatal("sysconf _SC_PAGESIZE");
 
 	/* One pidfd per alive entry: take every descriptor we may. */
 	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
@@ -142,6 +173,9 @@ prober_start(void)
 {
 	evtimer_set(&ev_poll, watch_poll, NULL);
 	evtimer_add(&ev_poll, &poll_tv);
+	evtimer_set(&ev_metrics, sample_all, NULL);
+	evtimer_add(&ev_metrics, &metrics_tv);
+	evtimer_set(&ev_fresh, sample_fresh, NULL);
 }
 
 /* The loop ended, or a peer closed its channel: the parent stops us. */
@@ -162,6 +196,28 @@ set_interval(int64_t ns)
 	evtimer_add(&ev_poll, &poll_tv);
 }
 
+/* Sample every ns (0: never); a new interval starts now. */
+static void
+set_metrics(int64_t ns)
+{
+	struct watch *w;
+
+	if (ns != 0 && ns < (int64_t)GOPROC_METRICS_MIN_MS * 1000000)
+		fatalx("%s: bad metrics interval", __func__);
+	evtimer_del(&ev_metrics);
+	metrics_on = ns != 0;
+	if (!metrics_on) {
+		while ((w = TAILQ_FIRST(&fresh)) != NULL) {
+			TAILQ_REMOVE(&fresh, w, fresh_entry);
+			w->fresh = 0;
+		}
+		return;
+	}
+	metrics_tv.tv_sec = ns / 1000000000;
+	metrics_tv.tv_usec = (ns % 1000000000) / 1000;
+	evtimer_add(&ev_metrics, &metrics_tv);
+}
+
 static int
 prober_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
@@ -172,6 +228,7 @@ prober_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		if (imsg_get_data(imsg, &cm, sizeof(cm)) == -1)
 			fatalx("%s: bad IMSG_CONFIG", __func__);
 		set_interval(cm.liveness_ns);
+		set_metrics(cm.metrics_ns);
 		break;
 	default:
 		return (-1);
@@ -317,24 +374,53 @@ probe_cmd(uint32_t opid, const struct probe_cmd_req *pcr)
 static int
 started_before(uint64_t start_ticks, int64_t added_at)
 {
-	struct timespec real, boot;
-	int64_t boot_ns, secs, start_ns;
+	int64_t boot_ns, start_ns;
 
-	if (added_at <= 0 || clk_tck <= 0)
+	if (added_at <= 0 || (boot_ns = boot_time_ns()) == -1 ||
+	    (start_ns = ticks_ns(start_ticks)) == -1 ||
+	    start_ns > INT64_MAX - boot_ns)
 		return (0);
+	return (boot_ns + start_ns < added_at);
+}
+
+/*
+ * The moment the machine booted, in ns since the epoch: CLOCK_REALTIME
+ * less CLOCK_BOOTTIME, the clock that start times count.  -1 if unknown.
+ */
+static int64_t
+boot_time_ns(void)
+{
+	static int64_t last = -1;
+	struct timespec real, boot;
+	int64_t ns;
+
 	if (clock_gettime(CLOCK_REALTIME, &real) == -1 ||
 	    clock_gettime(CLOCK_BOOTTIME, &boot) == -1)
-		return (0);
-	boot_ns = ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000 +
+		return (-1);
+	ns = ((int64_t)real.tv_sec - boot.tv_sec) * 1000000000 +
 	    (real.tv_nsec - boot.tv_nsec);
-	if (boot_ns < 0)
-		return (0);
-	secs = (int64_t)(start_ticks / (uint64_t)clk_tck);
-	if (secs > (INT64_MAX - boot_ns) / 1000000000 - 1)
-		return (0);
-	start_ns = boot_ns + secs * 1000000000 +
-	    (int64_t)(start_ticks % (uint64_t)clk_tck) * 1000000000 / clk_tck;
-	return (start_ns < added_at);
+	if (ns < 0)
+		return (-1);
+	/*
+	 * The two clocks are not read at once: keep the value unless the
+	 * real time was set, so that a start time does not move between
+	 * samples.
+	 */
+	if (last == -1 || ns - last > 1000000 || last - ns > 1000000)
+		last = ns;
+	return (last);
+}
+
+/* Clock ticks (of /proc/PID/stat) in ns; -1 if that overflows. */
+static int64_t
+ticks_ns(uint64_t ticks)
+{
+	uint64_t secs = ticks / (uint64_t)clk_tck;
+
+	if (clk_tck <= 0 || secs > (uint64_t)INT64_MAX / 1000000000 - 1)
+		return (-1);
+	return ((int64_t)secs * 1000000000 +
+	    (int64_t)(ticks % (uint64_t)clk_tck) * 1000000000 / clk_tck);
 }
 
 /*
@@ -452,6 +538,7 @@ watch_add(const struct probe_watch *pw)
 	vet(w, 1);
 	if (learned || pw->boot_id[0] == '\0')
 		report(w, 1, w->start_ticks, now_ns());
+	sample_soon(w);
 }
 
 /* Tell the parent which processes it may signal. */
@@ -483,6 +570,8 @@ watch_remove(struct watch *w)
 	}
 	if (w->polled)
 		TAILQ_REMOVE(&polled, w, poll_entry);
+	if (w->fresh)
+		TAILQ_REMOVE(&fresh, w, fresh_entry);
 	free(w);
 }
 
@@ -516,6 +605,7 @@ watch_alive(struct watch *w)
 		w->start_ticks = st.start_ticks;
 		vet(w, 1);
 		report(w, 1, w->start_ticks, now_ns());
+		sample_soon(w);
 	}
 	return (st.start_ticks == w->start_ticks);
 }
@@ -532,4 +622,153 @@ watch_poll(int fd, short event, void *arg)
 		}
 	}
 	evtimer_add(&ev_poll, &poll_tv);
+}
+
+/*
+ * A new watch is sampled at once, with the others that come in the same
+ * turn of the loop, so that a `list' right after an `add' shows it.
+ */
+static void
+sample_soon(struct watch *w)
+{
+	struct timeval now = { 0, 0 };
+
+	if (!metrics_on || w->fresh || w->start_ticks == 0)
+		return;
+	TAILQ_INSERT_TAIL(&fresh, w, fresh_entry);
+	w->fresh = 1;
+	if (!evtimer_pending(&ev_fresh, NULL))
+		evtimer_add(&ev_fresh, &now);
+}
+
+static void
+sample_fresh(int fd, short event, void *arg)
+{
+	static struct sample_batch b;
+	struct watch *w;
+
+	batch_begin(&b);
+	while ((w = TAILQ_FIRST(&fresh)) != NULL) {
+		TAILQ_REMOVE(&fresh, w, fresh_entry);
+		w->fresh = 0;
+		sample(&b, w);
+	}
+	batch_flush(&b);
+}
+
+/* Half the metrics interval, in ns: the shortest span to measure CPU use. */
+static uint64_t
+metrics_min_dt(void)
+{
+	return (((uint64_t)metrics_tv.tv_sec * 1000000000 +
+	            (uint64_t)metrics_tv.tv_usec * 1000) /
+	    2);
+}
+
+/* The metrics interval: sample every watched process. */
+static void
+sample_all(int fd, short event, void *arg)
+{
+	static struct sample_batch b;
+	struct watch *w;
+
+	batch_begin(&b);
+	RB_FOREACH(w, watch_tree, &watches) {
+		if (w->fresh) {
+			TAILQ_REMOVE(&fresh, w, fresh_entry);
+			w->fresh = 0;
+		}
+		sample(&b, w);
+	}
+	batch_flush(&b);
+	evtimer_add(&ev_metrics, &metrics_tv);
+}
+
+static void
+batch_begin(struct sample_batch *b)
+{
+	struct timespec ts;
+
+	b->n = 0;
+	b->boot_ns = boot_time_ns();
+	b->real_ns = now_ns();
+	if (clock_gettime(CLOCK_MONOTONIC, &ts) == -1)
+		fatal("clock_gettime");
+	b->mono_ns = (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static void
+batch_flush(struct sample_batch *b)
+{
+	if (b->n == 0)
+		return;
+	imsg_compose_event(&iev_registry, IMSG_PROBE_SAMPLES, 0, 0, -1, b->s,
+	    b->n * sizeof(b->s[0]));
+	b->n = 0;
+}
+
+/*
+ * Read how the process of a watch is doing.  A process that is not the
+ * one watched any more (its PID reused), a zombie, or one whose stat
+ * cannot be read gives no sample: its entry keeps the one before, and
+ * the pidfd or the interval probe tells its end.
+ */
+static void
+sample(struct sample_batch *b, struct watch *w)
+{
+	struct probe_sample *s;
+	struct proc_stat st;
+	const char *errstr;
+	uint64_t ticks, dt, pct;
+	int64_t start_ns;
+
+	if (w->start_ticks == 0 ||
+	    procfs_read_stat(procfd, w->pid, &st, &errstr) == -1 ||
+	    st.start_ticks != w->start_ticks || st.state == 'Z' ||
+	    st.state == 'X')
+		return;
+	s = &b->s[b->n];
+	memset(s, 0, sizeof(*s));
+	s->id = w->id;
+	s->start_ticks = w->start_ticks;
+	s->valid = GP_MET_SAMPLE;
+	s->state = st.state;
+	s->threads = st.threads;
+	s->sampled_at = b->real_ns;
+	ticks =
+	    st.utime > UINT64_MAX - st.stime ? UINT64_MAX : st.utime + st.stime;
+	if ((s->cpu_ns = (uint64_t)ticks_ns(ticks)) == (uint64_t)-1)
+		s->cpu_ns = INT64_MAX;
+	s->rss_bytes =
+	    st.rss_pages > (uint64_t)INT64_MAX / (uint64_t)page_size ?
+	    INT64_MAX :
+	    st.rss_pages * (uint64_t)page_size;
+	if (b->boot_ns != -1 && (start_ns = ticks_ns(st.start_ticks)) != -1 &&
+	    start_ns <= INT64_MAX - b->boot_ns) {
+		s->started_at = b->boot_ns + start_ns;
+		s->valid |= GP_MET_STARTED;
+	}
+	/*
+	 * The use of one core since the last sample, in 1/100 percent.  A
+	 * sample taken just before (a fresh watch) is too close to tell:
+	 * the next interval measures from the older one.
+	 */
+	dt = (uint64_t)(b->mono_ns - w->sampled_mono);
+	if (w->sampled_mono != 0 && b->mono_ns > w->sampled_mono &&
+	    dt < metrics_min_dt())
+		goto done;
+	if (w->sampled_mono != 0 && b->mono_ns > w->sampled_mono &&
+	    ticks >= w->cpu_ticks) {
+		pct = (uint64_t)((long double)(ticks - w->cpu_ticks) * 1e13L /
+		        clk_tck / dt +
+		    0.5L);
+		s->cpu_pct =
+		    pct > GP_CPU_PCT_MAX ? GP_CPU_PCT_MAX : (uint32_t)pct;
+		s->valid |= GP_MET_CPU_PCT;
+	}
+	w->cpu_ticks = ticks;
+	w->sampled_mono = b->mono_ns;
+done:
+	if (++b->n == PROBE_SAMPLES_MAX)
+		batch_flush(b);
 }

@@ -37,7 +37,7 @@
 #include "goproc.h"
 #include "procfs.h"
 
-#define STAT_FIELDS_MIN 22 /* up to starttime */
+#define STAT_FIELDS_MIN 24 /* up to rss */
 #define STAT_FIELDS_MAX 64 /* Linux 6 prints 52 */
 #define BOOT_ID_FILE "sys/kernel/random/boot_id"
 
@@ -189,10 +189,29 @@ stat_field(int field, const char *tok, size_t n, struct proc_stat *ps)
 			return ("invalid flags in stat");
 		ps->flags = (uint32_t)u;
 		break;
+	case 14:
+	case 15:
+		if (parse_u64(tok, n, INT64_MAX, &u) == -1)
+			return ("invalid CPU time in stat");
+		if (field == 14)
+			ps->utime = u;
+		else
+			ps->stime = u;
+		break;
+	case 20:
+		if (parse_u64(tok, n, GP_THREADS_MAX, &u) == -1)
+			return ("invalid thread count in stat");
+		ps->threads = (uint32_t)u;
+		break;
 	case 22:
 		if (parse_u64(tok, n, INT64_MAX, &u) == -1)
 			return ("invalid start time in stat");
 		ps->start_ticks = u;
+		break;
+	case 24:
+		if (parse_u64(tok, n, INT64_MAX, &u) == -1)
+			return ("invalid resident set size in stat");
+		ps->rss_pages = u;
 		break;
 	default:
 		if (parse_number(tok, n) == -1)

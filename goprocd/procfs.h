@@ -42,7 +42,11 @@ struct proc_stat {
 	int32_t		 pgid;
 	int32_t		 sid;
 	uint32_t	 flags;		/* field 9: PF_* */
+	uint64_t	 utime;		/* field 14: user time, in ticks */
+	uint64_t	 stime;		/* field 15: system time, in ticks */
+	uint32_t	 threads;	/* field 20 */
 	uint64_t	 start_ticks;	/* field 22: ticks since boot */
+	uint64_t	 rss_pages;	/* field 24: resident pages */
 };
 
 /* What goprocd reads from /proc/PID/status. */

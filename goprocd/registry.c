@@ -120,6 +120,9 @@ static void op_finish(struct op *, int, int32_t, const char *, ...)
 static void op_pump(struct op *);
 static void op_durable(struct op *);
 static void req_list(struct op *);
+static int64_t sort_value(const struct rentry *, uint32_t);
+static int sort_cmp(const void *, const void *);
+static void list_order(const struct gp_request *, struct rentry **, size_t *);
 static int add_limits(struct op *);
 static void cmd_truncate(char *);
 static void req_add(struct op *);
@@ -140,7 +143,8 @@ static void req_execed(struct op *);
 static void req_execed_probed(struct op *, const struct probe_info *);
 static void probe_alive(const struct probe_alive *);
 static void watch(const struct rentry *);
-static void entry_dead(struct rentry *, int64_t);
+static void entry_dead(struct rentry *, int64_t, int64_t);
+static void probe_samples(const struct probe_sample *, size_t);
 static void entry_drop(struct rentry *);
 static int journal_rm_all(struct rentry **, size_t);
 static void unwatch(uint64_t);
@@ -503,8 +507,10 @@ static int
 registry_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 {
 	static struct probe_info pi;
+	static struct probe_sample samples[PROBE_SAMPLES_MAX];
 	struct probe_alive pa;
 	struct op *op;
+	size_t len;
 
 	switch (imsg_get_type(imsg)) {
 	case IMSG_PROBE_INFO:
@@ -536,6 +542,15 @@ registry_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 		    memchr(pa.boot_id, '\0', sizeof(pa.boot_id)) == NULL)
 			fatalx("%s: bad IMSG_PROBE_ALIVE", __func__);
 		probe_alive(&pa);
+		break;
+	case IMSG_PROBE_SAMPLES:
+		len = imsg_get_len(imsg);
+		if (len == 0 || len % sizeof(*samples) != 0 ||
+		    len / sizeof(*samples) > PROBE_SAMPLES_MAX)
+			fatalx("%s: bad IMSG_PROBE_SAMPLES", __func__);
+		if (imsg_get_data(imsg, samples, len) == -1)
+			fatalx("%s: bad IMSG_PROBE_SAMPLES", __func__);
+		probe_samples(samples, len / sizeof(*samples));
 		break;
 	default:
 		return (-1);
@@ -953,6 +968,85 @@ op_stream(struct op *op, struct rentry **m, size_t n)
 	op->pos = 0;
 }
 
+/*
+ * What list --sort orders by, for an entry: a dead entry, or one whose
+ * value is unknown, ranks below every known value (-1).  Uptime is
+ * ascending: the latest start first.
+ */
+static int64_t
+sort_value(const struct rentry *e, uint32_t key)
+{
+	const struct gp_metrics *m = e->met;
+
+	switch (key) {
+	case GP_SORT_PID:
+		return (e->pid);
+	case GP_SORT_CPU:
+		if (!e->alive || m == NULL || !(m->valid & GP_MET_CPU_PCT))
+			return (-1);
+		return (m->cpu_pct);
+	case GP_SORT_RSS:
+		if (!e->alive || m == NULL || !(m->valid & GP_MET_SAMPLE))
+			return (-1);
+		return ((int64_t)m->rss_bytes);
+	case GP_SORT_UPTIME:
+		if (!e->alive || m == NULL || !(m->valid & GP_MET_STARTED))
+			return (-1);
+		return (INT64_MAX - m->started_at);
+	default:
+		return (0);
+	}
+}
+
+static uint32_t sort_key;
+
+static int
+sort_cmp(const void *a, const void *b)
+{
+	const struct rentry *ea = *(struct rentry *const *)a;
+	const struct rentry *eb = *(struct rentry *const *)b;
+	const char *na, *nb;
+	int64_t va, vb;
+	int c;
+
+	if (sort_key == GP_SORT_NAME) {
+		na = rentry_name(ea);
+		nb = rentry_name(eb);
+		if ((c = strcmp(na == NULL ? "" : na, nb == NULL ? "" : nb)) !=
+		    0)
+			return (c);
+	} else {
+		va = sort_value(ea, sort_key);
+		vb = sort_value(eb, sort_key);
+		if (va != vb)
+			return (va < vb ? -1 : 1);
+	}
+	return (ea->id < eb->id ? -1 : ea->id > eb->id);
+}
+
+/* list --sort, --reverse and --limit, on the matches. */
+static void
+list_order(const struct gp_request *req, struct rentry **m, size_t *n)
+{
+	struct rentry *t;
+	size_t i;
+
+	if (req->sort == GP_SORT_ID && !(req->flags & GP_REQ_REVERSE) &&
+	    req->limit == 0)
+		return;
+	sort_key = req->sort;
+	if (*n > 1)
+		qsort(m, *n, sizeof(*m), sort_cmp);
+	if (req->flags & GP_REQ_REVERSE)
+		for (i = 0; i < *n / 2; i++) {
+			t = m[i];
+			m[i] = m[*n - 1 - i];
+			m[*n - 1 - i] = t;
+		}
+	if (req->limit != 0 && *n > req->limit)
+		*n = req->limit;
+}
+
 static void
 req_list(struct op *op)
 {
@@ -960,6 +1054,7 @@ req_list(struct op *op)
 	size_t n;
 
 	select_matches(op, &m, &n);
+	list_order(op->req, m, &n);
 	op_stream(op, m, n);
 	free(m);
 	/* goproc says the same with or without filters. */
@@ -1328,7 +1423,7 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 			(void)strlcpy(msg, "process exited", sizeof(msg));
 			if (e->alive) {
 				unwatch(e->id);
-				entry_dead(e, seen_at);
+				entry_dead(e, seen_at, now_ns());
 			}
 		} else if (kres->error == ETIMEDOUT)
 			(void)strlcpy(
@@ -1636,6 +1731,45 @@ req_execed_probed(struct op *op, const struct probe_info *pi)
 	op_finish(op, 0, GP_ST_OK, "%s", "");
 }
 
+/*
+ * The metrics of alive entries, as the prober read them.  A sample of
+ * an entry removed or dead meanwhile, or of another process, is stale.
+ */
+static void
+probe_samples(const struct probe_sample *s, size_t n)
+{
+	struct gp_metrics m;
+	struct rentry *e;
+	size_t i;
+
+	for (i = 0; i < n; i++, s++) {
+		if (!(s->valid & GP_MET_SAMPLE) ||
+		    (s->valid &
+		        ~(GP_MET_SAMPLE | GP_MET_CPU_PCT | GP_MET_STARTED)) ||
+		    !((s->state >= 'A' && s->state <= 'Z') ||
+		        (s->state >= 'a' && s->state <= 'z')) ||
+		    s->threads > GP_THREADS_MAX ||
+		    s->cpu_pct > GP_CPU_PCT_MAX || s->cpu_ns > INT64_MAX ||
+		    s->rss_bytes > INT64_MAX || s->sampled_at < 0 ||
+		    s->started_at < 0)
+			fatalx("%s: bad sample of id %llu", __func__,
+			    (unsigned long long)s->id);
+		if ((e = regtab_find_id(rt, s->id)) == NULL || !e->alive ||
+		    e->start_ticks != s->start_ticks)
+			continue;
+		memset(&m, 0, sizeof(m));
+		m.valid = s->valid;
+		m.state = s->state;
+		m.threads = s->threads;
+		m.cpu_pct = (s->valid & GP_MET_CPU_PCT) ? s->cpu_pct : 0;
+		m.cpu_ns = s->cpu_ns;
+		m.rss_bytes = s->rss_bytes;
+		m.sampled_at = s->sampled_at;
+		m.started_at = (s->valid & GP_MET_STARTED) ? s->started_at : 0;
+		regtab_set_metrics(e, &m);
+	}
+}
+
 /* The prober saw an entry die, or learned the identity of an old one. */
 static void
 probe_alive(const struct probe_alive *pa)
@@ -1664,21 +1798,23 @@ probe_alive(const struct probe_alive *pa)
 	if (!e->alive)
 		return;
 	log_debug("id %llu (pid %d) exited", (unsigned long long)e->id, e->pid);
-	entry_dead(e, pa->when);
+	entry_dead(e, pa->when, pa->when);
 	commit_schedule();
 	req_kill_exited(e); /* may remove e */
 }
 
 /*
  * An alive entry is dead, last seen alive at when (0: unknown, keep what
- * we had); the prober no longer watches it.
+ * we had) and seen to die at exited (0: it was gone when we looked); the
+ * prober no longer watches it.
  */
 static void
-entry_dead(struct rentry *e, int64_t when)
+entry_dead(struct rentry *e, int64_t when, int64_t exited)
 {
 	size_t jlen;
 
 	regtab_set_alive(e, 0);
+	regtab_set_exited(e, exited);
 	if (when != 0)
 		regtab_set_seen(e, when);
 	nalive--;

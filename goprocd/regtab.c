@@ -823,6 +823,7 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 	}
 	uid_count(rt, e->count_uid, -1);
 	rt->count--;
+	free(e->met);
 	free(e);
 }
 
@@ -1266,6 +1267,38 @@ regtab_set_seen(struct rentry *e, int64_t when)
 	e->last_seen = when;
 }
 
+/*
+ * The last sample of an entry's process, which replaces the one before;
+ * a time of exit already known stays.  Kept out of line: most entries
+ * of a large registry are dead and were never sampled.
+ */
+void
+regtab_set_metrics(struct rentry *e, const struct gp_metrics *m)
+{
+	uint32_t exited;
+	int64_t at;
+
+	if (e->met == NULL && (e->met = calloc(1, sizeof(*e->met))) == NULL)
+		fatal(NULL);
+	exited = e->met->valid & GP_MET_EXITED;
+	at = e->met->exited_at;
+	*e->met = *m;
+	e->met->valid = (m->valid & ~GP_MET_EXITED) | exited;
+	e->met->exited_at = exited ? at : 0;
+}
+
+/* The process of an entry was seen to die at when (ns since the epoch). */
+void
+regtab_set_exited(struct rentry *e, int64_t when)
+{
+	if (when <= 0)
+		return;
+	if (e->met == NULL && (e->met = calloc(1, sizeof(*e->met))) == NULL)
+		fatal(NULL);
+	e->met->valid |= GP_MET_EXITED;
+	e->met->exited_at = when;
+}
+
 /* Record the identity learned for an entry: start time and boot ID. */
 int
 regtab_set_identity(struct regtab *rt, struct rentry *e, uint64_t start_ticks,
@@ -1301,6 +1334,7 @@ struct rentry *
 regtab_set_cmd(struct regtab *rt, struct rentry *e, const char *cmd, int client)
 {
 	static struct gp_entry ge;
+	struct gp_metrics *met;
 	char boot[REGTAB_BOOT_ID_LEN + 1], err[128];
 	size_t len;
 
@@ -1316,9 +1350,12 @@ regtab_set_cmd(struct regtab *rt, struct rentry *e, const char *cmd, int client)
 	memcpy(ge.cmd, cmd, len);
 	ge.cmd[len] = '\0';
 	strlcpy(boot, rentry_boot_id(e), sizeof(boot));
+	met = e->met;
+	e->met = NULL;
 	regtab_remove(rt, e);
 	if (add_entry(rt, &ge, boot, 1, &e, err, sizeof(err)) != REGTAB_OK)
 		fatalx("%s: id %" PRIu64 ": %s", __func__, ge.id, err);
+	e->met = met;
 	return (e);
 }
 
@@ -1377,6 +1414,8 @@ rentry_fill(const struct rentry *e, struct gp_entry *ge)
 	for (i = 0; i < e->ngroups; i++)
 		strlcpy(ge->groups.v[i], e->lab[e->ntags + i]->s,
 		    sizeof(ge->groups.v[i]));
+	if (e->met != NULL)
+		ge->met = *e->met;
 }
 
 /* Candidates examined by regtab_select() so far, for the tests. */

@@ -74,6 +74,7 @@ struct rentry {
 	uint8_t cmd_client; /* cmd is a client's word */
 	struct rlabel *boot;
 	struct rname *name;
+	struct gp_metrics *met; /* NULL until sampled or seen to die */
 	char *cmd;
 	struct rlabel *lab[];
 };
@@ -109,6 +110,8 @@ void regtab_set_owner(struct regtab *, struct rentry *, uint32_t);
 
 void regtab_set_alive(struct rentry *, int);
 void regtab_set_seen(struct rentry *, int64_t);
+void regtab_set_metrics(struct rentry *, const struct gp_metrics *);
+void regtab_set_exited(struct rentry *, int64_t);
 int regtab_set_identity(
     struct regtab *, struct rentry *, uint64_t, const char *, char *, size_t);
 struct rentry *regtab_set_cmd(

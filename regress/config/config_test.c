@@ -49,6 +49,7 @@ clear_env(void)
 {
 	ATF_REQUIRE(unsetenv("GOPROC_LIVENESS_INTERVAL") == 0);
 	ATF_REQUIRE(unsetenv("GOPROC_LAST_SEEN_INTERVAL") == 0);
+	ATF_REQUIRE(unsetenv("GOPROC_METRICS_INTERVAL") == 0);
 	ATF_REQUIRE(unsetenv("GOPROC_STATE_DIR") == 0);
 }
 
@@ -1119,6 +1120,58 @@ ATF_TC_BODY(dump_prints_changed_limits, tc)
 	    buf);
 }
 
+ATF_TC_WITHOUT_HEAD(metrics_interval);
+ATF_TC_BODY(metrics_interval, tc)
+{
+	static const char on[] = "{\"metrics_interval\": \"250ms\"}";
+	static const char off[] = "{\"metrics_interval\": \"0\"}";
+	struct goproc_config cfg;
+	char err[256], buf[256];
+
+	clear_env();
+	config_defaults(&cfg);
+	ATF_CHECK_EQ(cfg.metrics_ns, 5 * SEC);
+	ATF_REQUIRE_MSG(config_parse(&cfg, "test.json", on, strlen(on), err,
+	                    sizeof(err)) == 0,
+	    "%s", err);
+	ATF_CHECK_EQ(cfg.metrics_ns, 250 * MS);
+	ATF_REQUIRE(config_dump(&cfg, buf, sizeof(buf)) == 0);
+	ATF_CHECK_STREQ("liveness_interval=15s last_seen_interval=45s "
+	                "metrics_interval=250ms",
+	    buf);
+	ATF_REQUIRE_MSG(config_parse(&cfg, "test.json", off, strlen(off), err,
+	                    sizeof(err)) == 0,
+	    "%s", err);
+	ATF_CHECK_EQ(cfg.metrics_ns, 0);
+	ATF_REQUIRE(config_dump(&cfg, buf, sizeof(buf)) == 0);
+	ATF_CHECK_STREQ("liveness_interval=15s last_seen_interval=45s "
+	                "metrics_interval=0s",
+	    buf);
+
+	ATF_CHECK_STREQ("test.json: line 1 column 2: key \"metrics_interval\": "
+	                "must be 0 (off) or at least 100ms",
+	    parse_error("{\"metrics_interval\": \"99ms\"}"));
+	ATF_CHECK_STREQ("test.json: line 1 column 2: key \"metrics_interval\": "
+	                "must be positive",
+	    parse_error("{\"metrics_interval\": \"-1s\"}"));
+	ATF_CHECK_STREQ("test.json: line 1 column 2: key \"metrics_interval\": "
+	                "must be at most 24h",
+	    parse_error("{\"metrics_interval\": \"25h\"}"));
+
+	ATF_REQUIRE(setenv("GOPROC_METRICS_INTERVAL", "0", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == 0);
+	ATF_CHECK_EQ(cfg.metrics_ns, 0);
+	ATF_REQUIRE(setenv("GOPROC_METRICS_INTERVAL", "2s", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == 0);
+	ATF_CHECK_EQ(cfg.metrics_ns, 2 * SEC);
+	ATF_REQUIRE(setenv("GOPROC_METRICS_INTERVAL", "1ms", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == -1);
+	ATF_CHECK_STREQ("environment GOPROC_METRICS_INTERVAL: must be 0 (off) "
+	                "or at least 100ms, got \"1ms\"",
+	    err);
+	clear_env();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, defaults_are_15s_and_45s);
@@ -1179,6 +1232,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, bad_registry_limits_are_named);
 	ATF_TP_ADD_TC(tp, registry_limits_from_environment);
 	ATF_TP_ADD_TC(tp, dump_prints_changed_limits);
+	ATF_TP_ADD_TC(tp, metrics_interval);
 
 	return (atf_no_error());
 }

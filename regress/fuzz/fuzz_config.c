@@ -30,6 +30,7 @@
 
 #include "config.h"
 #include "fuzz.h"
+#include "goproc.h"
 
 /* clang-format off */
 #define DUMP_MAX	(2 * PATH_MAX + 256)
@@ -68,6 +69,8 @@ check_dump(const struct goproc_config *c)
 	FUZZ_CHECK(config_dump(c, dump, sizeof(dump)) == 0);
 	dumped_duration(dump, "liveness_interval=", c->liveness_ns);
 	dumped_duration(dump, " last_seen_interval=", c->last_seen_ns);
+	if (c->metrics_ns != (int64_t)GOPROC_METRICS_DEFAULT_MS * 1000000)
+		dumped_duration(dump, " metrics_interval=", c->metrics_ns);
 }
 
 static void
@@ -87,6 +90,7 @@ fuzz_duration(const uint8_t *data, size_t size)
 		config_defaults(&dcfg);
 		dcfg.liveness_ns = ns;
 		dcfg.last_seen_ns = ns;
+		dcfg.metrics_ns = ns;
 		check_dump(&dcfg);
 	}
 	free(s);

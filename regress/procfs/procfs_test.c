@@ -225,9 +225,9 @@ ATF_TC_BODY(parse_stat_rejects_truncated_lines, tc)
 	ATF_CHECK_STREQ(
 	    "too few fields in stat", parse_error("123 (a) S 1 123 123 0 -1"));
 
-	/* Every cut before the start time (field 22) is an error. */
+	/* Every cut before the resident set size (field 24) is an error. */
 	p = strrchr(line, ')');
-	for (spaces = 0, len = (size_t)(p - line); spaces < 20; len++)
+	for (spaces = 0, len = (size_t)(p - line); spaces < 22; len++)
 		if (line[len] == ' ')
 			spaces++;
 	for (cut = 0; cut < len; cut++)
@@ -270,9 +270,50 @@ ATF_TC_BODY(parse_stat_rejects_bad_start_times, tc)
 	    parse_error(STAT_HEAD "0 0 20 0 1 0 12a 0\n"));
 	ATF_CHECK_STREQ("invalid start time in stat",
 	    parse_error(STAT_HEAD "0 0 20 0 1 0 9223372036854775808 0\n"));
-	ATF_REQUIRE(parse(STAT_HEAD "0 0 20 0 1 0 9223372036854775807\n", &ps,
-	                &errstr) == 0);
+	ATF_REQUIRE(parse(STAT_HEAD "0 0 20 0 1 0 9223372036854775807 0 0\n",
+	                &ps, &errstr) == 0);
 	ATF_CHECK_EQ(INT64_MAX, ps.start_ticks);
+}
+
+ATF_TC_WITHOUT_HEAD(parse_stat_reads_the_metrics);
+ATF_TC_BODY(parse_stat_reads_the_metrics, tc)
+{
+	struct proc_stat ps;
+	const char *errstr;
+
+	ATF_REQUIRE_MSG(parse(STAT_LINE, &ps, &errstr) == 0, "%s", errstr);
+	ATF_CHECK_EQ(0, ps.utime);
+	ATF_CHECK_EQ(0, ps.stime);
+	ATF_CHECK_EQ(1, ps.threads);
+	ATF_CHECK_EQ(358, ps.rss_pages);
+	ATF_REQUIRE_MSG(
+	    parse("9 (a) R 1 9 9 0 -1 0 0 0 0 0 9223372036854775807 "
+	          "250 0 0 20 0 4194304 0 7 0 "
+	          "9223372036854775807 0\n",
+	        &ps, &errstr) == 0,
+	    "%s", errstr);
+	ATF_CHECK_EQ(INT64_MAX, ps.utime);
+	ATF_CHECK_EQ(250, ps.stime);
+	ATF_CHECK_EQ(4194304, ps.threads);
+	ATF_CHECK_EQ(INT64_MAX, ps.rss_pages);
+
+	ATF_CHECK_STREQ("invalid CPU time in stat",
+	    parse_error(
+	        "9 (a) R 1 9 9 0 -1 0 0 0 0 0 -1 0 0 0 20 0 1 0 7 0 0\n"));
+	ATF_CHECK_STREQ("invalid CPU time in stat",
+	    parse_error("9 (a) R 1 9 9 0 -1 0 0 0 0 0 0 9223372036854775808 0 "
+	                "0 20 0 1 0 7 0 0\n"));
+	ATF_CHECK_STREQ("invalid thread count in stat",
+	    parse_error("9 (a) R 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 4194305 0 "
+	                "7 0 0\n"));
+	ATF_CHECK_STREQ("invalid thread count in stat",
+	    parse_error(
+	        "9 (a) R 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 -1 0 7 0 0\n"));
+	ATF_CHECK_STREQ("invalid resident set size in stat",
+	    parse_error("9 (a) R 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 7 0 "
+	                "-3\n"));
+	ATF_CHECK_STREQ("too few fields in stat",
+	    parse_error("9 (a) R 1 9 9 0 -1 0 0 0 0 0 0 0 0 0 20 0 1 0 7 0\n"));
 }
 
 ATF_TC_WITHOUT_HEAD(parse_stat_rejects_out_of_range_ids);
@@ -822,6 +863,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, parse_stat_rejects_truncated_lines);
 	ATF_TP_ADD_TC(tp, parse_stat_rejects_non_numeric_fields);
 	ATF_TP_ADD_TC(tp, parse_stat_rejects_bad_start_times);
+	ATF_TP_ADD_TC(tp, parse_stat_reads_the_metrics);
 	ATF_TP_ADD_TC(tp, parse_stat_rejects_out_of_range_ids);
 	ATF_TP_ADD_TC(tp, parse_stat_rejects_malformed_lines);
 	ATF_TP_ADD_TC(tp, parse_stat_rejects_nul_bytes);
