@@ -190,6 +190,7 @@ static const struct sc_rule registry_rules[] = {
 /* The prober: /proc and pidfds, signal 0 and no other. */
 static const struct sc_allow prober_allow[] = {
 	SC(pidfd_open,		"one pidfd per watched process"),
+	SC(pread64,		"read a held /proc/PID/stat again"),
 };
 
 static const struct sc_rule prober_rules[] = {

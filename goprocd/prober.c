@@ -48,6 +48,8 @@ struct watch {
 	RB_ENTRY(watch) node;
 	TAILQ_ENTRY(watch) poll_entry;
 	TAILQ_ENTRY(watch) fresh_entry;
+	TAILQ_ENTRY(watch) stat_entry;
+	int statfd;           /* its /proc/PID/stat held open, or -1 */
 	uint64_t cpu_ticks;   /* at the last sample, for the CPU use */
 	int64_t sampled_mono; /* CLOCK_MONOTONIC ns of it, 0: none */
 	uint64_t id;
@@ -99,6 +101,8 @@ static void sample_fresh(int, short, void *);
 static void sample_soon(struct watch *);
 static void set_metrics(int64_t);
 static uint64_t metrics_min_dt(void);
+static void statfd_close(struct watch *);
+static int watch_stat(struct watch *, struct proc_stat *);
 
 static struct imsgev iev_parent, iev_registry, iev_frontend;
 
@@ -125,7 +129,8 @@ static int metrics_on = 1;
 static long page_size;
 static int procfd = -1;
 static long clk_tck; /* units of start_ticks per second */
-static size_t npidfds, pidfd_max;
+static struct watch_list statfds = TAILQ_HEAD_INITIALIZER(statfds);
+static size_t npidfds, nstatfds, pidfd_max;
 static char boot_id[GP_BOOT_ID_LEN + 1];
 
 RB_GENERATE_STATIC(watch_tree, watch, node, watch_cmp);
@@ -462,6 +467,7 @@ watch_add(const struct probe_watch *pw)
 	w->start_ticks = pw->start_ticks;
 	w->added_at = pw->added_at;
 	w->pidfd = -1;
+	w->statfd = -1;
 	if (RB_INSERT(watch_tree, &watches, w) != NULL)
 		fatalx("%s: id %llu watched twice", __func__,
 		    (unsigned long long)pw->id);
@@ -473,7 +479,10 @@ watch_add(const struct probe_watch *pw)
 		watch_remove(w);
 		return;
 	}
-	if (npidfds < pidfd_max)
+	/* A pidfd matters more than a held stat: give one up for it. */
+	if (npidfds + nstatfds >= pidfd_max && nstatfds > 0)
+		statfd_close(TAILQ_FIRST(&statfds));
+	if (npidfds + nstatfds < pidfd_max)
 		w->pidfd = sys_pidfd_open(w->pid);
 	else
 		errno = EMFILE;
@@ -572,7 +581,44 @@ watch_remove(struct watch *w)
 		TAILQ_REMOVE(&polled, w, poll_entry);
 	if (w->fresh)
 		TAILQ_REMOVE(&fresh, w, fresh_entry);
+	statfd_close(w);
 	free(w);
+}
+
+static void
+statfd_close(struct watch *w)
+{
+	if (w->statfd == -1)
+		return;
+	close(w->statfd);
+	w->statfd = -1;
+	TAILQ_REMOVE(&statfds, w, stat_entry);
+	nstatfds--;
+}
+
+/*
+ * Read the stat of a watch's process.  The file is held open while
+ * descriptors are to spare (the pidfds come first): reading it again
+ * costs a third of opening it, and it stays the process's own, failing
+ * once that process is gone whoever takes its PID.
+ */
+static int
+watch_stat(struct watch *w, struct proc_stat *st)
+{
+	const char *errstr;
+
+	if (w->statfd == -1 && npidfds + nstatfds + 1 < pidfd_max &&
+	    (w->statfd = procfs_open_stat(procfd, w->pid)) != -1) {
+		TAILQ_INSERT_TAIL(&statfds, w, stat_entry);
+		nstatfds++;
+	}
+	if (w->statfd == -1)
+		return (procfs_read_stat(procfd, w->pid, st, &errstr));
+	if (procfs_pread_stat(w->statfd, w->pid, st, &errstr) == -1) {
+		statfd_close(w);
+		return (-1);
+	}
+	return (0);
 }
 
 /* A pidfd became readable: its process has exited. */
@@ -718,12 +764,10 @@ sample(struct sample_batch *b, struct watch *w)
 {
 	struct probe_sample *s;
 	struct proc_stat st;
-	const char *errstr;
 	uint64_t ticks, dt, pct;
 	int64_t start_ns;
 
-	if (w->start_ticks == 0 ||
-	    procfs_read_stat(procfd, w->pid, &st, &errstr) == -1 ||
+	if (w->start_ticks == 0 || watch_stat(w, &st) == -1 ||
 	    st.start_ticks != w->start_ticks || st.state == 'Z' ||
 	    st.state == 'X')
 		return;

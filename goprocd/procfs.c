@@ -57,6 +57,8 @@ static const char *stat_head(
     const char *, const char *, struct proc_stat *, const char **);
 static const char *stat_field(int, const char *, size_t, struct proc_stat *);
 static ssize_t read_file(int, const char *, char *, size_t);
+static int stat_check(
+    const char *, size_t, int32_t, struct proc_stat *, const char **);
 static size_t cmdline_feed(struct cmdline_out *, const char *, size_t, int);
 static int status_uids(const char *, size_t, struct proc_status *);
 static int status_tgid(const char *, size_t, struct proc_status *);
@@ -320,6 +322,64 @@ read_file(int procfd, const char *path, char *buf, size_t len)
 	return ((ssize_t)off);
 }
 
+/* Open /proc/PID/stat to read it again with procfs_pread_stat(). */
+int
+procfs_open_stat(int procfd, int32_t pid)
+{
+	char path[32];
+
+	if (pid <= 0) {
+		errno = EINVAL;
+		return (-1);
+	}
+	(void)snprintf(path, sizeof(path), "%d/stat", (int)pid);
+	return (openat(procfd, path, O_RDONLY | O_CLOEXEC | O_NOCTTY));
+}
+
+/*
+ * Read and parse a /proc/PID/stat held open: the file stays the one of
+ * the process it was opened for, and fails with ESRCH once that process
+ * is gone, even if another takes its PID.
+ */
+int
+procfs_pread_stat(
+    int fd, int32_t pid, struct proc_stat *ps, const char **errstr)
+{
+	char buf[PROCFS_STAT_MAX + 1];
+	const char *dummy;
+	ssize_t n;
+
+	if (errstr == NULL)
+		errstr = &dummy;
+	while ((n = pread(fd, buf, sizeof(buf), 0)) == -1 && errno == EINTR)
+		;
+	if (n == -1) {
+		*errstr = strerror(errno);
+		return (-1);
+	}
+	return (stat_check(buf, (size_t)n, pid, ps, errstr));
+}
+
+/* Parse the n bytes read of /proc/PID/stat; they must be PID's. */
+static int
+stat_check(const char *buf, size_t n, int32_t pid, struct proc_stat *ps,
+    const char **errstr)
+{
+	if (n > PROCFS_STAT_MAX) {
+		*errstr = "stat too long";
+		errno = EINVAL;
+		return (-1);
+	}
+	if (procfs_parse_stat(buf, n, ps, errstr) == -1)
+		return (-1);
+	if (ps->pid != pid) {
+		*errstr = "stat of another process";
+		errno = EINVAL;
+		return (-1);
+	}
+	return (0);
+}
+
 /*
  * Read and parse /proc/PID/stat.  When the process is gone, returns -1
  * with errno ENOENT or ESRCH.
@@ -344,19 +404,7 @@ procfs_read_stat(
 		*errstr = strerror(errno);
 		return (-1);
 	}
-	if ((size_t)n > PROCFS_STAT_MAX) {
-		*errstr = "stat too long";
-		errno = EINVAL;
-		return (-1);
-	}
-	if (procfs_parse_stat(buf, (size_t)n, ps, errstr) == -1)
-		return (-1);
-	if (ps->pid != pid) {
-		*errstr = "stat of another process";
-		errno = EINVAL;
-		return (-1);
-	}
-	return (0);
+	return (stat_check(buf, (size_t)n, pid, ps, errstr));
 }
 
 /*

@@ -60,6 +60,8 @@ struct proc_status {
 int	 procfs_parse_stat(const char *, size_t, struct proc_stat *,
 	    const char **);
 int	 procfs_read_stat(int, int32_t, struct proc_stat *, const char **);
+int	 procfs_open_stat(int, int32_t);
+int	 procfs_pread_stat(int, int32_t, struct proc_stat *, const char **);
 int	 procfs_read_cmdline(int, int32_t, char *, size_t);
 int	 procfs_read_status(int, int32_t, struct proc_status *);
 int	 procfs_can_signal(uint32_t, uint32_t, uint32_t);

@@ -6,10 +6,17 @@
 
 . "$(atf_get_srcdir)/common.sh"
 
+# start_every INTERVAL: goprocd sampling every INTERVAL.
+start_every()
+{
+	printf '{"metrics_interval": "%s"}\n' "$1" >metrics.json
+	gp_start -c "$(pwd)/metrics.json"
+}
+
 # Sample every 300 ms, so that two samples come within a second.
 start_fast()
 {
-	GOPROC_METRICS_INTERVAL=300ms gp_start
+	start_every 300ms
 }
 
 # field ID NAME: the member NAME of entry ID in --json list, as Python
@@ -252,7 +259,7 @@ null_when_unknown_head()
 }
 null_when_unknown_body()
 {
-	GOPROC_METRICS_INTERVAL=0 gp_start
+	start_every 0
 	s=$(gp_spawn sleep 1000)
 	atf_check -o ignore "${GOPROCCTL}" add "${s}"
 	sleep 0.5
@@ -269,7 +276,7 @@ null_when_unknown_body()
 	start_fast
 	wait_field 1 cpu_percent 'v == 0.0'
 	gp_stop
-	GOPROC_METRICS_INTERVAL=1h gp_start
+	start_every 1h
 	wait_field 1 state 'v == "S"'
 	atf_check_equal "$(field 1 cpu_percent)" "None"
 }

@@ -437,6 +437,43 @@ ATF_TC_BODY(read_stat_of_a_gone_process, tc)
 	ATF_CHECK_MSG(errno == ENOENT || errno == ESRCH, "errno %d", errno);
 }
 
+ATF_TC_WITHOUT_HEAD(held_stat_is_the_process_own);
+ATF_TC_BODY(held_stat_is_the_process_own, tc)
+{
+	struct proc_stat a, b;
+	const char *errstr;
+	pid_t pid;
+	int fd, procfd = open_proc();
+
+	ATF_REQUIRE((pid = fork()) != -1);
+	if (pid == 0) {
+		pause();
+		_exit(0);
+	}
+	ATF_REQUIRE((fd = procfs_open_stat(procfd, pid)) != -1);
+	ATF_REQUIRE_MSG(
+	    procfs_pread_stat(fd, pid, &a, &errstr) == 0, "%s", errstr);
+	ATF_REQUIRE_MSG(
+	    procfs_pread_stat(fd, pid, &b, &errstr) == 0, "%s", errstr);
+	ATF_CHECK_EQ(pid, a.pid);
+	ATF_CHECK_EQ(a.start_ticks, b.start_ticks);
+	ATF_CHECK(a.rss_pages > 0);
+	ATF_CHECK_EQ(1, a.threads);
+	/* Read as another PID's: refused. */
+	ATF_CHECK(procfs_pread_stat(fd, pid + 1, &b, &errstr) == -1);
+	ATF_CHECK_STREQ("stat of another process", errstr);
+	/* Once the process is reaped the file fails, whoever has the PID. */
+	ATF_REQUIRE(kill(pid, SIGKILL) == 0);
+	ATF_REQUIRE(waitpid(pid, NULL, 0) == pid);
+	errno = 0;
+	ATF_CHECK(procfs_pread_stat(fd, pid, &b, &errstr) == -1);
+	ATF_CHECK_EQ(ESRCH, errno);
+	close(fd);
+	errno = 0;
+	ATF_CHECK(procfs_open_stat(procfd, 0) == -1);
+	ATF_CHECK_EQ(EINVAL, errno);
+}
+
 ATF_TC_WITHOUT_HEAD(read_stat_rejects_invalid_pids);
 ATF_TC_BODY(read_stat_rejects_invalid_pids, tc)
 {
@@ -871,6 +908,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, read_stat_of_self);
 	ATF_TP_ADD_TC(tp, read_stat_of_a_child);
 	ATF_TP_ADD_TC(tp, read_stat_of_a_gone_process);
+	ATF_TP_ADD_TC(tp, held_stat_is_the_process_own);
 	ATF_TP_ADD_TC(tp, read_stat_rejects_invalid_pids);
 	ATF_TP_ADD_TC(tp, read_cmdline_joins_arguments);
 	ATF_TP_ADD_TC(tp, read_cmdline_keeps_control_characters);
