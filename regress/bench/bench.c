@@ -215,6 +215,10 @@ static void	 print_rss(const char *, const struct rss *);
 static void	 target(const char *, int);
 static void	 rm_tree(const char *);
 static const char *boot_for_snapshot(void);
+static struct stats bench_small(void);
+static void	 bench_big_lists(struct rss *, struct rss *);
+static void	 bench_big_live(const struct stats *, const struct rss *,
+		    const struct rss *, struct rss *);
 static void	 bench_registry(void);
 static size_t	 spawn_kid(enum kid);
 static void	 stop_kids(void);
@@ -1606,49 +1610,50 @@ metrics_accuracy(void)
 	stop_kids();
 }
 
-/*
- * The registries of 100 and of 100,000 entries: startup, add, list,
- * ping, RSS and death detection.
- */
-static void
-bench_registry(void)
+/* The registry of 100 entries: startup and the add path. */
+static struct stats
+bench_small(void)
 {
-	static double ms[NLIVE], ms2[NLIVE];
-	char *ping_args[] = { "goprocctl", "ping", NULL };
-	char *list_args[] = { "goprocctl", "list", NULL };
-	char *true_args[] = { "true", NULL };
-	struct gp_request req;
-	struct reply rep;
-	struct stats s_small, s_big, s_ctl, s_tag, s_raw, s_full, s_ping;
-	struct stats s_true, s_death;
-	struct rss rss_load, rss_list, rss_live;
-	struct stat sb;
-	char tag[GP_LABEL_MAX + 1];
-	double t0, spawn_ms, ratio, cpu0[R_MAX], cpu1[R_MAX];
-	double full_raw[NFULL], full_ctl[NFULL];
-	size_t i, j;
-	sigset_t old;
-	int r, fds_before, fds_after, met;
+	static double ms[NADD], ms2[NCTLADD];
+	struct stats s, s_ctl;
 
-	t0 = now_ms();
-	spawn_live(NLIVE);
-	spawn_ms = now_ms() - t0;
-
-	/* 100 entries: startup and the add path. */
 	print_header("registry of 100 entries");
 	write_snapshot(dsmall.files[F_SNAPSHOT], NSMALL, boot_for_snapshot());
 	daemon_start(&dsmall);
 	rowf("startup (until ping answers)", "", -1, "%.1f ms",
 	    dsmall.startup_ms);
 	add_live(&dsmall, live, 0, NADD, ms, 0);
-	s_small = summarize(ms, NADD);
+	s = summarize(ms, NADD);
 	rowf("add, imsg client, median / p95 (300 adds)", "", -1,
-	    "%.2f / %.2f ms", s_small.med, s_small.p95);
+	    "%.2f / %.2f ms", s.med, s.p95);
 	ctl_add_live(&dsmall, NADD, NADD + NCTLADD, ms2);
 	s_ctl = summarize(ms2, NCTLADD);
 	rowf("goprocctl add, wall, median / p95 (50 adds)", "", -1,
 	    "%.2f / %.2f ms", s_ctl.med, s_ctl.p95);
 	daemon_stop(&dsmall);
+	return (s);
+}
+
+/*
+ * The registry of 100,000 entries: startup, list --tag, the full list
+ * and ping.
+ */
+static void
+bench_big_lists(struct rss *rss_load, struct rss *rss_list)
+{
+	static double ms[NLIVE];
+	char *ping_args[] = { "goprocctl", "ping", NULL };
+	char *list_args[] = { "goprocctl", "list", NULL };
+	char *true_args[] = { "true", NULL };
+	struct gp_request req;
+	struct reply rep;
+	struct stats s_tag, s_raw, s_full, s_ping, s_true;
+	struct stat sb;
+	char tag[GP_LABEL_MAX + 1];
+	double t0, cpu0[R_MAX], cpu1[R_MAX];
+	double full_raw[NFULL], full_ctl[NFULL];
+	size_t i;
+	int r, met;
 
 	/* 100,000 entries. */
 	print_header("registry of 100,000 entries");
@@ -1667,7 +1672,7 @@ bench_registry(void)
 	if (rep.entries != NBIG)
 		bail(
 		    "the registry holds %u entries, not %d", rep.entries, NBIG);
-	read_rss(&dbig, &rss_load);
+	read_rss(&dbig, rss_load);
 
 	/* list --tag t<N>: 10 matches among 100,000. */
 	for (i = 0; i < NTAGLIST; i++) {
@@ -1705,7 +1710,7 @@ bench_registry(void)
 		full_ctl[i] = run_prog(&dbig, goprocctl_path, list_args);
 	s_raw = summarize(full_raw, NFULL);
 	s_full = summarize(full_ctl, NFULL);
-	read_rss(&dbig, &rss_list);
+	read_rss(&dbig, rss_list);
 	met = s_full.med < T_FULL_MS;
 	rowf("full list, goprocctl list > /dev/null, wall", "< 1 s", met,
 	    "%.0f ms (best %.0f)", s_full.med, s_full.min);
@@ -1739,6 +1744,23 @@ bench_registry(void)
 	s_ping = summarize(ms, NPING);
 	rowf("  ping, imsg client, median / p95", "", -1, "%.3f / %.3f ms",
 	    s_ping.med, s_ping.p95);
+}
+
+/*
+ * The 1,000 live processes added at 100,000 entries, the RSS after
+ * each step, and death detection.
+ */
+static void
+bench_big_live(const struct stats *s_small, const struct rss *rss_load,
+    const struct rss *rss_list, struct rss *rss_live)
+{
+	static double ms[NLIVE], ms2[NCTLADD];
+	struct gp_request req;
+	struct reply rep;
+	struct stats s_big, s_ctl, s_death;
+	double t0, ratio;
+	size_t i, j;
+	int fds_before, fds_after, met;
 
 	/* add at 100,000, then the rest of the live processes. */
 	fds_before = count_fds(dbig.procs[R_PROBER]);
@@ -1746,34 +1768,34 @@ bench_registry(void)
 	s_big = summarize(ms, NADD);
 	rowf("add, imsg client, median / p95 (300 adds)", "", -1,
 	    "%.2f / %.2f ms", s_big.med, s_big.p95);
-	ratio = s_big.med / s_small.med;
+	ratio = s_big.med / s_small->med;
 	met = ratio <= T_ADD_RATIO;
 	rowf("add at 100,000 / add at 100 (median)", "<= 2x", met,
-	    "%.2fx (p95 %.2fx)", ratio, s_big.p95 / s_small.p95);
+	    "%.2fx (p95 %.2fx)", ratio, s_big.p95 / s_small->p95);
 	target("add at 100,000 within 2x of add at 100", met);
 	ctl_add_live(&dbig, NADD, NADD + NCTLADD, ms2);
 	s_ctl = summarize(ms2, NCTLADD);
 	rowf("goprocctl add, wall, median / p95 (50 adds)", "", -1,
 	    "%.2f / %.2f ms", s_ctl.med, s_ctl.p95);
 	add_live(&dbig, live, NADD + NCTLADD, NLIVE, ms, 0);
-	s_small = summarize(ms, NLIVE - NADD - NCTLADD);
+	s_big = summarize(ms, NLIVE - NADD - NCTLADD);
 	rowf("add of 650 more live (to 101,000), med / p95", "", -1,
-	    "%.2f / %.2f ms", s_small.med, s_small.p95);
+	    "%.2f / %.2f ms", s_big.med, s_big.p95);
 	fds_after = count_fds(dbig.procs[R_PROBER]);
-	read_rss(&dbig, &rss_live);
+	read_rss(&dbig, rss_live);
 	rowf("prober descriptors, before / after 1,000 adds", "", -1, "%d / %d",
 	    fds_before, fds_after);
 
-	met = rss_load.sum / 1024.0 < T_RSS_MIB;
+	met = rss_load->sum / 1024.0 < T_RSS_MIB;
 	rowf("RSS, 4 processes, after load", "< 64 MiB", met, "%.1f MiB",
-	    rss_load.sum / 1024.0);
-	j = rss_list.sum / 1024.0 < T_RSS_MIB;
+	    rss_load->sum / 1024.0);
+	j = rss_list->sum / 1024.0 < T_RSS_MIB;
 	rowf("RSS, 4 processes, after full lists", "< 64 MiB", (int)j,
-	    "%.1f MiB", rss_list.sum / 1024.0);
+	    "%.1f MiB", rss_list->sum / 1024.0);
 	met = met && j;
-	j = rss_live.sum / 1024.0 < T_RSS_MIB;
+	j = rss_live->sum / 1024.0 < T_RSS_MIB;
 	rowf("RSS, 4 processes, after 1,000 live adds", "< 64 MiB", (int)j,
-	    "%.1f MiB", rss_live.sum / 1024.0);
+	    "%.1f MiB", rss_live->sum / 1024.0);
 	target("RSS under 64 MiB", met && j);
 
 	/* Death detection: kill -9, then list --pid every 1 ms. */
@@ -1808,6 +1830,26 @@ bench_registry(void)
 	    s_death.med);
 	rowf("death detection, p95 / max (20 kills)", "", -1, "%.2f / %.2f ms",
 	    s_death.p95, s_death.max);
+}
+
+/*
+ * The registries of 100 and of 100,000 entries: startup, add, list,
+ * ping, RSS and death detection.
+ */
+static void
+bench_registry(void)
+{
+	struct stats s_small;
+	struct rss rss_load, rss_list, rss_live;
+	double t0, spawn_ms;
+	sigset_t old;
+
+	t0 = now_ms();
+	spawn_live(NLIVE);
+	spawn_ms = now_ms() - t0;
+	s_small = bench_small();
+	bench_big_lists(&rss_load, &rss_list);
+	bench_big_live(&s_small, &rss_load, &rss_list, &rss_live);
 	rowf("spawning the 1,000 sleep processes", "", -1, "%.0f ms", spawn_ms);
 
 	printf("\nVmRSS in MiB, registry of 100,000 entries\n");
