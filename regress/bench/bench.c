@@ -20,8 +20,10 @@
  * temporary directory), loads most entries from a generated snapshot,
  * registers live sleep(1) processes through the add path, talks to the
  * daemon with its own imsg client (one connection per request) and runs
- * goprocctl as a user would.  It prints what it measured next to the
- * targets and never fails on a number.
+ * goprocctl as a user would.  A metrics phase (alone with -m) registers
+ * 10,000 idle children of its own and reads what sampling them costs
+ * the prober, then compares samples with ps and /proc.  It prints what
+ * it measured next to the targets and never fails on a number.
  */
 
 #include <sys/types.h>
