@@ -228,6 +228,7 @@ static void	 write_conf(const char *, const char *);
 static void	 cpu_shares(const struct daemon *, int, double *, double *);
 static void	 wait_sample(const struct daemon *, const struct live *,
 		    uint32_t, struct reply *);
+static void	 mid_interval(const struct daemon *, const struct live *);
 static double	 ps_cpu(pid_t);
 static double	 stat_read_us(void);
 static void	 list_long(const struct daemon *);
@@ -1424,6 +1425,30 @@ wait_sample(const struct daemon *d, const struct live *k, uint32_t want,
 	}
 }
 
+/*
+ * Wait for a new sample of k (a sweep), then half an interval, so that
+ * a window of whole intervals holds as many sweeps as intervals.
+ */
+static void
+mid_interval(const struct daemon *d, const struct live *k)
+{
+	struct reply rep;
+	int64_t sampled;
+	double t0;
+
+	wait_sample(d, k, GP_MET_SAMPLE, &rep);
+	sampled = rep.met.sampled_at;
+	t0 = now_ms();
+	do {
+		if (now_ms() - t0 > 2 * MET_INTERVAL_S * 1e3)
+			bail("pid %d: no new sample in %d s", (int)k->pid,
+			    2 * MET_INTERVAL_S);
+		sleep_ms(20);
+		wait_sample(d, k, GP_MET_SAMPLE, &rep);
+	} while (rep.met.sampled_at == sampled);
+	sleep_ms(MET_INTERVAL_S * 1e3 / 2);
+}
+
 /* ps -o %cpu= -p pid. */
 static double
 ps_cpu(pid_t pid)
@@ -1565,6 +1590,7 @@ metrics_cost(void)
 	rowf("prober descriptors", "", -1, "%d",
 	    count_fds(dmet.procs[R_PROBER]));
 
+	mid_interval(&dmet, &mkids[0]);
 	cpu_shares(&dmet, WINDOW_S, share, cpu);
 	met = share[R_PROBER] < T_PROBER_PCT;
 	rowf("prober CPU, metrics_interval 5s, over 60 s", "< 2%", met,
