@@ -46,6 +46,7 @@ struct parse_result {
 	const char		*config;	/* --config */
 	const char		*socket;	/* --socket */
 	int			 json;		/* --json */
+	int			 longfmt;	/* list -l|--long */
 	int			 force;		/* daemon --force */
 	int			 timeout;	/* --timeout, seconds */
 	int			 wait;		/* kill --wait, seconds */

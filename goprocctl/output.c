@@ -27,6 +27,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "goproc.h"
 #include "goprocctl.h"
@@ -40,6 +41,18 @@ struct line {
 
 static struct line	*lines;
 static size_t		 nlines, maxlines;
+static int		 inorder;	/* list --sort, --reverse: as sent */
+
+/* list --long: the time of the output, and the totals of its last line. */
+static struct {
+	int64_t		 now;
+	uint64_t	 entries;
+	uint64_t	 alive;
+	uint64_t	 cpu_pct;
+	uint64_t	 rss;
+	int		 cpu_known;
+	int		 rss_known;
+} tot;
 
 static void	 show_head(struct parse_result *);
 static void	 show_entry(struct parse_result *, const struct gp_entry *);
@@ -51,8 +64,14 @@ static void	 show_tail(struct parse_result *);
 static void	 print_vis(FILE *, const char *);
 static void	 print_labels(FILE *, const char *,
 		    const struct gp_strlist *);
-static void	 print_entry(FILE *, const struct gp_entry *, int);
+static void	 print_entry(FILE *, const struct gp_entry *, int, int);
 static void	 print_ident(FILE *, const struct gp_entry *);
+static void	 print_metrics(FILE *, const struct gp_entry *);
+static void	 print_total(void);
+static const char *fmt_cpu(uint64_t, char *, size_t);
+static const char *fmt_rss(uint64_t, char *, size_t);
+static const char *fmt_up(int64_t, char *, size_t);
+static int64_t	 wall_ns(void);
 static int	 line_cmp(const void *, const void *);
 static void	 hold_line(uint64_t, char *);
 static void	 flush_lines(void);
@@ -104,19 +123,147 @@ print_ident(FILE *f, const struct gp_entry *e)
 
 /*
  * "[id=12] pid=4242 name=db-reader alive=true cmd=... tags=[db,read]
- * groups=[prod]", without alive= for removals.
+ * groups=[prod]", without alive= for removals; list --long puts the
+ * metrics after alive=.
  */
 static void
-print_entry(FILE *f, const struct gp_entry *e, int alive)
+print_entry(FILE *f, const struct gp_entry *e, int alive, int metrics)
 {
 	print_ident(f, e);
 	if (alive)
 		fprintf(f, " alive=%s", e->alive ? "true" : "false");
+	if (metrics)
+		print_metrics(f, e);
 	/* A command line goprocd could not read from /proc is marked. */
 	fputs(e->flags & GP_ENT_CMD_CLIENT ? " cmd=(client) " : " cmd=", f);
 	print_vis(f, e->cmd);
 	print_labels(f, "tags", &e->tags);
 	print_labels(f, "groups", &e->groups);
+}
+
+static int64_t
+wall_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+		err(GP_EXIT_FAIL, "clock_gettime");
+	return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
+}
+
+/* Hundredths of a percent as "12.5%", to the nearest tenth. */
+static const char *
+fmt_cpu(uint64_t pct, char *buf, size_t len)
+{
+	uint64_t tenths = (pct + 5) / 10;
+
+	(void)snprintf(
+	    buf, len, "%" PRIu64 ".%" PRIu64 "%%", tenths / 10, tenths % 10);
+	return (buf);
+}
+
+/*
+ * Bytes in units of 1024, rounded down: whole KiB under 1 MiB ("812K"),
+ * else the largest of M, G and T that is at least 1, with one decimal
+ * below 100 ("34.1M", "1.2G") and none from 100 up ("123M").
+ */
+static const char *
+fmt_rss(uint64_t bytes, char *buf, size_t len)
+{
+	static const char units[] = "MGT";
+	uint64_t div = 1024 * 1024, whole;
+	size_t u = 0;
+
+	if (bytes < div) {
+		(void)snprintf(buf, len, "%" PRIu64 "K", bytes / 1024);
+		return (buf);
+	}
+	while (u + 1 < sizeof(units) - 1 && bytes / div >= 1024) {
+		div *= 1024;
+		u++;
+	}
+	whole = bytes / div;
+	if (whole >= 100)
+		(void)snprintf(buf, len, "%" PRIu64 "%c", whole, units[u]);
+	else
+		(void)snprintf(buf, len, "%" PRIu64 ".%" PRIu64 "%c", whole,
+		    bytes % div * 10 / div, units[u]);
+	return (buf);
+}
+
+/* Nanoseconds as "45s", "12m05s", "2h03m" or "3d04h"; 0s if negative. */
+static const char *
+fmt_up(int64_t ns, char *buf, size_t len)
+{
+	int64_t s = ns > 0 ? ns / 1000000000 : 0;
+
+	if (s < 60)
+		(void)snprintf(buf, len, "%llds", (long long)s);
+	else if (s < 3600)
+		(void)snprintf(buf, len, "%lldm%02llds", (long long)s / 60,
+		    (long long)s % 60);
+	else if (s < 86400)
+		(void)snprintf(buf, len, "%lldh%02lldm", (long long)s / 3600,
+		    (long long)s % 3600 / 60);
+	else
+		(void)snprintf(buf, len, "%lldd%02lldh", (long long)s / 86400,
+		    (long long)s % 86400 / 3600);
+	return (buf);
+}
+
+/*
+ * list --long: " cpu=12.5% rss=34.1M threads=4 up=2h03m state=S", each
+ * value - when unknown, all of them for a dead entry; and the totals.
+ */
+static void
+print_metrics(FILE *f, const struct gp_entry *e)
+{
+	const struct gp_metrics *m = &e->met;
+	char buf[64];
+	int live = e->alive != 0, sample;
+
+	sample = live && (m->valid & GP_MET_SAMPLE);
+	tot.entries++;
+	tot.alive += live;
+	if (live && (m->valid & GP_MET_CPU_PCT)) {
+		fprintf(f, " cpu=%s", fmt_cpu(m->cpu_pct, buf, sizeof(buf)));
+		tot.cpu_pct += m->cpu_pct;
+		tot.cpu_known = 1;
+	} else
+		fputs(" cpu=-", f);
+	if (sample) {
+		fprintf(f, " rss=%s threads=%u",
+		    fmt_rss(m->rss_bytes, buf, sizeof(buf)), m->threads);
+		tot.rss += m->rss_bytes;
+		tot.rss_known = 1;
+	} else
+		fputs(" rss=- threads=-", f);
+	if (live && (m->valid & GP_MET_STARTED)) {
+		if (tot.now == 0)
+			tot.now = wall_ns();
+		fprintf(f, " up=%s",
+		    fmt_up(tot.now - m->started_at, buf, sizeof(buf)));
+	} else
+		fputs(" up=-", f);
+	if (sample)
+		fprintf(f, " state=%c", m->state);
+	else
+		fputs(" state=-", f);
+}
+
+/* "Total: 5 entries, 3 alive, cpu=112.5%, rss=340.2M" after list -l. */
+static void
+print_total(void)
+{
+	char cpu[64], rss[64];
+
+	if (tot.entries == 0)
+		return;
+	printf("Total: %" PRIu64 " %s, %" PRIu64 " alive, cpu=%s, rss=%s\n",
+	    tot.entries, tot.entries == 1 ? "entry" : "entries", tot.alive,
+	    tot.cpu_known ? fmt_cpu(tot.cpu_pct, cpu, sizeof(cpu)) : "-",
+	    tot.rss_known ? fmt_rss(tot.rss, rss, sizeof(rss)) : "-");
+	memset(&tot, 0, sizeof(tot));
 }
 
 static int
@@ -134,7 +281,7 @@ flush_lines(void)
 {
 	size_t i;
 
-	if (nlines > 1)
+	if (nlines > 1 && !inorder)
 		qsort(lines, nlines, sizeof(*lines), line_cmp);
 	for (i = 0; i < nlines; i++) {
 		printf("%s\n", lines[i].text);
@@ -148,6 +295,9 @@ flush_lines(void)
 static void
 show_head(struct parse_result *res)
 {
+	/* list --sort or --reverse: goprocd's order, not the ids'. */
+	inorder = res->action == LIST &&
+	    (res->req.sort != GP_SORT_ID || (res->req.flags & GP_REQ_REVERSE));
 	/* Ours first: it is known even when goprocd does not answer. */
 	if (res->action == VERSIONS)
 		printf("goprocctl %s\n", GOPROC_VERSION);
@@ -175,7 +325,7 @@ show_entry(struct parse_result *res, const struct gp_entry *e)
 
 	if ((f = open_memstream(&text, &len)) == NULL)
 		err(GP_EXIT_FAIL, NULL);
-	print_entry(f, e, 1);
+	print_entry(f, e, 1, res->action == LIST && res->longfmt);
 	if (fclose(f) == EOF)
 		err(GP_EXIT_FAIL, NULL);
 	hold_line(e->id, text);
@@ -222,7 +372,7 @@ show_result(struct parse_result *res, const struct gp_result *r)
 			print_vis(f, r->msg[0] != '\0' ? r->msg : "failed");
 		} else {
 			fprintf(f, "Removed ");
-			print_entry(f, e, 0);
+			print_entry(f, e, 0, 0);
 		}
 		goto done;
 	}
@@ -278,6 +428,7 @@ static void
 show_end(struct parse_result *res, const struct gp_end *end)
 {
 	flush_lines();
+	print_total();
 	if (res->action == PING) {
 		printf("pong\n");
 		return;

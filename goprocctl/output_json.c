@@ -60,6 +60,7 @@ static struct {
 	json_t		*message;
 	json_t		*error;
 	int		 failed;
+	int		 inorder;	/* list --sort, --reverse: as sent */
 } js;
 
 static void	 json_head(struct parse_result *);
@@ -75,6 +76,7 @@ static json_t	*jstr(const char *);
 static json_t	*jtime(int64_t);
 static json_t	*jlabels(const struct gp_strlist *);
 static json_t	*jentry_new(const struct gp_entry *);
+static void	 jmetrics(json_t *, const struct gp_entry *);
 static int	 jentry_cmp(const void *, const void *);
 
 const struct output json_output = {
@@ -175,6 +177,49 @@ jlabels(const struct gp_strlist *l)
 	return (a);
 }
 
+/*
+ * The last sample of an entry's process: each member null when unknown,
+ * uptime_seconds also for a dead entry.
+ */
+static void
+jmetrics(json_t *o, const struct gp_entry *e)
+{
+	const struct gp_metrics *m = &e->met;
+	struct timespec ts;
+	char state[2];
+	int64_t up;
+	int sample = (m->valid & GP_MET_SAMPLE) != 0;
+
+	state[0] = m->state;
+	state[1] = '\0';
+	jset(o, "state", sample ? json_string(state) : json_null());
+	jset(o, "cpu_seconds",
+	    sample ?
+	        json_real((double)((m->cpu_ns + 5000000) / 10000000) / 100) :
+	        json_null());
+	jset(o, "cpu_percent",
+	    m->valid & GP_MET_CPU_PCT ?
+	        json_real((double)(((uint64_t)m->cpu_pct + 5) / 10) / 10) :
+	        json_null());
+	jset(o, "rss_bytes",
+	    sample ? json_integer((json_int_t)m->rss_bytes) : json_null());
+	jset(o, "threads", sample ? json_integer(m->threads) : json_null());
+	jset(o, "started_at",
+	    m->valid & GP_MET_STARTED ? jtime(m->started_at) : json_null());
+	if (e->alive && (m->valid & GP_MET_STARTED)) {
+		if (clock_gettime(CLOCK_REALTIME, &ts) == -1)
+			err(GP_EXIT_FAIL, "clock_gettime");
+		up = ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec -
+		         m->started_at) /
+		    1000000000;
+		jset(o, "uptime_seconds", json_integer(up > 0 ? up : 0));
+	} else
+		jset(o, "uptime_seconds", json_null());
+	jset(o, "sampled_at", sample ? jtime(m->sampled_at) : json_null());
+	jset(o, "exited_at",
+	    m->valid & GP_MET_EXITED ? jtime(m->exited_at) : json_null());
+}
+
 static json_t *
 jentry_new(const struct gp_entry *e)
 {
@@ -195,6 +240,7 @@ jentry_new(const struct gp_entry *e)
 	jset(o, "last_seen", jtime(e->last_seen));
 	jset(o, "owner_uid", json_integer(e->owner_uid));
 	jset(o, "start_ticks", json_integer((json_int_t)e->start_ticks));
+	jmetrics(o, e);
 	return (o);
 }
 
@@ -214,6 +260,8 @@ json_head(struct parse_result *res)
 	memset(&js, 0, sizeof(js));
 	js.results = jcheck(json_array());
 	js.errors = jcheck(json_array());
+	js.inorder = res->action == LIST &&
+	    (res->req.sort != GP_SORT_ID || (res->req.flags & GP_REQ_REVERSE));
 }
 
 static void
@@ -339,7 +387,7 @@ json_tail(struct parse_result *res)
 	case LIST:
 	case TAG:
 	case GROUP:
-		if (js.nentries > 1)
+		if (js.nentries > 1 && !js.inorder)
 			qsort(js.entries, js.nentries, sizeof(*js.entries),
 			    jentry_cmp);
 		a = jcheck(json_array());
@@ -374,7 +422,10 @@ json_tail(struct parse_result *res)
 		jset(doc, "message", json_incref(js.message));
 
 print:
-	if (json_dumpf(doc, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER) == -1)
+	/* Reals as short as they are exact: 12.5, not 12.4999999999. */
+	if (json_dumpf(doc, stdout,
+	        JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+	            JSON_REAL_PRECISION(15)) == -1)
 		errx(GP_EXIT_FAIL, "cannot write JSON output");
 	putchar('\n');
 	if (fflush(stdout) == EOF || ferror(stdout))

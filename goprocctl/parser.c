@@ -56,6 +56,9 @@ enum {
 	OPT_WAIT,
 	OPT_RENAME,
 	OPT_CONFIRM,
+	OPT_SORT,
+	OPT_REVERSE,
+	OPT_LIMIT,
 };
 
 /* What each command takes: its options and its operand. */
@@ -116,6 +119,10 @@ static const struct option list_opts[] = {
 	GLOBAL_OPTS,
 	TIMEOUT_OPT,
 	SELECTOR_OPTS,
+	{ "long",	no_argument,		NULL,	'l' },
+	{ "sort",	required_argument,	NULL,	OPT_SORT },
+	{ "reverse",	no_argument,		NULL,	OPT_REVERSE },
+	{ "limit",	required_argument,	NULL,	OPT_LIMIT },
 	{ NULL,		0,			NULL,	0 },
 };
 
@@ -164,8 +171,9 @@ static const struct command commands[] = {
 	    "add pid [--tag tag]... [--group group]... [--name name] [-t seconds]", 0 },
 	{ "run",    RUN,    IMSG_CTL_ADD,   "+:ht:", add_opts,    NULL,   3,
 	    "run [--tag tag]... [--group group]... [--name name] [-t seconds]\n      [--] command [arg ...]", 0 },
-	{ "list",   LIST,   IMSG_CTL_LIST,  "-:ht:", list_opts,   NULL,   3,
-	    "list [selectors] [-t seconds]", 1 },
+	{ "list",   LIST,   IMSG_CTL_LIST,  "-:hlt:", list_opts,  NULL,   3,
+	    "list [selectors] [-l|--long] [--sort cpu|rss|uptime|id|name|pid]\n"
+	    "      [--reverse] [--limit n] [-t seconds]", 1 },
 	{ "rm",     RM,     IMSG_CTL_RM,    "-:ht:", rm_opts,     NULL,   3,
 	    "rm selectors [--all] [-t seconds]", 1 },
 	{ "kill",   KILL,   IMSG_CTL_KILL,  "-:ht:", kill_opts,   NULL,   5,
@@ -180,6 +188,19 @@ static const struct command commands[] = {
 	    "version [-t|--timeout seconds]", 0 },
 	{ "daemon", DAEMON, IMSG_NONE,      "-:hf",  daemon_opts, NULL,   0,
 	    "daemon [-f|--force]", 0 },
+};
+
+/* The keys of list --sort, in the order its error lists them. */
+static const struct {
+	const char	*name;
+	enum gp_sort	 sort;
+} sort_keys[] = {
+	{ "cpu",	GP_SORT_CPU },
+	{ "rss",	GP_SORT_RSS },
+	{ "uptime",	GP_SORT_UPTIME },
+	{ "id",		GP_SORT_ID },
+	{ "name",	GP_SORT_NAME },
+	{ "pid",	GP_SORT_PID },
 };
 
 static const struct {
@@ -234,6 +255,7 @@ static int	 add_name(struct parse_result *, const char *);
 static int	 add_pid(struct parse_result *, const char *);
 static int	 add_id(struct parse_result *, const char *);
 static int	 option(struct parse_result *, int, char *);
+static int	 list_option(struct parse_result *, int, const char *);
 static int	 operand(struct parse_result *, const struct command *,
 		    const char *, int);
 static int	 finish(struct parse_result *, const struct command *,
@@ -311,7 +333,7 @@ bad_option(struct parse_result *res, const struct option *longopts, int ch,
 		return (fail(res, "option %s requires an argument",
 		    optname(longopts, optopt, name, sizeof(name))));
 	}
-	if (optopt >= 256)
+	if (optopt >= 256 || (optopt != 0 && strncmp(arg, "--", 2) == 0))
 		return (fail(res, "option %s does not take an argument",
 		    optname(longopts, optopt, name, sizeof(name))));
 	/* "add -5": a negative number, not an option. */
@@ -443,6 +465,44 @@ items(struct parse_result *res, int ch, const char *arg)
 	return (r);
 }
 
+/* The options of list alone: the long format and the order. */
+static int
+list_option(struct parse_result *res, int ch, const char *arg)
+{
+	struct gp_request *req = &res->req;
+	const char *errstr;
+	long long n;
+	size_t i;
+
+	switch (ch) {
+	case 'l':
+		res->longfmt = 1;
+		break;
+	case OPT_SORT:
+		for (i = 0; i < sizeof(sort_keys) / sizeof(sort_keys[0]); i++)
+			if (strcmp(arg, sort_keys[i].name) == 0)
+				break;
+		if (i == sizeof(sort_keys) / sizeof(sort_keys[0]))
+			return (fail(res,
+			    "invalid --sort \"%s\": unknown key (cpu, rss, uptime, id, name, pid)",
+			    arg));
+		req->sort = sort_keys[i].sort;
+		break;
+	case OPT_REVERSE:
+		req->flags |= GP_REQ_REVERSE;
+		break;
+	default:
+		n = number(arg, 1, GP_LIMIT_MAX, &errstr);
+		if (errstr != NULL)
+			return (
+			    fail(res, "invalid --limit \"%s\": %s (1 to %d)",
+			        arg, errstr, GP_LIMIT_MAX));
+		req->limit = (uint32_t)n;
+		break;
+	}
+	return (0);
+}
+
 /*
  * One option of a command.  The command's table decides which options
  * reach this point.
@@ -487,6 +547,11 @@ option(struct parse_result *res, int ch, char *arg)
 	case OPT_ALIVE:
 		req->flags |= GP_REQ_ALIVE;
 		break;
+	case 'l':
+	case OPT_SORT:
+	case OPT_REVERSE:
+	case OPT_LIMIT:
+		return (list_option(res, ch, arg));
 	case OPT_SEARCH:
 		if (strlen(arg) > GP_SEARCH_MAX)
 			return (fail(res,

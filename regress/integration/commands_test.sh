@@ -1652,7 +1652,7 @@ reset_clears_cleanup()
 # --json
 #
 
-ENTRY_KEYS='["added_at","alive","cmd","cmd_source","groups","id","last_seen","name","owner_uid","pgid","pid","start_ticks","tags"]'
+ENTRY_KEYS='["added_at","alive","cmd","cmd_source","cpu_percent","cpu_seconds","exited_at","groups","id","last_seen","name","owner_uid","pgid","pid","rss_bytes","sampled_at","start_ticks","started_at","state","tags","threads","uptime_seconds"]'
 
 atf_test_case json_ping cleanup
 json_ping_head()

@@ -386,6 +386,86 @@ ATF_TC_BODY(list_selectors, tc)
 	    "");
 }
 
+/* list -l, --sort, --reverse and --limit. */
+ATF_TC_WITHOUT_HEAD(list_long_order);
+ATF_TC_BODY(list_long_order, tc)
+{
+	static const struct {
+		const char *key;
+		uint32_t sort;
+	} keys[] = {
+		{ "cpu", GP_SORT_CPU },
+		{ "rss", GP_SORT_RSS },
+		{ "uptime", GP_SORT_UPTIME },
+		{ "id", GP_SORT_ID },
+		{ "name", GP_SORT_NAME },
+		{ "pid", GP_SORT_PID },
+	};
+	size_t i;
+
+	OK("list");
+	ATF_CHECK_EQ(res.longfmt, 0);
+	ATF_CHECK_EQ(res.req.sort, GP_SORT_ID);
+	ATF_CHECK_EQ(res.req.limit, 0);
+	ATF_CHECK_EQ(res.req.flags, 0);
+	OK("list", "-l");
+	ATF_CHECK_EQ(res.longfmt, 1);
+	OK("list", "--long", "--alive");
+	ATF_CHECK_EQ(res.longfmt, 1);
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_ALIVE);
+	OK("list", "-lt", "4");
+	ATF_CHECK_EQ(res.longfmt, 1);
+	ATF_CHECK_EQ(res.timeout, 4);
+	for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		OK("list", "--sort", (char *)keys[i].key);
+		ATF_CHECK_EQ(res.req.sort, keys[i].sort);
+		ATF_CHECK_EQ(res.req.flags, 0);
+	}
+	OK("list", "--sort=rss", "--sort", "pid");
+	ATF_CHECK_EQ(res.req.sort, GP_SORT_PID);
+	OK("list", "--sort", "cpu", "--reverse", "--limit", "5", "--tag", "a");
+	ATF_CHECK_EQ(res.req.sort, GP_SORT_CPU);
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_REVERSE);
+	ATF_CHECK_EQ(res.req.limit, 5);
+	ATF_CHECK_EQ(res.req.tags.n, 1);
+	ATF_CHECK_EQ(res.longfmt, 0);
+	OK("list", "--reverse");
+	ATF_CHECK_EQ(res.req.sort, GP_SORT_ID);
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_REVERSE);
+	OK("list", "--limit=1");
+	ATF_CHECK_EQ(res.req.limit, 1);
+	OK("list", "--limit", "100000000");
+	ATF_CHECK_EQ(res.req.limit, GP_LIMIT_MAX);
+	ATF_CHECK_EQ(res.status, 0);
+
+	BAD("invalid --sort \"mem\": unknown key (cpu, rss, uptime, id, name, pid)",
+	    "list", "--sort", "mem");
+	ATF_CHECK_EQ(res.status, 0); /* a usage error: exit 2 */
+	ATF_CHECK_STREQ(res.command, "list");
+	BAD("invalid --sort \"CPU\": unknown key", "list", "--sort", "CPU");
+	BAD("invalid --sort \"\": unknown key", "list", "--sort=");
+	BAD("option --sort requires an argument", "list", "--sort");
+	BAD("invalid --limit \"0\": too small (1 to 100000000)", "list",
+	    "--limit", "0");
+	BAD("invalid --limit \"100000001\": too large (1 to 100000000)", "list",
+	    "--limit", "100000001");
+	BAD("invalid --limit \"-3\": too small", "list", "--limit=-3");
+	BAD("invalid --limit \"ten\": invalid", "list", "--limit", "ten");
+	BAD("invalid --limit \" 5\": invalid", "list", "--limit", " 5");
+	BAD("option --limit requires an argument", "list", "--limit");
+	BAD("option --long does not take an argument", "list", "--long=yes");
+	BAD("option --reverse does not take an argument", "list",
+	    "--reverse=1");
+	ATF_CHECK_EQ(res.status, 0);
+
+	/* list's alone. */
+	BAD("unknown option -l", "ping", "-l");
+	BAD("unknown option --long", "rm", "--id", "1", "--long");
+	BAD("unknown option --sort", "kill", "--all", "--sort", "cpu");
+	BAD("unknown option --reverse", "tag", "a", "--reverse");
+	BAD("unknown option --limit", "group", "a", "--limit", "1");
+}
+
 ATF_TC_WITHOUT_HEAD(search_bounds);
 ATF_TC_BODY(search_bounds, tc)
 {
@@ -608,6 +688,8 @@ ATF_TC_BODY(daemon, tc)
 	ATF_CHECK_STREQ(res.config, "c.json");
 	ATF_CHECK_EQ(res.force, 0);
 	BAD("daemon: unexpected argument \"now\"", "daemon", "now");
+	BAD("option --force does not take an argument", "daemon", "--force=1");
+	BAD("unknown option -x", "daemon", "-fx");
 }
 
 ATF_TC_WITHOUT_HEAD(version);
@@ -749,6 +831,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, add_strict_pid);
 	ATF_TP_ADD_TC(tp, run);
 	ATF_TP_ADD_TC(tp, list_selectors);
+	ATF_TP_ADD_TC(tp, list_long_order);
 	ATF_TP_ADD_TC(tp, search_bounds);
 	ATF_TP_ADD_TC(tp, selectors_overflow);
 	ATF_TP_ADD_TC(tp, rm);
