@@ -20,8 +20,10 @@
  * temporary directory), loads most entries from a generated snapshot,
  * registers live sleep(1) processes through the add path, talks to the
  * daemon with its own imsg client (one connection per request) and runs
- * goprocctl as a user would.  It prints what it measured next to the
- * targets and never fails on a number.
+ * goprocctl as a user would.  A metrics phase (alone with -m) registers
+ * 10,000 idle children of its own and reads what sampling them costs
+ * the prober, then compares samples with ps and /proc.  It prints what
+ * it measured next to the targets and never fails on a number.
  */
 
 #include <sys/types.h>
@@ -79,6 +81,20 @@
 #define T_PING_MS	2.0
 #define T_RSS_MIB	64.0
 
+/* The metrics phase. */
+#define NIDLE		10000	/* idle live processes */
+#define NLISTL		20	/* goprocctl list, and list -l, runs */
+#define WINDOW_S	60	/* prober CPU measured over this span */
+#define MET_INTERVAL_S	5	/* metrics_interval of the cost run */
+#define ACC_INTERVAL_MS	1000	/* metrics_interval of the accuracy run */
+#define MEM_BYTES	(100 * 1024 * 1024)	/* touched by one child */
+#define SAMPLE_TIMEOUT_MS 10000	/* until an entry has its sample */
+
+#define T_PROBER_PCT	2.0	/* of one core */
+#define T_LISTL_RATIO	1.15	/* list -l / list */
+#define T_CPU_POINTS	5.0	/* cpu_pct against ps %cpu */
+#define T_RSS_PCT	2.0	/* rss_bytes against VmRSS */
+
 enum role { R_PARENT, R_REGISTRY, R_PROBER, R_FRONTEND, R_MAX };
 
 static const char *const role_names[R_MAX] = {
@@ -89,11 +105,13 @@ static const char *const role_names[R_MAX] = {
 static const char *const daemon_files[] = {
 	GOPROC_SOCKET_NAME, GOPROC_PIDFILE_NAME, GOPROC_SNAPSHOT_NAME,
 	GOPROC_SNAPSHOT_TMP, GOPROC_JOURNAL_NAME, "goprocd.log",
+	"goprocd.conf",
 };
 
 /* Indexes into daemon_files. */
 #define F_SNAPSHOT	2
 #define F_LOG		5
+#define F_CONF		6
 
 struct daemon {
 	char		 dir[PATH_MAX];
@@ -103,6 +121,8 @@ struct daemon {
 	pid_t		 pid;
 	pid_t		 procs[R_MAX];	/* parent first, then its children */
 	double		 startup_ms;
+	const char	*conf;		/* goprocd -c, or NULL */
+	const char	*metrics;	/* GOPROC_METRICS_INTERVAL, or NULL */
 };
 
 struct rss {
@@ -126,6 +146,7 @@ struct reply {
 	uint64_t	 first_id;
 	int		 found;
 	int		 alive;
+	struct gp_metrics met;		/* want_id's */
 	char		 msg[GP_MSG_MAX + 1];
 };
 
@@ -134,6 +155,9 @@ struct live {
 	uint64_t	 id;		/* in the large registry, or 0 */
 	int		 reaped;
 };
+
+/* The children of the metrics phase. */
+enum kid { K_IDLE, K_BUSY, K_MEM };
 
 struct target {
 	const char	*name;
@@ -144,6 +168,7 @@ static __dead void bail(const char *, ...)
 		    __attribute__((__format__(printf, 1, 2)));
 static void	 on_signal(int);
 static void	 cleanup(void);
+static void	 kill_procs(struct live *, size_t);
 static void	 stop_pid(pid_t, const pid_t *, size_t);
 static void	 block_signals(sigset_t *);
 static void	 restore_signals(const sigset_t *);
@@ -163,6 +188,7 @@ static void	 write_snapshot(const char *, size_t, const char *);
 static void	 daemon_start(struct daemon *);
 static void	 daemon_stop(struct daemon *);
 static void	 daemon_procs(struct daemon *);
+static int	 find_procs(struct daemon *);
 static void	 read_rss(const struct daemon *, struct rss *);
 static long	 proc_status_kb(pid_t, const char *);
 static int	 count_fds(pid_t);
@@ -174,11 +200,13 @@ static void	 req_init(struct gp_request *, uint32_t);
 static void	 req_tag(struct gp_strlist *, const char *);
 static double	 timed_request(const char *, const struct gp_request *,
 		    struct reply *);
+static double	 spawn_prog(const struct daemon *, const char *,
+		    char *const[], int, int *);
 static double	 run_prog(const struct daemon *, const char *, char *const[]);
 static void	 spawn_live(size_t);
 static void	 reap_live(size_t);
-static void	 add_live(const struct daemon *, size_t, size_t, double *,
-		    int);
+static void	 add_live(const struct daemon *, struct live *, size_t, size_t,
+		    double *, int);
 static void	 ctl_add_live(const struct daemon *, size_t, size_t,
 		    double *);
 static void	 print_header(const char *);
@@ -189,6 +217,23 @@ static void	 print_rss(const char *, const struct rss *);
 static void	 target(const char *, int);
 static void	 rm_tree(const char *);
 static const char *boot_for_snapshot(void);
+static struct stats bench_small(void);
+static void	 bench_big_lists(struct rss *, struct rss *);
+static void	 bench_big_live(const struct stats *, const struct rss *,
+		    const struct rss *, struct rss *);
+static void	 bench_registry(void);
+static size_t	 spawn_kid(enum kid);
+static void	 stop_kids(void);
+static void	 write_conf(const char *, const char *);
+static void	 cpu_shares(const struct daemon *, int, double *, double *);
+static void	 wait_sample(const struct daemon *, const struct live *,
+		    uint32_t, struct reply *);
+static void	 mid_interval(const struct daemon *, const struct live *);
+static double	 ps_cpu(pid_t);
+static double	 stat_read_us(void);
+static void	 list_long(const struct daemon *);
+static void	 metrics_cost(void);
+static void	 metrics_accuracy(void);
 
 static pid_t		 mainpid;
 static volatile sig_atomic_t cleaning;
@@ -197,11 +242,14 @@ static char		 ctl_err[PATH_MAX];
 static char		 goprocd_path[PATH_MAX];
 static char		 goprocctl_path[PATH_MAX];
 static char		 boot_id[64];
-static struct daemon	 dsmall, dbig;
+static struct daemon	 dsmall, dbig, dmet, dacc;
+static struct daemon *const daemons[] = { &dsmall, &dbig, &dmet, &dacc };
 static struct live	 live[NLIVE];
 static size_t		 nlive;
+static struct live	 mkids[NIDLE + 2];	/* of the metrics phase */
+static size_t		 nmkids;
 static volatile pid_t	 ctl_pid;
-static struct target	 targets[8];
+static struct target	 targets[16];
 static size_t		 ntargets;
 /* clang-format on */
 
@@ -248,48 +296,56 @@ on_signal(int sig)
 static void
 cleanup(void)
 {
+	struct daemon *d;
 	size_t i, j;
 	pid_t p;
 
 	if ((p = ctl_pid) > 0)
 		(void)kill(p, SIGKILL);
-	for (i = 0; i < nlive; i++)
-		if (live[i].pid > 0 && !live[i].reaped)
-			(void)kill(live[i].pid, SIGKILL);
-	if (dsmall.pid > 0)
-		stop_pid(dsmall.pid, dsmall.procs + 1, R_MAX - 1);
-	if (dbig.pid > 0)
-		stop_pid(dbig.pid, dbig.procs + 1, R_MAX - 1);
-	dsmall.pid = dbig.pid = 0;
+	for (i = 0; i < nitems(daemons); i++) {
+		d = daemons[i];
+		if (d->pid > 0)
+			stop_pid(d->pid, d->procs + 1, R_MAX - 1);
+		d->pid = 0;
+	}
 	if (p > 0)
 		(void)waitpid(p, NULL, 0);
 	ctl_pid = 0;
-	for (i = 0; i < nlive; i++) {
-		if (live[i].pid > 0 && !live[i].reaped) {
-			while (waitpid(live[i].pid, NULL, 0) == -1 &&
-			    errno == EINTR)
-				;
-			live[i].reaped = 1;
+	kill_procs(live, nlive);
+	kill_procs(mkids, nmkids);
+	for (i = 0; i < nitems(daemons); i++) {
+		d = daemons[i];
+		for (j = 0; j < nitems(daemon_files); j++)
+			if (d->files[j][0] != '\0')
+				(void)unlink(d->files[j]);
+		if (d->dir[0] != '\0') {
+			(void)rmdir(d->empty);
+			(void)rmdir(d->dir);
 		}
-	}
-	for (j = 0; j < nitems(daemon_files); j++) {
-		if (dsmall.files[j][0] != '\0')
-			(void)unlink(dsmall.files[j]);
-		if (dbig.files[j][0] != '\0')
-			(void)unlink(dbig.files[j]);
-	}
-	if (dsmall.dir[0] != '\0') {
-		(void)rmdir(dsmall.empty);
-		(void)rmdir(dsmall.dir);
-	}
-	if (dbig.dir[0] != '\0') {
-		(void)rmdir(dbig.empty);
-		(void)rmdir(dbig.dir);
 	}
 	if (ctl_err[0] != '\0')
 		(void)unlink(ctl_err);
 	if (topdir[0] != '\0')
 		(void)rmdir(topdir);
+}
+
+/* SIGKILL and reap the processes of l not reaped yet; async-signal-safe. */
+static void
+kill_procs(struct live *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (l[i].pid > 0 && !l[i].reaped)
+			(void)kill(l[i].pid, SIGKILL);
+	for (i = 0; i < n; i++) {
+		if (l[i].pid > 0 && !l[i].reaped) {
+			while (
+			    waitpid(l[i].pid, NULL, 0) == -1 && errno == EINTR)
+				;
+			l[i].reaped = 1;
+		}
+	}
 }
 
 /*
@@ -568,6 +624,8 @@ setup_dirs(void)
 	path_join(ctl_err, sizeof(ctl_err), topdir, "goprocctl.err");
 	daemon_init(&dsmall, "small");
 	daemon_init(&dbig, "big");
+	daemon_init(&dmet, "metrics");
+	daemon_init(&dacc, "accuracy");
 }
 
 /* A snapshot of n dead entries in goproc's format. */
@@ -621,11 +679,24 @@ daemon_start(struct daemon *d)
 {
 	struct gp_request req;
 	struct reply rep;
+	char *args[8];
 	sigset_t old;
 	double t0;
 	pid_t pid;
-	int fd, status;
+	int fd, status, n = 0;
 
+	args[n++] = "goprocd";
+	args[n++] = "-d";
+	/* As root without _goproc, goprocd needs -u. */
+	if (geteuid() == 0 && getpwnam("_goproc") == NULL) {
+		args[n++] = "-u";
+		args[n++] = "nobody";
+	}
+	if (d->conf != NULL) {
+		args[n++] = "-c";
+		args[n++] = (char *)d->conf;
+	}
+	args[n] = NULL;
 	req_init(&req, IMSG_CTL_PING);
 	block_signals(&old);
 	t0 = now_ms();
@@ -634,7 +705,9 @@ daemon_start(struct daemon *d)
 		bail("fork: %s", strerror(errno));
 	case 0:
 		restore_signals(&old);
-		if (setenv("GOPROC_RUNTIME_DIR", d->dir, 1) == -1)
+		if (setenv("GOPROC_RUNTIME_DIR", d->dir, 1) == -1 ||
+		    (d->metrics != NULL &&
+		        setenv("GOPROC_METRICS_INTERVAL", d->metrics, 1) == -1))
 			_exit(127);
 		if ((fd = open(d->files[F_LOG], O_WRONLY | O_CREAT | O_APPEND,
 		         0600)) == -1)
@@ -643,12 +716,7 @@ daemon_start(struct daemon *d)
 		(void)dup2(fd, STDERR_FILENO);
 		if ((fd = open("/dev/null", O_RDONLY)) != -1)
 			(void)dup2(fd, STDIN_FILENO);
-		/* As root without _goproc, goprocd needs -u. */
-		if (geteuid() == 0 && getpwnam("_goproc") == NULL)
-			execl(goprocd_path, "goprocd", "-d", "-u", "nobody",
-			    (char *)NULL);
-		else
-			execl(goprocd_path, "goprocd", "-d", (char *)NULL);
+		execv(goprocd_path, args);
 		_exit(127);
 	default:
 		break;
@@ -686,9 +754,28 @@ daemon_stop(struct daemon *d)
 	restore_signals(&old);
 }
 
-/* The daemon's four processes, by the role in their title. */
+/*
+ * The daemon's four processes.  A child may not have exec'd into its
+ * role yet when ping answers: the prober has no part in a ping.
+ */
 static void
 daemon_procs(struct daemon *d)
+{
+	double t0;
+	int r;
+
+	t0 = now_ms();
+	while ((r = find_procs(d)) != -1) {
+		if (now_ms() - t0 > START_TIMEOUT_MS)
+			bail("cannot find the %s process of goprocd %d",
+			    role_names[r], (int)d->pid);
+		sleep_ms(1);
+	}
+}
+
+/* By the role in their title; a role not found, or -1. */
+static int
+find_procs(struct daemon *d)
 {
 	char path[PATH_MAX], buf[4096], *p, *end;
 	struct dirent *de;
@@ -735,8 +822,8 @@ daemon_procs(struct daemon *d)
 	(void)closedir(dir);
 	for (r = 0; r < R_MAX; r++)
 		if (d->procs[r] == 0)
-			bail("cannot find the %s process of goprocd %d",
-			    role_names[r], (int)d->pid);
+			return (r);
+	return (-1);
 }
 
 static long
@@ -883,6 +970,7 @@ request(const char *sock, const struct gp_request *req, struct reply *rep)
 				    ge.id == rep->want_id) {
 					rep->found = 1;
 					rep->alive = ge.alive != 0;
+					rep->met = ge.met;
 				}
 				break;
 			case IMSG_CTL_RESULT:
@@ -962,17 +1050,18 @@ timed_request(const char *sock, const struct gp_request *req, struct reply *rep)
 }
 
 /*
- * Run a program (goprocctl) with args against a daemon, stdout to
- * /dev/null, and return its wall time (fork to reaped) in ms.  A
- * failure ends the run.
+ * Run a program (goprocctl, ps) with args, against a daemon if d is not
+ * NULL, stdout to outfd (or /dev/null if -1), and return its wall time
+ * (fork to reaped) in ms, its wait status in *status.
  */
 static double
-run_prog(const struct daemon *d, const char *path, char *const args[])
+spawn_prog(const struct daemon *d, const char *path, char *const args[],
+    int outfd, int *status)
 {
 	sigset_t old;
 	double t0, t;
 	pid_t pid;
-	int fd, status;
+	int fd;
 
 	block_signals(&old);
 	t0 = now_ms();
@@ -981,27 +1070,38 @@ run_prog(const struct daemon *d, const char *path, char *const args[])
 		bail("fork: %s", strerror(errno));
 	case 0:
 		restore_signals(&old);
-		if (setenv("GOPROC_RUNTIME_DIR", d->dir, 1) == -1)
+		if (d != NULL && setenv("GOPROC_RUNTIME_DIR", d->dir, 1) == -1)
 			_exit(127);
 		if ((fd = open("/dev/null", O_RDWR)) != -1) {
 			(void)dup2(fd, STDIN_FILENO);
-			(void)dup2(fd, STDOUT_FILENO);
+			(void)dup2(outfd != -1 ? outfd : fd, STDOUT_FILENO);
 		}
 		if ((fd = open(ctl_err, O_WRONLY | O_CREAT | O_APPEND, 0600)) !=
 		    -1)
 			(void)dup2(fd, STDERR_FILENO);
-		execv(path, args);
+		execvp(path, args);
 		_exit(127);
 	default:
 		break;
 	}
 	ctl_pid = pid;
 	restore_signals(&old);
-	while (waitpid(pid, &status, 0) == -1)
+	while (waitpid(pid, status, 0) == -1)
 		if (errno != EINTR)
 			bail("waitpid: %s", strerror(errno));
 	t = now_ms() - t0;
 	ctl_pid = 0;
+	return (t);
+}
+
+/* The same against a daemon, stdout to /dev/null; a failure ends the run. */
+static double
+run_prog(const struct daemon *d, const char *path, char *const args[])
+{
+	double t;
+	int status;
+
+	t = spawn_prog(d, path, args, -1, &status);
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		bail("%s %s failed (status %d), see %s", path,
 		    args[1] != NULL ? args[1] : "", status, ctl_err);
@@ -1051,9 +1151,10 @@ reap_live(size_t i)
 	live[i].reaped = 1;
 }
 
-/* Add live[from .. to) with the imsg client; round trips into ms. */
+/* Add l[from .. to) with the imsg client; round trips into ms. */
 static void
-add_live(const struct daemon *d, size_t from, size_t to, double *ms, int keepid)
+add_live(const struct daemon *d, struct live *l, size_t from, size_t to,
+    double *ms, int keepid)
 {
 	struct gp_request req;
 	struct reply rep;
@@ -1061,16 +1162,16 @@ add_live(const struct daemon *d, size_t from, size_t to, double *ms, int keepid)
 
 	for (i = from; i < to; i++) {
 		req_init(&req, IMSG_CTL_ADD);
-		req.pid = live[i].pid;
+		req.pid = l[i].pid;
 		req_tag(&req.tags, "live");
 		req_tag(&req.groups, "bench");
 		memset(&rep, 0, sizeof(rep));
 		rep.decode = 1;
 		ms[i - from] = timed_request(d->sock, &req, &rep);
 		if (rep.type != IMSG_CTL_END || rep.entries != 1)
-			bail("add %d: %s", (int)live[i].pid, rep.msg);
+			bail("add %d: %s", (int)l[i].pid, rep.msg);
 		if (keepid)
-			live[i].id = rep.first_id;
+			l[i].id = rep.first_id;
 	}
 }
 
@@ -1176,74 +1277,447 @@ boot_for_snapshot(void)
 	return (FAKE_BOOT_ID);
 }
 
-int
-main(int argc, char *argv[])
+/*
+ * Fork a child for the metrics phase, registered in mkids[]: one that
+ * pauses, one that spins, or one that touches MEM_BYTES and then pauses
+ * (returned once the memory is touched).  Its index in mkids[].
+ */
+static size_t
+spawn_kid(enum kid kind)
 {
-	static double ms[NLIVE], ms2[NLIVE];
-	static const char *const unset[] = { "GOPROC_SOCKET",
-		"GOPROC_STATE_DIR", "XDG_RUNTIME_DIR",
-		"GOPROC_LIVENESS_INTERVAL", "GOPROC_LAST_SEEN_INTERVAL" };
-	char *ping_args[] = { "goprocctl", "ping", NULL };
+	static volatile unsigned long spin;
+	static char *volatile keep;
+	sigset_t old;
+	char *mem, c = 0;
+	pid_t pid;
+	int fd, p[2] = { -1, -1 };
+
+	if (nmkids >= nitems(mkids))
+		bail("too many children");
+	if (kind == K_MEM && pipe2(p, O_CLOEXEC) == -1)
+		bail("pipe: %s", strerror(errno));
+	block_signals(&old);
+	switch (pid = fork()) {
+	case -1:
+		bail("fork: %s", strerror(errno));
+	case 0:
+		restore_signals(&old);
+		if ((fd = open("/dev/null", O_RDWR)) != -1) {
+			(void)dup2(fd, STDIN_FILENO);
+			(void)dup2(fd, STDOUT_FILENO);
+			(void)dup2(fd, STDERR_FILENO);
+			if (fd > STDERR_FILENO)
+				(void)close(fd);
+		}
+		if (kind == K_BUSY)
+			for (;;)
+				spin++;
+		if (kind == K_MEM) {
+			(void)close(p[0]);
+			if ((mem = malloc(MEM_BYTES)) == NULL)
+				_exit(1);
+			memset(mem, 0xa5, MEM_BYTES);
+			keep = mem;
+			if (keep[MEM_BYTES - 1] != (char)0xa5)
+				_exit(1);
+			if (write(p[1], "m", 1) != 1)
+				_exit(1);
+		}
+		for (;;)
+			(void)pause();
+	default:
+		break;
+	}
+	mkids[nmkids].pid = pid;
+	mkids[nmkids].id = 0;
+	mkids[nmkids].reaped = 0;
+	nmkids++;
+	restore_signals(&old);
+	if (kind == K_MEM) {
+		(void)close(p[1]);
+		while (read(p[0], &c, 1) == -1 && errno == EINTR)
+			;
+		if (c != 'm')
+			bail("the child touching %d MiB failed",
+			    MEM_BYTES / (1024 * 1024));
+		(void)close(p[0]);
+	}
+	return (nmkids - 1);
+}
+
+/* Kill and reap the children of the metrics phase. */
+static void
+stop_kids(void)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	kill_procs(mkids, nmkids);
+	nmkids = 0;
+	restore_signals(&old);
+}
+
+/* A goprocd.conf that sets metrics_interval. */
+static void
+write_conf(const char *path, const char *interval)
+{
+	FILE *f;
+
+	if ((f = fopen(path, "w")) == NULL)
+		bail("%s: %s", path, strerror(errno));
+	fprintf(f, "{\n\t\"metrics_interval\": \"%s\"\n}\n", interval);
+	if (fflush(f) == EOF || ferror(f))
+		bail("%s: write: %s", path, strerror(errno));
+	(void)fclose(f);
+}
+
+/*
+ * Each process's share of one core over secs seconds, in percent, into
+ * share; the CPU seconds into cpu.
+ */
+static void
+cpu_shares(const struct daemon *d, int secs, double *share, double *cpu)
+{
+	double c0[R_MAX], c1, t0, wall;
+	int r;
+
+	for (r = 0; r < R_MAX; r++)
+		c0[r] = proc_cpu_s(d->procs[r]);
+	t0 = now_ms();
+	sleep_ms(secs * 1e3);
+	wall = (now_ms() - t0) / 1e3;
+	for (r = 0; r < R_MAX; r++) {
+		c1 = proc_cpu_s(d->procs[r]);
+		if (isnan(c0[r]) || isnan(c1))
+			bail("cannot read the CPU time of the %s (%d)",
+			    role_names[r], (int)d->procs[r]);
+		cpu[r] = c1 - c0[r];
+		share[r] = 100.0 * cpu[r] / wall;
+	}
+}
+
+/* list --pid of a child until its entry has the valid bits of want. */
+static void
+wait_sample(const struct daemon *d, const struct live *k, uint32_t want,
+    struct reply *rep)
+{
+	struct gp_request req;
+	double t0;
+
+	req_init(&req, IMSG_CTL_LIST);
+	req.npids = 1;
+	req.pids[0] = k->pid;
+	t0 = now_ms();
+	for (;;) {
+		memset(rep, 0, sizeof(*rep));
+		rep->decode = 1;
+		rep->want_id = k->id;
+		(void)timed_request(d->sock, &req, rep);
+		if (!rep->found)
+			bail("list --pid %d: id %llu not listed", (int)k->pid,
+			    (unsigned long long)k->id);
+		if ((rep->met.valid & want) == want)
+			return;
+		if (now_ms() - t0 > SAMPLE_TIMEOUT_MS)
+			bail("pid %d: no sample (valid 0x%x) after %d ms",
+			    (int)k->pid, rep->met.valid, SAMPLE_TIMEOUT_MS);
+		sleep_ms(100);
+	}
+}
+
+/*
+ * Wait for a new sample of k (a sweep), then half an interval, so that
+ * a window of whole intervals holds as many sweeps as intervals.
+ */
+static void
+mid_interval(const struct daemon *d, const struct live *k)
+{
+	struct reply rep;
+	int64_t sampled;
+	double t0;
+
+	wait_sample(d, k, GP_MET_SAMPLE, &rep);
+	sampled = rep.met.sampled_at;
+	t0 = now_ms();
+	do {
+		if (now_ms() - t0 > 2 * MET_INTERVAL_S * 1e3)
+			bail("pid %d: no new sample in %d s", (int)k->pid,
+			    2 * MET_INTERVAL_S);
+		sleep_ms(20);
+		wait_sample(d, k, GP_MET_SAMPLE, &rep);
+	} while (rep.met.sampled_at == sampled);
+	sleep_ms(MET_INTERVAL_S * 1e3 / 2);
+}
+
+/* ps -o %cpu= -p pid. */
+static double
+ps_cpu(pid_t pid)
+{
+	char pidbuf[16], out[128], *end;
+	char *args[] = { "ps", "-o", "%cpu=", "-p", pidbuf, NULL };
+	double v;
+	ssize_t n;
+	int p[2], status;
+
+	(void)snprintf(pidbuf, sizeof(pidbuf), "%d", (int)pid);
+	if (pipe2(p, O_CLOEXEC) == -1)
+		bail("pipe: %s", strerror(errno));
+	(void)spawn_prog(NULL, "ps", args, p[1], &status);
+	(void)close(p[1]);
+	n = read(p[0], out, sizeof(out) - 1);
+	(void)close(p[0]);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0 || n <= 0)
+		bail("ps -o %%cpu= -p %d failed (status %d), see %s", (int)pid,
+		    status, ctl_err);
+	out[n] = '\0';
+	v = strtod(out, &end);
+	if (end == out)
+		bail("ps -o %%cpu= -p %d: %s", (int)pid, out);
+	return (v);
+}
+
+/*
+ * The CPU time of one open, read and close of /proc/PID/stat by this
+ * process, without a sandbox, in microseconds: the floor of a sample.
+ */
+static double
+stat_read_us(void)
+{
+	struct timespec c0, c1;
+	char path[64], buf[1024];
+	size_t i, pass;
+	int pfd, fd;
+
+	if ((pfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		bail("/proc: %s", strerror(errno));
+	(void)clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c0);
+	for (pass = 0; pass < 3; pass++) {
+		for (i = 0; i < nmkids; i++) {
+			(void)snprintf(
+			    path, sizeof(path), "%d/stat", (int)mkids[i].pid);
+			fd = openat(pfd, path, O_RDONLY | O_CLOEXEC);
+			if (fd == -1 || read(fd, buf, sizeof(buf)) <= 0)
+				bail("/proc/%s: %s", path, strerror(errno));
+			(void)close(fd);
+		}
+	}
+	(void)clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &c1);
+	(void)close(pfd);
+	return (((double)(c1.tv_sec - c0.tv_sec) * 1e9 +
+	            (double)(c1.tv_nsec - c0.tv_nsec)) /
+	    1e3 / (3.0 * (double)nmkids));
+}
+
+/*
+ * goprocctl list against list -l > /dev/null, NLISTL runs each taken
+ * in turn; skipped if this goprocctl has no -l.
+ */
+static void
+list_long(const struct daemon *d)
+{
+	static double plain[NLISTL], lng[NLISTL];
 	char *list_args[] = { "goprocctl", "list", NULL };
-	char *true_args[] = { "true", NULL };
-	struct sigaction sa;
+	char *long_args[] = { "goprocctl", "list", "-l", NULL };
+	struct stats sp, sl;
+	double ratio;
+	size_t i;
+	int status, has_l, met;
+
+	(void)spawn_prog(d, goprocctl_path, long_args, -1, &status);
+	has_l = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+	for (i = 0; i < NLISTL; i++) {
+		plain[i] = run_prog(d, goprocctl_path, list_args);
+		if (has_l)
+			lng[i] = run_prog(d, goprocctl_path, long_args);
+	}
+	sp = summarize(plain, NLISTL);
+	rowf("goprocctl list > /dev/null, median (20 runs)", "", -1,
+	    "%.1f ms (best %.1f)", sp.med, sp.min);
+	if (!has_l) {
+		row("goprocctl list -l > /dev/null",
+		    "skipped: goprocctl has no -l", "", -1);
+		return;
+	}
+	sl = summarize(lng, NLISTL);
+	rowf("goprocctl list -l > /dev/null, median", "", -1,
+	    "%.1f ms (best %.1f)", sl.med, sl.min);
+	ratio = sl.med / sp.med;
+	met = ratio <= T_LISTL_RATIO;
+	rowf("list -l / list (median)", "<= 1.15x", met, "%.2fx", ratio);
+	target("list -l within 15% of list", met);
+}
+
+/*
+ * What sampling costs: NIDLE idle processes registered through the add
+ * path, the prober's CPU over WINDOW_S with metrics_interval at its
+ * default, list against list -l, then the same span with sampling off
+ * (metrics_interval 0 in goprocd.conf, and SIGHUP).
+ */
+static void
+metrics_cost(void)
+{
+	static double ms[NIDLE];
+	char interval[16];
 	struct gp_request req;
 	struct reply rep;
-	struct stats s_small, s_big, s_ctl, s_tag, s_raw, s_full, s_ping;
-	struct stats s_true, s_death;
-	struct rss rss_load, rss_list, rss_live;
-	struct stat sb;
-	char tag[GP_LABEL_MAX + 1];
-	double t0, spawn_ms, ratio, cpu0[R_MAX], cpu1[R_MAX];
-	double full_raw[NFULL], full_ctl[NFULL];
-	size_t i, j, nmet;
-	sigset_t old;
-	int r, fds_before, fds_after, met;
+	struct stats s;
+	double t0, spawn_ms, share[R_MAX], cpu[R_MAX], sweep_ms;
+	int64_t sampled;
+	int met;
 
-	(void)argv;
-	if (argc > 1) {
-		fprintf(stderr, "usage: bench\n");
-		return (2);
-	}
-	mainpid = getpid();
-	setvbuf(stdout, NULL, _IOLBF, 0);
-	for (i = 0; i < nitems(unset); i++)
-		(void)unsetenv(unset[i]);
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	sigaddset(&sa.sa_mask, SIGHUP);
-	(void)sigaction(SIGINT, &sa, NULL);
-	(void)sigaction(SIGTERM, &sa, NULL);
-	(void)sigaction(SIGHUP, &sa, NULL);
-	(void)signal(SIGPIPE, SIG_IGN);
-
-	setup_dirs();
-	read_boot_id();
-	machine();
-
+	print_header("metrics: 10,000 idle live processes");
 	t0 = now_ms();
-	spawn_live(NLIVE);
+	while (nmkids < NIDLE)
+		(void)spawn_kid(K_IDLE);
 	spawn_ms = now_ms() - t0;
+	(void)snprintf(interval, sizeof(interval), "%ds", MET_INTERVAL_S);
+	write_conf(dmet.files[F_CONF], interval);
+	dmet.conf = dmet.files[F_CONF];
+	daemon_start(&dmet);
+	t0 = now_ms();
+	add_live(&dmet, mkids, 0, NIDLE, ms, 1);
+	rowf("spawning / adding the 10,000", "", -1, "%.1f / %.1f s",
+	    spawn_ms / 1e3, (now_ms() - t0) / 1e3);
+	s = summarize(ms, NIDLE);
+	rowf("add, imsg client, median / p95", "", -1, "%.2f / %.2f ms", s.med,
+	    s.p95);
+	req_init(&req, IMSG_CTL_LIST);
+	memset(&rep, 0, sizeof(rep));
+	(void)timed_request(dmet.sock, &req, &rep);
+	if (rep.type != IMSG_CTL_END || rep.entries != NIDLE)
+		bail("the registry holds %u entries, not %d", rep.entries,
+		    NIDLE);
+	rowf("prober descriptors", "", -1, "%d",
+	    count_fds(dmet.procs[R_PROBER]));
 
-	/* 100 entries: startup and the add path. */
+	mid_interval(&dmet, &mkids[0]);
+	cpu_shares(&dmet, WINDOW_S, share, cpu);
+	met = share[R_PROBER] < T_PROBER_PCT;
+	rowf("prober CPU, metrics_interval 5s, over 60 s", "< 2%", met,
+	    "%.2f%% of a core", share[R_PROBER]);
+	target("prober under 2% of a core at 10,000", met);
+	sweep_ms = cpu[R_PROBER] * 1e3 / ((double)WINDOW_S / MET_INTERVAL_S);
+	rowf("  prober CPU per sweep of 10,000", "", -1,
+	    "%.1f ms (%.1f us each)", sweep_ms, sweep_ms * 1e3 / NIDLE);
+	rowf("  a bare read of /proc/PID/stat, CPU", "", -1, "%.1f us",
+	    stat_read_us());
+	rowf("  registry CPU, same span", "", -1, "%.2f%% of a core",
+	    share[R_REGISTRY]);
+
+	list_long(&dmet);
+
+	/* Sampling off: the same daemon reloads its configuration. */
+	write_conf(dmet.files[F_CONF], "0");
+	if (kill(dmet.pid, SIGHUP) == -1)
+		bail("kill -HUP %d: %s", (int)dmet.pid, strerror(errno));
+	sleep_ms(1000);
+	wait_sample(&dmet, &mkids[0], GP_MET_SAMPLE, &rep);
+	sampled = rep.met.sampled_at;
+	cpu_shares(&dmet, WINDOW_S, share, cpu);
+	wait_sample(&dmet, &mkids[0], GP_MET_SAMPLE, &rep);
+	if (rep.met.sampled_at != sampled)
+		bail("goprocd still samples after metrics_interval 0 and "
+		     "SIGHUP, see %s",
+		    dmet.files[F_LOG]);
+	rowf("prober CPU, metrics_interval 0, over 60 s", "", -1,
+	    "%.2f%% of a core", share[R_PROBER]);
+	rowf("  registry CPU, same span", "", -1, "%.2f%% of a core",
+	    share[R_REGISTRY]);
+	daemon_stop(&dmet);
+	stop_kids();
+}
+
+/*
+ * How a sample compares with ps and /proc: a process that spins and one
+ * that holds MEM_BYTES, with metrics_interval ACC_INTERVAL_MS.
+ */
+static void
+metrics_accuracy(void)
+{
+	char interval[16];
+	double ms[2], pct, ps, vmrss, rss, diff;
+	struct reply rep;
+	size_t busy, mem;
+	int met;
+
+	(void)snprintf(interval, sizeof(interval), "%dms", ACC_INTERVAL_MS);
+	print_header("metrics: accuracy, metrics_interval 1s");
+	dacc.metrics = interval;
+	daemon_start(&dacc);
+	/* The busy loop last, so that it starts on a quiet machine. */
+	mem = spawn_kid(K_MEM);
+	add_live(&dacc, mkids, mem, mem + 1, ms, 1);
+	busy = spawn_kid(K_BUSY);
+	add_live(&dacc, mkids, busy, busy + 1, ms, 1);
+	sleep_ms(2 * ACC_INTERVAL_MS + 200);
+
+	wait_sample(&dacc, &mkids[busy], GP_MET_SAMPLE | GP_MET_CPU_PCT, &rep);
+	ps = ps_cpu(mkids[busy].pid);
+	pct = rep.met.cpu_pct / 100.0;
+	diff = fabs(pct - ps);
+	met = diff <= T_CPU_POINTS;
+	rowf("busy loop: cpu_pct against ps %cpu", "<= 5 points", met,
+	    "%.1f / %.1f (%.1f)", pct, ps, diff);
+	target("cpu_pct within 5 points of ps", met);
+
+	wait_sample(&dacc, &mkids[mem], GP_MET_SAMPLE, &rep);
+	vmrss = proc_status_kb(mkids[mem].pid, "VmRSS:") * 1024.0;
+	if (vmrss <= 0)
+		bail("no VmRSS for pid %d", (int)mkids[mem].pid);
+	rss = (double)rep.met.rss_bytes;
+	diff = 100.0 * fabs(rss - vmrss) / vmrss;
+	met = diff <= T_RSS_PCT;
+	rowf("100 MiB touched: rss_bytes against VmRSS", "<= 2%", met,
+	    "%.1f / %.1f MiB (%.2f%%)", rss / MIB, vmrss / MIB, diff);
+	target("rss_bytes within 2% of VmRSS", met);
+	daemon_stop(&dacc);
+	stop_kids();
+}
+
+/* The registry of 100 entries: startup and the add path. */
+static struct stats
+bench_small(void)
+{
+	static double ms[NADD], ms2[NCTLADD];
+	struct stats s, s_ctl;
+
 	print_header("registry of 100 entries");
 	write_snapshot(dsmall.files[F_SNAPSHOT], NSMALL, boot_for_snapshot());
 	daemon_start(&dsmall);
 	rowf("startup (until ping answers)", "", -1, "%.1f ms",
 	    dsmall.startup_ms);
-	add_live(&dsmall, 0, NADD, ms, 0);
-	s_small = summarize(ms, NADD);
+	add_live(&dsmall, live, 0, NADD, ms, 0);
+	s = summarize(ms, NADD);
 	rowf("add, imsg client, median / p95 (300 adds)", "", -1,
-	    "%.2f / %.2f ms", s_small.med, s_small.p95);
+	    "%.2f / %.2f ms", s.med, s.p95);
 	ctl_add_live(&dsmall, NADD, NADD + NCTLADD, ms2);
 	s_ctl = summarize(ms2, NCTLADD);
 	rowf("goprocctl add, wall, median / p95 (50 adds)", "", -1,
 	    "%.2f / %.2f ms", s_ctl.med, s_ctl.p95);
 	daemon_stop(&dsmall);
+	return (s);
+}
+
+/*
+ * The registry of 100,000 entries: startup, list --tag, the full list
+ * and ping.
+ */
+static void
+bench_big_lists(struct rss *rss_load, struct rss *rss_list)
+{
+	static double ms[NLIVE];
+	char *ping_args[] = { "goprocctl", "ping", NULL };
+	char *list_args[] = { "goprocctl", "list", NULL };
+	char *true_args[] = { "true", NULL };
+	struct gp_request req;
+	struct reply rep;
+	struct stats s_tag, s_raw, s_full, s_ping, s_true;
+	struct stat sb;
+	char tag[GP_LABEL_MAX + 1];
+	double t0, cpu0[R_MAX], cpu1[R_MAX];
+	double full_raw[NFULL], full_ctl[NFULL];
+	size_t i;
+	int r, met;
 
 	/* 100,000 entries. */
 	print_header("registry of 100,000 entries");
@@ -1262,7 +1736,7 @@ main(int argc, char *argv[])
 	if (rep.entries != NBIG)
 		bail(
 		    "the registry holds %u entries, not %d", rep.entries, NBIG);
-	read_rss(&dbig, &rss_load);
+	read_rss(&dbig, rss_load);
 
 	/* list --tag t<N>: 10 matches among 100,000. */
 	for (i = 0; i < NTAGLIST; i++) {
@@ -1300,7 +1774,7 @@ main(int argc, char *argv[])
 		full_ctl[i] = run_prog(&dbig, goprocctl_path, list_args);
 	s_raw = summarize(full_raw, NFULL);
 	s_full = summarize(full_ctl, NFULL);
-	read_rss(&dbig, &rss_list);
+	read_rss(&dbig, rss_list);
 	met = s_full.med < T_FULL_MS;
 	rowf("full list, goprocctl list > /dev/null, wall", "< 1 s", met,
 	    "%.0f ms (best %.0f)", s_full.med, s_full.min);
@@ -1334,41 +1808,58 @@ main(int argc, char *argv[])
 	s_ping = summarize(ms, NPING);
 	rowf("  ping, imsg client, median / p95", "", -1, "%.3f / %.3f ms",
 	    s_ping.med, s_ping.p95);
+}
+
+/*
+ * The 1,000 live processes added at 100,000 entries, the RSS after
+ * each step, and death detection.
+ */
+static void
+bench_big_live(const struct stats *s_small, const struct rss *rss_load,
+    const struct rss *rss_list, struct rss *rss_live)
+{
+	static double ms[NLIVE], ms2[NCTLADD];
+	struct gp_request req;
+	struct reply rep;
+	struct stats s_big, s_ctl, s_death;
+	double t0, ratio;
+	size_t i, j;
+	int fds_before, fds_after, met;
 
 	/* add at 100,000, then the rest of the live processes. */
 	fds_before = count_fds(dbig.procs[R_PROBER]);
-	add_live(&dbig, 0, NADD, ms, 1);
+	add_live(&dbig, live, 0, NADD, ms, 1);
 	s_big = summarize(ms, NADD);
 	rowf("add, imsg client, median / p95 (300 adds)", "", -1,
 	    "%.2f / %.2f ms", s_big.med, s_big.p95);
-	ratio = s_big.med / s_small.med;
+	ratio = s_big.med / s_small->med;
 	met = ratio <= T_ADD_RATIO;
 	rowf("add at 100,000 / add at 100 (median)", "<= 2x", met,
-	    "%.2fx (p95 %.2fx)", ratio, s_big.p95 / s_small.p95);
+	    "%.2fx (p95 %.2fx)", ratio, s_big.p95 / s_small->p95);
 	target("add at 100,000 within 2x of add at 100", met);
 	ctl_add_live(&dbig, NADD, NADD + NCTLADD, ms2);
 	s_ctl = summarize(ms2, NCTLADD);
 	rowf("goprocctl add, wall, median / p95 (50 adds)", "", -1,
 	    "%.2f / %.2f ms", s_ctl.med, s_ctl.p95);
-	add_live(&dbig, NADD + NCTLADD, NLIVE, ms, 0);
-	s_small = summarize(ms, NLIVE - NADD - NCTLADD);
+	add_live(&dbig, live, NADD + NCTLADD, NLIVE, ms, 0);
+	s_big = summarize(ms, NLIVE - NADD - NCTLADD);
 	rowf("add of 650 more live (to 101,000), med / p95", "", -1,
-	    "%.2f / %.2f ms", s_small.med, s_small.p95);
+	    "%.2f / %.2f ms", s_big.med, s_big.p95);
 	fds_after = count_fds(dbig.procs[R_PROBER]);
-	read_rss(&dbig, &rss_live);
+	read_rss(&dbig, rss_live);
 	rowf("prober descriptors, before / after 1,000 adds", "", -1, "%d / %d",
 	    fds_before, fds_after);
 
-	met = rss_load.sum / 1024.0 < T_RSS_MIB;
+	met = rss_load->sum / 1024.0 < T_RSS_MIB;
 	rowf("RSS, 4 processes, after load", "< 64 MiB", met, "%.1f MiB",
-	    rss_load.sum / 1024.0);
-	j = rss_list.sum / 1024.0 < T_RSS_MIB;
+	    rss_load->sum / 1024.0);
+	j = rss_list->sum / 1024.0 < T_RSS_MIB;
 	rowf("RSS, 4 processes, after full lists", "< 64 MiB", (int)j,
-	    "%.1f MiB", rss_list.sum / 1024.0);
+	    "%.1f MiB", rss_list->sum / 1024.0);
 	met = met && j;
-	j = rss_live.sum / 1024.0 < T_RSS_MIB;
+	j = rss_live->sum / 1024.0 < T_RSS_MIB;
 	rowf("RSS, 4 processes, after 1,000 live adds", "< 64 MiB", (int)j,
-	    "%.1f MiB", rss_live.sum / 1024.0);
+	    "%.1f MiB", rss_live->sum / 1024.0);
 	target("RSS under 64 MiB", met && j);
 
 	/* Death detection: kill -9, then list --pid every 1 ms. */
@@ -1403,6 +1894,26 @@ main(int argc, char *argv[])
 	    s_death.med);
 	rowf("death detection, p95 / max (20 kills)", "", -1, "%.2f / %.2f ms",
 	    s_death.p95, s_death.max);
+}
+
+/*
+ * The registries of 100 and of 100,000 entries: startup, add, list,
+ * ping, RSS and death detection.
+ */
+static void
+bench_registry(void)
+{
+	struct stats s_small;
+	struct rss rss_load, rss_list, rss_live;
+	double t0, spawn_ms;
+	sigset_t old;
+
+	t0 = now_ms();
+	spawn_live(NLIVE);
+	spawn_ms = now_ms() - t0;
+	s_small = bench_small();
+	bench_big_lists(&rss_load, &rss_list);
+	bench_big_live(&s_small, &rss_load, &rss_list, &rss_live);
 	rowf("spawning the 1,000 sleep processes", "", -1, "%.0f ms", spawn_ms);
 
 	printf("\nVmRSS in MiB, registry of 100,000 entries\n");
@@ -1412,6 +1923,64 @@ main(int argc, char *argv[])
 	print_rss("after load", &rss_load);
 	print_rss("after full lists", &rss_list);
 	print_rss("after 1,000 live adds", &rss_live);
+
+	/* A quiet machine for what follows. */
+	daemon_stop(&dbig);
+	block_signals(&old);
+	kill_procs(live, nlive);
+	restore_signals(&old);
+}
+
+int
+main(int argc, char *argv[])
+{
+	static const char *const unset[] = { "GOPROC_SOCKET",
+		"GOPROC_STATE_DIR", "XDG_RUNTIME_DIR",
+		"GOPROC_LIVENESS_INTERVAL", "GOPROC_LAST_SEEN_INTERVAL",
+		"GOPROC_METRICS_INTERVAL" };
+	struct sigaction sa;
+	struct stat sb;
+	size_t i, j, nmet;
+	sigset_t old;
+	int ch, mflag = 0;
+
+	while ((ch = getopt(argc, argv, "m")) != -1) {
+		switch (ch) {
+		case 'm':
+			mflag = 1;
+			break;
+		default:
+			fprintf(stderr, "usage: bench [-m]\n");
+			return (2);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "usage: bench [-m]\n");
+		return (2);
+	}
+	mainpid = getpid();
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	for (i = 0; i < nitems(unset); i++)
+		(void)unsetenv(unset[i]);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	sigaddset(&sa.sa_mask, SIGHUP);
+	(void)sigaction(SIGINT, &sa, NULL);
+	(void)sigaction(SIGTERM, &sa, NULL);
+	(void)sigaction(SIGHUP, &sa, NULL);
+	(void)signal(SIGPIPE, SIG_IGN);
+
+	setup_dirs();
+	read_boot_id();
+	machine();
+	if (!mflag)
+		bench_registry();
+	metrics_cost();
+	metrics_accuracy();
 
 	block_signals(&old);
 	cleaning = 1;
