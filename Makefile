@@ -50,7 +50,8 @@ endif
 
 COMMON_SRCS =	common/imsg.c common/imsg-buffer.c common/log.c \
 		common/wire.c common/config.c common/paths.c \
-		common/sandbox.c common/text.c common/util.c
+		common/sandbox.c common/select.c common/text.c \
+		common/util.c
 COMMON_OBJS =	$(COMMON_SRCS:.c=.o)
 
 GOPROCD_SRCS =	$(wildcard goprocd/*.c)

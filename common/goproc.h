@@ -93,10 +93,15 @@ enum imsg_type {
 	IMSG_CTL_INFO,   /* a summary line printed before entries */
 	IMSG_CTL_END,    /* terminal: success, with a text */
 	IMSG_CTL_ERROR,  /* terminal: failure, with a text */
+
+	/* goprocctl -> frontend -> registry: a subscription */
+	IMSG_CTL_WATCH,
+	/* frontend -> goprocctl: a change of the registry (struct gp_event) */
+	IMSG_CTL_EVENT,
 };
 
 /* goprocd numbers its own, internal, messages after this one. */
-#define IMSG_CTL_LAST IMSG_CTL_ERROR
+#define IMSG_CTL_LAST IMSG_CTL_EVENT
 
 /* A bounded list of short strings: tags, groups or names. */
 struct gp_strlist {
@@ -109,7 +114,9 @@ struct gp_strlist {
 #define GP_REQ_ALIVE 0x0002   /* list: only alive entries */
 #define GP_REQ_RENAME 0x0004  /* tag/group: rename first */
 #define GP_REQ_REVERSE 0x0008 /* list: the sort order turned around */
-#define GP_REQ_MASK 0x000f
+#define GP_REQ_INITIAL 0x0010 /* watch: the current matches first */
+#define GP_REQ_FOLLOW 0x0020  /* watch: then only those entries */
+#define GP_REQ_MASK 0x003f
 
 /* The orders of list --sort; ties go by id. */
 enum gp_sort {
@@ -131,6 +138,8 @@ enum gp_sort {
  *   KILL	as RM, plus signo and wait_ms
  *   TAG/GROUP	label, newlabel (with GP_REQ_RENAME)
  *   RESET	label (the confirmation word)
+ *   WATCH	as LIST but sort and limit; flags INITIAL, FOLLOW (which
+ *		needs INITIAL) and ALIVE
  *   EXECED	pid, ids[0] (exactly one id), cmd (optional): the entry's
  *		process has exec'd; cmd is what it ran, kept (and marked
  *		as the client's word) only if /proc cannot be read
@@ -254,6 +263,49 @@ struct gp_end {
 	char msg[GP_MSG_MAX + 1];
 };
 
+/*
+ * A watch connection: the registry's current matches as IMSG_CTL_ENTRY
+ * (with GP_REQ_INITIAL), an IMSG_CTL_INFO that says the subscription is
+ * in place (count: the entries sent), then one IMSG_CTL_EVENT per
+ * change to a selected entry, until the client or the daemon leaves.
+ */
+enum gp_event_type {
+	GP_EV_NONE,
+	GP_EV_ADDED,     /* registered */
+	GP_EV_EXITED,    /* its process ended (or was found gone) */
+	GP_EV_SIGNALLED, /* a kill delivered signo, for by_uid/by_pid */
+	GP_EV_REMOVED,   /* it left the registry */
+	GP_EV_RENAMED,   /* a tag or group was renamed on it: from, to */
+	GP_EV_UPDATED,   /* what list shows of it changed: changed */
+	GP_EV_RESET,     /* every entry is gone, ids start over */
+	GP_EV_LOST,      /* count events dropped for a slow reader */
+	GP_EV_MAX
+};
+
+#define GP_EVF_ENTRY 0x0001 /* the event carries an entry */
+#define GP_EVF_MASK 0x0001
+
+/* What an updated or renamed event changed. */
+#define GP_CHG_CMD 0x0001
+#define GP_CHG_NAME 0x0002
+#define GP_CHG_TAGS 0x0004
+#define GP_CHG_GROUPS 0x0008
+#define GP_CHG_MASK 0x000f
+
+struct gp_event {
+	uint32_t type;  /* enum gp_event_type */
+	uint32_t flags; /* GP_EVF_*: all but reset and lost carry one */
+	int64_t at;     /* ns since the epoch */
+	int32_t signo;  /* signalled */
+	uint32_t by_uid;
+	int32_t by_pid;
+	uint32_t count;   /* lost */
+	uint32_t changed; /* updated, renamed: GP_CHG_* */
+	char from[GP_LABEL_MAX + 1];
+	char to[GP_LABEL_MAX + 1];
+	struct gp_entry entry; /* as it is after the change */
+};
+
 struct ibuf;
 
 /* wire.c: encoders return 0 or -1; decoders fill *errstr on -1. */
@@ -270,6 +322,10 @@ int wire_result_encode(struct ibuf *, const struct gp_result *);
 int wire_result_decode(struct ibuf *, struct gp_result *, const char **);
 int wire_end_encode(struct ibuf *, const struct gp_end *);
 int wire_end_decode(struct ibuf *, struct gp_end *, const char **);
+int wire_req_watches(uint32_t);
+int wire_event_encode(struct ibuf *, const struct gp_event *);
+int wire_event_decode(struct ibuf *, struct gp_event *, const char **);
+const char *gp_event_name(uint32_t);
 
 /* wire.c: validation and normalization shared by both programs. */
 int gp_valid_name(const char *, const char **);
@@ -278,6 +334,25 @@ int gp_strlist_add(struct gp_strlist *, const char *, size_t, const char **);
 int gp_strlist_has(const struct gp_strlist *, const char *);
 void gp_strlist_sort(struct gp_strlist *);
 void gp_entry_sort_labels(struct gp_entry *);
+
+/*
+ * select.c: the selector rule, one copy for the registry (its entries)
+ * and the frontend (the entries of events).  has() says whether the
+ * entry carries label, the i-th of the request's list of kind (0: tags,
+ * 1: groups), of the any (all == 0) or all list.
+ */
+struct gp_selent {
+	uint64_t id;
+	int32_t pid;
+	int alive;
+	const char *name; /* NULL: none */
+	const char *cmd;
+	int (*has)(const struct gp_selent *, int, int, size_t, const char *);
+	const void *arg;
+};
+
+int gp_sel_match(const struct gp_request *, const struct gp_selent *);
+int gp_entry_match(const struct gp_request *, const struct gp_entry *);
 
 /* text.c: the selector rule, quoting, terminal-safe text. */
 /* clang-format off */

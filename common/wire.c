@@ -29,6 +29,7 @@
  * entry	struct wire_entry, name, cmd, tags[ntags], groups[ngroups]
  * result	struct wire_result, msg, then an entry
  * end, info	struct wire_end, msg
+ * event	struct wire_event, from, to, then an entry (GP_EVF_ENTRY)
  *
  * The decoders read through the checked ibuf_get functions, bound every
  * count and length by the limits in goproc.h, refuse trailing bytes and
@@ -102,10 +103,23 @@ struct wire_end {
 	uint32_t	count;
 };
 
+struct wire_event {
+	uint32_t	type;
+	uint32_t	flags;
+	int64_t		at;
+	int32_t		signo;
+	uint32_t	by_uid;
+	int32_t		by_pid;
+	uint32_t	count;
+	uint32_t	changed;
+	uint32_t	reserved;
+};
+
 _Static_assert(sizeof(struct wire_req) == 56, "wire_req has padding");
 _Static_assert(sizeof(struct wire_entry) == 120, "wire_entry has padding");
 _Static_assert(sizeof(struct wire_result) == 16, "wire_result has padding");
 _Static_assert(sizeof(struct wire_end) == 8, "wire_end has padding");
+_Static_assert(sizeof(struct wire_event) == 40, "wire_event has padding");
 
 /* A string field on the wire and the reasons it can be refused. */
 struct strfield {
@@ -209,6 +223,7 @@ static const struct listfield l_names = {
 #define RT_RENAME	0x02	/* changes it with GP_REQ_RENAME only */
 #define RT_ENTRIES	0x04	/* answered with IMSG_CTL_ENTRY replies */
 #define RT_RESULTS	0x08	/* answered with IMSG_CTL_RESULT replies */
+#define RT_WATCH	0x10	/* then the connection stays, for events */
 
 /*
  * One row per request type: its name, the fields and flags it may
@@ -242,6 +257,20 @@ static const struct req_type {
 	    0,				RT_MUTATES | RT_ENTRIES },
 	{ IMSG_CTL_VERSION,	"version",	0,
 	    0,				0 },
+	{ IMSG_CTL_WATCH,	"watch",	RF_SEL,
+	    GP_REQ_ALIVE | GP_REQ_INITIAL | GP_REQ_FOLLOW,
+	    RT_ENTRIES | RT_WATCH },
+};
+
+static const char *const event_names[GP_EV_MAX] = {
+	[GP_EV_ADDED] =		"added",
+	[GP_EV_EXITED] =	"exited",
+	[GP_EV_SIGNALLED] =	"signalled",
+	[GP_EV_REMOVED] =	"removed",
+	[GP_EV_RENAMED] =	"renamed",
+	[GP_EV_UPDATED] =	"updated",
+	[GP_EV_RESET] =		"reset",
+	[GP_EV_LOST] =		"lost",
 };
 
 static int	 put_str(struct ibuf *, const char *, size_t, size_t);
@@ -260,6 +289,7 @@ static int	 order_check(const struct req_type *,
 static int	 req_check(const struct req_type *, struct gp_request *,
 		    const char **);
 static int	 label_check(const unsigned char *, size_t, const char **);
+static int	 event_check(const struct wire_event *, const char **);
 static int	 is_space(unsigned char);
 static int	 strlist_cmp(const void *, const void *);
 /* clang-format on */
@@ -325,6 +355,26 @@ wire_req_streams(uint32_t type, uint32_t reply)
 		return ((rt->does & RT_RESULTS) != 0);
 	}
 	return (0);
+}
+
+/* 1 if a request of the type subscribes to events after its replies. */
+int
+wire_req_watches(uint32_t type)
+{
+	const struct req_type *rt;
+
+	if ((rt = req_type(type)) == NULL)
+		return (0);
+	return ((rt->does & RT_WATCH) != 0);
+}
+
+/* The name of an event type, or NULL. */
+const char *
+gp_event_name(uint32_t type)
+{
+	if (type >= GP_EV_MAX)
+		return (NULL);
+	return (event_names[type]);
 }
 
 /*
@@ -592,6 +642,10 @@ req_check(
 	}
 	if (req->flags & ~rt->flags) {
 		*errstr = "request flag not valid for this request";
+		return (-1);
+	}
+	if ((req->flags & GP_REQ_FOLLOW) && !(req->flags & GP_REQ_INITIAL)) {
+		*errstr = "follow needs the initial entries";
 		return (-1);
 	}
 
@@ -1124,4 +1178,122 @@ gp_entry_sort_labels(struct gp_entry *e)
 {
 	gp_strlist_sort(&e->tags);
 	gp_strlist_sort(&e->groups);
+}
+
+int
+wire_event_encode(struct ibuf *b, const struct gp_event *ev)
+{
+	struct wire_event w;
+
+	memset(&w, 0, sizeof(w));
+	w.type = ev->type;
+	w.flags = ev->flags;
+	w.at = ev->at;
+	w.signo = ev->signo;
+	w.by_uid = ev->by_uid;
+	w.by_pid = ev->by_pid;
+	w.count = ev->count;
+	w.changed = ev->changed;
+	if (ibuf_add(b, &w, sizeof(w)) == -1)
+		return (-1);
+	if (put_str(b, ev->from, sizeof(ev->from), GP_LABEL_MAX) == -1 ||
+	    put_str(b, ev->to, sizeof(ev->to), GP_LABEL_MAX) == -1)
+		return (-1);
+	if (!(ev->flags & GP_EVF_ENTRY))
+		return (0);
+	return (entry_encode(b, &ev->entry));
+}
+
+/*
+ * What each event type carries: an entry but for reset and lost, a
+ * signal and who asked for signalled only, labels for renamed only, a
+ * count for lost only.
+ */
+static int
+event_check(const struct wire_event *w, const char **errstr)
+{
+	int entry, renamed;
+
+	if (w->type == GP_EV_NONE || w->type >= GP_EV_MAX) {
+		*errstr = "unknown event type";
+		return (-1);
+	}
+	if ((w->flags & ~GP_EVF_MASK) != 0 || w->reserved != 0) {
+		*errstr = "unknown event flags";
+		return (-1);
+	}
+	entry = w->type != GP_EV_RESET && w->type != GP_EV_LOST;
+	if (entry != ((w->flags & GP_EVF_ENTRY) != 0)) {
+		*errstr = entry ? "event without its entry" :
+		                  "unexpected entry in event";
+		return (-1);
+	}
+	if (w->type == GP_EV_SIGNALLED) {
+		if (w->signo < 1 || w->signo > SIGNO_MAX || w->by_pid < 0 ||
+		    w->by_pid > GP_PID_MAX) {
+			*errstr = "event signal or client out of range";
+			return (-1);
+		}
+	} else if (w->signo != 0 || w->by_uid != 0 || w->by_pid != 0) {
+		*errstr = "unexpected signal in event";
+		return (-1);
+	}
+	if ((w->type == GP_EV_LOST) != (w->count != 0)) {
+		*errstr = "event count out of place";
+		return (-1);
+	}
+	renamed = w->type == GP_EV_RENAMED;
+	if ((w->changed & ~GP_CHG_MASK) != 0 ||
+	    (w->changed != 0 && w->type != GP_EV_UPDATED && !renamed) ||
+	    (renamed && w->changed != GP_CHG_TAGS &&
+	        w->changed != GP_CHG_GROUPS)) {
+		*errstr = "event changes out of place";
+		return (-1);
+	}
+	return (0);
+}
+
+int
+wire_event_decode(struct ibuf *b, struct gp_event *ev, const char **errstr)
+{
+	struct wire_event w;
+	int renamed;
+
+	memset(ev, 0, sizeof(*ev));
+	if (ibuf_get(b, &w, sizeof(w)) == -1) {
+		*errstr = e_short;
+		return (-1);
+	}
+	if (event_check(&w, errstr) == -1)
+		return (-1);
+	ev->type = w.type;
+	ev->flags = w.flags;
+	ev->at = w.at;
+	ev->signo = w.signo;
+	ev->by_uid = w.by_uid;
+	ev->by_pid = w.by_pid;
+	ev->count = w.count;
+	ev->changed = w.changed;
+	if (get_str(b, ev->from, sizeof(ev->from), &f_label, errstr) == -1 ||
+	    get_str(b, ev->to, sizeof(ev->to), &f_newlabel, errstr) == -1)
+		return (-1);
+	renamed = ev->type == GP_EV_RENAMED;
+	if (renamed != (ev->from[0] != '\0') ||
+	    renamed != (ev->to[0] != '\0')) {
+		*errstr = "event labels out of place";
+		return (-1);
+	}
+	if (renamed &&
+	    (label_check((const unsigned char *)ev->from, strlen(ev->from),
+	         errstr) == -1 ||
+	        label_check((const unsigned char *)ev->to, strlen(ev->to),
+	            errstr) == -1))
+		return (-1);
+	if (ev->flags & GP_EVF_ENTRY)
+		return (wire_entry_decode(b, &ev->entry, errstr));
+	if (ibuf_size(b) != 0) {
+		*errstr = e_trailing;
+		return (-1);
+	}
+	return (0);
 }

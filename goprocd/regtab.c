@@ -93,10 +93,11 @@ struct sel {
 	size_t nany[2];
 	struct rlabel *all[2][GP_SEL_MAX];
 	size_t nall[2];
+	/* The label of each value of the request's lists, NULL: unknown. */
+	struct rlabel *at[2][2][GP_SEL_MAX];
 	size_t nids;
 	size_t npids;
 	size_t nnames;
-	const char *search;
 };
 
 /* What add_check() found out for add_insert(): the entry's ID and labels. */
@@ -923,8 +924,10 @@ sel_resolve(struct regtab *rt, const struct gp_request *req, struct sel *s)
 			    NULL)
 				continue;
 			l = label_find(rt, any[k]->v[i]);
-			if (l != NULL && l->members[k].n > 0)
+			if (l != NULL && l->members[k].n > 0) {
 				s->any[k][s->nany[k]++] = l;
+				s->at[k][0][i] = l;
+			}
 		}
 		if (n > 0 && s->nany[k] == 0)
 			return (0);
@@ -937,62 +940,51 @@ sel_resolve(struct regtab *rt, const struct gp_request *req, struct sel *s)
 			if (l == NULL || l->members[k].n == 0)
 				return (0);
 			s->all[k][s->nall[k]++] = l;
+			s->at[k][1][i] = l;
 		}
 	}
 	s->nids = req->nids > GP_SEL_MAX ? GP_SEL_MAX : req->nids;
 	s->npids = req->npids > GP_SEL_MAX ? GP_SEL_MAX : req->npids;
 	s->nnames = req->names.n > GP_SEL_MAX ? GP_SEL_MAX : req->names.n;
-	if (memchr(req->search, '\0', sizeof(req->search)) != NULL &&
-	    req->search[0] != '\0')
-		s->search = req->search;
 	return (1);
 }
 
-/* Does e satisfy every selector of the request? */
+/* What sel_match() hands the selector rule. */
+struct sel_arg {
+	const struct sel *s;
+	const struct rentry *e;
+};
+
+static int
+sel_has(
+    const struct gp_selent *se, int kind, int all, size_t i, const char *label)
+{
+	const struct sel_arg *a = se->arg;
+	const struct rlabel *l;
+
+	(void)label;
+	if (i >= GP_SEL_MAX || (l = a->s->at[kind][all][i]) == NULL)
+		return (0);
+	return (has_label(a->e, kind, l));
+}
+
+/* Does e satisfy every selector of the request (common/select.c)? */
 static int
 sel_match(const struct sel *s, const struct rentry *e)
 {
-	const struct gp_request *req = s->req;
-	size_t i;
-	int k, ok;
+	struct gp_selent se;
+	struct sel_arg a;
 
-	if ((req->flags & GP_REQ_ALIVE) && !e->alive)
-		return (0);
-	if (s->nids > 0) {
-		for (i = 0, ok = 0; i < s->nids && !ok; i++)
-			ok = req->ids[i] == e->id;
-		if (!ok)
-			return (0);
-	}
-	if (s->npids > 0) {
-		for (i = 0, ok = 0; i < s->npids && !ok; i++)
-			ok = req->pids[i] == e->pid;
-		if (!ok)
-			return (0);
-	}
-	if (s->nnames > 0) {
-		if (e->name == NULL)
-			return (0);
-		for (i = 0, ok = 0; i < s->nnames && !ok; i++)
-			ok = strncmp(req->names.v[i], e->name->s,
-			         sizeof(req->names.v[i])) == 0;
-		if (!ok)
-			return (0);
-	}
-	for (k = 0; k < 2; k++) {
-		if (s->nany[k] > 0) {
-			for (i = 0, ok = 0; i < s->nany[k] && !ok; i++)
-				ok = has_label(e, k, s->any[k][i]);
-			if (!ok)
-				return (0);
-		}
-		for (i = 0; i < s->nall[k]; i++)
-			if (!has_label(e, k, s->all[k][i]))
-				return (0);
-	}
-	if (s->search != NULL && strstr(e->cmd, s->search) == NULL)
-		return (0);
-	return (1);
+	a.s = s;
+	a.e = e;
+	se.id = e->id;
+	se.pid = e->pid;
+	se.alive = e->alive;
+	se.name = e->name == NULL ? NULL : e->name->s;
+	se.cmd = e->cmd;
+	se.has = sel_has;
+	se.arg = &a;
+	return (gp_sel_match(s->req, &se));
 }
 
 static void

@@ -146,6 +146,7 @@ static const uint32_t req_types[] = {
 	IMSG_CTL_TAG,
 	IMSG_CTL_GROUP,
 	IMSG_CTL_RESET,
+	IMSG_CTL_WATCH,
 	IMSG_CTL_EXECED,
 };
 /* clang-format on */
@@ -1135,7 +1136,7 @@ ATF_TC_BODY(req_fields_per_type, tc)
 		t = req_types[i];
 
 		req_min_raw(t, &r);
-		r.flags = 0x10;
+		r.flags = 0x40;
 		req_refused(t, &r, "unknown request flags");
 
 		req_min_raw(t, &r);
@@ -1188,7 +1189,7 @@ ATF_TC_BODY(req_fields_per_type, tc)
 			    t, &r, "unexpected signal or wait in request");
 		}
 		if (t != IMSG_CTL_LIST && t != IMSG_CTL_RM &&
-		    t != IMSG_CTL_KILL) {
+		    t != IMSG_CTL_KILL && t != IMSG_CTL_WATCH) {
 			if (t != IMSG_CTL_EXECED) {
 				req_min_raw(t, &r);
 				r.nids = 1;
