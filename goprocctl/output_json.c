@@ -36,6 +36,7 @@
 #include <sys/types.h>
 
 #include <err.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -533,8 +534,12 @@ json_event(struct parse_result *res, const struct gp_event *ev)
 	}
 	if (json_dumpf(o, stdout,
 	        JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) ==
-	    -1)
+	    -1) {
+		/* The reader has left: watch ends there, and not in error. */
+		if (errno == EPIPE)
+			exit(GP_EXIT_OK);
 		errx(GP_EXIT_FAIL, "cannot write JSON output");
+	}
 	putchar('\n');
 	json_decref(o);
 }
