@@ -19,7 +19,7 @@
  * "liveness_interval", "last_seen_interval" and "metrics_interval" (Go
  * durations such as "15s" or "1m30s"; the last may be "0", no sampling),
  * "state_dir" and "socket_group", and the limits on
- * clients: "client_timeout" (a duration), "max_clients_per_uid",
+ * clients: "client_timeout" (a duration), "max_clients", "max_clients_per_uid",
  * "max_entries_per_uid", "max_labels" and "max_cmd_bytes" (integers).
  * The environment variables GOPROC_LIVENESS_INTERVAL,
  * GOPROC_LAST_SEEN_INTERVAL, GOPROC_METRICS_INTERVAL, GOPROC_STATE_DIR
@@ -68,6 +68,9 @@ struct limit_key {
 
 /* clang-format off */
 static const struct limit_key limit_keys[] = {
+	{ "max_clients", "GOPROC_MAX_CLIENTS",
+	    offsetof(struct goproc_config, max_clients),
+	    CONFIG_CLIENTS_MIN, CONFIG_CLIENTS_MAX },
 	{ "max_clients_per_uid", "GOPROC_MAX_CLIENTS_PER_UID",
 	    offsetof(struct goproc_config, max_clients_per_uid),
 	    1, CONFIG_CLIENTS_PER_UID_MAX },
@@ -715,6 +718,7 @@ config_defaults(struct goproc_config *cfg)
 	cfg->metrics_ns = (int64_t)GOPROC_METRICS_DEFAULT_MS * 1000000;
 	cfg->client_timeout_ns =
 	    (int64_t)CONFIG_CLIENT_TIMEOUT_DEFAULT_MS * 1000000;
+	cfg->max_clients = CONFIG_CLIENTS_MAX;
 	cfg->max_clients_per_uid = CONFIG_CLIENTS_PER_UID_DEFAULT;
 	cfg->max_entries_per_uid = CONFIG_ENTRIES_PER_UID_DEFAULT;
 	cfg->max_labels = CONFIG_LABELS_DEFAULT;

@@ -37,7 +37,9 @@
 /* Limits on what clients may hold, and their bounds. */
 #define CONFIG_CLIENT_TIMEOUT_DEFAULT_MS	10000
 #define CONFIG_CLIENTS_PER_UID_DEFAULT	8
-#define CONFIG_CLIENTS_PER_UID_MAX	32	/* CONTROL_MAX_CONNS */
+#define CONFIG_CLIENTS_PER_UID_MAX	32
+#define CONFIG_CLIENTS_MIN		16	/* 8 of them are root's */
+#define CONFIG_CLIENTS_MAX		1024	/* CONTROL_MAX_CONNS */
 #define CONFIG_ENTRIES_PER_UID_DEFAULT	10000
 #define CONFIG_ENTRIES_PER_UID_MAX	1000000
 #define CONFIG_LABELS_DEFAULT		32	/* GP_LABELS_MAX */
@@ -49,6 +51,7 @@ struct goproc_config {
 	int64_t	 last_seen_ns;
 	int64_t	 metrics_ns;		/* 0: no sampling */
 	int64_t	 client_timeout_ns;
+	uint32_t max_clients;		/* connections at once */
 	uint32_t max_clients_per_uid;
 	uint32_t max_entries_per_uid;
 	uint32_t max_labels;		/* tags, and groups, per entry */

@@ -53,6 +53,7 @@
 struct msgbuf {
 	TAILQ_HEAD(, ibuf)	 bufs;
 	uint32_t		 queued;
+	size_t			 bytes;		/* of them, not yet written */
 	void			*rstate;
 	void			(*rstate_free)(void *);
 };
@@ -721,6 +722,13 @@ msgbuf_queuelen(struct msgbuf *msgbuf)
 	return (msgbuf->queued);
 }
 
+/* Bytes waiting to be written (goproc's own addition to the API). */
+size_t
+msgbuf_queuebytes(struct msgbuf *msgbuf)
+{
+	return (msgbuf->bytes);
+}
+
 void *
 msgbuf_rstate(struct msgbuf *msgbuf)
 {
@@ -739,6 +747,7 @@ msgbuf_enqueue(struct msgbuf *msgbuf, struct ibuf *buf)
 {
 	TAILQ_INSERT_TAIL(&msgbuf->bufs, buf, entry);
 	msgbuf->queued++;
+	msgbuf->bytes += ibuf_size(buf);
 }
 
 static void
@@ -746,6 +755,7 @@ msgbuf_dequeue(struct msgbuf *msgbuf, struct ibuf *buf)
 {
 	TAILQ_REMOVE(&msgbuf->bufs, buf, entry);
 	msgbuf->queued--;
+	msgbuf->bytes -= ibuf_size(buf);
 	ibuf_free(buf);
 }
 
@@ -759,6 +769,7 @@ msgbuf_drain(struct msgbuf *msgbuf, size_t n)
 		next = TAILQ_NEXT(buf, entry);
 		if (n < ibuf_size(buf)) {
 			buf->rpos += n;
+			msgbuf->bytes -= n;
 			break;
 		}
 		n -= ibuf_size(buf);

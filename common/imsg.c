@@ -370,6 +370,15 @@ imsgbuf_queuelen(struct imsgbuf *imsgbuf)
 	return (msgbuf_queuelen(imsgbuf->w));
 }
 
+/* Bytes waiting to be written (goproc's own addition to the API). */
+size_t
+imsgbuf_queuebytes(struct imsgbuf *imsgbuf)
+{
+	if (imsgbuf->w == NULL)
+		return (0);
+	return (msgbuf_queuebytes(imsgbuf->w));
+}
+
 /*
  * Take the next complete message out of the read buffer.  Returns its
  * length (header included), 0 if no complete message is buffered yet,

@@ -119,6 +119,7 @@ struct msgbuf *msgbuf_new(void);
 void msgbuf_free(struct msgbuf *);
 void msgbuf_clear(struct msgbuf *);
 uint32_t msgbuf_queuelen(struct msgbuf *);
+size_t msgbuf_queuebytes(struct msgbuf *);
 int ibuf_write(int, struct msgbuf *);
 int msgbuf_write(int, struct msgbuf *);
 
@@ -132,6 +133,7 @@ int imsgbuf_write(struct imsgbuf *);
 int imsgbuf_flush(struct imsgbuf *);
 void imsgbuf_clear(struct imsgbuf *);
 uint32_t imsgbuf_queuelen(struct imsgbuf *);
+size_t imsgbuf_queuebytes(struct imsgbuf *);
 ssize_t imsg_get(struct imsgbuf *, struct imsg *);
 ssize_t imsgbuf_get(struct imsgbuf *, struct imsg *);
 int imsg_get_ibuf(struct imsg *, struct ibuf *);

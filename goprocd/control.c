@@ -23,11 +23,19 @@
  *
  * No client can lock the others out: each uid other than root and the
  * daemon's own user holds at most max_clients_per_uid connections, and
- * CONTROL_RESERVED of the CONTROL_MAX_CONNS are kept for those two.  A
+ * CONTROL_RESERVED of the max_clients are kept for those two.  A
  * client refused is told so and closed at once, before any buffer is
  * allocated for it.  A client has client_timeout to send its request,
  * and a reply that the client does not read for as long closes the
  * connection.
+ *
+ * A watch request keeps its connection after the registry's END: the
+ * registry's events are matched against its selectors (common/select.c)
+ * and sent on.  What a watcher has not read is bounded: past
+ * WATCH_BUF_MAX bytes queued, its events are dropped and counted, and
+ * once it has caught up with half of that it is told how many with a
+ * lost event.  A watcher that reads nothing for client_timeout while
+ * events wait is closed like any client.
  */
 
 #include <sys/types.h>
@@ -51,6 +59,13 @@ enum conn_state {
 	CONN_BUSY,    /* the registry works on it */
 	CONN_CLOSING, /* the last reply is queued */
 	CONN_DRAIN,   /* all said: wait for the client to hang up */
+	CONN_WATCH,   /* a watcher, past its initial entries */
+};
+
+/* An event held for a watcher until its initial entries are out. */
+struct held {
+	TAILQ_ENTRY(held) entry;
+	struct ibuf *buf;
 };
 
 struct ctl_conn {
@@ -63,6 +78,14 @@ struct ctl_conn {
 	uint32_t credit; /* replies until MORE is due */
 	int want_more;   /* the registry is paused */
 	struct event ev_timeout;
+	/* A watcher's: */
+	struct gp_request *watch; /* its selectors */
+	int watching;             /* the registry's WATCH_ON came */
+	uint64_t *follow;         /* GP_REQ_FOLLOW: its entries */
+	size_t nfollow, capfollow;
+	TAILQ_HEAD(, held) held;
+	size_t heldbytes;
+	uint32_t lost; /* events dropped since the last lost event */
 };
 
 TAILQ_HEAD(, ctl_conn) ctl_conns = TAILQ_HEAD_INITIALIZER(ctl_conns);
@@ -78,25 +101,34 @@ static void control_refuse(int, const struct ucred *, const char *);
 static void control_stall_arm(struct ctl_conn *);
 static struct ctl_conn *control_by_id(uint32_t);
 static int control_done(struct ctl_conn *);
+static void watch_synced(struct ctl_conn *);
+static void watch_follow(struct ctl_conn *, uint64_t);
+static int watch_match(
+    const struct ctl_conn *, const struct gp_event *, const struct gp_entry *);
+static void watch_send(struct ctl_conn *, const void *, size_t);
+static void watch_lost(struct ctl_conn *);
+static int id_cmp(const void *, const void *);
 
 static struct imsgev *iev_reg;
 static struct event ev_accept, ev_pause;
 static struct timeval pause_tv = { 1, 0 };
 static int listen_fd = -1;
-static int nconns;
+static uint32_t nconns;
 static uint32_t next_id = 1;
 static uid_t admin_uid;
 static struct timeval client_tv = { CONFIG_CLIENT_TIMEOUT_DEFAULT_MS / 1000,
 	0 };
 static uint32_t max_per_uid = CONFIG_CLIENTS_PER_UID_DEFAULT;
+static uint32_t max_conns = CONTROL_MAX_CONNS;
 
 /* Limits from the configuration; they apply to connections accepted next. */
 void
-control_config(int64_t timeout_ns, uint32_t per_uid)
+control_config(int64_t timeout_ns, uint32_t per_uid, uint32_t max)
 {
 	client_tv.tv_sec = timeout_ns / 1000000000;
 	client_tv.tv_usec = (timeout_ns % 1000000000) / 1000;
 	max_per_uid = per_uid;
+	max_conns = max;
 }
 
 void
@@ -228,8 +260,8 @@ control_accept(int fd, short event, void *arg)
 			return;
 		}
 	}
-	if (nconns >= CONTROL_MAX_CONNS ||
-	    (!privileged && nconns >= CONTROL_MAX_CONNS - CONTROL_RESERVED)) {
+	if (nconns >= max_conns ||
+	    (!privileged && nconns >= max_conns - CONTROL_RESERVED)) {
 		control_refuse(
 		    cfd, &cred, "too many clients at once, try again later");
 		return;
@@ -243,6 +275,7 @@ control_accept(int fd, short event, void *arg)
 	c->cred.uid = cred.uid;
 	c->cred.pid = cred.pid;
 	c->state = CONN_REQUEST;
+	TAILQ_INIT(&c->held);
 	imsgev_init(&c->iev, cfd, control_dispatch_client, c);
 	/* A request is a few KiB: a read buffer for the largest, no more. */
 	if (imsgbuf_set_readsize(
@@ -283,9 +316,21 @@ control_by_id(uint32_t id)
 static void
 control_close(struct ctl_conn *c)
 {
+	struct held *h;
+
 	if (c->state == CONN_BUSY)
 		imsg_compose_event(
 		    iev_reg, IMSG_REQ_CANCEL, c->id, 0, -1, NULL, 0);
+	if (c->watching)
+		imsg_compose_event(
+		    iev_reg, IMSG_WATCH_END, c->id, 0, -1, NULL, 0);
+	while ((h = TAILQ_FIRST(&c->held)) != NULL) {
+		TAILQ_REMOVE(&c->held, h, entry);
+		ibuf_free(h->buf);
+		free(h);
+	}
+	free(c->watch);
+	free(c->follow);
 	TAILQ_REMOVE(&ctl_conns, c, entry);
 	evtimer_del(&c->ev_timeout);
 	event_del(&c->iev.ev);
@@ -309,6 +354,7 @@ control_timeout(int fd, short event, void *arg)
 		break;
 	case CONN_BUSY:
 	case CONN_CLOSING:
+	case CONN_WATCH:
 		log_warnx(
 		    "client pid %d uid %u read no reply in %llds, closing",
 		    c->cred.pid, c->cred.uid, (long long)client_tv.tv_sec);
@@ -363,6 +409,7 @@ control_dispatch_client(int fd, short event, void *arg)
 			}
 			break;
 		case CONN_BUSY:
+		case CONN_WATCH:
 			/* One request per connection: more is a hangup. */
 			if ((n = recv(fd, buf, 1, MSG_PEEK)) == 0 ||
 			    (n == -1 && errno != EAGAIN && errno != EINTR)) {
@@ -405,6 +452,8 @@ control_dispatch_client(int fd, short event, void *arg)
 			imsg_compose_event(
 			    iev_reg, IMSG_REQ_MORE, c->id, 0, -1, NULL, 0);
 		}
+		if (c->lost > 0 && c->state == CONN_WATCH)
+			watch_lost(c);
 	}
 
 	if (c->state == CONN_REQUEST) {
@@ -481,6 +530,11 @@ control_request(struct ctl_conn *c, struct imsg *imsg)
 	}
 	if (imsg_get_ibuf(imsg, &payload) == -1)
 		fatalx("%s: imsg_get_ibuf", __func__);
+	if (wire_req_watches(type)) {
+		if ((c->watch = malloc(sizeof(*c->watch))) == NULL)
+			fatal(NULL);
+		*c->watch = req;
+	}
 	iov[0].iov_base = &c->cred;
 	iov[0].iov_len = sizeof(c->cred);
 	iov[1].iov_base = ibuf_data(&payload);
@@ -540,6 +594,19 @@ control_reply(struct imsg *imsg)
 		fatalx("%s: imsg_get_ibuf", __func__);
 	if (!evtimer_pending(&c->ev_timeout, NULL))
 		evtimer_add(&c->ev_timeout, &client_tv);
+	if (type == IMSG_CTL_END && c->watch != NULL) {
+		/* The watcher's initial entries are out: it is subscribed. */
+		if (imsg_compose_event_ibuf(
+		        &c->iev, IMSG_CTL_INFO, 0, &payload) == -1) {
+			control_close(c);
+			return;
+		}
+		watch_synced(c);
+		return;
+	}
+	if (type == IMSG_CTL_ENTRY && c->watch != NULL &&
+	    (c->watch->flags & GP_REQ_FOLLOW))
+		watch_follow(c, entry.id);
 	if (imsg_compose_event_ibuf(&c->iev, type, 0, &payload) == -1) {
 		control_close(c);
 		return;
@@ -557,5 +624,207 @@ control_reply(struct imsg *imsg)
 			else
 				c->want_more = 1;
 		}
+	}
+}
+
+/*
+ * The registry starts the events of a watch request here.  A watcher
+ * that left meanwhile is no watcher: the registry is told at once.
+ */
+void
+control_watch_on(uint32_t id)
+{
+	struct ctl_conn *c;
+
+	if ((c = control_by_id(id)) == NULL || c->state != CONN_BUSY ||
+	    c->watch == NULL || c->watching) {
+		imsg_compose_event(iev_reg, IMSG_WATCH_END, id, 0, -1, NULL, 0);
+		return;
+	}
+	c->watching = 1;
+}
+
+static int
+id_cmp(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x < y ? -1 : x > y);
+}
+
+/* A followed watcher's initial entry: its events are this entry's. */
+static void
+watch_follow(struct ctl_conn *c, uint64_t id)
+{
+	uint64_t *n;
+	size_t cap;
+
+	if (c->nfollow == c->capfollow) {
+		cap = c->capfollow == 0 ? 64 : c->capfollow * 2;
+		if ((n = reallocarray(c->follow, cap, sizeof(*n))) == NULL)
+			fatal(NULL);
+		c->follow = n;
+		c->capfollow = cap;
+	}
+	c->follow[c->nfollow++] = id;
+}
+
+/*
+ * The watcher has all its initial entries and the INFO after them: the
+ * events held meanwhile follow, in order.
+ */
+static void
+watch_synced(struct ctl_conn *c)
+{
+	struct held *h;
+
+	c->state = CONN_WATCH;
+	if (c->nfollow > 1)
+		qsort(c->follow, c->nfollow, sizeof(*c->follow), id_cmp);
+	while ((h = TAILQ_FIRST(&c->held)) != NULL) {
+		TAILQ_REMOVE(&c->held, h, entry);
+		if (imsg_compose_event_ibuf(
+		        &c->iev, IMSG_CTL_EVENT, 0, h->buf) == -1)
+			fatal("%s: compose", __func__);
+		ibuf_free(h->buf);
+		free(h);
+	}
+	c->heldbytes = 0;
+	watch_lost(c);
+	control_stall_arm(c);
+}
+
+/*
+ * Does the watcher want the event?  The entry as it is after the change
+ * must match its selectors, or as it was before (prev, when the change
+ * could make it stop matching).  A followed watcher wants the events of
+ * its entries alone, once it knows them all.
+ */
+static int
+watch_match(const struct ctl_conn *c, const struct gp_event *ev,
+    const struct gp_entry *prev)
+{
+	size_t i;
+
+	if (ev->type == GP_EV_RESET)
+		return (1);
+	if (c->watch->flags & GP_REQ_FOLLOW) {
+		if (c->state == CONN_WATCH)
+			return (bsearch(&ev->entry.id, c->follow, c->nfollow,
+			            sizeof(*c->follow), id_cmp) != NULL);
+		for (i = 0; i < c->nfollow; i++)
+			if (c->follow[i] == ev->entry.id)
+				return (1);
+	}
+	return (gp_entry_match(c->watch, &ev->entry) ||
+	    (prev != NULL && gp_entry_match(c->watch, prev)));
+}
+
+/* Queue an event for a watcher, within its bound. */
+static void
+watch_send(struct ctl_conn *c, const void *data, size_t len)
+{
+	struct held *h;
+	size_t queued;
+
+	queued = imsgbuf_queuebytes(&c->iev.ibuf) + c->heldbytes;
+	if (c->lost > 0 || queued + IMSG_HEADER_SIZE + len > WATCH_BUF_MAX) {
+		if (c->lost++ == 0)
+			log_debug("client pid %d: watcher behind, dropping "
+			          "events",
+			    c->cred.pid);
+		return;
+	}
+	if (c->state != CONN_WATCH) {
+		if ((h = calloc(1, sizeof(*h))) == NULL ||
+		    (h->buf = ibuf_open(len)) == NULL)
+			fatal(NULL);
+		if (ibuf_add(h->buf, data, len) == -1)
+			fatal("%s: ibuf_add", __func__);
+		TAILQ_INSERT_TAIL(&c->held, h, entry);
+		c->heldbytes += IMSG_HEADER_SIZE + len;
+		return;
+	}
+	if (imsg_compose_event(&c->iev, IMSG_CTL_EVENT, 0, 0, -1, data, len) ==
+	    -1)
+		fatal("%s: compose", __func__);
+	if (!evtimer_pending(&c->ev_timeout, NULL))
+		evtimer_add(&c->ev_timeout, &client_tv);
+}
+
+/*
+ * A watcher that lost events has caught up (half its bound is free):
+ * tell it how many, and send it events again.
+ */
+static void
+watch_lost(struct ctl_conn *c)
+{
+	struct gp_event ev;
+	struct ibuf *buf;
+
+	if (c->lost == 0 ||
+	    imsgbuf_queuebytes(&c->iev.ibuf) > WATCH_BUF_MAX / 2)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = GP_EV_LOST;
+	ev.at = now_ns();
+	ev.count = c->lost;
+	if ((buf = ibuf_dynamic(64, MAX_IMSGSIZE)) == NULL)
+		fatal(NULL);
+	if (wire_event_encode(buf, &ev) == -1)
+		fatalx("%s: wire_event_encode", __func__);
+	if (imsg_compose_event_ibuf(&c->iev, IMSG_CTL_EVENT, 0, buf) == -1)
+		fatal("%s: compose", __func__);
+	ibuf_free(buf);
+	log_debug(
+	    "client pid %d: watcher lost %u events", c->cred.pid, c->lost);
+	c->lost = 0;
+	control_stall_arm(c);
+}
+
+/*
+ * A change the registry decided: check that it decodes, then send it on
+ * to every watcher whose selectors it matches.
+ */
+void
+control_event(struct imsg *imsg)
+{
+	static struct gp_event ev;
+	static struct gp_entry prev;
+	struct ctl_conn *c;
+	struct ibuf payload;
+	const struct gp_entry *pp = NULL;
+	struct gp_strlist *l;
+	const char *errstr;
+	uint32_t i;
+
+	if (imsg_get_ibuf(imsg, &payload) == -1 ||
+	    wire_event_decode(&payload, &ev, &errstr) == -1)
+		fatalx("%s: bad event from registry: %s", __func__,
+		    imsg_get_len(imsg) == 0 ? "empty" : errstr);
+	if (ev.type == GP_EV_LOST)
+		fatalx("%s: lost event from registry", __func__);
+	if (ev.type == GP_EV_EXITED) {
+		/* It was alive a moment ago. */
+		prev = ev.entry;
+		prev.alive = 1;
+		pp = &prev;
+	} else if (ev.type == GP_EV_RENAMED) {
+		/* It carried the old label. */
+		prev = ev.entry;
+		l = ev.changed == GP_CHG_TAGS ? &prev.tags : &prev.groups;
+		for (i = 0; i < l->n; i++)
+			if (strcmp(l->v[i], ev.to) == 0)
+				(void)strlcpy(
+				    l->v[i], ev.from, sizeof(l->v[i]));
+		pp = &prev;
+	}
+	if (imsg_get_ibuf(imsg, &payload) == -1)
+		fatalx("%s: imsg_get_ibuf", __func__);
+	TAILQ_FOREACH(c, &ctl_conns, entry) {
+		if (!c->watching || c->state == CONN_CLOSING ||
+		    c->state == CONN_DRAIN || !watch_match(c, &ev, pp))
+			continue;
+		watch_send(c, ibuf_data(&payload), ibuf_size(&payload));
 	}
 }

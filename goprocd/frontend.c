@@ -21,6 +21,7 @@
  */
 
 #include <sys/types.h>
+#include <sys/resource.h>
 
 #include <errno.h>
 #include <event.h>
@@ -29,6 +30,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "goprocd.h"
 #include "log.h"
 #include "sandbox.h"
@@ -53,11 +55,24 @@ struct proc_peer frontend_peers[PROC_MAX - 1] = {
 	    &iev_prober, 0 },
 };
 
-/* Before the privilege drop (proc_run): who started goprocd. */
+/*
+ * Before the privilege drop (proc_run): who started goprocd, and a
+ * descriptor for every client there may be (watchers stay connected).
+ */
 int
 frontend_init(void)
 {
+	struct rlimit rl;
+
 	admin_uid = getuid();
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur < CONTROL_MAX_CONNS + 64 && rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max < CONTROL_MAX_CONNS + 64 ?
+		    rl.rlim_max :
+		    CONTROL_MAX_CONNS + 64;
+		if (setrlimit(RLIMIT_NOFILE, &rl) == -1)
+			log_warn("setrlimit RLIMIT_NOFILE");
+	}
 	return (-1);
 }
 
@@ -87,9 +102,12 @@ frontend_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_CONFIG:
 		if (imsg_get_data(imsg, &cm, sizeof(cm)) == -1 ||
 		    cm.client_timeout_ns < 1000000 ||
-		    cm.max_clients_per_uid < 1)
+		    cm.max_clients_per_uid < 1 ||
+		    cm.max_clients < CONFIG_CLIENTS_MIN ||
+		    cm.max_clients > CONTROL_MAX_CONNS)
 			fatalx("%s: bad IMSG_CONFIG", __func__);
-		control_config(cm.client_timeout_ns, cm.max_clients_per_uid);
+		control_config(cm.client_timeout_ns, cm.max_clients_per_uid,
+		    cm.max_clients);
 		break;
 	default:
 		return (-1);
@@ -107,6 +125,14 @@ frontend_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 	case IMSG_CTL_END:
 	case IMSG_CTL_ERROR:
 		control_reply(imsg);
+		break;
+	case IMSG_WATCH_ON:
+		if (imsg_get_len(imsg) != 0)
+			fatalx("%s: bad IMSG_WATCH_ON", __func__);
+		control_watch_on(imsg_get_id(imsg));
+		break;
+	case IMSG_EVENT:
+		control_event(imsg);
 		break;
 	default:
 		return (-1);

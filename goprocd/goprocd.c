@@ -1142,6 +1142,7 @@ reload(void)
 	cm.metrics_ns = conf.metrics_ns;
 	cm.client_timeout_ns = conf.client_timeout_ns;
 	cm.max_clients_per_uid = conf.max_clients_per_uid;
+	cm.max_clients = conf.max_clients;
 	cm.max_entries_per_uid = conf.max_entries_per_uid;
 	cm.max_labels = conf.max_labels;
 	cm.max_cmd_bytes = conf.max_cmd_bytes;

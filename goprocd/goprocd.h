@@ -150,6 +150,9 @@ enum {
 	IMSG_STATE_FINAL,      /* parent: stopping, compact */
 	IMSG_STATE_FINAL_DONE, /* registry: snapshot written */
 	IMSG_PROBE_SAMPLES,    /* prober: metrics of alive entries */
+	IMSG_WATCH_ON,         /* registry: a watch's events start here */
+	IMSG_WATCH_END,        /* frontend: that watcher is gone */
+	IMSG_EVENT,            /* registry: a change, as struct gp_event */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */
@@ -262,6 +265,8 @@ struct config_msg {
 	int64_t last_seen_ns;
 	int64_t client_timeout_ns;    /* frontend */
 	uint32_t max_clients_per_uid; /* frontend */
+	uint32_t max_clients;         /* frontend */
+	uint32_t pad;
 	uint32_t max_entries_per_uid; /* registry */
 	uint32_t max_labels;          /* registry */
 	uint32_t max_cmd_bytes;       /* registry */
@@ -305,14 +310,17 @@ void proc_drop(const char *, const char *);
 int64_t now_ns(void);
 
 /* control.c: the client connections, used by the frontend */
-#define CONTROL_MAX_CONNS 32     /* clients at once */
+#define CONTROL_MAX_CONNS 1024   /* clients at once, watchers included */
 #define CONTROL_RESERVED 8       /* of them, for root and the daemon's user */
 #define CONTROL_DRAIN_TIMEOUT 10 /* seconds to hang up after the end */
 #define CONTROL_MAX_QUEUE (2 * LIST_CHUNK + 16) /* replies queued */
+#define WATCH_BUF_MAX (256 * 1024) /* bytes of events queued per watcher */
 
-void control_config(int64_t, uint32_t);
+void control_config(int64_t, uint32_t, uint32_t);
 void control_init(int, struct imsgev *, uid_t);
 void control_reply(struct imsg *);
+void control_watch_on(uint32_t);
+void control_event(struct imsg *);
 void control_shutdown(void);
 
 /* How a child should drop privileges (root only), from its argv. */

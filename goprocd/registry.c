@@ -169,6 +169,14 @@ static void op_fail(struct op *, int);
 static void deferred_run(void);
 static void seen_tick(int, short, void *);
 static int select_matches(struct op *, struct rentry ***, size_t *);
+static void req_watch(struct op *);
+static void op_stream(struct op *, struct rentry **, size_t);
+static void event_emit(const struct gp_event *, const struct rentry *);
+static void event_entry(uint32_t, const struct rentry *, int64_t);
+static void event_signalled(const struct op *, const struct rentry *, int32_t);
+static void event_updated(const struct rentry *, uint32_t);
+static uint64_t *rename_members(int, const char *, size_t *);
+static void event_renamed(int, const char *, const char *, uint64_t *, size_t);
 
 static struct imsgev iev_parent, iev_prober, iev_frontend;
 
@@ -223,6 +231,7 @@ static uint32_t max_labels = CONFIG_LABELS_DEFAULT;
 static uint32_t max_cmd_bytes = CONFIG_CMD_BYTES_DEFAULT;
 static uid_t daemon_uid; /* goprocd's own user, before the drop */
 static size_t nalive;    /* entries alive */
+static size_t nwatchers; /* the frontend's, to send events to */
 
 /*
  * The handler of each request type of the wire table.  A new request
@@ -242,6 +251,7 @@ static const struct {
 	{ IMSG_CTL_RESET, req_reset },
 	{ IMSG_CTL_EXECED, req_execed },
 	{ IMSG_CTL_VERSION, req_version },
+	{ IMSG_CTL_WATCH, req_watch },
 };
 
 /* Before the privilege drop (proc_run): who we are, jansson's seed. */
@@ -613,6 +623,11 @@ registry_dispatch_frontend(struct imsgev *iev, struct imsg *imsg)
 			op_pump(op);
 		}
 		break;
+	case IMSG_WATCH_END:
+		if (imsg_get_len(imsg) != 0 || nwatchers == 0)
+			fatalx("%s: bad IMSG_WATCH_END", __func__);
+		nwatchers--;
+		break;
 	case IMSG_REQ_CANCEL:
 		if (imsg_get_len(imsg) != 0)
 			fatalx("%s: bad IMSG_REQ_CANCEL", __func__);
@@ -654,6 +669,163 @@ static void
 req_version(struct op *op)
 {
 	op_finish(op, 0, GP_ST_OK, "%s", GOPROC_VERSION);
+}
+
+/*
+ * A watcher: the frontend starts matching events for it at WATCH_ON,
+ * which goes out before the current matches, so that a change after
+ * this moment reaches it as an event whatever the stream of entries is
+ * doing meanwhile.  The END says that the entries are all out; the
+ * frontend keeps the connection and tells us, with WATCH_END, when the
+ * watcher is gone.
+ */
+static void
+req_watch(struct op *op)
+{
+	struct rentry **m;
+	size_t n;
+
+	nwatchers++;
+	imsg_compose_event(
+	    &iev_frontend, IMSG_WATCH_ON, op->conn, 0, -1, NULL, 0);
+	if (op->req->flags & GP_REQ_INITIAL) {
+		select_matches(op, &m, &n);
+		op_stream(op, m, n);
+		free(m);
+	}
+	op_finish(op, 0, GP_ST_OK, "%s", "");
+}
+
+/*
+ * Tell the frontend of a change, for its watchers; nothing is built
+ * while there are none.  e is the entry after the change, or NULL.
+ */
+static void
+event_emit(const struct gp_event *tmpl, const struct rentry *e)
+{
+	static struct gp_event ev;
+	struct ibuf *buf;
+
+	if (nwatchers == 0)
+		return;
+	ev = *tmpl;
+	if (ev.at == 0)
+		ev.at = now_ns();
+	if (e != NULL) {
+		ev.flags |= GP_EVF_ENTRY;
+		rentry_fill(e, &ev.entry);
+		if (ev.entry.alive && ev.entry.last_seen < seen_at)
+			ev.entry.last_seen = seen_at;
+	}
+	/* A kill that found its process gone removes the entry alive. */
+	if (ev.type == GP_EV_EXITED && ev.entry.alive) {
+		ev.entry.alive = 0;
+		ev.entry.met.valid |= GP_MET_EXITED;
+		ev.entry.met.exited_at = ev.at;
+	}
+	if ((buf = ibuf_dynamic(256, MAX_IMSGSIZE)) == NULL)
+		fatal(NULL);
+	if (wire_event_encode(buf, &ev) == -1)
+		fatalx("%s: event does not encode", __func__);
+	if (imsg_compose_event_ibuf(&iev_frontend, IMSG_EVENT, 0, buf) == -1)
+		fatal("%s: compose", __func__);
+	ibuf_free(buf);
+}
+
+/* An event that says no more than its type, time and the entry. */
+static void
+event_entry(uint32_t type, const struct rentry *e, int64_t at)
+{
+	static struct gp_event ev;
+
+	if (nwatchers == 0)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = type;
+	ev.at = at;
+	event_emit(&ev, e);
+}
+
+/* A kill delivered a signal, for the client of op. */
+static void
+event_signalled(const struct op *op, const struct rentry *e, int32_t signo)
+{
+	static struct gp_event ev;
+
+	if (nwatchers == 0)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = GP_EV_SIGNALLED;
+	ev.signo = signo;
+	ev.by_uid = op->cred.uid;
+	ev.by_pid = op->cred.pid;
+	event_emit(&ev, e);
+}
+
+static void
+event_updated(const struct rentry *e, uint32_t changed)
+{
+	static struct gp_event ev;
+
+	if (nwatchers == 0)
+		return;
+	memset(&ev, 0, sizeof(ev));
+	ev.type = GP_EV_UPDATED;
+	ev.changed = changed;
+	event_emit(&ev, e);
+}
+
+/* The ids of the entries a rename is about to change, for its events. */
+static uint64_t *
+rename_members(int kind, const char *label, size_t *np)
+{
+	static struct gp_request sel;
+	struct rentry **m;
+	uint64_t *ids;
+	const char *errstr;
+	size_t i, n;
+
+	*np = 0;
+	if (nwatchers == 0)
+		return (NULL);
+	memset(&sel, 0, sizeof(sel));
+	if (gp_strlist_add(kind == REGTAB_TAG ? &sel.tags : &sel.groups, label,
+	        GP_SEL_MAX, &errstr) == -1)
+		fatalx("%s: %s", __func__, errstr);
+	if (regtab_select(rt, &sel, &m, &n) == -1)
+		fatal("%s: regtab_select", __func__);
+	if (n == 0 || (ids = reallocarray(NULL, n, sizeof(*ids))) == NULL) {
+		if (n != 0)
+			fatal(NULL);
+		free(m);
+		return (NULL);
+	}
+	for (i = 0; i < n; i++)
+		ids[i] = m[i]->id;
+	free(m);
+	*np = n;
+	return (ids);
+}
+
+/* One renamed event per entry the rename changed; frees ids. */
+static void
+event_renamed(
+    int kind, const char *from, const char *to, uint64_t *ids, size_t n)
+{
+	static struct gp_event ev;
+	struct rentry *e;
+	size_t i;
+
+	memset(&ev, 0, sizeof(ev));
+	ev.type = GP_EV_RENAMED;
+	ev.changed = kind == REGTAB_TAG ? GP_CHG_TAGS : GP_CHG_GROUPS;
+	(void)strlcpy(ev.from, from, sizeof(ev.from));
+	(void)strlcpy(ev.to, to, sizeof(ev.to));
+	ev.at = now_ns();
+	for (i = 0; i < n; i++)
+		if ((e = regtab_find_id(rt, ids[i])) != NULL)
+			event_emit(&ev, e);
+	free(ids);
 }
 
 /* Start, in order of arrival, what waited for a compaction to end. */
@@ -1217,6 +1389,7 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	}
 	watch(e);
 	nalive++;
+	event_entry(GP_EV_ADDED, e, e->added_at);
 	op_entry(op, e);
 	op_finish(op, 0, GP_ST_OK, "%s", "");
 }
@@ -1402,7 +1575,9 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 
 	op->kills--;
 	op->skipped = kres->skipped;
-	if ((e = regtab_find_id(rt, kres->id)) == NULL) {
+	if ((e = regtab_find_id(rt, kres->id)) != NULL && kres->error == 0)
+		event_signalled(op, e, kres->signo);
+	if (e == NULL) {
 		/* Removed by another request while the signal went out. */
 		op->failed++;
 	} else if (kres->error == 0 &&
@@ -1522,6 +1697,8 @@ kill_remove(struct op *op, struct rentry *e, int32_t signo)
 		return (-1);
 	}
 	op_result(op, e, GP_RES_SIGNALLED | GP_RES_REMOVED, signo, "");
+	if (e->alive)
+		event_entry(GP_EV_EXITED, e, 0);
 	entry_drop(e);
 	return (0);
 }
@@ -1549,7 +1726,8 @@ req_rename(struct op *op)
 	struct gp_request *req = op->req;
 	struct rentry **m;
 	const char *kind, *errstr;
-	size_t n, changed;
+	uint64_t *ids;
+	size_t n, changed, nids;
 	char err[GP_MSG_MAX];
 	char qfrom[GP_LABEL_MAX * 4 + 3], qto[GP_LABEL_MAX * 4 + 3];
 	int k, r;
@@ -1602,9 +1780,11 @@ req_rename(struct op *op)
 			    "cannot record the change: %s", strerror(errno));
 			return;
 		}
+		ids = rename_members(k, req->label, &nids);
 		if (regtab_rename(rt, k, req->label, req->newlabel, &changed,
 		        err, sizeof(err)) != REGTAB_OK)
 			fatalx("%s: recorded rename failed: %s", __func__, err);
+		event_renamed(k, req->label, req->newlabel, ids, nids);
 renamed:
 		op_info(op, changed, "Renamed %s %s -> %s on %zu process(es)",
 		    kind, gp_quote(req->label, qfrom, sizeof(qfrom)),
@@ -1653,6 +1833,7 @@ req_reset(struct op *op)
 			unwatch(e->id);
 	regtab_reset(rt);
 	nalive = 0;
+	event_entry(GP_EV_RESET, NULL, 0);
 	/* The snapshot is the registry: an empty one, now. */
 	want_compact = 1;
 	op_finish(op, 0, GP_ST_OK, "Registry cleared and IDs reset");
@@ -1726,6 +1907,7 @@ req_execed_probed(struct op *op, const struct probe_info *pi)
 		                       client, &jlen),
 		        &jlen) == -1)
 			resync = 1;
+		event_updated(e, GP_CHG_CMD);
 	}
 	op_entry(op, e);
 	op_finish(op, 0, GP_ST_OK, "%s", "");
@@ -1823,6 +2005,7 @@ entry_dead(struct rentry *e, int64_t when, int64_t exited)
 	        journal_alive(++journal_seq, e->id, 0, e->last_seen, &jlen),
 	        &jlen) == -1)
 		resync = 1;
+	event_entry(GP_EV_EXITED, e, exited);
 }
 
 /* Take out of memory and the prober an entry whose removal is recorded. */
@@ -1833,6 +2016,7 @@ entry_drop(struct rentry *e)
 		unwatch(e->id);
 		nalive--;
 	}
+	event_entry(GP_EV_REMOVED, e, 0);
 	regtab_remove(rt, e);
 }
 

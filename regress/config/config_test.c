@@ -882,6 +882,7 @@ clear_limit_env(void)
 {
 	clear_env();
 	ATF_REQUIRE(unsetenv("GOPROC_CLIENT_TIMEOUT") == 0);
+	ATF_REQUIRE(unsetenv("GOPROC_MAX_CLIENTS") == 0);
 	ATF_REQUIRE(unsetenv("GOPROC_MAX_CLIENTS_PER_UID") == 0);
 	ATF_REQUIRE(unsetenv("GOPROC_MAX_ENTRIES_PER_UID") == 0);
 	ATF_REQUIRE(unsetenv("GOPROC_MAX_LABELS") == 0);
@@ -996,6 +997,24 @@ ATF_TC_BODY(limits_from_environment, tc)
 	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == -1);
 	ATF_CHECK_STREQ("environment GOPROC_MAX_CLIENTS_PER_UID: must be in "
 	                "1..32, got \"33\"",
+	    err);
+	clear_limit_env();
+	ATF_REQUIRE_MSG(
+	    config_load(&cfg, NULL, err, sizeof(err)) == 0, "%s", err);
+	ATF_CHECK_EQ(cfg.max_clients, 1024);
+	ATF_REQUIRE(setenv("GOPROC_MAX_CLIENTS", "16", 1) == 0);
+	ATF_REQUIRE_MSG(
+	    config_load(&cfg, NULL, err, sizeof(err)) == 0, "%s", err);
+	ATF_CHECK_EQ(cfg.max_clients, 16);
+	ATF_REQUIRE(setenv("GOPROC_MAX_CLIENTS", "15", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == -1);
+	ATF_CHECK_STREQ("environment GOPROC_MAX_CLIENTS: must be in "
+	                "16..1024, got \"15\"",
+	    err);
+	ATF_REQUIRE(setenv("GOPROC_MAX_CLIENTS", "1025", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == -1);
+	ATF_CHECK_STREQ("environment GOPROC_MAX_CLIENTS: must be in "
+	                "16..1024, got \"1025\"",
 	    err);
 	clear_limit_env();
 	ATF_REQUIRE(setenv("GOPROC_CLIENT_TIMEOUT", "soon", 1) == 0);

@@ -48,7 +48,9 @@
 #define KIND_BADTYPE	11
 #define KIND_EXECED	12
 #define KIND_VERSION	13
-#define KIND_COUNT	14
+#define KIND_WATCH	14
+#define KIND_EVENT	15
+#define KIND_COUNT	16
 
 #define ENCODE_MAX	(1024 * 1024)
 
@@ -58,6 +60,7 @@ static void	 fuzz_req(uint32_t, void *, size_t);
 static void	 fuzz_entry(void *, size_t);
 static void	 fuzz_result(void *, size_t);
 static void	 fuzz_end(void *, size_t);
+static void	 fuzz_event(void *, size_t);
 /* clang-format on */
 
 /* The decoded values are large: keep them off the stack. */
@@ -65,6 +68,7 @@ static struct gp_request req1, req2;
 static struct gp_result res1, res2;
 static struct gp_entry ent1, ent2;
 static struct gp_end end1, end2;
+static struct gp_event ev1, ev2;
 
 static int
 req_same(const struct gp_request *a, const struct gp_request *b)
@@ -188,6 +192,35 @@ fuzz_end(void *p, size_t len)
 	ibuf_free(b);
 }
 
+static void
+fuzz_event(void *p, size_t len)
+{
+	struct ibuf in, *b;
+	const char *errstr = NULL;
+
+	ibuf_from_buffer(&in, p, len);
+	if (wire_event_decode(&in, &ev1, &errstr) == -1) {
+		FUZZ_CHECK(fuzz_errstr_ok(errstr));
+		return;
+	}
+	FUZZ_CHECK(gp_event_name(ev1.type) != NULL);
+	b = encode_start();
+	FUZZ_CHECK(wire_event_encode(b, &ev1) == 0);
+	FUZZ_CHECK(ibuf_size(b) <= len);
+	ibuf_from_ibuf(&in, b);
+	errstr = NULL;
+	FUZZ_CHECK(wire_event_decode(&in, &ev2, &errstr) == 0);
+	FUZZ_CHECK(ev1.type == ev2.type && ev1.flags == ev2.flags &&
+	    ev1.at == ev2.at && ev1.signo == ev2.signo &&
+	    ev1.by_uid == ev2.by_uid && ev1.by_pid == ev2.by_pid &&
+	    ev1.count == ev2.count && ev1.changed == ev2.changed);
+	FUZZ_CHECK(
+	    strcmp(ev1.from, ev2.from) == 0 && strcmp(ev1.to, ev2.to) == 0);
+	if (ev1.flags & GP_EVF_ENTRY)
+		FUZZ_CHECK(fuzz_entry_same(&ev1.entry, &ev2.entry));
+	ibuf_free(b);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -218,6 +251,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_req(IMSG_CTL_EXECED, p, len);
 	else if (kind == KIND_VERSION)
 		fuzz_req(IMSG_CTL_VERSION, p, len);
+	else if (kind == KIND_WATCH)
+		fuzz_req(IMSG_CTL_WATCH, p, len);
+	else if (kind == KIND_EVENT)
+		fuzz_event(p, len);
 	else {
 		ibuf_from_buffer(&in, p, len);
 		FUZZ_CHECK(wire_req_decode(&in, IMSG_CTL_ENTRY + data[0] % 2,

@@ -42,6 +42,8 @@
 #define KIND_BADTYPE	11
 #define KIND_EXECED	12
 #define KIND_VERSION	13
+#define KIND_WATCH	14
+#define KIND_EVENT	15
 
 #define IMSG_MAXSIZE_MAX 255	/* setup byte 0 for MAX_IMSGSIZE */
 #define IMSG_FD_MARK	0x80000000U
@@ -58,6 +60,7 @@ static struct ibuf *enc_req(const struct gp_request *);
 static struct ibuf *enc_entry(const struct gp_entry *);
 static struct ibuf *enc_result(const struct gp_result *);
 static struct ibuf *enc_end(const struct gp_end *);
+static struct ibuf *enc_event(const struct gp_event *);
 static void	 stream_start(struct ibuf *, uint8_t, uint8_t, uint8_t);
 static void	 stream_msg(struct ibuf *, uint32_t, uint32_t,
 		    const struct ibuf *);
@@ -71,6 +74,7 @@ static struct gp_request req;
 static struct gp_entry entry;
 static struct gp_result result;
 static struct gp_end end;
+static struct gp_event event;
 
 static void
 put_file(const char *dir, const char *sub, const char *name, const void *p,
@@ -136,6 +140,18 @@ enc_result(const struct gp_result *r)
 		err(1, NULL);
 	if (wire_result_encode(b, r) == -1)
 		err(1, "wire_result_encode");
+	return (b);
+}
+
+static struct ibuf *
+enc_event(const struct gp_event *e)
+{
+	struct ibuf *b;
+
+	if ((b = ibuf_dynamic(64, MAX_IMSGSIZE)) == NULL)
+		err(1, NULL);
+	if (wire_event_encode(b, e) == -1)
+		err(1, "wire_event_encode");
 	return (b);
 }
 
@@ -257,6 +273,13 @@ requests(const char *dir)
 	b = enc_req(&req);
 	put_wire(dir, "req-version", KIND_VERSION, b, ibuf_size(b));
 	ibuf_free(b);
+
+	memset(&req, 0, sizeof(req));
+	req.flags = GP_REQ_INITIAL | GP_REQ_FOLLOW;
+	label(&req.tags, "web");
+	b = enc_req(&req);
+	put_wire(dir, "req-watch", KIND_WATCH, b, ibuf_size(b));
+	ibuf_free(b);
 }
 
 static void
@@ -298,6 +321,34 @@ replies(const char *dir)
 	(void)strlcpy(end.msg, "no entry matched", sizeof(end.msg));
 	b = enc_end(&end);
 	put_wire(dir, "end", KIND_END, b, ibuf_size(b));
+	ibuf_free(b);
+
+	memset(&event, 0, sizeof(event));
+	event.type = GP_EV_SIGNALLED;
+	event.flags = GP_EVF_ENTRY;
+	event.at = 1700000200000000000LL;
+	event.signo = SIGTERM;
+	event.by_uid = 1000;
+	event.by_pid = 4343;
+	event.entry = entry;
+	b = enc_event(&event);
+	put_wire(dir, "event-signalled", KIND_EVENT, b, ibuf_size(b));
+	ibuf_free(b);
+	memset(&event, 0, sizeof(event));
+	event.type = GP_EV_RENAMED;
+	event.flags = GP_EVF_ENTRY;
+	event.changed = GP_CHG_TAGS;
+	(void)strlcpy(event.from, "db", sizeof(event.from));
+	(void)strlcpy(event.to, "database", sizeof(event.to));
+	event.entry = entry;
+	b = enc_event(&event);
+	put_wire(dir, "event-renamed", KIND_EVENT, b, ibuf_size(b));
+	ibuf_free(b);
+	memset(&event, 0, sizeof(event));
+	event.type = GP_EV_LOST;
+	event.count = 12;
+	b = enc_event(&event);
+	put_wire(dir, "event-lost", KIND_EVENT, b, ibuf_size(b));
 	ibuf_free(b);
 }
 

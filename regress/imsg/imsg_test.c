@@ -219,10 +219,13 @@ ATF_TC_BODY(roundtrip_one, tc)
 	int sv[2];
 
 	mkbufs(&a, &b, sv);
+	ATF_REQUIRE_EQ(imsgbuf_queuebytes(&a), 0);
 	ATF_REQUIRE_EQ(imsg_compose(&a, 42, 7, 99, -1, "hello", 6), 1);
 	ATF_REQUIRE_EQ(imsgbuf_queuelen(&a), 1);
+	ATF_REQUIRE_EQ(imsgbuf_queuebytes(&a), IMSG_HEADER_SIZE + 6);
 	ATF_REQUIRE_EQ(imsgbuf_write(&a), 0);
 	ATF_REQUIRE_EQ(imsgbuf_queuelen(&a), 0);
+	ATF_REQUIRE_EQ(imsgbuf_queuebytes(&a), 0);
 
 	ATF_REQUIRE_EQ(recv_one(&b, &imsg), (ssize_t)(IMSG_HEADER_SIZE + 6));
 	ATF_REQUIRE_EQ(imsg_get_type(&imsg), 42);
@@ -286,6 +289,10 @@ ATF_TC_BODY(roundtrip_many, tc)
 			sent++;
 		}
 		ATF_REQUIRE_EQ(imsgbuf_write(&a), 0);
+		ATF_REQUIRE_EQ(
+		    imsgbuf_queuelen(&a) == 0, imsgbuf_queuebytes(&a) == 0);
+		ATF_REQUIRE(imsgbuf_queuebytes(&a) <=
+		    imsgbuf_queuelen(&a) * (IMSG_HEADER_SIZE + PAYLOAD_MAX));
 		ATF_REQUIRE_EQ(imsgbuf_read(&b), 1);
 		while ((n = imsg_get(&b, &imsg)) > 0) {
 			len = many_size(recvd);
@@ -306,6 +313,7 @@ ATF_TC_BODY(roundtrip_many, tc)
 		ATF_REQUIRE_EQ(n, 0);
 	}
 	ATF_REQUIRE_EQ(imsgbuf_queuelen(&a), 0);
+	ATF_REQUIRE_EQ(imsgbuf_queuebytes(&a), 0);
 	freebufs(&a, &b, sv);
 	free(want);
 	free(got);

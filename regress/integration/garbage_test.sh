@@ -116,6 +116,8 @@ silent_client_body()
 bad_client too_many_clients "past 32 clients at once, a clear refusal"
 too_many_clients_body()
 {
+	gp_env
+	export GOPROC_MAX_CLIENTS=32
 	setup_registry
 	i=0
 	while [ $i -lt 32 ]; do

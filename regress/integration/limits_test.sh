@@ -76,7 +76,7 @@ limits_case root_reserve "users filling every slot do not lock root out"
 root_reserve_body()
 {
 	gp_shared_base
-	export GOPROC_CLIENT_TIMEOUT=60s
+	export GOPROC_CLIENT_TIMEOUT=60s GOPROC_MAX_CLIENTS=32
 	gp_start --socket-group nogroup
 	# Four users try to take all 32 connections.
 	hold nobody 8 u1.out
@@ -129,9 +129,30 @@ stalled_reader_body()
 	atf_check -o match:"^\[id=50000\] " "${GOPROCCTL}" list
 }
 
+limits_case max_clients "1024 clients at once by default, watchers included"
+max_clients_body()
+{
+	gp_start
+	${RAW} "${SOCK}" hold-many 1030 2 >many.out 2>&1 &
+	echo $! >>holders
+	i=0
+	until grep -q '^held=' many.out; do
+		[ $i -lt 600 ] || atf_fail "the connections did not open"
+		sleep 0.05
+		i=$((i + 1))
+	done
+	atf_check -o match:"^held=1024 refused=6 too many clients at once" \
+	    cat many.out
+	stop_holders
+	sleep 0.3
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+}
+
 limits_case refused_cost "refused connections cost the frontend no memory"
 refused_cost_body()
 {
+	gp_env
+	export GOPROC_MAX_CLIENTS=32
 	gp_start
 	before=$(gp_frontend_rss)
 	# 32 are held, the other 1968 refused.
@@ -236,6 +257,7 @@ atf_init_test_cases()
 	atf_add_test_case root_reserve
 	atf_add_test_case stalled_reader
 	atf_add_test_case refused_cost
+	atf_add_test_case max_clients
 	atf_add_test_case entries_per_uid
 	atf_add_test_case labels_and_cmd
 }
