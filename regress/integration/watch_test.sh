@@ -177,7 +177,7 @@ selectors_at_the_event_body()
 	atf_check -s exit:1 grep " exited \\[id=2\\]" old.out
 }
 
-watch_case json "--json: one object a line, with the event's own members"
+watch_case json "--json: one object a line, with the members of the event"
 json_body()
 {
 	gp_start
@@ -277,6 +277,12 @@ slow_reader_loses_body()
 	done
 	# gp_frontend_rss is in kB.
 	during=$(gp_frontend_rss)
+	# The reader sleeps 10 s, longer than seen waits: let it wake first.
+	_i=0
+	while [ ! -s w.out ] && [ $_i -lt 200 ]; do
+		sleep 0.1
+		_i=$((_i + 1))
+	done
 	seen w.out " lost count=[0-9]+\$"
 	sleep 1
 	renamed=$(grep -c " renamed " w.out)
@@ -309,8 +315,9 @@ per_uid_limit_body()
 	    ${GP_AS_NOBODY} "${GOPROCCTL}" watch
 	# Root is not counted with them.
 	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+	# A subshell may have become goprocctl itself: kill either.
 	for w in $(cat subshells); do
-		pkill -P "$w" 2>/dev/null
+		pkill -P "$w" 2>/dev/null || kill "$w" 2>/dev/null || true
 	done
 }
 
@@ -353,7 +360,7 @@ wait_any_body()
 	atf_check -o inline:"0\n" cat wait.rc
 	atf_check -o match:"^Exited \\[id=2\\] pid=${pb} name=b at ${T}\$" \
 	    cat wait.out
-	atf_check -s exit:1 grep "id=1" wait.out
+	atf_check -s exit:1 grep "\\[id=1\\]" wait.out
 }
 
 watch_case wait_already_dead "an entry already dead counts at once"
