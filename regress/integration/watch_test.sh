@@ -423,8 +423,12 @@ wait_pid_reused_body()
 	[ -w /proc/sys/kernel/ns_last_pid ] ||
 	    atf_skip "/proc/sys/kernel/ns_last_pid is not writable"
 	gp_start
-	add_sleeper --name a
-	pa=${p}
+	# A child of this shell, so that it is reaped here and its pid free.
+	sleep 1000 &
+	pa=$!
+	echo "${pa}" >>tracked.pids
+	gp_wait_exec "${pa}" sleep
+	"${GOPROCCTL}" add "${pa}" --name a >/dev/null || atf_fail "add failed"
 	( "${GOPROCCTL}" wait --pid "${pa}" >wait.out 2>wait.err
 	    echo $? >wait.rc ) &
 	sleep 0.5
