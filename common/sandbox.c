@@ -152,6 +152,7 @@ static const struct sc_allow base_allow[] = {
 	SC(munmap,		"free(3)"),
 	SC(mremap,		"realloc(3)"),
 	SC(madvise,		"free(3), malloc_trim(3)"),
+	SC(sysinfo,		"qsort(3) of more than 1 KiB: physical memory"),
 	/* this process */
 	SC(getpid,		"syslog(3) LOG_PID, imsgbuf_init()"),
 	SC(exit_group,		"exit(3)"),

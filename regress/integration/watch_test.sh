@@ -466,8 +466,24 @@ wait_daemon_stops_body()
 	atf_check -o match:"goprocctl: " cat wait.err
 }
 
+watch_case many_matches "selections sorted past 1 KiB, in the registry and the frontend, inside the sandbox"
+many_matches_body()
+{
+	gp_env
+	mkdir -m 700 "${GOPROC_RUNTIME_DIR}"
+	python3 "$(atf_get_srcdir)/mksnap.py" 20000 \
+	    >"${GOPROC_RUNTIME_DIR}/goproc.snapshot.json"
+	gp_start
+	atf_check -o inline:"200\n" sh -c \
+	    "\"${GOPROCCTL}\" list --group g0 | wc -l | tr -d ' '"
+	atf_check -o inline:"200\n" sh -c \
+	    "\"${GOPROCCTL}\" wait --group g1 -t 5 | grep -c '^Exited '"
+	atf_check -o inline:"pong\n" "${GOPROCCTL}" ping
+}
+
 atf_init_test_cases()
 {
+	atf_add_test_case many_matches
 	atf_add_test_case every_event
 	atf_add_test_case initial
 	atf_add_test_case selectors_at_the_event
