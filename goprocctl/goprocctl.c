@@ -64,17 +64,12 @@ enum run_state {
 
 static __dead void usage(const char *);
 static __dead void usage_error(const struct parse_result *);
-static __dead void die(int, const char *, ...)
-		    __attribute__((__format__(printf, 2, 3)));
-static int64_t	 now_ms(void);
-static int	 connect_daemon(const char *, int64_t);
 static int	 run(const char *);
 static void	 run_fork(struct parse_result *, int);
 static int	 run_release(void);
 static void	 run_drop(void);
 static int	 exchange(const char *, int, const struct gp_request *);
 static __dead void exec_daemon(struct parse_result *);
-static void	 send_request(struct imsgbuf *, const struct gp_request *);
 static int	 read_replies(struct imsgbuf *, int, int64_t);
 static int	 dispatch(struct imsg *, int *);
 static int	 span_seconds(const struct parse_result *);
@@ -126,7 +121,8 @@ usage(const char *cmd)
 	for (i = 0; command_usage(i, &name, &synopsis, &selectors) == 0; i++)
 		printf("  %s\n", synopsis);
 	fputs(selectors_usage, stdout);
-	printf("every command but daemon takes -t|--timeout seconds\n");
+	printf(
+	    "every command but daemon and watch takes -t|--timeout seconds\n");
 	exit(GP_EXIT_OK);
 }
 
@@ -156,7 +152,7 @@ usage_error(const struct parse_result *r)
  * holds before its exec, because it could not register it, ends there
  * without having run anything.
  */
-static __dead void
+__dead void
 die(int status, const char *fmt, ...)
 {
 	va_list ap;
@@ -200,7 +196,7 @@ span_seconds(const struct parse_result *r)
 	return (r->timeout + KILL_EXIT_GRACE);
 }
 
-static int64_t
+int64_t
 now_ms(void)
 {
 	struct timespec ts;
@@ -214,7 +210,7 @@ now_ms(void)
  * Connect to goprocd's socket.  A missing socket or a refused connection
  * means that no daemon runs; a full backlog is retried until deadline.
  */
-static int
+int
 connect_daemon(const char *path, int64_t deadline)
 {
 	struct sockaddr_un sun;
@@ -484,7 +480,7 @@ exec_daemon(struct parse_result *r)
 	err(GP_EXIT_FAIL, "cannot run goprocd");
 }
 
-static void
+void
 send_request(struct imsgbuf *ibuf, const struct gp_request *req)
 {
 	struct ibuf *b;
@@ -676,6 +672,8 @@ main(int argc, char *argv[])
 		out->tail(&res);
 		return (status);
 	}
+	if (res.action == WATCH || res.action == WAIT)
+		return (watch(paths.socket, &res, out));
 	deadline = now_ms() + (int64_t)span_seconds(&res) * 1000;
 	fd = connect_daemon(paths.socket, deadline);
 	if (imsgbuf_init(&ibuf, fd) == -1)

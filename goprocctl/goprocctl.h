@@ -19,7 +19,10 @@
 
 #include <sys/types.h>
 
+#include "compat.h"
 #include "goproc.h"
+
+struct imsgbuf;
 
 /* clang-format off */
 enum actions {
@@ -37,7 +40,12 @@ enum actions {
 	GROUP,
 	RESET,
 	DAEMON,
+	WATCH,
+	WAIT,
 };
+
+/* watch --initial: an entry present at the start, as an event. */
+#define EV_PRESENT	GP_EV_MAX
 
 /* The command line, parsed. */
 struct parse_result {
@@ -50,6 +58,10 @@ struct parse_result {
 	int			 force;		/* daemon --force */
 	int			 timeout;	/* --timeout, seconds */
 	int			 wait;		/* kill --wait, seconds */
+	int			 initial;	/* watch --initial */
+	int			 any;		/* wait --any */
+	int			 allow_empty;	/* wait --allow-empty */
+	int			 deadline;	/* wait -t, seconds, 0: none */
 	int			 cmdargc;	/* run: the command after -- */
 	char			**cmdargv;
 	pid_t			 child;		/* run: the started process */
@@ -67,6 +79,11 @@ struct output {
 	void	(*end)(struct parse_result *, const struct gp_end *);
 	void	(*error)(struct parse_result *, const char *);
 	void	(*tail)(struct parse_result *);
+	/* watch: one event; wait: an entry ended, or is still alive. */
+	void	(*event)(struct parse_result *, const struct gp_event *);
+	void	(*ended)(struct parse_result *, const struct gp_entry *, int,
+		    int64_t);
+	void	(*alive)(struct parse_result *, const struct gp_entry *);
 };
 
 /* parser.c */
@@ -75,8 +92,20 @@ int		 command_usage(size_t, const char **, const char **, int *);
 int		 parse_signal(const char *);
 const char	*signal_name(int);
 
+/* goprocctl.c */
+__dead void	 die(int, const char *, ...)
+		    __attribute__((__format__(printf, 2, 3)));
+int64_t		 now_ms(void);
+int		 connect_daemon(const char *, int64_t);
+void		 send_request(struct imsgbuf *, const struct gp_request *);
+
+/* watch.c */
+int		 watch(const char *, struct parse_result *,
+		    const struct output *);
+
 /* output.c */
 extern const struct output	show_output;
+const char	*time_ms(int64_t, char *, size_t);
 
 /* output_json.c */
 extern const struct output	json_output;

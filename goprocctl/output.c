@@ -29,6 +29,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "compat.h"
 #include "goproc.h"
 #include "goprocctl.h"
 
@@ -61,6 +62,10 @@ static void	 show_info(struct parse_result *, const struct gp_end *);
 static void	 show_end(struct parse_result *, const struct gp_end *);
 static void	 show_error(struct parse_result *, const char *);
 static void	 show_tail(struct parse_result *);
+static void	 show_event(struct parse_result *, const struct gp_event *);
+static void	 show_ended(struct parse_result *, const struct gp_entry *,
+		    int, int64_t);
+static void	 show_alive(struct parse_result *, const struct gp_entry *);
 static void	 print_vis(FILE *, const char *);
 static void	 print_labels(FILE *, const char *,
 		    const struct gp_strlist *);
@@ -84,6 +89,9 @@ const struct output show_output = {
 	.end = show_end,
 	.error = show_error,
 	.tail = show_tail,
+	.event = show_event,
+	.ended = show_ended,
+	.alive = show_alive,
 };
 /* clang-format on */
 
@@ -462,4 +470,110 @@ show_tail(struct parse_result *res)
 	flush_lines();
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(GP_EXIT_FAIL, "stdout");
+}
+
+/*
+ * Nanoseconds since the epoch as RFC 3339 in UTC, to the millisecond:
+ * "2026-12-04T14:00:00.123Z".
+ */
+const char *
+time_ms(int64_t ns, char *buf, size_t len)
+{
+	struct tm tm;
+	time_t t;
+	int64_t secs, frac;
+	char date[64];
+
+	secs = ns / 1000000000;
+	frac = ns % 1000000000;
+	if (frac < 0) {
+		frac += 1000000000;
+		secs--;
+	}
+	t = (time_t)secs;
+	if (gmtime_r(&t, &tm) == NULL ||
+	    strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm) == 0)
+		(void)strlcpy(date, "?", sizeof(date));
+	(void)snprintf(
+	    buf, len, "%s.%03lldZ", date, (long long)(frac / 1000000));
+	return (buf);
+}
+
+/*
+ * watch: "TIME EVENT ENTRY EXTRAS", ENTRY as list prints it; reset and
+ * lost carry no entry.
+ */
+static void
+show_event(struct parse_result *res, const struct gp_event *ev)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} chg[] = {
+		{ GP_CHG_CMD, "cmd" },
+		{ GP_CHG_NAME, "name" },
+		{ GP_CHG_TAGS, "tags" },
+		{ GP_CHG_GROUPS, "groups" },
+	};
+	const char *name, *sig;
+	char buf[64];
+	size_t i;
+	int n = 0;
+
+	name = ev->type == EV_PRESENT ? "present" : gp_event_name(ev->type);
+	printf("%s %s", time_ms(ev->at, buf, sizeof(buf)),
+	    name != NULL ? name : "unknown");
+	if (ev->type == EV_PRESENT || (ev->flags & GP_EVF_ENTRY)) {
+		putchar(' ');
+		print_entry(stdout, &ev->entry, 1, 0);
+	}
+	switch (ev->type) {
+	case GP_EV_SIGNALLED:
+		sig = signal_name(ev->signo);
+		if (strncmp(sig, "SIG", 3) == 0)
+			sig += 3;
+		printf(" signal=%s by_uid=%u by_pid=%d", sig, ev->by_uid,
+		    ev->by_pid);
+		break;
+	case GP_EV_RENAMED:
+		printf(" kind=%s from=",
+		    ev->changed == GP_CHG_GROUPS ? "group" : "tag");
+		print_vis(stdout, ev->from);
+		fputs(" to=", stdout);
+		print_vis(stdout, ev->to);
+		break;
+	case GP_EV_UPDATED:
+		fputs(" changed=", stdout);
+		for (i = 0; i < nitems(chg); i++)
+			if (ev->changed & chg[i].bit)
+				printf("%s%s", n++ > 0 ? "," : "", chg[i].name);
+		break;
+	case GP_EV_LOST:
+		printf(" count=%u", ev->count);
+		break;
+	default:
+		break;
+	}
+	putchar('\n');
+}
+
+/* wait: "Exited [id=3] pid=4242 name=web at TIME", or "Removed ...". */
+static void
+show_ended(
+    struct parse_result *res, const struct gp_entry *e, int removed, int64_t at)
+{
+	char buf[64];
+
+	fputs(removed ? "Removed " : "Exited ", stdout);
+	print_ident(stdout, e);
+	printf(" at %s\n", time_ms(at, buf, sizeof(buf)));
+}
+
+/* wait, timed out: "Still alive [id=3] pid=4242 name=web". */
+static void
+show_alive(struct parse_result *res, const struct gp_entry *e)
+{
+	fputs("Still alive ", stdout);
+	print_ident(stdout, e);
+	putchar('\n');
 }

@@ -27,12 +27,16 @@
  *   reset		{"reset": true, "message": "..."}
  *   any failure	{"error": "..."}
  *
+ * watch prints one compact object per event as it comes instead, and
+ * wait an array of the entries that ended; their errors go to stderr.
+ *
  * "renamed" appears after a rename and "message" when goprocd sent one.
  */
 
 #include <sys/types.h>
 
 #include <err.h>
+#include <errno.h>
 #include <jansson.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -40,6 +44,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "compat.h"
 #include "goproc.h"
 #include "goprocctl.h"
 
@@ -59,6 +64,7 @@ static struct {
 	json_t		*renamed;
 	json_t		*message;
 	json_t		*error;
+	json_t		*ended;		/* wait */
 	int		 failed;
 	int		 inorder;	/* list --sort, --reverse: as sent */
 } js;
@@ -70,6 +76,11 @@ static void	 json_info(struct parse_result *, const struct gp_end *);
 static void	 json_end(struct parse_result *, const struct gp_end *);
 static void	 json_error(struct parse_result *, const char *);
 static void	 json_tail(struct parse_result *);
+static void	 json_event(struct parse_result *, const struct gp_event *);
+static void	 json_ended(struct parse_result *, const struct gp_entry *,
+		    int, int64_t);
+static void	 json_alive(struct parse_result *, const struct gp_entry *);
+static void	 json_stream_tail(struct parse_result *);
 static json_t	*jcheck(json_t *);
 static void	 jset(json_t *, const char *, json_t *);
 static json_t	*jstr(const char *);
@@ -87,6 +98,9 @@ const struct output json_output = {
 	.end = json_end,
 	.error = json_error,
 	.tail = json_tail,
+	.event = json_event,
+	.ended = json_ended,
+	.alive = json_alive,
 };
 /* clang-format on */
 
@@ -260,6 +274,7 @@ json_head(struct parse_result *res)
 	memset(&js, 0, sizeof(js));
 	js.results = jcheck(json_array());
 	js.errors = jcheck(json_array());
+	js.ended = jcheck(json_array());
 	js.inorder = res->action == LIST &&
 	    (res->req.sort != GP_SORT_ID || (res->req.flags & GP_REQ_REVERSE));
 }
@@ -353,6 +368,17 @@ json_end(struct parse_result *res, const struct gp_end *end)
 static void
 json_error(struct parse_result *res, const char *msg)
 {
+	char buf[4 * (GP_MSG_MAX + 320) + 1];
+
+	/* watch and wait: stdout holds only events or the ended entries. */
+	if (res->action == WATCH || res->action == WAIT) {
+		if (fflush(stdout) == EOF)
+			err(GP_EXIT_FAIL, "stdout");
+		fprintf(stderr, "%s: %s\n", getprogname(),
+		    gp_vis(msg, buf, sizeof(buf)));
+		js.failed = 1;
+		return;
+	}
 	json_decref(js.error);
 	js.error = jstr(msg);
 }
@@ -363,6 +389,10 @@ json_tail(struct parse_result *res)
 	json_t *doc, *a;
 	size_t i;
 
+	if (res->action == WATCH || res->action == WAIT) {
+		json_stream_tail(res);
+		return;
+	}
 	doc = jcheck(json_object());
 	if (res->action == VERSIONS)
 		jset(doc, "goprocctl", jstr(GOPROC_VERSION));
@@ -440,5 +470,110 @@ print:
 	json_decref(js.renamed);
 	json_decref(js.message);
 	json_decref(js.error);
+	json_decref(js.ended);
 	memset(&js, 0, sizeof(js));
+}
+
+/*
+ * watch: one line, {"event": "exited", "at": TIME, "entry": {...}}, with
+ * what the event's type adds.
+ */
+static void
+json_event(struct parse_result *res, const struct gp_event *ev)
+{
+	static const struct {
+		uint32_t bit;
+		const char *name;
+	} chg[] = {
+		{ GP_CHG_CMD, "cmd" },
+		{ GP_CHG_NAME, "name" },
+		{ GP_CHG_TAGS, "tags" },
+		{ GP_CHG_GROUPS, "groups" },
+	};
+	json_t *o, *a;
+	const char *name;
+	char buf[64];
+	size_t i;
+
+	name = ev->type == EV_PRESENT ? "present" : gp_event_name(ev->type);
+	o = jcheck(json_object());
+	jset(o, "event", json_string(name != NULL ? name : "unknown"));
+	jset(o, "at", json_string(time_ms(ev->at, buf, sizeof(buf))));
+	jset(o, "entry",
+	    ev->type == EV_PRESENT || (ev->flags & GP_EVF_ENTRY) ?
+	        jentry_new(&ev->entry) :
+	        json_null());
+	switch (ev->type) {
+	case GP_EV_SIGNALLED:
+		jset(o, "signal", jstr(signal_name(ev->signo)));
+		jset(o, "signo", json_integer(ev->signo));
+		jset(o, "by_uid", json_integer(ev->by_uid));
+		jset(o, "by_pid", json_integer(ev->by_pid));
+		break;
+	case GP_EV_RENAMED:
+		jset(o, "kind",
+		    json_string(
+		        ev->changed == GP_CHG_GROUPS ? "group" : "tag"));
+		jset(o, "from", jstr(ev->from));
+		jset(o, "to", jstr(ev->to));
+		break;
+	case GP_EV_UPDATED:
+		a = jcheck(json_array());
+		for (i = 0; i < nitems(chg); i++)
+			if ((ev->changed & chg[i].bit) &&
+			    json_array_append_new(
+			        a, jcheck(json_string(chg[i].name))) == -1)
+				err(GP_EXIT_FAIL, NULL);
+		jset(o, "changed", a);
+		break;
+	case GP_EV_LOST:
+		jset(o, "count", json_integer(ev->count));
+		break;
+	default:
+		break;
+	}
+	if (json_dumpf(o, stdout,
+	        JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15)) ==
+	    -1) {
+		/* The reader has left: watch ends there, and not in error. */
+		if (errno == EPIPE)
+			exit(GP_EXIT_OK);
+		errx(GP_EXIT_FAIL, "cannot write JSON output");
+	}
+	putchar('\n');
+	json_decref(o);
+}
+
+/* wait: an entry that ended, for the array printed at the end. */
+static void
+json_ended(
+    struct parse_result *res, const struct gp_entry *e, int removed, int64_t at)
+{
+	if (json_array_append_new(js.ended, jentry_new(e)) == -1)
+		err(GP_EXIT_FAIL, NULL);
+}
+
+static void
+json_alive(struct parse_result *res, const struct gp_entry *e)
+{
+}
+
+/*
+ * watch has printed its events already; wait prints the entries that
+ * ended, unless it failed.
+ */
+static void
+json_stream_tail(struct parse_result *res)
+{
+	if (res->action == WAIT && !js.failed) {
+		if (json_dumpf(js.ended, stdout,
+		        JSON_INDENT(2) | JSON_PRESERVE_ORDER |
+		            JSON_REAL_PRECISION(15)) == -1)
+			errx(GP_EXIT_FAIL, "cannot write JSON output");
+		putchar('\n');
+	}
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(GP_EXIT_FAIL, "stdout");
+	json_decref(js.ended);
+	js.ended = NULL;
 }

@@ -37,6 +37,7 @@
 #define TIMEOUT_MAX	3600	/* seconds */
 #define WAIT_MAX	(GP_WAIT_MAX_MS / 1000)
 #define SIGNO_MAX	64
+#define DEADLINE_MAX	31536000	/* wait -t: a year, in seconds */
 
 enum {
 	OPT_CONFIG = 256,
@@ -59,6 +60,9 @@ enum {
 	OPT_SORT,
 	OPT_REVERSE,
 	OPT_LIMIT,
+	OPT_INITIAL,
+	OPT_ANY,
+	OPT_ALLOW_EMPTY,
 };
 
 /* What each command takes: its options and its operand. */
@@ -144,6 +148,23 @@ static const struct option kill_opts[] = {
 	{ NULL,		0,			NULL,	0 },
 };
 
+static const struct option watch_opts[] = {
+	GLOBAL_OPTS,
+	SELECTOR_OPTS,
+	{ "initial",	no_argument,		NULL,	OPT_INITIAL },
+	{ NULL,		0,			NULL,	0 },
+};
+
+static const struct option wait_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	SELECTOR_OPTS,
+	{ "any",	no_argument,		NULL,	OPT_ANY },
+	{ "allow-empty", no_argument,		NULL,	OPT_ALLOW_EMPTY },
+	{ "all",	no_argument,		NULL,	OPT_ALL },
+	{ NULL,		0,			NULL,	0 },
+};
+
 static const struct option label_opts[] = {
 	GLOBAL_OPTS,
 	TIMEOUT_OPT,
@@ -186,6 +207,10 @@ static const struct command commands[] = {
 	    "reset --confirm RESET [-t seconds]", 0 },
 	{ "version", VERSIONS, IMSG_CTL_VERSION, "-:ht:", ping_opts, NULL, 2,
 	    "version [-t|--timeout seconds]", 0 },
+	{ "watch",  WATCH,  IMSG_CTL_WATCH, "-:h",   watch_opts,  NULL,   3,
+	    "watch [selectors] [--initial]", 1 },
+	{ "wait",   WAIT,   IMSG_CTL_WATCH, "-:ht:", wait_opts,   NULL,   3,
+	    "wait selectors [--any] [--allow-empty] [-t seconds]", 1 },
 	{ "daemon", DAEMON, IMSG_NONE,      "-:hf",  daemon_opts, NULL,   0,
 	    "daemon [-f|--force]", 0 },
 };
@@ -256,6 +281,7 @@ static int	 add_pid(struct parse_result *, const char *);
 static int	 add_id(struct parse_result *, const char *);
 static int	 option(struct parse_result *, int, char *);
 static int	 list_option(struct parse_result *, int, const char *);
+static int	 watch_option(struct parse_result *, int, const char *);
 static int	 operand(struct parse_result *, const struct command *,
 		    const char *, int);
 static int	 finish(struct parse_result *, const struct command *,
@@ -503,6 +529,38 @@ list_option(struct parse_result *res, int ch, const char *arg)
 	return (0);
 }
 
+/* The options of watch and wait alone; wait's -t is its deadline. */
+static int
+watch_option(struct parse_result *res, int ch, const char *arg)
+{
+	const char *errstr;
+	long long n;
+
+	switch (ch) {
+	case OPT_INITIAL:
+		res->initial = 1;
+		break;
+	case OPT_ANY:
+		res->any = 1;
+		break;
+	case OPT_ALLOW_EMPTY:
+		res->allow_empty = 1;
+		break;
+	case OPT_ALL:
+		return (fail(res,
+		    "wait: --all is not an option of wait: name what to wait for with selectors"));
+	default:
+		n = number(arg, 1, DEADLINE_MAX, &errstr);
+		if (errstr != NULL)
+			return (fail(res,
+			    "invalid --timeout \"%s\": %s (1 to %d seconds)",
+			    arg, errstr, DEADLINE_MAX));
+		res->deadline = (int)n;
+		break;
+	}
+	return (0);
+}
+
 /*
  * One option of a command.  The command's table decides which options
  * reach this point.
@@ -529,6 +587,8 @@ option(struct parse_result *res, int ch, char *arg)
 		res->force = 1;
 		break;
 	case 't':
+		if (res->action == WAIT)
+			return (watch_option(res, ch, arg));
 		n = number(arg, 1, TIMEOUT_MAX, &errstr);
 		if (errstr != NULL)
 			return (fail(res,
@@ -560,8 +620,14 @@ option(struct parse_result *res, int ch, char *arg)
 		(void)strlcpy(req->search, arg, sizeof(req->search));
 		break;
 	case OPT_ALL:
+		if (res->action == WAIT)
+			return (watch_option(res, ch, arg));
 		req->flags |= GP_REQ_ALL;
 		break;
+	case OPT_INITIAL:
+	case OPT_ANY:
+	case OPT_ALLOW_EMPTY:
+		return (watch_option(res, ch, arg));
 	case OPT_SIGNAL:
 		if ((signo = parse_signal(arg)) == -1)
 			return (fail(res, "unknown signal \"%s\"", arg));
@@ -659,6 +725,17 @@ finish(struct parse_result *res, const struct command *cmd, const char *confirm)
 		}
 		if (req->signo == 0)
 			req->signo = SIGTERM;
+		break;
+	case WATCH:
+		if (res->initial)
+			req->flags |= GP_REQ_INITIAL;
+		break;
+	case WAIT:
+		/* A usage error: wait has no --all to wait for everything. */
+		if (!gp_has_selectors(req))
+			return (fail(res,
+			    "wait: provide at least one selector (--id/--pid/--tag/--group/--name/--search)"));
+		req->flags |= GP_REQ_INITIAL | GP_REQ_FOLLOW;
 		break;
 	case RESET:
 		if (confirm == NULL || strcmp(confirm, "RESET") != 0) {

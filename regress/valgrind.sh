@@ -95,6 +95,12 @@ s1=$!
 sleep 1747 >/dev/null 2>&1 &
 s2=$!
 fail=0
+# Watchers see every change below, through the registry's events and
+# the frontend's subscriptions; they end with the daemon.
+ctl watch --initial >"${work}/watch.out" 2>&1 &
+w1=$!
+ctl --json watch --tag web --alive >"${work}/watch.json" 2>&1 &
+w2=$!
 ctl ping >/dev/null || fail=1
 ctl add "${s1}" --name one --tag web --group fleet >/dev/null || fail=1
 ctl add "${s2}" --tag web --tag db >/dev/null || fail=1
@@ -105,6 +111,7 @@ ctl list --search sleep --group-all fleet >/dev/null || fail=1
 ctl tag web --rename www >/dev/null || fail=1
 ctl group fleet >/dev/null || fail=1
 kill -9 "${s2}"
+ctl wait --id 2 -t 10 >/dev/null || fail=1
 ctl rm --id 2 >/dev/null || fail=1
 # valgrind 3.19 lacks pidfd_send_signal(2): the kills may fail with
 # ENOSYS, but the paths up to the signal still run under memcheck.
@@ -117,6 +124,12 @@ ctl reset --confirm RESET >/dev/null || fail=1
 ctl list >/dev/null || fail=1
 kill "$(cat "${GOPROC_RUNTIME_DIR}/goproc.pid")"
 wait "${daemon}"
+wait "${w1}" "${w2}"
+grep -q " reset" "${work}/watch.out" || {
+	echo "valgrind: the watcher missed events:" >&2
+	cat "${work}/watch.out" >&2
+	fail=1
+}
 kill "${s1}" "${s2}" 2>/dev/null
 pkill -x -f "sleep 1747"
 if [ ${fail} -ne 0 ]; then

@@ -732,9 +732,83 @@ ATF_TC_BODY(usage_rows, tc)
 		ATF_CHECK_STREQ(res.command, name);
 		ATF_CHECK_EQ(selectors,
 		    strcmp(name, "list") == 0 || strcmp(name, "rm") == 0 ||
-		        strcmp(name, "kill") == 0);
+		        strcmp(name, "kill") == 0 ||
+		        strcmp(name, "watch") == 0 ||
+		        strcmp(name, "wait") == 0);
 	}
-	ATF_CHECK_EQ(i, 11);
+	ATF_CHECK_EQ(i, 13);
+}
+
+ATF_TC_WITHOUT_HEAD(watch);
+ATF_TC_BODY(watch, tc)
+{
+	OK("watch");
+	ATF_CHECK_EQ(res.action, WATCH);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_WATCH);
+	ATF_CHECK_EQ(res.req.flags, 0);
+	ATF_CHECK_EQ(res.initial, 0);
+	OK("watch", "--initial", "--tag", "a,b", "--alive", "--json");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_INITIAL | GP_REQ_ALIVE);
+	ATF_CHECK_EQ(res.req.tags.n, 2);
+	ATF_CHECK_EQ(res.json, 1);
+	OK("watch", "--id", "3", "--pid", "4", "--name", "web", "--group", "g",
+	    "--group-all", "h", "--tag-all", "t", "--search", "x");
+	ATF_CHECK_EQ(res.req.nids, 1);
+	ATF_CHECK_EQ(res.req.npids, 1);
+
+	/* No reply timeout, so no -t; no operand; no list options. */
+	BAD("unknown option -t", "watch", "-t", "5");
+	BAD("unknown option --timeout", "watch", "--timeout", "5");
+	BAD("watch: unexpected argument \"x\"", "watch", "x");
+	BAD("unknown option --sort", "watch", "--sort", "cpu");
+	BAD("unknown option --all", "watch", "--all");
+	BAD("option --initial does not take an argument", "watch",
+	    "--initial=1");
+	BAD("invalid --id \"0\"", "watch", "--id", "0");
+	ATF_CHECK_EQ(res.status, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(wait);
+ATF_TC_BODY(wait, tc)
+{
+	OK("wait", "--name", "backup");
+	ATF_CHECK_EQ(res.action, WAIT);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_WATCH);
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_INITIAL | GP_REQ_FOLLOW);
+	ATF_CHECK_EQ(res.deadline, 0);
+	ATF_CHECK_EQ(res.timeout, 3); /* connecting only */
+	ATF_CHECK_EQ(res.any, 0);
+	ATF_CHECK_EQ(res.allow_empty, 0);
+	OK("wait", "--tag", "w", "--any", "--allow-empty", "-t", "86400");
+	ATF_CHECK_EQ(res.any, 1);
+	ATF_CHECK_EQ(res.allow_empty, 1);
+	ATF_CHECK_EQ(res.deadline, 86400);
+	ATF_CHECK_EQ(res.timeout, 3);
+	OK("wait", "--alive", "--timeout", "31536000");
+	ATF_CHECK_EQ(
+	    res.req.flags, GP_REQ_INITIAL | GP_REQ_FOLLOW | GP_REQ_ALIVE);
+	ATF_CHECK_EQ(res.deadline, 31536000);
+
+	/* A selector is required; these are usage errors (exit 2). */
+	BAD("wait: provide at least one selector", "wait");
+	ATF_CHECK_EQ(res.status, 0);
+	BAD("wait: provide at least one selector", "wait", "--any");
+	ATF_CHECK_EQ(res.status, 0);
+	BAD("wait: --all is not an option of wait", "wait", "--all");
+	ATF_CHECK_EQ(res.status, 0);
+	BAD("wait: --all is not an option of wait", "wait", "--id", "1",
+	    "--all");
+	BAD("invalid --timeout \"0\": too small (1 to 31536000 seconds)",
+	    "wait", "--id", "1", "-t", "0");
+	BAD("invalid --timeout \"31536001\": too large", "wait", "--id", "1",
+	    "-t", "31536001");
+	BAD("invalid --timeout \"x\": invalid", "wait", "--id", "1",
+	    "--timeout", "x");
+	BAD("option --timeout requires an argument", "wait", "--id", "1", "-t");
+	BAD("unknown option --initial", "wait", "--id", "1", "--initial");
+	BAD("unknown option --bogus", "wait", "--id", "1", "--bogus");
+	BAD("wait: unexpected argument \"web\"", "wait", "web");
+	ATF_CHECK_EQ(res.status, 0);
 }
 
 ATF_TC_WITHOUT_HEAD(config_accepted_everywhere);
@@ -841,6 +915,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, reset_confirm);
 	ATF_TP_ADD_TC(tp, daemon);
 	ATF_TP_ADD_TC(tp, version);
+	ATF_TP_ADD_TC(tp, watch);
+	ATF_TP_ADD_TC(tp, wait);
 	ATF_TP_ADD_TC(tp, usage_rows);
 	ATF_TP_ADD_TC(tp, config_accepted_everywhere);
 	ATF_TP_ADD_TC(tp, reparse);

@@ -40,6 +40,7 @@ enum kind {
 	K_ENTRY,
 	K_RESULT,
 	K_END,
+	K_EVENT,
 };
 
 /* A string as raw bytes, so that tests can embed NULs. */
@@ -230,6 +231,9 @@ decode(enum kind k, uint32_t type, const void *data, size_t len, void *out,
 		break;
 	case K_END:
 		rv = wire_end_decode(&view, out, errstr);
+		break;
+	case K_EVENT:
+		rv = wire_event_decode(&view, out, errstr);
 		break;
 	}
 	free(copy);
@@ -575,6 +579,7 @@ check_truncation(enum kind k, uint32_t type, struct ibuf *b)
 		struct gp_entry entry;
 		struct gp_result result;
 		struct gp_end end;
+		struct gp_event event;
 	} * out;
 	const char *errstr;
 	size_t len;
@@ -597,6 +602,7 @@ check_trailing(enum kind k, uint32_t type, struct ibuf *b)
 		struct gp_entry entry;
 		struct gp_result result;
 		struct gp_end end;
+		struct gp_event event;
 	} * out;
 	const char *errstr;
 	unsigned char *p;
@@ -1579,6 +1585,371 @@ ATF_TC_BODY(end_refused_fields, tc)
 	}
 }
 
+/* clang-format off */
+/* An event as raw wire fields, with a minimal entry if entry is set. */
+struct revent {
+	uint32_t	 type;
+	uint32_t	 flags;
+	int64_t		 at;
+	int32_t		 signo;
+	uint32_t	 by_uid;
+	int32_t		 by_pid;
+	uint32_t	 count;
+	uint32_t	 changed;
+	uint32_t	 reserved;
+	struct rstr	 from;
+	struct rstr	 to;
+	int		 entry;
+};
+/* clang-format on */
+
+static struct ibuf *
+raw_event(const struct revent *r)
+{
+	struct rentry e;
+	struct ibuf *b;
+
+	b = newbuf();
+	ATF_REQUIRE(ibuf_add_h32(b, r->type) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->flags) == 0);
+	ATF_REQUIRE(ibuf_add_h64(b, (uint64_t)r->at) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)r->signo) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->by_uid) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)r->by_pid) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->count) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->changed) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->reserved) == 0);
+	put_rstr(b, r->from.s != NULL ? r->from : rs(""));
+	put_rstr(b, r->to.s != NULL ? r->to : rs(""));
+	if (r->entry) {
+		rentry_min(&e);
+		raw_entry_into(b, &e);
+	}
+	return (b);
+}
+
+/* The smallest valid event of a type, as raw fields. */
+static void
+revent_min(uint32_t type, struct revent *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->type = type;
+	r->at = 1;
+	if (type != GP_EV_RESET && type != GP_EV_LOST) {
+		r->flags = GP_EVF_ENTRY;
+		r->entry = 1;
+	}
+	switch (type) {
+	case GP_EV_SIGNALLED:
+		r->signo = 15;
+		break;
+	case GP_EV_RENAMED:
+		r->changed = GP_CHG_TAGS;
+		r->from = rs("a");
+		r->to = rs("b");
+		break;
+	case GP_EV_LOST:
+		r->count = 1;
+		break;
+	default:
+		break;
+	}
+}
+
+static void
+event_refused(const struct revent *r, const char *want, int line)
+{
+	struct gp_event *out;
+	struct ibuf *b;
+	const char *errstr;
+
+	out = malloc(sizeof(*out));
+	ATF_REQUIRE(out != NULL);
+	b = raw_event(r);
+	if (decode(K_EVENT, 0, ibuf_data(b), ibuf_size(b), out, &errstr) != -1)
+		atf_tc_fail_nonfatal(
+		    "line %d: accepted, expected \"%s\"", line, want);
+	else if (strcmp(errstr, want) != 0)
+		atf_tc_fail_nonfatal(
+		    "line %d: \"%s\", expected \"%s\"", line, errstr, want);
+	ibuf_free(b);
+	free(out);
+}
+
+/* A valid event of each type, its entry full or minimal. */
+static void
+fill_event(uint32_t type, int full, struct gp_event *ev)
+{
+	memset(ev, 0, sizeof(*ev));
+	ev->type = type;
+	ev->at = full ? INT64_MAX : INT64_MIN;
+	if (type != GP_EV_RESET && type != GP_EV_LOST) {
+		ev->flags = GP_EVF_ENTRY;
+		if (full)
+			fill_entry_full(&ev->entry);
+		else
+			fill_entry_min(&ev->entry);
+	}
+	switch (type) {
+	case GP_EV_SIGNALLED:
+		ev->signo = full ? 64 : 1;
+		ev->by_uid = full ? UINT32_MAX : 0;
+		ev->by_pid = full ? GP_PID_MAX : 0;
+		break;
+	case GP_EV_RENAMED:
+		ev->changed = full ? GP_CHG_GROUPS : GP_CHG_TAGS;
+		if (full) {
+			fill_label(ev->from, GP_LABEL_MAX, 1, "\xc3\xa9");
+			fill_label(ev->to, GP_LABEL_MAX, 2, "t a");
+		} else {
+			(void)strlcpy(ev->from, "a", sizeof(ev->from));
+			(void)strlcpy(ev->to, "b", sizeof(ev->to));
+		}
+		break;
+	case GP_EV_UPDATED:
+		ev->changed = full ? GP_CHG_MASK : GP_CHG_NAME;
+		break;
+	case GP_EV_LOST:
+		ev->count = full ? UINT32_MAX : 1;
+		break;
+	default:
+		break;
+	}
+}
+
+ATF_TC_WITHOUT_HEAD(event_roundtrip);
+ATF_TC_BODY(event_roundtrip, tc)
+{
+	struct gp_event *in, *out;
+	struct ibuf *b;
+	const char *errstr;
+	uint32_t type;
+	int full;
+
+	in = malloc(sizeof(*in));
+	out = malloc(sizeof(*out));
+	ATF_REQUIRE(in != NULL && out != NULL);
+	for (type = GP_EV_NONE + 1; type < GP_EV_MAX; type++) {
+		ATF_CHECK(gp_event_name(type) != NULL);
+		for (full = 0; full <= 1; full++) {
+			fill_event(type, full, in);
+			b = newbuf();
+			ATF_REQUIRE(wire_event_encode(b, in) == 0);
+			ATF_REQUIRE(ibuf_size(b) <= PAYLOAD_MAX);
+			if (decode(K_EVENT, 0, ibuf_data(b), ibuf_size(b), out,
+			        &errstr) == -1)
+				atf_tc_fail("event %s: %s", gp_event_name(type),
+				    errstr);
+			ATF_CHECK_EQ(in->type, out->type);
+			ATF_CHECK_EQ(in->flags, out->flags);
+			ATF_CHECK_EQ(in->at, out->at);
+			ATF_CHECK_EQ(in->signo, out->signo);
+			ATF_CHECK_EQ(in->by_uid, out->by_uid);
+			ATF_CHECK_EQ(in->by_pid, out->by_pid);
+			ATF_CHECK_EQ(in->count, out->count);
+			ATF_CHECK_EQ(in->changed, out->changed);
+			ATF_CHECK_STREQ(in->from, out->from);
+			ATF_CHECK_STREQ(in->to, out->to);
+			check_entry(&in->entry, &out->entry);
+			check_truncation(K_EVENT, 0, b);
+			check_trailing(K_EVENT, 0, b);
+			ibuf_free(b);
+		}
+	}
+	ATF_CHECK(gp_event_name(GP_EV_NONE) == NULL);
+	ATF_CHECK(gp_event_name(GP_EV_MAX) == NULL);
+	ATF_CHECK_STREQ(gp_event_name(GP_EV_EXITED), "exited");
+	free(in);
+	free(out);
+}
+
+ATF_TC_WITHOUT_HEAD(event_minimal_accepted);
+ATF_TC_BODY(event_minimal_accepted, tc)
+{
+	struct gp_event *out;
+	struct revent r;
+	struct ibuf *b;
+	const char *errstr;
+	uint32_t type;
+
+	out = malloc(sizeof(*out));
+	ATF_REQUIRE(out != NULL);
+	for (type = GP_EV_NONE + 1; type < GP_EV_MAX; type++) {
+		revent_min(type, &r);
+		b = raw_event(&r);
+		if (decode(K_EVENT, 0, ibuf_data(b), ibuf_size(b), out,
+		        &errstr) == -1)
+			atf_tc_fail_nonfatal("event %u: %s", type, errstr);
+		ibuf_free(b);
+	}
+	free(out);
+}
+
+#define REFUSED(r, want) event_refused(&(r), (want), __LINE__)
+
+ATF_TC_WITHOUT_HEAD(event_refused_type_flags_entry);
+ATF_TC_BODY(event_refused_type_flags_entry, tc)
+{
+	struct revent r;
+
+	revent_min(GP_EV_EXITED, &r);
+	r.type = GP_EV_NONE;
+	REFUSED(r, "unknown event type");
+	r.type = GP_EV_MAX;
+	REFUSED(r, "unknown event type");
+	r.type = UINT32_MAX;
+	REFUSED(r, "unknown event type");
+
+	revent_min(GP_EV_EXITED, &r);
+	r.flags |= 0x2;
+	REFUSED(r, "unknown event flags");
+	revent_min(GP_EV_EXITED, &r);
+	r.reserved = 1;
+	REFUSED(r, "unknown event flags");
+
+	/* Every type but reset and lost carries an entry, those none. */
+	revent_min(GP_EV_ADDED, &r);
+	r.flags = 0;
+	r.entry = 0;
+	REFUSED(r, "event without its entry");
+	revent_min(GP_EV_REMOVED, &r);
+	r.flags = 0;
+	REFUSED(r, "event without its entry");
+	revent_min(GP_EV_RESET, &r);
+	r.flags = GP_EVF_ENTRY;
+	r.entry = 1;
+	REFUSED(r, "unexpected entry in event");
+	revent_min(GP_EV_LOST, &r);
+	r.flags = GP_EVF_ENTRY;
+	REFUSED(r, "unexpected entry in event");
+	/* The flag says so, and the entry is missing or cut short. */
+	revent_min(GP_EV_EXITED, &r);
+	r.entry = 0;
+	REFUSED(r, "message truncated");
+}
+
+ATF_TC_WITHOUT_HEAD(event_refused_signal_count_changed);
+ATF_TC_BODY(event_refused_signal_count_changed, tc)
+{
+	struct revent r;
+
+	revent_min(GP_EV_SIGNALLED, &r);
+	r.signo = 0;
+	REFUSED(r, "event signal or client out of range");
+	r.signo = 65;
+	REFUSED(r, "event signal or client out of range");
+	r.signo = -1;
+	REFUSED(r, "event signal or client out of range");
+	revent_min(GP_EV_SIGNALLED, &r);
+	r.by_pid = -1;
+	REFUSED(r, "event signal or client out of range");
+	r.by_pid = GP_PID_MAX + 1;
+	REFUSED(r, "event signal or client out of range");
+
+	revent_min(GP_EV_EXITED, &r);
+	r.signo = 15;
+	REFUSED(r, "unexpected signal in event");
+	revent_min(GP_EV_EXITED, &r);
+	r.by_uid = 1;
+	REFUSED(r, "unexpected signal in event");
+	revent_min(GP_EV_RESET, &r);
+	r.by_pid = 1;
+	REFUSED(r, "unexpected signal in event");
+
+	revent_min(GP_EV_LOST, &r);
+	r.count = 0;
+	REFUSED(r, "event count out of place");
+	revent_min(GP_EV_EXITED, &r);
+	r.count = 1;
+	REFUSED(r, "event count out of place");
+	revent_min(GP_EV_RESET, &r);
+	r.count = 3;
+	REFUSED(r, "event count out of place");
+
+	revent_min(GP_EV_UPDATED, &r);
+	r.changed = GP_CHG_MASK + 1;
+	REFUSED(r, "event changes out of place");
+	revent_min(GP_EV_EXITED, &r);
+	r.changed = GP_CHG_NAME;
+	REFUSED(r, "event changes out of place");
+	revent_min(GP_EV_RENAMED, &r);
+	r.changed = 0;
+	REFUSED(r, "event changes out of place");
+	r.changed = GP_CHG_TAGS | GP_CHG_GROUPS;
+	REFUSED(r, "event changes out of place");
+	r.changed = GP_CHG_NAME;
+	REFUSED(r, "event changes out of place");
+}
+
+ATF_TC_WITHOUT_HEAD(event_refused_labels);
+ATF_TC_BODY(event_refused_labels, tc)
+{
+	struct revent r;
+
+	revent_min(GP_EV_RENAMED, &r);
+	r.from = rs("");
+	REFUSED(r, "event labels out of place");
+	revent_min(GP_EV_RENAMED, &r);
+	r.to = rs("");
+	REFUSED(r, "event labels out of place");
+	revent_min(GP_EV_EXITED, &r);
+	r.from = rs("a");
+	REFUSED(r, "event labels out of place");
+	revent_min(GP_EV_UPDATED, &r);
+	r.to = rs("b");
+	REFUSED(r, "event labels out of place");
+	revent_min(GP_EV_RESET, &r);
+	r.from = rs("a");
+	r.to = rs("b");
+	REFUSED(r, "event labels out of place");
+
+	revent_min(GP_EV_RENAMED, &r);
+	r.from = rs("a,b");
+	REFUSED(r, "label has invalid characters (one of , [ ] \")");
+	revent_min(GP_EV_RENAMED, &r);
+	r.to = rs("x]");
+	REFUSED(r, "label has invalid characters (one of , [ ] \")");
+	revent_min(GP_EV_RENAMED, &r);
+	r.from = rs("a\x01");
+	REFUSED(r, "label has control characters");
+	revent_min(GP_EV_RENAMED, &r);
+	r.to = rs("\xff");
+	REFUSED(r, "label is not valid UTF-8");
+	revent_min(GP_EV_RENAMED, &r);
+	r.from = (struct rstr){ "a\0b", 3 };
+	REFUSED(r, "label has control characters");
+	revent_min(GP_EV_RENAMED, &r);
+	r.from = rep('f', GP_LABEL_MAX + 1);
+	REFUSED(r, "label too long (at most 64 bytes)");
+	revent_min(GP_EV_RENAMED, &r);
+	r.to = rep('t', GP_LABEL_MAX + 1);
+	REFUSED(r, "new label too long (at most 64 bytes)");
+}
+
+ATF_TC_WITHOUT_HEAD(event_refused_length);
+ATF_TC_BODY(event_refused_length, tc)
+{
+	struct gp_event *out;
+	struct revent r;
+	struct ibuf *b;
+	const char *errstr;
+	uint32_t type;
+
+	out = malloc(sizeof(*out));
+	ATF_REQUIRE(out != NULL);
+	for (type = GP_EV_NONE + 1; type < GP_EV_MAX; type++) {
+		revent_min(type, &r);
+		b = raw_event(&r);
+		check_truncation(K_EVENT, 0, b);
+		check_trailing(K_EVENT, 0, b);
+		ibuf_free(b);
+	}
+	/* Shorter than the fixed part. */
+	ATF_CHECK(decode(K_EVENT, 0, "\x01\0\0\0", 4, out, &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, "message truncated");
+	free(out);
+}
+
 ATF_TC_WITHOUT_HEAD(valid_name);
 ATF_TC_BODY(valid_name, tc)
 {
@@ -1853,6 +2224,12 @@ ATF_TC_BODY(request_rename_mutates, tc)
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, is_request_follows_the_table);
+	ATF_TP_ADD_TC(tp, event_roundtrip);
+	ATF_TP_ADD_TC(tp, event_minimal_accepted);
+	ATF_TP_ADD_TC(tp, event_refused_type_flags_entry);
+	ATF_TP_ADD_TC(tp, event_refused_signal_count_changed);
+	ATF_TP_ADD_TC(tp, event_refused_labels);
+	ATF_TP_ADD_TC(tp, event_refused_length);
 	ATF_TP_ADD_TC(tp, request_rows);
 	ATF_TP_ADD_TC(tp, request_rename_mutates);
 	ATF_TP_ADD_TC(tp, req_roundtrip_ping);
