@@ -270,6 +270,7 @@ static pid_t	 drain_start(const int *, size_t);
 static void	 stop_child(volatile pid_t *);
 static double	 wait_line(struct linebuf *, const char *, pid_t);
 static void	 watch_latency(const struct daemon *, double *);
+static int	 idle_fds(pid_t);
 static void	 wait_latency(const struct daemon *, double *);
 static void	 latency_rows(const char *, const char *, double *);
 static int	 has_command(const char *);
@@ -2213,24 +2214,29 @@ wait_line(struct linebuf *lb, const char *event, pid_t pid)
 
 /*
  * kill -9 of a registered child until goprocctl watch prints its exited
- * line, NWTRIALS times with one watch client.  Each child's added line
- * comes first, so the client is subscribed before the kill.
+ * line, NWTRIALS times with one watch client.  The client is subscribed
+ * once its --initial line of a first child has come; each child's added
+ * line is read before its kill.
  */
 static void
 watch_latency(const struct daemon *d, double *ms)
 {
 	static struct linebuf lb;
-	char *args[] = { "goprocctl", "watch", "--tag", "live", NULL };
+	char *args[] = { "goprocctl", "watch", "--tag", "live", "--initial",
+		NULL };
 	double t0, add_ms;
 	size_t i, k;
 	int p[2];
 
 	if (pipe2(p, O_CLOEXEC) == -1)
 		bail("pipe: %s", strerror(errno));
+	k = spawn_kid(K_IDLE);
+	add_live(d, mkids, k, k + 1, &add_ms, 1);
 	(void)start_prog(d, goprocctl_path, args, p[1], &watch_pid);
 	(void)close(p[1]);
 	memset(&lb, 0, sizeof(lb));
 	lb.fd = p[0];
+	(void)wait_line(&lb, "present", mkids[k].pid);
 	for (i = 0; i < NWTRIALS; i++) {
 		k = spawn_kid(K_IDLE);
 		add_live(d, mkids, k, k + 1, &add_ms, 1);
@@ -2246,10 +2252,30 @@ watch_latency(const struct daemon *d, double *ms)
 }
 
 /*
+ * The frontend's descriptors once the connections of earlier clients
+ * are gone: the fewest seen over 50 ms.
+ */
+static int
+idle_fds(pid_t front)
+{
+	double t0;
+	int n, least = INT_MAX;
+
+	t0 = now_ms();
+	do {
+		if ((n = count_fds(front)) != -1 && n < least)
+			least = n;
+		sleep_ms(1);
+	} while (now_ms() - t0 < 50);
+	return (least);
+}
+
+/*
  * kill -9 of a registered child until goprocctl wait --id N has exited
- * (its pidfd readable, then waitpid), NWTRIALS times.  The kill comes
- * SUB_SETTLE_MS after the frontend holds one more descriptor, the wait
- * client's connection: a subscription is one registry round trip.
+ * (its pidfd readable, then waitpid), NWTRIALS times.  The client starts
+ * once the frontend holds no other client's connection, and the kill
+ * comes SUB_SETTLE_MS after the frontend holds one more descriptor, the
+ * wait client's connection: a subscription is one registry round trip.
  */
 static void
 wait_latency(const struct daemon *d, double *ms)
@@ -2262,12 +2288,16 @@ wait_latency(const struct daemon *d, double *ms)
 	pid_t pid;
 	int base, status;
 
+	base = idle_fds(d->procs[R_FRONTEND]);
 	for (i = 0; i < NWTRIALS; i++) {
 		k = spawn_kid(K_IDLE);
 		add_live(d, mkids, k, k + 1, &add_ms, 1);
 		(void)snprintf(idbuf, sizeof(idbuf), "%llu",
 		    (unsigned long long)mkids[k].id);
-		base = count_fds(d->procs[R_FRONTEND]);
+		t0 = now_ms();
+		while (count_fds(d->procs[R_FRONTEND]) > base &&
+		    now_ms() - t0 < EVENT_TIMEOUT_MS)
+			sleep_ms(0.1);
 		pid = start_prog(d, goprocctl_path, args, -1, &ctl_pid);
 		t0 = now_ms();
 		while (count_fds(d->procs[R_FRONTEND]) <= base &&
