@@ -27,8 +27,10 @@
  */
 
 #include <sys/types.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/utsname.h>
 #include <sys/vfs.h>
@@ -95,6 +97,22 @@
 #define T_CPU_POINTS	5.0	/* cpu_pct against ps %cpu */
 #define T_RSS_PCT	2.0	/* rss_bytes against VmRSS */
 
+/* The watch phase. */
+#define NWTRIALS	200	/* kill -9 seen by watch, and by wait */
+#define NWATCHERS	500	/* connected watchers that read everything */
+#define NWADD		200	/* goprocctl adds, without and with them */
+#define NROUNDS		4	/* in turn, NWADD / NROUNDS adds each way */
+#define NGROUPS		1000	/* groups of 100 entries, slow watcher */
+#define SUB_SETTLE_MS	10	/* after the frontend holds wait's socket */
+#define EVENT_TIMEOUT_MS 10000	/* until a line, or a wait, comes */
+#define SLOW_TIMEOUT	"600s"	/* client_timeout with the slow watcher */
+#define DRAIN_QUIET_MS	2000	/* the slow watcher's read ends after */
+
+#define T_EV_MED_MS	5.0
+#define T_EV_P99_MS	20.0
+#define T_WATCHERS_RATIO 1.10	/* add with 500 watchers / with none */
+#define T_SLOW_MIB	1.0	/* frontend VmRSS growth, slow watcher */
+
 enum role { R_PARENT, R_REGISTRY, R_PROBER, R_FRONTEND, R_MAX };
 
 static const char *const role_names[R_MAX] = {
@@ -123,6 +141,7 @@ struct daemon {
 	double		 startup_ms;
 	const char	*conf;		/* goprocd -c, or NULL */
 	const char	*metrics;	/* GOPROC_METRICS_INTERVAL, or NULL */
+	const char	*timeout;	/* GOPROC_CLIENT_TIMEOUT, or NULL */
 };
 
 struct rss {
@@ -159,6 +178,14 @@ struct live {
 /* The children of the metrics phase. */
 enum kid { K_IDLE, K_BUSY, K_MEM };
 
+/* Lines of goprocctl watch, read through a pipe. */
+struct linebuf {
+	int		 fd;
+	size_t		 len;
+	double		 t;		/* when the last read returned */
+	char		 buf[16384];
+};
+
 struct target {
 	const char	*name;
 	int		 met;
@@ -184,7 +211,7 @@ static const char *fs_name(const char *);
 static void	 path_join(char *, size_t, const char *, const char *);
 static void	 setup_dirs(void);
 static void	 daemon_init(struct daemon *, const char *);
-static void	 write_snapshot(const char *, size_t, const char *);
+static void	 write_snapshot(const char *, size_t, size_t, const char *);
 static void	 daemon_start(struct daemon *);
 static void	 daemon_stop(struct daemon *);
 static void	 daemon_procs(struct daemon *);
@@ -200,15 +227,17 @@ static void	 req_init(struct gp_request *, uint32_t);
 static void	 req_tag(struct gp_strlist *, const char *);
 static double	 timed_request(const char *, const struct gp_request *,
 		    struct reply *);
+static pid_t	 start_prog(const struct daemon *, const char *,
+		    char *const[], int, volatile pid_t *);
 static double	 spawn_prog(const struct daemon *, const char *,
 		    char *const[], int, int *);
 static double	 run_prog(const struct daemon *, const char *, char *const[]);
 static void	 spawn_live(size_t);
-static void	 reap_live(size_t);
+static void	 reap_live(struct live *);
 static void	 add_live(const struct daemon *, struct live *, size_t, size_t,
 		    double *, int);
-static void	 ctl_add_live(const struct daemon *, size_t, size_t,
-		    double *);
+static void	 ctl_add_live(const struct daemon *, struct live *, size_t,
+		    size_t, double *);
 static void	 print_header(const char *);
 static void	 row(const char *, const char *, const char *, int);
 static void	 rowf(const char *, const char *, int, const char *, ...)
@@ -234,6 +263,23 @@ static double	 stat_read_us(void);
 static void	 list_long(const struct daemon *);
 static void	 metrics_cost(void);
 static void	 metrics_accuracy(void);
+static void	 req_send(struct imsgbuf *, const struct gp_request *);
+static void	 read_more(struct imsgbuf *);
+static int	 watch_open(const char *, struct imsgbuf *);
+static pid_t	 drain_start(const int *, size_t);
+static void	 stop_child(volatile pid_t *);
+static double	 wait_line(struct linebuf *, const char *, pid_t);
+static void	 watch_latency(const struct daemon *, double *);
+static int	 idle_fds(pid_t);
+static void	 wait_latency(const struct daemon *, double *);
+static void	 latency_rows(const char *, const char *, double *);
+static int	 has_command(const char *);
+static void	 watchers_add(const struct daemon *);
+static void	 rename_group(const struct daemon *, const char *,
+		    const char *);
+static void	 drain_slow(struct imsgbuf *, size_t *, uint32_t *);
+static void	 slow_watcher(void);
+static void	 bench_watch(void);
 
 static pid_t		 mainpid;
 static volatile sig_atomic_t cleaning;
@@ -242,14 +288,17 @@ static char		 ctl_err[PATH_MAX];
 static char		 goprocd_path[PATH_MAX];
 static char		 goprocctl_path[PATH_MAX];
 static char		 boot_id[64];
-static struct daemon	 dsmall, dbig, dmet, dacc;
-static struct daemon *const daemons[] = { &dsmall, &dbig, &dmet, &dacc };
+static struct daemon	 dsmall, dbig, dmet, dacc, dwatch, dslow;
+static struct daemon *const daemons[] = { &dsmall, &dbig, &dmet, &dacc,
+	&dwatch, &dslow };
 static struct live	 live[NLIVE];
 static size_t		 nlive;
 static struct live	 mkids[NIDLE + 2];	/* of the metrics phase */
 static size_t		 nmkids;
 static volatile pid_t	 ctl_pid;
-static struct target	 targets[16];
+static volatile pid_t	 watch_pid;	/* goprocctl watch */
+static volatile pid_t	 drain_pid;	/* reads the watchers */
+static struct target	 targets[24];
 static size_t		 ntargets;
 /* clang-format on */
 
@@ -302,6 +351,8 @@ cleanup(void)
 
 	if ((p = ctl_pid) > 0)
 		(void)kill(p, SIGKILL);
+	stop_child(&watch_pid);
+	stop_child(&drain_pid);
 	for (i = 0; i < nitems(daemons); i++) {
 		d = daemons[i];
 		if (d->pid > 0)
@@ -626,11 +677,13 @@ setup_dirs(void)
 	daemon_init(&dbig, "big");
 	daemon_init(&dmet, "metrics");
 	daemon_init(&dacc, "accuracy");
+	daemon_init(&dwatch, "watch");
+	daemon_init(&dslow, "slow");
 }
 
-/* A snapshot of n dead entries in goproc's format. */
+/* A snapshot of n dead entries in goproc's format, in ngroups groups. */
 static void
-write_snapshot(const char *path, size_t n, const char *boot)
+write_snapshot(const char *path, size_t n, size_t ngroups, const char *boot)
 {
 	FILE *f;
 	static char vbuf[1 << 20];
@@ -665,7 +718,7 @@ write_snapshot(const char *path, size_t n, const char *boot)
 		fprintf(f,
 		    "],\"groups\":[\"g%zu\"]},\"start_ticks\":%zu,"
 		    "\"boot_id\":\"%s\",\"owner_uid\":%u}",
-		    i % 100, 1000 + i, boot, uid);
+		    i % ngroups, 1000 + i, boot, uid);
 	}
 	fprintf(f, "\n]}\n");
 	if (fflush(f) == EOF || ferror(f) || fsync(fileno(f)) == -1)
@@ -707,7 +760,10 @@ daemon_start(struct daemon *d)
 		restore_signals(&old);
 		if (setenv("GOPROC_RUNTIME_DIR", d->dir, 1) == -1 ||
 		    (d->metrics != NULL &&
-		        setenv("GOPROC_METRICS_INTERVAL", d->metrics, 1) == -1))
+		        setenv("GOPROC_METRICS_INTERVAL", d->metrics, 1) ==
+		            -1) ||
+		    (d->timeout != NULL &&
+		        setenv("GOPROC_CLIENT_TIMEOUT", d->timeout, 1) == -1))
 			_exit(127);
 		if ((fd = open(d->files[F_LOG], O_WRONLY | O_CREAT | O_APPEND,
 		         0600)) == -1)
@@ -929,7 +985,7 @@ request(const char *sock, const struct gp_request *req, struct reply *rep)
 	static struct gp_entry ge;
 	struct imsgbuf ibuf;
 	struct imsg imsg;
-	struct ibuf *b, view;
+	struct ibuf view;
 	struct gp_end end;
 	struct pollfd pfd;
 	const char *errstr;
@@ -941,14 +997,7 @@ request(const char *sock, const struct gp_request *req, struct reply *rep)
 		return (-1);
 	if (imsgbuf_init(&ibuf, fd) == -1)
 		bail("imsgbuf_init: %s", strerror(errno));
-	if ((b = ibuf_dynamic(256, MAX_IMSGSIZE - IMSG_HEADER_SIZE)) == NULL ||
-	    wire_req_encode(b, req) == -1 ||
-	    imsg_compose(
-	        &ibuf, req->type, 0, 0, -1, ibuf_data(b), ibuf_size(b)) == -1)
-		bail("cannot encode a request: %s", strerror(errno));
-	ibuf_free(b);
-	if (imsgbuf_flush(&ibuf) == -1)
-		bail("cannot send a request: %s", strerror(errno));
+	req_send(&ibuf, req);
 	while (!done) {
 		while (!done && (n = imsg_get(&ibuf, &imsg)) != 0) {
 			if (n == -1)
@@ -1050,21 +1099,19 @@ timed_request(const char *sock, const struct gp_request *req, struct reply *rep)
 }
 
 /*
- * Run a program (goprocctl, ps) with args, against a daemon if d is not
- * NULL, stdout to outfd (or /dev/null if -1), and return its wall time
- * (fork to reaped) in ms, its wait status in *status.
+ * Start a program (goprocctl, ps) with args, against a daemon if d is not
+ * NULL, stdout to outfd (or /dev/null if -1); its pid, also kept in *slot
+ * for cleanup().
  */
-static double
-spawn_prog(const struct daemon *d, const char *path, char *const args[],
-    int outfd, int *status)
+static pid_t
+start_prog(const struct daemon *d, const char *path, char *const args[],
+    int outfd, volatile pid_t *slot)
 {
 	sigset_t old;
-	double t0, t;
 	pid_t pid;
 	int fd;
 
 	block_signals(&old);
-	t0 = now_ms();
 	switch (pid = fork()) {
 	case -1:
 		bail("fork: %s", strerror(errno));
@@ -1084,8 +1131,24 @@ spawn_prog(const struct daemon *d, const char *path, char *const args[],
 	default:
 		break;
 	}
-	ctl_pid = pid;
+	*slot = pid;
 	restore_signals(&old);
+	return (pid);
+}
+
+/*
+ * Run a program as start_prog() does and return its wall time (fork to
+ * reaped) in ms, its wait status in *status.
+ */
+static double
+spawn_prog(const struct daemon *d, const char *path, char *const args[],
+    int outfd, int *status)
+{
+	double t0, t;
+	pid_t pid;
+
+	t0 = now_ms();
+	pid = start_prog(d, path, args, outfd, &ctl_pid);
 	while (waitpid(pid, status, 0) == -1)
 		if (errno != EINTR)
 			bail("waitpid: %s", strerror(errno));
@@ -1142,13 +1205,12 @@ spawn_live(size_t n)
 }
 
 static void
-reap_live(size_t i)
+reap_live(struct live *l)
 {
-	while (waitpid(live[i].pid, NULL, 0) == -1)
+	while (waitpid(l->pid, NULL, 0) == -1)
 		if (errno != EINTR)
-			bail("waitpid %d: %s", (int)live[i].pid,
-			    strerror(errno));
-	live[i].reaped = 1;
+			bail("waitpid %d: %s", (int)l->pid, strerror(errno));
+	l->reaped = 1;
 }
 
 /* Add l[from .. to) with the imsg client; round trips into ms. */
@@ -1175,9 +1237,10 @@ add_live(const struct daemon *d, struct live *l, size_t from, size_t to,
 	}
 }
 
-/* Add live[from .. to) with goprocctl add. */
+/* Add l[from .. to) with goprocctl add. */
 static void
-ctl_add_live(const struct daemon *d, size_t from, size_t to, double *ms)
+ctl_add_live(
+    const struct daemon *d, struct live *l, size_t from, size_t to, double *ms)
 {
 	char pidbuf[16];
 	char *args[] = { "goprocctl", "add", pidbuf, "--tag", "live", "--group",
@@ -1185,7 +1248,7 @@ ctl_add_live(const struct daemon *d, size_t from, size_t to, double *ms)
 	size_t i;
 
 	for (i = from; i < to; i++) {
-		(void)snprintf(pidbuf, sizeof(pidbuf), "%d", (int)live[i].pid);
+		(void)snprintf(pidbuf, sizeof(pidbuf), "%d", (int)l[i].pid);
 		ms[i - from] = run_prog(d, goprocctl_path, args);
 	}
 }
@@ -1682,7 +1745,8 @@ bench_small(void)
 	struct stats s, s_ctl;
 
 	print_header("registry of 100 entries");
-	write_snapshot(dsmall.files[F_SNAPSHOT], NSMALL, boot_for_snapshot());
+	write_snapshot(
+	    dsmall.files[F_SNAPSHOT], NSMALL, 100, boot_for_snapshot());
 	daemon_start(&dsmall);
 	rowf("startup (until ping answers)", "", -1, "%.1f ms",
 	    dsmall.startup_ms);
@@ -1690,7 +1754,7 @@ bench_small(void)
 	s = summarize(ms, NADD);
 	rowf("add, imsg client, median / p95 (300 adds)", "", -1,
 	    "%.2f / %.2f ms", s.med, s.p95);
-	ctl_add_live(&dsmall, NADD, NADD + NCTLADD, ms2);
+	ctl_add_live(&dsmall, live, NADD, NADD + NCTLADD, ms2);
 	s_ctl = summarize(ms2, NCTLADD);
 	rowf("goprocctl add, wall, median / p95 (50 adds)", "", -1,
 	    "%.2f / %.2f ms", s_ctl.med, s_ctl.p95);
@@ -1722,7 +1786,7 @@ bench_big_lists(struct rss *rss_load, struct rss *rss_list)
 	/* 100,000 entries. */
 	print_header("registry of 100,000 entries");
 	t0 = now_ms();
-	write_snapshot(dbig.files[F_SNAPSHOT], NBIG, boot_for_snapshot());
+	write_snapshot(dbig.files[F_SNAPSHOT], NBIG, 100, boot_for_snapshot());
 	if (stat(dbig.files[F_SNAPSHOT], &sb) == -1)
 		bail("%s: %s", dbig.files[F_SNAPSHOT], strerror(errno));
 	rowf("snapshot generated", "", -1, "%.1f MiB in %.0f ms",
@@ -1837,7 +1901,7 @@ bench_big_live(const struct stats *s_small, const struct rss *rss_load,
 	rowf("add at 100,000 / add at 100 (median)", "<= 2x", met,
 	    "%.2fx (p95 %.2fx)", ratio, s_big.p95 / s_small->p95);
 	target("add at 100,000 within 2x of add at 100", met);
-	ctl_add_live(&dbig, NADD, NADD + NCTLADD, ms2);
+	ctl_add_live(&dbig, live, NADD, NADD + NCTLADD, ms2);
 	s_ctl = summarize(ms2, NCTLADD);
 	rowf("goprocctl add, wall, median / p95 (50 adds)", "", -1,
 	    "%.2f / %.2f ms", s_ctl.med, s_ctl.p95);
@@ -1870,7 +1934,7 @@ bench_big_live(const struct stats *s_small, const struct rss *rss_load,
 		t0 = now_ms();
 		if (kill(live[i].pid, SIGKILL) == -1)
 			bail("kill %d: %s", (int)live[i].pid, strerror(errno));
-		reap_live(i);
+		reap_live(&live[i]);
 		for (;;) {
 			memset(&rep, 0, sizeof(rep));
 			rep.decode = 1;
@@ -1931,31 +1995,622 @@ bench_registry(void)
 	restore_signals(&old);
 }
 
+/* Encode a request and send it on ibuf. */
+static void
+req_send(struct imsgbuf *ibuf, const struct gp_request *req)
+{
+	struct ibuf *b;
+
+	if ((b = ibuf_dynamic(256, MAX_IMSGSIZE - IMSG_HEADER_SIZE)) == NULL ||
+	    wire_req_encode(b, req) == -1 ||
+	    imsg_compose(
+	        ibuf, req->type, 0, 0, -1, ibuf_data(b), ibuf_size(b)) == -1)
+		bail("cannot encode a request: %s", strerror(errno));
+	ibuf_free(b);
+	if (imsgbuf_flush(ibuf) == -1)
+		bail("cannot send a request: %s", strerror(errno));
+}
+
+/* Wait for bytes from goprocd and read them into ibuf. */
+static void
+read_more(struct imsgbuf *ibuf)
+{
+	struct pollfd pfd;
+
+	pfd.fd = ibuf->fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		pfd.revents = 0;
+		switch (poll(&pfd, 1, REQ_TIMEOUT_MS)) {
+		case -1:
+			if (errno == EINTR)
+				continue;
+			bail("poll: %s", strerror(errno));
+		case 0:
+			bail("no answer from goprocd within %d s",
+			    REQ_TIMEOUT_MS / 1000);
+		default:
+			break;
+		}
+		break;
+	}
+	switch (imsgbuf_read(ibuf)) {
+	case -1:
+		bail("read from goprocd: %s", strerror(errno));
+	case 0:
+		bail("goprocd closed the watch connection");
+	default:
+		break;
+	}
+}
+
+/*
+ * A raw watcher of every entry (no selectors, no initial entries), once
+ * its INFO says it is subscribed.  Its imsgbuf is kept in ibuf, or freed
+ * if ibuf is NULL; its descriptor.
+ */
+static int
+watch_open(const char *sock, struct imsgbuf *ibuf)
+{
+	struct imsgbuf own, *ib = ibuf != NULL ? ibuf : &own;
+	struct gp_request req;
+	struct gp_end end;
+	struct imsg imsg;
+	struct ibuf view;
+	const char *errstr;
+	uint32_t type;
+	ssize_t n;
+	int fd;
+
+	if ((fd = client_open(sock)) == -1)
+		bail("cannot connect to %s: %s", sock, strerror(errno));
+	if (imsgbuf_init(ib, fd) == -1)
+		bail("imsgbuf_init: %s", strerror(errno));
+	req_init(&req, IMSG_CTL_WATCH);
+	req_send(ib, &req);
+	for (;;) {
+		while ((n = imsg_get(ib, &imsg)) != 0) {
+			if (n == -1)
+				bail("bad reply: %s", strerror(errno));
+			type = imsg_get_type(&imsg);
+			if ((type == IMSG_CTL_END || type == IMSG_CTL_ERROR) &&
+			    (imsg_get_ibuf(&imsg, &view) == -1 ||
+			        wire_end_decode(&view, &end, &errstr) == -1))
+				bail("bad reply to watch");
+			imsg_free(&imsg);
+			if (type == IMSG_CTL_INFO) {
+				if (ibuf == NULL)
+					imsgbuf_clear(ib);
+				return (fd);
+			}
+			if (type == IMSG_CTL_END || type == IMSG_CTL_ERROR)
+				bail("watch refused: %s", end.msg);
+			if (type != IMSG_CTL_ENTRY)
+				bail("unexpected reply type %u to watch", type);
+		}
+		read_more(ib);
+	}
+}
+
+/*
+ * A child that reads and drops whatever comes on the watchers' sockets,
+ * as fast as it comes (epoll); the parent's copies are closed.
+ */
+static pid_t
+drain_start(const int *fds, size_t n)
+{
+	static struct epoll_event evs[64];
+	static char buf[65536];
+	struct epoll_event ev;
+	sigset_t old;
+	size_t i, open;
+	pid_t pid;
+	int ep, nev, j;
+
+	if ((ep = epoll_create1(EPOLL_CLOEXEC)) == -1)
+		bail("epoll_create1: %s", strerror(errno));
+	for (i = 0; i < n; i++) {
+		memset(&ev, 0, sizeof(ev));
+		ev.events = EPOLLIN;
+		ev.data.fd = fds[i];
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) == -1)
+			bail("epoll_ctl: %s", strerror(errno));
+	}
+	block_signals(&old);
+	switch (pid = fork()) {
+	case -1:
+		bail("fork: %s", strerror(errno));
+	case 0:
+		restore_signals(&old);
+		for (open = n; open > 0;) {
+			if ((nev = epoll_wait(ep, evs, nitems(evs), -1)) ==
+			    -1) {
+				if (errno == EINTR)
+					continue;
+				_exit(1);
+			}
+			for (j = 0; j < nev; j++) {
+				if (read(evs[j].data.fd, buf, sizeof(buf)) > 0)
+					continue;
+				(void)epoll_ctl(
+				    ep, EPOLL_CTL_DEL, evs[j].data.fd, NULL);
+				open--;
+			}
+		}
+		_exit(0);
+	default:
+		break;
+	}
+	drain_pid = pid;
+	restore_signals(&old);
+	(void)close(ep);
+	for (i = 0; i < n; i++)
+		(void)close(fds[i]);
+	return (pid);
+}
+
+/* SIGKILL and reap a child kept in *slot; async-signal-safe. */
+static void
+stop_child(volatile pid_t *slot)
+{
+	pid_t p;
+
+	if ((p = *slot) <= 0)
+		return;
+	(void)kill(p, SIGKILL);
+	while (waitpid(p, NULL, 0) == -1 && errno == EINTR)
+		;
+	*slot = 0;
+}
+
+/*
+ * Read goprocctl watch's lines until one says event for pid; when the
+ * read that brought it returned (CLOCK_MONOTONIC, ms).
+ */
+static double
+wait_line(struct linebuf *lb, const char *event, pid_t pid)
+{
+	char want[32], *nl, *sp;
+	struct pollfd pfd;
+	size_t elen = strlen(event), used;
+	double t0 = now_ms(), left;
+	ssize_t n;
+	int match;
+
+	(void)snprintf(want, sizeof(want), " pid=%d ", (int)pid);
+	for (;;) {
+		while ((nl = memchr(lb->buf, '\n', lb->len)) != NULL) {
+			*nl = '\0';
+			/* TIME EVENT [id=N] pid=P ... */
+			sp = strchr(lb->buf, ' ');
+			match = sp != NULL &&
+			    strncmp(sp + 1, event, elen) == 0 &&
+			    sp[1 + elen] == ' ' && strstr(sp, want) != NULL;
+			used = (size_t)(nl + 1 - lb->buf);
+			memmove(lb->buf, nl + 1, lb->len - used);
+			lb->len -= used;
+			if (match)
+				return (lb->t);
+		}
+		if (lb->len == sizeof(lb->buf))
+			lb->len = 0; /* a line too long for us: dropped */
+		if ((left = EVENT_TIMEOUT_MS - (now_ms() - t0)) <= 0)
+			bail("goprocctl watch: no %s line for pid %d in %d s",
+			    event, (int)pid, EVENT_TIMEOUT_MS / 1000);
+		pfd.fd = lb->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, (int)left + 1) <= 0)
+			continue;
+		n = read(lb->fd, lb->buf + lb->len, sizeof(lb->buf) - lb->len);
+		lb->t = now_ms();
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			bail("goprocctl watch exited, see %s", ctl_err);
+		lb->len += (size_t)n;
+	}
+}
+
+/*
+ * kill -9 of a registered child until goprocctl watch prints its exited
+ * line, NWTRIALS times with one watch client.  The client is subscribed
+ * once its --initial line of a first child has come; each child's added
+ * line is read before its kill.
+ */
+static void
+watch_latency(const struct daemon *d, double *ms)
+{
+	static struct linebuf lb;
+	char *args[] = { "goprocctl", "watch", "--tag", "live", "--initial",
+		NULL };
+	double t0, add_ms;
+	size_t i, k;
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) == -1)
+		bail("pipe: %s", strerror(errno));
+	k = spawn_kid(K_IDLE);
+	add_live(d, mkids, k, k + 1, &add_ms, 1);
+	(void)start_prog(d, goprocctl_path, args, p[1], &watch_pid);
+	(void)close(p[1]);
+	memset(&lb, 0, sizeof(lb));
+	lb.fd = p[0];
+	(void)wait_line(&lb, "present", mkids[k].pid);
+	for (i = 0; i < NWTRIALS; i++) {
+		k = spawn_kid(K_IDLE);
+		add_live(d, mkids, k, k + 1, &add_ms, 1);
+		(void)wait_line(&lb, "added", mkids[k].pid);
+		t0 = now_ms();
+		if (kill(mkids[k].pid, SIGKILL) == -1)
+			bail("kill %d: %s", (int)mkids[k].pid, strerror(errno));
+		ms[i] = wait_line(&lb, "exited", mkids[k].pid) - t0;
+		reap_live(&mkids[k]);
+	}
+	stop_child(&watch_pid);
+	(void)close(p[0]);
+}
+
+/*
+ * The frontend's descriptors once the connections of earlier clients
+ * are gone: the fewest seen over 50 ms.
+ */
+static int
+idle_fds(pid_t front)
+{
+	double t0;
+	int n, least = INT_MAX;
+
+	t0 = now_ms();
+	do {
+		if ((n = count_fds(front)) != -1 && n < least)
+			least = n;
+		sleep_ms(1);
+	} while (now_ms() - t0 < 50);
+	return (least);
+}
+
+/*
+ * kill -9 of a registered child until goprocctl wait --id N has exited
+ * (its pidfd readable, then waitpid), NWTRIALS times.  The client starts
+ * once the frontend holds no other client's connection, and the kill
+ * comes SUB_SETTLE_MS after the frontend holds one more descriptor, the
+ * wait client's connection: a subscription is one registry round trip.
+ */
+static void
+wait_latency(const struct daemon *d, double *ms)
+{
+	char idbuf[24];
+	char *args[] = { "goprocctl", "wait", "--id", idbuf, NULL };
+	struct pollfd pfd;
+	double t0, add_ms;
+	size_t i, k;
+	pid_t pid;
+	int base, status;
+
+	base = idle_fds(d->procs[R_FRONTEND]);
+	for (i = 0; i < NWTRIALS; i++) {
+		k = spawn_kid(K_IDLE);
+		add_live(d, mkids, k, k + 1, &add_ms, 1);
+		(void)snprintf(idbuf, sizeof(idbuf), "%llu",
+		    (unsigned long long)mkids[k].id);
+		t0 = now_ms();
+		while (count_fds(d->procs[R_FRONTEND]) > base &&
+		    now_ms() - t0 < EVENT_TIMEOUT_MS)
+			sleep_ms(0.1);
+		pid = start_prog(d, goprocctl_path, args, -1, &ctl_pid);
+		t0 = now_ms();
+		while (count_fds(d->procs[R_FRONTEND]) <= base &&
+		    now_ms() - t0 < EVENT_TIMEOUT_MS) {
+			if (waitpid(pid, &status, WNOHANG) == pid) {
+				ctl_pid = 0;
+				bail("goprocctl wait --id %s returned before "
+				     "the kill (status %d), see %s",
+				    idbuf, status, ctl_err);
+			}
+			sleep_ms(0.1);
+		}
+		sleep_ms(SUB_SETTLE_MS);
+		if ((pfd.fd = (int)syscall(SYS_pidfd_open, pid, 0)) == -1)
+			bail("pidfd_open: %s", strerror(errno));
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		t0 = now_ms();
+		if (kill(mkids[k].pid, SIGKILL) == -1)
+			bail("kill %d: %s", (int)mkids[k].pid, strerror(errno));
+		if (poll(&pfd, 1, EVENT_TIMEOUT_MS) != 1)
+			bail("goprocctl wait --id %s: still waiting after %d s",
+			    idbuf, EVENT_TIMEOUT_MS / 1000);
+		while (waitpid(pid, &status, 0) == -1)
+			if (errno != EINTR)
+				bail("waitpid: %s", strerror(errno));
+		ms[i] = now_ms() - t0;
+		ctl_pid = 0;
+		(void)close(pfd.fd);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+			bail(
+			    "goprocctl wait --id %s failed (status %d), see %s",
+			    idbuf, status, ctl_err);
+		reap_live(&mkids[k]);
+	}
+}
+
+/* Median and p99 of NWTRIALS latencies against the targets. */
+static void
+latency_rows(const char *what, const char *tname, double *ms)
+{
+	char label[64];
+	struct stats s;
+	double p99;
+	int met;
+
+	s = summarize(ms, NWTRIALS);
+	p99 = pct(ms, NWTRIALS, 0.99);
+	(void)snprintf(label, sizeof(label), "%s, median", what);
+	rowf(label, "<= 5 ms", s.med <= T_EV_MED_MS, "%.2f ms", s.med);
+	(void)snprintf(label, sizeof(label), "%s, p99", what);
+	rowf(label, "<= 20 ms", p99 <= T_EV_P99_MS, "%.2f ms (max %.2f)", p99,
+	    s.max);
+	met = s.med <= T_EV_MED_MS && p99 <= T_EV_P99_MS;
+	target(tname, met);
+}
+
+/*
+ * goprocctl add with no watcher and with NWATCHERS raw watchers of every
+ * entry, whose sockets a child of ours reads as fast as it can; NROUNDS
+ * times in turn, so that the machine's drift falls on both.
+ */
+static void
+watchers_add(const struct daemon *d)
+{
+	static double ms0[NWADD], ms1[NWADD];
+	static int fds[NWATCHERS];
+	struct stats s0, s1;
+	double t0, c, cpu0 = 0, cpu1 = 0, sub_ms = 0, ratio;
+	size_t i, k, r, per = NWADD / NROUNDS;
+	pid_t front = d->procs[R_FRONTEND];
+	int base, fds_front = 0, met;
+
+	k = nmkids;
+	for (i = 0; i < 2 * NWADD; i++)
+		(void)spawn_kid(K_IDLE);
+	base = count_fds(front);
+	for (r = 0; r < NROUNDS; r++) {
+		c = proc_cpu_s(front);
+		ctl_add_live(d, mkids, k, k + per, ms0 + r * per);
+		cpu0 += proc_cpu_s(front) - c;
+		k += per;
+		t0 = now_ms();
+		for (i = 0; i < NWATCHERS; i++)
+			fds[i] = watch_open(d->sock, NULL);
+		sub_ms += now_ms() - t0;
+		(void)drain_start(fds, NWATCHERS);
+		fds_front = count_fds(front);
+		c = proc_cpu_s(front);
+		ctl_add_live(d, mkids, k, k + per, ms1 + r * per);
+		cpu1 += proc_cpu_s(front) - c;
+		k += per;
+		stop_child(&drain_pid);
+		t0 = now_ms();
+		while (count_fds(front) > base && now_ms() - t0 < 5000)
+			sleep_ms(1);
+	}
+	s0 = summarize(ms0, per * NROUNDS);
+	s1 = summarize(ms1, per * NROUNDS);
+	rowf("500 raw watchers subscribed, mean", "", -1, "in %.0f ms",
+	    sub_ms / NROUNDS);
+	rowf("goprocctl add, no watcher, median / p95", "", -1,
+	    "%.2f / %.2f ms", s0.med, s0.p95);
+	rowf("goprocctl add, 500 watchers, median / p95", "", -1,
+	    "%.2f / %.2f ms", s1.med, s1.p95);
+	ratio = s1.med / s0.med;
+	met = ratio <= T_WATCHERS_RATIO;
+	rowf("add with 500 watchers / with none (median)", "<= 1.10x", met,
+	    "%.2fx", ratio);
+	target("500 watchers slow add by at most 10%", met);
+	rowf("  frontend CPU per add, none / 500 watchers", "", -1,
+	    "%.2f / %.2f ms", cpu0 * 1e3 / (double)(per * NROUNDS),
+	    cpu1 * 1e3 / (double)(per * NROUNDS));
+	rowf("  frontend descriptors with the watchers", "", -1, "%d",
+	    fds_front);
+}
+
+/* goprocctl group FROM --rename TO, through the imsg client. */
+static void
+rename_group(const struct daemon *d, const char *from, const char *to)
+{
+	struct gp_request req;
+	struct reply rep;
+
+	req_init(&req, IMSG_CTL_GROUP);
+	req.flags = GP_REQ_RENAME;
+	(void)strlcpy(req.label, from, sizeof(req.label));
+	(void)strlcpy(req.newlabel, to, sizeof(req.newlabel));
+	memset(&rep, 0, sizeof(rep));
+	(void)timed_request(d->sock, &req, &rep);
+	if (rep.type != IMSG_CTL_END)
+		bail("rename group %s to %s: %s", from, to, rep.msg);
+}
+
+/*
+ * Read what the slow watcher was sent, until a lost event or
+ * DRAIN_QUIET_MS without a byte: the events read, and the lost count.
+ */
+static void
+drain_slow(struct imsgbuf *ibuf, size_t *nev, uint32_t *lost)
+{
+	static struct gp_event ev;
+	struct pollfd pfd;
+	struct imsg imsg;
+	struct ibuf view;
+	const char *errstr;
+	ssize_t n;
+
+	*nev = 0;
+	*lost = 0;
+	for (;;) {
+		while ((n = imsg_get(ibuf, &imsg)) != 0) {
+			if (n == -1)
+				bail("bad event: %s", strerror(errno));
+			if (imsg_get_type(&imsg) != IMSG_CTL_EVENT ||
+			    imsg_get_ibuf(&imsg, &view) == -1 ||
+			    wire_event_decode(&view, &ev, &errstr) == -1)
+				bail("bad message of type %u to the watcher",
+				    imsg_get_type(&imsg));
+			imsg_free(&imsg);
+			if (ev.type == GP_EV_LOST) {
+				*lost += ev.count;
+				return;
+			}
+			(*nev)++;
+		}
+		pfd.fd = ibuf->fd;
+		pfd.events = POLLIN;
+		pfd.revents = 0;
+		if (poll(&pfd, 1, DRAIN_QUIET_MS) == 0)
+			return;
+		switch (imsgbuf_read(ibuf)) {
+		case -1:
+			if (errno == EINTR)
+				continue;
+			bail("read from goprocd: %s", strerror(errno));
+		case 0:
+			bail("goprocd closed the slow watcher");
+		default:
+			break;
+		}
+	}
+}
+
+/*
+ * A watcher that reads nothing while 100,000 events go by: NGROUPS
+ * group renames on a registry of 100,000 entries in NGROUPS groups
+ * (one renamed event per entry), with client_timeout SLOW_TIMEOUT.
+ */
+static void
+slow_watcher(void)
+{
+	struct imsgbuf ibuf;
+	char from[16], to[16];
+	double t0, push_ms;
+	long rss0, rss1, hwm0, hwm1;
+	pid_t front;
+	size_t k, nev;
+	uint32_t lost;
+	int met;
+
+	print_header("watch: a watcher that never reads");
+	write_snapshot(
+	    dslow.files[F_SNAPSHOT], NBIG, NGROUPS, boot_for_snapshot());
+	dslow.timeout = SLOW_TIMEOUT;
+	daemon_start(&dslow);
+	front = dslow.procs[R_FRONTEND];
+	/* The rename replies' path once, with no watcher. */
+	rename_group(&dslow, "g0", "w0");
+	rename_group(&dslow, "w0", "g0");
+	(void)watch_open(dslow.sock, &ibuf);
+	rss0 = proc_status_kb(front, "VmRSS:");
+	hwm0 = proc_status_kb(front, "VmHWM:");
+	t0 = now_ms();
+	for (k = 0; k < NGROUPS; k++) {
+		(void)snprintf(from, sizeof(from), "g%zu", k);
+		(void)snprintf(to, sizeof(to), "h%zu", k);
+		rename_group(&dslow, from, to);
+	}
+	push_ms = now_ms() - t0;
+	rss1 = proc_status_kb(front, "VmRSS:");
+	hwm1 = proc_status_kb(front, "VmHWM:");
+	rowf("100,000 renamed events (1,000 group renames)", "", -1,
+	    "in %.1f s", push_ms / 1e3);
+	met = (rss1 - rss0) / 1024.0 <= T_SLOW_MIB;
+	rowf("frontend VmRSS, before / after", "", -1, "%.1f / %.1f MiB",
+	    rss0 / 1024.0, rss1 / 1024.0);
+	rowf("frontend VmRSS growth", "<= 1 MiB", met, "%ld KiB", rss1 - rss0);
+	rowf("  frontend VmHWM, before / after", "", -1, "%.1f / %.1f MiB",
+	    hwm0 / 1024.0, hwm1 / 1024.0);
+	target("a slow watcher costs the frontend <= 1 MiB", met);
+	drain_slow(&ibuf, &nev, &lost);
+	rowf("slow watcher, events read then lost", "", -1, "%zu, lost %u", nev,
+	    lost);
+	row("slow watcher got a lost event", lost > 0 ? "yes" : "no", "", -1);
+	if (nev + lost != NBIG)
+		rowf("  events read + lost", "", -1, "%zu, not %d", nev + lost,
+		    NBIG);
+	imsgbuf_clear(&ibuf);
+	(void)close(ibuf.fd);
+	daemon_stop(&dslow);
+}
+
+/* Does this goprocctl know the command (goprocctl command --help)? */
+static int
+has_command(const char *cmd)
+{
+	char *args[] = { "goprocctl", (char *)cmd, "--help", NULL };
+	int status;
+
+	(void)spawn_prog(NULL, goprocctl_path, args, -1, &status);
+	return (WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/*
+ * Events and watchers: kill -9 until goprocctl watch and goprocctl wait
+ * see it, what 500 watchers cost an add, and what a watcher that never
+ * reads costs the frontend.
+ */
+static void
+bench_watch(void)
+{
+	static double ms[NWTRIALS];
+
+	print_header("watch: latency and watchers");
+	daemon_start(&dwatch);
+	if (has_command("watch")) {
+		watch_latency(&dwatch, ms);
+		latency_rows(
+		    "kill -9 to watch's exited line", "watch latency", ms);
+	} else
+		row("kill -9 to watch's exited line",
+		    "skipped: no goprocctl watch", "", -1);
+	if (has_command("wait")) {
+		wait_latency(&dwatch, ms);
+		latency_rows("kill -9 to wait's exit", "wait latency", ms);
+	} else
+		row("kill -9 to wait's exit", "skipped: no goprocctl wait", "",
+		    -1);
+	watchers_add(&dwatch);
+	daemon_stop(&dwatch);
+	stop_kids();
+	slow_watcher();
+}
+
 int
 main(int argc, char *argv[])
 {
 	static const char *const unset[] = { "GOPROC_SOCKET",
 		"GOPROC_STATE_DIR", "XDG_RUNTIME_DIR",
 		"GOPROC_LIVENESS_INTERVAL", "GOPROC_LAST_SEEN_INTERVAL",
-		"GOPROC_METRICS_INTERVAL" };
+		"GOPROC_METRICS_INTERVAL", "GOPROC_CLIENT_TIMEOUT" };
 	struct sigaction sa;
 	struct stat sb;
 	size_t i, j, nmet;
 	sigset_t old;
-	int ch, mflag = 0;
+	int ch, mflag = 0, wflag = 0;
 
-	while ((ch = getopt(argc, argv, "m")) != -1) {
+	while ((ch = getopt(argc, argv, "mw")) != -1) {
 		switch (ch) {
 		case 'm':
 			mflag = 1;
 			break;
+		case 'w':
+			wflag = 1;
+			break;
 		default:
-			fprintf(stderr, "usage: bench [-m]\n");
+			fprintf(stderr, "usage: bench [-mw]\n");
 			return (2);
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: bench [-m]\n");
+		fprintf(stderr, "usage: bench [-mw]\n");
 		return (2);
 	}
 	mainpid = getpid();
@@ -1977,10 +2632,14 @@ main(int argc, char *argv[])
 	setup_dirs();
 	read_boot_id();
 	machine();
-	if (!mflag)
+	if (!mflag && !wflag)
 		bench_registry();
-	metrics_cost();
-	metrics_accuracy();
+	if (mflag || !wflag) {
+		metrics_cost();
+		metrics_accuracy();
+	}
+	if (wflag || !mflag)
+		bench_watch();
 
 	block_signals(&old);
 	cleaning = 1;
