@@ -37,6 +37,14 @@ enum actions {
 	GROUP,
 	RESET,
 	DAEMON,
+	TOP,
+};
+
+/* top's options. */
+struct top_opts {
+	int			 batch;		/* -b */
+	int			 iterations;	/* -n, 0: no end */
+	int			 delay_ms;	/* -d */
 };
 
 /* The command line, parsed. */
@@ -54,6 +62,7 @@ struct parse_result {
 	char			**cmdargv;
 	pid_t			 child;		/* run: the started process */
 	struct gp_request	 req;		/* what goes to goprocd */
+	struct top_opts		 top;		/* top -b, -n, -d */
 	char			 error[256];	/* why parse() failed */
 	int			 status;	/* its exit status, 0: usage */
 };
@@ -77,9 +86,14 @@ const char	*signal_name(int);
 
 /* output.c */
 extern const struct output	show_output;
+const char	*fmt_cpu(uint64_t, char *, size_t);
+const char	*fmt_rss(uint64_t, char *, size_t);
+const char	*fmt_up(int64_t, char *, size_t);
 
 /* output_json.c */
 extern const struct output	json_output;
+/* top.c */
+int		 top(struct parse_result *, const char *);
 /* clang-format on */
 
 #endif /* GOPROCCTL_H */
