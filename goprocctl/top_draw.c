@@ -76,8 +76,8 @@ const char *const top_sort_names[TS_MAX] = {
 };
 
 static const char footer[] =
-    "q quit  j/k move  s sort  r reverse  / filter  Enter detail  "
-    "K kill  t tags  g groups  Space pause  ? help";
+    "q:quit s:sort r:rev /:filter Enter:view K:kill t:tags g:groups "
+    "Spc:pause ?:help";
 
 static const char *const help_lines[] = {
 	"goprocctl top: the keys",
