@@ -531,14 +531,16 @@ top_option(struct parse_result *res, int ch, const char *arg)
 	case 'n':
 		n = number(arg, 1, INT_MAX, &errstr);
 		if (errstr != NULL)
-			return (fail(res, "invalid -n \"%s\": %s", arg, errstr));
+			return (
+			    fail(res, "invalid -n \"%s\": %s", arg, errstr));
 		res->top.iterations = (int)n;
 		return (0);
 	}
 	if ((dot = strchr(arg, '.')) == NULL)
 		dot = arg + strlen(arg);
 	len = (size_t)(dot - arg);
-	if (len == 0 || len >= sizeof(whole) || strlen(dot + (*dot != '\0')) > 3)
+	if (len == 0 || len >= sizeof(whole) ||
+	    strlen(dot + (*dot != '\0')) > 3)
 		return (fail(res, "invalid -d \"%s\" (0.1 to %d seconds)", arg,
 		    TIMEOUT_MAX));
 	memcpy(whole, arg, len);

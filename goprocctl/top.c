@@ -126,7 +126,8 @@ top_fail(int status, const char *fmt, ...)
 	va_end(ap);
 	top_restore();
 	(void)fflush(stdout);
-	fprintf(stderr, "%s: %s\n", getprogname(), gp_vis(msg, buf, sizeof(buf)));
+	fprintf(
+	    stderr, "%s: %s\n", getprogname(), gp_vis(msg, buf, sizeof(buf)));
 	exit(status);
 }
 
@@ -175,8 +176,8 @@ conn_open(enum conn_kind k, const struct gp_request *req, int must)
 	if (strlcpy(sun.sun_path, tsock, sizeof(sun.sun_path)) >=
 	    sizeof(sun.sun_path))
 		top_fail(GP_EXIT_FAIL, "socket path too long: %s", tsock);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	         0)) == -1)
+	if ((fd = socket(
+	         AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0)) == -1)
 		top_fail(GP_EXIT_FAIL, "socket: %s", strerror(errno));
 	while (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == -1) {
 		if (errno == EINTR)
@@ -185,11 +186,13 @@ conn_open(enum conn_kind k, const struct gp_request *req, int must)
 		if (!must)
 			return (-1);
 		if (errno == ENOENT || errno == ECONNREFUSED)
-			top_fail(ts.version[0] != '\0' || conns[C_WATCH].synced
-			        ? GP_EXIT_FAIL
-			        : GP_EXIT_NODAEMON,
+			top_fail(
+			    ts.version[0] != '\0' || conns[C_WATCH].synced ?
+			        GP_EXIT_FAIL :
+			        GP_EXIT_NODAEMON,
 			    "daemon is not running (%s at %s)",
-			    errno == ENOENT ? "no socket" : "connection refused",
+			    errno == ENOENT ? "no socket" :
+			                      "connection refused",
 			    tsock);
 		top_fail(GP_EXIT_FAIL, "cannot connect to %s: %s", tsock,
 		    strerror(errno));
@@ -200,8 +203,8 @@ conn_open(enum conn_kind k, const struct gp_request *req, int must)
 	if (wire_req_encode(b, req) == -1 ||
 	    imsg_compose(&c->ibuf, req->type, 0, 0, -1, ibuf_data(b),
 	        ibuf_size(b)) == -1)
-		top_fail(GP_EXIT_FAIL, "cannot queue request: %s",
-		    strerror(errno));
+		top_fail(
+		    GP_EXIT_FAIL, "cannot queue request: %s", strerror(errno));
 	ibuf_free(b);
 	c->fd = fd;
 	c->synced = 0;
@@ -278,7 +281,8 @@ conn_reply(enum conn_kind k, struct imsg *imsg)
 
 	type = imsg_get_type(imsg);
 	if (imsg_get_ibuf(imsg, &view) == -1)
-		top_fail(GP_EXIT_FAIL, "bad reply from goprocd (type %u)", type);
+		top_fail(
+		    GP_EXIT_FAIL, "bad reply from goprocd (type %u)", type);
 	if (k == C_WATCH) {
 		watch_reply(type, &view);
 		return;
@@ -286,8 +290,8 @@ conn_reply(enum conn_kind k, struct imsg *imsg)
 	switch (type) {
 	case IMSG_CTL_ENTRY:
 		if (wire_entry_decode(&view, &entry, &errstr) == -1)
-			top_fail(GP_EXIT_FAIL, "bad entry from goprocd: %s",
-			    errstr);
+			top_fail(
+			    GP_EXIT_FAIL, "bad entry from goprocd: %s", errstr);
 		/* A refresh: the metrics of the entries still alive. */
 		if (k == C_LIST && !ts.paused &&
 		    (te = top_find(&ts, entry.id)) != NULL && te->e.alive)
@@ -304,8 +308,8 @@ conn_reply(enum conn_kind k, struct imsg *imsg)
 		else
 			(void)snprintf(ts.status, sizeof(ts.status),
 			    "%s id %llu (pid %d)",
-			    r.flags & GP_RES_REMOVED ? "killed and removed"
-			                             : "signalled",
+			    r.flags & GP_RES_REMOVED ? "killed and removed" :
+			                               "signalled",
 			    (unsigned long long)r.entry.id, (int)r.entry.pid);
 		ts.dirty = 1;
 		return;
@@ -314,8 +318,8 @@ conn_reply(enum conn_kind k, struct imsg *imsg)
 	case IMSG_CTL_END:
 	case IMSG_CTL_ERROR:
 		if (wire_end_decode(&view, &end, &errstr) == -1)
-			top_fail(GP_EXIT_FAIL, "bad reply from goprocd: %s",
-			    errstr);
+			top_fail(
+			    GP_EXIT_FAIL, "bad reply from goprocd: %s", errstr);
 		conn_close(k);
 		if (k == C_VERSION)
 			(void)strlcpy(ts.version, end.msg, sizeof(ts.version));
@@ -326,8 +330,8 @@ conn_reply(enum conn_kind k, struct imsg *imsg)
 		ts.dirty = 1;
 		return;
 	default:
-		top_fail(GP_EXIT_FAIL, "unexpected reply from goprocd (type %u)",
-		    type);
+		top_fail(GP_EXIT_FAIL,
+		    "unexpected reply from goprocd (type %u)", type);
 	}
 }
 
@@ -364,8 +368,8 @@ watch_reply(uint32_t type, struct ibuf *view)
 		break;
 	case IMSG_CTL_INFO:
 		if (wire_end_decode(view, &end, &errstr) == -1)
-			top_fail(GP_EXIT_FAIL, "bad reply from goprocd: %s",
-			    errstr);
+			top_fail(
+			    GP_EXIT_FAIL, "bad reply from goprocd: %s", errstr);
 		c->synced = 1;
 		c->deadline = 0;
 		break;
@@ -380,13 +384,13 @@ watch_reply(uint32_t type, struct ibuf *view)
 	case IMSG_CTL_END:
 	case IMSG_CTL_ERROR:
 		if (wire_end_decode(view, &end, &errstr) == -1)
-			top_fail(GP_EXIT_FAIL, "bad reply from goprocd: %s",
-			    errstr);
+			top_fail(
+			    GP_EXIT_FAIL, "bad reply from goprocd: %s", errstr);
 		top_fail(GP_EXIT_FAIL, "%s",
 		    end.msg[0] != '\0' ? end.msg : "watch failed");
 	default:
-		top_fail(GP_EXIT_FAIL, "unexpected reply from goprocd (type %u)",
-		    type);
+		top_fail(GP_EXIT_FAIL,
+		    "unexpected reply from goprocd (type %u)", type);
 	}
 	ts.dirty = 1;
 }
@@ -518,8 +522,8 @@ table_put(const struct gp_entry *e)
 		else
 			hi = mid;
 	}
-	memmove(ts.ents + lo + 1, ts.ents + lo,
-	    (ts.nents - lo) * sizeof(*ts.ents));
+	memmove(
+	    ts.ents + lo + 1, ts.ents + lo, (ts.nents - lo) * sizeof(*ts.ents));
 	ts.ents[lo] = te;
 	ts.nents++;
 	return (te);
@@ -531,8 +535,9 @@ table_del(uint64_t id)
 	struct top_ent **p;
 	size_t i;
 
-	if (ts.nents == 0 || (p = bsearch(&id, ts.ents, ts.nents,
-	                          sizeof(*ts.ents), ent_cmp)) == NULL)
+	if (ts.nents == 0 ||
+	    (p = bsearch(&id, ts.ents, ts.nents, sizeof(*ts.ents), ent_cmp)) ==
+	        NULL)
 		return;
 	i = (size_t)(p - ts.ents);
 	free(*p);
@@ -590,8 +595,8 @@ top_kill(struct top_state *t, uint64_t id)
 	struct gp_request req;
 
 	if (conns[C_KILL].fd != -1) {
-		(void)snprintf(t->status, sizeof(t->status),
-		    "a kill is under way");
+		(void)snprintf(
+		    t->status, sizeof(t->status), "a kill is under way");
 		return;
 	}
 	memset(&req, 0, sizeof(req));
@@ -600,8 +605,8 @@ top_kill(struct top_state *t, uint64_t id)
 	req.ids[0] = id;
 	req.nids = 1;
 	if (conn_open(C_KILL, &req, 0) == -1)
-		(void)snprintf(t->status, sizeof(t->status),
-		    "cannot reach goprocd");
+		(void)snprintf(
+		    t->status, sizeof(t->status), "cannot reach goprocd");
 	else
 		(void)snprintf(t->status, sizeof(t->status),
 		    "sending SIGTERM to id %llu...", (unsigned long long)id);
@@ -640,7 +645,8 @@ loop_timeout(int64_t next)
 			t = conns[k].deadline - ts.now;
 	for (i = 0; i < ts.nents; i++)
 		if (ts.ents[i]->died != 0 &&
-		    (d = ts.ents[i]->died + TOP_HILITE_MS - ts.now) > 0 && d < t)
+		    (d = ts.ents[i]->died + TOP_HILITE_MS - ts.now) > 0 &&
+		    d < t)
 			t = d;
 	return (t < 0 ? 0 : (int)t);
 }
@@ -656,8 +662,8 @@ loop_timers(int64_t *next)
 		    ts.now < conns[k].deadline)
 			continue;
 		if (k == C_WATCH)
-			top_fail(GP_EXIT_FAIL, "no answer from goprocd within %ds",
-			    tres->timeout);
+			top_fail(GP_EXIT_FAIL,
+			    "no answer from goprocd within %ds", tres->timeout);
 		conn_close(k);
 		(void)snprintf(ts.status, sizeof(ts.status),
 		    "no answer from goprocd within %ds", tres->timeout);
@@ -716,6 +722,8 @@ loop(void)
 			top_fail(GP_EXIT_FAIL, "poll: %s", strerror(errno));
 		if (quit_signal != 0)
 			break;
+		if (r == 0)
+			ts.dirty = 1; /* a highlight ends, or the clock moves */
 		clock_now();
 		for (i = 0; r > 0 && i < n; i++) {
 			if (pfd[i].revents == 0)

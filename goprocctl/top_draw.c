@@ -101,6 +101,7 @@ static const char *const help_lines[] = {
 
 static const struct top_state *cmp_ts;
 
+static int64_t	 sort_value(const struct gp_entry *, int);
 static int	 ent_order(const void *, const void *);
 static int	 text_cols(const char *);
 static const char *cut(const char *, int, int, int, char *, size_t);
@@ -273,8 +274,8 @@ cell(const struct top_state *t, const struct top_ent *te, int col, char *buf,
 		(void)snprintf(buf, len, "%d", (int)e->pid);
 		return (buf);
 	case COL_NAME:
-		return (e->name[0] != '\0' ? top_safe(t, e->name, buf, len)
-		                           : "-");
+		return (
+		    e->name[0] != '\0' ? top_safe(t, e->name, buf, len) : "-");
 	case COL_STATE:
 		if (!e->alive)
 			return ("dead");
@@ -293,9 +294,9 @@ cell(const struct top_state *t, const struct top_ent *te, int col, char *buf,
 		return (fmt_rss(m->rss_bytes, buf, len));
 	case COL_UPTIME:
 		if (!e->alive)
-			return (m->valid & GP_MET_EXITED
-			        ? fmt_dead(t->wall - m->exited_at, buf, len)
-			        : "dead");
+			return (m->valid & GP_MET_EXITED ?
+			        fmt_dead(t->wall - m->exited_at, buf, len) :
+			        "dead");
 		if (!(m->valid & GP_MET_STARTED))
 			return ("-");
 		return (fmt_up(t->wall - m->started_at, buf, len));
@@ -329,18 +330,16 @@ row_text(const struct top_state *t, const struct top_ent *te, const int *w,
     char *buf, size_t len)
 {
 	static char text[4 * GP_CMD_MAX + 1], part[4 * GP_CMD_MAX + 1];
-	size_t o = 0;
 	int c;
 
 	buf[0] = '\0';
 	for (c = 0; c < COL_MAX; c++) {
 		cut(cell(t, te, c, text, sizeof(text)), w[c], c != COL_CMD,
 		    cols[c].right, part, sizeof(part));
-		o = strlcat(buf, part, len);
+		(void)strlcat(buf, part, len);
 		if (c != COL_CMD)
-			o = strlcat(buf, " ", len);
+			(void)strlcat(buf, " ", len);
 	}
-	(void)o;
 }
 
 static void
@@ -375,9 +374,9 @@ head_text(const struct top_state *t, int line, char *buf, size_t len)
 
 	if (line == 1) {
 		(void)snprintf(buf, len, "filter: %s  sort: %s%s%s",
-		    t->filtertext[0] != '\0'
-		        ? top_safe(t, t->filtertext, filt, sizeof(filt))
-		        : "none",
+		    t->filtertext[0] != '\0' ?
+		        top_safe(t, t->filtertext, filt, sizeof(filt)) :
+		        "none",
 		    top_sort_names[t->sort], t->reverse ? ", reversed" : "",
 		    t->paused ? "  [paused]" : "");
 		return;
@@ -402,11 +401,42 @@ head_text(const struct top_state *t, int line, char *buf, size_t len)
 		(void)snprintf(of, sizeof(of), " (of %zu)", t->nents);
 	(void)snprintf(buf, len,
 	    "goprocd %s  %s  entries %zu%s  alive %zu  dead %zu  cpu %s  rss %s",
-	    t->version[0] != '\0' ? top_safe(t, t->version, ver, sizeof(ver))
-	                          : "?",
+	    t->version[0] != '\0' ? top_safe(t, t->version, ver, sizeof(ver)) :
+	                            "?",
 	    fmt_time(t->wall, now, sizeof(now)) + 11, t->nview, of, alive,
 	    t->nview - alive, kcpu ? fmt_cpu(tcpu, cpu, sizeof(cpu)) : "-",
 	    krss ? fmt_rss(trss, rss, sizeof(rss)) : "-");
+}
+
+/*
+ * What a row sorts by, for the numeric columns: the smallest first, an
+ * unknown value last.
+ */
+static int64_t
+sort_value(const struct gp_entry *e, int sort)
+{
+	const struct gp_metrics *m = &e->met;
+
+	switch (sort) {
+	case TS_PID:
+		return (e->pid);
+	case TS_CPU:
+		if (e->alive && (m->valid & GP_MET_CPU_PCT))
+			return (-(int64_t)m->cpu_pct);
+		break;
+	case TS_RSS:
+		if (e->alive && (m->valid & GP_MET_SAMPLE) &&
+		    m->rss_bytes <= INT64_MAX)
+			return (-(int64_t)m->rss_bytes);
+		break;
+	case TS_UPTIME:
+		if (e->alive && (m->valid & GP_MET_STARTED))
+			return (m->started_at);
+		break;
+	default:
+		return (0);
+	}
+	return (INT64_MAX);
 }
 
 /* The order of the rows: the sort column, then the id. */
@@ -415,48 +445,18 @@ ent_order(const void *a, const void *b)
 {
 	const struct gp_entry *x = &(*(struct top_ent *const *)a)->e;
 	const struct gp_entry *y = &(*(struct top_ent *const *)b)->e;
-	int64_t vx = 0, vy = 0;
-	int r = 0;
+	int64_t vx, vy;
+	int r;
 
-	switch (cmp_ts->sort) {
-	case TS_NAME:
+	if (cmp_ts->sort == TS_NAME)
 		r = strcmp(x->name, y->name);
-		break;
-	case TS_PID:
-		vx = x->pid;
-		vy = y->pid;
-		break;
-	case TS_CPU:
-		vx = x->alive && (x->met.valid & GP_MET_CPU_PCT)
-		    ? -(int64_t)x->met.cpu_pct
-		    : 1;
-		vy = y->alive && (y->met.valid & GP_MET_CPU_PCT)
-		    ? -(int64_t)y->met.cpu_pct
-		    : 1;
-		break;
-	case TS_RSS:
-		vx = x->alive && (x->met.valid & GP_MET_SAMPLE)
-		    ? -(int64_t)(x->met.rss_bytes / 1024)
-		    : 1;
-		vy = y->alive && (y->met.valid & GP_MET_SAMPLE)
-		    ? -(int64_t)(y->met.rss_bytes / 1024)
-		    : 1;
-		break;
-	case TS_UPTIME:
-		vx = x->alive && (x->met.valid & GP_MET_STARTED)
-		    ? x->met.started_at
-		    : INT64_MAX;
-		vy = y->alive && (y->met.valid & GP_MET_STARTED)
-		    ? y->met.started_at
-		    : INT64_MAX;
-		break;
-	default:
-		break;
-	}
-	if (cmp_ts->sort == TS_ID)
+	else if (cmp_ts->sort == TS_ID)
 		r = x->id < y->id ? -1 : x->id > y->id;
-	else if (r == 0)
+	else {
+		vx = sort_value(x, cmp_ts->sort);
+		vy = sort_value(y, cmp_ts->sort);
 		r = vx < vy ? -1 : vx > vy;
+	}
 	if (cmp_ts->reverse)
 		r = -r;
 	if (r == 0)
@@ -600,8 +600,8 @@ draw_list(struct top_state *t)
 	if (t->sel >= t->first + (size_t)rows)
 		t->first = t->sel - (size_t)rows + 1;
 	if (t->first > 0 && t->first + (size_t)rows > t->nview)
-		t->first = t->nview > (size_t)rows ? t->nview - (size_t)rows
-		                                   : 0;
+		t->first =
+		    t->nview > (size_t)rows ? t->nview - (size_t)rows : 0;
 	head_text(t, 0, buf, sizeof(buf));
 	put_line(0, buf, A_NORMAL);
 	head_text(t, 1, buf, sizeof(buf));
@@ -632,20 +632,20 @@ draw_bottom(struct top_state *t)
 
 	if (t->mode == TM_FILTER) {
 		(void)snprintf(buf, sizeof(buf), "filter: %s",
-		    top_safe(t, t->input, buf + sizeof(buf) / 2,
-		        sizeof(buf) / 2));
+		    top_safe(
+		        t, t->input, buf + sizeof(buf) / 2, sizeof(buf) / 2));
 		put_line(LINES - 2, buf, A_BOLD);
 		(void)curs_set(1);
-		(void)move(LINES - 2, text_cols(buf) < COLS ? text_cols(buf)
-		                                            : COLS - 1);
+		(void)move(LINES - 2,
+		    text_cols(buf) < COLS ? text_cols(buf) : COLS - 1);
 	} else if (t->mode == TM_CONFIRM &&
 	    (te = top_find(t, t->confirm_id)) != NULL) {
 		(void)snprintf(buf, sizeof(buf),
 		    "Send SIGTERM to id %" PRIu64 " (%s, pid %d)? (y/n)",
 		    te->e.id,
-		    te->e.name[0] != '\0'
-		        ? top_safe(t, te->e.name, name, sizeof(name))
-		        : "no name",
+		    te->e.name[0] != '\0' ?
+		        top_safe(t, te->e.name, name, sizeof(name)) :
+		        "no name",
 		    (int)te->e.pid);
 		put_line(LINES - 2, buf, A_BOLD);
 	} else
@@ -667,15 +667,15 @@ detail_lines(const struct top_state *t, const struct gp_entry *e,
 
 	te.e = *e;
 	te.died = 0;
-#define LINE(...) \
-	do { \
-		if (n < max) \
-			(void)snprintf(out[n++], GP_MSG_MAX, __VA_ARGS__); \
+#define LINE(...)                                                              \
+	do {                                                                   \
+		if (n < max)                                                   \
+			(void)snprintf(out[n++], GP_MSG_MAX, __VA_ARGS__);     \
 	} while (0)
 	LINE("id          %" PRIu64, e->id);
 	LINE("pid         %d (process group %d)", (int)e->pid, (int)e->pgid);
-	LINE("name        %s", e->name[0] != '\0' ? top_safe(t, e->name, v,
-	    sizeof(v)) : "-");
+	LINE("name        %s",
+	    e->name[0] != '\0' ? top_safe(t, e->name, v, sizeof(v)) : "-");
 	LINE("alive       %s", e->alive ? "yes" : "no");
 	LINE("state       %s", cell(t, &te, COL_STATE, a, sizeof(a)));
 	LINE("cpu         %s", cell(t, &te, COL_CPU, a, sizeof(a)));
@@ -684,8 +684,9 @@ detail_lines(const struct top_state *t, const struct gp_entry *e,
 		LINE("threads     %u", m->threads);
 	else
 		LINE("threads     -");
-	LINE("started     %s (%s)", m->valid & GP_MET_STARTED ?
-	    fmt_time(m->started_at, a, sizeof(a)) : "-",
+	LINE("started     %s (%s)",
+	    m->valid & GP_MET_STARTED ? fmt_time(m->started_at, a, sizeof(a)) :
+	                                "-",
 	    cell(t, &te, COL_UPTIME, b, sizeof(b)));
 	if (m->valid & GP_MET_EXITED)
 		LINE("exited      %s", fmt_time(m->exited_at, a, sizeof(a)));
@@ -694,8 +695,10 @@ detail_lines(const struct top_state *t, const struct gp_entry *e,
 	LINE("owner uid   %u", e->owner_uid);
 	LINE("tags        %s", fmt_labels(t, &e->tags, v, sizeof(v)));
 	LINE("groups      %s", fmt_labels(t, &e->groups, v, sizeof(v)));
-	LINE("command     %s", e->flags & GP_ENT_CMD_CLIENT ?
-	    "(as the client gave it, /proc could not be read)" : "");
+	LINE("command     %s",
+	    e->flags & GP_ENT_CMD_CLIENT ?
+	        "(as the client gave it, /proc could not be read)" :
+	        "");
 #undef LINE
 	return (n);
 }
@@ -757,16 +760,14 @@ draw_labels(struct top_state *t)
 		t->lfirst = t->lsel;
 	if (t->lsel >= t->lfirst + rows)
 		t->lfirst = t->lsel - rows + 1;
-	(void)snprintf(buf, sizeof(buf),
-	    "%s  (Enter: filter by it, q: back)",
+	(void)snprintf(buf, sizeof(buf), "%s  (Enter: filter by it, q: back)",
 	    t->labelkind == 0 ? "tags" : "groups");
 	put_line(y++, buf, A_BOLD);
 	if (t->nlabels == 0)
-		put_line(y++, t->labelkind == 0 ? "no tags" : "no groups",
-		    A_NORMAL);
+		put_line(
+		    y++, t->labelkind == 0 ? "no tags" : "no groups", A_NORMAL);
 	for (i = t->lfirst; i < t->nlabels && y < LINES - 2; i++) {
-		(void)snprintf(buf, sizeof(buf), "%6u  %s",
-		    t->labels[i].count,
+		(void)snprintf(buf, sizeof(buf), "%6u  %s", t->labels[i].count,
 		    top_safe(t, t->labels[i].name, name, sizeof(name)));
 		put_line(y++, buf, i == t->lsel ? A_REVERSE : A_NORMAL);
 	}

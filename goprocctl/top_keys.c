@@ -56,10 +56,10 @@ filter_word(const char *w, struct gp_request *req, char *err, size_t len)
 		const char *prefix;
 		size_t off;
 	} lists[] = {
-		{"tag:", offsetof(struct gp_request, tags)},
-		{"tag-all:", offsetof(struct gp_request, tags_all)},
-		{"group:", offsetof(struct gp_request, groups)},
-		{"group-all:", offsetof(struct gp_request, groups_all)},
+		{ "tag:", offsetof(struct gp_request, tags) },
+		{ "tag-all:", offsetof(struct gp_request, tags_all) },
+		{ "group:", offsetof(struct gp_request, groups) },
+		{ "group-all:", offsetof(struct gp_request, groups_all) },
 	};
 	char clean[GP_LABEL_MAX + 1];
 	const char *errstr = NULL, *v;
@@ -76,22 +76,22 @@ filter_word(const char *w, struct gp_request *req, char *err, size_t len)
 			continue;
 		v = w + pl;
 		if (gp_label_clean(v, clean, sizeof(clean), &errstr) == -1 ||
-		    gp_strlist_add((struct gp_strlist *)((char *)req +
-		                       lists[i].off),
+		    gp_strlist_add(
+		        (struct gp_strlist *)((char *)req + lists[i].off),
 		        clean, strlen(clean), &errstr) == -1)
 			break;
 		return (0);
 	}
 	if (errstr == NULL && strncmp(w, "name:", 5) == 0) {
 		if (gp_valid_name(w + 5, &errstr) == 0 &&
-		    gp_strlist_add(&req->names, w + 5, strlen(w + 5),
-		        &errstr) == 0)
+		    gp_strlist_add(
+		        &req->names, w + 5, strlen(w + 5), &errstr) == 0)
 			return (0);
-	} else if (errstr == NULL && (strncmp(w, "id:", 3) == 0 ||
-	                                 strncmp(w, "pid:", 4) == 0)) {
+	} else if (errstr == NULL &&
+	    (strncmp(w, "id:", 3) == 0 || strncmp(w, "pid:", 4) == 0)) {
 		v = strchr(w, ':') + 1;
-		n = strtonum(v, 1, w[0] == 'i' ? LLONG_MAX : GP_PID_MAX,
-		    &errstr);
+		n = strtonum(
+		    v, 1, w[0] == 'i' ? LLONG_MAX : GP_PID_MAX, &errstr);
 		if (errstr == NULL && w[0] == 'i' && req->nids < GP_SEL_MAX)
 			req->ids[req->nids++] = (uint64_t)n;
 		else if (errstr == NULL && w[0] == 'p' &&
@@ -118,8 +118,8 @@ filter_word(const char *w, struct gp_request *req, char *err, size_t len)
  * Returns 0, or -1 with the reason in err.
  */
 int
-top_filter_parse(const char *text, struct gp_request *req, char *err,
-    size_t len)
+top_filter_parse(
+    const char *text, struct gp_request *req, char *err, size_t len)
 {
 	char copy[GP_SEARCH_MAX + 1], *p, *w;
 
@@ -226,7 +226,6 @@ key_list(struct top_state *t, int k)
 		top_pause(t, !t->paused);
 		return;
 	case '?':
-	case 'h':
 		t->mode = TM_HELP;
 		t->scroll = 0;
 		return;
@@ -263,7 +262,8 @@ key_filter(struct top_state *t, int r, wint_t wc)
 	case 0x7f:
 	case '\b':
 		/* Back over one character, however many bytes it took. */
-		while (len > 0 && ((unsigned char)t->input[--len] & 0xc0) == 0x80)
+		while (
+		    len > 0 && ((unsigned char)t->input[--len] & 0xc0) == 0x80)
 			;
 		t->input[len] = '\0';
 		return;
@@ -380,8 +380,8 @@ top_key(struct top_state *t, int r, wint_t wc)
 		if (r == OK && (wc == 'y' || wc == 'Y'))
 			top_kill(t, t->confirm_id);
 		else
-			(void)snprintf(t->status, sizeof(t->status),
-			    "kill cancelled");
+			(void)snprintf(
+			    t->status, sizeof(t->status), "kill cancelled");
 		return;
 	case TM_HELP:
 		t->mode = TM_LIST;
