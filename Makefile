@@ -31,6 +31,10 @@ else
 CTL_LIBS :=	$(shell pkg-config --libs libbsd-overlay jansson 2>/dev/null)
 endif
 ATF_LIBS :=	$(shell pkg-config --libs atf-c 2>/dev/null)
+# goprocctl top draws with ncurses, the wide-character build; nothing
+# else links it.
+CURSES_CFLAGS := $(shell pkg-config --cflags ncursesw 2>/dev/null)
+CURSES_LIBS :=	$(shell pkg-config --libs ncursesw 2>/dev/null)
 
 WARNINGS =	-Wall -Wextra -Werror -Wmissing-prototypes -Wstrict-prototypes \
 		-Wshadow -Wformat=2 -Wpointer-arith -Wno-unused-parameter
@@ -78,7 +82,11 @@ goprocd/goprocd: $(GOPROCD_OBJS) libgoproc.a
 	    $(PKG_LIBS)
 
 goprocctl/goprocctl: $(GOPROCCTL_OBJS) libgoproc.a
-	$(CC) $(LDFLAGS) -o $@ $(GOPROCCTL_OBJS) libgoproc.a $(CTL_LIBS)
+	$(CC) $(LDFLAGS) -o $@ $(GOPROCCTL_OBJS) libgoproc.a $(CTL_LIBS) \
+	    $(CURSES_LIBS)
+
+$(filter goprocctl/top%.o,$(GOPROCCTL_OBJS)): override CPPFLAGS += \
+	    $(CURSES_CFLAGS)
 
 $(TEST_OBJS) $(TESTUTIL_OBJ): override CPPFLAGS += $(ATF_CFLAGS) -Igoprocd \
 	    -Igoprocctl -Iregress/lib
@@ -123,7 +131,8 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    build-essential pkg-config libevent-dev libbsd-dev \
 	    libjansson-dev libseccomp-dev kyua atf-sh libatf-dev mandoc \
-	    clang-format python3 systemd clang libclang-rt-dev valgrind
+	    clang-format python3 systemd clang libclang-rt-dev valgrind \
+	    libncurses-dev tmux
 	@$(MAKE) -s install-user
 
 # Where install puts the service files, the completion and the example.

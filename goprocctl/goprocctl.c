@@ -667,6 +667,8 @@ main(int argc, char *argv[])
 	    -1)
 		die(GP_EXIT_FAIL, "%s", errbuf);
 
+	if (res.action == TOP)
+		return (top(&res, paths.socket));
 	if (res.action == RUN) {
 		status = run(paths.socket);
 		out->tail(&res);

@@ -42,6 +42,14 @@ enum actions {
 	DAEMON,
 	WATCH,
 	WAIT,
+	TOP,
+};
+
+/* top's options. */
+struct top_opts {
+	int			 batch;		/* -b */
+	int			 iterations;	/* -n, 0: no end */
+	int			 delay_ms;	/* -d */
 };
 
 /* watch --initial: an entry present at the start, as an event. */
@@ -66,6 +74,7 @@ struct parse_result {
 	char			**cmdargv;
 	pid_t			 child;		/* run: the started process */
 	struct gp_request	 req;		/* what goes to goprocd */
+	struct top_opts		 top;		/* top -b, -n, -d */
 	char			 error[256];	/* why parse() failed */
 	int			 status;	/* its exit status, 0: usage */
 };
@@ -106,9 +115,14 @@ int		 watch(const char *, struct parse_result *,
 /* output.c */
 extern const struct output	show_output;
 const char	*time_ms(int64_t, char *, size_t);
+const char	*fmt_cpu(uint64_t, char *, size_t);
+const char	*fmt_rss(uint64_t, char *, size_t);
+const char	*fmt_up(int64_t, char *, size_t);
 
 /* output_json.c */
 extern const struct output	json_output;
+/* top.c */
+int		 top(struct parse_result *, const char *);
 /* clang-format on */
 
 #endif /* GOPROCCTL_H */

@@ -73,9 +73,6 @@ static void	 print_entry(FILE *, const struct gp_entry *, int, int);
 static void	 print_ident(FILE *, const struct gp_entry *);
 static void	 print_metrics(FILE *, const struct gp_entry *);
 static void	 print_total(void);
-static const char *fmt_cpu(uint64_t, char *, size_t);
-static const char *fmt_rss(uint64_t, char *, size_t);
-static const char *fmt_up(int64_t, char *, size_t);
 static int64_t	 wall_ns(void);
 static int	 line_cmp(const void *, const void *);
 static void	 hold_line(uint64_t, char *);
@@ -160,7 +157,7 @@ wall_ns(void)
 }
 
 /* Hundredths of a percent as "12.5%", to the nearest tenth. */
-static const char *
+const char *
 fmt_cpu(uint64_t pct, char *buf, size_t len)
 {
 	uint64_t tenths = (pct + 5) / 10;
@@ -175,7 +172,7 @@ fmt_cpu(uint64_t pct, char *buf, size_t len)
  * else the largest of M, G and T that is at least 1, with one decimal
  * below 100 ("34.1M", "1.2G") and none from 100 up ("123M").
  */
-static const char *
+const char *
 fmt_rss(uint64_t bytes, char *buf, size_t len)
 {
 	static const char units[] = "MGT";
@@ -200,7 +197,7 @@ fmt_rss(uint64_t bytes, char *buf, size_t len)
 }
 
 /* Nanoseconds as "45s", "12m05s", "2h03m" or "3d04h"; 0s if negative. */
-static const char *
+const char *
 fmt_up(int64_t ns, char *buf, size_t len)
 {
 	int64_t s = ns > 0 ? ns / 1000000000 : 0;

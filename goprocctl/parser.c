@@ -179,6 +179,12 @@ static const struct option reset_opts[] = {
 	{ NULL,		0,			NULL,	0 },
 };
 
+static const struct option top_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	{ NULL,		0,			NULL,	0 },
+};
+
 static const struct option daemon_opts[] = {
 	GLOBAL_OPTS,
 	{ "force",	no_argument,		NULL,	'f' },
@@ -213,6 +219,8 @@ static const struct command commands[] = {
 	    "wait selectors [--any] [--allow-empty] [-t seconds]", 1 },
 	{ "daemon", DAEMON, IMSG_NONE,      "-:hf",  daemon_opts, NULL,   0,
 	    "daemon [-f|--force]", 0 },
+	{ "top",    TOP,    IMSG_CTL_WATCH, "-:hbd:n:t:", top_opts, NULL, 3,
+	    "top [-b] [-d seconds] [-n iterations] [-t seconds]", 0 },
 };
 
 /* The keys of list --sort, in the order its error lists them. */
@@ -282,6 +290,7 @@ static int	 add_id(struct parse_result *, const char *);
 static int	 option(struct parse_result *, int, char *);
 static int	 list_option(struct parse_result *, int, const char *);
 static int	 watch_option(struct parse_result *, int, const char *);
+static int	 top_option(struct parse_result *, int, const char *);
 static int	 operand(struct parse_result *, const struct command *,
 		    const char *, int);
 static int	 finish(struct parse_result *, const struct command *,
@@ -562,6 +571,56 @@ watch_option(struct parse_result *res, int ch, const char *arg)
 }
 
 /*
+ * The options of top: -b, -n iterations, -d seconds (with up to three
+ * decimals: 0.5).
+ */
+static int
+top_option(struct parse_result *res, int ch, const char *arg)
+{
+	const char *errstr, *dot, *frac;
+	char whole[16];
+	long long n, ms = 0;
+	size_t len, i;
+
+	switch (ch) {
+	case 'b':
+		res->top.batch = 1;
+		return (0);
+	case 'n':
+		n = number(arg, 1, INT_MAX, &errstr);
+		if (errstr != NULL)
+			return (
+			    fail(res, "invalid -n \"%s\": %s", arg, errstr));
+		res->top.iterations = (int)n;
+		return (0);
+	}
+	if ((dot = strchr(arg, '.')) == NULL)
+		dot = arg + strlen(arg);
+	len = (size_t)(dot - arg);
+	if (len == 0 || len >= sizeof(whole) ||
+	    strlen(dot + (*dot != '\0')) > 3)
+		return (fail(res, "invalid -d \"%s\" (0.1 to %d seconds)", arg,
+		    TIMEOUT_MAX));
+	memcpy(whole, arg, len);
+	whole[len] = '\0';
+	n = number(whole, 0, TIMEOUT_MAX, &errstr);
+	frac = *dot == '.' ? dot + 1 : dot;
+	for (i = 0; i < 3; i++) {
+		ms *= 10;
+		if (*frac >= '0' && *frac <= '9')
+			ms += *frac++ - '0';
+		else if (*frac != '\0')
+			errstr = "invalid";
+	}
+	if (errstr != NULL || n * 1000 + ms < 100 ||
+	    n * 1000 + ms > TIMEOUT_MAX * 1000)
+		return (fail(res, "invalid -d \"%s\" (0.1 to %d seconds)", arg,
+		    TIMEOUT_MAX));
+	res->top.delay_ms = (int)(n * 1000 + ms);
+	return (0);
+}
+
+/*
  * One option of a command.  The command's table decides which options
  * reach this point.
  */
@@ -612,6 +671,10 @@ option(struct parse_result *res, int ch, char *arg)
 	case OPT_REVERSE:
 	case OPT_LIMIT:
 		return (list_option(res, ch, arg));
+	case 'b':
+	case 'd':
+	case 'n':
+		return (top_option(res, ch, arg));
 	case OPT_SEARCH:
 		if (strlen(arg) > GP_SEARCH_MAX)
 			return (fail(res,

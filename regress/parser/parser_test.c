@@ -736,7 +736,7 @@ ATF_TC_BODY(usage_rows, tc)
 		        strcmp(name, "watch") == 0 ||
 		        strcmp(name, "wait") == 0);
 	}
-	ATF_CHECK_EQ(i, 13);
+	ATF_CHECK_EQ(i, 14);
 }
 
 ATF_TC_WITHOUT_HEAD(watch);
@@ -840,6 +840,37 @@ ATF_TC_BODY(reparse, tc)
 	ATF_CHECK_STREQ(res.error, "");
 }
 
+/* top: -b, -n iterations, -d seconds with up to three decimals. */
+ATF_TC_WITHOUT_HEAD(top_options);
+ATF_TC_BODY(top_options, tc)
+{
+	OK("top");
+	ATF_CHECK_EQ(res.action, TOP);
+	ATF_CHECK_EQ(res.top.batch, 0);
+	ATF_CHECK_EQ(res.top.iterations, 0);
+	ATF_CHECK_EQ(res.top.delay_ms, 0);
+	OK("top", "-b", "-n", "3", "-d", "0.25");
+	ATF_CHECK_EQ(res.top.batch, 1);
+	ATF_CHECK_EQ(res.top.iterations, 3);
+	ATF_CHECK_EQ(res.top.delay_ms, 250);
+	OK("top", "-d", "2");
+	ATF_CHECK_EQ(res.top.delay_ms, 2000);
+	OK("top", "-d", "1.");
+	ATF_CHECK_EQ(res.top.delay_ms, 1000);
+	OK("top", "-d", "0.1");
+	ATF_CHECK_EQ(res.top.delay_ms, 100);
+	BAD("invalid -d", "top", "-d", "0.09");
+	BAD("invalid -d", "top", "-d", "0");
+	BAD("invalid -d", "top", "-d", ".5");
+	BAD("invalid -d", "top", "-d", "1.2345");
+	BAD("invalid -d", "top", "-d", "1.x");
+	BAD("invalid -d", "top", "-d", "-1");
+	BAD("invalid -d", "top", "-d", "3601");
+	BAD("invalid -n", "top", "-n", "0");
+	BAD("unexpected argument", "top", "x");
+	BAD("unknown option", "top", "--tag", "a");
+}
+
 ATF_TC_WITHOUT_HEAD(signal_names);
 ATF_TC_BODY(signal_names, tc)
 {
@@ -920,6 +951,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, usage_rows);
 	ATF_TP_ADD_TC(tp, config_accepted_everywhere);
 	ATF_TP_ADD_TC(tp, reparse);
+	ATF_TP_ADD_TC(tp, top_options);
 	ATF_TP_ADD_TC(tp, signal_names);
 
 	return (atf_no_error());
