@@ -293,8 +293,14 @@ slow_reader_loses_body()
 	[ $((renamed + lost)) -eq 20000 ] ||
 	    atf_fail "${renamed} events read and ${lost} lost, not 20000"
 	[ "${lost}" -gt 0 ] || atf_fail "nothing was lost"
-	[ $((during - before)) -lt 4096 ] ||
-	    atf_fail "the frontend grew from ${before} kB to ${during} kB"
+	# AddressSanitizer holds freed memory in quarantine: the bound is
+	# the plain build's to show (and the benchmark's to measure).
+	if ldd "${GOPROCD}" 2>/dev/null | grep -q libasan; then
+		echo "AddressSanitizer build: the frontend's RSS is not checked"
+	else
+		[ $((during - before)) -lt 4096 ] ||
+		    atf_fail "the frontend grew from ${before} kB to ${during} kB"
+	fi
 	pkill -f "goprocctl watch --group all" 2>/dev/null
 }
 
