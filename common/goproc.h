@@ -291,6 +291,7 @@ enum gp_event_type {
 #define GP_CHG_TAGS 0x0004
 #define GP_CHG_GROUPS 0x0008
 #define GP_CHG_MASK 0x000f
+#define GP_CHG_COUNT 4 /* bits, named by gp_change_name() */
 
 struct gp_event {
 	uint32_t type;  /* enum gp_event_type */
@@ -326,6 +327,7 @@ int wire_req_watches(uint32_t);
 int wire_event_encode(struct ibuf *, const struct gp_event *);
 int wire_event_decode(struct ibuf *, struct gp_event *, const char **);
 const char *gp_event_name(uint32_t);
+const char *gp_change_name(uint32_t);
 
 /* wire.c: validation and normalization shared by both programs. */
 int gp_valid_name(const char *, const char **);

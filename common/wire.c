@@ -377,6 +377,23 @@ gp_event_name(uint32_t type)
 	return (event_names[type]);
 }
 
+/* The name of one GP_CHG_* bit, as watch prints it, or NULL. */
+const char *
+gp_change_name(uint32_t bit)
+{
+	switch (bit) {
+	case GP_CHG_CMD:
+		return ("cmd");
+	case GP_CHG_NAME:
+		return ("name");
+	case GP_CHG_TAGS:
+		return ("tags");
+	case GP_CHG_GROUPS:
+		return ("groups");
+	}
+	return (NULL);
+}
+
 /*
  * Append a string field: its length as a uint16, then its bytes.  The
  * string must be NUL-terminated inside its fieldsz bytes and be at most

@@ -503,15 +503,6 @@ time_ms(int64_t ns, char *buf, size_t len)
 static void
 show_event(struct parse_result *res, const struct gp_event *ev)
 {
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} chg[] = {
-		{ GP_CHG_CMD, "cmd" },
-		{ GP_CHG_NAME, "name" },
-		{ GP_CHG_TAGS, "tags" },
-		{ GP_CHG_GROUPS, "groups" },
-	};
 	const char *name, *sig;
 	char buf[64];
 	size_t i;
@@ -541,9 +532,10 @@ show_event(struct parse_result *res, const struct gp_event *ev)
 		break;
 	case GP_EV_UPDATED:
 		fputs(" changed=", stdout);
-		for (i = 0; i < nitems(chg); i++)
-			if (ev->changed & chg[i].bit)
-				printf("%s%s", n++ > 0 ? "," : "", chg[i].name);
+		for (i = 0; i < GP_CHG_COUNT; i++)
+			if (ev->changed & (1U << i))
+				printf("%s%s", n++ > 0 ? "," : "",
+				    gp_change_name(1U << i));
 		break;
 	case GP_EV_LOST:
 		printf(" count=%u", ev->count);

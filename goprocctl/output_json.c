@@ -481,15 +481,6 @@ print:
 static void
 json_event(struct parse_result *res, const struct gp_event *ev)
 {
-	static const struct {
-		uint32_t bit;
-		const char *name;
-	} chg[] = {
-		{ GP_CHG_CMD, "cmd" },
-		{ GP_CHG_NAME, "name" },
-		{ GP_CHG_TAGS, "tags" },
-		{ GP_CHG_GROUPS, "groups" },
-	};
 	json_t *o, *a;
 	const char *name;
 	char buf[64];
@@ -519,10 +510,11 @@ json_event(struct parse_result *res, const struct gp_event *ev)
 		break;
 	case GP_EV_UPDATED:
 		a = jcheck(json_array());
-		for (i = 0; i < nitems(chg); i++)
-			if ((ev->changed & chg[i].bit) &&
-			    json_array_append_new(
-			        a, jcheck(json_string(chg[i].name))) == -1)
+		for (i = 0; i < GP_CHG_COUNT; i++)
+			if ((ev->changed & (1U << i)) &&
+			    json_array_append_new(a,
+			        jcheck(json_string(gp_change_name(1U << i)))) ==
+			        -1)
 				err(GP_EXIT_FAIL, NULL);
 		jset(o, "changed", a);
 		break;
