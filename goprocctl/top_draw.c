@@ -94,6 +94,7 @@ static const char *const help_lines[] = {
 	"  K            send SIGTERM to the selected entry (asks first)",
 	"  t g          the tags or groups with counts; Enter filters by one",
 	"  Space        pause the updates, and resume",
+	"  Ctrl-L       draw the whole screen again",
 	"  ?            this help",
 	"",
 	"Press any key to go back.",

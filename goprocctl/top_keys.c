@@ -368,6 +368,11 @@ top_key(struct top_state *t, int r, wint_t wc)
 
 	if (r == KEY_CODE_YES && wc == KEY_RESIZE)
 		return;
+	/* Ctrl-L, in any view: the whole screen drawn again. */
+	if (r == OK && wc == CTRL('l')) {
+		(void)clearok(curscr, TRUE);
+		return;
+	}
 	/* A character beyond Latin-1 is no key but in a filter. */
 	if (r == OK && wc > 0xff)
 		k = 0;

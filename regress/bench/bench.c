@@ -42,6 +42,7 @@
 #include <limits.h>
 #include <math.h>
 #include <poll.h>
+#include <pty.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -112,6 +113,18 @@
 #define T_EV_P99_MS	20.0
 #define T_WATCHERS_RATIO 1.10	/* add with 500 watchers / with none */
 #define T_SLOW_MIB	1.0	/* frontend VmRSS growth, slow watcher */
+
+/* The top phase. */
+#define NTOPDEAD	9000	/* dead entries, beside NLIVE alive */
+#define TOP_COLS	100	/* top's terminal */
+#define TOP_ROWS	30
+#define TOP_WINDOW_S	30	/* top's CPU time read over this span */
+#define NTOPKEYS	40	/* s pressed: a sort and a new frame each */
+#define TOP_QUIET_MS	150	/* a frame is out after this silence */
+#define TOP_START_MS	20000	/* until the first frame shows all entries */
+
+#define T_TOP_PCT	5.0	/* of one core */
+#define T_FRAME_MS	16.0
 
 enum role { R_PARENT, R_REGISTRY, R_PROBER, R_FRONTEND, R_MAX };
 
@@ -280,6 +293,10 @@ static void	 rename_group(const struct daemon *, const char *,
 static void	 drain_slow(struct imsgbuf *, size_t *, uint32_t *);
 static void	 slow_watcher(void);
 static void	 bench_watch(void);
+static size_t	 pty_read(int, double, double, double *, const char *);
+static pid_t	 top_start(const struct daemon *, int *);
+static void	 top_frames(int, double *);
+static void	 bench_top(void);
 
 static pid_t		 mainpid;
 static volatile sig_atomic_t cleaning;
@@ -288,9 +305,9 @@ static char		 ctl_err[PATH_MAX];
 static char		 goprocd_path[PATH_MAX];
 static char		 goprocctl_path[PATH_MAX];
 static char		 boot_id[64];
-static struct daemon	 dsmall, dbig, dmet, dacc, dwatch, dslow;
+static struct daemon	 dsmall, dbig, dmet, dacc, dwatch, dslow, dtop;
 static struct daemon *const daemons[] = { &dsmall, &dbig, &dmet, &dacc,
-	&dwatch, &dslow };
+	&dwatch, &dslow, &dtop };
 static struct live	 live[NLIVE];
 static size_t		 nlive;
 static struct live	 mkids[NIDLE + 2];	/* of the metrics phase */
@@ -298,7 +315,8 @@ static size_t		 nmkids;
 static volatile pid_t	 ctl_pid;
 static volatile pid_t	 watch_pid;	/* goprocctl watch */
 static volatile pid_t	 drain_pid;	/* reads the watchers */
-static struct target	 targets[24];
+static volatile pid_t	 top_pid;	/* goprocctl top */
+static struct target	 targets[32];
 static size_t		 ntargets;
 /* clang-format on */
 
@@ -353,6 +371,7 @@ cleanup(void)
 		(void)kill(p, SIGKILL);
 	stop_child(&watch_pid);
 	stop_child(&drain_pid);
+	stop_child(&top_pid);
 	for (i = 0; i < nitems(daemons); i++) {
 		d = daemons[i];
 		if (d->pid > 0)
@@ -679,6 +698,7 @@ setup_dirs(void)
 	daemon_init(&dacc, "accuracy");
 	daemon_init(&dwatch, "watch");
 	daemon_init(&dslow, "slow");
+	daemon_init(&dtop, "top");
 }
 
 /* A snapshot of n dead entries in goproc's format, in ngroups groups. */
@@ -2583,6 +2603,227 @@ bench_watch(void)
 	slow_watcher();
 }
 
+/*
+ * Read what top writes on its terminal until quiet_ms pass without a
+ * byte, or, with want, until that text has come; never past deadline
+ * (ms).  The time of the last byte goes in *last; returns the bytes
+ * read, or 0 when want did not come.
+ */
+static size_t
+pty_read(
+    int fd, double quiet_ms, double deadline, double *last, const char *want)
+{
+	static char buf[65536];
+	struct pollfd pfd;
+	size_t total = 0, have = 0, wlen = want != NULL ? strlen(want) : 0;
+	double left;
+	ssize_t n;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (;;) {
+		left = deadline - now_ms();
+		if (want == NULL && quiet_ms < left)
+			left = quiet_ms;
+		if (left <= 0)
+			return (want != NULL ? 0 : total);
+		if ((n = poll(&pfd, 1, (int)ceil(left))) == -1) {
+			if (errno == EINTR)
+				continue;
+			bail("poll: %s", strerror(errno));
+		}
+		if (n == 0) {
+			if (want == NULL)
+				break;
+			continue;
+		}
+		if ((n = read(fd, buf + have, sizeof(buf) - have)) <= 0) {
+			if (n == -1 && errno == EINTR)
+				continue;
+			bail("goprocctl top left early (see %s)", ctl_err);
+		}
+		*last = now_ms();
+		total += (size_t)n;
+		have += (size_t)n;
+		if (want == NULL) {
+			have = 0;
+			continue;
+		}
+		if (memmem(buf, have, want, wlen) != NULL)
+			break;
+		/* Keep what may hold the start of want. */
+		if (have > wlen) {
+			memmove(buf, buf + have - wlen, wlen);
+			have = wlen;
+		}
+	}
+	return (total);
+}
+
+/* goprocctl top on a new TOP_COLS x TOP_ROWS terminal; its master in *fdp. */
+static pid_t
+top_start(const struct daemon *d, int *fdp)
+{
+	struct winsize ws;
+	sigset_t old;
+	pid_t pid;
+	int fd;
+
+	memset(&ws, 0, sizeof(ws));
+	ws.ws_col = TOP_COLS;
+	ws.ws_row = TOP_ROWS;
+	block_signals(&old);
+	switch (pid = forkpty(fdp, NULL, NULL, &ws)) {
+	case -1:
+		bail("forkpty: %s", strerror(errno));
+	case 0:
+		restore_signals(&old);
+		if (setenv("GOPROC_RUNTIME_DIR", d->dir, 1) == -1 ||
+		    setenv("TERM", "xterm-256color", 1) == -1 ||
+		    setenv("LC_ALL", "C.UTF-8", 1) == -1)
+			_exit(127);
+		if ((fd = open(ctl_err, O_WRONLY | O_CREAT | O_APPEND, 0600)) !=
+		    -1)
+			(void)dup2(fd, STDERR_FILENO);
+		execl(goprocctl_path, "goprocctl", "top", (char *)NULL);
+		_exit(127);
+	default:
+		break;
+	}
+	top_pid = pid;
+	restore_signals(&old);
+	return (pid);
+}
+
+/*
+ * Press s (the next sort column: the whole table sorted again, every row
+ * of the screen new) NTOPKEYS times; the time from the key to the last
+ * byte of the frame it brings, into ms.  Each key comes just after a
+ * refresh has been drawn, so that the next one (a second later) does not
+ * fall in the frame measured.
+ */
+static void
+top_frames(int fd, double *ms)
+{
+	struct pollfd pfd;
+	double t0, last;
+	size_t i;
+
+	pfd.fd = fd;
+	pfd.events = POLLIN;
+	for (i = 0; i < NTOPKEYS; i++) {
+		(void)pty_read(fd, TOP_QUIET_MS, now_ms() + 5000, &last, NULL);
+		while (poll(&pfd, 1, 3000) == -1)
+			if (errno != EINTR)
+				bail("poll: %s", strerror(errno));
+		(void)pty_read(fd, 20, now_ms() + 1000, &last, NULL);
+		t0 = last = now_ms();
+		if (write(fd, "s", 1) != 1)
+			bail("write to top: %s", strerror(errno));
+		if (pty_read(fd, TOP_QUIET_MS, t0 + 5000, &last, NULL) == 0)
+			bail("goprocctl top drew nothing after a key");
+		ms[i] = last - t0;
+	}
+}
+
+/*
+ * goprocctl top on a terminal against 10,000 entries, 1,000 of them
+ * alive: its CPU use at the default refresh, what the daemon spends on
+ * it meanwhile, and how long a key takes to become a new frame.
+ */
+static void
+bench_top(void)
+{
+	static double ms[NLIVE];
+	struct stats s;
+	double t0, t1, last, c0[3], c1[3], p95;
+	pid_t pid, procs[3];
+	sigset_t old;
+	size_t i;
+	int fd, status;
+
+	print_header("top: 10,000 entries, 1,000 alive");
+	if (!has_command("top")) {
+		row("goprocctl top", "skipped: no goprocctl top", "", -1);
+		return;
+	}
+	write_snapshot(
+	    dtop.files[F_SNAPSHOT], NTOPDEAD, 100, boot_for_snapshot());
+	daemon_start(&dtop);
+	block_signals(&old);
+	kill_procs(live, nlive);
+	nlive = 0;
+	restore_signals(&old);
+	spawn_live(NLIVE);
+	add_live(&dtop, live, 0, NLIVE, ms, 1);
+
+	/*
+	 * The whole table in the header: a frame drawn in full (Ctrl-L),
+	 * since curses sends only the cells that change.
+	 */
+	pid = top_start(&dtop, &fd);
+	t0 = now_ms();
+	do {
+		if (now_ms() - t0 > TOP_START_MS)
+			bail("goprocctl top never showed all the entries");
+		if (write(fd, "\f", 1) != 1)
+			bail("write to top: %s", strerror(errno));
+	} while (pty_read(fd, 0, now_ms() + 500, &last,
+	             "entries 10000  alive 1000") == 0);
+	/* The first refresh of the metrics, then a quiet terminal. */
+	(void)pty_read(fd, TOP_QUIET_MS, now_ms() + 3000, &last, NULL);
+
+	procs[0] = pid;
+	procs[1] = dtop.procs[R_REGISTRY];
+	procs[2] = dtop.procs[R_FRONTEND];
+	t0 = now_ms();
+	for (i = 0; i < 3; i++)
+		c0[i] = proc_cpu_s(procs[i]);
+	/* Everything it draws, until the window ends. */
+	(void)pty_read(
+	    fd, TOP_WINDOW_S * 1000.0, t0 + TOP_WINDOW_S * 1000.0, &last, NULL);
+	t1 = now_ms();
+	for (i = 0; i < 3; i++)
+		c1[i] = proc_cpu_s(procs[i]);
+	rowf("top's CPU at the default refresh", "<= 5 %",
+	    (c1[0] - c0[0]) * 1e5 / (t1 - t0) <= T_TOP_PCT, "%.2f %% of a core",
+	    (c1[0] - c0[0]) * 1e5 / (t1 - t0));
+	target("top CPU", (c1[0] - c0[0]) * 1e5 / (t1 - t0) <= T_TOP_PCT);
+	rowf("registry's CPU meanwhile", "", -1, "%.2f %% of a core",
+	    (c1[1] - c0[1]) * 1e5 / (t1 - t0));
+	rowf("frontend's CPU meanwhile", "", -1, "%.2f %% of a core",
+	    (c1[2] - c0[2]) * 1e5 / (t1 - t0));
+
+	top_frames(fd, ms);
+	s = summarize(ms, NTOPKEYS);
+	p95 = pct(ms, NTOPKEYS, 0.95);
+	rowf("key s to its frame, median", "<= 16 ms", s.med <= T_FRAME_MS,
+	    "%.2f ms", s.med);
+	rowf("key s to its frame, p95", "<= 16 ms", p95 <= T_FRAME_MS,
+	    "%.2f ms (max %.2f)", p95, s.max);
+	target("top frame", s.med <= T_FRAME_MS && p95 <= T_FRAME_MS);
+
+	/* q, and what it writes until the terminal closes. */
+	if (write(fd, "q", 1) != 1)
+		bail("write to top: %s", strerror(errno));
+	while (read(fd, ms, sizeof(ms)) > 0 || errno == EINTR)
+		;
+	block_signals(&old);
+	while (waitpid(pid, &status, 0) == -1)
+		if (errno != EINTR)
+			bail("waitpid: %s", strerror(errno));
+	top_pid = 0;
+	restore_signals(&old);
+	(void)close(fd);
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		bail("goprocctl top ended with status %d (see %s)", status,
+		    ctl_err);
+	daemon_stop(&dtop);
+	block_signals(&old);
+	kill_procs(live, nlive);
+	restore_signals(&old);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -2594,23 +2835,26 @@ main(int argc, char *argv[])
 	struct stat sb;
 	size_t i, j, nmet;
 	sigset_t old;
-	int ch, mflag = 0, wflag = 0;
+	int ch, all, mflag = 0, tflag = 0, wflag = 0;
 
-	while ((ch = getopt(argc, argv, "mw")) != -1) {
+	while ((ch = getopt(argc, argv, "mtw")) != -1) {
 		switch (ch) {
 		case 'm':
 			mflag = 1;
+			break;
+		case 't':
+			tflag = 1;
 			break;
 		case 'w':
 			wflag = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: bench [-mw]\n");
+			fprintf(stderr, "usage: bench [-mtw]\n");
 			return (2);
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: bench [-mw]\n");
+		fprintf(stderr, "usage: bench [-mtw]\n");
 		return (2);
 	}
 	mainpid = getpid();
@@ -2632,14 +2876,17 @@ main(int argc, char *argv[])
 	setup_dirs();
 	read_boot_id();
 	machine();
-	if (!mflag && !wflag)
+	all = !mflag && !tflag && !wflag;
+	if (all)
 		bench_registry();
-	if (mflag || !wflag) {
+	if (all || mflag) {
 		metrics_cost();
 		metrics_accuracy();
 	}
-	if (wflag || !mflag)
+	if (all || wflag)
 		bench_watch();
+	if (all || tflag)
+		bench_top();
 
 	block_signals(&old);
 	cleaning = 1;
