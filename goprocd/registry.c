@@ -410,6 +410,7 @@ static void
 load_done(void)
 {
 	struct rentry *e;
+	size_t undated = 0;
 
 	loaded = 1;
 	seen_at = now_ns();
@@ -423,6 +424,7 @@ load_done(void)
 		} else if (e->dead_at == 0) {
 			/* Dead since a time not recorded: from now on. */
 			regtab_set_alive(rt, e, 0, seen_at);
+			undated++;
 		}
 	}
 	log_info("registry loaded: %zu entries, next id %llu", regtab_count(rt),
@@ -430,7 +432,9 @@ load_done(void)
 	imsg_compose_event(&iev_parent, IMSG_STATE_LOADED, 0, 0, -1, NULL, 0);
 	evtimer_add(&ev_seen, &seen_tv);
 	retention_arm();
-	if (journal_size > COMPACT_MIN && journal_size > snapshot_size)
+	/* A snapshot keeps the times of death just given. */
+	if (undated > 0 ||
+	    (journal_size > COMPACT_MIN && journal_size > snapshot_size))
 		compact_want();
 }
 
