@@ -18,11 +18,13 @@
  * goprocd's configuration file: a JSON object whose keys are
  * "liveness_interval", "last_seen_interval" and "metrics_interval" (Go
  * durations such as "15s" or "1m30s"; the last may be "0", no sampling),
+ * "dead_retention" (a duration up to 87600h; absent: dead entries stay),
  * "state_dir" and "socket_group", and the limits on
  * clients: "client_timeout" (a duration), "max_clients", "max_clients_per_uid",
  * "max_entries_per_uid", "max_labels" and "max_cmd_bytes" (integers).
  * The environment variables GOPROC_LIVENESS_INTERVAL,
- * GOPROC_LAST_SEEN_INTERVAL, GOPROC_METRICS_INTERVAL, GOPROC_STATE_DIR
+ * GOPROC_LAST_SEEN_INTERVAL, GOPROC_METRICS_INTERVAL,
+ * GOPROC_DEAD_RETENTION, GOPROC_STATE_DIR
  * and those of the limits
  * (GOPROC_CLIENT_TIMEOUT, GOPROC_MAX_CLIENTS_PER_UID, ...) override the
  * file.
@@ -549,6 +551,42 @@ set_metrics(
 	return (0);
 }
 
+/*
+ * dead_retention: how long a dead entry stays, from 1ms to 87600h (ten
+ * years); leaving the key out keeps dead entries until rm.
+ */
+static int
+set_retention(
+    int64_t *dst, const char *val, const char *where, char *err, size_t errlen)
+{
+	char q[QUOTE_MAX + 8];
+	const char *errstr;
+	int64_t ns;
+
+	if (parse_duration(val, &ns, &errstr) == -1) {
+		shown(where, " ", val, q, sizeof(q));
+		seterr(err, errlen, "%s: %s%s", where, errstr, q);
+		return (-1);
+	}
+	shown(where, ", got ", val, q, sizeof(q));
+	if (ns <= 0) {
+		seterr(err, errlen,
+		    "%s: must be positive (leave it out to keep dead entries)%s",
+		    where, q);
+		return (-1);
+	}
+	if (ns < CONFIG_DURATION_MIN) {
+		seterr(err, errlen, "%s: must be at least 1ms%s", where, q);
+		return (-1);
+	}
+	if (ns > CONFIG_RETENTION_MAX) {
+		seterr(err, errlen, "%s: must be at most 87600h%s", where, q);
+		return (-1);
+	}
+	*dst = ns;
+	return (0);
+}
+
 static int
 set_state_dir(char *dst, size_t dstlen, const char *val, const char *where,
     char *err, size_t errlen)
@@ -671,6 +709,7 @@ apply_key(struct goproc_config *cfg, const char *name, const char *key,
 	if (strcmp(key, "liveness_interval") != 0 &&
 	    strcmp(key, "last_seen_interval") != 0 &&
 	    strcmp(key, "metrics_interval") != 0 &&
+	    strcmp(key, "dead_retention") != 0 &&
 	    strcmp(key, "client_timeout") != 0 &&
 	    strcmp(key, "state_dir") != 0 && strcmp(key, "socket_group") != 0) {
 		/* The key is the file's text: config_parse() says where. */
@@ -691,6 +730,9 @@ apply_key(struct goproc_config *cfg, const char *name, const char *key,
 		    set_duration(&cfg->last_seen_ns, s, where, err, errlen));
 	if (strcmp(key, "metrics_interval") == 0)
 		return (set_metrics(&cfg->metrics_ns, s, where, err, errlen));
+	if (strcmp(key, "dead_retention") == 0)
+		return (set_retention(
+		    &cfg->dead_retention_ns, s, where, err, errlen));
 	if (strcmp(key, "client_timeout") == 0)
 		return (set_duration(
 		    &cfg->client_timeout_ns, s, where, err, errlen));
@@ -897,6 +939,10 @@ apply_env(struct goproc_config *cfg, char *err, size_t errlen)
 	    set_metrics(&cfg->metrics_ns, v,
 	        "environment GOPROC_METRICS_INTERVAL", err, errlen) == -1)
 		return (-1);
+	if ((v = getenv("GOPROC_DEAD_RETENTION")) != NULL && *v != '\0' &&
+	    set_retention(&cfg->dead_retention_ns, v,
+	        "environment GOPROC_DEAD_RETENTION", err, errlen) == -1)
+		return (-1);
 	for (i = 0; i < nitems(limit_keys); i++) {
 		if ((v = getenv(limit_keys[i].env)) == NULL || *v == '\0')
 			continue;
@@ -1005,7 +1051,9 @@ config_dump_limits(const struct goproc_config *cfg, char *buf, size_t len)
 	if (dump_duration(&buf, &len, "metrics_interval", cfg->metrics_ns,
 	        def.metrics_ns) == -1 ||
 	    dump_duration(&buf, &len, "client_timeout", cfg->client_timeout_ns,
-	        def.client_timeout_ns) == -1)
+	        def.client_timeout_ns) == -1 ||
+	    dump_duration(&buf, &len, "dead_retention", cfg->dead_retention_ns,
+	        def.dead_retention_ns) == -1)
 		return (-1);
 	for (i = 0; i < nitems(limit_keys); i++) {
 		v = *(const uint32_t *)((const char *)cfg + limit_keys[i].off);

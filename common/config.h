@@ -32,6 +32,7 @@
 #define CONFIG_FILE_MAX		65536	/* bytes in a config file */
 #define CONFIG_DURATION_MIN	1000000LL	/* 1ms, in nanoseconds */
 #define CONFIG_DURATION_MAX	86400000000000LL /* 24h */
+#define CONFIG_RETENTION_MAX	(87600LL * 3600 * 1000000000) /* 87600h */
 #define CONFIG_GROUP_MAX	32	/* bytes in socket_group */
 
 /* Limits on what clients may hold, and their bounds. */
@@ -51,6 +52,7 @@ struct goproc_config {
 	int64_t	 last_seen_ns;
 	int64_t	 metrics_ns;		/* 0: no sampling */
 	int64_t	 client_timeout_ns;
+	int64_t	 dead_retention_ns;	/* 0: keep dead entries until rm */
 	uint32_t max_clients;		/* connections at once */
 	uint32_t max_clients_per_uid;
 	uint32_t max_entries_per_uid;

@@ -57,14 +57,17 @@
 
 /*
  * The longest request payload wire_req_decode() accepts: a selector with
- * every list full (ids, pids, tags, all tags, groups, all groups, names)
- * and a search text; the fixed part is 56 bytes, a string 2 more than its
+ * every list full (ids, pids, tags, all tags, groups, all groups, names),
+ * a search text and update's changes (at most GP_LABELS_MAX of tags,
+ * added and removed together, and as many of groups); the fixed part is
+ * 72 bytes, a string 2 more than its
  * bytes.  An add is shorter (a command and two label lists).
  */
 #define GP_REQ_WIRE_MAX                                                        \
-	(56 + GP_SEL_MAX * (8 + 4) + 4 * 2 + (2 + GP_SEARCH_MAX) +             \
+	(72 + GP_SEL_MAX * (8 + 4) + 4 * 2 + (2 + GP_SEARCH_MAX) +             \
 	    4 * GP_SEL_MAX * (2 + GP_LABEL_MAX) +                              \
-	    GP_SEL_MAX * (2 + GP_NAME_MAX))
+	    GP_SEL_MAX * (2 + GP_NAME_MAX) + GP_NAME_MAX +                     \
+	    2 * GP_LABELS_MAX * (2 + GP_LABEL_MAX))
 
 /* Exit statuses of goprocctl. */
 #define GP_EXIT_OK 0
@@ -99,10 +102,13 @@ enum imsg_type {
 	IMSG_CTL_WATCH,
 	/* frontend -> goprocctl: a change of the registry (struct gp_event) */
 	IMSG_CTL_EVENT,
+
+	/* goprocctl -> frontend -> registry: change entries in place */
+	IMSG_CTL_UPDATE,
 };
 
 /* goprocd numbers its own, internal, messages after this one. */
-#define IMSG_CTL_LAST IMSG_CTL_EVENT
+#define IMSG_CTL_LAST IMSG_CTL_UPDATE
 
 /* A bounded list of short strings: tags, groups or names. */
 struct gp_strlist {
@@ -111,13 +117,15 @@ struct gp_strlist {
 };
 
 /* Request flags. */
-#define GP_REQ_ALL 0x0001     /* rm/kill: allow several matches */
+#define GP_REQ_ALL 0x0001     /* rm/kill/update: allow several matches */
 #define GP_REQ_ALIVE 0x0002   /* list: only alive entries */
 #define GP_REQ_RENAME 0x0004  /* tag/group: rename first */
 #define GP_REQ_REVERSE 0x0008 /* list: the sort order turned around */
 #define GP_REQ_INITIAL 0x0010 /* watch: the current matches first */
 #define GP_REQ_FOLLOW 0x0020  /* watch: then only those entries */
-#define GP_REQ_MASK 0x003f
+#define GP_REQ_DEAD 0x0040    /* list/rm/update/watch: only dead entries */
+#define GP_REQ_NONAME 0x0080  /* update: take the name away */
+#define GP_REQ_MASK 0x00ff
 
 /* The orders of list --sort; ties go by id. */
 enum gp_sort {
@@ -144,7 +152,10 @@ enum gp_sort {
  *   EXECED	pid, ids[0] (exactly one id), cmd (optional): the entry's
  *		process has exec'd; cmd is what it ran, kept (and marked
  *		as the client's word) only if /proc cannot be read
+ *   UPDATE	as RM (flags ALL, ALIVE, DEAD), plus name (the new one)
+ *		or flag NONAME, add_tags, rm_tags, add_groups, rm_groups
  *   PING/VERSION	nothing
+ * ALIVE and DEAD exclude each other.
  */
 struct gp_request {
 	uint32_t type;
@@ -168,6 +179,11 @@ struct gp_request {
 	uint32_t npids;
 	uint64_t ids[GP_SEL_MAX];
 	int32_t pids[GP_SEL_MAX];
+	/* update: what to add to and remove from each matched entry */
+	struct gp_strlist add_tags;
+	struct gp_strlist rm_tags;
+	struct gp_strlist add_groups;
+	struct gp_strlist rm_groups;
 };
 
 /* The client's credentials, prepended by the frontend, never by a client. */

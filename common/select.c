@@ -16,7 +16,7 @@
 
 /*
  * The selector rule: which entries a request's selectors (--id, --pid,
- * --name, --tag, --tag-all, --group, --group-all, --search, --alive)
+ * --name, --tag, --tag-all, --group, --group-all, --search, --alive, --dead)
  * select.  Every kind given must match; within a kind, one value is
  * enough, but for the _all lists, which need every value.  The registry
  * applies it to its entries and the frontend to the entries of events,
@@ -40,6 +40,8 @@ gp_sel_match(const struct gp_request *req, const struct gp_selent *e)
 	int k, ok;
 
 	if ((req->flags & GP_REQ_ALIVE) && !e->alive)
+		return (0);
+	if ((req->flags & GP_REQ_DEAD) && e->alive)
 		return (0);
 	if (req->nids > 0) {
 		n = req->nids > GP_SEL_MAX ? GP_SEL_MAX : req->nids;

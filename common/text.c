@@ -46,7 +46,8 @@ gp_has_selectors(const struct gp_request *r)
 {
 	return (r->tags.n > 0 || r->tags_all.n > 0 || r->groups.n > 0 ||
 	    r->groups_all.n > 0 || r->names.n > 0 || r->nids > 0 ||
-	    r->npids > 0 || r->search[0] != '\0' || (r->flags & GP_REQ_ALIVE));
+	    r->npids > 0 || r->search[0] != '\0' ||
+	    (r->flags & (GP_REQ_ALIVE | GP_REQ_DEAD)));
 }
 
 /*

@@ -25,7 +25,8 @@
  * request	struct wire_req, ids[nids] (uint64), pids[npids] (int32),
  *		name, label, newlabel, search, cmd, tags[ntags],
  *		tags_all[ntags_all], groups[ngroups], groups_all[ngroups_all],
- *		names[nnames]
+ *		names[nnames], add_tags[nadd_tags], rm_tags[nrm_tags],
+ *		add_groups[nadd_groups], rm_groups[nrm_groups]
  * entry	struct wire_entry, name, cmd, tags[ntags], groups[ngroups]
  * result	struct wire_result, msg, then an entry
  * end, info	struct wire_end, msg
@@ -64,6 +65,10 @@ struct wire_req {
 	uint32_t	sort;
 	uint32_t	limit;
 	uint32_t	reserved;
+	uint32_t	nadd_tags;	/* update */
+	uint32_t	nrm_tags;
+	uint32_t	nadd_groups;
+	uint32_t	nrm_groups;
 };
 
 struct wire_entry {
@@ -115,7 +120,7 @@ struct wire_event {
 	uint32_t	reserved;
 };
 
-_Static_assert(sizeof(struct wire_req) == 56, "wire_req has padding");
+_Static_assert(sizeof(struct wire_req) == 72, "wire_req has padding");
 _Static_assert(sizeof(struct wire_entry) == 120, "wire_entry has padding");
 _Static_assert(sizeof(struct wire_result) == 16, "wire_result has padding");
 _Static_assert(sizeof(struct wire_end) == 8, "wire_end has padding");
@@ -217,6 +222,7 @@ static const struct listfield l_names = {
 #define RF_NEWLABEL	0x0080	/* newlabel */
 #define RF_ID		0x0100	/* exactly one id, no other selector */
 #define RF_ORDER	0x0200	/* sort, limit */
+#define RF_EDIT		0x0400	/* labels to add and remove, name flag */
 
 /* What a request type does. */
 #define RT_MUTATES	0x01	/* changes the registry */
@@ -242,9 +248,9 @@ static const struct req_type {
 	{ IMSG_CTL_ADD,		"add",		RF_PID | RF_NAME | RF_CMD | RF_LABELS,
 	    0,				RT_MUTATES | RT_ENTRIES },
 	{ IMSG_CTL_LIST,	"list",		RF_SEL | RF_ORDER,
-	    GP_REQ_ALIVE | GP_REQ_REVERSE, RT_ENTRIES },
+	    GP_REQ_ALIVE | GP_REQ_DEAD | GP_REQ_REVERSE, RT_ENTRIES },
 	{ IMSG_CTL_RM,		"rm",		RF_SEL,
-	    GP_REQ_ALL | GP_REQ_ALIVE,	RT_MUTATES | RT_RESULTS },
+	    GP_REQ_ALL | GP_REQ_ALIVE | GP_REQ_DEAD, RT_MUTATES | RT_RESULTS },
 	{ IMSG_CTL_KILL,	"kill",		RF_SEL | RF_KILL,
 	    GP_REQ_ALL | GP_REQ_ALIVE,	RT_MUTATES | RT_RESULTS },
 	{ IMSG_CTL_TAG,		"tag",		RF_LABEL | RF_NEWLABEL,
@@ -258,8 +264,11 @@ static const struct req_type {
 	{ IMSG_CTL_VERSION,	"version",	0,
 	    0,				0 },
 	{ IMSG_CTL_WATCH,	"watch",	RF_SEL,
-	    GP_REQ_ALIVE | GP_REQ_INITIAL | GP_REQ_FOLLOW,
+	    GP_REQ_ALIVE | GP_REQ_DEAD | GP_REQ_INITIAL | GP_REQ_FOLLOW,
 	    RT_ENTRIES | RT_WATCH },
+	{ IMSG_CTL_UPDATE,	"update",	RF_SEL | RF_NAME | RF_EDIT,
+	    GP_REQ_ALL | GP_REQ_ALIVE | GP_REQ_DEAD | GP_REQ_NONAME,
+	    RT_MUTATES | RT_ENTRIES },
 };
 
 static const char *const event_names[GP_EV_MAX] = {
@@ -288,6 +297,8 @@ static int	 order_check(const struct req_type *,
 		    const struct gp_request *, const char **);
 static int	 req_check(const struct req_type *, struct gp_request *,
 		    const char **);
+static int	 edit_check(const struct req_type *,
+		    const struct gp_request *, const char **);
 static int	 label_check(const unsigned char *, size_t, const char **);
 static int	 event_check(const struct wire_event *, const char **);
 static int	 is_space(unsigned char);
@@ -491,7 +502,9 @@ wire_req_encode(struct ibuf *b, const struct gp_request *req)
 	struct wire_req w;
 	uint32_t i;
 
-	if (req->nids > GP_SEL_MAX || req->npids > GP_SEL_MAX) {
+	if (req->nids > GP_SEL_MAX || req->npids > GP_SEL_MAX ||
+	    (uint64_t)req->add_tags.n + req->rm_tags.n > GP_LABELS_MAX ||
+	    (uint64_t)req->add_groups.n + req->rm_groups.n > GP_LABELS_MAX) {
 		errno = EINVAL;
 		return (-1);
 	}
@@ -509,6 +522,10 @@ wire_req_encode(struct ibuf *b, const struct gp_request *req)
 	w.ngroups = req->groups.n;
 	w.ngroups_all = req->groups_all.n;
 	w.nnames = req->names.n;
+	w.nadd_tags = req->add_tags.n;
+	w.nrm_tags = req->rm_tags.n;
+	w.nadd_groups = req->add_groups.n;
+	w.nrm_groups = req->rm_groups.n;
 	if (ibuf_add(b, &w, sizeof(w)) == -1)
 		return (-1);
 	for (i = 0; i < req->nids; i++)
@@ -528,7 +545,11 @@ wire_req_encode(struct ibuf *b, const struct gp_request *req)
 	    put_list(b, &req->tags_all, GP_SEL_MAX, GP_LABEL_MAX) == -1 ||
 	    put_list(b, &req->groups, GP_SEL_MAX, GP_LABEL_MAX) == -1 ||
 	    put_list(b, &req->groups_all, GP_SEL_MAX, GP_LABEL_MAX) == -1 ||
-	    put_list(b, &req->names, GP_SEL_MAX, GP_NAME_MAX) == -1)
+	    put_list(b, &req->names, GP_SEL_MAX, GP_NAME_MAX) == -1 ||
+	    put_list(b, &req->add_tags, GP_LABELS_MAX, GP_LABEL_MAX) == -1 ||
+	    put_list(b, &req->rm_tags, GP_LABELS_MAX, GP_LABEL_MAX) == -1 ||
+	    put_list(b, &req->add_groups, GP_LABELS_MAX, GP_LABEL_MAX) == -1 ||
+	    put_list(b, &req->rm_groups, GP_LABELS_MAX, GP_LABEL_MAX) == -1)
 		return (-1);
 	return (0);
 }
@@ -621,6 +642,19 @@ wire_req_decode(
 	    get_str(b, req->cmd, sizeof(req->cmd), &f_cmd, errstr) == -1)
 		return (-1);
 
+	/* update: GP_LABELS_MAX changes of each kind, which bounds a request. */
+	if (w.nadd_tags > GP_LABELS_MAX ||
+	    w.nrm_tags > GP_LABELS_MAX - w.nadd_tags) {
+		*errstr = "too many tag changes (at most " XSTR(
+		    GP_LABELS_MAX) " added and removed)";
+		return (-1);
+	}
+	if (w.nadd_groups > GP_LABELS_MAX ||
+	    w.nrm_groups > GP_LABELS_MAX - w.nadd_groups) {
+		*errstr = "too many group changes (at most " XSTR(
+		    GP_LABELS_MAX) " added and removed)";
+		return (-1);
+	}
 	if (rt->fields & RF_SEL) {
 		lt = &l_tags_sel;
 		lg = &l_groups_sel;
@@ -634,7 +668,12 @@ wire_req_decode(
 	    get_list(b, w.ngroups, &req->groups, lg, errstr) == -1 ||
 	    get_list(b, w.ngroups_all, &req->groups_all, &l_groups_sel,
 	        errstr) == -1 ||
-	    get_list(b, w.nnames, &req->names, &l_names, errstr) == -1)
+	    get_list(b, w.nnames, &req->names, &l_names, errstr) == -1 ||
+	    get_list(b, w.nadd_tags, &req->add_tags, &l_tags, errstr) == -1 ||
+	    get_list(b, w.nrm_tags, &req->rm_tags, &l_tags, errstr) == -1 ||
+	    get_list(b, w.nadd_groups, &req->add_groups, &l_groups, errstr) ==
+	        -1 ||
+	    get_list(b, w.nrm_groups, &req->rm_groups, &l_groups, errstr) == -1)
 		return (-1);
 
 	if (ibuf_size(b) != 0) {
@@ -665,6 +704,12 @@ req_check(
 		*errstr = "follow needs the initial entries";
 		return (-1);
 	}
+	if ((req->flags & GP_REQ_ALIVE) && (req->flags & GP_REQ_DEAD)) {
+		*errstr = "alive and dead exclude each other";
+		return (-1);
+	}
+	if (edit_check(rt, req, errstr) == -1)
+		return (-1);
 
 	if (rt->fields & RF_PID) {
 		if (req->pid < 1 || req->pid > GP_PID_MAX) {
@@ -770,6 +815,47 @@ req_check(
 		*errstr = "unexpected new label in request";
 		return (-1);
 	}
+	return (0);
+}
+
+/*
+ * update's changes: at least one; a name, or NONAME, not both; no label
+ * both added and removed.  Other requests carry none.
+ */
+static int
+edit_check(const struct req_type *rt, const struct gp_request *req,
+    const char **errstr)
+{
+	const struct gp_strlist *add[2] = { &req->add_tags, &req->add_groups };
+	const struct gp_strlist *rm[2] = { &req->rm_tags, &req->rm_groups };
+	uint32_t i;
+	int k;
+
+	if (!(rt->fields & RF_EDIT)) {
+		if (req->add_tags.n == 0 && req->rm_tags.n == 0 &&
+		    req->add_groups.n == 0 && req->rm_groups.n == 0)
+			return (0);
+		*errstr = "unexpected changes in request";
+		return (-1);
+	}
+	if ((req->flags & GP_REQ_NONAME) && req->name[0] != '\0') {
+		*errstr = "a new name and no name exclude each other";
+		return (-1);
+	}
+	if (req->add_tags.n == 0 && req->rm_tags.n == 0 &&
+	    req->add_groups.n == 0 && req->rm_groups.n == 0 &&
+	    req->name[0] == '\0' && !(req->flags & GP_REQ_NONAME)) {
+		*errstr = "update without a change";
+		return (-1);
+	}
+	for (k = 0; k < 2; k++)
+		for (i = 0; i < add[k]->n && i < GP_SEL_MAX; i++)
+			if (gp_strlist_has(rm[k], add[k]->v[i])) {
+				*errstr = k == 0 ?
+				    "a tag both added and removed" :
+				    "a group both added and removed";
+				return (-1);
+			}
 	return (0);
 }
 

@@ -87,7 +87,9 @@ static int			 run_errno;	/* run: why its exec failed */
 static const char selectors_usage[] =
     "selectors:\n"
     "  [--tag tag]... [--tag-all tag]... [--group group]... [--group-all group]...\n"
-    "  [--pid pid]... [--id id]... [--name name]... [--search text] [--alive]\n";
+    "  [--pid pid]... [--id id]... [--name name]... [--search text]\n"
+    "  [--alive | --dead]  (--dead: list, rm, update and watch; update takes\n"
+    "  --name as the new name, not as a selector)\n";
 
 /*
  * The usage of one command (cmd) or of all, on stdout for --help and

@@ -43,6 +43,7 @@ enum actions {
 	WATCH,
 	WAIT,
 	TOP,
+	UPDATE,
 };
 
 /* top's options. */

@@ -420,6 +420,7 @@ json_tail(struct parse_result *res)
 	case LIST:
 	case TAG:
 	case GROUP:
+	case UPDATE:
 		if (js.nentries > 1 && !js.inorder)
 			qsort(js.entries, js.nentries, sizeof(*js.entries),
 			    jentry_cmp);

@@ -63,6 +63,12 @@ enum {
 	OPT_INITIAL,
 	OPT_ANY,
 	OPT_ALLOW_EMPTY,
+	OPT_DEAD,
+	OPT_ADD_TAG,
+	OPT_REMOVE_TAG,
+	OPT_ADD_GROUP,
+	OPT_REMOVE_GROUP,
+	OPT_NO_NAME,
 };
 
 /* What each command takes: its options and its operand. */
@@ -123,6 +129,7 @@ static const struct option list_opts[] = {
 	GLOBAL_OPTS,
 	TIMEOUT_OPT,
 	SELECTOR_OPTS,
+	{ "dead",	no_argument,		NULL,	OPT_DEAD },
 	{ "long",	no_argument,		NULL,	'l' },
 	{ "sort",	required_argument,	NULL,	OPT_SORT },
 	{ "reverse",	no_argument,		NULL,	OPT_REVERSE },
@@ -134,6 +141,7 @@ static const struct option rm_opts[] = {
 	GLOBAL_OPTS,
 	TIMEOUT_OPT,
 	SELECTOR_OPTS,
+	{ "dead",	no_argument,		NULL,	OPT_DEAD },
 	{ "all",	no_argument,		NULL,	OPT_ALL },
 	{ NULL,		0,			NULL,	0 },
 };
@@ -151,6 +159,7 @@ static const struct option kill_opts[] = {
 static const struct option watch_opts[] = {
 	GLOBAL_OPTS,
 	SELECTOR_OPTS,
+	{ "dead",	no_argument,		NULL,	OPT_DEAD },
 	{ "initial",	no_argument,		NULL,	OPT_INITIAL },
 	{ NULL,		0,			NULL,	0 },
 };
@@ -185,6 +194,29 @@ static const struct option top_opts[] = {
 	{ NULL,		0,			NULL,	0 },
 };
 
+/* update: the selectors but --name, which is the new name here. */
+static const struct option update_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	{ "tag",	required_argument,	NULL,	OPT_TAG },
+	{ "tag-all",	required_argument,	NULL,	OPT_TAG_ALL },
+	{ "group",	required_argument,	NULL,	OPT_GROUP },
+	{ "group-all",	required_argument,	NULL,	OPT_GROUP_ALL },
+	{ "pid",	required_argument,	NULL,	OPT_PID },
+	{ "id",		required_argument,	NULL,	OPT_ID },
+	{ "alive",	no_argument,		NULL,	OPT_ALIVE },
+	{ "dead",	no_argument,		NULL,	OPT_DEAD },
+	{ "search",	required_argument,	NULL,	OPT_SEARCH },
+	{ "all",	no_argument,		NULL,	OPT_ALL },
+	{ "add-tag",	required_argument,	NULL,	OPT_ADD_TAG },
+	{ "remove-tag",	required_argument,	NULL,	OPT_REMOVE_TAG },
+	{ "add-group",	required_argument,	NULL,	OPT_ADD_GROUP },
+	{ "remove-group", required_argument,	NULL,	OPT_REMOVE_GROUP },
+	{ "name",	required_argument,	NULL,	OPT_NAME },
+	{ "no-name",	no_argument,		NULL,	OPT_NO_NAME },
+	{ NULL,		0,			NULL,	0 },
+};
+
 static const struct option daemon_opts[] = {
 	GLOBAL_OPTS,
 	{ "force",	no_argument,		NULL,	'f' },
@@ -199,10 +231,10 @@ static const struct command commands[] = {
 	{ "run",    RUN,    IMSG_CTL_ADD,   "+:ht:", add_opts,    NULL,   3,
 	    "run [--tag tag]... [--group group]... [--name name] [-t seconds]\n      [--] command [arg ...]", 0 },
 	{ "list",   LIST,   IMSG_CTL_LIST,  "-:hlt:", list_opts,  NULL,   3,
-	    "list [selectors] [-l|--long] [--sort cpu|rss|uptime|id|name|pid]\n"
-	    "      [--reverse] [--limit n] [-t seconds]", 1 },
+	    "list [selectors] [--dead] [-l|--long]\n"
+	    "      [--sort cpu|rss|uptime|id|name|pid] [--reverse] [--limit n] [-t seconds]", 1 },
 	{ "rm",     RM,     IMSG_CTL_RM,    "-:ht:", rm_opts,     NULL,   3,
-	    "rm selectors [--all] [-t seconds]", 1 },
+	    "rm selectors [--dead] [--all] [-t seconds]", 1 },
 	{ "kill",   KILL,   IMSG_CTL_KILL,  "-:ht:", kill_opts,   NULL,   5,
 	    "kill selectors | --all [--signal sig] [--wait seconds] [-t seconds]", 1 },
 	{ "tag",    TAG,    IMSG_CTL_TAG,   "-:ht:", label_opts,  "tag",  3,
@@ -214,13 +246,17 @@ static const struct command commands[] = {
 	{ "version", VERSIONS, IMSG_CTL_VERSION, "-:ht:", ping_opts, NULL, 2,
 	    "version [-t|--timeout seconds]", 0 },
 	{ "watch",  WATCH,  IMSG_CTL_WATCH, "-:h",   watch_opts,  NULL,   3,
-	    "watch [selectors] [--initial]", 1 },
+	    "watch [selectors] [--dead] [--initial]", 1 },
 	{ "wait",   WAIT,   IMSG_CTL_WATCH, "-:ht:", wait_opts,   NULL,   3,
 	    "wait selectors [--any] [--allow-empty] [-t seconds]", 1 },
 	{ "daemon", DAEMON, IMSG_NONE,      "-:hf",  daemon_opts, NULL,   0,
 	    "daemon [-f|--force]", 0 },
 	{ "top",    TOP,    IMSG_CTL_WATCH, "-:hbd:n:t:", top_opts, NULL, 3,
 	    "top [-b] [-d seconds] [-n iterations] [-t seconds]", 0 },
+	{ "update", UPDATE, IMSG_CTL_UPDATE, "-:ht:", update_opts, NULL,  3,
+	    "update selectors-but-name [--dead] | --all [--add-tag tag]...\n"
+	    "      [--remove-tag tag]... [--add-group group]... [--remove-group group]...\n"
+	    "      [--name new | --no-name] [-t seconds]", 1 },
 };
 
 /* The keys of list --sort, in the order its error lists them. */
@@ -295,6 +331,7 @@ static int	 operand(struct parse_result *, const struct command *,
 		    const char *, int);
 static int	 finish(struct parse_result *, const struct command *,
 		    const char *);
+static int	 update_finish(struct parse_result *);
 static long long number(const char *, long long, long long, const char **);
 /* clang-format on */
 
@@ -404,7 +441,11 @@ add_name(struct parse_result *res, const char *value)
 
 	if (gp_valid_name(value, &errstr) == -1)
 		return (fail(res, "invalid --name \"%s\": %s", value, errstr));
-	if (res->action == ADD || res->action == RUN) {
+	if (res->action == ADD || res->action == RUN || res->action == UPDATE) {
+		if (res->action == UPDATE && res->req.name[0] != '\0' &&
+		    strcmp(res->req.name, value) != 0)
+			return (fail(res,
+			    "update: one --name only: a name goes to one process"));
 		(void)strlcpy(res->req.name, value, sizeof(res->req.name));
 		return (0);
 	}
@@ -473,6 +514,15 @@ item(struct parse_result *res, int ch, const char *value)
 		return (add_name(res, value));
 	case OPT_PID:
 		return (add_pid(res, value));
+	case OPT_ADD_TAG:
+		return (add_label(res, &req->add_tags, "--add-tag", value));
+	case OPT_REMOVE_TAG:
+		return (add_label(res, &req->rm_tags, "--remove-tag", value));
+	case OPT_ADD_GROUP:
+		return (add_label(res, &req->add_groups, "--add-group", value));
+	case OPT_REMOVE_GROUP:
+		return (
+		    add_label(res, &req->rm_groups, "--remove-group", value));
 	default:
 		return (add_id(res, value));
 	}
@@ -490,7 +540,9 @@ items(struct parse_result *res, int ch, const char *arg)
 	int r = 0;
 
 	if (strchr(arg, ',') == NULL ||
-	    (ch == OPT_NAME && (res->action == ADD || res->action == RUN)))
+	    (ch == OPT_NAME &&
+	        (res->action == ADD || res->action == RUN ||
+	            res->action == UPDATE)))
 		return (item(res, ch, arg));
 	if ((copy = strdup(arg)) == NULL)
 		return (fail(res, "out of memory"));
@@ -662,9 +714,19 @@ option(struct parse_result *res, int ch, char *arg)
 	case OPT_NAME:
 	case OPT_PID:
 	case OPT_ID:
+	case OPT_ADD_TAG:
+	case OPT_REMOVE_TAG:
+	case OPT_ADD_GROUP:
+	case OPT_REMOVE_GROUP:
 		return (items(res, ch, arg));
 	case OPT_ALIVE:
 		req->flags |= GP_REQ_ALIVE;
+		break;
+	case OPT_DEAD:
+		req->flags |= GP_REQ_DEAD;
+		break;
+	case OPT_NO_NAME:
+		req->flags |= GP_REQ_NONAME;
 		break;
 	case 'l':
 	case OPT_SORT:
@@ -755,12 +817,61 @@ operand(
 	return (0);
 }
 
+/* Label lists that update both adds to and removes from. */
+static const char *
+both_ways(const struct gp_strlist *add, const struct gp_strlist *rm)
+{
+	uint32_t i;
+
+	for (i = 0; i < add->n; i++)
+		if (gp_strlist_has(rm, add->v[i]))
+			return (add->v[i]);
+	return (NULL);
+}
+
+/* update: something to change, selectors or --all, no contradiction. */
+static int
+update_finish(struct parse_result *res)
+{
+	struct gp_request *req = &res->req;
+	const char *l;
+
+	if ((req->flags & GP_REQ_NONAME) && req->name[0] != '\0')
+		return (fail(
+		    res, "update: --name and --no-name exclude each other"));
+	if ((l = both_ways(&req->add_tags, &req->rm_tags)) != NULL)
+		return (
+		    fail(res, "update: tag \"%s\" both added and removed", l));
+	if ((l = both_ways(&req->add_groups, &req->rm_groups)) != NULL)
+		return (fail(
+		    res, "update: group \"%s\" both added and removed", l));
+	if (req->add_tags.n + req->rm_tags.n > GP_LABELS_MAX ||
+	    req->add_groups.n + req->rm_groups.n > GP_LABELS_MAX)
+		return (fail(res,
+		    "update: too many changes (at most %d tags and %d groups added and removed)",
+		    GP_LABELS_MAX, GP_LABELS_MAX));
+	if (req->add_tags.n == 0 && req->rm_tags.n == 0 &&
+	    req->add_groups.n == 0 && req->rm_groups.n == 0 &&
+	    req->name[0] == '\0' && !(req->flags & GP_REQ_NONAME))
+		return (fail(res,
+		    "update: nothing to change (--add-tag, --remove-tag, --add-group, --remove-group, --name or --no-name)"));
+	if (!gp_has_selectors(req) && !(req->flags & GP_REQ_ALL)) {
+		res->status = GP_EXIT_FAIL;
+		return (fail(res,
+		    "provide at least one selector (--id/--pid/--tag/--group/--search/--alive/--dead) or pass --all"));
+	}
+	return (0);
+}
+
 /* Checks once the whole command line is in. */
 static int
 finish(struct parse_result *res, const struct command *cmd, const char *confirm)
 {
 	struct gp_request *req = &res->req;
 
+	if ((req->flags & GP_REQ_ALIVE) && (req->flags & GP_REQ_DEAD))
+		return (fail(res, "%s: --alive and --dead exclude each other",
+		    cmd->name));
 	switch (cmd->action) {
 	case ADD:
 		if (req->pid == 0)
@@ -793,6 +904,8 @@ finish(struct parse_result *res, const struct command *cmd, const char *confirm)
 		if (res->initial)
 			req->flags |= GP_REQ_INITIAL;
 		break;
+	case UPDATE:
+		return (update_finish(res));
 	case WAIT:
 		/* A usage error: wait has no --all to wait for everything. */
 		if (!gp_has_selectors(req))

@@ -1146,6 +1146,7 @@ reload(void)
 	cm.max_entries_per_uid = conf.max_entries_per_uid;
 	cm.max_labels = conf.max_labels;
 	cm.max_cmd_bytes = conf.max_cmd_bytes;
+	cm.dead_retention_ns = conf.dead_retention_ns;
 	imsg_compose_event(&iev_prober, IMSG_CONFIG, 0, 0, -1, &cm, sizeof(cm));
 	imsg_compose_event(
 	    &iev_registry, IMSG_CONFIG, 0, 0, -1, &cm, sizeof(cm));

@@ -270,6 +270,8 @@ struct config_msg {
 	uint32_t max_entries_per_uid; /* registry */
 	uint32_t max_labels;          /* registry */
 	uint32_t max_cmd_bytes;       /* registry */
+	uint32_t pad2;
+	int64_t dead_retention_ns; /* registry: 0, keep dead entries */
 };
 
 /* parent -> registry, IMSG_STATE_FDS, with the snapshot's fd if any */

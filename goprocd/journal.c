@@ -21,13 +21,22 @@
  *
  *	{"seq":7,"op":"add","proc":{...as in the snapshot...}}
  *	{"seq":8,"op":"rm","id":12}
- *	{"seq":9,"op":"alive","id":12,"alive":false,"last_seen":"..."}
+ *	{"seq":9,"op":"alive","id":12,"alive":false,"last_seen":"...",
+ *	    "dead_at":"..."}
  *	{"seq":10,"op":"seen","last_seen":"...","ids":[3,4,12]}
  *	{"seq":11,"op":"seen","last_seen":"..."}	(every alive entry)
  *	{"seq":12,"op":"rename","kind":"tag","from":"db","to":"database"}
  *	{"seq":13,"op":"reset"}
  *	{"seq":14,"op":"ident","id":3,"start_ticks":81234,"boot_id":"..."}
  *	{"seq":15,"op":"cmd","id":3,"cmd":"sleep 10","cmd_source":"proc"}
+ *	{"seq":16,"op":"update","ids":[3,4],"name":null,"add_tags":["a"],
+ *	    "rm_tags":[],"add_groups":[],"rm_groups":["b"]}
+ *
+ * "dead_at" (when the entry was seen to die) may be absent from an
+ * "alive" record of an older journal.  An "update" applies the same
+ * changes to every entry in "ids", as goprocctl update asked: "name"
+ * null keeps the name, "" takes it away, another string (for one entry
+ * only) gives it.
  */
 
 #include <sys/types.h>
@@ -62,6 +71,7 @@ static int replay_rename(struct regtab *, json_t *, int64_t *, char *, size_t);
 static int replay_reset(struct regtab *, json_t *, int64_t *, char *, size_t);
 static int replay_ident(struct regtab *, json_t *, int64_t *, char *, size_t);
 static int replay_cmd(struct regtab *, json_t *, int64_t *, char *, size_t);
+static int replay_update(struct regtab *, json_t *, int64_t *, char *, size_t);
 
 /* The journal's operations, and how replay applies each. */
 static const struct {
@@ -76,6 +86,7 @@ static const struct {
 	{ "reset", replay_reset },
 	{ "ident", replay_ident },
 	{ "cmd", replay_cmd },
+	{ "update", replay_update },
 };
 
 static json_t *
@@ -149,19 +160,23 @@ journal_rm(uint64_t seq, uint64_t id, size_t *lenp)
 }
 
 char *
-journal_alive(
-    uint64_t seq, uint64_t id, int alive, int64_t last_seen, size_t *lenp)
+journal_alive(uint64_t seq, uint64_t id, int alive, int64_t last_seen,
+    int64_t dead_at, size_t *lenp)
 {
 	json_t *o;
-	char tbuf[STORE_TIME_LEN];
+	char tbuf[STORE_TIME_LEN], dbuf[STORE_TIME_LEN];
+	int ok;
 
 	o = jrec(seq, "alive");
 	store_time_format(last_seen, tbuf, sizeof(tbuf));
-	return (jline(o,
-	    jput(o, "id", json_integer((json_int_t)id)) == 0 &&
-	        jput(o, "alive", json_boolean(alive)) == 0 &&
-	        jput(o, "last_seen", json_string(tbuf)) == 0,
-	    lenp));
+	ok = jput(o, "id", json_integer((json_int_t)id)) == 0 &&
+	    jput(o, "alive", json_boolean(alive)) == 0 &&
+	    jput(o, "last_seen", json_string(tbuf)) == 0;
+	if (ok && !alive && dead_at > 0) {
+		store_time_format(dead_at, dbuf, sizeof(dbuf));
+		ok = jput(o, "dead_at", json_string(dbuf)) == 0;
+	}
+	return (jline(o, ok, lenp));
 }
 
 /*
@@ -243,6 +258,55 @@ journal_cmd(
 	    lenp));
 }
 
+static json_t *
+jlabels(const struct gp_strlist *l)
+{
+	json_t *a;
+	uint32_t i;
+
+	if ((a = json_array()) == NULL)
+		fatal(NULL);
+	for (i = 0; i < l->n && i < GP_SEL_MAX; i++)
+		if (json_array_append_new(a, json_string(l->v[i])) == -1) {
+			json_decref(a);
+			return (NULL);
+		}
+	return (a);
+}
+
+/*
+ * update: the changes of req, made to the n entries in ids.  The name
+ * goes to one entry only.
+ */
+char *
+journal_update(uint64_t seq, const uint64_t *ids, size_t n,
+    const struct gp_request *req, size_t *lenp)
+{
+	json_t *o, *a, *name;
+	size_t i;
+
+	o = jrec(seq, "update");
+	if ((a = json_array()) == NULL)
+		fatal(NULL);
+	for (i = 0; i < n; i++)
+		if (json_array_append_new(
+		        a, json_integer((json_int_t)ids[i])) == -1)
+			fatal(NULL);
+	if (req->flags & GP_REQ_NONAME)
+		name = json_string("");
+	else if (req->name[0] != '\0')
+		name = json_string(req->name);
+	else
+		name = json_null();
+	return (jline(o,
+	    jput(o, "ids", a) == 0 && jput(o, "name", name) == 0 &&
+	        jput(o, "add_tags", jlabels(&req->add_tags)) == 0 &&
+	        jput(o, "rm_tags", jlabels(&req->rm_tags)) == 0 &&
+	        jput(o, "add_groups", jlabels(&req->add_groups)) == 0 &&
+	        jput(o, "rm_groups", jlabels(&req->rm_groups)) == 0,
+	    lenp));
+}
+
 /*
  * Replay.
  */
@@ -318,7 +382,7 @@ replay_alive(
 	struct rentry *e;
 	json_t *v;
 	char dbuf[64];
-	int64_t when;
+	int64_t when, dead_at;
 
 	if (get_entry(rt, o, "id", &e, err, errlen) == -1 ||
 	    store_get_time(o, "last_seen", &when, err, errlen) == -1)
@@ -329,7 +393,15 @@ replay_alive(
 		                store_json_describe(v, dbuf, sizeof(dbuf)));
 		return (-1);
 	}
-	regtab_set_alive(e, json_is_true(v));
+	dead_at = 0;
+	if (json_object_get(o, "dead_at") != NULL &&
+	    store_get_time(o, "dead_at", &dead_at, err, errlen) == -1)
+		return (-1);
+	if (json_is_true(v) && dead_at != 0) {
+		snprintf(err, errlen, "dead_at: for a dead entry only");
+		return (-1);
+	}
+	regtab_set_alive(rt, e, json_is_true(v), dead_at);
 	regtab_set_seen(e, when);
 	return (0);
 }
@@ -458,6 +530,142 @@ replay_cmd(
 		return (-1);
 	}
 	(void)regtab_set_cmd(rt, e, cmd, strcmp(src, "client") == 0);
+	return (0);
+}
+
+/* One list of labels of an update record, each as a tag must be. */
+static int
+get_labels(const json_t *o, const char *key, struct gp_strlist *l, char *err,
+    size_t errlen)
+{
+	json_t *a, *v;
+	const char *errstr;
+	char dbuf[64], clean[GP_LABEL_MAX + 1];
+	size_t i;
+
+	memset(l, 0, sizeof(*l));
+	if ((a = json_object_get(o, key)) == NULL || !json_is_array(a)) {
+		snprintf(err, errlen, "%s: must be an array, got %s", key,
+		    a == NULL ? "nothing" :
+		                store_json_describe(a, dbuf, sizeof(dbuf)));
+		return (-1);
+	}
+	if (json_array_size(a) > GP_LABELS_MAX) {
+		snprintf(
+		    err, errlen, "%s: more than %d labels", key, GP_LABELS_MAX);
+		return (-1);
+	}
+	json_array_foreach(a, i, v)
+	{
+		errstr = NULL;
+		if (!json_is_string(v))
+			errstr = "must be a string";
+		else if (json_string_length(v) > GP_LABEL_MAX ||
+		    strlen(json_string_value(v)) != json_string_length(v))
+			errstr = "too long, or has a NUL";
+		else if (gp_label_clean(json_string_value(v), clean,
+		             sizeof(clean), &errstr) == -1)
+			;
+		else if (strcmp(clean, json_string_value(v)) != 0)
+			errstr = "has surrounding spaces";
+		else if (gp_strlist_has(l, clean))
+			errstr = "repeated";
+		else if (gp_strlist_add(l, clean, sizeof(clean), &errstr) == 0)
+			continue;
+		snprintf(err, errlen, "%s[%zu]: %s", key, i, errstr);
+		return (-1);
+	}
+	return (0);
+}
+
+/* The name of an update record, into req: null, "" or a name. */
+static int
+get_update_name(
+    const json_t *o, struct gp_request *req, char *err, size_t errlen)
+{
+	json_t *v;
+	const char *errstr;
+	char dbuf[64];
+
+	if ((v = json_object_get(o, "name")) == NULL) {
+		snprintf(err, errlen, "name: missing");
+		return (-1);
+	}
+	if (json_is_null(v))
+		return (0);
+	if (!json_is_string(v)) {
+		snprintf(err, errlen, "name: must be null or a string, got %s",
+		    store_json_describe(v, dbuf, sizeof(dbuf)));
+		return (-1);
+	}
+	if (json_string_length(v) == 0) {
+		req->flags |= GP_REQ_NONAME;
+		return (0);
+	}
+	errstr = "too long";
+	if (json_string_length(v) > GP_NAME_MAX ||
+	    gp_valid_name(json_string_value(v), &errstr) == -1) {
+		snprintf(err, errlen, "name: %s", errstr);
+		return (-1);
+	}
+	(void)strlcpy(req->name, json_string_value(v), sizeof(req->name));
+	return (0);
+}
+
+/* {"op":"update","ids":[3,4],"name":null,"add_tags":[...],...} */
+static int
+replay_update(
+    struct regtab *rt, json_t *o, int64_t *seen_allp, char *err, size_t errlen)
+{
+	static struct gp_request req;
+	static struct gp_entry ge;
+	struct rentry *e, *holder;
+	json_t *ids, *v;
+	char msg[128], dbuf[64];
+	uint32_t changed;
+	size_t i;
+
+	memset(&req, 0, sizeof(req));
+	if (get_update_name(o, &req, err, errlen) == -1 ||
+	    get_labels(o, "add_tags", &req.add_tags, err, errlen) == -1 ||
+	    get_labels(o, "rm_tags", &req.rm_tags, err, errlen) == -1 ||
+	    get_labels(o, "add_groups", &req.add_groups, err, errlen) == -1 ||
+	    get_labels(o, "rm_groups", &req.rm_groups, err, errlen) == -1)
+		return (-1);
+	if ((ids = json_object_get(o, "ids")) == NULL || !json_is_array(ids) ||
+	    json_array_size(ids) == 0) {
+		snprintf(err, errlen, "ids: must be an array of ids");
+		return (-1);
+	}
+	if (req.name[0] != '\0' && json_array_size(ids) != 1) {
+		snprintf(err, errlen, "name: for one entry only, got %zu ids",
+		    json_array_size(ids));
+		return (-1);
+	}
+	json_array_foreach(ids, i, v)
+	{
+		if (!json_is_integer(v) ||
+		    (e = regtab_find_id(rt, json_integer_value(v))) == NULL) {
+			snprintf(err, errlen, "ids[%zu]: unknown id %s", i,
+			    store_json_describe(v, dbuf, sizeof(dbuf)));
+			return (-1);
+		}
+		if (regtab_edit(e, &req, &ge, &changed, msg, sizeof(msg)) ==
+		    -1) {
+			snprintf(err, errlen, "ids[%zu]: %s", i, msg);
+			return (-1);
+		}
+		if (req.name[0] != '\0' &&
+		    (holder = regtab_find_name(rt, req.name)) != NULL &&
+		    holder != e) {
+			snprintf(err, errlen,
+			    "name: \"%s\" is already in use by id %" PRIu64,
+			    req.name, holder->id);
+			return (-1);
+		}
+		if (changed != 0)
+			(void)regtab_replace(rt, e, &ge);
+	}
 	return (0);
 }
 

@@ -48,6 +48,8 @@
 #define COMPACT_MIN (64 * 1024) /* journal bytes */
 #define COMPACT_RETRY_SEC 2     /* after a failed compaction */
 #define KILL_EXIT_GRACE_MS 1000 /* kill: how long an exit may take */
+#define RETENTION_BATCH 1024    /* expired entries removed per turn */
+#define UPDATE_IDS_MAX 10000    /* ids in one journal record of update */
 
 /* A reply waiting for its turn to go out. */
 struct reply {
@@ -179,6 +181,12 @@ static void event_signalled(const struct op *, const struct rentry *, int32_t);
 static void event_updated(const struct rentry *, uint32_t);
 static uint64_t *rename_members(int, const char *, size_t *);
 static void event_renamed(int, const char *, const char *, uint64_t *, size_t);
+static void req_update(struct op *);
+static int update_check(struct op *, struct rentry **, size_t);
+static int journal_update_all(
+    const uint64_t *, size_t, const struct gp_request *);
+static void retention_arm(void);
+static void retention_run(int, short, void *);
 
 static struct imsgev iev_parent, iev_prober, iev_frontend;
 
@@ -224,6 +232,10 @@ static size_t held_len, held_cap;
 static struct event ev_commit;
 static struct event ev_retry;
 static struct event ev_seen;
+static struct event ev_retention;
+static int64_t retention_ns;  /* dead_retention, 0: keep dead entries */
+static int64_t retention_due; /* ev_retention fires then, 0: not armed */
+static int retention_failing; /* the last removal could not be recorded */
 static struct timeval seen_tv = { GOPROC_LAST_SEEN_DEFAULT_MS / 1000, 0 };
 static int64_t seen_at; /* every alive entry was seen then */
 static uid_t admin_uid; /* who started goprocd */
@@ -255,6 +267,7 @@ static const struct {
 	{ IMSG_CTL_EXECED, req_execed },
 	{ IMSG_CTL_VERSION, req_version },
 	{ IMSG_CTL_WATCH, req_watch },
+	{ IMSG_CTL_UPDATE, req_update },
 };
 
 /* Before the privilege drop (proc_run): who we are, jansson's seed. */
@@ -279,6 +292,7 @@ registry_start(void)
 	evtimer_set(&ev_commit, commit, NULL);
 	evtimer_set(&ev_retry, compact_retry, NULL);
 	evtimer_set(&ev_seen, seen_tick, NULL);
+	evtimer_set(&ev_retention, retention_run, NULL);
 }
 
 /* The loop ended, or a peer closed its channel: the parent stops us. */
@@ -396,6 +410,7 @@ static void
 load_done(void)
 {
 	struct rentry *e;
+	size_t undated = 0;
 
 	loaded = 1;
 	seen_at = now_ns();
@@ -406,13 +421,20 @@ load_done(void)
 		if (e->alive) {
 			watch(e);
 			nalive++;
+		} else if (e->dead_at == 0) {
+			/* Dead since a time not recorded: from now on. */
+			regtab_set_alive(rt, e, 0, seen_at);
+			undated++;
 		}
 	}
 	log_info("registry loaded: %zu entries, next id %llu", regtab_count(rt),
 	    (unsigned long long)regtab_next_id(rt));
 	imsg_compose_event(&iev_parent, IMSG_STATE_LOADED, 0, 0, -1, NULL, 0);
 	evtimer_add(&ev_seen, &seen_tv);
-	if (journal_size > COMPACT_MIN && journal_size > snapshot_size)
+	retention_arm();
+	/* A snapshot keeps the times of death just given. */
+	if (undated > 0 ||
+	    (journal_size > COMPACT_MIN && journal_size > snapshot_size))
 		compact_want();
 }
 
@@ -500,8 +522,13 @@ registry_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		if (cm.max_entries_per_uid < 1 ||
 		    cm.max_labels > GP_LABELS_MAX ||
 		    cm.max_cmd_bytes < CONFIG_CMD_BYTES_MIN ||
-		    cm.max_cmd_bytes > GP_CMD_MAX)
+		    cm.max_cmd_bytes > GP_CMD_MAX || cm.dead_retention_ns < 0 ||
+		    cm.dead_retention_ns > CONFIG_RETENTION_MAX)
 			fatalx("%s: bad IMSG_CONFIG limits", __func__);
+		retention_ns = cm.dead_retention_ns;
+		retention_due = 0;
+		evtimer_del(&ev_retention);
+		retention_arm();
 		max_entries_per_uid = cm.max_entries_per_uid;
 		max_labels = cm.max_labels;
 		max_cmd_bytes = cm.max_cmd_bytes;
@@ -1443,6 +1470,8 @@ add_cmd(struct gp_entry *ge, const struct probe_info *pi,
 static int
 check_all(struct op *op, struct rentry **m, size_t n, int kill)
 {
+	const char *verb = kill ? "terminate" : "delete";
+
 	char ids[GP_MSG_MAX / 2], id[32];
 	size_t i;
 
@@ -1458,9 +1487,11 @@ check_all(struct op *op, struct rentry **m, size_t n, int kill)
 		}
 		(void)strlcat(ids, id, sizeof(ids));
 	}
+	if (op->type == IMSG_CTL_UPDATE)
+		verb = "update";
 	op_finish(op, 1, GP_ST_INVAL,
 	    "multiple %sprocesses match filters (ids: %s). Use --all to %s all or narrow the selection",
-	    kill ? "alive " : "", ids, kill ? "terminate" : "delete");
+	    kill ? "alive " : "", ids, verb);
 	return (-1);
 }
 
@@ -1530,6 +1561,200 @@ req_rm(struct op *op)
 	}
 	free(m);
 	op_finish(op, 0, GP_ST_OK, "%s", "");
+}
+
+/*
+ * update: what rm allows (--all for several, the owner's entries), a
+ * new name for one entry only and free, and each entry within the
+ * label limits.  Returns -1 once the request is answered.
+ */
+static int
+update_check(struct op *op, struct rentry **m, size_t n)
+{
+	static struct gp_entry ge;
+	struct gp_request *req = op->req;
+	struct rentry *holder;
+	char err[128];
+	uint32_t changed;
+	size_t i;
+
+	if (check_all(op, m, n, 0) == -1 || check_owner(op, m, n) == -1)
+		return (-1);
+	if (req->name[0] != '\0' && n > 1) {
+		op_finish(op, 1, GP_ST_INVAL,
+		    "name \"%s\" can go to one process only, not %zu",
+		    req->name, n);
+		return (-1);
+	}
+	if (req->name[0] != '\0' &&
+	    (holder = regtab_find_name(rt, req->name)) != NULL &&
+	    holder != m[0]) {
+		op_finish(op, 1, GP_ST_EXISTS,
+		    "name \"%s\" is already in use by id %llu", req->name,
+		    (unsigned long long)holder->id);
+		return (-1);
+	}
+	for (i = 0; i < n; i++) {
+		if (regtab_edit(m[i], req, &ge, &changed, err, sizeof(err)) ==
+		        0 &&
+		    ge.tags.n <= max_labels && ge.groups.n <= max_labels)
+			continue;
+		if (ge.tags.n > max_labels || ge.groups.n > max_labels)
+			(void)snprintf(err, sizeof(err),
+			    "too many %s (%u, limit %u, max_labels in goprocd.conf)",
+			    ge.tags.n > max_labels ? "tags" : "groups",
+			    ge.tags.n > max_labels ? ge.tags.n : ge.groups.n,
+			    max_labels);
+		op_finish(op, 1, GP_ST_INVAL, "[id=%llu] pid=%d: %s",
+		    (unsigned long long)m[i]->id, m[i]->pid, err);
+		return (-1);
+	}
+	return (0);
+}
+
+/*
+ * Change the name, tags and groups of the matches in one step: every
+ * check first, then one journal write, then the table.  One entry
+ * replies per entry changed, as list shows it.
+ */
+static void
+req_update(struct op *op)
+{
+	static struct gp_entry ge;
+	struct gp_request *req = op->req;
+	struct rentry **m, *e;
+	uint64_t *ids;
+	uint32_t changed;
+	size_t i, n, nchg;
+	char err[128];
+	int r;
+
+	if (!gp_has_selectors(req) && !(req->flags & GP_REQ_ALL)) {
+		op_finish(op, 1, GP_ST_INVAL,
+		    "provide at least one selector (--id/--pid/--tag/--group/--search/--alive/--dead) or pass --all");
+		return;
+	}
+	select_matches(op, &m, &n);
+	if (n == 0) {
+		free(m);
+		op_finish(
+		    op, 0, GP_ST_NOTFOUND, "No matching processes registered");
+		return;
+	}
+	if (update_check(op, m, n) == -1) {
+		free(m);
+		return;
+	}
+	if ((ids = reallocarray(NULL, n, sizeof(*ids))) == NULL)
+		fatal(NULL);
+	for (i = nchg = 0; i < n; i++) {
+		if (regtab_edit(m[i], req, &ge, &changed, err, sizeof(err)) ==
+		    -1)
+			fatalx("%s: %s", __func__, err);
+		if (changed != 0)
+			m[nchg++] = m[i];
+	}
+	for (i = 0; i < nchg; i++)
+		ids[i] = m[i]->id;
+	if (nchg == 0) {
+		free(ids);
+		free(m);
+		op_finish(op, 0, GP_ST_OK,
+		    "No changes: %zu matching process(es) already as requested",
+		    n);
+		return;
+	}
+	/* Every change on disk first, in one write, or none. */
+	if (journal_update_all(ids, nchg, req) == -1) {
+		r = errno;
+		free(ids);
+		free(m);
+		op_finish(op, 1, GP_ST_FAIL, "cannot record the change: %s",
+		    strerror(r));
+		return;
+	}
+	for (i = 0; i < nchg; i++) {
+		if (regtab_edit(m[i], req, &ge, &changed, err, sizeof(err)) ==
+		    -1)
+			fatalx("%s: %s", __func__, err);
+		e = regtab_replace(rt, m[i], &ge);
+		event_updated(e, changed);
+	}
+	free(m);
+	/* Streamed after the durable write, as list streams them. */
+	op->ids = ids;
+	op->nids = nchg;
+	op->pos = 0;
+	op_finish(op, 0, GP_ST_OK, "%s", "");
+}
+
+/*
+ * dead_retention: the timer is set for the entry that died first.  A
+ * death later than that one changes nothing; each costs O(log n).
+ */
+static void
+retention_arm(void)
+{
+	struct rentry *e;
+	struct timeval tv;
+	int64_t due, now, wait;
+
+	if (!loaded || retention_ns == 0 ||
+	    (e = regtab_first_dead(rt)) == NULL) {
+		if (retention_due != 0)
+			evtimer_del(&ev_retention);
+		retention_due = 0;
+		return;
+	}
+	due = e->dead_at > INT64_MAX - retention_ns ? INT64_MAX :
+	                                              e->dead_at + retention_ns;
+	if (retention_due != 0 && retention_due <= due)
+		return;
+	now = now_ns();
+	wait = due > now ? due - now : 0;
+	tv.tv_sec = wait / 1000000000;
+	tv.tv_usec = (wait % 1000000000) / 1000;
+	evtimer_del(&ev_retention);
+	evtimer_add(&ev_retention, &tv);
+	retention_due = due;
+}
+
+/* Remove, as rm would, the dead entries whose retention ran out. */
+static void
+retention_run(int fd, short event, void *arg)
+{
+	struct rentry *m[RETENTION_BATCH], *e;
+	struct timeval tv = { COMPACT_RETRY_SEC, 0 };
+	int64_t now;
+	size_t i, n = 0;
+
+	retention_due = 0;
+	if (final || retention_ns == 0)
+		return;
+	now = now_ns();
+	for (e = regtab_first_dead(rt); e != NULL && n < RETENTION_BATCH &&
+	     e->dead_at <= now - retention_ns;
+	     e = regtab_next_dead(rt, e))
+		m[n++] = e;
+	if (n > 0 && journal_rm_all(m, n) == -1) {
+		if (!retention_failing)
+			log_warnx("dead_retention: cannot record removals: %s; "
+			          "retrying every %d s",
+			    strerror(errno), COMPACT_RETRY_SEC);
+		retention_failing = 1;
+		evtimer_add(&ev_retention, &tv);
+		retention_due = now + (int64_t)COMPACT_RETRY_SEC * 1000000000;
+		return;
+	}
+	retention_failing = 0;
+	for (i = 0; i < n; i++) {
+		log_debug("id %llu: dead for dead_retention, removed",
+		    (unsigned long long)m[i]->id);
+		entry_drop(m[i]);
+	}
+	if (n > 0)
+		commit_schedule();
+	retention_arm();
 }
 
 static void
@@ -2015,17 +2240,19 @@ entry_dead(struct rentry *e, int64_t when, int64_t exited)
 {
 	size_t jlen;
 
-	regtab_set_alive(e, 0);
+	/* The clock of dead_retention starts when it was seen to die. */
+	regtab_set_alive(rt, e, 0, exited != 0 ? exited : now_ns());
 	regtab_set_exited(e, exited);
 	if (when != 0)
 		regtab_set_seen(e, when);
 	nalive--;
 	/* Lost on a full disk: the next compaction has it. */
-	if (journal_append(
-	        journal_alive(++journal_seq, e->id, 0, e->last_seen, &jlen),
+	if (journal_append(journal_alive(++journal_seq, e->id, 0, e->last_seen,
+	                       e->dead_at, &jlen),
 	        &jlen) == -1)
 		resync = 1;
 	event_entry(GP_EV_EXITED, e, exited);
+	retention_arm();
 }
 
 /* Take out of memory and the prober an entry whose removal is recorded. */
@@ -2040,28 +2267,62 @@ entry_drop(struct rentry *e)
 	regtab_remove(rt, e);
 }
 
+/* Records gathered to go to the journal in one write. */
+struct jbatch {
+	char *buf;
+	size_t len, cap;
+};
+
+static void
+jbatch_add(struct jbatch *b, char *line, size_t jlen)
+{
+	char *nbuf;
+
+	if (line == NULL)
+		fatalx("%s: a journal record does not encode", __func__);
+	if (b->len + jlen > b->cap) {
+		b->cap = (b->len + jlen) * 2;
+		if ((nbuf = realloc(b->buf, b->cap)) == NULL)
+			fatal(NULL);
+		b->buf = nbuf;
+	}
+	memcpy(b->buf + b->len, line, jlen);
+	b->len += jlen;
+	free(line);
+}
+
 /* Record the removal of n entries in one write: all of them or none. */
 static int
 journal_rm_all(struct rentry **m, size_t n)
 {
-	char *buf = NULL, *line, *nbuf;
-	size_t i, len = 0, cap = 0, jlen;
+	struct jbatch b = { NULL, 0, 0 };
+	char *line;
+	size_t i, jlen;
 
 	for (i = 0; i < n; i++) {
-		if ((line = journal_rm(++journal_seq, m[i]->id, &jlen)) == NULL)
-			fatalx(
-			    "%s: a journal record does not encode", __func__);
-		if (len + jlen > cap) {
-			cap = (len + jlen) * 2;
-			if ((nbuf = realloc(buf, cap)) == NULL)
-				fatal(NULL);
-			buf = nbuf;
-		}
-		memcpy(buf + len, line, jlen);
-		len += jlen;
-		free(line);
+		line = journal_rm(++journal_seq, m[i]->id, &jlen);
+		jbatch_add(&b, line, jlen);
 	}
-	return (journal_append(buf, &len));
+	return (journal_append(b.buf, &b.len));
+}
+
+/*
+ * Record an update of n entries in one write: one record, or one per
+ * UPDATE_IDS_MAX entries, so that no line outgrows JOURNAL_LINE_MAX.
+ */
+static int
+journal_update_all(const uint64_t *ids, size_t n, const struct gp_request *req)
+{
+	struct jbatch b = { NULL, 0, 0 };
+	char *line;
+	size_t i, k, jlen;
+
+	for (i = 0; i < n; i += k) {
+		k = n - i > UPDATE_IDS_MAX ? UPDATE_IDS_MAX : n - i;
+		line = journal_update(++journal_seq, ids + i, k, req, &jlen);
+		jbatch_add(&b, line, jlen);
+	}
+	return (journal_append(b.buf, &b.len));
 }
 
 static void

@@ -74,6 +74,7 @@ RB_HEAD(pid_tree, rentry);
 RB_HEAD(label_tree, rlabel);
 RB_HEAD(name_tree, rname);
 RB_HEAD(uid_tree, ruid);
+RB_HEAD(dead_tree, rentry);
 
 struct regtab {
 	struct id_tree ids;
@@ -81,6 +82,8 @@ struct regtab {
 	struct name_tree names;
 	struct label_tree labels;
 	struct uid_tree uids;
+	struct dead_tree dead;
+	size_t ndead;
 	size_t count;
 	uint64_t next_id;
 	uint64_t visits;
@@ -107,6 +110,7 @@ struct add_plan {
 	size_t ntags;
 	size_t ngroups;
 	uint64_t id;
+	int64_t dead_at;
 };
 
 /* Where the candidates of a selection come from. */
@@ -116,7 +120,8 @@ enum {
 	SRC_PIDS,
 	SRC_NAMES,
 	SRC_ANY,  /* the members of each --tag (or --group) label */
-	SRC_EVERY /* the members of one --tag-all (or --group-all) label */
+	SRC_EVERY, /* the members of one --tag-all (or --group-all) label */
+	SRC_DEAD   /* the dead entries (--dead) */
 };
 
 struct source {
@@ -137,6 +142,7 @@ static int pid_cmp(struct rentry *, struct rentry *);
 static int label_cmp(struct rlabel *, struct rlabel *);
 static int name_cmp(struct rname *, struct rname *);
 static int uid_cmp(struct ruid *, struct ruid *);
+static int dead_cmp(struct rentry *, struct rentry *);
 static void uid_count(struct regtab *, uint32_t, int);
 static uint32_t rset_home(const struct rset *, const struct rentry *);
 static void rset_resize(struct rset *, uint32_t);
@@ -164,7 +170,7 @@ static void sel_gather(
     struct regtab *, const struct sel *, const struct source *, struct evec *);
 static void regtab_clear(struct regtab *);
 static int add_entry(struct regtab *, const struct gp_entry *, const char *,
-    int, struct rentry **, char *, size_t);
+    int, int64_t, struct rentry **, char *, size_t);
 static int add_check(struct regtab *, const struct gp_entry *, const char *,
     int, struct add_plan *, char *, size_t);
 static struct rentry *add_insert(struct regtab *, const struct gp_entry *,
@@ -175,6 +181,7 @@ RB_GENERATE_STATIC(pid_tree, rentry, pid_link, pid_cmp);
 RB_GENERATE_STATIC(label_tree, rlabel, link, label_cmp);
 RB_GENERATE_STATIC(name_tree, rname, link, name_cmp);
 RB_GENERATE_STATIC(uid_tree, ruid, link, uid_cmp);
+RB_GENERATE_STATIC(dead_tree, rentry, dead_link, dead_cmp);
 
 static int
 id_cmp(struct rentry *a, struct rentry *b)
@@ -202,6 +209,15 @@ static int
 name_cmp(struct rname *a, struct rname *b)
 {
 	return (strcmp(a->s, b->s));
+}
+
+/* Dead entries in the order they died, ties by ID. */
+static int
+dead_cmp(struct rentry *a, struct rentry *b)
+{
+	if (a->dead_at != b->dead_at)
+		return (a->dead_at < b->dead_at ? -1 : 1);
+	return (id_cmp(a, b));
 }
 
 static int
@@ -458,6 +474,7 @@ regtab_new(void)
 	RB_INIT(&rt->names);
 	RB_INIT(&rt->labels);
 	RB_INIT(&rt->uids);
+	RB_INIT(&rt->dead);
 	rt->next_id = 1;
 	return (rt);
 }
@@ -610,7 +627,7 @@ copy_cmd(char *dst, const char *src, size_t len)
  */
 static int
 add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
-    int keepid, struct rentry **ep, char *err, size_t errlen)
+    int keepid, int64_t dead_at, struct rentry **ep, char *err, size_t errlen)
 {
 	struct add_plan plan;
 	struct rentry *e;
@@ -621,6 +638,7 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	if ((r = add_check(rt, ge, boot_id, keepid, &plan, err, errlen)) !=
 	    REGTAB_OK)
 		return (r);
+	plan.dead_at = dead_at;
 	e = add_insert(rt, ge, boot_id, &plan);
 	if (ep != NULL)
 		*ep = e;
@@ -743,6 +761,7 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	e->last_seen = ge->last_seen;
 	e->owner_uid = ge->owner_uid;
 	e->alive = ge->alive != 0;
+	e->dead_at = e->alive ? 0 : plan->dead_at;
 	e->cmd_client = (ge->flags & GP_ENT_CMD_CLIENT) != 0;
 	e->ntags = plan->ntags;
 	e->ngroups = plan->ngroups;
@@ -771,6 +790,10 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	}
 	RB_INSERT(id_tree, &rt->ids, e);
 	RB_INSERT(pid_tree, &rt->pids, e);
+	if (!e->alive) {
+		RB_INSERT(dead_tree, &rt->dead, e);
+		rt->ndead++;
+	}
 	e->count_uid = e->owner_uid;
 	uid_count(rt, e->count_uid, 1);
 	rt->count++;
@@ -787,7 +810,7 @@ int
 regtab_add(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
     struct rentry **ep, char *err, size_t errlen)
 {
-	return (add_entry(rt, ge, boot_id, 0, ep, err, errlen));
+	return (add_entry(rt, ge, boot_id, 0, 0, ep, err, errlen));
 }
 
 /* Put back a stored entry with its own ID (ge->id). */
@@ -795,7 +818,7 @@ int
 regtab_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
     struct rentry **ep, char *err, size_t errlen)
 {
-	return (add_entry(rt, ge, boot_id, 1, ep, err, errlen));
+	return (add_entry(rt, ge, boot_id, 1, 0, ep, err, errlen));
 }
 
 /* Remove an entry from every index and free it. */
@@ -808,6 +831,10 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 
 	RB_REMOVE(id_tree, &rt->ids, e);
 	RB_REMOVE(pid_tree, &rt->pids, e);
+	if (!e->alive) {
+		RB_REMOVE(dead_tree, &rt->dead, e);
+		rt->ndead--;
+	}
 	if (e->name != NULL) {
 		RB_REMOVE(name_tree, &rt->names, e->name);
 		free(e->name);
@@ -1017,6 +1044,10 @@ sel_source(const struct regtab *rt, const struct sel *s, struct source *src)
 	src->kind = 0;
 	src->set = NULL;
 	best = rt->count;
+	if ((s->req->flags & GP_REQ_DEAD) && rt->ndead < best) {
+		best = rt->ndead;
+		src->src = SRC_DEAD;
+	}
 	if (s->nids > 0 && s->nids < best) {
 		best = s->nids;
 		src->src = SRC_IDS;
@@ -1094,6 +1125,10 @@ sel_gather(struct regtab *rt, const struct sel *s, const struct source *src,
 		for (j = 0; j < set->cap; j++)
 			if (set->slot[j] != NULL)
 				evec_push(cand, set->slot[j]);
+		break;
+	case SRC_DEAD:
+		RB_FOREACH(e, dead_tree, &rt->dead)
+			evec_push(cand, e);
 		break;
 	default:
 		fatalx("%s: source %d", __func__, src->src);
@@ -1247,10 +1282,42 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
 	return (REGTAB_OK);
 }
 
+/*
+ * An entry is alive, or dead since when (ns since the epoch; 0: not
+ * known, yet).  Dead entries are kept in the order they died.
+ */
 void
-regtab_set_alive(struct rentry *e, int alive)
+regtab_set_alive(struct regtab *rt, struct rentry *e, int alive, int64_t when)
 {
+	if (!e->alive) {
+		RB_REMOVE(dead_tree, &rt->dead, e);
+		rt->ndead--;
+	}
 	e->alive = alive != 0;
+	e->dead_at = alive ? 0 : when;
+	if (!e->alive) {
+		RB_INSERT(dead_tree, &rt->dead, e);
+		rt->ndead++;
+	}
+}
+
+/* The dead entry that died first, or NULL. */
+struct rentry *
+regtab_first_dead(struct regtab *rt)
+{
+	return (RB_MIN(dead_tree, &rt->dead));
+}
+
+struct rentry *
+regtab_next_dead(struct regtab *rt, struct rentry *e)
+{
+	return (RB_NEXT(dead_tree, &rt->dead, e));
+}
+
+size_t
+regtab_dead_count(const struct regtab *rt)
+{
+	return (rt->ndead);
 }
 
 void
@@ -1326,8 +1393,6 @@ struct rentry *
 regtab_set_cmd(struct regtab *rt, struct rentry *e, const char *cmd, int client)
 {
 	static struct gp_entry ge;
-	struct gp_metrics *met;
-	char boot[REGTAB_BOOT_ID_LEN + 1], err[128];
 	size_t len;
 
 	len = strnlen(cmd, GP_CMD_MAX + 1);
@@ -1341,12 +1406,114 @@ regtab_set_cmd(struct regtab *rt, struct rentry *e, const char *cmd, int client)
 	rentry_fill(e, &ge);
 	memcpy(ge.cmd, cmd, len);
 	ge.cmd[len] = '\0';
+	return (regtab_replace(rt, e, &ge));
+}
+
+/*
+ * Apply one list of changes to a label list: remove, then add.  -1 when
+ * the result would hold more than GP_LABELS_MAX labels.
+ */
+static int
+edit_labels(struct gp_strlist *have, const struct gp_strlist *add,
+    const struct gp_strlist *rm)
+{
+	uint32_t i, j, n;
+
+	for (i = n = 0; i < have->n; i++) {
+		if (gp_strlist_has(rm, have->v[i]))
+			continue;
+		if (n != i)
+			memcpy(have->v[n], have->v[i], sizeof(have->v[n]));
+		n++;
+	}
+	have->n = n;
+	for (j = 0; j < add->n && j < GP_SEL_MAX; j++) {
+		if (gp_strlist_has(have, add->v[j]))
+			continue;
+		if (have->n >= GP_LABELS_MAX)
+			return (-1);
+		memcpy(have->v[have->n++], add->v[j], sizeof(have->v[0]));
+	}
+	gp_strlist_sort(have);
+	return (0);
+}
+
+/* Two sorted label lists hold the same labels. */
+static int
+same_labels(const struct gp_strlist *a, const struct gp_strlist *b)
+{
+	uint32_t i;
+
+	if (a->n != b->n)
+		return (0);
+	for (i = 0; i < a->n && i < GP_SEL_MAX; i++)
+		if (strcmp(a->v[i], b->v[i]) != 0)
+			return (0);
+	return (1);
+}
+
+/*
+ * What update makes of an entry: ge receives it after the change (its
+ * name, tags and groups as req says), *changedp the GP_CHG_* bits of
+ * what differs.  Nothing in the table changes.  -1 with a message when
+ * the entry would carry too many labels.
+ */
+int
+regtab_edit(const struct rentry *e, const struct gp_request *req,
+    struct gp_entry *ge, uint32_t *changedp, char *err, size_t errlen)
+{
+	static struct gp_entry old;
+
+	rentry_fill(e, ge);
+	old = *ge;
+	*changedp = 0;
+	if (edit_labels(&ge->tags, &req->add_tags, &req->rm_tags) == -1 ||
+	    edit_labels(&ge->groups, &req->add_groups, &req->rm_groups) == -1) {
+		snprintf(err, errlen, "too many %s (at most %d)",
+		    ge->tags.n >= GP_LABELS_MAX ? "tags" : "groups",
+		    GP_LABELS_MAX);
+		return (-1);
+	}
+	if (req->flags & GP_REQ_NONAME)
+		ge->name[0] = '\0';
+	else if (req->name[0] != '\0')
+		(void)strlcpy(ge->name, req->name, sizeof(ge->name));
+	if (strcmp(old.name, ge->name) != 0)
+		*changedp |= GP_CHG_NAME;
+	if (!same_labels(&old.tags, &ge->tags))
+		*changedp |= GP_CHG_TAGS;
+	if (!same_labels(&old.groups, &ge->groups))
+		*changedp |= GP_CHG_GROUPS;
+	return (0);
+}
+
+/*
+ * Give an entry the name, labels and command line of ge, in every
+ * index; its ID, process, times, owner and metrics stay.  The caller
+ * checked that the name is free (or the entry's own).  The entry may
+ * move: the returned pointer replaces e.
+ */
+struct rentry *
+regtab_replace(struct regtab *rt, struct rentry *e, const struct gp_entry *ge)
+{
+	static struct gp_entry ne;
+	struct gp_metrics *met;
+	char boot[REGTAB_BOOT_ID_LEN + 1], err[128];
+	int64_t dead_at;
+
+	rentry_fill(e, &ne);
+	(void)strlcpy(ne.name, ge->name, sizeof(ne.name));
+	(void)strlcpy(ne.cmd, ge->cmd, sizeof(ne.cmd));
+	ne.tags = ge->tags;
+	ne.groups = ge->groups;
 	strlcpy(boot, rentry_boot_id(e), sizeof(boot));
 	met = e->met;
 	e->met = NULL;
+	dead_at = e->dead_at;
 	regtab_remove(rt, e);
-	if (add_entry(rt, &ge, boot, 1, &e, err, sizeof(err)) != REGTAB_OK)
-		fatalx("%s: id %" PRIu64 ": %s", __func__, ge.id, err);
+	if (add_entry(rt, &ne, boot, 1, dead_at, &e, err, sizeof(err)) !=
+	    REGTAB_OK)
+		fatalx("%s: id %" PRIu64 ": %s", __func__, ne.id, err);
 	e->met = met;
 	return (e);
 }

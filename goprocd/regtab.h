@@ -59,10 +59,12 @@ struct rname;
 struct rentry {
 	RB_ENTRY(rentry) id_link;
 	RB_ENTRY(rentry) pid_link;
+	RB_ENTRY(rentry) dead_link; /* dead entries, by (dead_at, id) */
 	uint64_t id;
 	uint64_t start_ticks;
 	int64_t added_at;  /* ns since the epoch */
 	int64_t last_seen; /* ns since the epoch */
+	int64_t dead_at;   /* seen to die then (ns), 0: alive or unknown */
 	int32_t pid;
 	int32_t pgid;
 	uint32_t owner_uid;
@@ -108,7 +110,14 @@ size_t regtab_label_count(struct regtab *, int, const char *);
 size_t regtab_uid_count(struct regtab *, uint32_t);
 void regtab_set_owner(struct regtab *, struct rentry *, uint32_t);
 
-void regtab_set_alive(struct rentry *, int);
+void regtab_set_alive(struct regtab *, struct rentry *, int, int64_t);
+struct rentry *regtab_first_dead(struct regtab *);
+struct rentry *regtab_next_dead(struct regtab *, struct rentry *);
+size_t regtab_dead_count(const struct regtab *);
+int regtab_edit(const struct rentry *, const struct gp_request *,
+    struct gp_entry *, uint32_t *, char *, size_t);
+struct rentry *regtab_replace(
+    struct regtab *, struct rentry *, const struct gp_entry *);
 void regtab_set_seen(struct rentry *, int64_t);
 void regtab_set_metrics(struct rentry *, const struct gp_metrics *);
 void regtab_set_exited(struct rentry *, int64_t);

@@ -338,6 +338,10 @@ store_entry_json(const struct rentry *e)
 		jset(o, "owner_uid", json_integer(e->owner_uid));
 	if (e->cmd_client)
 		jset(o, "cmd_source", json_string("client"));
+	if (!e->alive && e->dead_at > 0) {
+		store_time_format(e->dead_at, tbuf, sizeof(tbuf));
+		jset(o, "dead_at", json_string(tbuf));
+	}
 	return (o);
 }
 
@@ -598,18 +602,32 @@ store_entry_load(struct regtab *rt, const json_t *o, const char *what,
     struct rentry **ep, char *err, size_t errlen)
 {
 	struct gp_entry ge;
+	struct rentry *e;
 	char boot[REGTAB_BOOT_ID_LEN + 1], msg[GP_MSG_MAX];
+	int64_t dead_at = 0;
 
 	if (store_entry_parse(o, &ge, boot, sizeof(boot), msg, sizeof(msg)) ==
-	    -1) {
+	        -1 ||
+	    (json_object_get(o, "dead_at") != NULL &&
+	        store_get_time(o, "dead_at", &dead_at, msg, sizeof(msg)) ==
+	            -1)) {
 		snprintf(err, errlen, "%s%s%s", what,
 		    json_is_object(o) ? "." : ": ", msg);
 		return (-1);
 	}
-	if (regtab_insert(rt, &ge, boot, ep, msg, sizeof(msg)) != REGTAB_OK) {
+	if (ge.alive && dead_at != 0) {
+		snprintf(
+		    err, errlen, "%s.dead_at: for a dead entry only", what);
+		return (-1);
+	}
+	if (regtab_insert(rt, &ge, boot, &e, msg, sizeof(msg)) != REGTAB_OK) {
 		snprintf(err, errlen, "%s: %s", what, msg);
 		return (-1);
 	}
+	if (dead_at != 0)
+		regtab_set_alive(rt, e, 0, dead_at);
+	if (ep != NULL)
+		*ep = e;
 	return (0);
 }
 

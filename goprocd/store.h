@@ -37,6 +37,7 @@
 #define STORE_TIME_LEN 40 /* an RFC 3339 time and its NUL */
 
 struct gp_entry;
+struct gp_request;
 struct regtab;
 struct rentry;
 
@@ -75,12 +76,14 @@ int store_printable(const char *);
 /* journal.c: each encoder returns one line ending in '\n' (free(3) it) */
 char *journal_add(uint64_t, const struct rentry *, size_t *);
 char *journal_rm(uint64_t, uint64_t, size_t *);
-char *journal_alive(uint64_t, uint64_t, int, int64_t, size_t *);
+char *journal_alive(uint64_t, uint64_t, int, int64_t, int64_t, size_t *);
 char *journal_seen(uint64_t, int64_t, const uint64_t *, size_t, size_t *);
 char *journal_rename(uint64_t, int, const char *, const char *, size_t *);
 char *journal_reset(uint64_t, size_t *);
 char *journal_ident(uint64_t, uint64_t, uint64_t, const char *, size_t *);
 char *journal_cmd(uint64_t, uint64_t, const char *, int, size_t *);
+char *journal_update(
+    uint64_t, const uint64_t *, size_t, const struct gp_request *, size_t *);
 int journal_replay(struct regtab *, const char *, size_t, uint64_t, uint64_t *,
     size_t *, int *, char *, size_t);
 

@@ -25,6 +25,9 @@
  *	11	a request of a type that is not one (must be refused)
  *	12	a request of type IMSG_CTL_EXECED
  *	13	a request of type IMSG_CTL_VERSION
+ *	14	a request of type IMSG_CTL_WATCH
+ *	15	an event (wire_event_decode)
+ *	16	a request of type IMSG_CTL_UPDATE
  *
  * A value that decodes is encoded again, no longer than it came, and
  * must decode to the same value: encode and decode are inverses on
@@ -50,7 +53,8 @@
 #define KIND_VERSION	13
 #define KIND_WATCH	14
 #define KIND_EVENT	15
-#define KIND_COUNT	16
+#define KIND_UPDATE	16
+#define KIND_COUNT	17
 
 #define ENCODE_MAX	(1024 * 1024)
 
@@ -255,6 +259,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_req(IMSG_CTL_WATCH, p, len);
 	else if (kind == KIND_EVENT)
 		fuzz_event(p, len);
+	else if (kind == KIND_UPDATE)
+		fuzz_req(IMSG_CTL_UPDATE, p, len);
 	else {
 		ibuf_from_buffer(&in, p, len);
 		FUZZ_CHECK(wire_req_decode(&in, IMSG_CTL_ENTRY + data[0] % 2,

@@ -44,6 +44,7 @@
 #define KIND_VERSION	13
 #define KIND_WATCH	14
 #define KIND_EVENT	15
+#define KIND_UPDATE	16
 
 #define IMSG_MAXSIZE_MAX 255	/* setup byte 0 for MAX_IMSGSIZE */
 #define IMSG_FD_MARK	0x80000000U
@@ -279,6 +280,25 @@ requests(const char *dir)
 	label(&req.tags, "web");
 	b = enc_req(&req);
 	put_wire(dir, "req-watch", KIND_WATCH, b, ibuf_size(b));
+	ibuf_free(b);
+
+	memset(&req, 0, sizeof(req));
+	req.flags = GP_REQ_ALL | GP_REQ_DEAD;
+	label(&req.tags, "db");
+	label(&req.add_tags, "archived");
+	label(&req.rm_tags, "read");
+	label(&req.add_groups, "old");
+	label(&req.rm_groups, "prod");
+	b = enc_req(&req);
+	put_wire(dir, "req-update", KIND_UPDATE, b, ibuf_size(b));
+	ibuf_free(b);
+
+	memset(&req, 0, sizeof(req));
+	req.nids = 1;
+	req.ids[0] = 12;
+	(void)strlcpy(req.name, "db-writer", sizeof(req.name));
+	b = enc_req(&req);
+	put_wire(dir, "req-update-name", KIND_UPDATE, b, ibuf_size(b));
 	ibuf_free(b);
 }
 

@@ -18,8 +18,8 @@ def request(body):
 
 
 def fixed(pid=0):
-    return struct.pack("=IiiIIIIIIIIIII", 0, pid, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
-                       0, 0)
+    return struct.pack("=IiiIIIIIIIIIIIIIII", 0, pid, 0, 0, 0, 0, 0, 0, 0, 0,
+                       0, 0, 0, 0, 0, 0, 0, 0)
 
 
 def strings(*values):
@@ -83,8 +83,8 @@ def main():
         body = fixed(pid=1) + strings(b"x" * 5000, b"", b"", b"", b"")
         s.sendall(msg(IMSG_CTL_ADD, body))
     elif case == "bad-count":
-        body = struct.pack("=IiiIIIIIIIIIII", 0, 0, 0, 0, 0, 0, 100000, 0, 0,
-                           0, 0, 0, 0, 0)
+        body = struct.pack("=IiiIIIIIIIIIIIIIII", 0, 0, 0, 0, 0, 0, 100000,
+                           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         s.sendall(msg(IMSG_CTL_LIST, body))
     elif case == "two-requests":
         one = msg(IMSG_CTL_PING, fixed() + strings(b"", b"", b"", b"", b""))
@@ -154,8 +154,8 @@ def main():
         s.sendall(msg(IMSG_CTL_ADD, body))
     elif case == "execed":
         # EXECED of PID (argv[3]), entry ID (argv[4]), claiming argv[5].
-        body = struct.pack("=IiiIIIIIIIIIII", 0, int(sys.argv[3]), 0, 0, 1,
-                           0, 0, 0, 0, 0, 0, 0, 0, 0)
+        body = struct.pack("=IiiIIIIIIIIIIIIIII", 0, int(sys.argv[3]), 0, 0,
+                           1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
         body += struct.pack("=Q", int(sys.argv[4]))
         body += strings(b"", b"", b"", b"", sys.argv[5].encode())
         s.sendall(msg(IMSG_CTL_EXECED, body))

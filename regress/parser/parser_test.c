@@ -734,9 +734,47 @@ ATF_TC_BODY(usage_rows, tc)
 		    strcmp(name, "list") == 0 || strcmp(name, "rm") == 0 ||
 		        strcmp(name, "kill") == 0 ||
 		        strcmp(name, "watch") == 0 ||
-		        strcmp(name, "wait") == 0);
+		        strcmp(name, "wait") == 0 ||
+		        strcmp(name, "update") == 0);
 	}
-	ATF_CHECK_EQ(i, 14);
+	ATF_CHECK_EQ(i, 15);
+}
+
+ATF_TC_WITHOUT_HEAD(update);
+ATF_TC_BODY(update, tc)
+{
+	OK("update", "--tag", "db", "--add-tag", "a,b", "--remove-tag", "c",
+	    "--add-group", "g", "--remove-group", "h", "--name", "web");
+	ATF_CHECK_EQ(res.action, UPDATE);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_UPDATE);
+	ATF_CHECK_EQ(res.req.tags.n, 1);
+	ATF_CHECK_EQ(res.req.names.n, 0);
+	ATF_CHECK_STREQ(res.req.name, "web");
+	ATF_CHECK_EQ(res.req.add_tags.n, 2);
+	ATF_CHECK_STREQ(res.req.add_tags.v[1], "b");
+	ATF_CHECK_STREQ(res.req.rm_tags.v[0], "c");
+	ATF_CHECK_STREQ(res.req.add_groups.v[0], "g");
+	ATF_CHECK_STREQ(res.req.rm_groups.v[0], "h");
+	OK("update", "--dead", "--all", "--no-name");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_DEAD | GP_REQ_ALL | GP_REQ_NONAME);
+	OK("update", "--all", "--add-tag", "x");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_ALL);
+	BAD("nothing to change", "update", "--id", "1");
+	BAD("exclude each other", "update", "--id", "1", "--name", "a",
+	    "--no-name");
+	BAD("both added and removed", "update", "--id", "1", "--add-tag", "x",
+	    "--remove-tag", "x");
+	BAD("invalid --name", "update", "--id", "1", "--name", "bad name");
+	BAD("invalid --add-tag", "update", "--id", "1", "--add-tag", "a,,b");
+	BAD("exclude each other", "update", "--id", "1", "--alive", "--dead",
+	    "--add-tag", "x");
+	BAD("unknown option", "update", "--id", "1", "--signal", "KILL");
+	OK("list", "--dead");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_DEAD);
+	OK("rm", "--dead", "--all");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_DEAD | GP_REQ_ALL);
+	BAD("exclude each other", "list", "--alive", "--dead");
+	BAD("unknown option", "kill", "--dead", "--all");
 }
 
 ATF_TC_WITHOUT_HEAD(watch);
@@ -949,6 +987,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, watch);
 	ATF_TP_ADD_TC(tp, wait);
 	ATF_TP_ADD_TC(tp, usage_rows);
+	ATF_TP_ADD_TC(tp, update);
 	ATF_TP_ADD_TC(tp, config_accepted_everywhere);
 	ATF_TP_ADD_TC(tp, reparse);
 	ATF_TP_ADD_TC(tp, top_options);

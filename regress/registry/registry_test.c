@@ -152,7 +152,7 @@ fixture(void)
 	add(rt, 200, "db", "db,read", "prod,eu", "/usr/bin/postgres -D /d");
 	add(rt, 300, NULL, "db", "dev", "/usr/bin/postgres -D /dev");
 	add(rt, 400, "cache", "front", "dev,eu", "redis-server");
-	regtab_set_alive(regtab_find_id(rt, 3), 0);
+	regtab_set_alive(rt, regtab_find_id(rt, 3), 0, 1);
 	return (rt);
 }
 
@@ -505,7 +505,7 @@ ATF_TC_BODY(reused_pid_is_accepted, tc)
 
 	rt = regtab_new();
 	old = add(rt, 4242, NULL, "", "", NULL);
-	regtab_set_alive(old, 0);
+	regtab_set_alive(rt, old, 0, 1);
 	/* Another start time: another process. */
 	ATF_CHECK_EQ(add_full(rt, 0, 4242, 5000, BOOT_A, NULL, "", "", NULL,
 	                 NULL, err, sizeof(err)),
@@ -763,7 +763,7 @@ ATF_TC_BODY(setters_change_liveness_and_identity, tc)
 	ATF_REQUIRE(add_full(rt, 0, 10, 0, "", NULL, "", "", NULL, &e, err,
 	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_STREQ(rentry_boot_id(e), "");
-	regtab_set_alive(e, 0);
+	regtab_set_alive(rt, e, 0, 1);
 	regtab_set_seen(e, 12345);
 	ATF_CHECK_EQ(e->alive, 0);
 	ATF_CHECK_EQ(e->last_seen, 12345);

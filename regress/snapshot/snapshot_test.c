@@ -742,7 +742,7 @@ ATF_TC_BODY(encoders_write_one_line_each, tc)
 	rt = sample();
 	lines[0] = journal_add(1, regtab_find_id(rt, 1), &len);
 	lines[1] = journal_rm(2, 1, &len);
-	lines[2] = journal_alive(3, 2, 0, NOW, &len);
+	lines[2] = journal_alive(3, 2, 0, NOW, 0, &len);
 	lines[3] = journal_seen(4, NOW, ids, 2, &len);
 	lines[4] = journal_rename(5, REGTAB_GROUP, "a", "b", &len);
 	lines[5] = journal_reset(6, &len);
@@ -799,7 +799,7 @@ ATF_TC_BODY(replay_applies_each_operation, tc)
 	j = NULL;
 
 	/* alive, seen, rename, ident, rm */
-	append(&j, line = journal_alive(10, 1, 0, NOW + 5, NULL));
+	append(&j, line = journal_alive(10, 1, 0, NOW + 5, 0, NULL));
 	free(line);
 	append(&j, line = journal_seen(11, NOW + 9, ids, 2, NULL));
 	free(line);
@@ -958,7 +958,7 @@ ATF_TC_BODY(seen_without_ids_bumps_every_alive_entry, tc)
 	    "{\"seq\":1,\"op\":\"seen\",\"last_seen\":"
 	    "\"2026-11-26T15:10:05.123456839Z\"}\n");
 	free(line);
-	append(&j, line = journal_alive(2, 9, 0, NOW + 60, NULL));
+	append(&j, line = journal_alive(2, 9, 0, NOW + 60, 0, NULL));
 	free(line);
 	append(&j, line = journal_seen(3, NOW + 70, NULL, 0, NULL));
 	free(line);

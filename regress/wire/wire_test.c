@@ -63,8 +63,10 @@ struct rreq {
 	uint64_t	 ids[40];
 	int32_t		 pids[40];
 	struct rstr	 str[5];	/* name label newlabel search cmd */
-	uint32_t	 nl[5];		/* tags tags_all groups groups_all names */
-	struct rstr	 l[5][40];
+	/* tags tags_all groups groups_all names, update's add_tags rm_tags
+	 * add_groups rm_groups */
+	uint32_t	 nl[9];
+	struct rstr	 l[9][40];
 };
 
 /* An entry as raw wire fields. */
@@ -149,6 +151,7 @@ static const uint32_t req_types[] = {
 	IMSG_CTL_RESET,
 	IMSG_CTL_WATCH,
 	IMSG_CTL_EXECED,
+	IMSG_CTL_UPDATE,
 };
 /* clang-format on */
 
@@ -268,13 +271,15 @@ raw_req(const struct rreq *r)
 	ATF_REQUIRE(ibuf_add_h32(b, r->sort) == 0);
 	ATF_REQUIRE(ibuf_add_h32(b, r->limit) == 0);
 	ATF_REQUIRE(ibuf_add_h32(b, r->reserved) == 0);
+	for (k = 5; k < 9; k++)
+		ATF_REQUIRE(ibuf_add_h32(b, r->nl[k]) == 0);
 	for (i = 0; i < r->nids && i < 40; i++)
 		ATF_REQUIRE(ibuf_add_h64(b, r->ids[i]) == 0);
 	for (i = 0; i < r->npids && i < 40; i++)
 		ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)r->pids[i]) == 0);
 	for (k = 0; k < 5; k++)
 		put_rstr(b, r->str[k]);
-	for (k = 0; k < 5; k++)
+	for (k = 0; k < 9; k++)
 		for (i = 0; i < r->nl[k] && i < 40; i++)
 			put_rstr(b, r->l[k][i]);
 	return (b);
@@ -407,6 +412,20 @@ fill_req_full(uint32_t type, struct gp_request *req)
 		req->nids = 1;
 		memset(req->cmd, 'c', GP_CMD_MAX);
 		break;
+	case IMSG_CTL_UPDATE:
+		fill_req_full(IMSG_CTL_RM, req);
+		req->type = type;
+		req->flags = GP_REQ_ALL | GP_REQ_DEAD;
+		memset(req->name, 'N', GP_NAME_MAX);
+		for (i = 0; i < GP_LABELS_MAX / 2; i++) {
+			fill_label(req->add_tags.v[i], GP_LABEL_MAX, i, "a");
+			fill_label(req->rm_tags.v[i], GP_LABEL_MAX, i, "r");
+			fill_label(req->add_groups.v[i], GP_LABEL_MAX, i, "A");
+			fill_label(req->rm_groups.v[i], GP_LABEL_MAX, i, "R");
+		}
+		req->add_tags.n = req->rm_tags.n = GP_LABELS_MAX / 2;
+		req->add_groups.n = req->rm_groups.n = GP_LABELS_MAX / 2;
+		break;
 	}
 }
 
@@ -434,6 +453,9 @@ fill_req_min(uint32_t type, struct gp_request *req)
 		req->pid = 1;
 		req->ids[0] = 1;
 		req->nids = 1;
+		break;
+	case IMSG_CTL_UPDATE:
+		req->flags = GP_REQ_NONAME;
 		break;
 	}
 }
@@ -669,6 +691,10 @@ req_min_raw(uint32_t type, struct rreq *r)
 		r->pid = 100;
 		r->nids = 1;
 		r->ids[0] = 7;
+		break;
+	case IMSG_CTL_UPDATE:
+		r->nl[5] = 1;
+		r->l[5][0] = rs("t");
 		break;
 	}
 }
@@ -1142,7 +1168,7 @@ ATF_TC_BODY(req_fields_per_type, tc)
 		t = req_types[i];
 
 		req_min_raw(t, &r);
-		r.flags = 0x40;
+		r.flags = 0x100;
 		req_refused(t, &r, "unknown request flags");
 
 		req_min_raw(t, &r);
@@ -1157,7 +1183,7 @@ ATF_TC_BODY(req_fields_per_type, tc)
 			r.str[S_CMD] = rs("x");
 			req_refused(t, &r, "unexpected command in request");
 		}
-		if (t != IMSG_CTL_ADD) {
+		if (t != IMSG_CTL_ADD && t != IMSG_CTL_UPDATE) {
 			req_min_raw(t, &r);
 			r.str[S_NAME] = rs("x");
 			req_refused(t, &r, "unexpected name in request");
@@ -1195,7 +1221,8 @@ ATF_TC_BODY(req_fields_per_type, tc)
 			    t, &r, "unexpected signal or wait in request");
 		}
 		if (t != IMSG_CTL_LIST && t != IMSG_CTL_RM &&
-		    t != IMSG_CTL_KILL && t != IMSG_CTL_WATCH) {
+		    t != IMSG_CTL_KILL && t != IMSG_CTL_WATCH &&
+		    t != IMSG_CTL_UPDATE) {
 			if (t != IMSG_CTL_EXECED) {
 				req_min_raw(t, &r);
 				r.nids = 1;
@@ -1263,13 +1290,66 @@ ATF_TC_BODY(req_fields_per_type, tc)
 	req_refused(IMSG_CTL_RESET, &r, "missing label in request");
 }
 
+/* update: what its changes may be, each checked in decode. */
+ATF_TC_WITHOUT_HEAD(req_update_checks);
+ATF_TC_BODY(req_update_checks, tc)
+{
+	struct rreq r;
+	int i;
+
+	req_min_raw(IMSG_CTL_UPDATE, &r);
+	r.nl[5] = 0;
+	req_refused(IMSG_CTL_UPDATE, &r, "update without a change");
+	req_min_raw(IMSG_CTL_UPDATE, &r);
+	r.nl[6] = 1;
+	r.l[6][0] = rs("t");
+	req_refused(IMSG_CTL_UPDATE, &r, "a tag both added and removed");
+	req_min_raw(IMSG_CTL_UPDATE, &r);
+	r.nl[7] = r.nl[8] = 1;
+	r.l[7][0] = r.l[8][0] = rs(" g ");
+	req_refused(IMSG_CTL_UPDATE, &r, "a group both added and removed");
+	req_min_raw(IMSG_CTL_UPDATE, &r);
+	r.flags = GP_REQ_NONAME;
+	r.str[0] = rs("web");
+	req_refused(
+	    IMSG_CTL_UPDATE, &r, "a new name and no name exclude each other");
+	req_min_raw(IMSG_CTL_UPDATE, &r);
+	r.str[0] = rs("bad name");
+	req_refused(IMSG_CTL_UPDATE, &r, "name has invalid characters");
+	req_min_raw(IMSG_CTL_UPDATE, &r);
+	r.l[5][0] = rs("a,b");
+	req_refused(IMSG_CTL_UPDATE, &r,
+	    "label has invalid characters (one of , [ ] \")");
+	req_min_raw(IMSG_CTL_UPDATE, &r);
+	r.l[5][0] = rs("");
+	req_refused(IMSG_CTL_UPDATE, &r, "label is empty");
+	req_min_raw(IMSG_CTL_UPDATE, &r);
+	r.nl[5] = 20;
+	r.nl[6] = 13;
+	for (i = 0; i < 33; i++)
+		r.l[5 + (i >= 20)][i % 20] = rs(i < 20 ? "x" : "y");
+	req_refused(IMSG_CTL_UPDATE, &r,
+	    "too many tag changes (at most 32 added and removed)");
+	req_min_raw(IMSG_CTL_UPDATE, &r);
+	r.flags = GP_REQ_ALIVE | GP_REQ_DEAD;
+	req_refused(IMSG_CTL_UPDATE, &r, "alive and dead exclude each other");
+	req_min_raw(IMSG_CTL_LIST, &r);
+	r.nl[5] = 1;
+	r.l[5][0] = rs("t");
+	req_refused(IMSG_CTL_LIST, &r, "unexpected changes in request");
+	req_min_raw(IMSG_CTL_KILL, &r);
+	r.flags = GP_REQ_DEAD;
+	req_refused(
+	    IMSG_CTL_KILL, &r, "request flag not valid for this request");
+}
+
 /* GP_REQ_WIRE_MAX, which sizes the frontend's read buffer, is exact. */
 ATF_TC_WITHOUT_HEAD(req_wire_max_is_the_longest_request);
 ATF_TC_BODY(req_wire_max_is_the_longest_request, tc)
 {
 	static const uint32_t types[] = { IMSG_CTL_PING, IMSG_CTL_ADD,
 		IMSG_CTL_LIST, IMSG_CTL_RM, IMSG_CTL_KILL, IMSG_CTL_TAG,
-		IMSG_CTL_GROUP, IMSG_CTL_RESET };
+		IMSG_CTL_GROUP, IMSG_CTL_RESET, IMSG_CTL_UPDATE };
 	struct gp_request req;
 	struct ibuf *b;
 	size_t i, longest = 0;
@@ -2253,6 +2333,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, req_ranges);
 	ATF_TP_ADD_TC(tp, req_fields_per_type);
 	ATF_TP_ADD_TC(tp, req_encode_refuses_bad_struct);
+	ATF_TP_ADD_TC(tp, req_update_checks);
 	ATF_TP_ADD_TC(tp, req_wire_max_is_the_longest_request);
 	ATF_TP_ADD_TC(tp, entry_roundtrip);
 	ATF_TP_ADD_TC(tp, entry_refused_fields);
