@@ -116,7 +116,8 @@ struct gp_strlist {
 #define GP_REQ_REVERSE 0x0008 /* list: the sort order turned around */
 #define GP_REQ_INITIAL 0x0010 /* watch: the current matches first */
 #define GP_REQ_FOLLOW 0x0020  /* watch: then only those entries */
-#define GP_REQ_MASK 0x003f
+#define GP_REQ_TREE 0x0100    /* kill: the descendants too */
+#define GP_REQ_MASK (0x003f | GP_REQ_TREE)
 
 /* The orders of list --sort; ties go by id. */
 enum gp_sort {
@@ -229,6 +230,35 @@ struct gp_entry {
 	struct gp_metrics met;
 };
 
+/*
+ * kill --tree: the descendants of an entry's process are found through
+ * the parent links of /proc at the moment of the kill, at most
+ * GP_TREE_MAX of them (the rest are spared, as GP_SPARE_LIMIT); of
+ * those spared, the first GP_SPARED_MAX are named in the result.
+ */
+#define GP_TREE_MAX 512
+#define GP_SPARED_MAX 16
+#define GP_SPARE_PERM 1  /* the client may not signal it: uid */
+#define GP_SPARE_LIMIT 2 /* beyond GP_TREE_MAX, or no pidfd for it */
+
+struct gp_spared {
+	int32_t pid;
+	uint32_t why; /* GP_SPARE_* */
+	uint32_t uid; /* its real uid (GP_SPARE_PERM) */
+};
+
+/*
+ * What a kill did beside the entry's process: the members of its group
+ * (or, with --tree, its descendants) left alone, and with --tree the
+ * number of processes signalled, the entry's included.
+ */
+struct gp_tally {
+	uint32_t skipped;
+	uint32_t signalled; /* 0: not a tree kill */
+	uint32_t nspared;
+	struct gp_spared spared[GP_SPARED_MAX];
+};
+
 /* What a mutation did to one entry (IMSG_CTL_RESULT). */
 #define GP_RES_REMOVED 0x0001   /* the entry left the registry */
 #define GP_RES_SIGNALLED 0x0002 /* a signal was delivered */
@@ -239,8 +269,8 @@ struct gp_entry {
 struct gp_result {
 	uint32_t flags;
 	int32_t signo; /* the signal that ended it, or 0 */
-	/* kill: members of its process group the client may not signal. */
-	uint32_t skipped;
+	/* kill: processes of its group or tree the client may not signal. */
+	struct gp_tally tally;
 	char msg[GP_MSG_MAX + 1];
 	struct gp_entry entry;
 };

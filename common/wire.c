@@ -27,7 +27,8 @@
  *		tags_all[ntags_all], groups[ngroups], groups_all[ngroups_all],
  *		names[nnames]
  * entry	struct wire_entry, name, cmd, tags[ntags], groups[ngroups]
- * result	struct wire_result, msg, then an entry
+ * result	struct wire_result, msg, nspared (pid, why, uid) as uint32s,
+ *		then an entry
  * end, info	struct wire_end, msg
  * event	struct wire_event, from, to, then an entry (GP_EVF_ENTRY)
  *
@@ -95,6 +96,8 @@ struct wire_result {
 	uint32_t	flags;
 	int32_t		signo;
 	uint32_t	skipped;
+	uint32_t	signalled;
+	uint32_t	nspared;
 	uint32_t	reserved;
 };
 
@@ -117,7 +120,7 @@ struct wire_event {
 
 _Static_assert(sizeof(struct wire_req) == 56, "wire_req has padding");
 _Static_assert(sizeof(struct wire_entry) == 120, "wire_entry has padding");
-_Static_assert(sizeof(struct wire_result) == 16, "wire_result has padding");
+_Static_assert(sizeof(struct wire_result) == 24, "wire_result has padding");
 _Static_assert(sizeof(struct wire_end) == 8, "wire_end has padding");
 _Static_assert(sizeof(struct wire_event) == 40, "wire_event has padding");
 
@@ -246,7 +249,7 @@ static const struct req_type {
 	{ IMSG_CTL_RM,		"rm",		RF_SEL,
 	    GP_REQ_ALL | GP_REQ_ALIVE,	RT_MUTATES | RT_RESULTS },
 	{ IMSG_CTL_KILL,	"kill",		RF_SEL | RF_KILL,
-	    GP_REQ_ALL | GP_REQ_ALIVE,	RT_MUTATES | RT_RESULTS },
+	    GP_REQ_ALL | GP_REQ_ALIVE | GP_REQ_TREE, RT_MUTATES | RT_RESULTS },
 	{ IMSG_CTL_TAG,		"tag",		RF_LABEL | RF_NEWLABEL,
 	    GP_REQ_RENAME,		RT_RENAME | RT_ENTRIES },
 	{ IMSG_CTL_GROUP,	"group",	RF_LABEL | RF_NEWLABEL,
@@ -290,6 +293,7 @@ static int	 req_check(const struct req_type *, struct gp_request *,
 		    const char **);
 static int	 label_check(const unsigned char *, size_t, const char **);
 static int	 event_check(const struct wire_event *, const char **);
+static int	 spared_decode(struct ibuf *, struct gp_tally *, const char **);
 static int	 is_space(unsigned char);
 static int	 strlist_cmp(const void *, const void *);
 /* clang-format on */
@@ -957,15 +961,27 @@ int
 wire_result_encode(struct ibuf *b, const struct gp_result *r)
 {
 	struct wire_result w;
+	uint32_t i;
 
 	memset(&w, 0, sizeof(w));
 	w.flags = r->flags;
 	w.signo = r->signo;
-	w.skipped = r->skipped;
+	w.skipped = r->tally.skipped;
+	w.signalled = r->tally.signalled;
+	w.nspared = r->tally.nspared;
+	if (w.nspared > GP_SPARED_MAX) {
+		errno = EINVAL;
+		return (-1);
+	}
 	if (ibuf_add(b, &w, sizeof(w)) == -1)
 		return (-1);
 	if (put_str(b, r->msg, sizeof(r->msg), GP_MSG_MAX) == -1)
 		return (-1);
+	for (i = 0; i < w.nspared; i++)
+		if (ibuf_add_h32(b, (uint32_t)r->tally.spared[i].pid) == -1 ||
+		    ibuf_add_h32(b, r->tally.spared[i].why) == -1 ||
+		    ibuf_add_h32(b, r->tally.spared[i].uid) == -1)
+			return (-1);
 	return (entry_encode(b, &r->entry));
 }
 
@@ -992,12 +1008,54 @@ wire_result_decode(struct ibuf *b, struct gp_result *r, const char **errstr)
 		*errstr = "reserved field is not zero";
 		return (-1);
 	}
+	if (w.nspared > GP_SPARED_MAX || w.nspared > w.skipped) {
+		*errstr = "too many spared processes in result (at most " XSTR(
+		    GP_SPARED_MAX) ")";
+		return (-1);
+	}
+	if (w.skipped > GP_PID_MAX || w.signalled > GP_PID_MAX) {
+		*errstr = "result process count out of range";
+		return (-1);
+	}
 	r->flags = w.flags;
 	r->signo = w.signo;
-	r->skipped = w.skipped;
+	r->tally.skipped = w.skipped;
+	r->tally.signalled = w.signalled;
+	r->tally.nspared = w.nspared;
 	if (get_str(b, r->msg, sizeof(r->msg), &f_msg, errstr) == -1)
 		return (-1);
+	if (spared_decode(b, &r->tally, errstr) == -1)
+		return (-1);
 	return (wire_entry_decode(b, &r->entry, errstr));
+}
+
+/* The processes a kill spared, named in a result. */
+static int
+spared_decode(struct ibuf *b, struct gp_tally *t, const char **errstr)
+{
+	struct gp_spared *sp;
+	uint32_t i, pid;
+
+	for (i = 0; i < t->nspared; i++) {
+		sp = &t->spared[i];
+		if (ibuf_get_h32(b, &pid) == -1 ||
+		    ibuf_get_h32(b, &sp->why) == -1 ||
+		    ibuf_get_h32(b, &sp->uid) == -1) {
+			*errstr = e_short;
+			return (-1);
+		}
+		sp->pid = (int32_t)pid;
+		if (sp->pid < 1 || sp->pid > GP_PID_MAX) {
+			*errstr = "spared pid out of range (1 to " XSTR(
+			    GP_PID_MAX) ")";
+			return (-1);
+		}
+		if (sp->why != GP_SPARE_PERM && sp->why != GP_SPARE_LIMIT) {
+			*errstr = "unknown reason for a spared process";
+			return (-1);
+		}
+	}
+	return (0);
 }
 
 int

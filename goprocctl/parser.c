@@ -63,6 +63,7 @@ enum {
 	OPT_INITIAL,
 	OPT_ANY,
 	OPT_ALLOW_EMPTY,
+	OPT_TREE,
 };
 
 /* What each command takes: its options and its operand. */
@@ -145,6 +146,7 @@ static const struct option kill_opts[] = {
 	{ "all",	no_argument,		NULL,	OPT_ALL },
 	{ "signal",	required_argument,	NULL,	OPT_SIGNAL },
 	{ "wait",	required_argument,	NULL,	OPT_WAIT },
+	{ "tree",	no_argument,		NULL,	OPT_TREE },
 	{ NULL,		0,			NULL,	0 },
 };
 
@@ -204,7 +206,8 @@ static const struct command commands[] = {
 	{ "rm",     RM,     IMSG_CTL_RM,    "-:ht:", rm_opts,     NULL,   3,
 	    "rm selectors [--all] [-t seconds]", 1 },
 	{ "kill",   KILL,   IMSG_CTL_KILL,  "-:ht:", kill_opts,   NULL,   5,
-	    "kill selectors | --all [--signal sig] [--wait seconds] [-t seconds]", 1 },
+	    "kill selectors | --all [--signal sig] [--wait seconds] [--tree]\n"
+	    "      [-t seconds]", 1 },
 	{ "tag",    TAG,    IMSG_CTL_TAG,   "-:ht:", label_opts,  "tag",  3,
 	    "tag tag [--rename new] [-t seconds]", 0 },
 	{ "group",  GROUP,  IMSG_CTL_GROUP, "-:ht:", label_opts,  "group", 3,
@@ -665,6 +668,9 @@ option(struct parse_result *res, int ch, char *arg)
 		return (items(res, ch, arg));
 	case OPT_ALIVE:
 		req->flags |= GP_REQ_ALIVE;
+		break;
+	case OPT_TREE:
+		req->flags |= GP_REQ_TREE;
 		break;
 	case 'l':
 	case OPT_SORT:

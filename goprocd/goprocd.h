@@ -234,9 +234,11 @@ struct kill_req {
 	int32_t pgid;
 	int32_t signo;
 	uint32_t wait_ms;
-	uint32_t uid; /* the client's, from SO_PEERCRED */
-	uint32_t pad;
+	uint32_t uid;   /* the client's, from SO_PEERCRED */
+	uint32_t flags; /* KILL_TREE */
 };
+
+#define KILL_TREE 0x0001 /* the descendants too (kill --tree) */
 
 /* parent -> registry, IMSG_KILL_RESULT */
 struct kill_result {
@@ -244,8 +246,9 @@ struct kill_result {
 	int32_t error;    /* 0, ESRCH (exited), or an errno */
 	int32_t signo;    /* the signal that ended it */
 	uint32_t flags;   /* GP_RES_* */
-	uint32_t skipped; /* group members the client may not
-					   signal, left alone */
+	uint32_t pad;
+	/* group members or descendants left alone, and the tree's count */
+	struct gp_tally tally;
 };
 
 /*

@@ -67,8 +67,8 @@ enum op_state {
 /* An entry whose process a kill signalled, its exit not yet seen. */
 struct exiting {
 	uint64_t id;
-	int32_t signo;    /* the signal that ends it */
-	uint32_t skipped; /* group members left alone */
+	int32_t signo;         /* the signal that ends it */
+	struct gp_tally tally; /* group members or descendants left alone */
 };
 
 /* A client request in progress. */
@@ -88,7 +88,7 @@ struct op {
 	uint32_t count; /* entries or results sent */
 	uint32_t kills; /* kills still pending */
 	uint32_t failed;
-	uint32_t skipped; /* kill: group members left alone, this result */
+	struct gp_tally tally; /* kill: what the parent said, this result */
 	uint32_t nkills;  /* kills sent */
 	struct exiting *exiting; /* kill: signalled, exit not yet seen */
 	size_t nexiting;
@@ -135,6 +135,7 @@ static void req_kill_exited(struct rentry *);
 static void req_kill_grace(int, short, void *);
 static void req_kill_done(struct op *);
 static int kill_remove(struct op *, struct rentry *, int32_t);
+static int tally_check(const struct gp_tally *);
 static void req_rename(struct op *);
 static void req_reset(struct op *);
 static void add_cmd(
@@ -484,7 +485,7 @@ registry_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		if (imsg_get_data(imsg, &kres, sizeof(kres)) == -1 ||
 		    (op = op_by_id(imsg_get_id(imsg))) == NULL ||
 		    op->type != IMSG_CTL_KILL || op->kills == 0 ||
-		    kres.skipped > GP_PID_MAX)
+		    tally_check(&kres.tally) == -1)
 			fatalx("%s: bad IMSG_KILL_RESULT", __func__);
 		req_kill_result(op, &kres);
 		break;
@@ -969,7 +970,7 @@ op_result(struct op *op, const struct rentry *e, uint32_t flags, int32_t signo,
 		res.entry.last_seen = seen_at;
 	res.flags = flags;
 	res.signo = signo;
-	res.skipped = op->skipped;
+	res.tally = op->tally;
 	(void)strlcpy(res.msg, msg, sizeof(res.msg));
 	if ((buf = ibuf_dynamic(256, MAX_IMSGSIZE)) == NULL)
 		fatal(NULL);
@@ -1550,6 +1551,8 @@ req_kill(struct op *op)
 		kr.signo = op->req->signo;
 		kr.wait_ms = op->req->wait_ms;
 		kr.uid = op->cred.uid;
+		if (op->req->flags & GP_REQ_TREE)
+			kr.flags = KILL_TREE;
 		imsg_compose_event(
 		    &iev_parent, IMSG_KILL, op->id, 0, -1, &kr, sizeof(kr));
 		op->kills++;
@@ -1574,7 +1577,7 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 	char msg[GP_MSG_MAX];
 
 	op->kills--;
-	op->skipped = kres->skipped;
+	op->tally = kres->tally;
 	if ((e = regtab_find_id(rt, kres->id)) != NULL && kres->error == 0)
 		event_signalled(op, e, kres->signo);
 	if (e == NULL) {
@@ -1591,7 +1594,7 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 			fatal(NULL);
 		op->exiting = ex;
 		op->exiting[op->nexiting].id = e->id;
-		op->exiting[op->nexiting].skipped = kres->skipped;
+		op->exiting[op->nexiting].tally = kres->tally;
 		op->exiting[op->nexiting++].signo = kres->signo;
 	} else {
 		if (kres->error == ESRCH) {
@@ -1609,7 +1612,7 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 		    kres->signo, msg);
 		op->failed++;
 	}
-	op->skipped = 0;
+	memset(&op->tally, 0, sizeof(op->tally));
 	if (op->kills > 0)
 		return;
 	if (op->nexiting > 0) {
@@ -1640,10 +1643,10 @@ req_kill_exited(struct rentry *e)
 		if (i == op->nexiting)
 			continue;
 		signo = op->exiting[i].signo;
-		op->skipped = op->exiting[i].skipped;
+		op->tally = op->exiting[i].tally;
 		op->exiting[i] = op->exiting[--op->nexiting];
 		(void)kill_remove(op, e, signo);
-		op->skipped = 0;
+		memset(&op->tally, 0, sizeof(op->tally));
 		if (op->nexiting == 0 && op->kills == 0) {
 			evtimer_del(&op->ev_grace);
 			op->grace_armed = 0;
@@ -1665,13 +1668,13 @@ req_kill_grace(int fd, short event, void *arg)
 	for (i = 0; i < op->nexiting; i++) {
 		if ((e = regtab_find_id(rt, op->exiting[i].id)) == NULL)
 			continue;
-		op->skipped = op->exiting[i].skipped;
+		op->tally = op->exiting[i].tally;
 		if (e->alive)
 			op_result(
 			    op, e, GP_RES_SIGNALLED, op->exiting[i].signo, "");
 		else
 			(void)kill_remove(op, e, op->exiting[i].signo);
-		op->skipped = 0;
+		memset(&op->tally, 0, sizeof(op->tally));
 	}
 	op->nexiting = 0;
 	req_kill_done(op);
@@ -1700,6 +1703,23 @@ kill_remove(struct op *op, struct rentry *e, int32_t signo)
 	if (e->alive)
 		event_entry(GP_EV_EXITED, e, 0);
 	entry_drop(e);
+	return (0);
+}
+
+/* The parent's count of a kill's group or tree, checked. */
+static int
+tally_check(const struct gp_tally *t)
+{
+	uint32_t i;
+
+	if (t->skipped > GP_PID_MAX || t->signalled > GP_PID_MAX ||
+	    t->nspared > GP_SPARED_MAX || t->nspared > t->skipped)
+		return (-1);
+	for (i = 0; i < t->nspared; i++)
+		if (t->spared[i].pid < 1 || t->spared[i].pid > GP_PID_MAX ||
+		    (t->spared[i].why != GP_SPARE_PERM &&
+		        t->spared[i].why != GP_SPARE_LIMIT))
+			return (-1);
 	return (0);
 }
 

@@ -235,6 +235,11 @@ requests(const char *dir)
 	put_wire(dir, "req-kill-as-list", IMSG_CTL_LIST - IMSG_CTL_PING, b,
 	    ibuf_size(b));
 	ibuf_free(b);
+	req.flags = GP_REQ_TREE;
+	b = enc_req(&req);
+	put_wire(dir, "req-kill-tree", IMSG_CTL_KILL - IMSG_CTL_PING, b,
+	    ibuf_size(b));
+	ibuf_free(b);
 
 	memset(&req, 0, sizeof(req));
 	req.flags = GP_REQ_RENAME;
@@ -308,11 +313,22 @@ replies(const char *dir)
 	memset(&result, 0, sizeof(result));
 	result.flags = GP_RES_SIGNALLED | GP_RES_REMOVED;
 	result.signo = SIGTERM;
-	result.skipped = 2;
+	result.tally.skipped = 2;
 	(void)strlcpy(result.msg, "terminated", sizeof(result.msg));
 	result.entry = entry;
 	b = enc_result(&result);
 	put_wire(dir, "result", KIND_RESULT, b, ibuf_size(b));
+	ibuf_free(b);
+	/* kill --tree: the count, and the processes spared. */
+	result.tally.signalled = 5;
+	result.tally.nspared = 2;
+	result.tally.spared[0].pid = 4250;
+	result.tally.spared[0].why = GP_SPARE_PERM;
+	result.tally.spared[0].uid = 1;
+	result.tally.spared[1].pid = 4251;
+	result.tally.spared[1].why = GP_SPARE_LIMIT;
+	b = enc_result(&result);
+	put_wire(dir, "result-tree", KIND_RESULT, b, ibuf_size(b));
 	ibuf_free(b);
 
 	memset(&end, 0, sizeof(end));
