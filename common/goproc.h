@@ -118,7 +118,8 @@ struct gp_strlist {
 #define GP_REQ_INITIAL 0x0010 /* watch: the current matches first */
 #define GP_REQ_FOLLOW 0x0020  /* watch: then only those entries */
 #define GP_REQ_TREE 0x0100    /* kill: the descendants too */
-#define GP_REQ_MASK (0x003f | GP_REQ_TREE)
+#define GP_REQ_CHILDREN 0x0200 /* list: the children of alive entries */
+#define GP_REQ_MASK (0x003f | GP_REQ_TREE | GP_REQ_CHILDREN)
 
 /* The orders of list --sort; ties go by id. */
 enum gp_sort {
@@ -213,6 +214,27 @@ struct gp_metrics {
 	int64_t exited_at;
 };
 
+/*
+ * list --children: the direct children of an alive entry's process, and
+ * its descendants, as the prober found them through the parent links of
+ * /proc for this list.  The first GP_CHILDREN_MAX children are named.
+ */
+#define GP_CHILDREN_MAX 32
+#define GP_COMM_MAX 16 /* bytes of a process name, /proc/PID/comm */
+
+struct gp_child {
+	int32_t pid;
+	char comm[GP_COMM_MAX + 1]; /* raw bytes, may be cut */
+};
+
+struct gp_children {
+	uint32_t valid;     /* 0: not asked, or the process is gone */
+	uint32_t nchildren; /* direct children */
+	uint32_t ndesc;     /* descendants, the children included */
+	uint32_t n;         /* named in v */
+	struct gp_child v[GP_CHILDREN_MAX];
+};
+
 /* One registry entry as it travels. Times are nanoseconds since the epoch. */
 struct gp_entry {
 	uint64_t id;
@@ -229,6 +251,7 @@ struct gp_entry {
 	struct gp_strlist tags;
 	struct gp_strlist groups;
 	struct gp_metrics met;
+	struct gp_children kids; /* list --children only */
 };
 
 /*

@@ -73,6 +73,7 @@ static void	 print_labels(FILE *, const char *,
 static void	 print_entry(FILE *, const struct gp_entry *, int, int);
 static void	 print_ident(FILE *, const struct gp_entry *);
 static void	 print_tree(FILE *, const struct gp_result *);
+static void	 print_kids(FILE *, const struct gp_entry *);
 static void	 print_metrics(FILE *, const struct gp_entry *);
 static void	 print_total(void);
 static int64_t	 wall_ns(void);
@@ -146,6 +147,29 @@ print_tree(FILE *f, const struct gp_result *r)
 	}
 	if (t->skipped > t->nspared)
 		fprintf(f, "\nSpared %u more", t->skipped - t->nspared);
+}
+
+/*
+ * list --children, below an alive entry, as systemctl status shows a
+ * unit's processes: the count, then one line per direct child.
+ */
+static void
+print_kids(FILE *f, const struct gp_entry *e)
+{
+	const struct gp_children *k = &e->kids;
+	uint32_t i;
+
+	if (!k->valid)
+		return;
+	fprintf(f, "\n    children=%u descendants=%u", k->nchildren, k->ndesc);
+	for (i = 0; i < k->n; i++) {
+		fprintf(f, "\n    %s %d ",
+		    i + 1 == k->n && k->nchildren == k->n ? "`-" : "|-",
+		    k->v[i].pid);
+		print_vis(f, k->v[i].comm);
+	}
+	if (k->nchildren > k->n)
+		fprintf(f, "\n    `- %u more", k->nchildren - k->n);
 }
 
 static void
@@ -363,6 +387,7 @@ show_entry(struct parse_result *res, const struct gp_entry *e)
 	if ((f = open_memstream(&text, &len)) == NULL)
 		err(GP_EXIT_FAIL, NULL);
 	print_entry(f, e, 1, res->action == LIST && res->longfmt);
+	print_kids(f, e);
 	if (fclose(f) == EOF)
 		err(GP_EXIT_FAIL, NULL);
 	hold_line(e->id, text);

@@ -89,6 +89,7 @@ static json_t	*jtime(int64_t);
 static json_t	*jlabels(const struct gp_strlist *);
 static json_t	*jentry_new(const struct gp_entry *);
 static json_t	*jspared_new(const struct gp_tally *);
+static void	 jkids(json_t *, const struct gp_children *);
 static void	 jmetrics(json_t *, const struct gp_entry *);
 static int	 jentry_cmp(const void *, const void *);
 
@@ -279,7 +280,29 @@ jentry_new(const struct gp_entry *e)
 	jset(o, "owner_uid", json_integer(e->owner_uid));
 	jset(o, "start_ticks", json_integer((json_int_t)e->start_ticks));
 	jmetrics(o, e);
+	if (e->kids.valid)
+		jkids(o, &e->kids);
 	return (o);
+}
+
+/* list --children: "children" [{pid, comm}], "descendants" n. */
+static void
+jkids(json_t *o, const struct gp_children *k)
+{
+	json_t *a, *c;
+	uint32_t i;
+
+	a = jcheck(json_array());
+	for (i = 0; i < k->n; i++) {
+		c = jcheck(json_object());
+		jset(c, "pid", json_integer(k->v[i].pid));
+		jset(c, "comm", jstr(k->v[i].comm));
+		if (json_array_append_new(a, c) == -1)
+			err(GP_EXIT_FAIL, NULL);
+	}
+	jset(o, "children", a);
+	jset(o, "nchildren", json_integer(k->nchildren));
+	jset(o, "descendants", json_integer(k->ndesc));
 }
 
 static int

@@ -64,6 +64,7 @@ enum {
 	OPT_ANY,
 	OPT_ALLOW_EMPTY,
 	OPT_TREE,
+	OPT_CHILDREN,
 };
 
 /* What each command takes: its options and its operand. */
@@ -128,6 +129,7 @@ static const struct option list_opts[] = {
 	{ "sort",	required_argument,	NULL,	OPT_SORT },
 	{ "reverse",	no_argument,		NULL,	OPT_REVERSE },
 	{ "limit",	required_argument,	NULL,	OPT_LIMIT },
+	{ "children",	no_argument,		NULL,	OPT_CHILDREN },
 	{ NULL,		0,			NULL,	0 },
 };
 
@@ -202,7 +204,7 @@ static const struct command commands[] = {
 	    "run [--tag tag]... [--group group]... [--name name] [-t seconds]\n      [--] command [arg ...]", 0 },
 	{ "list",   LIST,   IMSG_CTL_LIST,  "-:hlt:", list_opts,  NULL,   3,
 	    "list [selectors] [-l|--long] [--sort cpu|rss|uptime|id|name|pid]\n"
-	    "      [--reverse] [--limit n] [-t seconds]", 1 },
+	    "      [--reverse] [--limit n] [--children] [-t seconds]", 1 },
 	{ "rm",     RM,     IMSG_CTL_RM,    "-:ht:", rm_opts,     NULL,   3,
 	    "rm selectors [--all] [-t seconds]", 1 },
 	{ "kill",   KILL,   IMSG_CTL_KILL,  "-:ht:", kill_opts,   NULL,   5,
@@ -671,6 +673,9 @@ option(struct parse_result *res, int ch, char *arg)
 		break;
 	case OPT_TREE:
 		req->flags |= GP_REQ_TREE;
+		break;
+	case OPT_CHILDREN:
+		req->flags |= GP_REQ_CHILDREN;
 		break;
 	case 'l':
 	case OPT_SORT:

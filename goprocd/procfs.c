@@ -896,6 +896,40 @@ procfs_descendants(const struct proc_link *links, size_t n, int32_t root,
 	return (tail);
 }
 
+/*
+ * The direct children of root, which started at root_start, from links
+ * as procfs_links() returns them, in the order of their pids: the
+ * indexes of the first max in out, the count of all returned.
+ */
+size_t
+procfs_children(const struct proc_link *links, size_t n, int32_t root,
+    uint64_t root_start, size_t *out, size_t max)
+{
+	size_t i, count = 0;
+
+	for (i = links_first(links, n, root); i < n && links[i].ppid == root;
+	     i++) {
+		if (links[i].pid == root || links[i].start_ticks < root_start)
+			continue;
+		if (count < max)
+			out[count] = i;
+		count++;
+	}
+	return (count);
+}
+
+/* The link of a process in links, or NULL. */
+const struct proc_link *
+procfs_link_find(const struct proc_link *links, size_t n, int32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (links[i].pid == pid)
+			return (&links[i]);
+	return (NULL);
+}
+
 /* pidfd_open(2), which libc does not wrap everywhere. */
 int
 sys_pidfd_open(pid_t pid)

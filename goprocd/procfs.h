@@ -86,6 +86,10 @@ struct proc_link {
 int	 procfs_links(int, struct proc_link **, size_t *);
 size_t	 procfs_descendants(const struct proc_link *, size_t, int32_t,
 	    uint64_t, size_t *, size_t);
+size_t	 procfs_children(const struct proc_link *, size_t, int32_t,
+	    uint64_t, size_t *, size_t);
+const struct proc_link *procfs_link_find(const struct proc_link *, size_t,
+	    int32_t);
 int	 sys_pidfd_open(pid_t);
 int	 sys_pidfd_send_signal(int, int);
 int	 pidfd_exited(int);

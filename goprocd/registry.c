@@ -84,6 +84,8 @@ struct op {
 	struct reply_list replies; /* sent before the stream */
 	uint64_t *ids;             /* entries streamed after */
 	size_t nids, pos;
+	struct gp_children *kids; /* list --children: of ids[i] */
+	size_t kids_pending;      /* answers the prober owes */
 	uint32_t credit;
 	uint32_t count; /* entries or results sent */
 	uint32_t kills; /* kills still pending */
@@ -122,6 +124,9 @@ static void op_info(struct op *, uint32_t, const char *, ...)
 static void op_pump(struct op *);
 static void op_durable(struct op *);
 static void req_list(struct op *);
+static void list_done(struct op *);
+static void list_children(struct op *, struct rentry **, size_t);
+static void list_children_info(struct op *, const struct probe_tree_info *);
 static int64_t sort_value(const struct rentry *, uint32_t);
 static int sort_cmp(const void *, const void *);
 static void list_order(const struct gp_request *, struct rentry **, size_t *);
@@ -524,6 +529,7 @@ registry_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 {
 	static struct probe_info pi;
 	static struct probe_sample samples[PROBE_SAMPLES_MAX];
+	static struct probe_tree_info ti;
 	struct probe_alive pa;
 	struct op *op;
 	size_t len;
@@ -552,6 +558,13 @@ registry_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 		    op->type != IMSG_CTL_EXECED)
 			fatalx("%s: bad IMSG_PROBE_CMDINFO", __func__);
 		req_execed_probed(op, &pi);
+		break;
+	case IMSG_PROBE_TREEINFO:
+		if (imsg_get_data(imsg, &ti, sizeof(ti)) == -1 ||
+		    (op = op_by_id(imsg_get_id(imsg))) == NULL ||
+		    op->type != IMSG_CTL_LIST)
+			fatalx("%s: bad IMSG_PROBE_TREEINFO", __func__);
+		list_children_info(op, &ti);
 		break;
 	case IMSG_PROBE_ALIVE:
 		if (imsg_get_data(imsg, &pa, sizeof(pa)) == -1 ||
@@ -935,6 +948,7 @@ op_free(struct op *op)
 	if (op->grace_armed)
 		evtimer_del(&op->ev_grace);
 	free(op->exiting);
+	free(op->kids);
 	free(op->ids);
 	free(op->probed);
 	free(op->req);
@@ -955,12 +969,14 @@ op_reply(struct op *op, uint32_t type, struct ibuf *buf)
 }
 
 static struct ibuf *
-encode_entry(const struct rentry *e)
+encode_entry(const struct rentry *e, const struct gp_children *kids)
 {
 	static struct gp_entry ge;
 	struct ibuf *buf;
 
 	rentry_fill(e, &ge);
+	if (kids != NULL && e->alive)
+		ge.kids = *kids;
 	if (ge.alive && ge.last_seen < seen_at)
 		ge.last_seen = seen_at;
 	if ((buf = ibuf_dynamic(256, MAX_IMSGSIZE)) == NULL)
@@ -974,7 +990,7 @@ encode_entry(const struct rentry *e)
 static void
 op_entry(struct op *op, const struct rentry *e)
 {
-	op_reply(op, IMSG_CTL_ENTRY, encode_entry(e));
+	op_reply(op, IMSG_CTL_ENTRY, encode_entry(e, NULL));
 }
 
 static void
@@ -1112,7 +1128,8 @@ op_pump(struct op *op)
 			e = regtab_find_id(rt, op->ids[op->pos++]);
 			if (e == NULL)
 				continue; /* removed meanwhile */
-			buf = encode_entry(e);
+			buf = encode_entry(e,
+			    op->kids != NULL ? &op->kids[op->pos - 1] : NULL);
 			if (imsg_compose_event_ibuf(&iev_frontend,
 			        IMSG_CTL_ENTRY, op->conn, buf) == -1)
 				fatal("%s: compose", __func__);
@@ -1249,12 +1266,74 @@ req_list(struct op *op)
 	select_matches(op, &m, &n);
 	list_order(op->req, m, &n);
 	op_stream(op, m, n);
+	if (op->req->flags & GP_REQ_CHILDREN)
+		list_children(op, m, n);
 	free(m);
+	if (op->kids_pending == 0)
+		list_done(op);
+}
+
+static void
+list_done(struct op *op)
+{
 	/* goproc says the same with or without filters. */
-	if (n > 0)
+	if (op->nids > 0)
 		op_finish(op, 0, GP_ST_OK, "%s", "");
 	else
 		op_finish(op, 0, GP_ST_OK, "No processes registered");
+}
+
+/*
+ * list --children: ask the prober, which reads /proc, for the children
+ * of the alive matches, in messages of PROBE_TREE_MAX; the list goes
+ * out once every answer is in.
+ */
+static void
+list_children(struct op *op, struct rentry **m, size_t n)
+{
+	static struct probe_tree_req treq[PROBE_TREE_MAX];
+	size_t i, k = 0;
+
+	if (n == 0)
+		return;
+	if ((op->kids = calloc(n, sizeof(*op->kids))) == NULL)
+		fatal(NULL);
+	for (i = 0; i < n; i++) {
+		if (!m[i]->alive)
+			continue;
+		treq[k].index = (uint32_t)i;
+		treq[k].pid = m[i]->pid;
+		treq[k].start_ticks = m[i]->start_ticks;
+		op->kids_pending++;
+		if (++k < nitems(treq) && i + 1 < n)
+			continue;
+		imsg_compose_event(&iev_prober, IMSG_PROBE_TREE, op->id, 0, -1,
+		    treq, k * sizeof(treq[0]));
+		k = 0;
+	}
+	if (k > 0)
+		imsg_compose_event(&iev_prober, IMSG_PROBE_TREE, op->id, 0, -1,
+		    treq, k * sizeof(treq[0]));
+}
+
+/* The prober's answer for one entry of a list --children. */
+static void
+list_children_info(struct op *op, const struct probe_tree_info *ti)
+{
+	const struct gp_children *k = &ti->kids;
+	uint32_t i;
+
+	if (ti->index >= op->nids || op->kids_pending == 0 || k->valid > 1 ||
+	    k->n > GP_CHILDREN_MAX || k->n > k->nchildren ||
+	    k->nchildren > k->ndesc || k->ndesc > GP_PID_MAX)
+		fatalx("%s: bad IMSG_PROBE_TREEINFO", __func__);
+	for (i = 0; i < k->n; i++)
+		if (k->v[i].pid < 1 || k->v[i].pid > GP_PID_MAX ||
+		    memchr(k->v[i].comm, '\0', sizeof(k->v[i].comm)) == NULL)
+			fatalx("%s: bad IMSG_PROBE_TREEINFO child", __func__);
+	op->kids[ti->index] = *k;
+	if (--op->kids_pending == 0)
+		list_done(op);
 }
 
 /*

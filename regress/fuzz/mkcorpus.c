@@ -309,6 +309,19 @@ replies(const char *dir)
 	put_wire(dir, "entry", KIND_ENTRY, b, ibuf_size(b));
 	put_wire(dir, "entry-short", KIND_ENTRY, b, ibuf_size(b) - 3);
 	ibuf_free(b);
+	/* list --children: two named of three, five descendants. */
+	entry.kids.valid = 1;
+	entry.kids.nchildren = 3;
+	entry.kids.ndesc = 5;
+	entry.kids.n = 2;
+	entry.kids.v[0].pid = 4243;
+	(void)strlcpy(entry.kids.v[0].comm, "worker", GP_COMM_MAX + 1);
+	entry.kids.v[1].pid = 4244;
+	(void)strlcpy(entry.kids.v[1].comm, "sh", GP_COMM_MAX + 1);
+	b = enc_entry(&entry);
+	put_wire(dir, "entry-children", KIND_ENTRY, b, ibuf_size(b));
+	ibuf_free(b);
+	memset(&entry.kids, 0, sizeof(entry.kids));
 
 	memset(&result, 0, sizeof(result));
 	result.flags = GP_RES_SIGNALLED | GP_RES_REMOVED;

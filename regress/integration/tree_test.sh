@@ -166,6 +166,44 @@ r = json.load(open(sys.argv[1]))["results"][0]
 print(r["signalled"], r["skipped"], r["spared"])' kill.json
 }
 
+tree_case children "list --children shows the direct children and counts the descendants"
+children_body()
+{
+	s=$(unique_sleep gp-tree-f)
+	gp_start
+	p=$(gp_spawn sh -c "${s} 1000 & sh -c '${s} 1001 & wait' & wait")
+	tree_up "${p}" 3
+	"${GOPROCCTL}" add "${p}" >/dev/null
+	k1=
+	for k in $(gp_children "${p}"); do
+		case "$(cat /proc/"${k}"/comm)" in
+		gp-tree-f) k1=${k} ;;
+		sh) k2=${k} ;;
+		esac
+	done
+	[ -n "${k1}" ] && [ -n "${k2}" ] || atf_fail "children not found"
+	if [ "${k1}" -lt "${k2}" ]; then
+		kids="    |- ${k1} gp-tree-f
+    \`- ${k2} sh"
+	else
+		kids="    |- ${k2} sh
+    \`- ${k1} gp-tree-f"
+	fi
+	atf_check -o inline:"[id=1] pid=${p} name=- alive=true cmd=sh -c ${s} 1000 & sh -c '${s} 1001 & wait' & wait tags=[] groups=[]
+    children=2 descendants=3
+${kids}\n" "${GOPROCCTL}" list --children
+	sorted=$(printf '%s\n' "${k1}" "${k2}" | sort -n | paste -sd, - |
+	    sed 's/,/, /')
+	atf_check -o inline:"2 3 [${sorted}]\n" -x "\"${GOPROCCTL}\" --json \
+	    list --children | python3 -c '
+import json, sys
+e = json.load(sys.stdin)[\"entries\"][0]
+print(e[\"nchildren\"], e[\"descendants\"],
+    sorted(c[\"pid\"] for c in e[\"children\"]))' | sed 's/\\[\\(.*\\)\\]/[\\1]/'"
+	# Without --children, nothing more.
+	atf_check -o not-match:"children=" "${GOPROCCTL}" list
+}
+
 atf_init_test_cases()
 {
 	atf_add_test_case grandchildren
@@ -173,4 +211,5 @@ atf_init_test_cases()
 	atf_add_test_case other_group
 	atf_add_test_case other_user
 	atf_add_test_case json
+	atf_add_test_case children
 }

@@ -612,6 +612,9 @@ ATF_TC_BODY(kill_tree, tc)
 	BAD("option --tree does not take an argument", "kill", "--id", "1",
 	    "--tree=yes");
 	BAD("unknown option --tree", "rm", "--id", "1", "--tree");
+	OK("list", "--children", "--alive");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_CHILDREN | GP_REQ_ALIVE);
+	BAD("unknown option --children", "kill", "--id", "1", "--children");
 }
 
 ATF_TC_WITHOUT_HEAD(kill_wait);

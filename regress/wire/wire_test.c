@@ -1237,6 +1237,12 @@ ATF_TC_BODY(req_fields_per_type, tc)
 			req_refused(
 			    t, &r, "request flag not valid for this request");
 		}
+		if (t != IMSG_CTL_LIST) {
+			req_min_raw(t, &r);
+			r.flags = GP_REQ_CHILDREN;
+			req_refused(
+			    t, &r, "request flag not valid for this request");
+		}
 		if (t != IMSG_CTL_KILL) {
 			req_min_raw(t, &r);
 			r.flags = GP_REQ_TREE;
@@ -1351,6 +1357,61 @@ ATF_TC_BODY(entry_roundtrip, tc)
 	}
 }
 
+/* An entry whose list --children the decoder refuses, and why. */
+static void
+kids_refused(const struct gp_entry *in, const char *want)
+{
+	static struct gp_entry out;
+	struct ibuf *b;
+	const char *errstr;
+
+	b = newbuf();
+	ATF_REQUIRE(wire_entry_encode(b, in) == 0);
+	ATF_CHECK(decode(K_ENTRY, 0, ibuf_data(b), ibuf_size(b), &out,
+	              &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, want);
+	ibuf_free(b);
+}
+
+ATF_TC_WITHOUT_HEAD(entry_children);
+ATF_TC_BODY(entry_children, tc)
+{
+	static struct gp_entry in, out;
+	struct ibuf *b;
+	const char *errstr;
+	uint32_t i;
+
+	fill_entry_min(&in);
+	in.alive = 1;
+	in.kids.valid = 1;
+	in.kids.nchildren = 40;
+	in.kids.ndesc = GP_PID_MAX;
+	in.kids.n = GP_CHILDREN_MAX;
+	for (i = 0; i < GP_CHILDREN_MAX; i++) {
+		in.kids.v[i].pid = GP_PID_MAX - i;
+		memset(in.kids.v[i].comm, 'c', GP_COMM_MAX);
+	}
+	b = newbuf();
+	ATF_REQUIRE(wire_entry_encode(b, &in) == 0);
+	if (decode(K_ENTRY, 0, ibuf_data(b), ibuf_size(b), &out, &errstr) == -1)
+		atf_tc_fail("%s", errstr);
+	ATF_CHECK(memcmp(&in.kids, &out.kids, sizeof(in.kids)) == 0);
+	check_truncation(K_ENTRY, 0, b);
+	check_trailing(K_ENTRY, 0, b);
+	ibuf_free(b);
+
+	/* What the decoder refuses: each count past the next. */
+	in.kids.n = 2;
+	in.kids.nchildren = 1;
+	kids_refused(&in, "entry children out of range");
+	in.kids.nchildren = 3;
+	in.kids.ndesc = 2;
+	kids_refused(&in, "entry children out of range");
+	in.kids.ndesc = 3;
+	in.kids.v[1].pid = 0;
+	kids_refused(&in, "child pid out of range (1 to 4194304)");
+}
+
 ATF_TC_WITHOUT_HEAD(entry_refused_fields);
 ATF_TC_BODY(entry_refused_fields, tc)
 {
@@ -1375,8 +1436,12 @@ ATF_TC_BODY(entry_refused_fields, tc)
 	e.flags = 0x8000;
 	entry_refused(&e, "unknown entry flags");
 	rentry_min(&e);
-	e.reserved = 1;
+	e.reserved = 2;
 	entry_refused(&e, "unknown entry flags");
+	rentry_min(&e);
+	e.alive = 0;
+	e.reserved = 1; /* list --children follow */
+	entry_refused(&e, "children of a dead entry");
 
 	/* Metrics: cpu_ns rss sampled started exited; valid threads pct state */
 	rentry_min(&e);
@@ -2303,6 +2368,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, req_labels_cleaned_deduplicated);
 	ATF_TP_ADD_TC(tp, req_ranges);
 	ATF_TP_ADD_TC(tp, req_fields_per_type);
+	ATF_TP_ADD_TC(tp, entry_children);
 	ATF_TP_ADD_TC(tp, req_encode_refuses_bad_struct);
 	ATF_TP_ADD_TC(tp, req_wire_max_is_the_longest_request);
 	ATF_TP_ADD_TC(tp, entry_roundtrip);
