@@ -125,7 +125,9 @@ struct gp_strlist {
 #define GP_REQ_FOLLOW 0x0020  /* watch: then only those entries */
 #define GP_REQ_DEAD 0x0040    /* list/rm/update/watch: only dead entries */
 #define GP_REQ_NONAME 0x0080  /* update: take the name away */
-#define GP_REQ_MASK 0x00ff
+#define GP_REQ_TREE 0x0100    /* kill: the descendants too */
+#define GP_REQ_CHILDREN 0x0200 /* list: the children of alive entries */
+#define GP_REQ_MASK 0x03ff
 
 /* The orders of list --sort; ties go by id. */
 enum gp_sort {
@@ -228,6 +230,27 @@ struct gp_metrics {
 	int64_t exited_at;
 };
 
+/*
+ * list --children: the direct children of an alive entry's process, and
+ * its descendants, as the prober found them through the parent links of
+ * /proc for this list.  The first GP_CHILDREN_MAX children are named.
+ */
+#define GP_CHILDREN_MAX 32
+#define GP_COMM_MAX 16 /* bytes of a process name, /proc/PID/comm */
+
+struct gp_child {
+	int32_t pid;
+	char comm[GP_COMM_MAX + 1]; /* raw bytes, may be cut */
+};
+
+struct gp_children {
+	uint32_t valid;     /* 0: not asked, or the process is gone */
+	uint32_t nchildren; /* direct children */
+	uint32_t ndesc;     /* descendants, the children included */
+	uint32_t n;         /* named in v */
+	struct gp_child v[GP_CHILDREN_MAX];
+};
+
 /* One registry entry as it travels. Times are nanoseconds since the epoch. */
 struct gp_entry {
 	uint64_t id;
@@ -244,6 +267,36 @@ struct gp_entry {
 	struct gp_strlist tags;
 	struct gp_strlist groups;
 	struct gp_metrics met;
+	struct gp_children kids; /* list --children only */
+};
+
+/*
+ * kill --tree: the descendants of an entry's process are found through
+ * the parent links of /proc at the moment of the kill, at most
+ * GP_TREE_MAX of them (the rest are spared, as GP_SPARE_LIMIT); of
+ * those spared, the first GP_SPARED_MAX are named in the result.
+ */
+#define GP_TREE_MAX 512
+#define GP_SPARED_MAX 16
+#define GP_SPARE_PERM 1  /* the client may not signal it: uid */
+#define GP_SPARE_LIMIT 2 /* beyond GP_TREE_MAX, or no pidfd for it */
+
+struct gp_spared {
+	int32_t pid;
+	uint32_t why; /* GP_SPARE_* */
+	uint32_t uid; /* its real uid (GP_SPARE_PERM) */
+};
+
+/*
+ * What a kill did beside the entry's process: the members of its group
+ * (or, with --tree, its descendants) left alone, and with --tree the
+ * number of processes signalled, the entry's included.
+ */
+struct gp_tally {
+	uint32_t skipped;
+	uint32_t signalled; /* 0: not a tree kill */
+	uint32_t nspared;
+	struct gp_spared spared[GP_SPARED_MAX];
 };
 
 /* What a mutation did to one entry (IMSG_CTL_RESULT). */
@@ -256,8 +309,8 @@ struct gp_entry {
 struct gp_result {
 	uint32_t flags;
 	int32_t signo; /* the signal that ended it, or 0 */
-	/* kill: members of its process group the client may not signal. */
-	uint32_t skipped;
+	/* kill: processes of its group or tree the client may not signal. */
+	struct gp_tally tally;
 	char msg[GP_MSG_MAX + 1];
 	struct gp_entry entry;
 };

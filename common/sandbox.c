@@ -192,6 +192,7 @@ static const struct sc_rule registry_rules[] = {
 static const struct sc_allow prober_allow[] = {
 	SC(pidfd_open,		"one pidfd per watched process"),
 	SC(pread64,		"read a held /proc/PID/stat again"),
+	SC(getdents64,		"list /proc for the children of list --children"),
 };
 
 static const struct sc_rule prober_rules[] = {
@@ -240,7 +241,7 @@ static const struct sc_allow parent_allow[] = {
 	SC(pidfd_open,		"pin a process before checking its identity"),
 	SC(pidfd_send_signal,	"signal a registered process or a member"),
 	SC(kill,		"stop the children"),
-	SC(getdents64,		"list /proc for the members of a process group"),
+	SC(getdents64,		"list /proc for a process group or kill --tree"),
 	SC(wait4,		"reap the children"),
 	SC(poll,		"has a pidfd's process exited"),
 	SC(clock_nanosleep,	"wait for the children at shutdown"),

@@ -28,7 +28,10 @@
  *		names[nnames], add_tags[nadd_tags], rm_tags[nrm_tags],
  *		add_groups[nadd_groups], rm_groups[nrm_groups]
  * entry	struct wire_entry, name, cmd, tags[ntags], groups[ngroups]
- * result	struct wire_result, msg, then an entry
+ * entry	... then with WIRE_ENT_KIDS nchildren, ndesc, n as uint32s
+ *		and n (pid as a uint32, comm)
+ * result	struct wire_result, msg, nspared (pid, why, uid) as uint32s,
+ *		then an entry
  * end, info	struct wire_end, msg
  * event	struct wire_event, from, to, then an entry (GP_EVF_ENTRY)
  *
@@ -83,7 +86,7 @@ struct wire_entry {
 	uint32_t	ntags;
 	uint32_t	ngroups;
 	uint32_t	flags;
-	uint32_t	reserved;
+	uint32_t	extra;		/* WIRE_ENT_* */
 	/* struct gp_metrics */
 	uint64_t	cpu_ns;
 	uint64_t	rss_bytes;
@@ -100,6 +103,8 @@ struct wire_result {
 	uint32_t	flags;
 	int32_t		signo;
 	uint32_t	skipped;
+	uint32_t	signalled;
+	uint32_t	nspared;
 	uint32_t	reserved;
 };
 
@@ -122,7 +127,7 @@ struct wire_event {
 
 _Static_assert(sizeof(struct wire_req) == 72, "wire_req has padding");
 _Static_assert(sizeof(struct wire_entry) == 120, "wire_entry has padding");
-_Static_assert(sizeof(struct wire_result) == 16, "wire_result has padding");
+_Static_assert(sizeof(struct wire_result) == 24, "wire_result has padding");
 _Static_assert(sizeof(struct wire_end) == 8, "wire_end has padding");
 _Static_assert(sizeof(struct wire_event) == 40, "wire_event has padding");
 
@@ -142,6 +147,7 @@ struct listfield {
 };
 
 #define SIGNO_MAX		64
+#define WIRE_ENT_KIDS		0x0001	/* list --children follow */
 #define GP_RES_MASK							\
 	(GP_RES_REMOVED | GP_RES_SIGNALLED | GP_RES_FAILED | GP_RES_EXITED | \
 	    GP_RES_RENAMED)
@@ -173,6 +179,11 @@ static const struct strfield f_cmd = {
 	GP_CMD_MAX,
 	"command too long (at most " XSTR(GP_CMD_MAX) " bytes)",
 	"command has a NUL byte",
+};
+static const struct strfield f_comm = {
+	GP_COMM_MAX,
+	"process name too long (at most " XSTR(GP_COMM_MAX) " bytes)",
+	"process name has a NUL byte",
 };
 static const struct strfield f_msg = {
 	GP_MSG_MAX,
@@ -248,11 +259,12 @@ static const struct req_type {
 	{ IMSG_CTL_ADD,		"add",		RF_PID | RF_NAME | RF_CMD | RF_LABELS,
 	    0,				RT_MUTATES | RT_ENTRIES },
 	{ IMSG_CTL_LIST,	"list",		RF_SEL | RF_ORDER,
-	    GP_REQ_ALIVE | GP_REQ_DEAD | GP_REQ_REVERSE, RT_ENTRIES },
+	    GP_REQ_ALIVE | GP_REQ_DEAD | GP_REQ_REVERSE | GP_REQ_CHILDREN,
+	    RT_ENTRIES },
 	{ IMSG_CTL_RM,		"rm",		RF_SEL,
 	    GP_REQ_ALL | GP_REQ_ALIVE | GP_REQ_DEAD, RT_MUTATES | RT_RESULTS },
 	{ IMSG_CTL_KILL,	"kill",		RF_SEL | RF_KILL,
-	    GP_REQ_ALL | GP_REQ_ALIVE,	RT_MUTATES | RT_RESULTS },
+	    GP_REQ_ALL | GP_REQ_ALIVE | GP_REQ_TREE, RT_MUTATES | RT_RESULTS },
 	{ IMSG_CTL_TAG,		"tag",		RF_LABEL | RF_NEWLABEL,
 	    GP_REQ_RENAME,		RT_RENAME | RT_ENTRIES },
 	{ IMSG_CTL_GROUP,	"group",	RF_LABEL | RF_NEWLABEL,
@@ -301,6 +313,10 @@ static int	 edit_check(const struct req_type *,
 		    const struct gp_request *, const char **);
 static int	 label_check(const unsigned char *, size_t, const char **);
 static int	 event_check(const struct wire_event *, const char **);
+static int	 spared_decode(struct ibuf *, struct gp_tally *, const char **);
+static int	 kids_encode(struct ibuf *, const struct gp_children *);
+static int	 kids_decode(struct ibuf *, struct gp_children *,
+		    const char **);
 static int	 is_space(unsigned char);
 static int	 strlist_cmp(const void *, const void *);
 /* clang-format on */
@@ -907,6 +923,8 @@ entry_encode(struct ibuf *b, const struct gp_entry *e)
 	w.sampled_at = e->met.sampled_at;
 	w.started_at = e->met.started_at;
 	w.exited_at = e->met.exited_at;
+	if (e->kids.valid)
+		w.extra = WIRE_ENT_KIDS;
 	if (ibuf_add(b, &w, sizeof(w)) == -1)
 		return (-1);
 	if (put_str(b, e->name, sizeof(e->name), GP_NAME_MAX) == -1 ||
@@ -914,6 +932,63 @@ entry_encode(struct ibuf *b, const struct gp_entry *e)
 	    put_list(b, &e->tags, GP_LABELS_MAX, GP_LABEL_MAX) == -1 ||
 	    put_list(b, &e->groups, GP_LABELS_MAX, GP_LABEL_MAX) == -1)
 		return (-1);
+	if (w.extra & WIRE_ENT_KIDS)
+		return (kids_encode(b, &e->kids));
+	return (0);
+}
+
+/* list --children of an entry. */
+static int
+kids_encode(struct ibuf *b, const struct gp_children *k)
+{
+	uint32_t i;
+
+	if (k->n > GP_CHILDREN_MAX) {
+		errno = EINVAL;
+		return (-1);
+	}
+	if (ibuf_add_h32(b, k->nchildren) == -1 ||
+	    ibuf_add_h32(b, k->ndesc) == -1 || ibuf_add_h32(b, k->n) == -1)
+		return (-1);
+	for (i = 0; i < k->n; i++)
+		if (ibuf_add_h32(b, (uint32_t)k->v[i].pid) == -1 ||
+		    put_str(b, k->v[i].comm, sizeof(k->v[i].comm),
+		        GP_COMM_MAX) == -1)
+			return (-1);
+	return (0);
+}
+
+static int
+kids_decode(struct ibuf *b, struct gp_children *k, const char **errstr)
+{
+	uint32_t i, pid;
+
+	if (ibuf_get_h32(b, &k->nchildren) == -1 ||
+	    ibuf_get_h32(b, &k->ndesc) == -1 || ibuf_get_h32(b, &k->n) == -1) {
+		*errstr = e_short;
+		return (-1);
+	}
+	if (k->n > GP_CHILDREN_MAX || k->n > k->nchildren ||
+	    k->nchildren > k->ndesc || k->ndesc > GP_PID_MAX) {
+		*errstr = "entry children out of range";
+		return (-1);
+	}
+	k->valid = 1;
+	for (i = 0; i < k->n; i++) {
+		if (ibuf_get_h32(b, &pid) == -1) {
+			*errstr = e_short;
+			return (-1);
+		}
+		if ((int32_t)pid < 1 || (int32_t)pid > GP_PID_MAX) {
+			*errstr = "child pid out of range (1 to " XSTR(
+			    GP_PID_MAX) ")";
+			return (-1);
+		}
+		k->v[i].pid = (int32_t)pid;
+		if (get_str(b, k->v[i].comm, sizeof(k->v[i].comm), &f_comm,
+		        errstr) == -1)
+			return (-1);
+	}
 	return (0);
 }
 
@@ -995,8 +1070,12 @@ entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
 		*errstr = "entry alive flag is not 0 or 1";
 		return (-1);
 	}
-	if ((w.flags & ~GP_ENT_MASK) != 0 || w.reserved != 0) {
+	if ((w.flags & ~GP_ENT_MASK) != 0 || (w.extra & ~WIRE_ENT_KIDS) != 0) {
 		*errstr = "unknown entry flags";
+		return (-1);
+	}
+	if ((w.extra & WIRE_ENT_KIDS) && !w.alive) {
+		*errstr = "children of a dead entry";
 		return (-1);
 	}
 	e->id = w.id;
@@ -1018,6 +1097,8 @@ entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
 	if (get_list(b, w.ntags, &e->tags, &l_tags, errstr) == -1 ||
 	    get_list(b, w.ngroups, &e->groups, &l_groups, errstr) == -1)
 		return (-1);
+	if (w.extra & WIRE_ENT_KIDS)
+		return (kids_decode(b, &e->kids, errstr));
 	return (0);
 }
 
@@ -1043,15 +1124,27 @@ int
 wire_result_encode(struct ibuf *b, const struct gp_result *r)
 {
 	struct wire_result w;
+	uint32_t i;
 
 	memset(&w, 0, sizeof(w));
 	w.flags = r->flags;
 	w.signo = r->signo;
-	w.skipped = r->skipped;
+	w.skipped = r->tally.skipped;
+	w.signalled = r->tally.signalled;
+	w.nspared = r->tally.nspared;
+	if (w.nspared > GP_SPARED_MAX) {
+		errno = EINVAL;
+		return (-1);
+	}
 	if (ibuf_add(b, &w, sizeof(w)) == -1)
 		return (-1);
 	if (put_str(b, r->msg, sizeof(r->msg), GP_MSG_MAX) == -1)
 		return (-1);
+	for (i = 0; i < w.nspared; i++)
+		if (ibuf_add_h32(b, (uint32_t)r->tally.spared[i].pid) == -1 ||
+		    ibuf_add_h32(b, r->tally.spared[i].why) == -1 ||
+		    ibuf_add_h32(b, r->tally.spared[i].uid) == -1)
+			return (-1);
 	return (entry_encode(b, &r->entry));
 }
 
@@ -1078,12 +1171,54 @@ wire_result_decode(struct ibuf *b, struct gp_result *r, const char **errstr)
 		*errstr = "reserved field is not zero";
 		return (-1);
 	}
+	if (w.nspared > GP_SPARED_MAX || w.nspared > w.skipped) {
+		*errstr = "too many spared processes in result (at most " XSTR(
+		    GP_SPARED_MAX) ")";
+		return (-1);
+	}
+	if (w.skipped > GP_PID_MAX || w.signalled > GP_PID_MAX) {
+		*errstr = "result process count out of range";
+		return (-1);
+	}
 	r->flags = w.flags;
 	r->signo = w.signo;
-	r->skipped = w.skipped;
+	r->tally.skipped = w.skipped;
+	r->tally.signalled = w.signalled;
+	r->tally.nspared = w.nspared;
 	if (get_str(b, r->msg, sizeof(r->msg), &f_msg, errstr) == -1)
 		return (-1);
+	if (spared_decode(b, &r->tally, errstr) == -1)
+		return (-1);
 	return (wire_entry_decode(b, &r->entry, errstr));
+}
+
+/* The processes a kill spared, named in a result. */
+static int
+spared_decode(struct ibuf *b, struct gp_tally *t, const char **errstr)
+{
+	struct gp_spared *sp;
+	uint32_t i, pid;
+
+	for (i = 0; i < t->nspared; i++) {
+		sp = &t->spared[i];
+		if (ibuf_get_h32(b, &pid) == -1 ||
+		    ibuf_get_h32(b, &sp->why) == -1 ||
+		    ibuf_get_h32(b, &sp->uid) == -1) {
+			*errstr = e_short;
+			return (-1);
+		}
+		sp->pid = (int32_t)pid;
+		if (sp->pid < 1 || sp->pid > GP_PID_MAX) {
+			*errstr = "spared pid out of range (1 to " XSTR(
+			    GP_PID_MAX) ")";
+			return (-1);
+		}
+		if (sp->why != GP_SPARE_PERM && sp->why != GP_SPARE_LIMIT) {
+			*errstr = "unknown reason for a spared process";
+			return (-1);
+		}
+	}
+	return (0);
 }
 
 int

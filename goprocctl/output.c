@@ -72,6 +72,8 @@ static void	 print_labels(FILE *, const char *,
 		    const struct gp_strlist *);
 static void	 print_entry(FILE *, const struct gp_entry *, int, int);
 static void	 print_ident(FILE *, const struct gp_entry *);
+static void	 print_tree(FILE *, const struct gp_result *);
+static void	 print_kids(FILE *, const struct gp_entry *);
 static void	 print_metrics(FILE *, const struct gp_entry *);
 static void	 print_total(void);
 static int64_t	 wall_ns(void);
@@ -117,6 +119,59 @@ print_labels(FILE *f, const char *what, const struct gp_strlist *l)
 }
 
 /* "[id=12] pid=4242 name=db-reader", name=- for an entry without one. */
+/*
+ * kill --tree: how many processes of the tree got the signal, and the
+ * processes left alone, with the reason.
+ */
+static void
+print_tree(FILE *f, const struct gp_result *r)
+{
+	const struct gp_tally *t = &r->tally;
+	const struct gp_spared *sp;
+	uint32_t i;
+
+	fprintf(f, "\nSignalled %u process%s in the tree of pid %d",
+	    t->signalled, t->signalled == 1 ? "" : "es", r->entry.pid);
+	if (t->skipped > 0)
+		fprintf(f, ", spared %u", t->skipped);
+	for (i = 0; i < t->nspared; i++) {
+		sp = &t->spared[i];
+		if (sp->why == GP_SPARE_PERM)
+			fprintf(f,
+			    "\nSpared pid %d: owned by uid %u (Operation not permitted)",
+			    sp->pid, sp->uid);
+		else
+			fprintf(f,
+			    "\nSpared pid %d: beyond the limit of %d processes",
+			    sp->pid, GP_TREE_MAX);
+	}
+	if (t->skipped > t->nspared)
+		fprintf(f, "\nSpared %u more", t->skipped - t->nspared);
+}
+
+/*
+ * list --children, below an alive entry, as systemctl status shows a
+ * unit's processes: the count, then one line per direct child.
+ */
+static void
+print_kids(FILE *f, const struct gp_entry *e)
+{
+	const struct gp_children *k = &e->kids;
+	uint32_t i;
+
+	if (!k->valid)
+		return;
+	fprintf(f, "\n    children=%u descendants=%u", k->nchildren, k->ndesc);
+	for (i = 0; i < k->n; i++) {
+		fprintf(f, "\n    %s %d ",
+		    i + 1 == k->n && k->nchildren == k->n ? "`-" : "|-",
+		    k->v[i].pid);
+		print_vis(f, k->v[i].comm);
+	}
+	if (k->nchildren > k->n)
+		fprintf(f, "\n    `- %u more", k->nchildren - k->n);
+}
+
 static void
 print_ident(FILE *f, const struct gp_entry *e)
 {
@@ -332,6 +387,7 @@ show_entry(struct parse_result *res, const struct gp_entry *e)
 	if ((f = open_memstream(&text, &len)) == NULL)
 		err(GP_EXIT_FAIL, NULL);
 	print_entry(f, e, 1, res->action == LIST && res->longfmt);
+	print_kids(f, e);
 	if (fclose(f) == EOF)
 		err(GP_EXIT_FAIL, NULL);
 	hold_line(e->id, text);
@@ -410,11 +466,14 @@ show_result(struct parse_result *res, const struct gp_result *r)
 			fprintf(f, " (%s)", signal_name(r->signo));
 	}
 skipped:
+	if (r->tally.signalled > 0)
+		print_tree(f, r);
 	/* kill: the members of its process group left alone. */
-	if (r->skipped > 0)
+	else if (r->tally.skipped > 0)
 		fprintf(f,
 		    "\nNot signalled: %u other process%s in process group %d (Operation not permitted)",
-		    r->skipped, r->skipped == 1 ? "" : "es", e->pid);
+		    r->tally.skipped, r->tally.skipped == 1 ? "" : "es",
+		    e->pid);
 done:
 	if (fclose(f) == EOF)
 		err(GP_EXIT_FAIL, NULL);

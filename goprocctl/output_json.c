@@ -88,6 +88,8 @@ static json_t	*jstr(const char *);
 static json_t	*jtime(int64_t);
 static json_t	*jlabels(const struct gp_strlist *);
 static json_t	*jentry_new(const struct gp_entry *);
+static json_t	*jspared_new(const struct gp_tally *);
+static void	 jkids(json_t *, const struct gp_children *);
 static void	 jmetrics(json_t *, const struct gp_entry *);
 static int	 jentry_cmp(const void *, const void *);
 
@@ -118,6 +120,28 @@ jset(json_t *obj, const char *key, json_t *v)
 {
 	if (json_object_set_new(obj, key, jcheck(v)) == -1)
 		err(GP_EXIT_FAIL, NULL);
+}
+
+/* kill --tree: the processes left alone, with pid, reason and uid. */
+static json_t *
+jspared_new(const struct gp_tally *t)
+{
+	json_t *a, *o;
+	uint32_t i;
+
+	a = jcheck(json_array());
+	for (i = 0; i < t->nspared; i++) {
+		o = jcheck(json_object());
+		jset(o, "pid", json_integer(t->spared[i].pid));
+		if (t->spared[i].why == GP_SPARE_PERM) {
+			jset(o, "reason", jstr("permission"));
+			jset(o, "uid", json_integer(t->spared[i].uid));
+		} else
+			jset(o, "reason", jstr("limit"));
+		if (json_array_append_new(a, o) == -1)
+			err(GP_EXIT_FAIL, NULL);
+	}
+	return (a);
 }
 
 /*
@@ -256,7 +280,29 @@ jentry_new(const struct gp_entry *e)
 	jset(o, "owner_uid", json_integer(e->owner_uid));
 	jset(o, "start_ticks", json_integer((json_int_t)e->start_ticks));
 	jmetrics(o, e);
+	if (e->kids.valid)
+		jkids(o, &e->kids);
 	return (o);
+}
+
+/* list --children: "children" [{pid, comm}], "descendants" n. */
+static void
+jkids(json_t *o, const struct gp_children *k)
+{
+	json_t *a, *c;
+	uint32_t i;
+
+	a = jcheck(json_array());
+	for (i = 0; i < k->n; i++) {
+		c = jcheck(json_object());
+		jset(c, "pid", json_integer(k->v[i].pid));
+		jset(c, "comm", jstr(k->v[i].comm));
+		if (json_array_append_new(a, c) == -1)
+			err(GP_EXIT_FAIL, NULL);
+	}
+	jset(o, "children", a);
+	jset(o, "nchildren", json_integer(k->nchildren));
+	jset(o, "descendants", json_integer(k->ndesc));
 }
 
 static int
@@ -329,7 +375,11 @@ json_result(struct parse_result *res, const struct gp_result *r)
 	jset(o, "removed", json_boolean(r->flags & GP_RES_REMOVED));
 	jset(o, "signal",
 	    r->signo != 0 ? jstr(signal_name(r->signo)) : json_null());
-	jset(o, "skipped", json_integer(r->skipped));
+	jset(o, "skipped", json_integer(r->tally.skipped));
+	if (res->req.flags & GP_REQ_TREE) {
+		jset(o, "signalled", json_integer(r->tally.signalled));
+		jset(o, "spared", jspared_new(&r->tally));
+	}
 	if (r->flags & GP_RES_FAILED) {
 		js.failed++;
 		jset(o, "error", jstr(r->msg[0] != '\0' ? r->msg : "failed"));

@@ -69,6 +69,8 @@ enum {
 	OPT_ADD_GROUP,
 	OPT_REMOVE_GROUP,
 	OPT_NO_NAME,
+	OPT_TREE,
+	OPT_CHILDREN,
 };
 
 /* What each command takes: its options and its operand. */
@@ -134,6 +136,7 @@ static const struct option list_opts[] = {
 	{ "sort",	required_argument,	NULL,	OPT_SORT },
 	{ "reverse",	no_argument,		NULL,	OPT_REVERSE },
 	{ "limit",	required_argument,	NULL,	OPT_LIMIT },
+	{ "children",	no_argument,		NULL,	OPT_CHILDREN },
 	{ NULL,		0,			NULL,	0 },
 };
 
@@ -153,6 +156,7 @@ static const struct option kill_opts[] = {
 	{ "all",	no_argument,		NULL,	OPT_ALL },
 	{ "signal",	required_argument,	NULL,	OPT_SIGNAL },
 	{ "wait",	required_argument,	NULL,	OPT_WAIT },
+	{ "tree",	no_argument,		NULL,	OPT_TREE },
 	{ NULL,		0,			NULL,	0 },
 };
 
@@ -231,12 +235,13 @@ static const struct command commands[] = {
 	{ "run",    RUN,    IMSG_CTL_ADD,   "+:ht:", add_opts,    NULL,   3,
 	    "run [--tag tag]... [--group group]... [--name name] [-t seconds]\n      [--] command [arg ...]", 0 },
 	{ "list",   LIST,   IMSG_CTL_LIST,  "-:hlt:", list_opts,  NULL,   3,
-	    "list [selectors] [--dead] [-l|--long]\n"
-	    "      [--sort cpu|rss|uptime|id|name|pid] [--reverse] [--limit n] [-t seconds]", 1 },
+	    "list [selectors] [--dead] [-l|--long] [--sort cpu|rss|uptime|id|name|pid]\n"
+	    "      [--reverse] [--limit n] [--children] [-t seconds]", 1 },
 	{ "rm",     RM,     IMSG_CTL_RM,    "-:ht:", rm_opts,     NULL,   3,
 	    "rm selectors [--dead] [--all] [-t seconds]", 1 },
 	{ "kill",   KILL,   IMSG_CTL_KILL,  "-:ht:", kill_opts,   NULL,   5,
-	    "kill selectors | --all [--signal sig] [--wait seconds] [-t seconds]", 1 },
+	    "kill selectors | --all [--signal sig] [--wait seconds] [--tree]\n"
+	    "      [-t seconds]", 1 },
 	{ "tag",    TAG,    IMSG_CTL_TAG,   "-:ht:", label_opts,  "tag",  3,
 	    "tag tag [--rename new] [-t seconds]", 0 },
 	{ "group",  GROUP,  IMSG_CTL_GROUP, "-:ht:", label_opts,  "group", 3,
@@ -727,6 +732,12 @@ option(struct parse_result *res, int ch, char *arg)
 		break;
 	case OPT_NO_NAME:
 		req->flags |= GP_REQ_NONAME;
+		break;
+	case OPT_TREE:
+		req->flags |= GP_REQ_TREE;
+		break;
+	case OPT_CHILDREN:
+		req->flags |= GP_REQ_CHILDREN;
 		break;
 	case 'l':
 	case OPT_SORT:

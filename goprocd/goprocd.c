@@ -63,7 +63,8 @@ struct pkill {
 	int pidfd;
 	int group;
 	int escalated;
-	uint32_t skipped; /* members the client may not signal */
+	int tallied;
+	struct gp_tally tally; /* of the first signal: group or tree */
 	struct event ev;
 };
 TAILQ_HEAD(, pkill) pkills = TAILQ_HEAD_INITIALIZER(pkills);
@@ -115,12 +116,20 @@ static void vetted(int, const struct vetted *);
 static void pkill_event(int, short, void *);
 static void pkill_finish(struct pkill *, int, int);
 static int pkill_signal(struct pkill *, int);
-static int signal_checked(int, int32_t, uint64_t, int32_t, uint32_t, int);
+static int signal_checked(
+    int, int32_t, uint64_t, int32_t, uint32_t, int, uint32_t *);
 struct gpass;
 static int gpass_done(struct gpass *, int32_t, uint64_t);
 static void gpass_add(struct gpass *, int32_t, uint64_t);
 static int gpass_member(int32_t, void *);
-static int group_signal(const struct kill_req *, int);
+static int group_signal(
+    const struct kill_req *, int, struct gp_tally *, uint32_t *);
+static void tally_spare(struct gp_tally *, int32_t, uint32_t, uint32_t);
+struct tree;
+static int tree_pin(struct tree *, const struct kill_req *, struct gp_tally *);
+static void tree_signal(
+    struct tree *, const struct kill_req *, int, struct gp_tally *, int);
+static void tree_free(struct tree *);
 static void reload(void);
 static int user_resolve(void);
 static int empty_dir(void);
@@ -1278,11 +1287,12 @@ parent_dispatch_frontend(struct imsgev *iev, struct imsg *imsg)
  * its real and saved uid, checked by the rule of kill(2).  init and
  * kernel threads are never signalled.  Returns 0, or -1 with errno:
  * ESRCH when it is gone or no longer the process expected, EPERM when
- * the client may not signal it, or the error of the signal.
+ * the client may not signal it (its real uid then in *ruid, if not
+ * NULL), or the error of the signal.
  */
 static int
 signal_checked(int pidfd, int32_t pid, uint64_t start_ticks, int32_t pgid,
-    uint32_t uid, int signo)
+    uint32_t uid, int signo, uint32_t *ruid)
 {
 	struct proc_stat st;
 	struct proc_status ps;
@@ -1311,6 +1321,8 @@ signal_checked(int pidfd, int32_t pid, uint64_t start_ticks, int32_t pgid,
 		return (-1);
 	}
 	if (!procfs_can_signal(uid, ps.ruid, ps.suid)) {
+		if (ruid != NULL)
+			*ruid = ps.ruid;
 		log_info(
 		    "not signalling pid %d (uid %u, saved uid %u) for uid %u: operation not permitted",
 		    pid, ps.ruid, ps.suid, uid);
@@ -1340,6 +1352,7 @@ struct gdone {
 /* The walks over /proc for the members of a process group. */
 struct gpass {
 	const struct kill_req *kr;
+	struct gp_tally *t; /* members left alone go there */
 	int signo;
 	int found; /* members not handled by an earlier walk */
 	uint32_t skipped;
@@ -1383,6 +1396,7 @@ gpass_member(int32_t pid, void *arg)
 {
 	struct gpass *gp = arg;
 	struct proc_stat st;
+	uint32_t ruid = 0;
 	int pidfd;
 
 	if (pid == gp->kr->pid ||
@@ -1394,11 +1408,12 @@ gpass_member(int32_t pid, void *arg)
 		return (0);
 	gp->found = 1;
 	if (signal_checked(pidfd, pid, st.start_ticks, gp->kr->pid, gp->kr->uid,
-	        gp->signo) == 0) {
+	        gp->signo, &ruid) == 0) {
 		gp->signalled++;
 		gpass_add(gp, pid, st.start_ticks);
 	} else if (errno == EPERM) {
 		gp->skipped++;
+		tally_spare(gp->t, pid, GP_SPARE_PERM, ruid);
 		gpass_add(gp, pid, st.start_ticks);
 	} else if (errno != ESRCH)
 		log_warn("process group %d: pid %d", gp->kr->pid, pid);
@@ -1411,17 +1426,20 @@ gpass_member(int32_t pid, void *arg)
  * than the leader, one by one, each checked as signal_checked() does:
  * what kill(-pgid) would do, but only to processes the client could
  * signal.  The walk is repeated while it finds members that forked
- * during the last one.  Returns the number of members left alone, or
- * -1 with errno when /proc cannot be read.
+ * during the last one.  Members left alone are added to t, those
+ * signalled to *signalled.  Returns 0, or -1 with errno when /proc
+ * cannot be read.
  */
 static int
-group_signal(const struct kill_req *kr, int signo)
+group_signal(const struct kill_req *kr, int signo, struct gp_tally *t,
+    uint32_t *signalled)
 {
 	struct gpass gp;
 	int pass, saved_errno;
 
 	memset(&gp, 0, sizeof(gp));
 	gp.kr = kr;
+	gp.t = t;
 	gp.signo = signo;
 	for (pass = 0; pass < 4; pass++) {
 		gp.found = 0;
@@ -1441,31 +1459,206 @@ group_signal(const struct kill_req *kr, int signo)
 		    kr->pid, (unsigned long long)kr->id, gp.skipped, kr->uid);
 	log_debug("process group %d: signal %d sent to %u other member(s)",
 	    kr->pid, signo, gp.signalled);
+	*signalled += gp.signalled;
 	free(gp.done);
-	return ((int)gp.skipped);
+	return (0);
+}
+
+/* A process a kill left alone, and why: counted, and named if room. */
+static void
+tally_spare(struct gp_tally *t, int32_t pid, uint32_t why, uint32_t uid)
+{
+	struct gp_spared *sp;
+
+	t->skipped++;
+	if (t->nspared == GP_SPARED_MAX)
+		return;
+	sp = &t->spared[t->nspared++];
+	sp->pid = pid;
+	sp->why = why;
+	sp->uid = uid;
+}
+
+/* How many times kill --tree walks /proc, while it finds new ones. */
+#define TREE_PASSES 3
+
+/* A descendant pinned by kill --tree. */
+struct tnode {
+	int32_t pid;
+	int32_t pgid;
+	uint64_t start_ticks;
+	int pidfd;
+};
+
+/*
+ * The descendants of a kill --tree: those pinned and waiting for their
+ * signal, and those done (signalled, refused or gone) in an earlier
+ * pass, never pinned twice.  At most GP_TREE_MAX in all.
+ */
+struct tree {
+	struct tnode pinned[GP_TREE_MAX];
+	size_t npinned;
+	struct gdone done[GP_TREE_MAX];
+	size_t ndone;
+	int pass;
+};
+
+static int
+tree_done(const struct tree *tr, int32_t pid, uint64_t start_ticks)
+{
+	size_t i;
+
+	for (i = 0; i < tr->ndone; i++)
+		if (tr->done[i].pid == pid &&
+		    tr->done[i].start_ticks == start_ticks)
+			return (1);
+	return (0);
 }
 
 /*
- * Signal the registered process, and the members of its process group
- * when it leads one, checking each at the moment of the signal.  The
- * leader must pass the check, or nothing is signalled.  Returns 0 or
- * -1 with errno; members left alone are counted in pk->skipped.
+ * Find the descendants of the entry's process through the parent links
+ * in /proc, as they are now, and pin each with a pidfd, checking after
+ * it is open that the process is still the one the walk saw (its start
+ * time).  The first pass names what the bound leaves out.  Returns the
+ * number pinned, or -1 with errno when /proc cannot be read.
+ */
+static int
+tree_pin(struct tree *tr, const struct kill_req *kr, struct gp_tally *t)
+{
+	static size_t idx[GP_TREE_MAX + GP_SPARED_MAX];
+	struct proc_link *links, *l;
+	struct proc_stat st;
+	struct tnode *tn;
+	size_t i, n, total, named;
+	int pidfd;
+
+	if (procfs_links(procfd, &links, &n) == -1) {
+		log_warn("kill --tree of pid %d: /proc", kr->pid);
+		return (-1);
+	}
+	total = procfs_descendants(
+	    links, n, kr->pid, kr->start_ticks, idx, nitems(idx));
+	named = total < nitems(idx) ? total : nitems(idx);
+	for (i = 0; i < named; i++) {
+		l = &links[idx[i]];
+		if (tree_done(tr, l->pid, l->start_ticks))
+			continue;
+		if (tr->npinned + tr->ndone == GP_TREE_MAX) {
+			if (tr->pass == 0)
+				tally_spare(t, l->pid, GP_SPARE_LIMIT, 0);
+			continue;
+		}
+		if ((pidfd = sys_pidfd_open(l->pid)) == -1) {
+			if (errno != ESRCH && tr->pass == 0)
+				tally_spare(t, l->pid, GP_SPARE_LIMIT, 0);
+			continue;
+		}
+		if (procfs_read_stat(procfd, l->pid, &st, NULL) == -1 ||
+		    st.start_ticks != l->start_ticks || pidfd_exited(pidfd)) {
+			(void)close(pidfd);
+			continue;
+		}
+		tn = &tr->pinned[tr->npinned++];
+		tn->pid = l->pid;
+		tn->pgid = st.pgid;
+		tn->start_ticks = l->start_ticks;
+		tn->pidfd = pidfd;
+	}
+	if (tr->pass == 0 && total > named)
+		t->skipped += (uint32_t)(total - named);
+	free(links);
+	tr->pass++;
+	return ((int)tr->npinned);
+}
+
+/*
+ * Signal the pinned descendants, parents before their children (the
+ * order of the walk): a parent that is told first cannot start a child
+ * again when it sees one die, and a child whose parent exits meanwhile
+ * is still reached through its pidfd, whoever reparents it.  Each is
+ * checked as signal_checked() does, with the client's uid; members of
+ * the group the entry leads are left to group_signal().
+ */
+static void
+tree_signal(struct tree *tr, const struct kill_req *kr, int group,
+    struct gp_tally *t, int signo)
+{
+	struct tnode *tn;
+	uint32_t ruid;
+	size_t i;
+
+	for (i = 0; i < tr->npinned; i++) {
+		tn = &tr->pinned[i];
+		ruid = 0;
+		if (group && tn->pgid == kr->pid)
+			; /* the group's: signalled or counted already */
+		else if (signal_checked(tn->pidfd, tn->pid, tn->start_ticks, 0,
+		             kr->uid, signo, &ruid) == 0)
+			t->signalled++;
+		else if (errno == EPERM)
+			tally_spare(t, tn->pid, GP_SPARE_PERM, ruid);
+		else if (errno != ESRCH)
+			log_warn(
+			    "kill --tree of pid %d: pid %d", kr->pid, tn->pid);
+		(void)close(tn->pidfd);
+		tr->done[tr->ndone].pid = tn->pid;
+		tr->done[tr->ndone++].start_ticks = tn->start_ticks;
+	}
+	tr->npinned = 0;
+}
+
+static void
+tree_free(struct tree *tr)
+{
+	size_t i;
+
+	for (i = 0; i < tr->npinned; i++)
+		(void)close(tr->pinned[i].pidfd);
+	tr->npinned = 0;
+}
+
+/*
+ * Signal the registered process, the members of its process group when
+ * it leads one, and with --tree its descendants, checking each at the
+ * moment of the signal.  The descendants are all pinned before the
+ * first signal; the entry's process must pass the check, or nothing is
+ * signalled.  Walks that find what forked meanwhile follow.  Returns 0
+ * or -1 with errno; what the first signal did beside the entry's
+ * process is in pk->tally.
  */
 static int
 pkill_signal(struct pkill *pk, int signo)
 {
+	static struct tree tr;
 	const struct kill_req *kr = &pk->req;
-	int n;
+	struct gp_tally t;
+	uint32_t n = 1;
 
-	if (signal_checked(
-	        pk->pidfd, kr->pid, kr->start_ticks, 0, kr->uid, signo) == -1)
+	memset(&t, 0, sizeof(t));
+	tr.npinned = tr.ndone = 0;
+	tr.pass = 0;
+	if ((kr->flags & KILL_TREE) && tree_pin(&tr, kr, &t) == -1)
 		return (-1);
-	if (!pk->group)
-		return (0);
-	if ((n = group_signal(kr, signo)) == -1)
+	if (signal_checked(pk->pidfd, kr->pid, kr->start_ticks, 0, kr->uid,
+	        signo, NULL) == -1 ||
+	    (pk->group && group_signal(kr, signo, &t, &n) == -1)) {
+		tree_free(&tr);
 		return (-1);
-	if ((uint32_t)n > pk->skipped)
-		pk->skipped = (uint32_t)n;
+	}
+	if (kr->flags & KILL_TREE) {
+		t.signalled = n;
+		do
+			tree_signal(&tr, kr, pk->group, &t, signo);
+		while (tr.pass < TREE_PASSES && tree_pin(&tr, kr, &t) > 0);
+		tree_free(&tr);
+		log_info("kill --tree of pid %d: signal %d sent to %u "
+		         "process(es), %u left alone",
+		    kr->pid, signo, t.signalled, t.skipped);
+	}
+	if (!pk->tallied) {
+		pk->tally = t;
+		pk->tallied = 1;
+	}
 	return (0);
 }
 
@@ -1589,7 +1782,7 @@ pkill_finish(struct pkill *pk, int error, int signo)
 	kres.id = pk->req.id;
 	kres.error = error;
 	kres.signo = signo;
-	kres.skipped = pk->skipped;
+	kres.tally = pk->tally;
 	if (error == 0)
 		kres.flags = GP_RES_SIGNALLED;
 	else if (error == ESRCH)

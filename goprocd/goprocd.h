@@ -153,6 +153,8 @@ enum {
 	IMSG_WATCH_ON,         /* registry: a watch's events start here */
 	IMSG_WATCH_END,        /* frontend: that watcher is gone */
 	IMSG_EVENT,            /* registry: a change, as struct gp_event */
+	IMSG_PROBE_TREE,       /* registry: list --children of entries */
+	IMSG_PROBE_TREEINFO,   /* prober: those of one entry */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */
@@ -226,6 +228,27 @@ struct probe_sample {
 #define PROBE_SAMPLES_MAX                                                      \
 	((MAX_IMSGSIZE - IMSG_HEADER_SIZE) / sizeof(struct probe_sample))
 
+/*
+ * registry -> prober, IMSG_PROBE_TREE: an array of these, at most
+ * PROBE_TREE_MAX; peerid is the registry's op id.  The prober answers
+ * each with an IMSG_PROBE_TREEINFO.
+ */
+struct probe_tree_req {
+	uint64_t start_ticks;
+	uint32_t index; /* the entry's place in the list */
+	int32_t pid;
+};
+
+#define PROBE_TREE_MAX                                                         \
+	((MAX_IMSGSIZE - IMSG_HEADER_SIZE) / sizeof(struct probe_tree_req))
+
+/* prober -> registry, IMSG_PROBE_TREEINFO */
+struct probe_tree_info {
+	uint32_t index;
+	uint32_t pad;
+	struct gp_children kids;
+};
+
 /* registry -> parent, IMSG_KILL; peerid is the registry's op id. */
 struct kill_req {
 	uint64_t id;
@@ -234,9 +257,11 @@ struct kill_req {
 	int32_t pgid;
 	int32_t signo;
 	uint32_t wait_ms;
-	uint32_t uid; /* the client's, from SO_PEERCRED */
-	uint32_t pad;
+	uint32_t uid;   /* the client's, from SO_PEERCRED */
+	uint32_t flags; /* KILL_TREE */
 };
+
+#define KILL_TREE 0x0001 /* the descendants too (kill --tree) */
 
 /* parent -> registry, IMSG_KILL_RESULT */
 struct kill_result {
@@ -244,8 +269,9 @@ struct kill_result {
 	int32_t error;    /* 0, ESRCH (exited), or an errno */
 	int32_t signo;    /* the signal that ended it */
 	uint32_t flags;   /* GP_RES_* */
-	uint32_t skipped; /* group members the client may not
-					   signal, left alone */
+	uint32_t pad;
+	/* group members or descendants left alone, and the tree's count */
+	struct gp_tally tally;
 };
 
 /*

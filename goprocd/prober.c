@@ -82,6 +82,7 @@ static int prober_dispatch_parent(struct imsgev *, struct imsg *);
 static int prober_dispatch_registry(struct imsgev *, struct imsg *);
 static void probe_add(uint32_t, const struct probe_add_req *);
 static void probe_cmd(uint32_t, const struct probe_cmd_req *);
+static void probe_tree(uint32_t, const struct probe_tree_req *, size_t);
 static int started_before(uint64_t, int64_t);
 static void watch_add(const struct probe_watch *);
 static void watch_remove(struct watch *);
@@ -246,10 +247,20 @@ prober_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 {
 	struct probe_add_req par;
 	struct probe_cmd_req pcr;
+	static struct probe_tree_req treq[PROBE_TREE_MAX];
 	struct probe_watch pw;
 	struct watch key, *w;
+	size_t len;
 
 	switch (imsg_get_type(imsg)) {
+	case IMSG_PROBE_TREE:
+		len = imsg_get_len(imsg);
+		if (len == 0 || len % sizeof(treq[0]) != 0 ||
+		    len / sizeof(treq[0]) > PROBE_TREE_MAX ||
+		    imsg_get_data(imsg, treq, len) == -1)
+			fatalx("%s: bad IMSG_PROBE_TREE", __func__);
+		probe_tree(imsg_get_id(imsg), treq, len / sizeof(treq[0]));
+		break;
 	case IMSG_PROBE_ADD:
 		if (imsg_get_data(imsg, &par, sizeof(par)) == -1)
 			fatalx("%s: bad IMSG_PROBE_ADD", __func__);
@@ -365,6 +376,53 @@ probe_cmd(uint32_t opid, const struct probe_cmd_req *pcr)
 		pi.cmd[0] = '\0';
 	imsg_compose_event(
 	    &iev_registry, IMSG_PROBE_CMDINFO, opid, 0, -1, &pi, sizeof(pi));
+}
+
+/*
+ * list --children: the children and descendants of each process asked
+ * for, from one reading of the parent links in /proc, and only of a
+ * process that still has the entry's start time.  Every request gets
+ * its answer, valid 0 when /proc cannot be read or the process is gone.
+ */
+static void
+probe_tree(uint32_t opid, const struct probe_tree_req *treq, size_t nreq)
+{
+	static struct probe_tree_info ti;
+	static size_t idx[GP_CHILDREN_MAX];
+	const struct proc_link *root;
+	struct proc_link *links = NULL;
+	struct gp_child *c;
+	size_t i, j, n = 0;
+	int ok;
+
+	if ((ok = procfs_links(procfd, &links, &n) == 0) == 0)
+		log_warn("list --children: /proc");
+	for (i = 0; i < nreq; i++) {
+		if (treq[i].pid < 1 || treq[i].pid > GP_PID_MAX)
+			fatalx("%s: bad pid %d", __func__, treq[i].pid);
+		memset(&ti, 0, sizeof(ti));
+		ti.index = treq[i].index;
+		root = ok ? procfs_link_find(links, n, treq[i].pid) : NULL;
+		if (root != NULL && root->start_ticks == treq[i].start_ticks) {
+			ti.kids.valid = 1;
+			ti.kids.nchildren = (uint32_t)procfs_children(links, n,
+			    root->pid, root->start_ticks, idx, nitems(idx));
+			ti.kids.ndesc = (uint32_t)procfs_descendants(
+			    links, n, root->pid, root->start_ticks, NULL, 0);
+			ti.kids.n = ti.kids.nchildren < GP_CHILDREN_MAX ?
+			    ti.kids.nchildren :
+			    GP_CHILDREN_MAX;
+			for (j = 0; j < ti.kids.n; j++) {
+				c = &ti.kids.v[j];
+				c->pid = links[idx[j]].pid;
+				(void)strlcpy(c->comm, links[idx[j]].comm,
+				    sizeof(c->comm));
+			}
+		}
+		imsg_compose_event(&iev_registry, IMSG_PROBE_TREEINFO, opid, 0,
+		    -1, &ti, sizeof(ti));
+	}
+	free(links);
 }
 
 /*

@@ -31,6 +31,7 @@
 #include <poll.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -756,6 +757,177 @@ procfs_scan(int procfd, int (*fn)(int32_t, void *), void *arg)
 	(void)close(fd);
 	errno = saved_errno;
 	return (r);
+}
+
+/* The growing table of procfs_links(). */
+struct links {
+	int procfd;
+	struct proc_link *v;
+	size_t n, max;
+};
+
+/* procfs_scan() callback: one process, unless gone, a zombie or kernel's. */
+static int
+links_add(int32_t pid, void *arg)
+{
+	struct links *l = arg;
+	struct proc_link *nv;
+	struct proc_stat st;
+	size_t nmax;
+
+	if (procfs_read_stat(l->procfd, pid, &st, NULL) == -1 ||
+	    st.state == 'Z' || st.state == 'X' ||
+	    (st.flags & PROCFS_PF_KTHREAD))
+		return (0);
+	if (l->n == l->max) {
+		nmax = l->max == 0 ? 256 : l->max * 2;
+		if ((nv = reallocarray(l->v, nmax, sizeof(*l->v))) == NULL)
+			return (-1);
+		l->v = nv;
+		l->max = nmax;
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[l->n]));
+	l->v[l->n].pid = st.pid;
+	l->v[l->n].ppid = st.ppid;
+	l->v[l->n].pgid = st.pgid;
+	l->v[l->n].start_ticks = st.start_ticks;
+	(void)strlcpy(l->v[l->n].comm, st.comm, sizeof(l->v[l->n].comm));
+	l->n++;
+	return (0);
+}
+
+static int
+link_cmp(const void *a, const void *b)
+{
+	const struct proc_link *la = a, *lb = b;
+
+	if (la->ppid != lb->ppid)
+		return (la->ppid < lb->ppid ? -1 : 1);
+	return (la->pid < lb->pid ? -1 : la->pid > lb->pid);
+}
+
+/*
+ * Read the parent link of every process in /proc (zombies and kernel
+ * threads left out), sorted by parent, then pid.  *links is to be
+ * freed.  Returns 0, or -1 with errno set.
+ */
+int
+procfs_links(int procfd, struct proc_link **links, size_t *n)
+{
+	struct links l;
+	int saved_errno;
+
+	memset(&l, 0, sizeof(l));
+	l.procfd = procfd;
+	if (procfs_scan(procfd, links_add, &l) == -1) {
+		saved_errno = errno;
+		free(l.v);
+		errno = saved_errno;
+		return (-1);
+	}
+	if (l.n > 1)
+		qsort(l.v, l.n, sizeof(*l.v), link_cmp);
+	*links = l.v;
+	*n = l.n;
+	return (0);
+}
+
+/* The first link whose parent is ppid, in links sorted by parent. */
+static size_t
+links_first(const struct proc_link *links, size_t n, int32_t ppid)
+{
+	size_t lo = 0, hi = n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (links[mid].ppid < ppid)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (lo);
+}
+
+/*
+ * The descendants of the process root, which started at root_start,
+ * breadth first (parents before their children), from links as
+ * procfs_links() returns them.  A child must have started no earlier
+ * than its parent: a link read before its parent's PID was reused is
+ * not followed.  The indexes of the first max of them go to out; the
+ * return value counts them all.
+ */
+size_t
+procfs_descendants(const struct proc_link *links, size_t n, int32_t root,
+    uint64_t root_start, size_t *out, size_t max)
+{
+	size_t *queue, head = 0, tail = 0, i;
+	int32_t pid;
+	uint64_t start;
+	char *seen;
+
+	if (n == 0)
+		return (0);
+	if ((queue = calloc(n, sizeof(*queue))) == NULL ||
+	    (seen = calloc(n, 1)) == NULL) {
+		free(queue);
+		return (0);
+	}
+	pid = root;
+	start = root_start;
+	for (;;) {
+		for (i = links_first(links, n, pid);
+		     i < n && links[i].ppid == pid; i++) {
+			if (seen[i] || links[i].pid == root ||
+			    links[i].start_ticks < start)
+				continue;
+			seen[i] = 1;
+			if (tail < max)
+				out[tail] = i;
+			queue[tail++] = i;
+		}
+		if (head == tail)
+			break;
+		pid = links[queue[head]].pid;
+		start = links[queue[head]].start_ticks;
+		head++;
+	}
+	free(queue);
+	free(seen);
+	return (tail);
+}
+
+/*
+ * The direct children of root, which started at root_start, from links
+ * as procfs_links() returns them, in the order of their pids: the
+ * indexes of the first max in out, the count of all returned.
+ */
+size_t
+procfs_children(const struct proc_link *links, size_t n, int32_t root,
+    uint64_t root_start, size_t *out, size_t max)
+{
+	size_t i, count = 0;
+
+	for (i = links_first(links, n, root); i < n && links[i].ppid == root;
+	     i++) {
+		if (links[i].pid == root || links[i].start_ticks < root_start)
+			continue;
+		if (count < max)
+			out[count] = i;
+		count++;
+	}
+	return (count);
+}
+
+/* The link of a process in links, or NULL. */
+const struct proc_link *
+procfs_link_find(const struct proc_link *links, size_t n, int32_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (links[i].pid == pid)
+			return (&links[i]);
+	return (NULL);
 }
 
 /* pidfd_open(2), which libc does not wrap everywhere. */

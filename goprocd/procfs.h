@@ -70,6 +70,26 @@ const char *procfs_protected(const struct proc_stat *);
 int	 procfs_scan(int, int (*)(int32_t, void *), void *);
 int	 procfs_parse_boot_id(const char *, size_t, char *, size_t,
 	    const char **);
+/*
+ * A process and its parent link, as procfs_links() reads them from
+ * /proc/PID/stat; the walks of kill --tree and list --children.
+ */
+struct proc_link {
+	int32_t		 pid;
+	int32_t		 ppid;
+	int32_t		 pgid;
+	uint32_t	 pad;
+	uint64_t	 start_ticks;
+	char		 comm[17];
+};
+
+int	 procfs_links(int, struct proc_link **, size_t *);
+size_t	 procfs_descendants(const struct proc_link *, size_t, int32_t,
+	    uint64_t, size_t *, size_t);
+size_t	 procfs_children(const struct proc_link *, size_t, int32_t,
+	    uint64_t, size_t *, size_t);
+const struct proc_link *procfs_link_find(const struct proc_link *, size_t,
+	    int32_t);
 int	 sys_pidfd_open(pid_t);
 int	 sys_pidfd_send_signal(int, int);
 int	 pidfd_exited(int);

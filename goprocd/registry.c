@@ -69,8 +69,8 @@ enum op_state {
 /* An entry whose process a kill signalled, its exit not yet seen. */
 struct exiting {
 	uint64_t id;
-	int32_t signo;    /* the signal that ends it */
-	uint32_t skipped; /* group members left alone */
+	int32_t signo;         /* the signal that ends it */
+	struct gp_tally tally; /* group members or descendants left alone */
 };
 
 /* A client request in progress. */
@@ -86,11 +86,13 @@ struct op {
 	struct reply_list replies; /* sent before the stream */
 	uint64_t *ids;             /* entries streamed after */
 	size_t nids, pos;
+	struct gp_children *kids; /* list --children: of ids[i] */
+	size_t kids_pending;      /* answers the prober owes */
 	uint32_t credit;
 	uint32_t count; /* entries or results sent */
 	uint32_t kills; /* kills still pending */
 	uint32_t failed;
-	uint32_t skipped; /* kill: group members left alone, this result */
+	struct gp_tally tally; /* kill: what the parent said, this result */
 	uint32_t nkills;  /* kills sent */
 	struct exiting *exiting; /* kill: signalled, exit not yet seen */
 	size_t nexiting;
@@ -124,6 +126,9 @@ static void op_info(struct op *, uint32_t, const char *, ...)
 static void op_pump(struct op *);
 static void op_durable(struct op *);
 static void req_list(struct op *);
+static void list_done(struct op *);
+static void list_children(struct op *, struct rentry **, size_t);
+static void list_children_info(struct op *, const struct probe_tree_info *);
 static int64_t sort_value(const struct rentry *, uint32_t);
 static int sort_cmp(const void *, const void *);
 static void list_order(const struct gp_request *, struct rentry **, size_t *);
@@ -139,6 +144,7 @@ static void req_kill_exited(struct rentry *);
 static void req_kill_grace(int, short, void *);
 static void req_kill_done(struct op *);
 static int kill_remove(struct op *, struct rentry *, int32_t);
+static int tally_check(const struct gp_tally *);
 static void req_rename(struct op *);
 static void req_reset(struct op *);
 static void add_cmd(
@@ -511,7 +517,7 @@ registry_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		if (imsg_get_data(imsg, &kres, sizeof(kres)) == -1 ||
 		    (op = op_by_id(imsg_get_id(imsg))) == NULL ||
 		    op->type != IMSG_CTL_KILL || op->kills == 0 ||
-		    kres.skipped > GP_PID_MAX)
+		    tally_check(&kres.tally) == -1)
 			fatalx("%s: bad IMSG_KILL_RESULT", __func__);
 		req_kill_result(op, &kres);
 		break;
@@ -550,6 +556,7 @@ registry_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 {
 	static struct probe_info pi;
 	static struct probe_sample samples[PROBE_SAMPLES_MAX];
+	static struct probe_tree_info ti;
 	struct probe_alive pa;
 	struct op *op;
 	size_t len;
@@ -578,6 +585,13 @@ registry_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 		    op->type != IMSG_CTL_EXECED)
 			fatalx("%s: bad IMSG_PROBE_CMDINFO", __func__);
 		req_execed_probed(op, &pi);
+		break;
+	case IMSG_PROBE_TREEINFO:
+		if (imsg_get_data(imsg, &ti, sizeof(ti)) == -1 ||
+		    (op = op_by_id(imsg_get_id(imsg))) == NULL ||
+		    op->type != IMSG_CTL_LIST)
+			fatalx("%s: bad IMSG_PROBE_TREEINFO", __func__);
+		list_children_info(op, &ti);
 		break;
 	case IMSG_PROBE_ALIVE:
 		if (imsg_get_data(imsg, &pa, sizeof(pa)) == -1 ||
@@ -961,6 +975,7 @@ op_free(struct op *op)
 	if (op->grace_armed)
 		evtimer_del(&op->ev_grace);
 	free(op->exiting);
+	free(op->kids);
 	free(op->ids);
 	free(op->probed);
 	free(op->req);
@@ -981,12 +996,14 @@ op_reply(struct op *op, uint32_t type, struct ibuf *buf)
 }
 
 static struct ibuf *
-encode_entry(const struct rentry *e)
+encode_entry(const struct rentry *e, const struct gp_children *kids)
 {
 	static struct gp_entry ge;
 	struct ibuf *buf;
 
 	rentry_fill(e, &ge);
+	if (kids != NULL && e->alive)
+		ge.kids = *kids;
 	if (ge.alive && ge.last_seen < seen_at)
 		ge.last_seen = seen_at;
 	if ((buf = ibuf_dynamic(256, MAX_IMSGSIZE)) == NULL)
@@ -1000,7 +1017,7 @@ encode_entry(const struct rentry *e)
 static void
 op_entry(struct op *op, const struct rentry *e)
 {
-	op_reply(op, IMSG_CTL_ENTRY, encode_entry(e));
+	op_reply(op, IMSG_CTL_ENTRY, encode_entry(e, NULL));
 }
 
 static void
@@ -1016,7 +1033,7 @@ op_result(struct op *op, const struct rentry *e, uint32_t flags, int32_t signo,
 		res.entry.last_seen = seen_at;
 	res.flags = flags;
 	res.signo = signo;
-	res.skipped = op->skipped;
+	res.tally = op->tally;
 	(void)strlcpy(res.msg, msg, sizeof(res.msg));
 	if ((buf = ibuf_dynamic(256, MAX_IMSGSIZE)) == NULL)
 		fatal(NULL);
@@ -1138,7 +1155,8 @@ op_pump(struct op *op)
 			e = regtab_find_id(rt, op->ids[op->pos++]);
 			if (e == NULL)
 				continue; /* removed meanwhile */
-			buf = encode_entry(e);
+			buf = encode_entry(e,
+			    op->kids != NULL ? &op->kids[op->pos - 1] : NULL);
 			if (imsg_compose_event_ibuf(&iev_frontend,
 			        IMSG_CTL_ENTRY, op->conn, buf) == -1)
 				fatal("%s: compose", __func__);
@@ -1275,12 +1293,74 @@ req_list(struct op *op)
 	select_matches(op, &m, &n);
 	list_order(op->req, m, &n);
 	op_stream(op, m, n);
+	if (op->req->flags & GP_REQ_CHILDREN)
+		list_children(op, m, n);
 	free(m);
+	if (op->kids_pending == 0)
+		list_done(op);
+}
+
+static void
+list_done(struct op *op)
+{
 	/* goproc says the same with or without filters. */
-	if (n > 0)
+	if (op->nids > 0)
 		op_finish(op, 0, GP_ST_OK, "%s", "");
 	else
 		op_finish(op, 0, GP_ST_OK, "No processes registered");
+}
+
+/*
+ * list --children: ask the prober, which reads /proc, for the children
+ * of the alive matches, in messages of PROBE_TREE_MAX; the list goes
+ * out once every answer is in.
+ */
+static void
+list_children(struct op *op, struct rentry **m, size_t n)
+{
+	static struct probe_tree_req treq[PROBE_TREE_MAX];
+	size_t i, k = 0;
+
+	if (n == 0)
+		return;
+	if ((op->kids = calloc(n, sizeof(*op->kids))) == NULL)
+		fatal(NULL);
+	for (i = 0; i < n; i++) {
+		if (!m[i]->alive)
+			continue;
+		treq[k].index = (uint32_t)i;
+		treq[k].pid = m[i]->pid;
+		treq[k].start_ticks = m[i]->start_ticks;
+		op->kids_pending++;
+		if (++k < nitems(treq) && i + 1 < n)
+			continue;
+		imsg_compose_event(&iev_prober, IMSG_PROBE_TREE, op->id, 0, -1,
+		    treq, k * sizeof(treq[0]));
+		k = 0;
+	}
+	if (k > 0)
+		imsg_compose_event(&iev_prober, IMSG_PROBE_TREE, op->id, 0, -1,
+		    treq, k * sizeof(treq[0]));
+}
+
+/* The prober's answer for one entry of a list --children. */
+static void
+list_children_info(struct op *op, const struct probe_tree_info *ti)
+{
+	const struct gp_children *k = &ti->kids;
+	uint32_t i;
+
+	if (ti->index >= op->nids || op->kids_pending == 0 || k->valid > 1 ||
+	    k->n > GP_CHILDREN_MAX || k->n > k->nchildren ||
+	    k->nchildren > k->ndesc || k->ndesc > GP_PID_MAX)
+		fatalx("%s: bad IMSG_PROBE_TREEINFO", __func__);
+	for (i = 0; i < k->n; i++)
+		if (k->v[i].pid < 1 || k->v[i].pid > GP_PID_MAX ||
+		    memchr(k->v[i].comm, '\0', sizeof(k->v[i].comm)) == NULL)
+			fatalx("%s: bad IMSG_PROBE_TREEINFO child", __func__);
+	op->kids[ti->index] = *k;
+	if (--op->kids_pending == 0)
+		list_done(op);
 }
 
 /*
@@ -1795,6 +1875,8 @@ req_kill(struct op *op)
 		kr.signo = op->req->signo;
 		kr.wait_ms = op->req->wait_ms;
 		kr.uid = op->cred.uid;
+		if (op->req->flags & GP_REQ_TREE)
+			kr.flags = KILL_TREE;
 		imsg_compose_event(
 		    &iev_parent, IMSG_KILL, op->id, 0, -1, &kr, sizeof(kr));
 		op->kills++;
@@ -1819,7 +1901,7 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 	char msg[GP_MSG_MAX];
 
 	op->kills--;
-	op->skipped = kres->skipped;
+	op->tally = kres->tally;
 	if ((e = regtab_find_id(rt, kres->id)) != NULL && kres->error == 0)
 		event_signalled(op, e, kres->signo);
 	if (e == NULL) {
@@ -1836,7 +1918,7 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 			fatal(NULL);
 		op->exiting = ex;
 		op->exiting[op->nexiting].id = e->id;
-		op->exiting[op->nexiting].skipped = kres->skipped;
+		op->exiting[op->nexiting].tally = kres->tally;
 		op->exiting[op->nexiting++].signo = kres->signo;
 	} else {
 		if (kres->error == ESRCH) {
@@ -1854,7 +1936,7 @@ req_kill_result(struct op *op, const struct kill_result *kres)
 		    kres->signo, msg);
 		op->failed++;
 	}
-	op->skipped = 0;
+	memset(&op->tally, 0, sizeof(op->tally));
 	if (op->kills > 0)
 		return;
 	if (op->nexiting > 0) {
@@ -1885,10 +1967,10 @@ req_kill_exited(struct rentry *e)
 		if (i == op->nexiting)
 			continue;
 		signo = op->exiting[i].signo;
-		op->skipped = op->exiting[i].skipped;
+		op->tally = op->exiting[i].tally;
 		op->exiting[i] = op->exiting[--op->nexiting];
 		(void)kill_remove(op, e, signo);
-		op->skipped = 0;
+		memset(&op->tally, 0, sizeof(op->tally));
 		if (op->nexiting == 0 && op->kills == 0) {
 			evtimer_del(&op->ev_grace);
 			op->grace_armed = 0;
@@ -1910,13 +1992,13 @@ req_kill_grace(int fd, short event, void *arg)
 	for (i = 0; i < op->nexiting; i++) {
 		if ((e = regtab_find_id(rt, op->exiting[i].id)) == NULL)
 			continue;
-		op->skipped = op->exiting[i].skipped;
+		op->tally = op->exiting[i].tally;
 		if (e->alive)
 			op_result(
 			    op, e, GP_RES_SIGNALLED, op->exiting[i].signo, "");
 		else
 			(void)kill_remove(op, e, op->exiting[i].signo);
-		op->skipped = 0;
+		memset(&op->tally, 0, sizeof(op->tally));
 	}
 	op->nexiting = 0;
 	req_kill_done(op);
@@ -1945,6 +2027,23 @@ kill_remove(struct op *op, struct rentry *e, int32_t signo)
 	if (e->alive)
 		event_entry(GP_EV_EXITED, e, 0);
 	entry_drop(e);
+	return (0);
+}
+
+/* The parent's count of a kill's group or tree, checked. */
+static int
+tally_check(const struct gp_tally *t)
+{
+	uint32_t i;
+
+	if (t->skipped > GP_PID_MAX || t->signalled > GP_PID_MAX ||
+	    t->nspared > GP_SPARED_MAX || t->nspared > t->skipped)
+		return (-1);
+	for (i = 0; i < t->nspared; i++)
+		if (t->spared[i].pid < 1 || t->spared[i].pid > GP_PID_MAX ||
+		    (t->spared[i].why != GP_SPARE_PERM &&
+		        t->spared[i].why != GP_SPARE_LIMIT))
+			return (-1);
 	return (0);
 }
 

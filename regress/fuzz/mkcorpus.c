@@ -236,6 +236,11 @@ requests(const char *dir)
 	put_wire(dir, "req-kill-as-list", IMSG_CTL_LIST - IMSG_CTL_PING, b,
 	    ibuf_size(b));
 	ibuf_free(b);
+	req.flags = GP_REQ_TREE;
+	b = enc_req(&req);
+	put_wire(dir, "req-kill-tree", IMSG_CTL_KILL - IMSG_CTL_PING, b,
+	    ibuf_size(b));
+	ibuf_free(b);
 
 	memset(&req, 0, sizeof(req));
 	req.flags = GP_REQ_RENAME;
@@ -324,15 +329,39 @@ replies(const char *dir)
 	put_wire(dir, "entry", KIND_ENTRY, b, ibuf_size(b));
 	put_wire(dir, "entry-short", KIND_ENTRY, b, ibuf_size(b) - 3);
 	ibuf_free(b);
+	/* list --children: two named of three, five descendants. */
+	entry.kids.valid = 1;
+	entry.kids.nchildren = 3;
+	entry.kids.ndesc = 5;
+	entry.kids.n = 2;
+	entry.kids.v[0].pid = 4243;
+	(void)strlcpy(entry.kids.v[0].comm, "worker", GP_COMM_MAX + 1);
+	entry.kids.v[1].pid = 4244;
+	(void)strlcpy(entry.kids.v[1].comm, "sh", GP_COMM_MAX + 1);
+	b = enc_entry(&entry);
+	put_wire(dir, "entry-children", KIND_ENTRY, b, ibuf_size(b));
+	ibuf_free(b);
+	memset(&entry.kids, 0, sizeof(entry.kids));
 
 	memset(&result, 0, sizeof(result));
 	result.flags = GP_RES_SIGNALLED | GP_RES_REMOVED;
 	result.signo = SIGTERM;
-	result.skipped = 2;
+	result.tally.skipped = 2;
 	(void)strlcpy(result.msg, "terminated", sizeof(result.msg));
 	result.entry = entry;
 	b = enc_result(&result);
 	put_wire(dir, "result", KIND_RESULT, b, ibuf_size(b));
+	ibuf_free(b);
+	/* kill --tree: the count, and the processes spared. */
+	result.tally.signalled = 5;
+	result.tally.nspared = 2;
+	result.tally.spared[0].pid = 4250;
+	result.tally.spared[0].why = GP_SPARE_PERM;
+	result.tally.spared[0].uid = 1;
+	result.tally.spared[1].pid = 4251;
+	result.tally.spared[1].why = GP_SPARE_LIMIT;
+	b = enc_result(&result);
+	put_wire(dir, "result-tree", KIND_RESULT, b, ibuf_size(b));
 	ibuf_free(b);
 
 	memset(&end, 0, sizeof(end));

@@ -54,7 +54,7 @@ for i, arg in enumerate(sys.argv[2:-1]):
     why = "Operation not permitted" if flags & 4 else ""
     entry = struct.pack("=QQqqiiIIIIII", i + 1, 1, 0, 0, 101 + i, 0, 0, 1,
         0, 0, 0, 0) + bytes(56) + s("" if name == "-" else name) + s("sleep 1000")
-    out += msg(RESULT, struct.pack("=IiII", flags, 15, 0, 0) + s(why) +
+    out += msg(RESULT, struct.pack("=IiIIII", flags, 15, 0, 0, 0, 0) + s(why) +
         entry)
 out += msg(ERROR, struct.pack("=iI", 1, 0) + s(sys.argv[-1]))
 l = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)

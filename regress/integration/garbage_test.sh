@@ -127,7 +127,8 @@ too_many_clients_body()
 	done
 	i=0
 	while [ "$(grep -c held held 2>/dev/null)" != 32 ]; do
-		[ $i -lt 600 ] || atf_fail "the 32 clients did not connect"
+		[ $i -lt 600 ] || atf_fail "the 32 clients did not connect:" \
+		    "$(grep -c held held) did; $(grep -v held held | tail -n 2)"
 		sleep 0.05
 		i=$((i + 1))
 	done

@@ -601,6 +601,22 @@ ATF_TC_BODY(kill_signals, tc)
 	    "SIGSIGTERM");
 }
 
+ATF_TC_WITHOUT_HEAD(kill_tree);
+ATF_TC_BODY(kill_tree, tc)
+{
+	OK("kill", "--id", "1", "--tree");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_TREE);
+	OK("kill", "--tag", "db", "--all", "--tree", "--wait", "2");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_ALL | GP_REQ_TREE);
+	ATF_CHECK_EQ(res.req.wait_ms, 2000);
+	BAD("option --tree does not take an argument", "kill", "--id", "1",
+	    "--tree=yes");
+	BAD("unknown option --tree", "rm", "--id", "1", "--tree");
+	OK("list", "--children", "--alive");
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_CHILDREN | GP_REQ_ALIVE);
+	BAD("unknown option --children", "kill", "--id", "1", "--children");
+}
+
 ATF_TC_WITHOUT_HEAD(kill_wait);
 ATF_TC_BODY(kill_wait, tc)
 {
@@ -980,6 +996,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, rm);
 	ATF_TP_ADD_TC(tp, kill_signals);
 	ATF_TP_ADD_TC(tp, kill_wait);
+	ATF_TP_ADD_TC(tp, kill_tree);
 	ATF_TP_ADD_TC(tp, tag_group);
 	ATF_TP_ADD_TC(tp, reset_confirm);
 	ATF_TP_ADD_TC(tp, daemon);

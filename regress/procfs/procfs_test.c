@@ -890,6 +890,86 @@ ATF_TC_BODY(scan_lists_processes, tc)
 	ATF_CHECK_EQ(1, s.calls);
 }
 
+/* A table of links as procfs_links() returns it: sorted by parent. */
+static int
+test_link_cmp(const void *a, const void *b)
+{
+	const struct proc_link *la = a, *lb = b;
+
+	if (la->ppid != lb->ppid)
+		return (la->ppid < lb->ppid ? -1 : 1);
+	return (la->pid < lb->pid ? -1 : la->pid > lb->pid);
+}
+
+ATF_TC_WITHOUT_HEAD(descendants_breadth_first_and_bounded);
+ATF_TC_BODY(descendants_breadth_first_and_bounded, tc)
+{
+	/* pid, ppid, start: 10 is the root; 40 started before its parent. */
+	struct proc_link l[] = {
+		{ .pid = 1, .ppid = 0, .start_ticks = 1 },
+		{ .pid = 10, .ppid = 1, .start_ticks = 100 },
+		{ .pid = 11, .ppid = 10, .start_ticks = 110 },
+		{ .pid = 12, .ppid = 10, .start_ticks = 120 },
+		{ .pid = 13, .ppid = 11, .start_ticks = 130 },
+		{ .pid = 14, .ppid = 13, .start_ticks = 140 },
+		{ .pid = 20, .ppid = 1, .start_ticks = 200 },
+		{ .pid = 21, .ppid = 20, .start_ticks = 210 },
+		{ .pid = 40, .ppid = 12, .start_ticks = 50 },
+	};
+	size_t n = sizeof(l) / sizeof(l[0]), out[8], total, i;
+	const int32_t want[] = { 11, 12, 13, 14 };
+
+	qsort(l, n, sizeof(l[0]), test_link_cmp);
+	total = procfs_descendants(l, n, 10, 100, out, 8);
+	ATF_REQUIRE_EQ(total, 4);
+	for (i = 0; i < total; i++)
+		ATF_CHECK_EQ(l[out[i]].pid, want[i]);
+	/* Bounded: all are counted, the first two named. */
+	total = procfs_descendants(l, n, 10, 100, out, 2);
+	ATF_CHECK_EQ(total, 4);
+	ATF_CHECK_EQ(l[out[0]].pid, 11);
+	ATF_CHECK_EQ(l[out[1]].pid, 12);
+	/* A root that started later than the walk saw: its pid reused. */
+	ATF_CHECK_EQ(procfs_descendants(l, n, 10, 115, out, 8), 1);
+	ATF_CHECK_EQ(procfs_descendants(l, n, 14, 140, out, 8), 0);
+	ATF_CHECK_EQ(procfs_descendants(l, 0, 10, 100, out, 8), 0);
+}
+
+ATF_TC_WITHOUT_HEAD(links_has_own_child);
+ATF_TC_BODY(links_has_own_child, tc)
+{
+	struct proc_link *l;
+	size_t n, i, out[16], total;
+	pid_t child;
+	int procfd, found = 0, status;
+
+	procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ATF_REQUIRE(procfd != -1);
+	if ((child = fork()) == 0) {
+		pause();
+		_exit(0);
+	}
+	ATF_REQUIRE(child > 0);
+	ATF_REQUIRE(procfs_links(procfd, &l, &n) == 0);
+	for (i = 0; i < n; i++) {
+		if (i > 0)
+			ATF_CHECK(l[i - 1].ppid <= l[i].ppid);
+		if (l[i].pid == getpid()) {
+			total = procfs_descendants(
+			    l, n, getpid(), l[i].start_ticks, out, 16);
+			ATF_CHECK(total >= 1);
+			for (size_t j = 0; j < total && j < 16; j++)
+				if (l[out[j]].pid == child)
+					found = 1;
+		}
+	}
+	ATF_CHECK(found);
+	free(l);
+	kill(child, SIGKILL);
+	waitpid(child, &status, 0);
+	close(procfd);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, parse_stat_of_self);
@@ -929,6 +1009,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, parse_stat_keeps_the_flags);
 	ATF_TP_ADD_TC(tp, protected_is_init_and_kernel_threads);
 	ATF_TP_ADD_TC(tp, scan_lists_processes);
+	ATF_TP_ADD_TC(tp, descendants_breadth_first_and_bounded);
+	ATF_TP_ADD_TC(tp, links_has_own_child);
 
 	return (atf_no_error());
 }

@@ -1168,7 +1168,7 @@ ATF_TC_BODY(req_fields_per_type, tc)
 		t = req_types[i];
 
 		req_min_raw(t, &r);
-		r.flags = 0x100;
+		r.flags = 0x400;
 		req_refused(t, &r, "unknown request flags");
 
 		req_min_raw(t, &r);
@@ -1261,6 +1261,18 @@ ATF_TC_BODY(req_fields_per_type, tc)
 			req_refused(t, &r, NULL);
 			req_min_raw(t, &r);
 			r.flags = GP_REQ_RENAME;
+			req_refused(
+			    t, &r, "request flag not valid for this request");
+		}
+		if (t != IMSG_CTL_LIST) {
+			req_min_raw(t, &r);
+			r.flags = GP_REQ_CHILDREN;
+			req_refused(
+			    t, &r, "request flag not valid for this request");
+		}
+		if (t != IMSG_CTL_KILL) {
+			req_min_raw(t, &r);
+			r.flags = GP_REQ_TREE;
 			req_refused(
 			    t, &r, "request flag not valid for this request");
 		}
@@ -1425,6 +1437,61 @@ ATF_TC_BODY(entry_roundtrip, tc)
 	}
 }
 
+/* An entry whose list --children the decoder refuses, and why. */
+static void
+kids_refused(const struct gp_entry *in, const char *want)
+{
+	static struct gp_entry out;
+	struct ibuf *b;
+	const char *errstr;
+
+	b = newbuf();
+	ATF_REQUIRE(wire_entry_encode(b, in) == 0);
+	ATF_CHECK(decode(K_ENTRY, 0, ibuf_data(b), ibuf_size(b), &out,
+	              &errstr) == -1);
+	ATF_CHECK_STREQ(errstr, want);
+	ibuf_free(b);
+}
+
+ATF_TC_WITHOUT_HEAD(entry_children);
+ATF_TC_BODY(entry_children, tc)
+{
+	static struct gp_entry in, out;
+	struct ibuf *b;
+	const char *errstr;
+	uint32_t i;
+
+	fill_entry_min(&in);
+	in.alive = 1;
+	in.kids.valid = 1;
+	in.kids.nchildren = 40;
+	in.kids.ndesc = GP_PID_MAX;
+	in.kids.n = GP_CHILDREN_MAX;
+	for (i = 0; i < GP_CHILDREN_MAX; i++) {
+		in.kids.v[i].pid = GP_PID_MAX - i;
+		memset(in.kids.v[i].comm, 'c', GP_COMM_MAX);
+	}
+	b = newbuf();
+	ATF_REQUIRE(wire_entry_encode(b, &in) == 0);
+	if (decode(K_ENTRY, 0, ibuf_data(b), ibuf_size(b), &out, &errstr) == -1)
+		atf_tc_fail("%s", errstr);
+	ATF_CHECK(memcmp(&in.kids, &out.kids, sizeof(in.kids)) == 0);
+	check_truncation(K_ENTRY, 0, b);
+	check_trailing(K_ENTRY, 0, b);
+	ibuf_free(b);
+
+	/* What the decoder refuses: each count past the next. */
+	in.kids.n = 2;
+	in.kids.nchildren = 1;
+	kids_refused(&in, "entry children out of range");
+	in.kids.nchildren = 3;
+	in.kids.ndesc = 2;
+	kids_refused(&in, "entry children out of range");
+	in.kids.ndesc = 3;
+	in.kids.v[1].pid = 0;
+	kids_refused(&in, "child pid out of range (1 to 4194304)");
+}
+
 ATF_TC_WITHOUT_HEAD(entry_refused_fields);
 ATF_TC_BODY(entry_refused_fields, tc)
 {
@@ -1449,8 +1516,12 @@ ATF_TC_BODY(entry_refused_fields, tc)
 	e.flags = 0x8000;
 	entry_refused(&e, "unknown entry flags");
 	rentry_min(&e);
-	e.reserved = 1;
+	e.reserved = 2;
 	entry_refused(&e, "unknown entry flags");
+	rentry_min(&e);
+	e.alive = 0;
+	e.reserved = 1; /* list --children follow */
+	entry_refused(&e, "children of a dead entry");
 
 	/* Metrics: cpu_ns rss sampled started exited; valid threads pct state */
 	rentry_min(&e);
@@ -1522,7 +1593,7 @@ ATF_TC_BODY(result_roundtrip, tc)
 	struct gp_result in, out;
 	struct ibuf *b;
 	const char *errstr;
-	int full;
+	int full, i;
 
 	for (full = 0; full <= 1; full++) {
 		memset(&in, 0, sizeof(in));
@@ -1530,7 +1601,15 @@ ATF_TC_BODY(result_roundtrip, tc)
 			in.flags = GP_RES_REMOVED | GP_RES_SIGNALLED |
 			    GP_RES_FAILED | GP_RES_EXITED | GP_RES_RENAMED;
 			in.signo = 64;
-			in.skipped = UINT32_MAX;
+			in.tally.skipped = GP_PID_MAX;
+			in.tally.signalled = GP_PID_MAX;
+			in.tally.nspared = GP_SPARED_MAX;
+			for (i = 0; i < GP_SPARED_MAX; i++) {
+				in.tally.spared[i].pid = GP_PID_MAX - i;
+				in.tally.spared[i].why =
+				    i % 2 ? GP_SPARE_LIMIT : GP_SPARE_PERM;
+				in.tally.spared[i].uid = UINT32_MAX - i;
+			}
 			memset(in.msg, 'm', GP_MSG_MAX);
 			fill_entry_full(&in.entry);
 		} else
@@ -1543,7 +1622,11 @@ ATF_TC_BODY(result_roundtrip, tc)
 			atf_tc_fail("%s", errstr);
 		ATF_CHECK_EQ(in.flags, out.flags);
 		ATF_CHECK_EQ(in.signo, out.signo);
-		ATF_CHECK_EQ(in.skipped, out.skipped);
+		ATF_CHECK_EQ(in.tally.skipped, out.tally.skipped);
+		ATF_CHECK_EQ(in.tally.signalled, out.tally.signalled);
+		ATF_CHECK_EQ(in.tally.nspared, out.tally.nspared);
+		ATF_CHECK(memcmp(in.tally.spared, out.tally.spared,
+		              sizeof(in.tally.spared)) == 0);
 		ATF_CHECK_STREQ(in.msg, out.msg);
 		check_entry(&in.entry, &out.entry);
 		check_truncation(K_RESULT, 0, b);
@@ -1565,25 +1648,60 @@ ATF_TC_BODY(result_refused_fields, tc)
 		uint32_t reserved;
 		size_t msglen;
 		const char *want;
+		uint32_t skipped, signalled, nspared;
+		int32_t pid; /* of each spared */
+		uint32_t why;
 	} cases[] = {
-		{ 0x20, 0, 0, 0, "unknown result flags" },
-		{ 0, 65, 0, 0, "result signal out of range (0 to 64)" },
-		{ 0, -1, 0, 0, "result signal out of range (0 to 64)" },
-		{ 0, 0, 1, 0, "reserved field is not zero" },
+		{ 0x20, 0, 0, 0, "unknown result flags", 3, 0, 0, 0, 0 },
+		{ 0, 65, 0, 0, "result signal out of range (0 to 64)", 3, 0, 0,
+		    0, 0 },
+		{ 0, -1, 0, 0, "result signal out of range (0 to 64)", 3, 0, 0,
+		    0, 0 },
+		{ 0, 0, 1, 0, "reserved field is not zero", 3, 0, 0, 0, 0 },
 		{ 0, 0, 0, GP_MSG_MAX + 1,
-		    "message text too long (at most 512 bytes)" },
+		    "message text too long (at most 512 bytes)", 3, 0, 0, 0,
+		    0 },
+		{ 0, 0, 0, 0, "result process count out of range",
+		    GP_PID_MAX + 1, 0, 0, 0, 0 },
+		{ 0, 0, 0, 0, "result process count out of range", 3,
+		    GP_PID_MAX + 1, 0, 0, 0 },
+		{ 0, 0, 0, 0,
+		    "too many spared processes in result (at most 16)", 40, 1,
+		    GP_SPARED_MAX + 1, 5, GP_SPARE_PERM },
+		{ 0, 0, 0, 0,
+		    "too many spared processes in result (at most 16)", 1, 1, 2,
+		    5, GP_SPARE_PERM },
+		{ 0, 0, 0, 0, "spared pid out of range (1 to 4194304)", 3, 1, 1,
+		    0, GP_SPARE_PERM },
+		{ 0, 0, 0, 0, "spared pid out of range (1 to 4194304)", 3, 1, 1,
+		    GP_PID_MAX + 1, GP_SPARE_LIMIT },
+		{ 0, 0, 0, 0, "unknown reason for a spared process", 3, 1, 1, 5,
+		    3 },
+		{ 0, 0, 0, 0, "message truncated", 3, 1, 2, 5, GP_SPARE_PERM },
 	};
-	size_t i;
+	size_t i, j, n;
 
 	rentry_min(&e);
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		b = newbuf();
 		ATF_REQUIRE(ibuf_add_h32(b, cases[i].flags) == 0);
 		ATF_REQUIRE(ibuf_add_h32(b, (uint32_t)cases[i].signo) == 0);
-		ATF_REQUIRE(ibuf_add_h32(b, 3) == 0); /* skipped */
+		ATF_REQUIRE(ibuf_add_h32(b, cases[i].skipped) == 0);
+		ATF_REQUIRE(ibuf_add_h32(b, cases[i].signalled) == 0);
+		ATF_REQUIRE(ibuf_add_h32(b, cases[i].nspared) == 0);
 		ATF_REQUIRE(ibuf_add_h32(b, cases[i].reserved) == 0);
 		put_rstr(b, rep('m', cases[i].msglen));
-		raw_entry_into(b, &e);
+		/* Past one, a spared process short of nspared: truncated. */
+		n = cases[i].nspared <= 1 ? cases[i].nspared :
+		                            cases[i].nspared - 1;
+		for (j = 0; j < n; j++) {
+			ATF_REQUIRE(
+			    ibuf_add_h32(b, (uint32_t)cases[i].pid) == 0);
+			ATF_REQUIRE(ibuf_add_h32(b, cases[i].why) == 0);
+			ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
+		}
+		if (cases[i].nspared <= 1)
+			raw_entry_into(b, &e);
 		ATF_CHECK(decode(K_RESULT, 0, ibuf_data(b), ibuf_size(b), &out,
 		              &errstr) == -1);
 		ATF_CHECK_STREQ(errstr, cases[i].want);
@@ -1593,10 +1711,8 @@ ATF_TC_BODY(result_refused_fields, tc)
 	/* A bad entry inside a result. */
 	e.alive = 7;
 	b = newbuf();
-	ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
-	ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
-	ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
-	ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
+	for (j = 0; j < 6; j++)
+		ATF_REQUIRE(ibuf_add_h32(b, 0) == 0);
 	put_rstr(b, rs(""));
 	raw_entry_into(b, &e);
 	ATF_CHECK(decode(K_RESULT, 0, ibuf_data(b), ibuf_size(b), &out,
@@ -2332,6 +2448,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, req_labels_cleaned_deduplicated);
 	ATF_TP_ADD_TC(tp, req_ranges);
 	ATF_TP_ADD_TC(tp, req_fields_per_type);
+	ATF_TP_ADD_TC(tp, entry_children);
 	ATF_TP_ADD_TC(tp, req_encode_refuses_bad_struct);
 	ATF_TP_ADD_TC(tp, req_update_checks);
 	ATF_TP_ADD_TC(tp, req_wire_max_is_the_longest_request);
