@@ -274,6 +274,7 @@ registry_start(void)
 	evtimer_set(&ev_commit, commit, NULL);
 	evtimer_set(&ev_retry, compact_retry, NULL);
 	evtimer_set(&ev_seen, seen_tick, NULL);
+	textfile_init(&iev_parent, rt);
 }
 
 /* The loop ended, or a peer closed its channel: the parent stops us. */
@@ -495,7 +496,8 @@ registry_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		if (cm.max_entries_per_uid < 1 ||
 		    cm.max_labels > GP_LABELS_MAX ||
 		    cm.max_cmd_bytes < CONFIG_CMD_BYTES_MIN ||
-		    cm.max_cmd_bytes > GP_CMD_MAX)
+		    cm.max_cmd_bytes > GP_CMD_MAX || cm.metrics_ns < 0 ||
+		    cm.metrics_ns > CONFIG_DURATION_MAX)
 			fatalx("%s: bad IMSG_CONFIG limits", __func__);
 		max_entries_per_uid = cm.max_entries_per_uid;
 		max_labels = cm.max_labels;
@@ -506,6 +508,22 @@ registry_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			evtimer_del(&ev_seen);
 			evtimer_add(&ev_seen, &seen_tv);
 		}
+		textfile_config(cm.metrics_ns);
+		break;
+	case IMSG_PROM_ON:
+		if (!loaded || imsg_get_len(imsg) != 0)
+			fatalx("%s: bad IMSG_PROM_ON", __func__);
+		textfile_on();
+		break;
+	case IMSG_PROM_TMPFD:
+		/* No descriptor: the parent says why (an errno). */
+		sfd = imsg_get_fd(imsg);
+		serr = 0;
+		if ((sfd != -1 && imsg_get_len(imsg) != 0) ||
+		    (sfd == -1 &&
+		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
+			fatalx("%s: bad IMSG_PROM_TMPFD", __func__);
+		textfile_fd(sfd, serr);
 		break;
 	default:
 		return (-1);
@@ -706,6 +724,7 @@ event_emit(const struct gp_event *tmpl, const struct rentry *e)
 	static struct gp_event ev;
 	struct ibuf *buf;
 
+	textfile_changed();
 	if (nwatchers == 0)
 		return;
 	ev = *tmpl;
