@@ -176,6 +176,9 @@ EXAMPLESDIR ?=	$(DOCDIR)/examples
 # The units and the init script name goprocd where it is installed.
 SETPATHS =	sed 's|/usr/local/sbin/goprocd|$(SBINDIR)/goprocd|g'
 
+# Prometheus: scrape configuration, alerting rules, node_exporter's flags.
+PROM_EXAMPLES =	prometheus.yml goproc.rules.yml prometheus-node-exporter.default
+
 # Installs the programs as they are built: "make install" after "make".
 install: $(PROGS)
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(BINDIR) \
@@ -201,6 +204,11 @@ install: $(PROGS)
 	    $(DESTDIR)$(BASHCOMPDIR)/goprocctl
 	install -m 0644 etc/goprocd.conf.example \
 	    $(DESTDIR)$(EXAMPLESDIR)/goprocd.conf
+	install -d $(DESTDIR)$(EXAMPLESDIR)/prometheus/targets
+	install -m 0644 $(PROM_EXAMPLES:%=etc/prometheus/%) \
+	    $(DESTDIR)$(EXAMPLESDIR)/prometheus/
+	install -m 0644 etc/prometheus/targets/goproc-hosts.yml \
+	    $(DESTDIR)$(EXAMPLESDIR)/prometheus/targets/
 	@# A staged install (DESTDIR) leaves users to the target system.
 	@if [ -n "$(DESTDIR)" ]; then \
 	    :; \
@@ -222,7 +230,11 @@ uninstall:
 	    $(DESTDIR)$(SYSTEMDUSERUNITDIR)/goprocd.service \
 	    $(DESTDIR)$(INITDIR)/goprocd \
 	    $(DESTDIR)$(BASHCOMPDIR)/goprocctl \
-	    $(DESTDIR)$(EXAMPLESDIR)/goprocd.conf
+	    $(DESTDIR)$(EXAMPLESDIR)/goprocd.conf \
+	    $(PROM_EXAMPLES:%=$(DESTDIR)$(EXAMPLESDIR)/prometheus/%) \
+	    $(DESTDIR)$(EXAMPLESDIR)/prometheus/targets/goproc-hosts.yml
+	rmdir $(DESTDIR)$(EXAMPLESDIR)/prometheus/targets \
+	    $(DESTDIR)$(EXAMPLESDIR)/prometheus 2>/dev/null || true
 	rmdir $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 # The user goprocd's children run as when it starts as root; without it
