@@ -85,7 +85,8 @@ enum imsg_type {
 	IMSG_CTL_GROUP,
 	IMSG_CTL_RESET,
 	IMSG_CTL_EXECED,  /* run: read the command line again */
-	IMSG_CTL_VERSION, /* goprocd's version, in the END's text */
+	IMSG_CTL_VERSION, /* an INFO (count: seconds goprocd has run),
+			     then the version in the END's text */
 
 	/* registry -> frontend -> goprocctl: replies */
 	IMSG_CTL_ENTRY,  /* one registry entry */

@@ -43,6 +43,7 @@ struct line {
 static struct line	*lines;
 static size_t		 nlines, maxlines;
 static int		 inorder;	/* list --sort, --reverse: as sent */
+static int64_t		 daemon_up = -1; /* version: goprocd's seconds */
 
 /* list --long: the time of the output, and the totals of its last line. */
 static struct {
@@ -423,6 +424,10 @@ done:
 static void
 show_info(struct parse_result *res, const struct gp_end *info)
 {
+	if (res->action == VERSIONS) {
+		daemon_up = info->count;
+		return;
+	}
 	if (info->msg[0] != '\0') {
 		print_vis(stdout, info->msg);
 		printf("\n");
@@ -432,6 +437,8 @@ show_info(struct parse_result *res, const struct gp_end *info)
 static void
 show_end(struct parse_result *res, const struct gp_end *end)
 {
+	char buf[32];
+
 	flush_lines();
 	print_total();
 	if (res->action == PING) {
@@ -442,6 +449,9 @@ show_end(struct parse_result *res, const struct gp_end *end)
 		printf("goprocd ");
 		print_vis(stdout, end->msg);
 		printf("\n");
+		if (daemon_up >= 0)
+			printf("uptime %s\n",
+			    fmt_up(daemon_up * 1000000000, buf, sizeof(buf)));
 		return;
 	}
 	if (end->msg[0] != '\0') {

@@ -67,7 +67,8 @@ static struct {
 	json_t		*ended;		/* wait */
 	int		 failed;
 	int		 inorder;	/* list --sort, --reverse: as sent */
-} js;
+	int64_t		 uptime;	/* version: goprocd's seconds, or -1 */
+} js = { .uptime = -1 };
 
 static void	 json_head(struct parse_result *);
 static void	 json_entry(struct parse_result *, const struct gp_entry *);
@@ -343,6 +344,8 @@ json_info(struct parse_result *res, const struct gp_end *info)
 {
 	json_t *o;
 
+	if (res->action == VERSIONS)
+		js.uptime = info->count;
 	if ((res->action == TAG || res->action == GROUP) &&
 	    (res->req.flags & GP_REQ_RENAME)) {
 		o = jcheck(json_object());
@@ -443,6 +446,8 @@ json_tail(struct parse_result *res)
 	case VERSIONS:
 		jset(doc, "goprocd",
 		    js.message != NULL ? json_incref(js.message) : json_null());
+		if (js.uptime >= 0)
+			jset(doc, "uptime_seconds", json_integer(js.uptime));
 		break;
 	default:
 		break;

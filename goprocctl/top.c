@@ -314,6 +314,12 @@ conn_reply(enum conn_kind k, struct imsg *imsg)
 		ts.dirty = 1;
 		return;
 	case IMSG_CTL_INFO:
+		if (wire_end_decode(&view, &end, &errstr) == -1)
+			top_fail(
+			    GP_EXIT_FAIL, "bad reply from goprocd: %s", errstr);
+		/* version: how long goprocd has run, in seconds. */
+		if (k == C_VERSION)
+			ts.started = ts.now - (int64_t)end.count * 1000;
 		return;
 	case IMSG_CTL_END:
 	case IMSG_CTL_ERROR:
@@ -772,6 +778,7 @@ top(struct parse_result *res, const char *sock)
 	ts.utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 	for (k = 0; k < C_MAX; k++)
 		conns[k].fd = -1;
+	ts.started = -1;
 	clock_now();
 
 	/* The signals that end top wait for ppoll(2). */

@@ -74,6 +74,7 @@ struct top_state {
 	int		 reverse;
 	int		 paused;
 	char		 version[GP_MSG_MAX + 1];
+	int64_t		 started;	/* goprocd's start (ms, as now), or -1 */
 	char		 status[GP_MSG_MAX + 256];
 	enum top_mode	 mode;
 	uint64_t	 sel_id;	/* the selected entry */

@@ -366,14 +366,17 @@ cols_text(const int *w, char *buf, size_t len)
 static void
 head_text(const struct top_state *t, int line, char *buf, size_t len)
 {
-	char cpu[32], rss[32], now[32], ver[4 * GP_MSG_MAX + 1];
+	char cpu[32], rss[32], now[32], up[32], ver[4 * GP_MSG_MAX + 1];
 	char filt[4 * GP_SEARCH_MAX + 1], of[48];
 	uint64_t tcpu = 0, trss = 0;
 	size_t i, alive = 0;
 	int kcpu = 0, krss = 0;
 
 	if (line == 1) {
-		(void)snprintf(buf, len, "filter: %s  sort: %s%s%s",
+		(void)snprintf(buf, len, "up %s  filter: %s  sort: %s%s%s",
+		    t->started >= 0 ? fmt_up((t->now - t->started) * 1000000,
+		                          up, sizeof(up)) :
+		                      "?",
 		    t->filtertext[0] != '\0' ?
 		        top_safe(t, t->filtertext, filt, sizeof(filt)) :
 		        "none",

@@ -117,6 +117,8 @@ static void op_reply(struct op *, uint32_t, struct ibuf *);
 static void op_entry(struct op *, const struct rentry *);
 static void op_finish(struct op *, int, int32_t, const char *, ...)
     __attribute__((__format__(printf, 4, 5)));
+static void op_info(struct op *, uint32_t, const char *, ...)
+    __attribute__((__format__(printf, 3, 4)));
 static void op_pump(struct op *);
 static void op_durable(struct op *);
 static void req_list(struct op *);
@@ -225,6 +227,7 @@ static struct event ev_seen;
 static struct timeval seen_tv = { GOPROC_LAST_SEEN_DEFAULT_MS / 1000, 0 };
 static int64_t seen_at; /* every alive entry was seen then */
 static uid_t admin_uid; /* who started goprocd */
+static struct timespec started; /* CLOCK_BOOTTIME at our start */
 /* Limits on what a client may add (goprocd.conf). */
 static uint32_t max_entries_per_uid = CONFIG_ENTRIES_PER_UID_DEFAULT;
 static uint32_t max_labels = CONFIG_LABELS_DEFAULT;
@@ -260,6 +263,8 @@ registry_init(void)
 {
 	admin_uid = getuid();
 	daemon_uid = geteuid();
+	if (clock_gettime(CLOCK_BOOTTIME, &started) == -1)
+		fatal("clock_gettime");
 	/* jansson seeds its hashes from /dev/urandom: while it is there. */
 	json_object_seed(0);
 	return (-1);
@@ -683,9 +688,24 @@ req_ping(struct op *op)
 	op_finish(op, 0, GP_ST_OK, "pong");
 }
 
+/*
+ * The version, after an INFO whose count is the seconds goprocd has run
+ * (the registry starts with it; a suspended machine's time counts).
+ */
 static void
 req_version(struct op *op)
 {
+	struct timespec now;
+	time_t up;
+
+	if (clock_gettime(CLOCK_BOOTTIME, &now) == -1)
+		fatal("clock_gettime");
+	up = now.tv_sec - started.tv_sec;
+	op_info(op,
+	    up < 0              ? 0 :
+	        up > UINT32_MAX ? UINT32_MAX :
+	                          (uint32_t)up,
+	    "%s", "");
 	op_finish(op, 0, GP_ST_OK, "%s", GOPROC_VERSION);
 }
 

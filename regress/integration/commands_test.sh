@@ -1674,15 +1674,19 @@ json_ping_cleanup()
 atf_test_case version cleanup
 version_head()
 {
-	atf_set "descr" "version prints goprocctl's version, then goprocd's"
+	atf_set "descr" "version prints goprocctl's version, then goprocd's" \
+	    "and how long goprocd has run"
 }
 version_body()
 {
 	gp_start
 	v=$("${GOPROCCTL}" --version | sed 's/^goprocctl //')
 	[ -n "${v}" ] || atf_fail "no version from --version"
-	atf_check -o inline:"goprocctl ${v}\ngoprocd ${v}\n" -e empty \
-	    "${GOPROCCTL}" version
+	sleep 2
+	atf_check -o save:out -e empty "${GOPROCCTL}" version
+	atf_check -o inline:"goprocctl ${v}\ngoprocd ${v}\n" head -n 2 out
+	atf_check -o match:"^uptime [2-9]s\$" tail -n 1 out
+	atf_check -o inline:"3\n" wc -l <out
 }
 version_cleanup()
 {
@@ -1716,7 +1720,9 @@ json_version_body()
 	v=$("${GOPROCCTL}" --version | sed 's/^goprocctl //')
 	atf_check -o save:out -e empty "${GOPROCCTL}" --json version
 	atf_check -o inline:"{\"goprocctl\":\"${v}\",\"goprocd\":\"${v}\"}\n" \
-	    jq -c . out
+	    jq -c 'del(.uptime_seconds)' out
+	atf_check -o inline:"true\n" jq '.uptime_seconds >= 0 and
+	    .uptime_seconds < 60' out
 }
 json_version_cleanup()
 {

@@ -48,7 +48,7 @@ top_shell()
 top_run()
 {
 	tm send-keys -t top "'${GOPROCCTL}' top $* ; echo top-exit=\$?" Enter
-	pane_has '^filter: '
+	pane_has '^up [0-9][0-9a-z]*  filter: '
 }
 
 # pane_has ERE [SECONDS]: wait up to SECONDS (5) until a line of the
@@ -176,7 +176,7 @@ filter_body()
 	top_run
 	pane_has "^ +3 +${pm} mike "
 	keys / "tag:web alive" Enter
-	pane_has "^filter: tag:web alive  sort: id"
+	pane_has "^up [0-9][0-9a-z]*  filter: tag:web alive  sort: id"
 	pane_lacks " alpha "
 	pane_has " zulu "
 	pane_has " mike "
@@ -191,14 +191,14 @@ filter_body()
 	# A bad selector is refused; the filter stays.
 	keys / C-u "pid:x" Enter
 	pane_has "bad filter \"pid:x\""
-	pane_has "^filter: 1001 "
+	pane_has "^up [0-9][0-9a-z]*  filter: 1001 "
 	# t lists the tags with their counts; Enter filters by one.
 	keys t
 	pane_has "^tags "
 	pane_has "^ +1  db$"
 	pane_has "^ +2  web$"
 	keys j j Enter
-	pane_has "^filter: tag:web  "
+	pane_has "^up [0-9][0-9a-z]*  filter: tag:web  "
 	pane_has " mike "
 	pane_lacks " alpha "
 	keys / C-u Enter
@@ -227,7 +227,7 @@ detail_body()
 	pane_has "^  sh -c sleep 1000; true marker-0+"
 	pane_has "^  0+-END$"
 	keys q
-	pane_has "^filter: "
+	pane_has "^up [0-9][0-9a-z]*  filter: "
 	pane_has "^ +1 +${p} long "
 }
 
@@ -299,19 +299,19 @@ quit_body()
 	keys q
 	pane_has "^top-exit=0$"
 	pane_has "^before-top$"
-	pane_lacks "^filter: "
+	pane_lacks "  filter: "
 
 	tm send-keys -t top "clear" Enter
 	top_run
 	kill -TERM "$(top_pid)"
 	pane_has "^top-exit=0$"
-	pane_lacks "^filter: "
+	pane_lacks "  filter: "
 
 	tm send-keys -t top "clear" Enter
 	top_run
 	keys C-c
 	pane_has "^top-exit=0$"
-	pane_lacks "^filter: "
+	pane_lacks "  filter: "
 	# The terminal echoes and edits lines again.
 	tm send-keys -t top "echo typed-back" Enter
 	pane_has "^typed-back$"
@@ -327,7 +327,7 @@ daemon_gone_body()
 	gp_stop
 	pane_has "^goprocctl: goprocd closed the connection"
 	pane_has "^top-exit=1$"
-	pane_lacks "^filter: "
+	pane_lacks "  filter: "
 }
 
 top_case unsafe_text "control bytes and non-UTF-8 output stay harmless"
@@ -355,7 +355,7 @@ batch_body()
 	atf_check -o inline:"3\n" grep -c "^goprocd 0\\.1\\.0 " frames
 	atf_check -o inline:"3\n" grep -c "^ +1 +${pz} zulu " -E frames
 	atf_check -o inline:"3\n" grep -c "^ +3 +${pm} mike " -E frames
-	atf_check -o inline:"3\n" grep -c "^filter: none  sort: id$" frames
+	atf_check -o inline:"3\n" grep -Ec "^up [0-9]+s  filter: none  sort: id$" frames
 	atf_check -s exit:1 grep -q "$(printf '\033')" frames
 	# A death shows in the next frame; -n 1 is one frame.
 	kill -KILL "${pa}"
