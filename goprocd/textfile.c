@@ -82,11 +82,9 @@ textfile_config(int64_t metrics_ns)
 {
 	tf_interval =
 	    metrics_ns > 0 ? metrics_ns : (int64_t)TEXTFILE_IDLE_MS * 1000000;
-	if (tf_on && !tf_inflight) {
-		tf_due = 0;
-		evtimer_del(&ev_tf);
+	/* Sooner if the interval shrank; a longer one counts from the next. */
+	if (tf_on && !tf_inflight)
 		tf_schedule(tf_last + tf_interval - tf_now());
-	}
 }
 
 /* The parent has a textfile to write: the first one at once. */
