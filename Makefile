@@ -55,7 +55,7 @@ endif
 COMMON_SRCS =	common/imsg.c common/imsg-buffer.c common/log.c \
 		common/wire.c common/config.c common/paths.c \
 		common/sandbox.c common/select.c common/text.c \
-		common/util.c
+		common/util.c common/prom.c
 COMMON_OBJS =	$(COMMON_SRCS:.c=.o)
 
 GOPROCD_SRCS =	$(wildcard goprocd/*.c)
@@ -133,7 +133,37 @@ deps:
 	    libjansson-dev libseccomp-dev kyua atf-sh libatf-dev mandoc \
 	    clang-format python3 systemd clang libclang-rt-dev valgrind \
 	    libncurses-dev tmux
+	@$(MAKE) -s deps-prometheus
 	@$(MAKE) -s install-user
+
+# Prometheus and node_exporter for regress/integration/prometheus_test.sh,
+# installed without starting their packaged services: a policy-rc.d that
+# answers 101 while apt-get runs (unless one is already there), then,
+# where systemd runs, the units of the packages this run installed are
+# disabled and stopped (one that was there before is left alone).
+# Idempotent.
+PROM_PKGS =	prometheus prometheus-node-exporter
+deps-prometheus:
+	@if [ "$$(id -u)" -ne 0 ]; then \
+	    echo "make deps-prometheus: run as root" >&2; exit 1; fi
+	@set -e; rc=/usr/sbin/policy-rc.d; new=; \
+	for p in $(PROM_PKGS); do \
+	    dpkg-query -W -f='$${Status}' $$p 2>/dev/null | \
+		grep -q ' installed$$' || new="$$new $$p"; \
+	done; \
+	if [ -n "$$new" ] && [ ! -e $$rc ]; then \
+	    printf '#!/bin/sh\nexit 101\n' >$$rc; chmod 0755 $$rc; \
+	    trap "rm -f $$rc" EXIT; \
+	fi; \
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+	    -o DPkg::Lock::Timeout=600 --no-install-recommends $(PROM_PKGS); \
+	if [ -n "$$new" ] && [ -d /run/systemd/system ]; then \
+	    for p in $$new; do \
+		systemctl disable --now $$p.service >/dev/null 2>&1 || :; \
+	    done; \
+	fi; \
+	promtool --version | head -1; \
+	prometheus-node-exporter --version 2>&1 | head -1
 
 # Where install puts the service files, the completion and the example.
 SYSCONFDIR ?=	/etc
@@ -145,6 +175,9 @@ DOCDIR ?=	$(PREFIX)/share/doc/goproc
 EXAMPLESDIR ?=	$(DOCDIR)/examples
 # The units and the init script name goprocd where it is installed.
 SETPATHS =	sed 's|/usr/local/sbin/goprocd|$(SBINDIR)/goprocd|g'
+
+# Prometheus: scrape configuration, alerting rules, node_exporter's flags.
+PROM_EXAMPLES =	prometheus.yml goproc.rules.yml prometheus-node-exporter.default
 
 # Installs the programs as they are built: "make install" after "make".
 install: $(PROGS)
@@ -171,6 +204,11 @@ install: $(PROGS)
 	    $(DESTDIR)$(BASHCOMPDIR)/goprocctl
 	install -m 0644 etc/goprocd.conf.example \
 	    $(DESTDIR)$(EXAMPLESDIR)/goprocd.conf
+	install -d $(DESTDIR)$(EXAMPLESDIR)/prometheus/targets
+	install -m 0644 $(PROM_EXAMPLES:%=etc/prometheus/%) \
+	    $(DESTDIR)$(EXAMPLESDIR)/prometheus/
+	install -m 0644 etc/prometheus/targets/goproc-hosts.yml \
+	    $(DESTDIR)$(EXAMPLESDIR)/prometheus/targets/
 	@# A staged install (DESTDIR) leaves users to the target system.
 	@if [ -n "$(DESTDIR)" ]; then \
 	    :; \
@@ -192,7 +230,11 @@ uninstall:
 	    $(DESTDIR)$(SYSTEMDUSERUNITDIR)/goprocd.service \
 	    $(DESTDIR)$(INITDIR)/goprocd \
 	    $(DESTDIR)$(BASHCOMPDIR)/goprocctl \
-	    $(DESTDIR)$(EXAMPLESDIR)/goprocd.conf
+	    $(DESTDIR)$(EXAMPLESDIR)/goprocd.conf \
+	    $(PROM_EXAMPLES:%=$(DESTDIR)$(EXAMPLESDIR)/prometheus/%) \
+	    $(DESTDIR)$(EXAMPLESDIR)/prometheus/targets/goproc-hosts.yml
+	rmdir $(DESTDIR)$(EXAMPLESDIR)/prometheus/targets \
+	    $(DESTDIR)$(EXAMPLESDIR)/prometheus 2>/dev/null || true
 	rmdir $(DESTDIR)$(EXAMPLESDIR) $(DESTDIR)$(DOCDIR) 2>/dev/null || true
 
 # The user goprocd's children run as when it starts as root; without it
@@ -212,7 +254,7 @@ install-user:
 	    $(ADDUSER); \
 	fi
 
-.PHONY: install-user
+.PHONY: install-user deps-prometheus
 
 lint:
 	mandoc -Tlint -Wwarning man/*.[158]

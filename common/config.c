@@ -19,12 +19,12 @@
  * "liveness_interval", "last_seen_interval" and "metrics_interval" (Go
  * durations such as "15s" or "1m30s"; the last may be "0", no sampling),
  * "dead_retention" (a duration up to 87600h; absent: dead entries stay),
- * "state_dir" and "socket_group", and the limits on
+ * "state_dir", "socket_group" and "metrics_textfile", and the limits on
  * clients: "client_timeout" (a duration), "max_clients", "max_clients_per_uid",
  * "max_entries_per_uid", "max_labels" and "max_cmd_bytes" (integers).
  * The environment variables GOPROC_LIVENESS_INTERVAL,
  * GOPROC_LAST_SEEN_INTERVAL, GOPROC_METRICS_INTERVAL,
- * GOPROC_DEAD_RETENTION, GOPROC_STATE_DIR
+ * GOPROC_DEAD_RETENTION, GOPROC_STATE_DIR, GOPROC_METRICS_TEXTFILE
  * and those of the limits
  * (GOPROC_CLIENT_TIMEOUT, GOPROC_MAX_CLIENTS_PER_UID, ...) override the
  * file.
@@ -111,6 +111,8 @@ static void shown(const char *, const char *, const char *, char *, size_t);
 static int key_position(const char *, size_t, const char *, int *, int *);
 static int set_duration(int64_t *, const char *, const char *, char *, size_t);
 static int set_state_dir(
+    char *, size_t, const char *, const char *, char *, size_t);
+static int set_textfile(
     char *, size_t, const char *, const char *, char *, size_t);
 static int valid_group(const char *);
 static const struct limit_key *limit_key(const char *);
@@ -607,6 +609,62 @@ set_state_dir(char *dst, size_t dstlen, const char *val, const char *where,
 	return (0);
 }
 
+/*
+ * metrics_textfile: an absolute path whose last component ends in
+ * ".prom" (node_exporter's textfile collector reads those alone), of
+ * visible ASCII, without "." or ".." components.  "" turns it off.
+ */
+static int
+set_textfile(char *dst, size_t dstlen, const char *val, const char *where,
+    char *err, size_t errlen)
+{
+	char q[QUOTE_MAX + 8];
+	const char *base, *c;
+	size_t i, blen, slen = strlen(CONFIG_TEXTFILE_SUFFIX);
+
+	if (val[0] == '\0') {
+		dst[0] = '\0';
+		return (0);
+	}
+	shown(where, ", got ", val, q, sizeof(q));
+	for (i = 0; val[i] != '\0'; i++)
+		if (val[i] <= 0x20 || val[i] >= 0x7f) {
+			seterr(err, errlen,
+			    "%s: only visible ASCII characters, no spaces%s",
+			    where, q);
+			return (-1);
+		}
+	if (val[0] != '/') {
+		seterr(err, errlen, "%s: must be an absolute path%s", where, q);
+		return (-1);
+	}
+	for (c = val; (c = strchr(c, '/')) != NULL; c++)
+		if (strncmp(c, "/./", 3) == 0 || strncmp(c, "/../", 4) == 0 ||
+		    strcmp(c, "/.") == 0 || strcmp(c, "/..") == 0) {
+			seterr(err, errlen,
+			    "%s: no \".\" or \"..\" components%s", where, q);
+			return (-1);
+		}
+	base = strrchr(val, '/') + 1;
+	blen = strlen(base);
+	if (blen <= slen ||
+	    strcmp(base + blen - slen, CONFIG_TEXTFILE_SUFFIX) != 0 ||
+	    blen > CONFIG_TEXTFILE_NAME_MAX) {
+		seterr(err, errlen,
+		    "%s: the file name must end in \"%s\" and have 1 to %d bytes before it%s",
+		    where, CONFIG_TEXTFILE_SUFFIX,
+		    (int)(CONFIG_TEXTFILE_NAME_MAX - slen), q);
+		return (-1);
+	}
+	if (strlcpy(dst, val, dstlen) >= dstlen) {
+		seterr(err, errlen,
+		    "%s: path too long (%zu bytes, at most %zu)", where,
+		    strlen(val), dstlen - 1);
+		return (-1);
+	}
+	return (0);
+}
+
 /* A group name: 1 to 32 of [A-Za-z0-9._-], not starting with '-'. */
 static int
 valid_group(const char *s)
@@ -711,7 +769,8 @@ apply_key(struct goproc_config *cfg, const char *name, const char *key,
 	    strcmp(key, "metrics_interval") != 0 &&
 	    strcmp(key, "dead_retention") != 0 &&
 	    strcmp(key, "client_timeout") != 0 &&
-	    strcmp(key, "state_dir") != 0 && strcmp(key, "socket_group") != 0) {
+	    strcmp(key, "state_dir") != 0 && strcmp(key, "socket_group") != 0 &&
+	    strcmp(key, "metrics_textfile") != 0) {
 		/* The key is the file's text: config_parse() says where. */
 		seterr(err, errlen, "%s: unknown key", name);
 		return (-1);
@@ -739,6 +798,9 @@ apply_key(struct goproc_config *cfg, const char *name, const char *key,
 	if (strcmp(key, "state_dir") == 0)
 		return (set_state_dir(cfg->state_dir, sizeof(cfg->state_dir), s,
 		    where, err, errlen));
+	if (strcmp(key, "metrics_textfile") == 0)
+		return (set_textfile(cfg->metrics_textfile,
+		    sizeof(cfg->metrics_textfile), s, where, err, errlen));
 
 	/* socket_group */
 	if (!valid_group(s)) {
@@ -952,6 +1014,10 @@ apply_env(struct goproc_config *cfg, char *err, size_t errlen)
 		        cfg, &limit_keys[i], NULL, v, where, err, errlen) == -1)
 			return (-1);
 	}
+	if ((v = getenv("GOPROC_METRICS_TEXTFILE")) != NULL && *v != '\0' &&
+	    set_textfile(cfg->metrics_textfile, sizeof(cfg->metrics_textfile),
+	        v, "environment GOPROC_METRICS_TEXTFILE", err, errlen) == -1)
+		return (-1);
 	if ((v = getenv("GOPROC_STATE_DIR")) == NULL || *v == '\0')
 		return (0);
 	return (set_state_dir(cfg->state_dir, sizeof(cfg->state_dir), v,
@@ -1010,10 +1076,13 @@ config_dump(const struct goproc_config *cfg, char *buf, size_t len)
 	    fmt_duration(cfg->last_seen_ns, seen, sizeof(seen)) == -1)
 		return (-1);
 	n = snprintf(buf, len,
-	    "liveness_interval=%s last_seen_interval=%s%s%s%s%s", live, seen,
-	    cfg->state_dir[0] != '\0' ? " state_dir=" : "", cfg->state_dir,
+	    "liveness_interval=%s last_seen_interval=%s%s%s%s%s%s%s", live,
+	    seen, cfg->state_dir[0] != '\0' ? " state_dir=" : "",
+	    cfg->state_dir,
 	    cfg->socket_group[0] != '\0' ? " socket_group=" : "",
-	    cfg->socket_group);
+	    cfg->socket_group,
+	    cfg->metrics_textfile[0] != '\0' ? " metrics_textfile=" : "",
+	    cfg->metrics_textfile);
 	if (n < 0 || (size_t)n >= len)
 		return (-1);
 	return (config_dump_limits(cfg, buf + n, len - (size_t)n));

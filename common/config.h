@@ -46,6 +46,8 @@
 #define CONFIG_LABELS_DEFAULT		32	/* GP_LABELS_MAX */
 #define CONFIG_CMD_BYTES_MIN		16
 #define CONFIG_CMD_BYTES_DEFAULT	4096	/* GP_CMD_MAX */
+#define CONFIG_TEXTFILE_SUFFIX	".prom"
+#define CONFIG_TEXTFILE_NAME_MAX	200	/* bytes of its last component */
 
 struct goproc_config {
 	int64_t	 liveness_ns;
@@ -60,6 +62,7 @@ struct goproc_config {
 	uint32_t max_cmd_bytes;
 	char	 state_dir[PATH_MAX];
 	char	 socket_group[64];
+	char	 metrics_textfile[PATH_MAX];	/* "": none */
 	char	 path[PATH_MAX];	/* file it came from, "" if none */
 };
 

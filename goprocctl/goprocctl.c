@@ -663,6 +663,8 @@ main(int argc, char *argv[])
 
 	if (res.json)
 		out = &json_output;
+	else if (res.action == METRICS)
+		out = &prom_output;
 	out->head(&res);
 
 	if (paths_resolve(&paths, res.socket, NULL, errbuf, sizeof(errbuf)) ==

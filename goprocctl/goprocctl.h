@@ -44,6 +44,7 @@ enum actions {
 	WAIT,
 	TOP,
 	UPDATE,
+	METRICS,
 };
 
 /* top's options. */
@@ -115,6 +116,9 @@ int		 watch(const char *, struct parse_result *,
 
 /* output.c */
 extern const struct output	show_output;
+
+/* output_prom.c */
+extern const struct output	prom_output;
 const char	*time_ms(int64_t, char *, size_t);
 const char	*fmt_cpu(uint64_t, char *, size_t);
 const char	*fmt_rss(uint64_t, char *, size_t);

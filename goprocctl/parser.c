@@ -227,6 +227,13 @@ static const struct option daemon_opts[] = {
 	{ NULL,		0,			NULL,	0 },
 };
 
+static const struct option metrics_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	SELECTOR_OPTS,
+	{ NULL,		0,			NULL,	0 },
+};
+
 static const struct command commands[] = {
 	{ "ping",   PING,   IMSG_CTL_PING,  "-:ht:", ping_opts,   NULL,   2,
 	    "ping [-t|--timeout seconds]", 0 },
@@ -262,6 +269,8 @@ static const struct command commands[] = {
 	    "update selectors-but-name [--dead] | --all [--add-tag tag]...\n"
 	    "      [--remove-tag tag]... [--add-group group]... [--remove-group group]...\n"
 	    "      [--name new | --no-name] [-t seconds]", 1 },
+	{ "metrics", METRICS, IMSG_CTL_LIST, "-:ht:", metrics_opts, NULL, 3,
+	    "metrics [selectors] [-t seconds]", 1 },
 };
 
 /* The keys of list --sort, in the order its error lists them. */
@@ -923,6 +932,11 @@ finish(struct parse_result *res, const struct command *cmd, const char *confirm)
 			return (fail(res,
 			    "wait: provide at least one selector (--id/--pid/--tag/--group/--name/--search)"));
 		req->flags |= GP_REQ_INITIAL | GP_REQ_FOLLOW;
+		break;
+	case METRICS:
+		if (res->json)
+			return (fail(res,
+			    "metrics: --json does not apply, the output is Prometheus's text format"));
 		break;
 	case RESET:
 		if (confirm == NULL || strcmp(confirm, "RESET") != 0) {

@@ -111,6 +111,9 @@ static void send_state_fds(void);
 static void state_tmp(void);
 static void state_commit(void);
 static void final_snapshot(void);
+static void textfile_open(void);
+static void textfile_tmp(void);
+static void textfile_written(int);
 static void parent_kill(uint32_t, const struct kill_req *);
 static void vetted(int, const struct vetted *);
 static void pkill_event(int, short, void *);
@@ -163,6 +166,11 @@ static int			 emptyfd = -1;	/* the children's chroot */
 static int			 pidfilefd = -1;	/* locked, in rundirfd */
 static int			 statelockfd = -1;	/* locked, in statedirfd */
 static int			 snapshotfd = -1, journalfd = -1;
+/* metrics_textfile, fixed at the start: its directory, names, path. */
+static int			 textdirfd = -1;
+static char			 textname[NAME_MAX + 1];
+static char			 texttmp[NAME_MAX + 1];
+static char			 textpath[PATH_MAX];
 static int			 debug, verbose;
 static int			 force, noaction;
 static const char		*sockarg;	/* -s */
@@ -411,8 +419,99 @@ open_dirs(void)
 		exit(1);
 	}
 
+	textfile_open();
 	if (getuid() == 0 && empty_dir() == -1)
 		exit(1);
+}
+
+/*
+ * metrics_textfile's directory, checked and opened once as the state
+ * directory is (paths_open_dir()); the file itself is only ever
+ * replaced by a rename, so a reader sees the old file or the new one.
+ */
+static void
+textfile_open(void)
+{
+	char dir[PATH_MAX], err[GP_MSG_MAX + PATH_MAX];
+	char *slash;
+
+	if (conf.metrics_textfile[0] == '\0')
+		return;
+	(void)strlcpy(textpath, conf.metrics_textfile, sizeof(textpath));
+	(void)strlcpy(dir, textpath, sizeof(dir));
+	/* config.c: absolute, and the name ends in .prom. */
+	slash = strrchr(dir, '/');
+	(void)strlcpy(textname, slash + 1, sizeof(textname));
+	/* CONFIG_TEXTFILE_NAME_MAX keeps it short enough. */
+	if ((size_t)snprintf(texttmp, sizeof(texttmp), ".%s.tmp", textname) >=
+	    sizeof(texttmp))
+		fatalx("%s: name too long", __func__);
+	if (slash == dir)
+		slash++;
+	*slash = '\0';
+	if ((textdirfd = paths_open_dir(dir, err, sizeof(err))) == -1) {
+		fprintf(stderr, "goprocd: metrics_textfile: %s\n", err);
+		exit(1);
+	}
+}
+
+/*
+ * A fresh temporary textfile for the registry: whatever had its name
+ * goes first, so that the file is new, regular and ours.  Mode 0644:
+ * node_exporter reads it, as another user.
+ */
+static void
+textfile_tmp(void)
+{
+	int fd = -1, error;
+
+	if (textdirfd == -1)
+		fatalx("%s: no metrics_textfile", __func__);
+	if (unlinkat(textdirfd, texttmp, 0) == -1 && errno != ENOENT)
+		error = errno;
+	else if ((fd = openat(textdirfd, texttmp,
+	              O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+	              0600)) == -1 ||
+	    fchmodat(textdirfd, texttmp, 0644, 0) == -1)
+		error = errno;
+	else {
+		imsg_compose_event(
+		    &iev_registry, IMSG_PROM_TMPFD, 0, 0, fd, NULL, 0);
+		return;
+	}
+	log_warnx("metrics_textfile: cannot create %s beside %s: %s", texttmp,
+	    textpath, strerror(error));
+	if (fd != -1) {
+		(void)close(fd);
+		(void)unlinkat(textdirfd, texttmp, 0);
+	}
+	imsg_compose_event(
+	    &iev_registry, IMSG_PROM_TMPFD, 0, 0, -1, &error, sizeof(error));
+}
+
+/* The registry wrote the temporary file (error 0) or failed to. */
+static void
+textfile_written(int error)
+{
+	static int failing;
+
+	if (error == 0 &&
+	    renameat(textdirfd, texttmp, textdirfd, textname) == -1)
+		error = errno;
+	if (error == 0) {
+		if (failing)
+			log_info(
+			    "metrics_textfile: %s written again", textpath);
+		failing = 0;
+		return;
+	}
+	(void)unlinkat(textdirfd, texttmp, 0);
+	/* Once per failure: it is retried every interval. */
+	if (!failing)
+		log_warnx(
+		    "metrics_textfile: cannot write %s, the old file stays: %s",
+		    textpath, strerror(error));
+	failing = 1;
 }
 
 /* The pid file: ours, or (-F) ours once its holder has stopped. */
@@ -1144,6 +1243,13 @@ reload(void)
 		    "reload failed, keeping the old configuration: %s", err);
 		nconf = conf;
 	}
+	if (strcmp(nconf.metrics_textfile, textpath) != 0) {
+		log_warnx(
+		    "metrics_textfile: a change takes effect when goprocd restarts; still %s",
+		    textpath[0] != '\0' ? textpath : "none");
+		(void)strlcpy(nconf.metrics_textfile, textpath,
+		    sizeof(nconf.metrics_textfile));
+	}
 	conf = nconf;
 	memset(&cm, 0, sizeof(cm));
 	cm.liveness_ns = conf.liveness_ns;
@@ -1173,6 +1279,7 @@ parent_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 	struct kill_req kr;
 	struct load_error le;
 	char err[GP_MSG_MAX + PATH_MAX];
+	int error;
 
 	switch (imsg_get_type(imsg)) {
 	case IMSG_STATE_LOADED:
@@ -1186,6 +1293,20 @@ parent_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 		}
 		imsg_compose_event(
 		    &iev_frontend, IMSG_CONTROLFD, 0, 0, control_fd, NULL, 0);
+		if (textdirfd != -1)
+			imsg_compose_event(
+			    &iev_registry, IMSG_PROM_ON, 0, 0, -1, NULL, 0);
+		break;
+	case IMSG_PROM_TMPREQ:
+		if (imsg_get_len(imsg) != 0 || textdirfd == -1)
+			fatalx("%s: bad IMSG_PROM_TMPREQ", __func__);
+		textfile_tmp();
+		break;
+	case IMSG_PROM_WRITTEN:
+		if (imsg_get_data(imsg, &error, sizeof(error)) == -1 ||
+		    error < 0 || textdirfd == -1)
+			fatalx("%s: bad IMSG_PROM_WRITTEN", __func__);
+		textfile_written(error);
 		break;
 	case IMSG_LOAD_ERROR:
 		if (imsg_get_data(imsg, &le, sizeof(le)) == -1 ||

@@ -155,6 +155,10 @@ enum {
 	IMSG_EVENT,            /* registry: a change, as struct gp_event */
 	IMSG_PROBE_TREE,       /* registry: list --children of entries */
 	IMSG_PROBE_TREEINFO,   /* prober: those of one entry */
+	IMSG_PROM_ON,          /* parent: metrics_textfile is set */
+	IMSG_PROM_TMPREQ,      /* registry: open a temporary textfile */
+	IMSG_PROM_TMPFD,       /* parent: it (or -1 and an errno) */
+	IMSG_PROM_WRITTEN,     /* registry: written (an errno, 0: fine) */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */
@@ -374,6 +378,16 @@ int prober_init(void);
 void prober_start(void);
 __dead void prober_shutdown(void);
 int frontend_init(void);
+
+/* textfile.c: the registry's side of metrics_textfile. */
+#define TEXTFILE_DEBOUNCE_MS 1000 /* at most one write a second for changes */
+#define TEXTFILE_IDLE_MS 15000    /* the period when metrics_interval is 0 */
+struct regtab;
+void textfile_init(struct imsgev *, struct regtab *);
+void textfile_config(int64_t);
+void textfile_on(void);
+void textfile_changed(void);
+void textfile_fd(int, int);
 __dead void frontend_shutdown(void);
 
 #endif /* GOPROCD_H */

@@ -299,6 +299,7 @@ registry_start(void)
 	evtimer_set(&ev_retry, compact_retry, NULL);
 	evtimer_set(&ev_seen, seen_tick, NULL);
 	evtimer_set(&ev_retention, retention_run, NULL);
+	textfile_init(&iev_parent, rt);
 }
 
 /* The loop ended, or a peer closed its channel: the parent stops us. */
@@ -529,7 +530,8 @@ registry_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		    cm.max_labels > GP_LABELS_MAX ||
 		    cm.max_cmd_bytes < CONFIG_CMD_BYTES_MIN ||
 		    cm.max_cmd_bytes > GP_CMD_MAX || cm.dead_retention_ns < 0 ||
-		    cm.dead_retention_ns > CONFIG_RETENTION_MAX)
+		    cm.dead_retention_ns > CONFIG_RETENTION_MAX ||
+		    cm.metrics_ns < 0 || cm.metrics_ns > CONFIG_DURATION_MAX)
 			fatalx("%s: bad IMSG_CONFIG limits", __func__);
 		retention_ns = cm.dead_retention_ns;
 		retention_due = 0;
@@ -544,6 +546,22 @@ registry_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 			evtimer_del(&ev_seen);
 			evtimer_add(&ev_seen, &seen_tv);
 		}
+		textfile_config(cm.metrics_ns);
+		break;
+	case IMSG_PROM_ON:
+		if (!loaded || imsg_get_len(imsg) != 0)
+			fatalx("%s: bad IMSG_PROM_ON", __func__);
+		textfile_on();
+		break;
+	case IMSG_PROM_TMPFD:
+		/* No descriptor: the parent says why (an errno). */
+		sfd = imsg_get_fd(imsg);
+		serr = 0;
+		if ((sfd != -1 && imsg_get_len(imsg) != 0) ||
+		    (sfd == -1 &&
+		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
+			fatalx("%s: bad IMSG_PROM_TMPFD", __func__);
+		textfile_fd(sfd, serr);
 		break;
 	default:
 		return (-1);
@@ -767,6 +785,7 @@ event_emit(const struct gp_event *tmpl, const struct rentry *e)
 	static struct gp_event ev;
 	struct ibuf *buf;
 
+	textfile_changed();
 	if (nwatchers == 0)
 		return;
 	ev = *tmpl;

@@ -155,6 +155,7 @@ struct daemon {
 	const char	*conf;		/* goprocd -c, or NULL */
 	const char	*metrics;	/* GOPROC_METRICS_INTERVAL, or NULL */
 	const char	*timeout;	/* GOPROC_CLIENT_TIMEOUT, or NULL */
+	int		 verbose;	/* goprocd -v: debug lines in its log */
 };
 
 struct rss {
@@ -297,6 +298,7 @@ static size_t	 pty_read(int, double, double, double *, const char *);
 static pid_t	 top_start(const struct daemon *, int *);
 static void	 top_frames(int, double *);
 static void	 bench_top(void);
+static void	 bench_textfile(void);
 
 static pid_t		 mainpid;
 static volatile sig_atomic_t cleaning;
@@ -305,9 +307,9 @@ static char		 ctl_err[PATH_MAX];
 static char		 goprocd_path[PATH_MAX];
 static char		 goprocctl_path[PATH_MAX];
 static char		 boot_id[64];
-static struct daemon	 dsmall, dbig, dmet, dacc, dwatch, dslow, dtop;
+static struct daemon	 dsmall, dbig, dmet, dacc, dwatch, dslow, dtop, dprom;
 static struct daemon *const daemons[] = { &dsmall, &dbig, &dmet, &dacc,
-	&dwatch, &dslow, &dtop };
+	&dwatch, &dslow, &dtop, &dprom };
 static struct live	 live[NLIVE];
 static size_t		 nlive;
 static struct live	 mkids[NIDLE + 2];	/* of the metrics phase */
@@ -699,6 +701,7 @@ setup_dirs(void)
 	daemon_init(&dwatch, "watch");
 	daemon_init(&dslow, "slow");
 	daemon_init(&dtop, "top");
+	daemon_init(&dprom, "textfile");
 }
 
 /* A snapshot of n dead entries in goproc's format, in ngroups groups. */
@@ -752,7 +755,7 @@ daemon_start(struct daemon *d)
 {
 	struct gp_request req;
 	struct reply rep;
-	char *args[8];
+	char *args[10];
 	sigset_t old;
 	double t0;
 	pid_t pid;
@@ -769,6 +772,8 @@ daemon_start(struct daemon *d)
 		args[n++] = "-c";
 		args[n++] = (char *)d->conf;
 	}
+	if (d->verbose)
+		args[n++] = "-v";
 	args[n] = NULL;
 	req_init(&req, IMSG_CTL_PING);
 	block_signals(&old);
@@ -2824,6 +2829,83 @@ bench_top(void)
 	restore_signals(&old);
 }
 
+/*
+ * metrics_textfile at 10,000 entries: goprocd rewrites the file every
+ * 100 ms (metrics_interval) while pings run back to back for
+ * TF_SECONDS; a ping that waits behind a write shows it.  The write
+ * times are goprocd's own (its -v log lines "textfile: N entries in
+ * U us").
+ */
+#define TF_ENTRIES 10000
+#define TF_SECONDS 10
+#define TF_PINGS_MAX 200000
+#define TF_TARGET_MS 50.0
+
+static void
+bench_textfile(void)
+{
+	static double ms[TF_PINGS_MAX], wr[4096];
+	char tfdir[PATH_MAX], tfpath[PATH_MAX], line[512];
+	struct gp_request req;
+	struct reply rep;
+	struct stats s, w;
+	struct stat sb;
+	size_t n = 0, nw = 0;
+	double t0, us;
+	FILE *f;
+	int met;
+
+	print_header(
+	    "metrics_textfile: 10,000 entries, rewritten every 100 ms");
+	path_join(tfdir, sizeof(tfdir), dprom.dir, "tf");
+	path_join(tfpath, sizeof(tfpath), tfdir, "goproc.prom");
+	if (mkdir(tfdir, 0755) == -1)
+		bail("mkdir %s: %s", tfdir, strerror(errno));
+	if ((f = fopen(dprom.files[6], "w")) == NULL)
+		bail("%s: %s", dprom.files[6], strerror(errno));
+	fprintf(f,
+	    "{\"metrics_interval\": \"100ms\", "
+	    "\"metrics_textfile\": \"%s\"}\n",
+	    tfpath);
+	if (fclose(f) == EOF)
+		bail("%s: %s", dprom.files[6], strerror(errno));
+	dprom.conf = dprom.files[6];
+	dprom.verbose = 1;
+	write_snapshot(
+	    dprom.files[F_SNAPSHOT], TF_ENTRIES, 100, boot_for_snapshot());
+	daemon_start(&dprom);
+	sleep_ms(500);
+
+	req_init(&req, IMSG_CTL_PING);
+	t0 = now_ms();
+	while (n < TF_PINGS_MAX && now_ms() - t0 < TF_SECONDS * 1e3)
+		ms[n++] = timed_request(dprom.sock, &req, &rep);
+	s = summarize(ms, n);
+	if (stat(tfpath, &sb) == -1)
+		bail("%s: %s", tfpath, strerror(errno));
+	daemon_stop(&dprom);
+
+	if ((f = fopen(dprom.files[F_LOG], "r")) == NULL)
+		bail("%s: %s", dprom.files[F_LOG], strerror(errno));
+	while (fgets(line, sizeof(line), f) != NULL && nw < nitems(wr))
+		if (sscanf(line, "textfile: %*u entries in %lf us", &us) == 1)
+			wr[nw++] = us / 1e3;
+	(void)fclose(f);
+	if (nw == 0)
+		bail("no textfile write in %s", dprom.files[F_LOG]);
+	w = summarize(wr, nw);
+
+	rowf("textfile size", "", -1, "%.1f KiB", sb.st_size / 1024.0);
+	met = w.max < TF_TARGET_MS;
+	rowf("write, median / max", "< 50 ms", met, "%.1f / %.1f ms (%zu)",
+	    w.med, w.max, nw);
+	target("textfile write under 50 ms at 10,000", met);
+	met = s.max < TF_TARGET_MS;
+	rowf("ping meanwhile, median / p95 / max", "< 50 ms", met,
+	    "%.2f / %.2f / %.1f ms", s.med, s.p95, s.max);
+	target("no ping waits 50 ms behind a textfile write", met);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -2835,12 +2917,15 @@ main(int argc, char *argv[])
 	struct stat sb;
 	size_t i, j, nmet;
 	sigset_t old;
-	int ch, all, mflag = 0, tflag = 0, wflag = 0;
+	int ch, all, mflag = 0, pflag = 0, tflag = 0, wflag = 0;
 
-	while ((ch = getopt(argc, argv, "mtw")) != -1) {
+	while ((ch = getopt(argc, argv, "mptw")) != -1) {
 		switch (ch) {
 		case 'm':
 			mflag = 1;
+			break;
+		case 'p':
+			pflag = 1;
 			break;
 		case 't':
 			tflag = 1;
@@ -2849,12 +2934,12 @@ main(int argc, char *argv[])
 			wflag = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: bench [-mtw]\n");
+			fprintf(stderr, "usage: bench [-mptw]\n");
 			return (2);
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: bench [-mtw]\n");
+		fprintf(stderr, "usage: bench [-mptw]\n");
 		return (2);
 	}
 	mainpid = getpid();
@@ -2876,7 +2961,7 @@ main(int argc, char *argv[])
 	setup_dirs();
 	read_boot_id();
 	machine();
-	all = !mflag && !tflag && !wflag;
+	all = !mflag && !pflag && !tflag && !wflag;
 	if (all)
 		bench_registry();
 	if (all || mflag) {
@@ -2887,6 +2972,8 @@ main(int argc, char *argv[])
 		bench_watch();
 	if (all || tflag)
 		bench_top();
+	if (all || pflag)
+		bench_textfile();
 
 	block_signals(&old);
 	cleaning = 1;

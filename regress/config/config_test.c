@@ -51,6 +51,7 @@ clear_env(void)
 	ATF_REQUIRE(unsetenv("GOPROC_LAST_SEEN_INTERVAL") == 0);
 	ATF_REQUIRE(unsetenv("GOPROC_METRICS_INTERVAL") == 0);
 	ATF_REQUIRE(unsetenv("GOPROC_STATE_DIR") == 0);
+	ATF_REQUIRE(unsetenv("GOPROC_METRICS_TEXTFILE") == 0);
 }
 
 static int64_t
@@ -1191,6 +1192,50 @@ ATF_TC_BODY(metrics_interval, tc)
 	clear_env();
 }
 
+ATF_TC_WITHOUT_HEAD(metrics_textfile);
+ATF_TC_BODY(metrics_textfile, tc)
+{
+	static const char ok[] =
+	    "{\"metrics_textfile\": \"/var/lib/goproc-textfile/goproc.prom\"}";
+	static const char *const bad[] = { "relative/goproc.prom",
+		"/tmp/goproc.txt", "/tmp/.prom", "/tmp/../goproc.prom",
+		"/tmp/./goproc.prom", "/tmp/a b.prom",
+		"/tmp/a\x7f"
+		"b.prom",
+		"/tmp/\xc3\xa9.prom", "/tmp/goproc.prom/" };
+	struct goproc_config cfg;
+	char err[512], buf[512], json[256];
+	size_t i;
+
+	clear_env();
+	config_defaults(&cfg);
+	ATF_CHECK_STREQ("", cfg.metrics_textfile);
+	ATF_REQUIRE_MSG(config_parse(&cfg, "test.json", ok, strlen(ok), err,
+	                    sizeof(err)) == 0,
+	    "%s", err);
+	ATF_CHECK_STREQ(
+	    "/var/lib/goproc-textfile/goproc.prom", cfg.metrics_textfile);
+	ATF_REQUIRE(config_dump(&cfg, buf, sizeof(buf)) == 0);
+	ATF_CHECK_STREQ("liveness_interval=15s last_seen_interval=45s "
+	                "metrics_textfile=/var/lib/goproc-textfile/goproc.prom",
+	    buf);
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		(void)snprintf(json, sizeof(json),
+		    "{\"metrics_textfile\": \"%s\"}", bad[i]);
+		ATF_CHECK_MATCH_MSG("^test.json: line 1 column 2: key "
+		                    "\"metrics_textfile\": ",
+		    parse_error(json), "%s", bad[i]);
+		ATF_REQUIRE(setenv("GOPROC_METRICS_TEXTFILE", bad[i], 1) == 0);
+		ATF_CHECK_MSG(config_load(&cfg, NULL, err, sizeof(err)) == -1,
+		    "%s", bad[i]);
+		ATF_CHECK_MATCH("^environment GOPROC_METRICS_TEXTFILE: ", err);
+	}
+	ATF_REQUIRE(setenv("GOPROC_METRICS_TEXTFILE", "/run/x/a.prom", 1) == 0);
+	ATF_REQUIRE(config_load(&cfg, NULL, err, sizeof(err)) == 0);
+	ATF_CHECK_STREQ("/run/x/a.prom", cfg.metrics_textfile);
+	clear_env();
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, defaults_are_15s_and_45s);
@@ -1252,6 +1297,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, registry_limits_from_environment);
 	ATF_TP_ADD_TC(tp, dump_prints_changed_limits);
 	ATF_TP_ADD_TC(tp, metrics_interval);
+	ATF_TP_ADD_TC(tp, metrics_textfile);
 
 	return (atf_no_error());
 }

@@ -119,6 +119,10 @@ install_tree_body()
 755 ./usr/sbin/goprocd
 644 ./usr/share/bash-completion/completions/goprocctl
 644 ./usr/share/doc/goproc/examples/goprocd.conf
+644 ./usr/share/doc/goproc/examples/prometheus/goproc.rules.yml
+644 ./usr/share/doc/goproc/examples/prometheus/prometheus-node-exporter.default
+644 ./usr/share/doc/goproc/examples/prometheus/prometheus.yml
+644 ./usr/share/doc/goproc/examples/prometheus/targets/goproc-hosts.yml
 644 ./usr/share/man/man1/goprocctl.1
 644 ./usr/share/man/man5/goprocd.conf.5
 644 ./usr/share/man/man8/goprocd.8

@@ -751,9 +751,10 @@ ATF_TC_BODY(usage_rows, tc)
 		        strcmp(name, "kill") == 0 ||
 		        strcmp(name, "watch") == 0 ||
 		        strcmp(name, "wait") == 0 ||
-		        strcmp(name, "update") == 0);
+		        strcmp(name, "update") == 0 ||
+		        strcmp(name, "metrics") == 0);
 	}
-	ATF_CHECK_EQ(i, 15);
+	ATF_CHECK_EQ(i, 16);
 }
 
 ATF_TC_WITHOUT_HEAD(update);
@@ -791,6 +792,22 @@ ATF_TC_BODY(update, tc)
 	ATF_CHECK_EQ(res.req.flags, GP_REQ_DEAD | GP_REQ_ALL);
 	BAD("exclude each other", "list", "--alive", "--dead");
 	BAD("unknown option", "kill", "--dead", "--all");
+}
+
+ATF_TC_WITHOUT_HEAD(metrics);
+ATF_TC_BODY(metrics, tc)
+{
+	OK("metrics");
+	ATF_CHECK_EQ(res.action, METRICS);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_LIST);
+	OK("metrics", "--tag", "db", "--alive", "-t", "7");
+	ATF_CHECK_EQ(res.req.tags.n, 1);
+	ATF_CHECK_EQ(res.req.flags, GP_REQ_ALIVE);
+	ATF_CHECK_EQ(res.timeout, 7);
+	BAD("metrics: --json does not apply, the output is Prometheus's "
+	    "text format",
+	    "--json", "metrics");
+	BAD("unknown option --long", "metrics", "--long");
 }
 
 ATF_TC_WITHOUT_HEAD(watch);
@@ -1009,6 +1026,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, reparse);
 	ATF_TP_ADD_TC(tp, top_options);
 	ATF_TP_ADD_TC(tp, signal_names);
+	ATF_TP_ADD_TC(tp, metrics);
 
 	return (atf_no_error());
 }
