@@ -28,6 +28,7 @@
 
 #include <sys/types.h>
 #include <sys/epoll.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -126,6 +127,16 @@
 #define T_TOP_PCT	5.0	/* of one core */
 #define T_FRAME_MS	16.0
 
+/* The million phase. */
+#define NMILLION	1000000	/* dead entries of the largest registry */
+#define NMLIST		3	/* full lists, each way, per size */
+#define NMADD		50	/* goprocctl adds per size */
+#define MDEAD_AT	"2026-01-02T04:05:07Z"	/* dead_at of those entries */
+
+#define T_M_START_MS	2000.0	/* start-up at 1,000,000 */
+#define T_M_RSS_MIB	200.0
+#define T_M_LIST_MS	1500.0
+
 enum role { R_PARENT, R_REGISTRY, R_PROBER, R_FRONTEND, R_MAX };
 
 static const char *const role_names[R_MAX] = {
@@ -141,6 +152,7 @@ static const char *const daemon_files[] = {
 
 /* Indexes into daemon_files. */
 #define F_SNAPSHOT	2
+#define F_JOURNAL	4
 #define F_LOG		5
 #define F_CONF		6
 
@@ -299,6 +311,9 @@ static pid_t	 top_start(const struct daemon *, int *);
 static void	 top_frames(int, double *);
 static void	 bench_top(void);
 static void	 bench_textfile(void);
+static double	 run_rusage(const struct daemon *, char *const[], long *);
+static void	 million_size(struct daemon *, size_t, const struct stats *);
+static void	 bench_million(void);
 
 static pid_t		 mainpid;
 static volatile sig_atomic_t cleaning;
@@ -308,8 +323,9 @@ static char		 goprocd_path[PATH_MAX];
 static char		 goprocctl_path[PATH_MAX];
 static char		 boot_id[64];
 static struct daemon	 dsmall, dbig, dmet, dacc, dwatch, dslow, dtop, dprom;
+static struct daemon	 dmsmall, dm100k, dm1m;
 static struct daemon *const daemons[] = { &dsmall, &dbig, &dmet, &dacc,
-	&dwatch, &dslow, &dtop, &dprom };
+	&dwatch, &dslow, &dtop, &dprom, &dmsmall, &dm100k, &dm1m };
 static struct live	 live[NLIVE];
 static size_t		 nlive;
 static struct live	 mkids[NIDLE + 2];	/* of the metrics phase */
@@ -320,6 +336,7 @@ static volatile pid_t	 drain_pid;	/* reads the watchers */
 static volatile pid_t	 top_pid;	/* goprocctl top */
 static struct target	 targets[32];
 static size_t		 ntargets;
+static int		 snapshot_dated;	/* write dead_at too */
 /* clang-format on */
 
 static __dead void
@@ -702,6 +719,9 @@ setup_dirs(void)
 	daemon_init(&dslow, "slow");
 	daemon_init(&dtop, "top");
 	daemon_init(&dprom, "textfile");
+	daemon_init(&dmsmall, "m100");
+	daemon_init(&dm100k, "m100k");
+	daemon_init(&dm1m, "m1m");
 }
 
 /* A snapshot of n dead entries in goproc's format, in ngroups groups. */
@@ -740,8 +760,9 @@ write_snapshot(const char *path, size_t n, size_t ngroups, const char *boot)
 			fprintf(f, ",\"b%zu\"", i % 100);
 		fprintf(f,
 		    "],\"groups\":[\"g%zu\"]},\"start_ticks\":%zu,"
-		    "\"boot_id\":\"%s\",\"owner_uid\":%u}",
-		    i % ngroups, 1000 + i, boot, uid);
+		    "\"boot_id\":\"%s\",\"owner_uid\":%u%s}",
+		    i % ngroups, 1000 + i, boot, uid,
+		    snapshot_dated ? ",\"dead_at\":\"" MDEAD_AT "\"" : "");
 	}
 	fprintf(f, "\n]}\n");
 	if (fflush(f) == EOF || ferror(f) || fsync(fileno(f)) == -1)
@@ -2906,6 +2927,149 @@ bench_textfile(void)
 	target("no ping waits 50 ms behind a textfile write", met);
 }
 
+/*
+ * Run goprocctl with args against a daemon, stdout to /dev/null; its
+ * wall time in ms and its peak RSS in KiB (*maxkb).
+ */
+static double
+run_rusage(const struct daemon *d, char *const args[], long *maxkb)
+{
+	struct rusage ru;
+	double t0, t;
+	pid_t pid;
+	int status;
+
+	t0 = now_ms();
+	pid = start_prog(d, goprocctl_path, args, -1, &ctl_pid);
+	while (wait4(pid, &status, 0, &ru) == -1)
+		if (errno != EINTR)
+			bail("wait4: %s", strerror(errno));
+	t = now_ms() - t0;
+	ctl_pid = 0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		bail("goprocctl %s %s failed (status %d), see %s", args[1],
+		    args[2] != NULL ? args[2] : "", status, ctl_err);
+	*maxkb = ru.ru_maxrss;
+	return (t);
+}
+
+/*
+ * One registry of n dead entries (with a time of death, as goprocd
+ * writes them): start-up, RSS, the full lists and goprocctl add.  With
+ * s_small NULL, the adds are the baseline; returns nothing.
+ */
+static void
+million_size(struct daemon *d, size_t n, const struct stats *s_small)
+{
+	static double ms[NMADD];
+	char *list_args[] = { "goprocctl", "list", NULL };
+	char *json_args[] = { "goprocctl", "--json", "list", NULL };
+	char title[64];
+	struct rss rss_load, rss_list;
+	struct stats s_list, s_json, s_add;
+	struct stat sb;
+	double t0, gen_ms, cpu, list[NMLIST], json[NMLIST];
+	long kb, list_kb = 0, json_kb = 0;
+	size_t i;
+	int met;
+
+	(void)snprintf(title, sizeof(title), "registry of %zu dead entries", n);
+	print_header(title);
+	t0 = now_ms();
+	snapshot_dated = 1;
+	write_snapshot(d->files[F_SNAPSHOT], n, 100, boot_for_snapshot());
+	snapshot_dated = 0;
+	gen_ms = now_ms() - t0;
+	if (stat(d->files[F_SNAPSHOT], &sb) == -1)
+		bail("%s: %s", d->files[F_SNAPSHOT], strerror(errno));
+	rowf("snapshot generated", "", -1, "%.1f MiB in %.0f ms",
+	    sb.st_size / MIB, gen_ms);
+	daemon_start(d);
+	cpu = proc_cpu_s(d->procs[R_REGISTRY]);
+	met = n < NMILLION || d->startup_ms < T_M_START_MS;
+	rowf("startup (until ping answers)", n < NMILLION ? "" : "< 2 s",
+	    n < NMILLION ? -1 : met, "%.0f ms", d->startup_ms);
+	rowf("  registry CPU time at startup", "", -1, "%.2f s", cpu);
+	if (n == NMILLION)
+		target("startup under 2 s at 1,000,000", met);
+	read_rss(d, &rss_load);
+
+	for (i = 0; i < NMLIST; i++) {
+		list[i] = run_rusage(d, list_args, &kb);
+		if (kb > list_kb)
+			list_kb = kb;
+		json[i] = run_rusage(d, json_args, &kb);
+		if (kb > json_kb)
+			json_kb = kb;
+	}
+	read_rss(d, &rss_list);
+	s_list = summarize(list, NMLIST);
+	s_json = summarize(json, NMLIST);
+	met = n < NMILLION || s_list.med < T_M_LIST_MS;
+	rowf("full list, goprocctl list > /dev/null", n < NMILLION ? "" :
+	    "< 1.5 s", n < NMILLION ? -1 : met, "%.0f ms (best %.0f)",
+	    s_list.med, s_list.min);
+	if (n == NMILLION)
+		target("full list under 1.5 s at 1,000,000", met);
+	rowf("full list, goprocctl --json list > /dev/null", "", -1,
+	    "%.0f ms (best %.0f)", s_json.med, s_json.min);
+	rowf("  goprocctl peak RSS: list / --json list", "", -1,
+	    "%.1f / %.1f MiB", list_kb / 1024.0, json_kb / 1024.0);
+
+	spawn_live(nlive + NMADD);
+	ctl_add_live(d, live, nlive - NMADD, nlive, ms);
+	s_add = summarize(ms, NMADD);
+	rowf("goprocctl add, wall, median / p95 (50 adds)", "", -1,
+	    "%.2f / %.2f ms", s_add.med, s_add.p95);
+	rowf("  against 100 entries (median)", "", -1, "%.2fx",
+	    s_add.med / s_small->med);
+
+	met = n < NMILLION || rss_list.sum / 1024.0 < T_M_RSS_MIB;
+	rowf("RSS, 4 processes, after load / after lists",
+	    n < NMILLION ? "" : "< 200 MiB", n < NMILLION ? -1 : met,
+	    "%.1f / %.1f MiB", rss_load.sum / 1024.0, rss_list.sum / 1024.0);
+	if (n == NMILLION)
+		target("RSS under 200 MiB at 1,000,000", met);
+	printf("  VmRSS in MiB %9s %9s %9s %9s %9s\n", role_names[R_PARENT],
+	    role_names[R_REGISTRY], role_names[R_PROBER],
+	    role_names[R_FRONTEND], "sum");
+	print_rss("after load", &rss_load);
+	print_rss("after full lists", &rss_list);
+	daemon_stop(d);
+	(void)unlink(d->files[F_SNAPSHOT]);
+	(void)unlink(d->files[F_JOURNAL]);
+}
+
+/*
+ * The registry at 100,000 and at 1,000,000 dead entries: start-up,
+ * RSS, the full lists, and goprocctl add against 100 entries.
+ */
+static void
+bench_million(void)
+{
+	static double ms[NMADD];
+	struct stats s_small;
+	sigset_t old;
+
+	print_header("registry of 100 entries (goprocctl add baseline)");
+	snapshot_dated = 1;
+	write_snapshot(
+	    dmsmall.files[F_SNAPSHOT], NSMALL, 100, boot_for_snapshot());
+	snapshot_dated = 0;
+	daemon_start(&dmsmall);
+	spawn_live(NMADD);
+	ctl_add_live(&dmsmall, live, 0, NMADD, ms);
+	s_small = summarize(ms, NMADD);
+	rowf("goprocctl add, wall, median / p95 (50 adds)", "", -1,
+	    "%.2f / %.2f ms", s_small.med, s_small.p95);
+	daemon_stop(&dmsmall);
+	million_size(&dm100k, NBIG, &s_small);
+	million_size(&dm1m, NMILLION, &s_small);
+	block_signals(&old);
+	kill_procs(live, nlive);
+	restore_signals(&old);
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -2917,10 +3081,13 @@ main(int argc, char *argv[])
 	struct stat sb;
 	size_t i, j, nmet;
 	sigset_t old;
-	int ch, all, mflag = 0, pflag = 0, tflag = 0, wflag = 0;
+	int ch, all, mflag = 0, pflag = 0, tflag = 0, wflag = 0, Mflag = 0;
 
-	while ((ch = getopt(argc, argv, "mptw")) != -1) {
+	while ((ch = getopt(argc, argv, "Mmptw")) != -1) {
 		switch (ch) {
+		case 'M':
+			Mflag = 1;
+			break;
 		case 'm':
 			mflag = 1;
 			break;
@@ -2934,12 +3101,12 @@ main(int argc, char *argv[])
 			wflag = 1;
 			break;
 		default:
-			fprintf(stderr, "usage: bench [-mptw]\n");
+			fprintf(stderr, "usage: bench [-Mmptw]\n");
 			return (2);
 		}
 	}
 	if (optind != argc) {
-		fprintf(stderr, "usage: bench [-mptw]\n");
+		fprintf(stderr, "usage: bench [-Mmptw]\n");
 		return (2);
 	}
 	mainpid = getpid();
@@ -2961,7 +3128,7 @@ main(int argc, char *argv[])
 	setup_dirs();
 	read_boot_id();
 	machine();
-	all = !mflag && !pflag && !tflag && !wflag;
+	all = !mflag && !pflag && !tflag && !wflag && !Mflag;
 	if (all)
 		bench_registry();
 	if (all || mflag) {
@@ -2974,6 +3141,8 @@ main(int argc, char *argv[])
 		bench_top();
 	if (all || pflag)
 		bench_textfile();
+	if (Mflag)
+		bench_million();
 
 	block_signals(&old);
 	cleaning = 1;
