@@ -85,6 +85,8 @@ static int days_in_month(int64_t, int);
 static int64_t days_since_epoch(int64_t, int, int);
 static int digits(const char *, size_t, int64_t *);
 static int get_cmd_source(const json_t *, struct gp_entry *, char *, size_t);
+static int entry_put(struct regtab *, const struct gp_entry *, const char *,
+    int64_t, const char *, struct rentry **, char *, size_t);
 static int get_labels(
     const json_t *, const char *, struct gp_strlist *, char *, size_t);
 static int rd_more(struct reader *);
@@ -94,6 +96,8 @@ static int rd_value(struct reader *, const char **, size_t *);
 static json_t *rd_decode(struct reader *, const char *, const char *, size_t);
 static int snap_header(
     struct reader *, const char *, json_t *, struct snapshot_info *, int *);
+static int snap_entry(struct reader *, struct regtab *, struct gp_entry *,
+    const char *, struct rentry **);
 static int snap_procs(struct reader *, struct regtab *, struct snapshot_info *);
 static int snap_parse(struct reader *, struct regtab *, struct snapshot_info *);
 
@@ -602,7 +606,6 @@ store_entry_load(struct regtab *rt, const json_t *o, const char *what,
     struct rentry **ep, char *err, size_t errlen)
 {
 	struct gp_entry ge;
-	struct rentry *e;
 	char boot[REGTAB_BOOT_ID_LEN + 1], msg[GP_MSG_MAX];
 	int64_t dead_at = 0;
 
@@ -620,7 +623,19 @@ store_entry_load(struct regtab *rt, const json_t *o, const char *what,
 		    err, errlen, "%s.dead_at: for a dead entry only", what);
 		return (-1);
 	}
-	if (regtab_insert(rt, &ge, boot, &e, msg, sizeof(msg)) != REGTAB_OK) {
+	return (entry_put(rt, &ge, boot, dead_at, what, ep, err, errlen));
+}
+
+/* Add a checked entry to the table; the error starts with what. */
+static int
+entry_put(struct regtab *rt, const struct gp_entry *ge, const char *boot,
+    int64_t dead_at, const char *what, struct rentry **ep, char *err,
+    size_t errlen)
+{
+	struct rentry *e;
+	char msg[GP_MSG_MAX];
+
+	if (regtab_insert(rt, ge, boot, &e, msg, sizeof(msg)) != REGTAB_OK) {
 		snprintf(err, errlen, "%s: %s", what, msg);
 		return (-1);
 	}
@@ -990,15 +1005,43 @@ snap_header(struct reader *r, const char *key, json_t *v,
 	return (0);
 }
 
+/*
+ * One element of "procs": read by store_entry_fast() in the form goprocd
+ * writes, else decoded by jansson, which also names what is wrong.
+ */
+static int
+snap_entry(struct reader *r, struct regtab *rt, struct gp_entry *ge,
+    const char *what, struct rentry **ep)
+{
+	json_t *v;
+	const char *p;
+	char boot[REGTAB_BOOT_ID_LEN + 1];
+	size_t len;
+	int64_t dead_at;
+	int rv;
+
+	if (rd_value(r, &p, &len) == -1)
+		return (-1);
+	if (store_entry_fast(p, len, ge, boot, sizeof(boot), &dead_at) == 0)
+		return (entry_put(
+		    rt, ge, boot, dead_at, what, ep, r->err, r->errlen));
+	if ((v = rd_decode(r, what, p, len)) == NULL)
+		return (-1);
+	rv = store_entry_load(rt, v, what, ep, r->err, r->errlen);
+	json_decref(v);
+	return (rv);
+}
+
 static int
 snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 {
 	json_t *v;
+	struct gp_entry *ge;
 	struct rentry *e;
 	const char *p;
 	char what[32];
 	size_t i, len;
-	int c;
+	int c, rv = -1;
 
 	if ((c = rd_ws(r)) == 'n') {
 		if (rd_value(r, &p, &len) == -1 ||
@@ -1019,21 +1062,17 @@ snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 		return (-1);
 	}
 	r->pos++;
+	if ((ge = calloc(1, sizeof(*ge))) == NULL)
+		fatal(NULL);
 	for (i = 0;; i++) {
 		if ((c = rd_ws(r)) == ']' && i == 0) {
 			r->pos++;
-			return (0);
+			rv = 0;
+			break;
 		}
 		snprintf(what, sizeof(what), "procs[%zu]", i);
-		if (rd_value(r, &p, &len) == -1 ||
-		    (v = rd_decode(r, what, p, len)) == NULL)
-			return (-1);
-		if (store_entry_load(rt, v, what, &e, r->err, r->errlen) ==
-		    -1) {
-			json_decref(v);
-			return (-1);
-		}
-		json_decref(v);
+		if (snap_entry(r, rt, ge, what, &e) == -1)
+			break;
 		si->count++;
 		if (e->start_ticks == 0)
 			si->unknown++;
@@ -1043,7 +1082,8 @@ snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 		}
 		if (c == ']') {
 			r->pos++;
-			return (0);
+			rv = 0;
+			break;
 		}
 		if (c != RD_ERR)
 			snprintf(r->err, r->errlen,
@@ -1051,8 +1091,10 @@ snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 			    c == RD_EOF ? "unexpected end of file" :
 			                  "expected ',' or ']'",
 			    what);
-		return (-1);
+		break;
 	}
+	free(ge);
+	return (rv);
 }
 
 static int

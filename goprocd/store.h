@@ -73,6 +73,10 @@ void store_time_format(int64_t, char *, size_t);
 const char *store_json_describe(const json_t *, char *, size_t);
 int store_printable(const char *);
 
+/* snapfast.c: an entry in the form goprocd writes, without jansson */
+int store_entry_fast(
+    const char *, size_t, struct gp_entry *, char *, size_t, int64_t *);
+
 /* journal.c: each encoder returns one line ending in '\n' (free(3) it) */
 char *journal_add(uint64_t, const struct rentry *, size_t *);
 char *journal_rm(uint64_t, uint64_t, size_t *);

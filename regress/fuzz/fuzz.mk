@@ -43,10 +43,10 @@ FUZZ_SRCS_wire =	$(FUZZ_DIR)/fuzz_wire.c common/wire.c common/text.c \
 FUZZ_SRCS_imsg =	$(FUZZ_DIR)/fuzz_imsg.c common/imsg.c \
 			common/imsg-buffer.c common/wire.c common/text.c
 FUZZ_SRCS_snapshot =	$(FUZZ_DIR)/fuzz_snapshot.c $(FUZZ_DIR)/fuzz_regtab.c \
-			goprocd/snapshot.c goprocd/regtab.c common/wire.c common/select.c \
+			goprocd/snapshot.c goprocd/snapfast.c goprocd/regtab.c common/wire.c common/select.c \
 			common/text.c common/util.c common/imsg-buffer.c
 FUZZ_SRCS_journal =	$(FUZZ_DIR)/fuzz_journal.c $(FUZZ_DIR)/fuzz_regtab.c \
-			goprocd/journal.c goprocd/snapshot.c goprocd/regtab.c common/select.c \
+			goprocd/journal.c goprocd/snapshot.c goprocd/snapfast.c goprocd/regtab.c common/select.c \
 			common/wire.c common/text.c common/util.c \
 			common/imsg-buffer.c
 FUZZ_SRCS_config =	$(FUZZ_DIR)/fuzz_config.c common/config.c \
