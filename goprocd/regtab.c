@@ -47,6 +47,17 @@ struct rset {
 	uint32_t n;
 };
 
+/*
+ * Entries by PID: an open-addressed hash (linear probing) of the entry
+ * with the lowest ID of each PID; the others follow it on pid_next, in
+ * the order of their IDs.
+ */
+struct pidtab {
+	struct rentry **slot;
+	uint32_t cap; /* 0 or a power of two */
+	uint32_t n;   /* PIDs */
+};
+
 /* An interned string: a tag, a group or a boot ID. */
 struct rlabel {
 	RB_ENTRY(rlabel) link;
@@ -70,7 +81,6 @@ struct ruid {
 };
 
 RB_HEAD(id_tree, rentry);
-RB_HEAD(pid_tree, rentry);
 RB_HEAD(label_tree, rlabel);
 RB_HEAD(name_tree, rname);
 RB_HEAD(uid_tree, ruid);
@@ -78,7 +88,7 @@ RB_HEAD(dead_tree, rentry);
 
 struct regtab {
 	struct id_tree ids;
-	struct pid_tree pids;
+	struct pidtab pids;
 	struct name_tree names;
 	struct label_tree labels;
 	struct uid_tree uids;
@@ -138,12 +148,16 @@ struct evec {
 };
 
 static int id_cmp(struct rentry *, struct rentry *);
-static int pid_cmp(struct rentry *, struct rentry *);
 static int label_cmp(struct rlabel *, struct rlabel *);
 static int name_cmp(struct rname *, struct rname *);
 static int uid_cmp(struct ruid *, struct ruid *);
 static int dead_cmp(struct rentry *, struct rentry *);
 static void uid_count(struct regtab *, uint32_t, int);
+static uint32_t pid_home(const struct pidtab *, int32_t);
+static int pid_slot(const struct pidtab *, int32_t, uint32_t *);
+static void pid_resize(struct pidtab *, uint32_t);
+static void pid_insert(struct pidtab *, struct rentry *);
+static void pid_remove(struct pidtab *, struct rentry *);
 static uint32_t rset_home(const struct rset *, const struct rentry *);
 static void rset_resize(struct rset *, uint32_t);
 static void rset_reserve(struct rset *, uint32_t);
@@ -177,7 +191,6 @@ static struct rentry *add_insert(struct regtab *, const struct gp_entry *,
     const char *, const struct add_plan *);
 
 RB_GENERATE_STATIC(id_tree, rentry, id_link, id_cmp);
-RB_GENERATE_STATIC(pid_tree, rentry, pid_link, pid_cmp);
 RB_GENERATE_STATIC(label_tree, rlabel, link, label_cmp);
 RB_GENERATE_STATIC(name_tree, rname, link, name_cmp);
 RB_GENERATE_STATIC(uid_tree, ruid, link, uid_cmp);
@@ -189,14 +202,6 @@ id_cmp(struct rentry *a, struct rentry *b)
 	if (a->id < b->id)
 		return (-1);
 	return (a->id > b->id);
-}
-
-static int
-pid_cmp(struct rentry *a, struct rentry *b)
-{
-	if (a->pid != b->pid)
-		return (a->pid < b->pid ? -1 : 1);
-	return (id_cmp(a, b));
 }
 
 static int
@@ -270,6 +275,112 @@ regtab_set_owner(struct regtab *rt, struct rentry *e, uint32_t uid)
 	uid_count(rt, e->count_uid, -1);
 	e->owner_uid = e->count_uid = uid;
 	uid_count(rt, uid, 1);
+}
+
+/*
+ * The PID index.
+ */
+static uint32_t
+pid_home(const struct pidtab *t, int32_t pid)
+{
+	uint64_t h;
+
+	h = (uint64_t)(uint32_t)pid * 0x9e3779b97f4a7c15ULL;
+	return ((uint32_t)(h >> 32) & (t->cap - 1));
+}
+
+/* The slot of pid (1), or the free slot where it would go (0). */
+static int
+pid_slot(const struct pidtab *t, int32_t pid, uint32_t *where)
+{
+	uint32_t j;
+
+	for (j = pid_home(t, pid); t->slot[j] != NULL;
+	     j = (j + 1) & (t->cap - 1)) {
+		if (t->slot[j]->pid == pid) {
+			*where = j;
+			return (1);
+		}
+	}
+	*where = j;
+	return (0);
+}
+
+static void
+pid_resize(struct pidtab *t, uint32_t cap)
+{
+	struct rentry **old;
+	uint32_t oldcap, i, j;
+
+	old = t->slot;
+	oldcap = t->cap;
+	t->slot = NULL;
+	t->cap = cap;
+	if (cap > 0 && (t->slot = calloc(cap, sizeof(*t->slot))) == NULL)
+		fatal(NULL);
+	for (i = 0; i < oldcap; i++) {
+		if (old[i] == NULL)
+			continue;
+		(void)pid_slot(t, old[i]->pid, &j);
+		t->slot[j] = old[i];
+	}
+	free(old);
+}
+
+static void
+pid_insert(struct pidtab *t, struct rentry *e)
+{
+	struct rentry **pp;
+	uint32_t j;
+
+	if (t->cap == 0 || ((uint64_t)t->n + 1) * 4 > (uint64_t)t->cap * 3) {
+		if (t->cap > UINT32_MAX / 4)
+			fatalx("%s: too many pids", __func__);
+		pid_resize(t, t->cap == 0 ? 16 : t->cap * 2);
+	}
+	if (!pid_slot(t, e->pid, &j)) {
+		e->pid_next = NULL;
+		t->slot[j] = e;
+		t->n++;
+		return;
+	}
+	for (pp = &t->slot[j]; *pp != NULL && (*pp)->id < e->id;
+	     pp = &(*pp)->pid_next)
+		;
+	e->pid_next = *pp;
+	*pp = e;
+}
+
+static void
+pid_remove(struct pidtab *t, struct rentry *e)
+{
+	struct rentry **pp;
+	uint32_t i, j, k, mask;
+
+	if (t->cap == 0 || !pid_slot(t, e->pid, &i))
+		fatalx("%s: pid %d not indexed", __func__, e->pid);
+	for (pp = &t->slot[i]; *pp != NULL && *pp != e; pp = &(*pp)->pid_next)
+		;
+	if (*pp == NULL)
+		fatalx("%s: id %" PRIu64 " not indexed", __func__, e->id);
+	*pp = e->pid_next;
+	if (t->slot[i] != NULL)
+		return;
+	/* The PID is gone: shift back the slots that probed past it. */
+	mask = t->cap - 1;
+	for (j = (i + 1) & mask; t->slot[j] != NULL; j = (j + 1) & mask) {
+		k = pid_home(t, t->slot[j]->pid);
+		if (((j - k) & mask) >= ((j - i) & mask)) {
+			t->slot[i] = t->slot[j];
+			i = j;
+		}
+	}
+	t->slot[i] = NULL;
+	t->n--;
+	if (t->n == 0)
+		pid_resize(t, 0);
+	else if (t->cap > 16 && (uint64_t)t->n * 8 < t->cap)
+		pid_resize(t, t->cap / 2);
 }
 
 /*
@@ -470,7 +581,6 @@ regtab_new(void)
 	if ((rt = calloc(1, sizeof(*rt))) == NULL)
 		fatal(NULL);
 	RB_INIT(&rt->ids);
-	RB_INIT(&rt->pids);
 	RB_INIT(&rt->names);
 	RB_INIT(&rt->labels);
 	RB_INIT(&rt->uids);
@@ -789,7 +899,7 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		RB_INSERT(name_tree, &rt->names, nm);
 	}
 	RB_INSERT(id_tree, &rt->ids, e);
-	RB_INSERT(pid_tree, &rt->pids, e);
+	pid_insert(&rt->pids, e);
 	if (!e->alive) {
 		RB_INSERT(dead_tree, &rt->dead, e);
 		rt->ndead++;
@@ -830,7 +940,7 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 	int kind;
 
 	RB_REMOVE(id_tree, &rt->ids, e);
-	RB_REMOVE(pid_tree, &rt->pids, e);
+	pid_remove(&rt->pids, e);
 	if (!e->alive) {
 		RB_REMOVE(dead_tree, &rt->dead, e);
 		rt->ndead--;
@@ -878,26 +988,18 @@ regtab_find_name(struct regtab *rt, const char *name)
 struct rentry *
 regtab_find_pid(struct regtab *rt, int32_t pid)
 {
-	struct rentry key, *e;
+	uint32_t j;
 
-	key.pid = pid;
-	key.id = 0;
-	e = RB_NFIND(pid_tree, &rt->pids, &key);
-	if (e == NULL || e->pid != pid)
+	if (rt->pids.cap == 0 || !pid_slot(&rt->pids, pid, &j))
 		return (NULL);
-	return (e);
+	return (rt->pids.slot[j]);
 }
 
 /* The entry with the same PID as e and the next higher ID, or NULL. */
 struct rentry *
 regtab_next_pid(struct regtab *rt, struct rentry *e)
 {
-	struct rentry *n;
-
-	n = RB_NEXT(pid_tree, &rt->pids, e);
-	if (n == NULL || n->pid != e->pid)
-		return (NULL);
-	return (n);
+	return (e->pid_next);
 }
 
 struct rentry *
