@@ -58,9 +58,24 @@ struct pidtab {
 	uint32_t n;   /* PIDs */
 };
 
+/*
+ * Strings by their text: an open-addressed hash (linear probing) of
+ * objects holding them, the labels or the names.
+ */
+struct hslot {
+	void *p;
+	uint32_t hash;
+};
+
+struct strhash {
+	struct hslot *slot;
+	uint32_t cap; /* 0 or a power of two */
+	uint32_t n;
+	const char *(*str)(const void *);
+};
+
 /* An interned string: a tag, a group or a boot ID. */
 struct rlabel {
-	RB_ENTRY(rlabel) link;
 	struct rset members[2]; /* REGTAB_TAG, REGTAB_GROUP */
 	uint32_t refs;          /* uses as a boot ID */
 	char s[];
@@ -68,7 +83,6 @@ struct rlabel {
 
 /* A unique name and the entry holding it. */
 struct rname {
-	RB_ENTRY(rname) link;
 	struct rentry *e;
 	char s[];
 };
@@ -81,16 +95,14 @@ struct ruid {
 };
 
 RB_HEAD(id_tree, rentry);
-RB_HEAD(label_tree, rlabel);
-RB_HEAD(name_tree, rname);
 RB_HEAD(uid_tree, ruid);
 RB_HEAD(dead_tree, rentry);
 
 struct regtab {
 	struct id_tree ids;
 	struct pidtab pids;
-	struct name_tree names;
-	struct label_tree labels;
+	struct strhash names;
+	struct strhash labels;
 	struct uid_tree uids;
 	struct dead_tree dead;
 	size_t ndead;
@@ -148,11 +160,17 @@ struct evec {
 };
 
 static int id_cmp(struct rentry *, struct rentry *);
-static int label_cmp(struct rlabel *, struct rlabel *);
-static int name_cmp(struct rname *, struct rname *);
 static int uid_cmp(struct ruid *, struct ruid *);
 static int dead_cmp(struct rentry *, struct rentry *);
 static void uid_count(struct regtab *, uint32_t, int);
+static uint32_t str_hash(const char *);
+static int sh_slot(const struct strhash *, const char *, uint32_t, uint32_t *);
+static void sh_resize(struct strhash *, uint32_t);
+static void *sh_find(const struct strhash *, const char *);
+static void sh_insert(struct strhash *, void *);
+static void sh_remove(struct strhash *, void *);
+static const char *label_str(const void *);
+static const char *name_str(const void *);
 static uint32_t pid_home(const struct pidtab *, int32_t);
 static int pid_slot(const struct pidtab *, int32_t, uint32_t *);
 static void pid_resize(struct pidtab *, uint32_t);
@@ -191,8 +209,6 @@ static struct rentry *add_insert(struct regtab *, const struct gp_entry *,
     const char *, const struct add_plan *);
 
 RB_GENERATE_STATIC(id_tree, rentry, id_link, id_cmp);
-RB_GENERATE_STATIC(label_tree, rlabel, link, label_cmp);
-RB_GENERATE_STATIC(name_tree, rname, link, name_cmp);
 RB_GENERATE_STATIC(uid_tree, ruid, link, uid_cmp);
 RB_GENERATE_STATIC(dead_tree, rentry, dead_link, dead_cmp);
 
@@ -202,18 +218,6 @@ id_cmp(struct rentry *a, struct rentry *b)
 	if (a->id < b->id)
 		return (-1);
 	return (a->id > b->id);
-}
-
-static int
-label_cmp(struct rlabel *a, struct rlabel *b)
-{
-	return (strcmp(a->s, b->s));
-}
-
-static int
-name_cmp(struct rname *a, struct rname *b)
-{
-	return (strcmp(a->s, b->s));
 }
 
 /* Dead entries in the order they died, ties by ID. */
@@ -275,6 +279,126 @@ regtab_set_owner(struct regtab *rt, struct rentry *e, uint32_t uid)
 	uid_count(rt, e->count_uid, -1);
 	e->owner_uid = e->count_uid = uid;
 	uid_count(rt, uid, 1);
+}
+
+/*
+ * The string hashes.
+ */
+static uint32_t
+str_hash(const char *s)
+{
+	uint32_t h = 2166136261U; /* FNV-1a */
+
+	for (; *s != '\0'; s++)
+		h = (h ^ (unsigned char)*s) * 16777619U;
+	return (h);
+}
+
+/* The slot of s (1), or the free slot where it would go (0). */
+static int
+sh_slot(const struct strhash *t, const char *s, uint32_t h, uint32_t *where)
+{
+	uint32_t j;
+
+	for (j = h & (t->cap - 1); t->slot[j].p != NULL;
+	     j = (j + 1) & (t->cap - 1)) {
+		if (t->slot[j].hash == h &&
+		    strcmp(t->str(t->slot[j].p), s) == 0) {
+			*where = j;
+			return (1);
+		}
+	}
+	*where = j;
+	return (0);
+}
+
+static void
+sh_resize(struct strhash *t, uint32_t cap)
+{
+	struct hslot *old;
+	uint32_t oldcap, i, j;
+
+	old = t->slot;
+	oldcap = t->cap;
+	t->slot = NULL;
+	t->cap = cap;
+	if (cap > 0 && (t->slot = calloc(cap, sizeof(*t->slot))) == NULL)
+		fatal(NULL);
+	for (i = 0; i < oldcap; i++) {
+		if (old[i].p == NULL)
+			continue;
+		for (j = old[i].hash & (cap - 1); t->slot[j].p != NULL;
+		     j = (j + 1) & (cap - 1))
+			;
+		t->slot[j] = old[i];
+	}
+	free(old);
+}
+
+static void *
+sh_find(const struct strhash *t, const char *s)
+{
+	uint32_t j;
+
+	if (t->cap == 0 || !sh_slot(t, s, str_hash(s), &j))
+		return (NULL);
+	return (t->slot[j].p);
+}
+
+/* Add p, whose string is not in t yet. */
+static void
+sh_insert(struct strhash *t, void *p)
+{
+	uint32_t h, j;
+
+	if (t->cap == 0 || ((uint64_t)t->n + 1) * 4 > (uint64_t)t->cap * 3) {
+		if (t->cap > UINT32_MAX / 4)
+			fatalx("%s: too many strings", __func__);
+		sh_resize(t, t->cap == 0 ? 16 : t->cap * 2);
+	}
+	h = str_hash(t->str(p));
+	if (sh_slot(t, t->str(p), h, &j))
+		fatalx("%s: already there", __func__);
+	t->slot[j].p = p;
+	t->slot[j].hash = h;
+	t->n++;
+}
+
+static void
+sh_remove(struct strhash *t, void *p)
+{
+	uint32_t i, j, k, mask;
+
+	if (t->cap == 0 || !sh_slot(t, t->str(p), str_hash(t->str(p)), &i) ||
+	    t->slot[i].p != p)
+		fatalx("%s: not there", __func__);
+	mask = t->cap - 1;
+	/* Shift back the slots that probed past the hole. */
+	for (j = (i + 1) & mask; t->slot[j].p != NULL; j = (j + 1) & mask) {
+		k = t->slot[j].hash & mask;
+		if (((j - k) & mask) >= ((j - i) & mask)) {
+			t->slot[i] = t->slot[j];
+			i = j;
+		}
+	}
+	t->slot[i].p = NULL;
+	t->n--;
+	if (t->n == 0)
+		sh_resize(t, 0);
+	else if (t->cap > 16 && (uint64_t)t->n * 8 < t->cap)
+		sh_resize(t, t->cap / 2);
+}
+
+static const char *
+label_str(const void *p)
+{
+	return (((const struct rlabel *)p)->s);
+}
+
+static const char *
+name_str(const void *p)
+{
+	return (((const struct rname *)p)->s);
 }
 
 /*
@@ -500,16 +624,7 @@ rset_del(struct rset *s, struct rentry *e)
 static struct rlabel *
 label_find(struct regtab *rt, const char *s)
 {
-	struct rlabel *l;
-	int c;
-
-	l = RB_ROOT(&rt->labels);
-	while (l != NULL) {
-		if ((c = strcmp(s, l->s)) == 0)
-			return (l);
-		l = c < 0 ? RB_LEFT(l, link) : RB_RIGHT(l, link);
-	}
-	return (NULL);
+	return (sh_find(&rt->labels, s));
 }
 
 static struct rlabel *
@@ -524,7 +639,7 @@ label_get(struct regtab *rt, const char *s)
 	if ((l = calloc(1, sizeof(*l) + len + 1)) == NULL)
 		fatal(NULL);
 	memcpy(l->s, s, len + 1);
-	RB_INSERT(label_tree, &rt->labels, l);
+	sh_insert(&rt->labels, l);
 	return (l);
 }
 
@@ -535,7 +650,7 @@ label_release(struct regtab *rt, struct rlabel *l)
 	if (l == NULL || l->refs > 0 || l->members[REGTAB_TAG].n > 0 ||
 	    l->members[REGTAB_GROUP].n > 0)
 		return;
-	RB_REMOVE(label_tree, &rt->labels, l);
+	sh_remove(&rt->labels, l);
 	rset_resize(&l->members[REGTAB_TAG], 0);
 	rset_resize(&l->members[REGTAB_GROUP], 0);
 	free(l);
@@ -544,16 +659,7 @@ label_release(struct regtab *rt, struct rlabel *l)
 static struct rname *
 name_find(struct regtab *rt, const char *s)
 {
-	struct rname *n;
-	int c;
-
-	n = RB_ROOT(&rt->names);
-	while (n != NULL) {
-		if ((c = strcmp(s, n->s)) == 0)
-			return (n);
-		n = c < 0 ? RB_LEFT(n, link) : RB_RIGHT(n, link);
-	}
-	return (NULL);
+	return (sh_find(&rt->names, s));
 }
 
 static int
@@ -581,8 +687,8 @@ regtab_new(void)
 	if ((rt = calloc(1, sizeof(*rt))) == NULL)
 		fatal(NULL);
 	RB_INIT(&rt->ids);
-	RB_INIT(&rt->names);
-	RB_INIT(&rt->labels);
+	rt->names.str = name_str;
+	rt->labels.str = label_str;
 	RB_INIT(&rt->uids);
 	RB_INIT(&rt->dead);
 	rt->next_id = 1;
@@ -896,7 +1002,7 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		memcpy(nm->s, ge->name, namelen + 1);
 		nm->e = e;
 		e->name = nm;
-		RB_INSERT(name_tree, &rt->names, nm);
+		sh_insert(&rt->names, nm);
 	}
 	RB_INSERT(id_tree, &rt->ids, e);
 	pid_insert(&rt->pids, e);
@@ -946,7 +1052,7 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 		rt->ndead--;
 	}
 	if (e->name != NULL) {
-		RB_REMOVE(name_tree, &rt->names, e->name);
+		sh_remove(&rt->names, e->name);
 		free(e->name);
 	}
 	for (i = 0; i < (size_t)e->ntags + e->ngroups; i++) {
