@@ -163,6 +163,7 @@ static int id_cmp(struct rentry *, struct rentry *);
 static int uid_cmp(struct ruid *, struct ruid *);
 static int dead_cmp(struct rentry *, struct rentry *);
 static void uid_count(struct regtab *, uint32_t, int);
+static void *table_alloc(size_t, size_t);
 static uint32_t str_hash(const char *);
 static int sh_slot(const struct strhash *, const char *, uint32_t, uint32_t *);
 static void sh_resize(struct strhash *, uint32_t);
@@ -282,6 +283,22 @@ regtab_set_owner(struct regtab *rt, struct rentry *e, uint32_t uid)
 }
 
 /*
+ * A zeroed hash table, written rather than calloc'ed: the probes read a
+ * fresh mapping before they write it, which would cost each page a
+ * second fault and a TLB shootdown.
+ */
+static void *
+table_alloc(size_t n, size_t size)
+{
+	void *p;
+
+	if ((p = reallocarray(NULL, n, size)) == NULL)
+		fatal(NULL);
+	memset(p, 0, n * size);
+	return (p);
+}
+
+/*
  * The string hashes.
  */
 static uint32_t
@@ -322,8 +339,8 @@ sh_resize(struct strhash *t, uint32_t cap)
 	oldcap = t->cap;
 	t->slot = NULL;
 	t->cap = cap;
-	if (cap > 0 && (t->slot = calloc(cap, sizeof(*t->slot))) == NULL)
-		fatal(NULL);
+	if (cap > 0)
+		t->slot = table_alloc(cap, sizeof(*t->slot));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].p == NULL)
 			continue;
@@ -440,8 +457,8 @@ pid_resize(struct pidtab *t, uint32_t cap)
 	oldcap = t->cap;
 	t->slot = NULL;
 	t->cap = cap;
-	if (cap > 0 && (t->slot = calloc(cap, sizeof(*t->slot))) == NULL)
-		fatal(NULL);
+	if (cap > 0)
+		t->slot = table_alloc(cap, sizeof(*t->slot));
 	for (i = 0; i < oldcap; i++) {
 		if (old[i] == NULL)
 			continue;
@@ -534,8 +551,7 @@ rset_resize(struct rset *s, uint32_t cap)
 		s->cap = 0;
 		return;
 	}
-	if ((s->slot = calloc(cap, sizeof(*s->slot))) == NULL)
-		fatal(NULL);
+	s->slot = table_alloc(cap, sizeof(*s->slot));
 	s->cap = cap;
 	for (i = 0; i < oldcap; i++) {
 		if (old[i] == NULL)
