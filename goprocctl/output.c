@@ -384,6 +384,15 @@ show_entry(struct parse_result *res, const struct gp_entry *e)
 		break;
 	}
 
+	/*
+	 * goprocd sends a list in the order to print it (of ids, or as
+	 * sorted): print it as it comes, without holding a million lines.
+	 */
+	if (res->action == LIST && !(res->req.flags & GP_REQ_CHILDREN)) {
+		print_entry(stdout, e, 1, res->longfmt);
+		putchar('\n');
+		return;
+	}
 	if ((f = open_memstream(&text, &len)) == NULL)
 		err(GP_EXIT_FAIL, NULL);
 	print_entry(f, e, 1, res->action == LIST && res->longfmt);

@@ -67,6 +67,7 @@ static struct {
 	json_t		*ended;		/* wait */
 	int		 failed;
 	int		 inorder;	/* list --sort, --reverse: as sent */
+	size_t		 streamed;	/* list: entries printed as they came */
 	int64_t		 uptime;	/* version: goprocd's seconds, or -1 */
 } js = { .uptime = -1 };
 
@@ -82,6 +83,9 @@ static void	 json_ended(struct parse_result *, const struct gp_entry *,
 		    int, int64_t);
 static void	 json_alive(struct parse_result *, const struct gp_entry *);
 static void	 json_stream_tail(struct parse_result *);
+static void	 json_list_entry(const struct gp_entry *);
+static void	 json_list_tail(void);
+static void	 jprint(const json_t *, const char *);
 static json_t	*jcheck(json_t *);
 static void	 jset(json_t *, const char *, json_t *);
 static json_t	*jstr(const char *);
@@ -336,6 +340,10 @@ json_entry(struct parse_result *res, const struct gp_entry *e)
 		js.entry = jentry_new(e);
 		return;
 	}
+	if (res->action == LIST && !(res->req.flags & GP_REQ_CHILDREN)) {
+		json_list_entry(e);
+		return;
+	}
 	if (js.nentries == js.maxentries) {
 		js.maxentries = js.maxentries == 0 ? 64 : js.maxentries * 2;
 		ne = reallocarray(
@@ -444,6 +452,10 @@ json_tail(struct parse_result *res)
 
 	if (res->action == WATCH || res->action == WAIT) {
 		json_stream_tail(res);
+		return;
+	}
+	if (js.streamed > 0) {
+		json_list_tail();
 		return;
 	}
 	doc = jcheck(json_object());
@@ -624,4 +636,62 @@ json_stream_tail(struct parse_result *res)
 		err(GP_EXIT_FAIL, "stdout");
 	json_decref(js.ended);
 	js.ended = NULL;
+}
+
+/*
+ * list: goprocd sends the entries in the order to print them, so the
+ * document is written as they come, in the form json_tail() gives it,
+ * and the client never holds the whole list.  A list that fails before
+ * its first entry is written by json_tail() as any other command.
+ */
+static void
+json_list_entry(const struct gp_entry *e)
+{
+	json_t *o;
+
+	fputs(
+	    js.streamed == 0 ? "{\n  \"entries\": [\n    " : ",\n    ", stdout);
+	o = jentry_new(e);
+	jprint(o, "    ");
+	json_decref(o);
+	js.streamed++;
+}
+
+/* The end of a list written by json_list_entry(). */
+static void
+json_list_tail(void)
+{
+	fputs("\n  ]", stdout);
+	if (js.message != NULL) {
+		fputs(",\n  \"message\": ", stdout);
+		jprint(js.message, "  ");
+	}
+	if (js.error != NULL) {
+		fputs(",\n  \"error\": ", stdout);
+		jprint(js.error, "  ");
+	}
+	fputs("\n}\n", stdout);
+	if (fflush(stdout) == EOF || ferror(stdout))
+		err(GP_EXIT_FAIL, "stdout");
+	json_decref(js.message);
+	json_decref(js.error);
+	memset(&js, 0, sizeof(js));
+}
+
+/* A value as json_tail() indents it, each line after the first by pad. */
+static void
+jprint(const json_t *v, const char *pad)
+{
+	char *s, *p;
+
+	if ((s = json_dumps(v,
+	         JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
+	             JSON_REAL_PRECISION(15))) == NULL)
+		errx(GP_EXIT_FAIL, "cannot write JSON output");
+	for (p = s; *p != '\0'; p++) {
+		putchar(*p);
+		if (*p == '\n')
+			fputs(pad, stdout);
+	}
+	free(s);
 }
