@@ -58,7 +58,7 @@ struct rname;
  */
 struct rentry {
 	RB_ENTRY(rentry) id_link;
-	struct rentry *pid_next; /* same PID, next higher ID */
+	struct rentry *pid_next;    /* same PID, next higher ID */
 	RB_ENTRY(rentry) dead_link; /* dead entries, by (dead_at, id) */
 	uint64_t id;
 	uint64_t start_ticks;

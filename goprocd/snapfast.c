@@ -72,7 +72,13 @@ static const char *const keys[K_MAX] = {
 };
 
 /* A JSON value of one of the kinds an entry holds. */
-enum { V_INT, V_STR, V_TRUE, V_FALSE, V_NULL };
+enum {
+	V_INT,
+	V_STR,
+	V_TRUE,
+	V_FALSE,
+	V_NULL
+};
 
 struct cursor {
 	const char *p;
@@ -96,8 +102,8 @@ static int get_int(const struct val *, int64_t, int64_t, int64_t *);
 static int get_time(const struct val *, int64_t *);
 static int labels(struct cursor *, struct gp_strlist *);
 static int meta(struct cursor *, struct gp_entry *);
-static int fields(struct cursor *, struct gp_entry *, char *, size_t,
-    int64_t *, uint32_t *);
+static int fields(
+    struct cursor *, struct gp_entry *, char *, size_t, int64_t *, uint32_t *);
 
 static void
 ws(struct cursor *c)
@@ -154,8 +160,7 @@ num(struct cursor *c, int64_t *vp)
 	if (n == 0 || n > 18 || (n > 1 && c->p[-n] == '0'))
 		return (-1);
 	/* A fraction or an exponent makes a real. */
-	if (c->p < c->end &&
-	    (*c->p == '.' || *c->p == 'e' || *c->p == 'E'))
+	if (c->p < c->end && (*c->p == '.' || *c->p == 'e' || *c->p == 'E'))
 		return (-1);
 	*vp = neg ? -v : v;
 	return (0);
