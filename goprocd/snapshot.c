@@ -899,6 +899,13 @@ rd_value(struct reader *r, const char **vp, size_t *lenp)
 			continue;
 		}
 		r->pos++;
+		if (instr && !esc && c != '"' && c != '\\') {
+			/* The plain bytes of a string, at once. */
+			while (r->pos < r->len && r->data[r->pos] != '"' &&
+			    r->data[r->pos] != '\\')
+				r->pos++;
+			continue;
+		}
 		if (instr) {
 			if (esc)
 				esc = 0;

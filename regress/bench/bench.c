@@ -22,7 +22,9 @@
  * daemon with its own imsg client (one connection per request) and runs
  * goprocctl as a user would.  A metrics phase (alone with -m) registers
  * 10,000 idle children of its own and reads what sampling them costs
- * the prober, then compares samples with ps and /proc.  It prints what
+ * the prober, then compares samples with ps and /proc.  A million phase
+ * (only with -M) loads 100,000 and 1,000,000 dead entries and measures
+ * start-up, RSS, the full lists and add there.  It prints what
  * it measured next to the targets and never fails on a number.
  */
 
