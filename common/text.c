@@ -227,8 +227,12 @@ gp_vis(const char *s, char *out, size_t outsz)
 		return (out);
 	len = strlen(s);
 	while (len > 0) {
-		n = gp_utf8_next(p, len, &c);
-		if (n > 1 && terminal_safe(c)) {
+		if (p[0] >= 0x20 && p[0] < 0x7f) {
+			/* Printable ASCII, which vis(3) leaves as it is. */
+			tmp[0] = (char)p[0];
+			n = t = 1;
+		} else if ((n = gp_utf8_next(p, len, &c)) > 1 &&
+		    terminal_safe(c)) {
 			memcpy(tmp, p, n);
 			t = n;
 		} else {

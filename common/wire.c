@@ -1049,7 +1049,15 @@ entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
 {
 	struct wire_entry w;
 
-	memset(e, 0, sizeof(*e));
+	/*
+	 * Not all of it: a struct gp_entry is 9 KiB, mostly string room
+	 * that the strings decoded below fill as far as they need.
+	 */
+	memset(e, 0, offsetof(struct gp_entry, name));
+	e->name[0] = e->cmd[0] = '\0';
+	e->tags.n = e->groups.n = 0;
+	memset(&e->met, 0, sizeof(e->met));
+	memset(&e->kids, 0, sizeof(e->kids));
 	if (ibuf_get(b, &w, sizeof(w)) == -1) {
 		*errstr = e_short;
 		return (-1);

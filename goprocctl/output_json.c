@@ -682,16 +682,16 @@ json_list_tail(void)
 static void
 jprint(const json_t *v, const char *pad)
 {
-	char *s, *p;
+	char *s, *p, *nl;
 
 	if ((s = json_dumps(v,
 	         JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_ENCODE_ANY |
 	             JSON_REAL_PRECISION(15))) == NULL)
 		errx(GP_EXIT_FAIL, "cannot write JSON output");
-	for (p = s; *p != '\0'; p++) {
-		putchar(*p);
-		if (*p == '\n')
-			fputs(pad, stdout);
+	for (p = s; (nl = strchr(p, '\n')) != NULL; p = nl + 1) {
+		fwrite(p, 1, nl + 1 - p, stdout);
+		fputs(pad, stdout);
 	}
+	fputs(p, stdout);
 	free(s);
 }

@@ -1020,7 +1020,7 @@ encode_entry(const struct rentry *e, const struct gp_children *kids)
 	static struct gp_entry ge;
 	struct ibuf *buf;
 
-	rentry_fill(e, &ge);
+	rentry_fill_fields(e, &ge);
 	if (kids != NULL && e->alive)
 		ge.kids = *kids;
 	if (ge.alive && ge.last_seen < seen_at)

@@ -1774,9 +1774,24 @@ rentry_group(const struct rentry *e, size_t i)
 void
 rentry_fill(const struct rentry *e, struct gp_entry *ge)
 {
+	memset(ge, 0, sizeof(*ge));
+	rentry_fill_fields(e, ge);
+}
+
+/*
+ * The same, leaving the bytes after each string and the unused label
+ * slots as they were: what wire_entry_encode() reads, without writing
+ * the 9 KiB of a struct gp_entry for each entry of a list.
+ */
+void
+rentry_fill_fields(const struct rentry *e, struct gp_entry *ge)
+{
 	size_t i;
 
-	memset(ge, 0, sizeof(*ge));
+	ge->flags = 0;
+	ge->name[0] = '\0';
+	memset(&ge->met, 0, sizeof(ge->met));
+	memset(&ge->kids, 0, sizeof(ge->kids));
 	ge->id = e->id;
 	ge->pid = e->pid;
 	ge->pgid = e->pgid;

@@ -131,6 +131,7 @@ const char *rentry_boot_id(const struct rentry *);
 const char *rentry_tag(const struct rentry *, size_t);
 const char *rentry_group(const struct rentry *, size_t);
 void rentry_fill(const struct rentry *, struct gp_entry *);
+void rentry_fill_fields(const struct rentry *, struct gp_entry *);
 
 int regtab_valid_boot_id(const char *);
 uint64_t regtab_visits(const struct regtab *);
