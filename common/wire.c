@@ -309,6 +309,8 @@ static int	 order_check(const struct req_type *,
 		    const struct gp_request *, const char **);
 static int	 req_check(const struct req_type *, struct gp_request *,
 		    const char **);
+static int	 labels_check(const struct req_type *, struct gp_request *,
+		    const char **);
 static int	 edit_check(const struct req_type *,
 		    const struct gp_request *, const char **);
 static int	 label_check(const unsigned char *, size_t, const char **);
@@ -706,8 +708,6 @@ static int
 req_check(
     const struct req_type *rt, struct gp_request *req, const char **errstr)
 {
-	char tmp[GP_LABEL_MAX + 1];
-
 	if (req->flags & ~GP_REQ_MASK) {
 		*errstr = "unknown request flags";
 		return (-1);
@@ -788,6 +788,19 @@ req_check(
 
 	if (order_check(rt, req, errstr) == -1)
 		return (-1);
+
+	return (labels_check(rt, req, errstr));
+}
+
+/*
+ * The label and the new label of tag, group and reset: present where the
+ * request takes them, cleaned as a label (reset: the confirmation word).
+ */
+static int
+labels_check(
+    const struct req_type *rt, struct gp_request *req, const char **errstr)
+{
+	char tmp[GP_LABEL_MAX + 1];
 
 	if (rt->fields & RF_LABEL) {
 		if (req->label[0] == '\0') {
