@@ -86,6 +86,7 @@ static void	 json_stream_tail(struct parse_result *);
 static void	 json_list_entry(const struct gp_entry *);
 static void	 json_list_tail(void);
 static void	 jprint(const json_t *, const char *);
+static void	 js_free(void);
 static json_t	*jcheck(json_t *);
 static void	 jset(json_t *, const char *, json_t *);
 static json_t	*jstr(const char *);
@@ -529,6 +530,15 @@ print:
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(GP_EXIT_FAIL, "stdout");
 	json_decref(doc);
+	js_free();
+}
+
+/* What json_head() and the replies gathered. */
+static void
+js_free(void)
+{
+	size_t i;
+
 	for (i = 0; i < js.nentries; i++)
 		json_decref(js.entries[i].obj);
 	free(js.entries);
@@ -673,9 +683,7 @@ json_list_tail(void)
 	fputs("\n}\n", stdout);
 	if (fflush(stdout) == EOF || ferror(stdout))
 		err(GP_EXIT_FAIL, "stdout");
-	json_decref(js.message);
-	json_decref(js.error);
-	memset(&js, 0, sizeof(js));
+	js_free();
 }
 
 /* A value as json_tail() indents it, each line after the first by pad. */
