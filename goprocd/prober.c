@@ -92,6 +92,7 @@ static int match_one(
     const regex_t *, const struct probe_match_req *, const struct proc_link *);
 static size_t match_pick(const struct proc_link *, size_t *, size_t, int);
 static void match_send(uint32_t, uint32_t, const struct proc_link *);
+static int found_cmp(const void *, const void *);
 static int started_before(uint64_t, int64_t);
 static void watch_add(const struct probe_watch *);
 static void watch_remove(struct watch *);
@@ -143,6 +144,7 @@ static struct watch_list statfds = TAILQ_HEAD_INITIALIZER(statfds);
 static size_t npidfds, nstatfds, pidfd_max;
 static char boot_id[GP_BOOT_ID_LEN + 1];
 static pid_t daemon_pid; /* goprocd's parent: add --match leaves it out */
+static const struct proc_link *found_links; /* what found_cmp() sorts */
 
 RB_GENERATE_STATIC(watch_tree, watch, node, watch_cmp);
 
@@ -406,6 +408,10 @@ probe_match(uint32_t opid, struct probe_match_req *mr)
 		end.error = MATCH_TOOMANY;
 		goto done;
 	}
+	/* In the order of pids, as pgrep lists them. */
+	found_links = links;
+	if (nfound > 1)
+		qsort(found, nfound, sizeof(*found), found_cmp);
 	for (i = 0; i < nfound; i++)
 		match_send(opid, mr->uid, &links[found[i]]);
 done:
@@ -413,6 +419,15 @@ done:
 	free(links);
 	imsg_compose_event(
 	    &iev_registry, IMSG_PROBE_MATCHEND, opid, 0, -1, &end, sizeof(end));
+}
+
+static int
+found_cmp(const void *a, const void *b)
+{
+	int32_t pa = found_links[*(const size_t *)a].pid;
+	int32_t pb = found_links[*(const size_t *)b].pid;
+
+	return (pa < pb ? -1 : pa > pb);
 }
 
 /* The pattern, anchored with -x, as POSIX extended, without submatches. */
