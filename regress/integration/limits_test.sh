@@ -133,7 +133,7 @@ limits_case max_clients "1024 clients at once by default, watchers included"
 max_clients_body()
 {
 	gp_start
-	${RAW} "${SOCK}" hold-many 1030 2 >many.out 2>&1 &
+	${RAW} "${SOCK}" hold-many 1030 5 >many.out 2>&1 &
 	echo $! >>holders
 	i=0
 	until grep -q '^held=' many.out; do
