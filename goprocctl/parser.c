@@ -261,7 +261,8 @@ static const struct command commands[] = {
 	    "ping [-t|--timeout seconds]", 0 },
 	{ "add",    ADD,    IMSG_CTL_ADD,   "-:ht:fxu:P:no", add_opts, "pid", 3,
 	    "add pid [--tag tag]... [--group group]... [--name name] [-t seconds]\n"
-	    "      add --match pattern [-fx] [-u user] [-P ppid] [-n | -o] [--all]\n"
+	    "      add --match pattern [-f|--full] [-x|--exact] [-u|--euid user]\n"
+	    "      [-P|--parent ppid[,ppid...]] [-n|--newest | -o|--oldest] [--all]\n"
 	    "      [--dry-run] [--tag tag]... [--group group]... [--name name]\n"
 	    "      [-t seconds]", 0 },
 	{ "run",    RUN,    IMSG_CTL_ADD,   "+:ht:", run_opts,    NULL,   3,
