@@ -145,6 +145,7 @@ struct gp_strlist {
  */
 #define GP_PATTERN_MAX GP_SEARCH_MAX
 #define GP_MATCH_MAX 1024
+#define GP_PATTERN_REPEAT_MAX 1000 /* intervals' bounds, multiplied */
 
 /* The orders of list --sort; ties go by id. */
 enum gp_sort {
@@ -427,6 +428,7 @@ const char *gp_change_name(uint32_t);
 
 /* wire.c: validation and normalization shared by both programs. */
 int gp_valid_name(const char *, const char **);
+int gp_pattern_check(const char *, const char **);
 int gp_label_clean(const char *, char *, size_t, const char **);
 int gp_strlist_add(struct gp_strlist *, const char *, size_t, const char **);
 int gp_strlist_has(const struct gp_strlist *, const char *);

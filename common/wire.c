@@ -318,6 +318,7 @@ static int	 req_check(const struct req_type *, struct gp_request *,
 		    const char **);
 static int	 labels_check(const struct req_type *, struct gp_request *,
 		    const char **);
+static const char *bracket_end(const char *);
 static int	 match_check(const struct req_type *,
 		    const struct gp_request *, const char **);
 static int	 edit_check(const struct req_type *,
@@ -827,7 +828,82 @@ match_check(const struct req_type *rt, const struct gp_request *req,
 		*errstr = "uid without its flag";
 		return (-1);
 	}
+	return (gp_pattern_check(req->search, errstr));
+}
+
+/*
+ * The patterns of add --match that glibc's regex would take too long to
+ * compile or match (the prober does both, and watches nothing meanwhile):
+ * back-references, and interval expressions whose bounds, multiplied
+ * together, exceed GP_PATTERN_REPEAT_MAX.  The pattern's syntax is
+ * regcomp's to judge.
+ */
+int
+gp_pattern_check(const char *pat, const char **errstr)
+{
+	const char *p = pat;
+	unsigned long long weight = 1, n, m;
+
+	while (*p != '\0') {
+		if (*p == '\\') {
+			if (p[1] >= '1' && p[1] <= '9') {
+				*errstr = "back-references are not supported";
+				return (-1);
+			}
+			p += p[1] != '\0' ? 2 : 1;
+		} else if (*p == '[')
+			p = bracket_end(p);
+		else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
+			for (n = 0, p++; *p >= '0' && *p <= '9'; p++)
+				if ((n = n * 10 + (unsigned)(*p - '0')) >
+				    GP_PATTERN_REPEAT_MAX)
+					n = GP_PATTERN_REPEAT_MAX + 1;
+			m = n;
+			if (*p == ',')
+				for (m = 0, p++; *p >= '0' && *p <= '9'; p++)
+					if ((m = m * 10 +
+					            (unsigned)(*p - '0')) >
+					    GP_PATTERN_REPEAT_MAX)
+						m = GP_PATTERN_REPEAT_MAX + 1;
+			weight *= m > n ? m : n > 0 ? n : 1;
+			if (weight > GP_PATTERN_REPEAT_MAX) {
+				*errstr = "intervals repeat too much (their "
+				          "bounds multiplied, at most " XSTR(
+				              GP_PATTERN_REPEAT_MAX) ")";
+				return (-1);
+			}
+		} else
+			p++;
+	}
 	return (0);
+}
+
+/*
+ * Past a bracket expression that starts at p ('['): a ']' first (after
+ * an optional '^') is a member; [: :], [= =] and [. .] are skipped whole.
+ */
+static const char *
+bracket_end(const char *p)
+{
+	char close;
+
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p != '\0' && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
+			close = p[1];
+			for (p += 2;
+			     *p != '\0' && !(p[0] == close && p[1] == ']'); p++)
+				;
+			if (*p != '\0')
+				p += 2;
+		} else
+			p++;
+	}
+	return (*p == ']' ? p + 1 : p);
 }
 
 /*

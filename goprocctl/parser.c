@@ -969,6 +969,7 @@ static int
 match_finish(struct parse_result *res)
 {
 	struct gp_request *req = &res->req;
+	const char *errstr;
 	char why[128];
 
 	if (req->search[0] == '\0') {
@@ -987,6 +988,9 @@ match_finish(struct parse_result *res)
 		return (fail(res, "add: a pid and --match exclude each other"));
 	if ((req->flags & GP_REQ_NEWEST) && (req->flags & GP_REQ_OLDEST))
 		return (fail(res, "add: -n and -o exclude each other"));
+	if (gp_pattern_check(req->search, &errstr) == -1)
+		return (fail(res, "add: invalid pattern \"%s\": %s",
+		    req->search, errstr));
 	if (match_compile(req->search, (req->flags & GP_REQ_EXACT) != 0, why,
 	        sizeof(why)) != 0)
 		return (fail(

@@ -332,6 +332,8 @@ bad_pattern_body()
 	gp_start
 	atf_check -s exit:2 -e match:"add: invalid pattern \"a\(b\": " \
 	    "${GOPROCCTL}" add --match "a(b"
+	atf_check -s exit:2 -e match:"back-references are not supported" \
+	    "${GOPROCCTL}" add -f --match "(.*)\\1x"
 	atf_check -s exit:2 -e match:"at most 256 bytes" \
 	    "${GOPROCCTL}" add --match "$(printf '%0257d' 0)"
 }

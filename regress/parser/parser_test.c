@@ -327,6 +327,10 @@ ATF_TC_BODY(add_match, tc)
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
 	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy");
 	BAD("add: invalid pattern \"(\": ", "add", "--match", "(");
+	BAD("add: invalid pattern \"(a)\\1\": back-references are not supported",
+	    "add", "--match", "(a)\\1");
+	BAD("add: invalid pattern \"(a{100}){20}\": intervals repeat too much",
+	    "add", "--match", "(a{100}){20}");
 	OK("add", "-x", "--match", "a|b");
 	ATF_CHECK_STREQ(res.req.search, "a|b"); /* goprocd anchors it */
 	BAD("invalid -P \"0\" (1 to 4194304)", "add", "-P", "0", "--match",

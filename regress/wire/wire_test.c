@@ -1381,6 +1381,17 @@ ATF_TC_BODY(req_match_checks, tc)
 	req_min_raw(IMSG_CTL_MATCH, &r);
 	r.pid = 1;
 	req_refused(IMSG_CTL_MATCH, &r, "unexpected pid in request");
+	/* What glibc would take too long to compile or to match. */
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.str[S_SEARCH] = rs("(.*)\\1x");
+	req_refused(IMSG_CTL_MATCH, &r, "back-references are not supported");
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.str[S_SEARCH] = rs("((a{10}){10}){11}");
+	req_refused(IMSG_CTL_MATCH, &r,
+	    "intervals repeat too much (their bounds multiplied, at most 1000)");
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.str[S_SEARCH] = rs("a{2,99999999999999999999}");
+	req_refused(IMSG_CTL_MATCH, &r, NULL);
 
 	/* Every option at once, and uid 0 with its flag. */
 	req_min_raw(IMSG_CTL_MATCH, &r);
@@ -1402,6 +1413,29 @@ ATF_TC_BODY(req_match_checks, tc)
 	ATF_CHECK_STREQ(out.tags.v[0], "web");
 	ATF_CHECK_EQ(out.flags, r.flags);
 	ibuf_free(b);
+}
+
+/* The patterns gp_pattern_check() lets through, and those it does not. */
+ATF_TC_WITHOUT_HEAD(pattern_check);
+ATF_TC_BODY(pattern_check, tc)
+{
+	static const char *const ok[] = { "sleep", "^(a|b)+$", "a{1000}",
+		"x{2,500}y{2}", "((a{10}){10}){10}", "[\\1]", "[]\\1]",
+		"[[:digit:]]\\.1", "a\\{5000}", "a{,}", "{", "\\" };
+	static const char *const bad[] = { "(a)\\1", "[a]\\9",
+		"[[:alpha:]]]\\2", "a{1001}", "a{1,1001}", "(a{500}){3}",
+		"a{2}b{501}", "a{00000000000000000000001001}" };
+	const char *errstr;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		errstr = NULL;
+		ATF_CHECK_MSG(gp_pattern_check(ok[i], &errstr) == 0, "%s: %s",
+		    ok[i], errstr);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ATF_CHECK_MSG(gp_pattern_check(bad[i], &errstr) == -1,
+		    "%s accepted", bad[i]);
 }
 
 /* update: what its changes may be, each checked in decode. */
@@ -2571,6 +2605,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, req_encode_refuses_bad_struct);
 	ATF_TP_ADD_TC(tp, req_update_checks);
 	ATF_TP_ADD_TC(tp, req_match_checks);
+	ATF_TP_ADD_TC(tp, pattern_check);
 	ATF_TP_ADD_TC(tp, req_wire_max_is_the_longest_request);
 	ATF_TP_ADD_TC(tp, entry_roundtrip);
 	ATF_TP_ADD_TC(tp, entry_refused_fields);
