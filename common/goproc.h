@@ -105,10 +105,13 @@ enum imsg_type {
 
 	/* goprocctl -> frontend -> registry: change entries in place */
 	IMSG_CTL_UPDATE,
+
+	/* goprocctl -> frontend -> registry: add --match, by pattern */
+	IMSG_CTL_MATCH,
 };
 
 /* goprocd numbers its own, internal, messages after this one. */
-#define IMSG_CTL_LAST IMSG_CTL_UPDATE
+#define IMSG_CTL_LAST IMSG_CTL_MATCH
 
 /* A bounded list of short strings: tags, groups or names. */
 struct gp_strlist {
@@ -127,7 +130,22 @@ struct gp_strlist {
 #define GP_REQ_NONAME 0x0080  /* update: take the name away */
 #define GP_REQ_TREE 0x0100    /* kill: the descendants too */
 #define GP_REQ_CHILDREN 0x0200 /* list: the children of alive entries */
-#define GP_REQ_MASK 0x03ff
+/* add --match (IMSG_CTL_MATCH) */
+#define GP_REQ_FULL 0x0400   /* -f: the pattern against the command line */
+#define GP_REQ_EXACT 0x0800  /* -x: the whole name or line */
+#define GP_REQ_NEWEST 0x1000 /* -n: the latest started only */
+#define GP_REQ_OLDEST 0x2000 /* -o: the earliest started only */
+#define GP_REQ_DRYRUN 0x4000 /* --dry-run: show, register nothing */
+#define GP_REQ_UID 0x8000    /* -u: uid holds an effective uid */
+#define GP_REQ_MASK 0xffff
+
+/*
+ * add --match: the pattern (in the request's search field) is at most
+ * GP_PATTERN_MAX bytes; at most GP_MATCH_MAX processes match.
+ */
+#define GP_PATTERN_MAX GP_SEARCH_MAX
+#define GP_MATCH_MAX 1024
+#define GP_PATTERN_REPEAT_MAX 1000 /* intervals' bounds, multiplied */
 
 /* The orders of list --sort; ties go by id. */
 enum gp_sort {
@@ -156,6 +174,10 @@ enum gp_sort {
  *		as the client's word) only if /proc cannot be read
  *   UPDATE	as RM (flags ALL, ALIVE, DEAD), plus name (the new one)
  *		or flag NONAME, add_tags, rm_tags, add_groups, rm_groups
+ *   MATCH	search (the pattern, a POSIX extended regular expression,
+ *		required), pids (-P: parent pids), uid (-u, with flag UID),
+ *		name, tags, groups; flags ALL, FULL, EXACT, NEWEST or
+ *		OLDEST, DRYRUN, UID
  *   PING/VERSION	nothing
  * ALIVE and DEAD exclude each other.
  */
@@ -167,6 +189,7 @@ struct gp_request {
 	uint32_t wait_ms;
 	uint32_t sort;  /* enum gp_sort */
 	uint32_t limit; /* the first limit entries after sorting, 0: all */
+	uint32_t uid;   /* match -u: an effective uid (GP_REQ_UID) */
 	char name[GP_NAME_MAX + 1];
 	char label[GP_LABEL_MAX + 1];
 	char newlabel[GP_LABEL_MAX + 1];
@@ -251,7 +274,10 @@ struct gp_children {
 	struct gp_child v[GP_CHILDREN_MAX];
 };
 
-/* One registry entry as it travels. Times are nanoseconds since the epoch. */
+/*
+ * One registry entry as it travels. Times are nanoseconds since the epoch.
+ * Id 0: a process add --match --dry-run would register, not an entry.
+ */
 struct gp_entry {
 	uint64_t id;
 	int32_t pid;
@@ -305,6 +331,7 @@ struct gp_tally {
 #define GP_RES_FAILED 0x0004    /* the action failed: see msg */
 #define GP_RES_EXITED 0x0008    /* the process was already gone */
 #define GP_RES_RENAMED 0x0010   /* a label was renamed on it */
+#define GP_RES_SKIPPED 0x0020   /* match: already registered; msg: comm */
 
 struct gp_result {
 	uint32_t flags;
@@ -401,6 +428,7 @@ const char *gp_change_name(uint32_t);
 
 /* wire.c: validation and normalization shared by both programs. */
 int gp_valid_name(const char *, const char **);
+int gp_pattern_check(const char *, const char **);
 int gp_label_clean(const char *, char *, size_t, const char **);
 int gp_strlist_add(struct gp_strlist *, const char *, size_t, const char **);
 int gp_strlist_has(const struct gp_strlist *, const char *);

@@ -29,7 +29,8 @@
  *		add_groups[nadd_groups], rm_groups[nrm_groups]
  * entry	struct wire_entry, name, cmd, tags[ntags], groups[ngroups]
  * entry	... then with WIRE_ENT_KIDS nchildren, ndesc, n as uint32s
- *		and n (pid as a uint32, comm)
+ *		and n (pid as a uint32, comm); WIRE_ENT_CAND marks id 0,
+ *		a process that add --match --dry-run would register
  * result	struct wire_result, msg, nspared (pid, why, uid) as uint32s,
  *		then an entry
  * end, info	struct wire_end, msg
@@ -67,7 +68,7 @@ struct wire_req {
 	uint32_t	nnames;
 	uint32_t	sort;
 	uint32_t	limit;
-	uint32_t	reserved;
+	uint32_t	uid;		/* match -u */
 	uint32_t	nadd_tags;	/* update */
 	uint32_t	nrm_tags;
 	uint32_t	nadd_groups;
@@ -148,9 +149,10 @@ struct listfield {
 
 #define SIGNO_MAX		64
 #define WIRE_ENT_KIDS		0x0001	/* list --children follow */
+#define WIRE_ENT_CAND		0x0002	/* id 0: match --dry-run's */
 #define GP_RES_MASK							\
 	(GP_RES_REMOVED | GP_RES_SIGNALLED | GP_RES_FAILED | GP_RES_EXITED | \
-	    GP_RES_RENAMED)
+	    GP_RES_RENAMED | GP_RES_SKIPPED)
 
 static const char e_short[] = "message truncated";
 static const char e_trailing[] = "trailing bytes after message";
@@ -234,6 +236,7 @@ static const struct listfield l_names = {
 #define RF_ID		0x0100	/* exactly one id, no other selector */
 #define RF_ORDER	0x0200	/* sort, limit */
 #define RF_EDIT		0x0400	/* labels to add and remove, name flag */
+#define RF_MATCH	0x0800	/* pattern (search), parent pids, uid */
 
 /* What a request type does. */
 #define RT_MUTATES	0x01	/* changes the registry */
@@ -281,6 +284,10 @@ static const struct req_type {
 	{ IMSG_CTL_UPDATE,	"update",	RF_SEL | RF_NAME | RF_EDIT,
 	    GP_REQ_ALL | GP_REQ_ALIVE | GP_REQ_DEAD | GP_REQ_NONAME,
 	    RT_MUTATES | RT_ENTRIES },
+	{ IMSG_CTL_MATCH,	"match",	RF_MATCH | RF_NAME | RF_LABELS,
+	    GP_REQ_ALL | GP_REQ_FULL | GP_REQ_EXACT | GP_REQ_NEWEST |
+	    GP_REQ_OLDEST | GP_REQ_DRYRUN | GP_REQ_UID,
+	    RT_MUTATES | RT_ENTRIES | RT_RESULTS },
 };
 
 static const char *const event_names[GP_EV_MAX] = {
@@ -311,6 +318,9 @@ static int	 req_check(const struct req_type *, struct gp_request *,
 		    const char **);
 static int	 labels_check(const struct req_type *, struct gp_request *,
 		    const char **);
+static const char *bracket_end(const char *);
+static int	 match_check(const struct req_type *,
+		    const struct gp_request *, const char **);
 static int	 edit_check(const struct req_type *,
 		    const struct gp_request *, const char **);
 static int	 label_check(const unsigned char *, size_t, const char **);
@@ -533,6 +543,7 @@ wire_req_encode(struct ibuf *b, const struct gp_request *req)
 	w.wait_ms = req->wait_ms;
 	w.sort = req->sort;
 	w.limit = req->limit;
+	w.uid = req->uid;
 	w.nids = req->nids;
 	w.npids = req->npids;
 	w.ntags = req->tags.n;
@@ -599,11 +610,8 @@ wire_req_decode(
 		*errstr = e_short;
 		return (-1);
 	}
-	if (w.reserved != 0) {
-		*errstr = "reserved field is not zero";
-		return (-1);
-	}
 	req->flags = w.flags;
+	req->uid = w.uid;
 	req->pid = w.pid;
 	req->signo = w.signo;
 	req->wait_ms = w.wait_ms;
@@ -759,8 +767,9 @@ req_check(
 	}
 	if (!(rt->fields & RF_SEL) &&
 	    (req->tags_all.n != 0 || req->groups_all.n != 0 ||
-	        req->names.n != 0 || req->npids != 0 ||
-	        req->search[0] != '\0' ||
+	        req->names.n != 0 ||
+	        (!(rt->fields & RF_MATCH) &&
+	            (req->npids != 0 || req->search[0] != '\0')) ||
 	        (req->nids != 0 && !(rt->fields & RF_ID)))) {
 		*errstr = "unexpected selectors in request";
 		return (-1);
@@ -786,10 +795,115 @@ req_check(
 		return (-1);
 	}
 
-	if (order_check(rt, req, errstr) == -1)
+	if (order_check(rt, req, errstr) == -1 ||
+	    match_check(rt, req, errstr) == -1)
 		return (-1);
 
 	return (labels_check(rt, req, errstr));
+}
+
+/*
+ * add --match: a pattern, newest or oldest but not both, a uid only
+ * with its flag.  Other requests carry no uid.
+ */
+static int
+match_check(const struct req_type *rt, const struct gp_request *req,
+    const char **errstr)
+{
+	if (!(rt->fields & RF_MATCH)) {
+		if (req->uid == 0)
+			return (0);
+		*errstr = "unexpected uid in request";
+		return (-1);
+	}
+	if (req->search[0] == '\0') {
+		*errstr = "missing pattern in request";
+		return (-1);
+	}
+	if ((req->flags & GP_REQ_NEWEST) && (req->flags & GP_REQ_OLDEST)) {
+		*errstr = "newest and oldest exclude each other";
+		return (-1);
+	}
+	if (!(req->flags & GP_REQ_UID) && req->uid != 0) {
+		*errstr = "uid without its flag";
+		return (-1);
+	}
+	return (gp_pattern_check(req->search, errstr));
+}
+
+/*
+ * The patterns of add --match that glibc's regex would take too long to
+ * compile or match (the prober does both, and watches nothing meanwhile):
+ * back-references, and interval expressions whose bounds, multiplied
+ * together, exceed GP_PATTERN_REPEAT_MAX.  The pattern's syntax is
+ * regcomp's to judge.
+ */
+int
+gp_pattern_check(const char *pat, const char **errstr)
+{
+	const char *p = pat;
+	unsigned long long weight = 1, n, m;
+
+	while (*p != '\0') {
+		if (*p == '\\') {
+			if (p[1] >= '1' && p[1] <= '9') {
+				*errstr = "back-references are not supported";
+				return (-1);
+			}
+			p += p[1] != '\0' ? 2 : 1;
+		} else if (*p == '[')
+			p = bracket_end(p);
+		else if (*p == '{' && p[1] >= '0' && p[1] <= '9') {
+			for (n = 0, p++; *p >= '0' && *p <= '9'; p++)
+				if ((n = n * 10 + (unsigned)(*p - '0')) >
+				    GP_PATTERN_REPEAT_MAX)
+					n = GP_PATTERN_REPEAT_MAX + 1;
+			m = n;
+			if (*p == ',')
+				for (m = 0, p++; *p >= '0' && *p <= '9'; p++)
+					if ((m = m * 10 +
+					            (unsigned)(*p - '0')) >
+					    GP_PATTERN_REPEAT_MAX)
+						m = GP_PATTERN_REPEAT_MAX + 1;
+			weight *= m > n ? m : n > 0 ? n : 1;
+			if (weight > GP_PATTERN_REPEAT_MAX) {
+				*errstr = "intervals repeat too much (their "
+				          "bounds multiplied, at most " XSTR(
+				              GP_PATTERN_REPEAT_MAX) ")";
+				return (-1);
+			}
+		} else
+			p++;
+	}
+	return (0);
+}
+
+/*
+ * Past a bracket expression that starts at p ('['): a ']' first (after
+ * an optional '^') is a member; [: :], [= =] and [. .] are skipped whole.
+ */
+static const char *
+bracket_end(const char *p)
+{
+	char close;
+
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	while (*p != '\0' && *p != ']') {
+		if (*p == '[' && (p[1] == ':' || p[1] == '=' || p[1] == '.')) {
+			close = p[1];
+			for (p += 2;
+			     *p != '\0' && !(p[0] == close && p[1] == ']'); p++)
+				;
+			if (*p != '\0')
+				p += 2;
+		} else
+			p++;
+	}
+	return (*p == ']' ? p + 1 : p);
 }
 
 /*
@@ -938,6 +1052,8 @@ entry_encode(struct ibuf *b, const struct gp_entry *e)
 	w.exited_at = e->met.exited_at;
 	if (e->kids.valid)
 		w.extra = WIRE_ENT_KIDS;
+	if (e->id == 0)
+		w.extra |= WIRE_ENT_CAND;
 	if (ibuf_add(b, &w, sizeof(w)) == -1)
 		return (-1);
 	if (put_str(b, e->name, sizeof(e->name), GP_NAME_MAX) == -1 ||
@@ -1075,8 +1191,12 @@ entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
 		*errstr = e_short;
 		return (-1);
 	}
-	if (w.id == 0) {
+	if (w.id == 0 && !(w.extra & WIRE_ENT_CAND)) {
 		*errstr = "entry id out of range (at least 1)";
+		return (-1);
+	}
+	if (w.id != 0 && (w.extra & WIRE_ENT_CAND)) {
+		*errstr = "a candidate with an id";
 		return (-1);
 	}
 	if (w.pid < 1 || w.pid > GP_PID_MAX) {
@@ -1091,7 +1211,8 @@ entry_decode(struct ibuf *b, struct gp_entry *e, const char **errstr)
 		*errstr = "entry alive flag is not 0 or 1";
 		return (-1);
 	}
-	if ((w.flags & ~GP_ENT_MASK) != 0 || (w.extra & ~WIRE_ENT_KIDS) != 0) {
+	if ((w.flags & ~GP_ENT_MASK) != 0 ||
+	    (w.extra & ~(WIRE_ENT_KIDS | WIRE_ENT_CAND)) != 0) {
 		*errstr = "unknown entry flags";
 		return (-1);
 	}

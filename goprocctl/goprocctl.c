@@ -31,6 +31,7 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <poll.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -641,6 +642,7 @@ main(int argc, char *argv[])
 {
 	struct goproc_paths paths;
 	struct imsgbuf ibuf;
+	struct passwd *pw;
 	char errbuf[PATH_MAX + 128];
 	int64_t deadline;
 	int fd, status;
@@ -670,6 +672,13 @@ main(int argc, char *argv[])
 	if (paths_resolve(&paths, res.socket, NULL, errbuf, sizeof(errbuf)) ==
 	    -1)
 		die(GP_EXIT_FAIL, "%s", errbuf);
+	/* add --match -u name: goprocd looks up no user; we do, as pgrep. */
+	if (res.action == MATCH && res.user != NULL) {
+		if ((pw = getpwnam(res.user)) == NULL)
+			die(GP_EXIT_USAGE, "add: unknown user \"%s\"",
+			    res.user);
+		res.req.uid = (uint32_t)pw->pw_uid;
+	}
 
 	if (res.action == TOP)
 		return (top(&res, paths.socket));

@@ -45,6 +45,7 @@ enum actions {
 	TOP,
 	UPDATE,
 	METRICS,
+	MATCH,		/* add --match */
 };
 
 /* top's options. */
@@ -75,6 +76,7 @@ struct parse_result {
 	int			 cmdargc;	/* run: the command after -- */
 	char			**cmdargv;
 	pid_t			 child;		/* run: the started process */
+	const char		*user;		/* add -u, a name to look up */
 	struct gp_request	 req;		/* what goes to goprocd */
 	struct top_opts		 top;		/* top -b, -n, -d */
 	char			 error[256];	/* why parse() failed */

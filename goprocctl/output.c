@@ -380,6 +380,21 @@ show_entry(struct parse_result *res, const struct gp_entry *e)
 		printf("Started pid=%d registry id=%" PRIu64 "\n",
 		    (int)res->child, e->id);
 		return;
+	case MATCH:
+		if (e->id != 0) {
+			printf("Process %d registered with id %" PRIu64 "\n",
+			    e->pid, e->id);
+			return;
+		}
+		/* --dry-run: what add would record, without an id. */
+		printf("Would register pid=%d name=", e->pid);
+		print_vis(stdout, e->name[0] != '\0' ? e->name : "-");
+		fputs(" cmd=", stdout);
+		print_vis(stdout, e->cmd);
+		print_labels(stdout, "tags", &e->tags);
+		print_labels(stdout, "groups", &e->groups);
+		putchar('\n');
+		return;
 	default:
 		break;
 	}
@@ -433,6 +448,13 @@ show_result(struct parse_result *res, const struct gp_result *r)
 	char *text = NULL;
 	size_t len = 0;
 
+	if (res->action == MATCH) {
+		/* add --match: a process found that is registered already. */
+		printf("Skipped pid %d (", e->pid);
+		print_vis(stdout, r->msg);
+		printf("): already registered as id %" PRIu64 "\n", e->id);
+		return;
+	}
 	if ((f = open_memstream(&text, &len)) == NULL)
 		err(GP_EXIT_FAIL, NULL);
 	if (res->action != KILL) {

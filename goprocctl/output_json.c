@@ -20,6 +20,9 @@
  *
  *   ping		{"pong": true}
  *   add		{"entry": {...}}
+ *   add --match	{"entries": [...], "skipped": [{pid, comm, id, reason}],
+ *			"dry_run": false}; with --dry-run the entries' ids
+ *			are null
  *   run		{"entry": {...}, "started_pid": 4242}
  *   list, tag, group	{"entries": [...], "renamed": {...}, "message": "..."}
  *   rm		{"removed": [...]}
@@ -270,7 +273,9 @@ jentry_new(const struct gp_entry *e)
 	json_t *o;
 
 	o = jcheck(json_object());
-	jset(o, "id", json_integer((json_int_t)e->id));
+	/* add --match --dry-run: a process that has no id yet. */
+	jset(o, "id",
+	    e->id != 0 ? json_integer((json_int_t)e->id) : json_null());
 	jset(o, "pid", json_integer(e->pid));
 	jset(o, "pgid", json_integer(e->pgid));
 	jset(o, "name", e->name[0] != '\0' ? jstr(e->name) : json_null());
@@ -363,6 +368,16 @@ json_result(struct parse_result *res, const struct gp_result *r)
 {
 	json_t *o;
 
+	if (res->action == MATCH) {
+		o = jcheck(json_object());
+		jset(o, "pid", json_integer(r->entry.pid));
+		jset(o, "comm", jstr(r->msg));
+		jset(o, "id", json_integer((json_int_t)r->entry.id));
+		jset(o, "reason", json_string("already registered"));
+		if (json_array_append_new(js.results, o) == -1)
+			err(GP_EXIT_FAIL, NULL);
+		return;
+	}
 	if (res->action != KILL) {
 		if (r->flags & GP_RES_FAILED) {
 			js.failed++;
@@ -464,9 +479,15 @@ json_tail(struct parse_result *res)
 		jset(doc, "goprocctl", jstr(GOPROC_VERSION));
 	if (js.error != NULL) {
 		jset(doc, "error", json_incref(js.error));
-		/* A kill or rm that failed in part still says what it did. */
-		if ((res->action != KILL && res->action != RM) ||
-		    js.results == NULL || json_array_size(js.results) == 0)
+		/*
+		 * A kill, rm or add --match that failed in part still says
+		 * what it did.
+		 */
+		if (res->action == MATCH ?
+		        js.nentries == 0 :
+		        (res->action != KILL && res->action != RM) ||
+		            js.results == NULL ||
+		            json_array_size(js.results) == 0)
 			goto print;
 	}
 	switch (res->action) {
@@ -494,6 +515,17 @@ json_tail(struct parse_result *res)
 		jset(doc, "entries", a);
 		if (js.renamed != NULL)
 			jset(doc, "renamed", json_incref(js.renamed));
+		break;
+	case MATCH:
+		/* Kept in the order goprocd sent them: the order of pids. */
+		a = jcheck(json_array());
+		for (i = 0; i < js.nentries; i++)
+			if (json_array_append(a, js.entries[i].obj) == -1)
+				err(GP_EXIT_FAIL, NULL);
+		jset(doc, "entries", a);
+		jset(doc, "skipped", json_incref(js.results));
+		jset(doc, "dry_run",
+		    json_boolean(res->req.flags & GP_REQ_DRYRUN));
 		break;
 	case RM:
 		jset(doc, "removed", json_incref(js.results));

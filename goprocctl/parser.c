@@ -23,6 +23,7 @@
 
 #include <getopt.h>
 #include <limits.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,6 +72,8 @@ enum {
 	OPT_NO_NAME,
 	OPT_TREE,
 	OPT_CHILDREN,
+	OPT_MATCH,
+	OPT_DRY_RUN,
 };
 
 /* What each command takes: its options and its operand. */
@@ -118,12 +121,31 @@ static const struct option ping_opts[] = {
 	{ NULL,		0,			NULL,	0 },
 };
 
+static const struct option run_opts[] = {
+	GLOBAL_OPTS,
+	TIMEOUT_OPT,
+	{ "tag",	required_argument,	NULL,	OPT_TAG },
+	{ "group",	required_argument,	NULL,	OPT_GROUP },
+	{ "name",	required_argument,	NULL,	OPT_NAME },
+	{ NULL,		0,			NULL,	0 },
+};
+
+/* add: run's, and those of add --match, pgrep's. */
 static const struct option add_opts[] = {
 	GLOBAL_OPTS,
 	TIMEOUT_OPT,
 	{ "tag",	required_argument,	NULL,	OPT_TAG },
 	{ "group",	required_argument,	NULL,	OPT_GROUP },
 	{ "name",	required_argument,	NULL,	OPT_NAME },
+	{ "match",	required_argument,	NULL,	OPT_MATCH },
+	{ "full",	no_argument,		NULL,	'f' },
+	{ "exact",	no_argument,		NULL,	'x' },
+	{ "euid",	required_argument,	NULL,	'u' },
+	{ "parent",	required_argument,	NULL,	'P' },
+	{ "newest",	no_argument,		NULL,	'n' },
+	{ "oldest",	no_argument,		NULL,	'o' },
+	{ "all",	no_argument,		NULL,	OPT_ALL },
+	{ "dry-run",	no_argument,		NULL,	OPT_DRY_RUN },
 	{ NULL,		0,			NULL,	0 },
 };
 
@@ -237,9 +259,13 @@ static const struct option metrics_opts[] = {
 static const struct command commands[] = {
 	{ "ping",   PING,   IMSG_CTL_PING,  "-:ht:", ping_opts,   NULL,   2,
 	    "ping [-t|--timeout seconds]", 0 },
-	{ "add",    ADD,    IMSG_CTL_ADD,   "-:ht:", add_opts,    "pid",  3,
-	    "add pid [--tag tag]... [--group group]... [--name name] [-t seconds]", 0 },
-	{ "run",    RUN,    IMSG_CTL_ADD,   "+:ht:", add_opts,    NULL,   3,
+	{ "add",    ADD,    IMSG_CTL_ADD,   "-:ht:fxu:P:no", add_opts, "pid", 3,
+	    "add pid [--tag tag]... [--group group]... [--name name] [-t seconds]\n"
+	    "      add --match pattern [-f|--full] [-x|--exact] [-u|--euid user]\n"
+	    "      [-P|--parent ppid[,ppid...]] [-n|--newest | -o|--oldest] [--all]\n"
+	    "      [--dry-run] [--tag tag]... [--group group]... [--name name]\n"
+	    "      [-t seconds]", 0 },
+	{ "run",    RUN,    IMSG_CTL_ADD,   "+:ht:", run_opts,    NULL,   3,
 	    "run [--tag tag]... [--group group]... [--name name] [-t seconds]\n      [--] command [arg ...]", 0 },
 	{ "list",   LIST,   IMSG_CTL_LIST,  "-:hlt:", list_opts,  NULL,   3,
 	    "list [selectors] [--dead] [-l|--long] [--sort cpu|rss|uptime|id|name|pid]\n"
@@ -341,6 +367,9 @@ static int	 option(struct parse_result *, int, char *);
 static int	 list_option(struct parse_result *, int, const char *);
 static int	 watch_option(struct parse_result *, int, const char *);
 static int	 top_option(struct parse_result *, int, const char *);
+static int	 match_option(struct parse_result *, int, const char *);
+static int	 match_finish(struct parse_result *);
+static int	 match_compile(const char *, int, char *, size_t);
 static int	 operand(struct parse_result *, const struct command *,
 		    const char *, int);
 static int	 finish(struct parse_result *, const struct command *,
@@ -698,6 +727,10 @@ option(struct parse_result *res, int ch, char *arg)
 	long long n;
 	int signo;
 
+	if (res->action == ADD &&
+	    (ch == 'f' || ch == 'x' || ch == 'u' || ch == 'P' || ch == 'n' ||
+	        ch == 'o' || ch == OPT_MATCH || ch == OPT_DRY_RUN))
+		return (match_option(res, ch, arg));
 	switch (ch) {
 	case OPT_CONFIG:
 		res->config = arg;
@@ -837,6 +870,136 @@ operand(
 	return (0);
 }
 
+/*
+ * The options of add --match, as pgrep(1) has them: -f the command line,
+ * -x exact, -u the effective user (a name is looked up by goprocctl.c),
+ * -P parent pids, -n newest, -o oldest; and --all, --dry-run.
+ */
+static int
+match_option(struct parse_result *res, int ch, const char *arg)
+{
+	struct gp_request *req = &res->req;
+	const char *errstr;
+	long long n;
+	char *copy, *p, *v;
+	int r = 0;
+
+	switch (ch) {
+	case OPT_MATCH:
+		if (arg[0] == '\0')
+			return (fail(res, "add: --match needs a pattern"));
+		if (strlen(arg) > GP_PATTERN_MAX)
+			return (fail(res,
+			    "add: --match pattern too long (at most %d bytes)",
+			    GP_PATTERN_MAX));
+		(void)strlcpy(req->search, arg, sizeof(req->search));
+		break;
+	case 'f':
+		req->flags |= GP_REQ_FULL;
+		break;
+	case 'x':
+		req->flags |= GP_REQ_EXACT;
+		break;
+	case 'n':
+		req->flags |= GP_REQ_NEWEST;
+		break;
+	case 'o':
+		req->flags |= GP_REQ_OLDEST;
+		break;
+	case OPT_DRY_RUN:
+		req->flags |= GP_REQ_DRYRUN;
+		break;
+	case 'u':
+		req->flags |= GP_REQ_UID;
+		res->user = NULL;
+		if (arg[0] >= '0' && arg[0] <= '9') {
+			n = number(arg, 0, UINT32_MAX - 1, &errstr);
+			if (errstr != NULL)
+				return (fail(
+				    res, "invalid -u \"%s\": %s", arg, errstr));
+			req->uid = (uint32_t)n;
+		} else if (arg[0] == '\0')
+			return (fail(res, "add: -u needs a user"));
+		else
+			res->user = arg;
+		break;
+	default: /* 'P': a comma-separated list, as pgrep's */
+		if ((copy = strdup(arg)) == NULL)
+			return (fail(res, "out of memory"));
+		for (p = copy; r == 0 && (v = strsep(&p, ",")) != NULL;)
+			if ((r = add_pid(res, v)) == -1 &&
+			    strncmp(res->error, "too many", 8) == 0)
+				(void)fail(res,
+				    "too many -P values (at most %d)",
+				    GP_SEL_MAX);
+			else if (r == -1)
+				(void)fail(res, "invalid -P \"%s\" (1 to %d)",
+				    v, GP_PID_MAX);
+		free(copy);
+		return (r);
+	}
+	return (0);
+}
+
+/*
+ * Compile the pattern as goprocd will, to refuse a bad one at once;
+ * 0, or a regerror(3) code with its text in buf.
+ */
+static int
+match_compile(const char *pat, int exact, char *buf, size_t len)
+{
+	char anchored[GP_PATTERN_MAX + 8];
+	regex_t re;
+	int rc;
+
+	if (exact)
+		(void)snprintf(anchored, sizeof(anchored), "^(%s)$", pat);
+	else
+		(void)strlcpy(anchored, pat, sizeof(anchored));
+	if ((rc = regcomp(&re, anchored, REG_EXTENDED | REG_NOSUB)) != 0) {
+		(void)regerror(rc, &re, buf, len);
+		return (rc);
+	}
+	regfree(&re);
+	return (0);
+}
+
+/* add: a pid, or --match and its options. */
+static int
+match_finish(struct parse_result *res)
+{
+	struct gp_request *req = &res->req;
+	const char *errstr;
+	char why[128];
+
+	if (req->search[0] == '\0') {
+		if ((req->flags &
+		        (GP_REQ_FULL | GP_REQ_EXACT | GP_REQ_NEWEST |
+		            GP_REQ_OLDEST | GP_REQ_UID | GP_REQ_DRYRUN |
+		            GP_REQ_ALL)) != 0 ||
+		    req->npids != 0)
+			return (fail(res,
+			    "add: -f, -x, -u, -P, -n, -o, --all and --dry-run go with --match"));
+		if (req->pid == 0)
+			return (fail(res, "add: missing pid"));
+		return (0);
+	}
+	if (req->pid != 0)
+		return (fail(res, "add: a pid and --match exclude each other"));
+	if ((req->flags & GP_REQ_NEWEST) && (req->flags & GP_REQ_OLDEST))
+		return (fail(res, "add: -n and -o exclude each other"));
+	if (gp_pattern_check(req->search, &errstr) == -1)
+		return (fail(res, "add: invalid pattern \"%s\": %s",
+		    req->search, errstr));
+	if (match_compile(req->search, (req->flags & GP_REQ_EXACT) != 0, why,
+	        sizeof(why)) != 0)
+		return (fail(
+		    res, "add: invalid pattern \"%s\": %s", req->search, why));
+	res->action = MATCH;
+	req->type = IMSG_CTL_MATCH;
+	return (0);
+}
+
 /* Label lists that update both adds to and removes from. */
 static const char *
 both_ways(const struct gp_strlist *add, const struct gp_strlist *rm)
@@ -894,9 +1057,7 @@ finish(struct parse_result *res, const struct command *cmd, const char *confirm)
 		    cmd->name));
 	switch (cmd->action) {
 	case ADD:
-		if (req->pid == 0)
-			return (fail(res, "add: missing pid"));
-		break;
+		return (match_finish(res));
 	case TAG:
 	case GROUP:
 		if (req->label[0] == '\0')

@@ -159,6 +159,9 @@ enum {
 	IMSG_PROM_TMPREQ,      /* registry: open a temporary textfile */
 	IMSG_PROM_TMPFD,       /* parent: it (or -1 and an errno) */
 	IMSG_PROM_WRITTEN,     /* registry: written (an errno, 0: fine) */
+	IMSG_PROBE_MATCH,      /* registry: add --match, find processes */
+	IMSG_PROBE_MATCHINFO,  /* prober: one process found */
+	IMSG_PROBE_MATCHEND,   /* prober: all of them sent */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */
@@ -251,6 +254,44 @@ struct probe_tree_info {
 	uint32_t index;
 	uint32_t pad;
 	struct gp_children kids;
+};
+
+/*
+ * registry -> prober, IMSG_PROBE_MATCH; peerid is the registry's op id.
+ * The prober answers with an IMSG_PROBE_MATCHINFO per process found
+ * (at most GP_MATCH_MAX), then an IMSG_PROBE_MATCHEND.
+ */
+struct probe_match_req {
+	uint32_t uid;    /* the client's, from SO_PEERCRED */
+	int32_t client;  /* its pid, from SO_PEERCRED: never matched, nor
+			    its ancestors */
+	uint32_t flags;  /* GP_REQ_FULL, EXACT, NEWEST, OLDEST, UID */
+	uint32_t euid;   /* -u, with GP_REQ_UID */
+	uint32_t nppids; /* -P */
+	int32_t ppids[GP_SEL_MAX];
+	char pattern[GP_PATTERN_MAX + 1];
+};
+
+/*
+ * prober -> registry, IMSG_PROBE_MATCHINFO: what probe_add would say of
+ * a process found, and its name (/proc/PID/comm).
+ */
+struct probe_match_info {
+	struct probe_info pi;
+	char comm[GP_COMM_MAX + 1];
+	char pad[7];
+};
+
+/* prober -> registry, IMSG_PROBE_MATCHEND */
+#define MATCH_BADRE 1   /* the pattern does not compile: msg says why */
+#define MATCH_TOOMANY 2 /* more than GP_MATCH_MAX: none sent */
+#define MATCH_NOPROC 3  /* /proc could not be read */
+
+struct probe_match_end {
+	uint32_t error;   /* 0 or MATCH_* */
+	uint32_t matched; /* processes found, MATCHINFO sent but TOOMANY */
+	char msg[GP_MSG_MAX + 1];
+	char pad[7];
 };
 
 /* registry -> parent, IMSG_KILL; peerid is the registry's op id. */

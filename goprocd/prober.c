@@ -31,6 +31,7 @@
 #include <errno.h>
 #include <event.h>
 #include <fcntl.h>
+#include <regex.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,15 @@ static int prober_dispatch_registry(struct imsgev *, struct imsg *);
 static void probe_add(uint32_t, const struct probe_add_req *);
 static void probe_cmd(uint32_t, const struct probe_cmd_req *);
 static void probe_tree(uint32_t, const struct probe_tree_req *, size_t);
+static void probe_describe(uint32_t, int32_t, struct probe_info *);
+static void probe_match(uint32_t, struct probe_match_req *);
+static int match_compile(regex_t *, const struct probe_match_req *);
+static void match_exclude(struct proc_link *, size_t, int32_t);
+static int match_one(
+    const regex_t *, const struct probe_match_req *, const struct proc_link *);
+static size_t match_pick(const struct proc_link *, size_t *, size_t, int);
+static void match_send(uint32_t, uint32_t, const struct proc_link *);
+static int found_cmp(const void *, const void *);
 static int started_before(uint64_t, int64_t);
 static void watch_add(const struct probe_watch *);
 static void watch_remove(struct watch *);
@@ -133,6 +143,8 @@ static long clk_tck; /* units of start_ticks per second */
 static struct watch_list statfds = TAILQ_HEAD_INITIALIZER(statfds);
 static size_t npidfds, nstatfds, pidfd_max;
 static char boot_id[GP_BOOT_ID_LEN + 1];
+static pid_t daemon_pid; /* goprocd's parent: add --match leaves it out */
+static const struct proc_link *found_links; /* what found_cmp() sorts */
 
 RB_GENERATE_STATIC(watch_tree, watch, node, watch_cmp);
 
@@ -153,6 +165,7 @@ prober_init(void)
 
 	if ((procfd = open("/proc", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		fatal("open /proc");
+	daemon_pid = getppid();
 	if (procfs_read_boot_id(procfd, boot_id, sizeof(boot_id)) == -1)
 		fatal("cannot read the boot id");
 	if ((clk_tck = sysconf(_SC_CLK_TCK)) <= 0)
@@ -247,6 +260,7 @@ prober_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 {
 	struct probe_add_req par;
 	struct probe_cmd_req pcr;
+	static struct probe_match_req mr;
 	static struct probe_tree_req treq[PROBE_TREE_MAX];
 	struct probe_watch pw;
 	struct watch key, *w;
@@ -260,6 +274,14 @@ prober_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 		    imsg_get_data(imsg, treq, len) == -1)
 			fatalx("%s: bad IMSG_PROBE_TREE", __func__);
 		probe_tree(imsg_get_id(imsg), treq, len / sizeof(treq[0]));
+		break;
+	case IMSG_PROBE_MATCH:
+		if (imsg_get_data(imsg, &mr, sizeof(mr)) == -1 ||
+		    memchr(mr.pattern, '\0', sizeof(mr.pattern)) == NULL ||
+		    mr.pattern[0] == '\0' || mr.nppids > GP_SEL_MAX ||
+		    mr.client < 0 || mr.client > GP_PID_MAX)
+			fatalx("%s: bad IMSG_PROBE_MATCH", __func__);
+		probe_match(imsg_get_id(imsg), &mr);
 		break;
 	case IMSG_PROBE_ADD:
 		if (imsg_get_data(imsg, &par, sizeof(par)) == -1)
@@ -291,48 +313,231 @@ prober_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 	return (0);
 }
 
-/*
- * May the client add this PID?  It must exist (and not be a zombie),
- * be neither init nor a kernel thread, and the client must be able to
- * signal it, as kill(2) would decide.
- */
+/* add: the answer of probe_describe. */
 static void
 probe_add(uint32_t opid, const struct probe_add_req *par)
 {
-	struct probe_info pi;
+	static struct probe_info pi;
+
+	if (par->pid < 1 || par->pid > GP_PID_MAX)
+		fatalx("%s: bad pid %d", __func__, par->pid);
+	probe_describe(par->uid, par->pid, &pi);
+	imsg_compose_event(
+	    &iev_registry, IMSG_PROBE_INFO, opid, 0, -1, &pi, sizeof(pi));
+}
+
+/*
+ * May a client of the given uid add this PID?  It must exist (and not be
+ * a zombie), be neither init nor a kernel thread, and the client must be
+ * able to signal it, as kill(2) would decide.  What add records of it.
+ */
+static void
+probe_describe(uint32_t uid, int32_t pid, struct probe_info *pi)
+{
 	struct proc_stat st;
 	struct proc_status ps;
 	const char *errstr;
 
-	memset(&pi, 0, sizeof(pi));
-	pi.pid = par->pid;
-	if (par->pid < 1 || par->pid > GP_PID_MAX)
-		fatalx("%s: bad pid %d", __func__, par->pid);
-	if (procfs_read_stat(procfd, par->pid, &st, &errstr) == -1 ||
+	memset(pi, 0, sizeof(*pi));
+	pi->pid = pid;
+	if (procfs_read_stat(procfd, pid, &st, &errstr) == -1 ||
 	    st.state == 'Z' || st.state == 'X')
-		pi.error = ESRCH;
-	else if (procfs_read_status(procfd, par->pid, &ps) == -1)
-		pi.error = ESRCH;
-	else if ((pi.tgid = ps.tgid) != par->pid)
-		pi.error = EINVAL; /* a thread, not a process */
+		pi->error = ESRCH;
+	else if (procfs_read_status(procfd, pid, &ps) == -1)
+		pi->error = ESRCH;
+	else if ((pi->tgid = ps.tgid) != pid)
+		pi->error = EINVAL; /* a thread, not a process */
 	else if (procfs_protected(&st) != NULL)
-		pi.error = EACCES; /* init or a kernel thread */
-	else if (!procfs_can_signal(par->uid, ps.ruid, ps.suid))
-		pi.error = EPERM;
+		pi->error = EACCES; /* init or a kernel thread */
+	else if (!procfs_can_signal(uid, ps.ruid, ps.suid))
+		pi->error = EPERM;
 	else {
-		pi.pgid = st.pgid;
-		pi.start_ticks = st.start_ticks;
-		(void)strlcpy(pi.boot_id, boot_id, sizeof(pi.boot_id));
+		pi->pgid = st.pgid;
+		pi->start_ticks = st.start_ticks;
+		(void)strlcpy(pi->boot_id, boot_id, sizeof(pi->boot_id));
 		if (procfs_read_cmdline(
-		        procfd, par->pid, pi.cmd, sizeof(pi.cmd)) == -1) {
+		        procfd, pid, pi->cmd, sizeof(pi->cmd)) == -1) {
 			if (errno == ENOENT || errno == ESRCH)
-				pi.error = ESRCH;
+				pi->error = ESRCH;
 			else
-				pi.cmd_error = errno;
+				pi->cmd_error = errno;
 		}
 	}
+}
+
+/*
+ * add --match: the processes whose name (or, with -f, command line)
+ * the pattern matches, as pgrep(1) finds them, from one reading of the
+ * parent links in /proc.  Never the client, its ancestors, or goprocd's
+ * own processes; never init or a kernel thread (procfs_links leaves
+ * them out, with the zombies).
+ */
+static void
+probe_match(uint32_t opid, struct probe_match_req *mr)
+{
+	static struct probe_match_end end;
+	struct proc_link *links = NULL;
+	regex_t re;
+	size_t i, n = 0, *found = NULL, nfound = 0;
+	int rc;
+
+	memset(&end, 0, sizeof(end));
+	if ((rc = match_compile(&re, mr)) != 0) {
+		end.error = MATCH_BADRE;
+		(void)regerror(rc, &re, end.msg, sizeof(end.msg));
+		goto done;
+	}
+	if (procfs_links(procfd, &links, &n) == -1) {
+		log_warn("add --match: /proc");
+		end.error = MATCH_NOPROC;
+		regfree(&re);
+		goto done;
+	}
+	if (n > 0 && (found = reallocarray(NULL, n, sizeof(*found))) == NULL)
+		fatal(NULL);
+	match_exclude(links, n, mr->client);
+	for (i = 0; i < n; i++)
+		if (links[i].pid != 0 && match_one(&re, mr, &links[i]))
+			found[nfound++] = i;
+	regfree(&re);
+	if (nfound > 0 && (mr->flags & (GP_REQ_NEWEST | GP_REQ_OLDEST)))
+		nfound = match_pick(
+		    links, found, nfound, (mr->flags & GP_REQ_NEWEST) != 0);
+	end.matched = (uint32_t)nfound;
+	if (nfound > GP_MATCH_MAX) {
+		end.error = MATCH_TOOMANY;
+		goto done;
+	}
+	/* In the order of pids, as pgrep lists them. */
+	found_links = links;
+	if (nfound > 1)
+		qsort(found, nfound, sizeof(*found), found_cmp);
+	for (i = 0; i < nfound; i++)
+		match_send(opid, mr->uid, &links[found[i]]);
+done:
+	free(found);
+	free(links);
 	imsg_compose_event(
-	    &iev_registry, IMSG_PROBE_INFO, opid, 0, -1, &pi, sizeof(pi));
+	    &iev_registry, IMSG_PROBE_MATCHEND, opid, 0, -1, &end, sizeof(end));
+}
+
+static int
+found_cmp(const void *a, const void *b)
+{
+	int32_t pa = found_links[*(const size_t *)a].pid;
+	int32_t pb = found_links[*(const size_t *)b].pid;
+
+	return (pa < pb ? -1 : pa > pb);
+}
+
+/* The pattern, anchored with -x, as POSIX extended, without submatches. */
+static int
+match_compile(regex_t *re, const struct probe_match_req *mr)
+{
+	char buf[GP_PATTERN_MAX + 8];
+
+	if (mr->flags & GP_REQ_EXACT)
+		(void)snprintf(buf, sizeof(buf), "^(%s)$", mr->pattern);
+	else
+		(void)strlcpy(buf, mr->pattern, sizeof(buf));
+	return (regcomp(re, buf, REG_EXTENDED | REG_NOSUB));
+}
+
+/*
+ * Strike out (pid 0) the client and its ancestors, and goprocd: the
+ * parent and its children, ourselves among them.
+ */
+static void
+match_exclude(struct proc_link *links, size_t n, int32_t client)
+{
+	struct proc_link *l;
+	int32_t pid = client;
+	size_t i, steps;
+
+	for (steps = 0; pid > 0 && steps <= n; steps++) {
+		l = (struct proc_link *)procfs_link_find(links, n, pid);
+		if (l == NULL)
+			break;
+		pid = l->ppid;
+		l->pid = 0;
+	}
+	for (i = 0; i < n; i++)
+		if (links[i].pid == daemon_pid || links[i].ppid == daemon_pid)
+			links[i].pid = 0;
+}
+
+/* Does a process pass the pattern, -P and -u? */
+static int
+match_one(const regex_t *re, const struct probe_match_req *mr,
+    const struct proc_link *l)
+{
+	static char cmd[GP_CMD_MAX + 1];
+	struct proc_status ps;
+	const char *text = l->comm;
+	uint32_t i;
+
+	if (mr->nppids > 0) {
+		for (i = 0; i < mr->nppids; i++)
+			if (mr->ppids[i] == l->ppid)
+				break;
+		if (i == mr->nppids)
+			return (0);
+	}
+	if (mr->flags & GP_REQ_FULL) {
+		if (procfs_read_cmdline(procfd, l->pid, cmd, sizeof(cmd)) == -1)
+			return (0);
+		text = cmd;
+	}
+	if (regexec(re, text, 0, NULL, 0) != 0)
+		return (0);
+	if (mr->flags & GP_REQ_UID)
+		return (procfs_read_status(procfd, l->pid, &ps) == 0 &&
+		    ps.euid == mr->euid);
+	return (1);
+}
+
+/*
+ * -n and -o: the one that started last (first); of those that started
+ * in the same tick, the highest (lowest) pid.  Left in found[0].
+ */
+static size_t
+match_pick(const struct proc_link *links, size_t *found, size_t n, int newest)
+{
+	const struct proc_link *a, *b;
+	size_t i, best = found[0];
+
+	for (i = 1; i < n; i++) {
+		a = &links[found[i]];
+		b = &links[best];
+		if (a->start_ticks != b->start_ticks ?
+		        (a->start_ticks > b->start_ticks) == newest :
+		        (a->pid > b->pid) == newest)
+			best = found[i];
+	}
+	found[0] = best;
+	return (1);
+}
+
+/*
+ * One process found: what add would record of it, as the client may add
+ * it, and its name.  A process that is not the one found any more (its
+ * pid reused) is gone.
+ */
+static void
+match_send(uint32_t opid, uint32_t uid, const struct proc_link *l)
+{
+	static struct probe_match_info mi;
+
+	memset(&mi, 0, sizeof(mi));
+	probe_describe(uid, l->pid, &mi.pi);
+	if (mi.pi.error == 0 && mi.pi.start_ticks != l->start_ticks) {
+		memset(&mi.pi, 0, sizeof(mi.pi));
+		mi.pi.pid = l->pid;
+		mi.pi.error = ESRCH;
+	}
+	(void)strlcpy(mi.comm, l->comm, sizeof(mi.comm));
+	imsg_compose_event(
+	    &iev_registry, IMSG_PROBE_MATCHINFO, opid, 0, -1, &mi, sizeof(mi));
 }
 
 /*

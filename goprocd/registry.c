@@ -50,6 +50,7 @@
 #define KILL_EXIT_GRACE_MS 1000 /* kill: how long an exit may take */
 #define RETENTION_BATCH 1024    /* expired entries removed per turn */
 #define UPDATE_IDS_MAX 10000    /* ids in one journal record of update */
+#define ADD_UNRECORDED (-100)   /* add_record(): not on disk */
 
 /* A reply waiting for its turn to go out. */
 struct reply {
@@ -83,6 +84,9 @@ struct op {
 	struct gp_cred cred;
 	struct gp_request *req;
 	struct probe_info *probed; /* deferred: the prober's answer */
+	struct probe_match_info *cands; /* add --match: processes found */
+	size_t ncands;
+	struct probe_match_end *mend; /* deferred: the prober's last word */
 	struct reply_list replies; /* sent before the stream */
 	uint64_t *ids;             /* entries streamed after */
 	size_t nids, pos;
@@ -192,6 +196,19 @@ static int update_check(struct op *, struct rentry **, size_t);
 static int journal_update_all(
     const uint64_t *, size_t, const struct gp_request *);
 static void retention_arm(void);
+static void req_match(struct op *);
+static void match_info(struct op *, const struct probe_match_info *);
+static void match_end(struct op *, const struct probe_match_end *);
+static void req_match_probed(struct op *, const struct probe_match_end *);
+static int match_guard(
+    struct op *, const struct probe_match_info **, size_t, uint32_t);
+static void match_register(
+    struct op *, const struct probe_match_info **, size_t, uint32_t);
+static struct rentry *registered(const struct probe_info *);
+static int name_taken(struct op *);
+static void add_fill(struct op *, const struct probe_info *, struct gp_entry *);
+static int add_record(struct op *, struct gp_entry *, const char *,
+    struct rentry **, char *, size_t);
 static void retention_run(int, short, void *);
 
 static struct imsgev iev_parent, iev_prober, iev_frontend;
@@ -274,6 +291,7 @@ static const struct {
 	{ IMSG_CTL_VERSION, req_version },
 	{ IMSG_CTL_WATCH, req_watch },
 	{ IMSG_CTL_UPDATE, req_update },
+	{ IMSG_CTL_MATCH, req_match },
 };
 
 /* Before the privilege drop (proc_run): who we are, jansson's seed. */
@@ -575,6 +593,8 @@ registry_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 	static struct probe_info pi;
 	static struct probe_sample samples[PROBE_SAMPLES_MAX];
 	static struct probe_tree_info ti;
+	static struct probe_match_info mi;
+	static struct probe_match_end me;
 	struct probe_alive pa;
 	struct op *op;
 	size_t len;
@@ -603,6 +623,20 @@ registry_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 		    op->type != IMSG_CTL_EXECED)
 			fatalx("%s: bad IMSG_PROBE_CMDINFO", __func__);
 		req_execed_probed(op, &pi);
+		break;
+	case IMSG_PROBE_MATCHINFO:
+		if (imsg_get_data(imsg, &mi, sizeof(mi)) == -1 ||
+		    (op = op_by_id(imsg_get_id(imsg))) == NULL ||
+		    op->type != IMSG_CTL_MATCH)
+			fatalx("%s: bad IMSG_PROBE_MATCHINFO", __func__);
+		match_info(op, &mi);
+		break;
+	case IMSG_PROBE_MATCHEND:
+		if (imsg_get_data(imsg, &me, sizeof(me)) == -1 ||
+		    (op = op_by_id(imsg_get_id(imsg))) == NULL ||
+		    op->type != IMSG_CTL_MATCH)
+			fatalx("%s: bad IMSG_PROBE_MATCHEND", __func__);
+		match_end(op, &me);
 		break;
 	case IMSG_PROBE_TREEINFO:
 		if (imsg_get_data(imsg, &ti, sizeof(ti)) == -1 ||
@@ -914,6 +948,7 @@ deferred_run(void)
 {
 	struct op *op;
 	struct probe_info *pi;
+	struct probe_match_end *me;
 
 	while (!compacting && !final) {
 		TAILQ_FOREACH(op, &ops, entry)
@@ -926,6 +961,10 @@ deferred_run(void)
 			op->probed = NULL;
 			req_add_probed(op, pi);
 			free(pi);
+		} else if ((me = op->mend) != NULL) {
+			op->mend = NULL;
+			req_match_probed(op, me);
+			free(me);
 		} else
 			op_start(op);
 	}
@@ -997,6 +1036,8 @@ op_free(struct op *op)
 	free(op->kids);
 	free(op->ids);
 	free(op->probed);
+	free(op->cands);
+	free(op->mend);
 	free(op->req);
 	free(op);
 }
@@ -1434,17 +1475,9 @@ req_add(struct op *op)
 {
 	struct gp_request *req = op->req;
 	struct probe_add_req par;
-	struct rentry *e;
 
-	if (add_limits(op) == -1)
+	if (add_limits(op) == -1 || name_taken(op) == -1)
 		return;
-	if (req->name[0] != '\0' &&
-	    (e = regtab_find_name(rt, req->name)) != NULL) {
-		op_finish(op, 1, GP_ST_EXISTS,
-		    "name \"%s\" is already in use by id %llu", req->name,
-		    (unsigned long long)e->id);
-		return;
-	}
 	par.uid = op->cred.uid;
 	par.pid = req->pid;
 	imsg_compose_event(
@@ -1454,12 +1487,10 @@ req_add(struct op *op)
 static void
 req_add_probed(struct op *op, const struct probe_info *pi)
 {
-	size_t jlen;
 	static struct gp_entry ge;
 	struct gp_request *req = op->req;
 	struct rentry *e;
 	char err[GP_MSG_MAX];
-	uint64_t id;
 	int r;
 
 	if (pi->pid != req->pid)
@@ -1489,24 +1520,12 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 	if (pi->error != 0)
 		fatalx("%s: bad error %d", __func__, pi->error);
 
-	memset(&ge, 0, sizeof(ge));
-	ge.pid = req->pid;
-	ge.pgid = pi->pgid;
-	ge.start_ticks = pi->start_ticks;
-	ge.added_at = ge.last_seen = now_ns();
-	ge.owner_uid = op->cred.uid;
-	ge.alive = 1;
-	(void)strlcpy(ge.name, req->name, sizeof(ge.name));
-	add_cmd(&ge, pi, req);
-	cmd_truncate(ge.cmd);
-	ge.tags = req->tags;
-	ge.groups = req->groups;
-	gp_entry_sort_labels(&ge);
+	add_fill(op, pi, &ge);
 
 	/* Other adds of the same uid may have finished meanwhile. */
 	if (add_limits(op) == -1)
 		return;
-	r = regtab_add(rt, &ge, pi->boot_id, &e, err, sizeof(err));
+	r = add_record(op, &ge, pi->boot_id, &e, err, sizeof(err));
 	if (r == REGTAB_EEXIST &&
 	    (req->name[0] == '\0' || regtab_find_name(rt, req->name) == NULL)) {
 		/* A PID already tracked: an answer, as in goproc. */
@@ -1518,26 +1537,317 @@ req_add_probed(struct op *op, const struct probe_info *pi)
 		return;
 	}
 	if (r != REGTAB_OK) {
-		op_finish(op, 1, GP_ST_INVAL, "%s", err);
+		op_finish(op, 1, r == ADD_UNRECORDED ? GP_ST_FAIL : GP_ST_INVAL,
+		    "%s", err);
 		return;
 	}
+	op_entry(op, e);
+	op_finish(op, 0, GP_ST_OK, "%s", "");
+}
+
+/* A new entry as add makes it of what the prober said of its process. */
+static void
+add_fill(struct op *op, const struct probe_info *pi, struct gp_entry *ge)
+{
+	struct gp_request *req = op->req;
+
+	memset(ge, 0, sizeof(*ge));
+	ge->pid = pi->pid;
+	ge->pgid = pi->pgid;
+	ge->start_ticks = pi->start_ticks;
+	ge->added_at = ge->last_seen = now_ns();
+	ge->owner_uid = op->cred.uid;
+	ge->alive = 1;
+	(void)strlcpy(ge->name, req->name, sizeof(ge->name));
+	add_cmd(ge, pi, req);
+	cmd_truncate(ge->cmd);
+	ge->tags = req->tags;
+	ge->groups = req->groups;
+	gp_entry_sort_labels(ge);
+}
+
+/*
+ * Register a new entry and journal it, then watch it.  Returns
+ * REGTAB_OK with the entry in *ep, a REGTAB_* error, or ADD_UNRECORDED
+ * when it could not be recorded (and is not registered); err says why.
+ */
+static int
+add_record(struct op *op, struct gp_entry *ge, const char *boot_id,
+    struct rentry **ep, char *err, size_t errlen)
+{
+	struct rentry *e;
+	size_t jlen;
+	uint64_t id;
+	int r;
+
+	if ((r = regtab_add(rt, ge, boot_id, &e, err, errlen)) != REGTAB_OK)
+		return (r);
 	if (journal_append(journal_add(++journal_seq, e, &jlen), &jlen) == -1) {
 		/* Not on disk: not in memory either, nor its ID used. */
 		r = errno;
 		id = e->id;
 		regtab_remove(rt, e);
-		if (regtab_set_next_id(rt, id, err, sizeof(err)) == -1)
+		if (regtab_set_next_id(rt, id, err, errlen) == -1)
 			fatalx("%s: next id %llu: %s", __func__,
 			    (unsigned long long)id, err);
-		op_finish(op, 1, GP_ST_FAIL, "cannot record the change: %s",
-		    strerror(r));
-		return;
+		(void)snprintf(
+		    err, errlen, "cannot record the change: %s", strerror(r));
+		return (ADD_UNRECORDED);
 	}
 	watch(e);
 	nalive++;
 	event_entry(GP_EV_ADDED, e, e->added_at);
-	op_entry(op, e);
-	op_finish(op, 0, GP_ST_OK, "%s", "");
+	*ep = e;
+	return (REGTAB_OK);
+}
+
+/* add's --name, taken by another entry: the request is answered. */
+static int
+name_taken(struct op *op)
+{
+	struct rentry *e;
+
+	if (op->req->name[0] == '\0' ||
+	    (e = regtab_find_name(rt, op->req->name)) == NULL)
+		return (0);
+	op_finish(op, 1, GP_ST_EXISTS,
+	    "name \"%s\" is already in use by id %llu", op->req->name,
+	    (unsigned long long)e->id);
+	return (-1);
+}
+
+/*
+ * add --match: the prober, which reads /proc, compiles the pattern and
+ * finds the processes (never the client, whose pid the frontend took
+ * from SO_PEERCRED, nor its ancestors); the registry decides what of
+ * them to register.
+ */
+static void
+req_match(struct op *op)
+{
+	static struct probe_match_req mr;
+	struct gp_request *req = op->req;
+
+	if (add_limits(op) == -1 || name_taken(op) == -1)
+		return;
+	memset(&mr, 0, sizeof(mr));
+	mr.uid = op->cred.uid;
+	mr.client = op->cred.pid;
+	mr.flags = req->flags &
+	    (GP_REQ_FULL | GP_REQ_EXACT | GP_REQ_NEWEST | GP_REQ_OLDEST |
+	        GP_REQ_UID);
+	mr.euid = req->uid;
+	mr.nppids = req->npids;
+	memcpy(mr.ppids, req->pids, sizeof(mr.ppids));
+	(void)strlcpy(mr.pattern, req->search, sizeof(mr.pattern));
+	imsg_compose_event(
+	    &iev_prober, IMSG_PROBE_MATCH, op->id, 0, -1, &mr, sizeof(mr));
+}
+
+/* One process the prober found for an add --match. */
+static void
+match_info(struct op *op, const struct probe_match_info *mi)
+{
+	const struct probe_info *pi = &mi->pi;
+	struct probe_match_info *nc;
+
+	if (op->mend != NULL || op->ncands >= GP_MATCH_MAX || pi->pid < 1 ||
+	    pi->pid > GP_PID_MAX ||
+	    memchr(pi->cmd, '\0', sizeof(pi->cmd)) == NULL ||
+	    memchr(pi->boot_id, '\0', sizeof(pi->boot_id)) == NULL ||
+	    memchr(mi->comm, '\0', sizeof(mi->comm)) == NULL ||
+	    (pi->error != 0 && pi->error != ESRCH && pi->error != EPERM &&
+	        pi->error != EINVAL && pi->error != EACCES))
+		fatalx("%s: bad IMSG_PROBE_MATCHINFO", __func__);
+	if (op->ncands % 64 == 0) {
+		nc = reallocarray(op->cands, op->ncands + 64, sizeof(*nc));
+		if (nc == NULL)
+			fatal(NULL);
+		op->cands = nc;
+	}
+	op->cands[op->ncands++] = *mi;
+}
+
+/* The prober found them all: decide, or wait for a compaction to end. */
+static void
+match_end(struct op *op, const struct probe_match_end *me)
+{
+	if (memchr(me->msg, '\0', sizeof(me->msg)) == NULL ||
+	    me->error > MATCH_NOPROC || op->mend != NULL ||
+	    (me->error == 0 && me->matched != op->ncands))
+		fatalx("%s: bad IMSG_PROBE_MATCHEND", __func__);
+	if (compacting || final) {
+		if ((op->mend = malloc(sizeof(*me))) == NULL)
+			fatal(NULL);
+		*op->mend = *me;
+		op->state = OP_DEFERRED;
+	} else
+		req_match_probed(op, me);
+}
+
+/*
+ * The processes found: those the client may not add are counted, those
+ * gone are forgotten, those registered already are reported as skipped,
+ * and the rest registered, all of them or none.
+ */
+static void
+req_match_probed(struct op *op, const struct probe_match_end *me)
+{
+	const struct probe_match_info **reg;
+	const char *pat = op->req->search;
+	size_t i, nreg = 0;
+	uint32_t denied = 0;
+
+	switch (me->error) {
+	case MATCH_BADRE:
+		op_finish(op, 1, GP_ST_INVAL, "invalid pattern \"%s\": %s", pat,
+		    me->msg);
+		return;
+	case MATCH_TOOMANY:
+		op_finish(op, 1, GP_ST_INVAL,
+		    "%u processes match \"%s\", more than %d: narrow the pattern",
+		    me->matched, pat, GP_MATCH_MAX);
+		return;
+	case MATCH_NOPROC:
+		op_finish(op, 1, GP_ST_FAIL,
+		    "cannot read /proc to match \"%s\"", pat);
+		return;
+	}
+	if ((reg = reallocarray(NULL, op->ncands + 1, sizeof(*reg))) == NULL)
+		fatal(NULL);
+	for (i = 0; i < op->ncands; i++) {
+		if (op->cands[i].pi.error == EPERM)
+			denied++;
+		else if (op->cands[i].pi.error == 0 &&
+		    registered(&op->cands[i].pi) == NULL)
+			reg[nreg++] = &op->cands[i];
+	}
+	if (match_guard(op, reg, nreg, denied) == 0)
+		match_register(op, reg, nreg, denied);
+	free(reg);
+}
+
+/*
+ * What add --match refuses: nothing found, several without --all (or
+ * --dry-run), several for one --name.  Returns -1 once answered.
+ */
+static int
+match_guard(struct op *op, const struct probe_match_info **reg, size_t nreg,
+    uint32_t denied)
+{
+	const char *pat = op->req->search;
+	char pids[GP_MSG_MAX / 4], pid[32];
+	size_t i, nskip = 0;
+
+	for (i = 0; i < op->ncands; i++)
+		if (op->cands[i].pi.error == 0)
+			nskip++;
+	nskip -= nreg;
+	if (nreg == 0 && nskip == 0) {
+		if (denied > 0)
+			op_finish(op, 1, GP_ST_PERM,
+			    "no process you may add matches \"%s\": %u of other users do (permission denied)",
+			    pat, denied);
+		else
+			op_finish(op, 1, GP_ST_NOTFOUND,
+			    "no process matches \"%s\"", pat);
+		return (-1);
+	}
+	if (nreg > 1 && op->req->name[0] != '\0') {
+		op_finish(op, 1, GP_ST_INVAL,
+		    "--name names one process, but %zu match \"%s\"", nreg,
+		    pat);
+		return (-1);
+	}
+	if (nreg <= 1 || (op->req->flags & (GP_REQ_ALL | GP_REQ_DRYRUN)))
+		return (0);
+	pids[0] = '\0';
+	for (i = 0; i < nreg; i++) {
+		(void)snprintf(pid, sizeof(pid), "%s%d", i > 0 ? ", " : "",
+		    reg[i]->pi.pid);
+		if (strlen(pids) + strlen(pid) + sizeof(", ...") >
+		    sizeof(pids)) {
+			(void)strlcat(pids, ", ...", sizeof(pids));
+			break;
+		}
+		(void)strlcat(pids, pid, sizeof(pids));
+	}
+	op_finish(op, 1, GP_ST_INVAL,
+	    "%zu processes match \"%s\" (pids: %s). Use --all to register them all, or --dry-run to see them",
+	    nreg, pat, pids);
+	return (-1);
+}
+
+/*
+ * Report the skipped, then register the rest (with --dry-run, show them
+ * as entries without an id).  A failure stops at that process: those
+ * before it stay registered, and are reported.
+ */
+static void
+match_register(struct op *op, const struct probe_match_info **reg, size_t nreg,
+    uint32_t denied)
+{
+	static struct gp_entry ge;
+	const struct probe_match_info *c;
+	struct rentry *e;
+	struct ibuf *buf;
+	char err[GP_MSG_MAX];
+	size_t i;
+	int r;
+
+	for (i = 0; i < op->ncands; i++) {
+		c = &op->cands[i];
+		if (c->pi.error == 0 && (e = registered(&c->pi)) != NULL)
+			op_result(op, e, GP_RES_SKIPPED, 0, c->comm);
+	}
+	for (i = 0; i < nreg; i++) {
+		add_fill(op, &reg[i]->pi, &ge);
+		if (op->req->flags & GP_REQ_DRYRUN) {
+			if ((buf = ibuf_dynamic(256, MAX_IMSGSIZE)) == NULL)
+				fatal(NULL);
+			if (wire_entry_encode(buf, &ge) == -1)
+				fatalx(
+				    "%s: candidate does not encode", __func__);
+			op_reply(op, IMSG_CTL_ENTRY, buf);
+			continue;
+		}
+		if (add_limits(op) == -1)
+			return;
+		r = add_record(
+		    op, &ge, reg[i]->pi.boot_id, &e, err, sizeof(err));
+		if (r != REGTAB_OK) {
+			op_finish(op, 1,
+			    r == ADD_UNRECORDED    ? GP_ST_FAIL :
+			        r == REGTAB_EEXIST ? GP_ST_EXISTS :
+			                             GP_ST_INVAL,
+			    "pid %d: %s", ge.pid, err);
+			return;
+		}
+		op_entry(op, e);
+	}
+	if (denied > 0)
+		op_finish(op, 0, GP_ST_OK,
+		    "Not registered: %u matching process%s of other users (permission denied)",
+		    denied, denied == 1 ? "" : "es");
+	else
+		op_finish(op, 0, GP_ST_OK, "%s", "");
+}
+
+/* The entry of a process (pid, start time, boot), if it is registered. */
+static struct rentry *
+registered(const struct probe_info *pi)
+{
+	struct rentry *o;
+	const char *b;
+
+	for (o = regtab_find_pid(rt, pi->pid); o != NULL;
+	     o = regtab_next_pid(rt, o)) {
+		b = rentry_boot_id(o);
+		if (o->start_ticks == pi->start_ticks &&
+		    strcmp(b != NULL ? b : "", pi->boot_id) == 0)
+			return (o);
+	}
+	return (NULL);
 }
 
 /*

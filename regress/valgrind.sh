@@ -74,9 +74,13 @@ uflag=
 ${VG} --log-file="${work}/daemon.%p" "${GOPROCD}" -d ${uflag} \
     >"${work}/goprocd.log" 2>&1 &
 daemon=$!
+# ctl ARGS: goprocctl under valgrind; a failure names the command.  The
+# commands give the daemon 60 s, as everything is slower under memcheck.
 ctl()
 {
-	${VG} --log-file="${work}/ctl.%p" "${GOPROCCTL}" "$@"
+	${VG} --log-file="${work}/ctl.%p" "${GOPROCCTL}" "$@" && return 0
+	echo "valgrind: goprocctl $* failed" >&2
+	return 1
 }
 i=0
 until "${GOPROCCTL}" ping >/dev/null 2>&1; do
@@ -101,27 +105,27 @@ ctl watch --initial >"${work}/watch.out" 2>&1 &
 w1=$!
 ctl --json watch --tag web --alive >"${work}/watch.json" 2>&1 &
 w2=$!
-ctl ping >/dev/null || fail=1
-ctl add "${s1}" --name one --tag web --group fleet >/dev/null || fail=1
-ctl add "${s2}" --tag web --tag db >/dev/null || fail=1
-ctl run --tag batch -- sleep 1747 >/dev/null || fail=1
-ctl list >/dev/null || fail=1
-ctl --json list --tag web --alive >/dev/null || fail=1
-ctl list --search sleep --group-all fleet >/dev/null || fail=1
-ctl tag web --rename www >/dev/null || fail=1
-ctl group fleet >/dev/null || fail=1
+ctl ping -t 60 >/dev/null || fail=1
+ctl add "${s1}" --name one --tag web --group fleet -t 60 >/dev/null || fail=1
+ctl add "${s2}" --tag web --tag db -t 60 >/dev/null || fail=1
+ctl run --tag batch -t 60 -- sleep 1747 >/dev/null || fail=1
+ctl list -t 60 >/dev/null || fail=1
+ctl --json list --tag web --alive -t 60 >/dev/null || fail=1
+ctl list --search sleep --group-all fleet -t 60 >/dev/null || fail=1
+ctl tag web --rename www -t 60 >/dev/null || fail=1
+ctl group fleet -t 60 >/dev/null || fail=1
 kill -9 "${s2}"
-ctl wait --id 2 -t 10 >/dev/null || fail=1
-ctl rm --id 2 >/dev/null || fail=1
+ctl wait --id 2 -t 60 >/dev/null || fail=1
+ctl rm --id 2 -t 60 >/dev/null || fail=1
 # valgrind 3.19 lacks pidfd_send_signal(2): the kills may fail with
 # ENOSYS, but the paths up to the signal still run under memcheck.
-ctl kill --tag batch >/dev/null 2>&1
-ctl kill --name one --signal KILL --wait 2 >/dev/null 2>&1
-ctl add 1 >/dev/null 2>&1
-ctl --json add 99999999 >/dev/null 2>&1
+ctl kill --tag batch -t 60 >/dev/null 2>&1
+ctl kill --name one --signal KILL --wait 2 -t 60 >/dev/null 2>&1
+ctl add 1 -t 60 >/dev/null 2>&1
+ctl --json add 99999999 -t 60 >/dev/null 2>&1
 kill -HUP "$(cat "${GOPROC_RUNTIME_DIR}/goproc.pid")"
-ctl reset --confirm RESET >/dev/null || fail=1
-ctl list >/dev/null || fail=1
+ctl reset --confirm RESET -t 60 >/dev/null || fail=1
+ctl list -t 60 >/dev/null || fail=1
 kill "$(cat "${GOPROC_RUNTIME_DIR}/goproc.pid")"
 wait "${daemon}"
 wait "${w1}" "${w2}"

@@ -28,6 +28,7 @@
  *	14	a request of type IMSG_CTL_WATCH
  *	15	an event (wire_event_decode)
  *	16	a request of type IMSG_CTL_UPDATE
+ *	17	a request of type IMSG_CTL_MATCH
  *
  * A value that decodes is encoded again, no longer than it came, and
  * must decode to the same value: encode and decode are inverses on
@@ -54,7 +55,8 @@
 #define KIND_WATCH	14
 #define KIND_EVENT	15
 #define KIND_UPDATE	16
-#define KIND_COUNT	17
+#define KIND_MATCH	17
+#define KIND_COUNT	18
 
 #define ENCODE_MAX	(1024 * 1024)
 
@@ -79,7 +81,7 @@ req_same(const struct gp_request *a, const struct gp_request *b)
 {
 	if (a->type != b->type || a->flags != b->flags || a->pid != b->pid ||
 	    a->signo != b->signo || a->wait_ms != b->wait_ms ||
-	    a->nids != b->nids || a->npids != b->npids)
+	    a->uid != b->uid || a->nids != b->nids || a->npids != b->npids)
 		return (0);
 	if (a->nids > GP_SEL_MAX || a->npids > GP_SEL_MAX)
 		return (0);
@@ -261,6 +263,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		fuzz_event(p, len);
 	else if (kind == KIND_UPDATE)
 		fuzz_req(IMSG_CTL_UPDATE, p, len);
+	else if (kind == KIND_MATCH)
+		fuzz_req(IMSG_CTL_MATCH, p, len);
 	else {
 		ibuf_from_buffer(&in, p, len);
 		FUZZ_CHECK(wire_req_decode(&in, IMSG_CTL_ENTRY + data[0] % 2,

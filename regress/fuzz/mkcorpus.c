@@ -45,6 +45,7 @@
 #define KIND_WATCH	14
 #define KIND_EVENT	15
 #define KIND_UPDATE	16
+#define KIND_MATCH	17
 
 #define IMSG_MAXSIZE_MAX 255	/* setup byte 0 for MAX_IMSGSIZE */
 #define IMSG_FD_MARK	0x80000000U
@@ -305,6 +306,27 @@ requests(const char *dir)
 	b = enc_req(&req);
 	put_wire(dir, "req-update-name", KIND_UPDATE, b, ibuf_size(b));
 	ibuf_free(b);
+
+	/* add --match: a pattern, pgrep's options, labels for all. */
+	memset(&req, 0, sizeof(req));
+	(void)strlcpy(req.search, "^(nginx|php-fpm)$", sizeof(req.search));
+	req.flags = GP_REQ_ALL | GP_REQ_FULL | GP_REQ_UID | GP_REQ_NEWEST;
+	req.uid = 33;
+	req.npids = 1;
+	req.pids[0] = 1;
+	label(&req.tags, "web");
+	label(&req.groups, "prod");
+	b = enc_req(&req);
+	put_wire(dir, "req-match", KIND_MATCH, b, ibuf_size(b));
+	ibuf_free(b);
+
+	memset(&req, 0, sizeof(req));
+	(void)strlcpy(req.search, "sleep", sizeof(req.search));
+	req.flags = GP_REQ_DRYRUN | GP_REQ_EXACT;
+	(void)strlcpy(req.name, "napper", sizeof(req.name));
+	b = enc_req(&req);
+	put_wire(dir, "req-match-dry", KIND_MATCH, b, ibuf_size(b));
+	ibuf_free(b);
 }
 
 static void
@@ -342,6 +364,20 @@ replies(const char *dir)
 	put_wire(dir, "entry-children", KIND_ENTRY, b, ibuf_size(b));
 	ibuf_free(b);
 	memset(&entry.kids, 0, sizeof(entry.kids));
+	/* add --match --dry-run: a process without an id. */
+	entry.id = 0;
+	b = enc_entry(&entry);
+	put_wire(dir, "entry-candidate", KIND_ENTRY, b, ibuf_size(b));
+	ibuf_free(b);
+	entry.id = 7;
+
+	memset(&result, 0, sizeof(result));
+	result.flags = GP_RES_SKIPPED;
+	(void)strlcpy(result.msg, "nginx", sizeof(result.msg));
+	result.entry = entry;
+	b = enc_result(&result);
+	put_wire(dir, "result-skipped", KIND_RESULT, b, ibuf_size(b));
+	ibuf_free(b);
 
 	memset(&result, 0, sizeof(result));
 	result.flags = GP_RES_SIGNALLED | GP_RES_REMOVED;

@@ -456,6 +456,10 @@ EOF
 	atf_check -o inline:"--alive\n--all\n" -e empty \
 	    bash complete.bash rm --al
 	atf_check -o inline:"--alive\n" -e empty bash complete.bash list --al
+	atf_check -o inline:"--dry-run\n" -e empty bash complete.bash add --dr
+	atf_check -o empty -e empty bash complete.bash run --mat
+	atf_check -o empty -e empty bash complete.bash add --match sle ""
+	atf_check -o inline:"root\n" -e empty bash complete.bash add --euid roo
 	atf_check -o inline:"--wait\n" -e empty bash complete.bash kill --wa
 	atf_check -o inline:"RESET\n" -e empty bash complete.bash reset \
 	    --confirm ""

@@ -280,6 +280,72 @@ ATF_TC_BODY(add, tc)
 	    "  ");
 }
 
+ATF_TC_WITHOUT_HEAD(add_match);
+ATF_TC_BODY(add_match, tc)
+{
+	OK("add", "--match", "^sle+p$", "--tag", "a,b", "--group", "g");
+	ATF_CHECK_EQ(res.action, MATCH);
+	ATF_CHECK_EQ(res.req.type, IMSG_CTL_MATCH);
+	ATF_CHECK_STREQ(res.req.search, "^sle+p$");
+	ATF_CHECK_EQ(res.req.pid, 0);
+	ATF_CHECK_EQ(res.req.flags, 0);
+	ATF_CHECK_EQ(res.req.tags.n, 2);
+	ATF_CHECK_STREQ(res.req.groups.v[0], "g");
+
+	/* pgrep's options, short and long. */
+	OK("add", "-fx", "-n", "-u", "0", "-P", "7,8", "--match", "a|b",
+	    "--all", "--dry-run", "--name", "web");
+	ATF_CHECK_EQ(res.req.flags,
+	    GP_REQ_FULL | GP_REQ_EXACT | GP_REQ_NEWEST | GP_REQ_UID |
+	        GP_REQ_ALL | GP_REQ_DRYRUN);
+	ATF_CHECK_EQ(res.req.uid, 0);
+	ATF_CHECK(res.user == NULL);
+	ATF_REQUIRE_EQ(res.req.npids, 2);
+	ATF_CHECK_EQ(res.req.pids[1], 8);
+	ATF_CHECK_STREQ(res.req.name, "web");
+	OK("add", "--full", "--exact", "--oldest", "--euid", "daemon",
+	    "--parent", "1", "--match", "x");
+	ATF_CHECK_EQ(res.req.flags,
+	    GP_REQ_FULL | GP_REQ_EXACT | GP_REQ_OLDEST | GP_REQ_UID);
+	ATF_CHECK_STREQ(res.user, "daemon");
+	OK("add", "-u", "4294967294", "--match", "x");
+	ATF_CHECK_EQ(res.req.uid, 4294967294U);
+
+	BAD("add: -n and -o exclude each other", "add", "-n", "-o", "--match",
+	    "x");
+	BAD("add: a pid and --match exclude each other", "add", "5", "--match",
+	    "x");
+	BAD("add: -f, -x, -u, -P, -n, -o, --all and --dry-run go with --match",
+	    "add", "5", "-f");
+	BAD("go with --match", "add", "5", "--all");
+	BAD("go with --match", "add", "5", "-P", "1");
+	BAD("add: --match needs a pattern", "add", "--match", "");
+	BAD("add: --match pattern too long (at most 256 bytes)", "add",
+	    "--match",
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+	    "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxy");
+	BAD("add: invalid pattern \"(\": ", "add", "--match", "(");
+	BAD("add: invalid pattern \"(a)\\1\": back-references are not supported",
+	    "add", "--match", "(a)\\1");
+	BAD("add: invalid pattern \"(a{100}){20}\": intervals repeat too much",
+	    "add", "--match", "(a{100}){20}");
+	OK("add", "-x", "--match", "a|b");
+	ATF_CHECK_STREQ(res.req.search, "a|b"); /* goprocd anchors it */
+	BAD("invalid -P \"0\" (1 to 4194304)", "add", "-P", "0", "--match",
+	    "x");
+	BAD("invalid -P \"x\"", "add", "-P", "x", "--match", "x");
+	BAD("invalid -u \"4294967295\": too large", "add", "-u",
+	    "4294967295", "--match", "x");
+	BAD("add: -u needs a user", "add", "-u", "", "--match", "x");
+	BAD("option --euid requires an argument", "add", "--match", "x", "-u");
+	/* run takes none of them. */
+	BAD("unknown option", "run", "--match", "x", "--", "true");
+	BAD("unknown option -f", "run", "-f", "--", "true");
+	ATF_CHECK_EQ(res.status, 0);
+}
+
 ATF_TC_WITHOUT_HEAD(add_strict_pid);
 ATF_TC_BODY(add_strict_pid, tc)
 {
@@ -1022,6 +1088,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, wait);
 	ATF_TP_ADD_TC(tp, usage_rows);
 	ATF_TP_ADD_TC(tp, update);
+	ATF_TP_ADD_TC(tp, add_match);
 	ATF_TP_ADD_TC(tp, config_accepted_everywhere);
 	ATF_TP_ADD_TC(tp, reparse);
 	ATF_TP_ADD_TC(tp, top_options);

@@ -57,7 +57,7 @@ struct rreq {
 	uint32_t	 wait_ms;
 	uint32_t	 sort;
 	uint32_t	 limit;
-	uint32_t	 reserved;
+	uint32_t	 uid;		/* match -u */
 	uint32_t	 nids;
 	uint32_t	 npids;
 	uint64_t	 ids[40];
@@ -152,6 +152,7 @@ static const uint32_t req_types[] = {
 	IMSG_CTL_WATCH,
 	IMSG_CTL_EXECED,
 	IMSG_CTL_UPDATE,
+	IMSG_CTL_MATCH,
 };
 /* clang-format on */
 
@@ -270,7 +271,7 @@ raw_req(const struct rreq *r)
 		ATF_REQUIRE(ibuf_add_h32(b, r->nl[k]) == 0);
 	ATF_REQUIRE(ibuf_add_h32(b, r->sort) == 0);
 	ATF_REQUIRE(ibuf_add_h32(b, r->limit) == 0);
-	ATF_REQUIRE(ibuf_add_h32(b, r->reserved) == 0);
+	ATF_REQUIRE(ibuf_add_h32(b, r->uid) == 0);
 	for (k = 5; k < 9; k++)
 		ATF_REQUIRE(ibuf_add_h32(b, r->nl[k]) == 0);
 	for (i = 0; i < r->nids && i < 40; i++)
@@ -426,6 +427,21 @@ fill_req_full(uint32_t type, struct gp_request *req)
 		req->add_tags.n = req->rm_tags.n = GP_LABELS_MAX / 2;
 		req->add_groups.n = req->rm_groups.n = GP_LABELS_MAX / 2;
 		break;
+	case IMSG_CTL_MATCH:
+		req->flags = GP_REQ_ALL | GP_REQ_FULL | GP_REQ_EXACT |
+		    GP_REQ_NEWEST | GP_REQ_DRYRUN | GP_REQ_UID;
+		req->uid = UINT32_MAX;
+		memset(req->search, 's', GP_PATTERN_MAX);
+		memset(req->name, 'N', GP_NAME_MAX);
+		for (i = 0; i < GP_SEL_MAX; i++)
+			req->pids[i] = i == 0 ? GP_PID_MAX : i;
+		req->npids = GP_SEL_MAX;
+		for (i = 0; i < GP_LABELS_MAX; i++) {
+			fill_label(req->tags.v[i], GP_LABEL_MAX, i, "t");
+			fill_label(req->groups.v[i], GP_LABEL_MAX, i, "g");
+		}
+		req->tags.n = req->groups.n = GP_LABELS_MAX;
+		break;
 	}
 }
 
@@ -456,6 +472,9 @@ fill_req_min(uint32_t type, struct gp_request *req)
 		break;
 	case IMSG_CTL_UPDATE:
 		req->flags = GP_REQ_NONAME;
+		break;
+	case IMSG_CTL_MATCH:
+		(void)strlcpy(req->search, "x", sizeof(req->search));
 		break;
 	}
 }
@@ -696,6 +715,9 @@ req_min_raw(uint32_t type, struct rreq *r)
 		r->nl[5] = 1;
 		r->l[5][0] = rs("t");
 		break;
+	case IMSG_CTL_MATCH:
+		r->str[S_SEARCH] = rs("sle+p");
+		break;
 	}
 }
 
@@ -779,6 +801,13 @@ ATF_TC_BODY(req_roundtrip_execed, tc)
 {
 	req_roundtrip(IMSG_CTL_EXECED, 1);
 	req_roundtrip(IMSG_CTL_EXECED, 0);
+}
+
+ATF_TC_WITHOUT_HEAD(req_roundtrip_match);
+ATF_TC_BODY(req_roundtrip_match, tc)
+{
+	req_roundtrip(IMSG_CTL_MATCH, 1);
+	req_roundtrip(IMSG_CTL_MATCH, 0);
 }
 
 ATF_TC_WITHOUT_HEAD(req_roundtrip_version);
@@ -1168,12 +1197,24 @@ ATF_TC_BODY(req_fields_per_type, tc)
 		t = req_types[i];
 
 		req_min_raw(t, &r);
-		r.flags = 0x400;
+		r.flags = 0x10000;
 		req_refused(t, &r, "unknown request flags");
 
 		req_min_raw(t, &r);
-		r.reserved = 1;
-		req_refused(t, &r, "reserved field is not zero");
+		r.uid = 1;
+		req_refused(t, &r,
+		    t == IMSG_CTL_MATCH ? "uid without its flag" :
+		                          "unexpected uid in request");
+		if (t != IMSG_CTL_MATCH) {
+			req_min_raw(t, &r);
+			r.flags = GP_REQ_FULL;
+			req_refused(
+			    t, &r, "request flag not valid for this request");
+			req_min_raw(t, &r);
+			r.flags = GP_REQ_DRYRUN;
+			req_refused(
+			    t, &r, "request flag not valid for this request");
+		}
 
 		if (t != IMSG_CTL_ADD && t != IMSG_CTL_EXECED) {
 			req_min_raw(t, &r);
@@ -1183,7 +1224,8 @@ ATF_TC_BODY(req_fields_per_type, tc)
 			r.str[S_CMD] = rs("x");
 			req_refused(t, &r, "unexpected command in request");
 		}
-		if (t != IMSG_CTL_ADD && t != IMSG_CTL_UPDATE) {
+		if (t != IMSG_CTL_ADD && t != IMSG_CTL_UPDATE &&
+		    t != IMSG_CTL_MATCH) {
 			req_min_raw(t, &r);
 			r.str[S_NAME] = rs("x");
 			req_refused(t, &r, "unexpected name in request");
@@ -1230,18 +1272,28 @@ ATF_TC_BODY(req_fields_per_type, tc)
 				req_refused(
 				    t, &r, "unexpected selectors in request");
 			}
-			req_min_raw(t, &r);
-			r.str[S_SEARCH] = rs("x");
-			req_refused(t, &r, "unexpected selectors in request");
+			if (t != IMSG_CTL_MATCH) {
+				req_min_raw(t, &r);
+				r.str[S_SEARCH] = rs("x");
+				req_refused(
+				    t, &r, "unexpected selectors in request");
+				req_min_raw(t, &r);
+				r.npids = 1;
+				r.pids[0] = 1;
+				req_refused(
+				    t, &r, "unexpected selectors in request");
+			}
 			req_min_raw(t, &r);
 			r.nl[L_TAGS_ALL] = 1;
 			r.l[L_TAGS_ALL][0] = rs("x");
 			req_refused(t, &r, "unexpected selectors in request");
-			req_min_raw(t, &r);
-			r.flags = GP_REQ_ALL;
-			req_refused(
-			    t, &r, "request flag not valid for this request");
-			if (t != IMSG_CTL_ADD) {
+			if (t != IMSG_CTL_MATCH) {
+				req_min_raw(t, &r);
+				r.flags = GP_REQ_ALL;
+				req_refused(t, &r,
+				    "request flag not valid for this request");
+			}
+			if (t != IMSG_CTL_ADD && t != IMSG_CTL_MATCH) {
 				req_min_raw(t, &r);
 				r.nl[L_TAGS] = 1;
 				r.l[L_TAGS][0] = rs("x");
@@ -1300,6 +1352,90 @@ ATF_TC_BODY(req_fields_per_type, tc)
 	req_min_raw(IMSG_CTL_RESET, &r);
 	r.str[S_LABEL] = rs("");
 	req_refused(IMSG_CTL_RESET, &r, "missing label in request");
+}
+
+/* add --match: a pattern, -n or -o, a uid with its flag. */
+ATF_TC_WITHOUT_HEAD(req_match_checks);
+ATF_TC_BODY(req_match_checks, tc)
+{
+	struct gp_request out;
+	struct rreq r;
+	struct ibuf *b;
+	const char *errstr;
+
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.str[S_SEARCH] = rs("");
+	req_refused(IMSG_CTL_MATCH, &r, "missing pattern in request");
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.flags = GP_REQ_NEWEST | GP_REQ_OLDEST;
+	req_refused(
+	    IMSG_CTL_MATCH, &r, "newest and oldest exclude each other");
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.str[S_SEARCH] = rep('s', GP_PATTERN_MAX + 1);
+	req_refused(IMSG_CTL_MATCH, &r,
+	    "search text too long (at most 256 bytes)");
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.npids = 1;
+	r.pids[0] = GP_PID_MAX + 1;
+	req_refused(IMSG_CTL_MATCH, &r, "pid out of range (1 to 4194304)");
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.pid = 1;
+	req_refused(IMSG_CTL_MATCH, &r, "unexpected pid in request");
+	/* What glibc would take too long to compile or to match. */
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.str[S_SEARCH] = rs("(.*)\\1x");
+	req_refused(IMSG_CTL_MATCH, &r, "back-references are not supported");
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.str[S_SEARCH] = rs("((a{10}){10}){11}");
+	req_refused(IMSG_CTL_MATCH, &r,
+	    "intervals repeat too much (their bounds multiplied, at most 1000)");
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.str[S_SEARCH] = rs("a{2,99999999999999999999}");
+	req_refused(IMSG_CTL_MATCH, &r, NULL);
+
+	/* Every option at once, and uid 0 with its flag. */
+	req_min_raw(IMSG_CTL_MATCH, &r);
+	r.flags = GP_REQ_ALL | GP_REQ_FULL | GP_REQ_EXACT | GP_REQ_OLDEST |
+	    GP_REQ_DRYRUN | GP_REQ_UID;
+	r.npids = 2;
+	r.pids[0] = 7;
+	r.pids[1] = 7;
+	r.nl[L_TAGS] = 1;
+	r.l[L_TAGS][0] = rs(" web ");
+	b = raw_req(&r);
+	ATF_REQUIRE_MSG(decode(K_REQ, IMSG_CTL_MATCH, ibuf_data(b),
+	                    ibuf_size(b), &out, &errstr) == 0,
+	    "%s", errstr);
+	ATF_CHECK_STREQ(out.search, "sle+p");
+	ATF_CHECK_EQ(out.uid, 0);
+	ATF_CHECK_EQ(out.npids, 1);
+	ATF_CHECK_EQ(out.pids[0], 7);
+	ATF_CHECK_STREQ(out.tags.v[0], "web");
+	ATF_CHECK_EQ(out.flags, r.flags);
+	ibuf_free(b);
+}
+
+/* The patterns gp_pattern_check() lets through, and those it does not. */
+ATF_TC_WITHOUT_HEAD(pattern_check);
+ATF_TC_BODY(pattern_check, tc)
+{
+	static const char *const ok[] = { "sleep", "^(a|b)+$", "a{1000}",
+		"x{2,500}y{2}", "((a{10}){10}){10}", "[\\1]", "[]\\1]",
+		"[[:digit:]]\\.1", "a\\{5000}", "a{,}", "{", "\\" };
+	static const char *const bad[] = { "(a)\\1", "[a]\\9",
+		"[[:alpha:]]]\\2", "a{1001}", "a{1,1001}", "(a{500}){3}",
+		"a{2}b{501}", "a{00000000000000000000001001}" };
+	const char *errstr;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		errstr = NULL;
+		ATF_CHECK_MSG(gp_pattern_check(ok[i], &errstr) == 0, "%s: %s",
+		    ok[i], errstr);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		ATF_CHECK_MSG(gp_pattern_check(bad[i], &errstr) == -1,
+		    "%s accepted", bad[i]);
 }
 
 /* update: what its changes may be, each checked in decode. */
@@ -1361,7 +1497,8 @@ ATF_TC_BODY(req_wire_max_is_the_longest_request, tc)
 {
 	static const uint32_t types[] = { IMSG_CTL_PING, IMSG_CTL_ADD,
 		IMSG_CTL_LIST, IMSG_CTL_RM, IMSG_CTL_KILL, IMSG_CTL_TAG,
-		IMSG_CTL_GROUP, IMSG_CTL_RESET, IMSG_CTL_UPDATE };
+		IMSG_CTL_GROUP, IMSG_CTL_RESET, IMSG_CTL_UPDATE,
+		IMSG_CTL_MATCH };
 	struct gp_request req;
 	struct ibuf *b;
 	size_t i, longest = 0;
@@ -1435,6 +1572,15 @@ ATF_TC_BODY(entry_roundtrip, tc)
 		check_trailing(K_ENTRY, 0, b);
 		ibuf_free(b);
 	}
+	/* add --match --dry-run: a process without an id yet. */
+	fill_entry_min(&in);
+	in.id = 0;
+	b = newbuf();
+	ATF_REQUIRE(wire_entry_encode(b, &in) == 0);
+	if (decode(K_ENTRY, 0, ibuf_data(b), ibuf_size(b), &out, &errstr) == -1)
+		atf_tc_fail("candidate: %s", errstr);
+	check_entry(&in, &out);
+	ibuf_free(b);
 }
 
 /* An entry whose list --children the decoder refuses, and why. */
@@ -1516,8 +1662,14 @@ ATF_TC_BODY(entry_refused_fields, tc)
 	e.flags = 0x8000;
 	entry_refused(&e, "unknown entry flags");
 	rentry_min(&e);
-	e.reserved = 2;
+	e.reserved = 4;
 	entry_refused(&e, "unknown entry flags");
+	rentry_min(&e);
+	e.reserved = 2; /* a candidate of add --match --dry-run */
+	entry_refused(&e, "a candidate with an id");
+	rentry_min(&e);
+	e.id = 0;
+	entry_refused(&e, "entry id out of range (at least 1)");
 	rentry_min(&e);
 	e.alive = 0;
 	e.reserved = 1; /* list --children follow */
@@ -1652,7 +1804,7 @@ ATF_TC_BODY(result_refused_fields, tc)
 		int32_t pid; /* of each spared */
 		uint32_t why;
 	} cases[] = {
-		{ 0x20, 0, 0, 0, "unknown result flags", 3, 0, 0, 0, 0 },
+		{ 0x40, 0, 0, 0, "unknown result flags", 3, 0, 0, 0, 0 },
 		{ 0, 65, 0, 0, "result signal out of range (0 to 64)", 3, 0, 0,
 		    0, 0 },
 		{ 0, -1, 0, 0, "result signal out of range (0 to 64)", 3, 0, 0,
@@ -2438,6 +2590,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, req_roundtrip_group);
 	ATF_TP_ADD_TC(tp, req_roundtrip_reset);
 	ATF_TP_ADD_TC(tp, req_roundtrip_execed);
+	ATF_TP_ADD_TC(tp, req_roundtrip_match);
 	ATF_TP_ADD_TC(tp, req_execed_needs_one_id);
 	ATF_TP_ADD_TC(tp, req_raw_minimal_accepted);
 	ATF_TP_ADD_TC(tp, req_unknown_type);
@@ -2451,6 +2604,8 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, entry_children);
 	ATF_TP_ADD_TC(tp, req_encode_refuses_bad_struct);
 	ATF_TP_ADD_TC(tp, req_update_checks);
+	ATF_TP_ADD_TC(tp, req_match_checks);
+	ATF_TP_ADD_TC(tp, pattern_check);
 	ATF_TP_ADD_TC(tp, req_wire_max_is_the_longest_request);
 	ATF_TP_ADD_TC(tp, entry_roundtrip);
 	ATF_TP_ADD_TC(tp, entry_refused_fields);
