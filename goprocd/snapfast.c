@@ -156,7 +156,8 @@ num(struct cursor *c, int64_t *vp)
 		c->p++;
 	}
 	for (; c->p < c->end && *c->p >= '0' && *c->p <= '9'; c->p++, n++)
-		v = v * 10 + (*c->p - '0');
+		if (n < 18)
+			v = v * 10 + (*c->p - '0');
 	if (n == 0 || n > 18 || (n > 1 && c->p[-n] == '0'))
 		return (-1);
 	/* A fraction or an exponent makes a real. */

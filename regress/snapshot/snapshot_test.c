@@ -571,6 +571,13 @@ ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 		{ "owner_uid", "4294967296",
 		    "procs[0].owner_uid: must be an "
 		    "integer in 0..4294967295, got 4294967296" },
+		{ "owner_uid", "1234567890123456789",
+		    "procs[0].owner_uid: must be an "
+		    "integer in 0..4294967295, got 1234567890123456789" },
+		{ "start_ticks", "-0.5",
+		    "procs[0].start_ticks: must be an "
+		    "integer in 0..9223372036854775807, got a real number "
+		    "(-0.5)" },
 		{ "boot_id", "\"not-a-uuid\"",
 		    "procs[0].boot_id: must be \"\" "
 		    "or a UUID, got another string" },
