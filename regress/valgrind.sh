@@ -114,12 +114,16 @@ ctl --json list --tag web --alive -t 60 >/dev/null || fail=1
 ctl list --search sleep --group-all fleet -t 60 >/dev/null || fail=1
 ctl tag web --rename www -t 60 >/dev/null || fail=1
 ctl group fleet -t 60 >/dev/null || fail=1
+ctl update --id 1 --add-tag x --remove-tag www -t 60 >/dev/null || fail=1
+ctl metrics -t 60 >/dev/null || fail=1
+ctl list --children -t 60 >/dev/null || fail=1
+ctl add --match '^sleep$' --all --dry-run -t 60 >/dev/null || fail=1
 kill -9 "${s2}"
 ctl wait --id 2 -t 60 >/dev/null || fail=1
 ctl rm --id 2 -t 60 >/dev/null || fail=1
 # valgrind 3.19 lacks pidfd_send_signal(2): the kills may fail with
 # ENOSYS, but the paths up to the signal still run under memcheck.
-ctl kill --tag batch -t 60 >/dev/null 2>&1
+ctl kill --tag batch --tree -t 60 >/dev/null 2>&1
 ctl kill --name one --signal KILL --wait 2 -t 60 >/dev/null 2>&1
 ctl add 1 -t 60 >/dev/null 2>&1
 ctl --json add 99999999 -t 60 >/dev/null 2>&1
