@@ -872,6 +872,11 @@ gp_pattern_check(const char *pat, const char **errstr)
 				              GP_PATTERN_REPEAT_MAX) ")";
 				return (-1);
 			}
+		} else if ((*p == '*' || *p == '+' || *p == '?') && p > pat &&
+		    (p[-1] == '*' || p[-1] == '+' || p[-1] == '?' ||
+		        p[-1] == '}')) {
+			*errstr = "a repetition of a repetition";
+			return (-1);
 		} else
 			p++;
 	}
