@@ -120,15 +120,15 @@ struct gp_strlist {
 };
 
 /* Request flags. */
-#define GP_REQ_ALL 0x0001     /* rm/kill/update: allow several matches */
-#define GP_REQ_ALIVE 0x0002   /* list: only alive entries */
-#define GP_REQ_RENAME 0x0004  /* tag/group: rename first */
-#define GP_REQ_REVERSE 0x0008 /* list: the sort order turned around */
-#define GP_REQ_INITIAL 0x0010 /* watch: the current matches first */
-#define GP_REQ_FOLLOW 0x0020  /* watch: then only those entries */
-#define GP_REQ_DEAD 0x0040    /* list/rm/update/watch: only dead entries */
-#define GP_REQ_NONAME 0x0080  /* update: take the name away */
-#define GP_REQ_TREE 0x0100    /* kill: the descendants too */
+#define GP_REQ_ALL 0x0001      /* rm/kill/update: allow several matches */
+#define GP_REQ_ALIVE 0x0002    /* list: only alive entries */
+#define GP_REQ_RENAME 0x0004   /* tag/group: rename first */
+#define GP_REQ_REVERSE 0x0008  /* list: the sort order turned around */
+#define GP_REQ_INITIAL 0x0010  /* watch: the current matches first */
+#define GP_REQ_FOLLOW 0x0020   /* watch: then only those entries */
+#define GP_REQ_DEAD 0x0040     /* list/rm/update/watch: only dead entries */
+#define GP_REQ_NONAME 0x0080   /* update: take the name away */
+#define GP_REQ_TREE 0x0100     /* kill: the descendants too */
 #define GP_REQ_CHILDREN 0x0200 /* list: the children of alive entries */
 /* add --match (IMSG_CTL_MATCH) */
 #define GP_REQ_FULL 0x0400   /* -f: the pattern against the command line */

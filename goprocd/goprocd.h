@@ -311,9 +311,9 @@ struct kill_req {
 /* parent -> registry, IMSG_KILL_RESULT */
 struct kill_result {
 	uint64_t id;
-	int32_t error;    /* 0, ESRCH (exited), or an errno */
-	int32_t signo;    /* the signal that ended it */
-	uint32_t flags;   /* GP_RES_* */
+	int32_t error;  /* 0, ESRCH (exited), or an errno */
+	int32_t signo;  /* the signal that ended it */
+	uint32_t flags; /* GP_RES_* */
 	uint32_t pad;
 	/* group members or descendants left alone, and the tree's count */
 	struct gp_tally tally;

@@ -83,12 +83,12 @@ struct op {
 	enum op_state state;
 	struct gp_cred cred;
 	struct gp_request *req;
-	struct probe_info *probed; /* deferred: the prober's answer */
+	struct probe_info *probed;      /* deferred: the prober's answer */
 	struct probe_match_info *cands; /* add --match: processes found */
 	size_t ncands;
 	struct probe_match_end *mend; /* deferred: the prober's last word */
-	struct reply_list replies; /* sent before the stream */
-	uint64_t *ids;             /* entries streamed after */
+	struct reply_list replies;    /* sent before the stream */
+	uint64_t *ids;                /* entries streamed after */
 	size_t nids, pos;
 	struct gp_children *kids; /* list --children: of ids[i] */
 	size_t kids_pending;      /* answers the prober owes */
@@ -96,8 +96,8 @@ struct op {
 	uint32_t count; /* entries or results sent */
 	uint32_t kills; /* kills still pending */
 	uint32_t failed;
-	struct gp_tally tally; /* kill: what the parent said, this result */
-	uint32_t nkills;  /* kills sent */
+	struct gp_tally tally;   /* kill: what the parent said, this result */
+	uint32_t nkills;         /* kills sent */
 	struct exiting *exiting; /* kill: signalled, exit not yet seen */
 	size_t nexiting;
 	struct event ev_grace; /* kill: the wait for those exits */
@@ -260,8 +260,8 @@ static int64_t retention_ns;  /* dead_retention, 0: keep dead entries */
 static int64_t retention_due; /* ev_retention fires then, 0: not armed */
 static int retention_failing; /* the last removal could not be recorded */
 static struct timeval seen_tv = { GOPROC_LAST_SEEN_DEFAULT_MS / 1000, 0 };
-static int64_t seen_at; /* every alive entry was seen then */
-static uid_t admin_uid; /* who started goprocd */
+static int64_t seen_at;         /* every alive entry was seen then */
+static uid_t admin_uid;         /* who started goprocd */
 static struct timespec started; /* CLOCK_BOOTTIME at our start */
 /* Limits on what a client may add (goprocd.conf). */
 static uint32_t max_entries_per_uid = CONFIG_ENTRIES_PER_UID_DEFAULT;

@@ -141,7 +141,7 @@ enum {
 	SRC_IDS,
 	SRC_PIDS,
 	SRC_NAMES,
-	SRC_ANY,  /* the members of each --tag (or --group) label */
+	SRC_ANY,   /* the members of each --tag (or --group) label */
 	SRC_EVERY, /* the members of one --tag-all (or --group-all) label */
 	SRC_DEAD   /* the dead entries (--dead) */
 };

@@ -336,8 +336,8 @@ ATF_TC_BODY(add_match, tc)
 	BAD("invalid -P \"0\" (1 to 4194304)", "add", "-P", "0", "--match",
 	    "x");
 	BAD("invalid -P \"x\"", "add", "-P", "x", "--match", "x");
-	BAD("invalid -u \"4294967295\": too large", "add", "-u",
-	    "4294967295", "--match", "x");
+	BAD("invalid -u \"4294967295\": too large", "add", "-u", "4294967295",
+	    "--match", "x");
 	BAD("add: -u needs a user", "add", "-u", "", "--match", "x");
 	BAD("option --euid requires an argument", "add", "--match", "x", "-u");
 	/* run takes none of them. */

@@ -1368,12 +1368,11 @@ ATF_TC_BODY(req_match_checks, tc)
 	req_refused(IMSG_CTL_MATCH, &r, "missing pattern in request");
 	req_min_raw(IMSG_CTL_MATCH, &r);
 	r.flags = GP_REQ_NEWEST | GP_REQ_OLDEST;
-	req_refused(
-	    IMSG_CTL_MATCH, &r, "newest and oldest exclude each other");
+	req_refused(IMSG_CTL_MATCH, &r, "newest and oldest exclude each other");
 	req_min_raw(IMSG_CTL_MATCH, &r);
 	r.str[S_SEARCH] = rep('s', GP_PATTERN_MAX + 1);
-	req_refused(IMSG_CTL_MATCH, &r,
-	    "search text too long (at most 256 bytes)");
+	req_refused(
+	    IMSG_CTL_MATCH, &r, "search text too long (at most 256 bytes)");
 	req_min_raw(IMSG_CTL_MATCH, &r);
 	r.npids = 1;
 	r.pids[0] = GP_PID_MAX + 1;
