@@ -21,6 +21,12 @@ set -- $(echo "$summary" | tr -cs '0-9' ' ')
 total=${1:-0} skipped=${2:-0} xfail=${3:-0} broken=${4:-0} failed=${5:-0}
 bad=$((broken + failed))
 passed=$((total - skipped - xfail - bad))
+# What the failed cases printed, so that a log alone tells why.
+if [ "$bad" -gt 0 ]; then
+	kyua report --results-file="$results" --verbose \
+	    --results-filter=broken,failed |
+	    sed -n '/^===> [a-z].*:/,/^===> [A-Z]/p' | head -n 400
+fi
 if [ "$skipped" -gt 0 ]; then
 	echo "$passed passed, $bad failed, $skipped skipped"
 else
