@@ -100,6 +100,7 @@ regress/%_test: regress/%_test.o $$(TEST_LINK_$$(notdir $$@)) $(TESTUTIL_OBJ) \
 # Which daemon or client objects each unit test links besides libgoproc.a.
 TEST_LINK_registry_test = goprocd/regtab.o
 TEST_LINK_snapshot_test = goprocd/regtab.o goprocd/snapshot.o goprocd/snapfast.o \
+			  goprocd/snapview.o \
 			  goprocd/journal.o
 TEST_LINK_parser_test =	goprocctl/parser.o
 TEST_LINK_procfs_test =	goprocd/procfs.o

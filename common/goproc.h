@@ -35,6 +35,7 @@
 #define GOPROC_PIDFILE_NAME "goproc.pid"
 #define GOPROC_SNAPSHOT_NAME "goproc.snapshot.json"
 #define GOPROC_SNAPSHOT_TMP "goproc.snapshot.json.tmp"
+#define GOPROC_JOURNAL_TMP "goproc.journal.tmp"
 #define GOPROC_JOURNAL_NAME "goproc.journal"
 #define GOPROC_LOCK_NAME "goproc.lock" /* in the state directory */
 

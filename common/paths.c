@@ -255,6 +255,8 @@ paths_resolve(struct goproc_paths *p, const char *socket_flag,
 	        GOPROC_SNAPSHOT_TMP, err, errlen) == -1 ||
 	    join(tmp.journal, sizeof(tmp.journal), tmp.statedir,
 	        GOPROC_JOURNAL_NAME, err, errlen) == -1 ||
+	    join(tmp.journal_tmp, sizeof(tmp.journal_tmp), tmp.statedir,
+	        GOPROC_JOURNAL_TMP, err, errlen) == -1 ||
 	    join(tmp.statelock, sizeof(tmp.statelock), tmp.statedir,
 	        GOPROC_LOCK_NAME, err, errlen) == -1)
 		return (-1);

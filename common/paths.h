@@ -36,6 +36,7 @@ struct goproc_paths {
 	char	 snapshot[PATH_MAX];
 	char	 snapshot_tmp[PATH_MAX];
 	char	 journal[PATH_MAX];
+	char	 journal_tmp[PATH_MAX];
 	char	 statelock[PATH_MAX];	/* held for the daemon's life */
 };
 

@@ -178,6 +178,7 @@ static const struct sc_allow registry_allow[] = {
 	SC(fstat,		"size of a state file"),
 	SC(fsync,		"a new snapshot is durable"),
 	SC(fdatasync,		"a journal record is durable"),
+	SC(sync_file_range,	"start writing a snapshot out as it is written"),
 	SC(ftruncate,		"cut a torn journal record, empty the journal"),
 	SC(geteuid,		"the owner of entries the Go program wrote"),
 };

@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "compat.h"
 #include "util.h"
@@ -91,4 +92,14 @@ gp_json_error_text(const json_error_t *jerr)
 	if ((near = strstr(text, " near ")) != NULL)
 		*near = '\0';
 	return (text);
+}
+
+/* CLOCK_MONOTONIC in ns, for intervals. */
+int64_t
+gp_mono_ns(void)
+{
+	struct timespec ts;
+
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
 }

@@ -24,6 +24,7 @@
 #define UTIL_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct json_t;
 struct json_error_t;
@@ -32,5 +33,6 @@ void seterr(char *, size_t, const char *, ...)
     __attribute__((__format__(printf, 3, 4)));
 const char *gp_json_type_name(const struct json_t *);
 const char *gp_json_error_text(const struct json_error_t *);
+int64_t gp_mono_ns(void);
 
 #endif /* UTIL_H */

@@ -108,8 +108,9 @@ static void daemonize(void);
 static void ready_report(const char *);
 static void sd_notify_ready(void);
 static void send_state_fds(void);
-static void state_tmp(void);
-static void state_commit(void);
+static int state_tmp_open(const char *, int);
+static void state_tmp(int);
+static void state_commit(int);
 static void final_snapshot(void);
 static void textfile_open(void);
 static void textfile_tmp(void);
@@ -1109,47 +1110,69 @@ send_state_fds(void)
 }
 
 /*
- * A fresh temporary snapshot file for a compaction: whatever had its
- * name goes first, so that the file is new, regular and ours.
+ * A fresh temporary file in the state directory: whatever had its name
+ * goes first, so that the file is new, regular and ours.  -1 with errno.
+ */
+static int
+state_tmp_open(const char *name, int flags)
+{
+	if (unlinkat(statedirfd, name, 0) == -1 && errno != ENOENT)
+		return (-1);
+	return (openat(statedirfd, name,
+	    flags | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600));
+}
+
+/*
+ * A temporary snapshot for a compaction, or (journal) the temporary
+ * journal that takes the records written while it ran.
  */
 static void
-state_tmp(void)
+state_tmp(int journal)
 {
 	int fd, error;
 
-	if (unlinkat(statedirfd, GOPROC_SNAPSHOT_TMP, 0) == -1 &&
-	    errno != ENOENT)
-		fd = -1;
+	if (journal)
+		fd = state_tmp_open(GOPROC_JOURNAL_TMP, O_RDWR | O_APPEND);
 	else
-		fd = openat(statedirfd, GOPROC_SNAPSHOT_TMP,
-		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+		fd = state_tmp_open(GOPROC_SNAPSHOT_TMP, O_WRONLY);
 	if (fd == -1) {
 		/* A full disk: the registry keeps its files and retries. */
 		error = errno;
-		log_warn("open %s", paths.snapshot_tmp);
-		imsg_compose_event(&iev_registry, IMSG_STATE_TMPFD, 0, 0, -1,
+		log_warn("open %s",
+		    journal ? paths.journal_tmp : paths.snapshot_tmp);
+		imsg_compose_event(&iev_registry,
+		    journal ? IMSG_STATE_JTMPFD : IMSG_STATE_TMPFD, 0, 0, -1,
 		    &error, sizeof(error));
 		return;
 	}
-	imsg_compose_event(&iev_registry, IMSG_STATE_TMPFD, 0, 0, fd, NULL, 0);
+	imsg_compose_event(&iev_registry,
+	    journal ? IMSG_STATE_JTMPFD : IMSG_STATE_TMPFD, 0, 0, fd, NULL, 0);
 }
 
-/* The registry has written and synced the temporary file: publish it. */
+/*
+ * The registry has written and synced the temporary file: publish it
+ * (the snapshot, or the journal).
+ */
 static void
-state_commit(void)
+state_commit(int journal)
 {
+	const char *tmp, *name;
 	int error = 0;
 
+	tmp = journal ? GOPROC_JOURNAL_TMP : GOPROC_SNAPSHOT_TMP;
+	name = journal ? GOPROC_JOURNAL_NAME : GOPROC_SNAPSHOT_NAME;
 	/* On failure the registry keeps its journal whole and retries. */
-	if (renameat(statedirfd, GOPROC_SNAPSHOT_TMP, statedirfd,
-	        GOPROC_SNAPSHOT_NAME) == -1) {
+	if (renameat(statedirfd, tmp, statedirfd, name) == -1) {
 		error = errno;
-		log_warn("rename %s to %s", paths.snapshot_tmp, paths.snapshot);
+		log_warn("rename %s to %s",
+		    journal ? paths.journal_tmp : paths.snapshot_tmp,
+		    journal ? paths.journal : paths.snapshot);
 	} else if (fsync(statedirfd) == -1) {
 		error = errno;
 		log_warn("fsync %s", paths.statedir);
 	}
-	imsg_compose_event(&iev_registry, IMSG_STATE_COMMITTED, 0, 0, -1,
+	imsg_compose_event(&iev_registry,
+	    journal ? IMSG_STATE_JCOMMITTED : IMSG_STATE_COMMITTED, 0, 0, -1,
 	    error != 0 ? &error : NULL, error != 0 ? sizeof(error) : 0);
 }
 
@@ -1210,10 +1233,14 @@ final_snapshot(void)
 		while ((n = imsg_get(ibuf, &imsg)) > 0) {
 			switch (imsg_get_type(&imsg)) {
 			case IMSG_STATE_TMPREQ:
-				state_tmp();
+			case IMSG_STATE_JTMPREQ:
+				state_tmp(
+				    imsg_get_type(&imsg) == IMSG_STATE_JTMPREQ);
 				break;
 			case IMSG_STATE_COMMIT:
-				state_commit();
+			case IMSG_STATE_JCOMMIT:
+				state_commit(
+				    imsg_get_type(&imsg) == IMSG_STATE_JCOMMIT);
 				break;
 			case IMSG_STATE_FINAL_DONE:
 				done = 1;
@@ -1316,14 +1343,16 @@ parent_dispatch_registry(struct imsgev *iev, struct imsg *imsg)
 		ready_report(le.msg);
 		parent_shutdown(1);
 	case IMSG_STATE_TMPREQ:
+	case IMSG_STATE_JTMPREQ:
 		if (imsg_get_len(imsg) != 0)
 			fatalx("%s: bad IMSG_STATE_TMPREQ", __func__);
-		state_tmp();
+		state_tmp(imsg_get_type(imsg) == IMSG_STATE_JTMPREQ);
 		break;
 	case IMSG_STATE_COMMIT:
+	case IMSG_STATE_JCOMMIT:
 		if (imsg_get_len(imsg) != 0)
 			fatalx("%s: bad IMSG_STATE_COMMIT", __func__);
-		state_commit();
+		state_commit(imsg_get_type(imsg) == IMSG_STATE_JCOMMIT);
 		break;
 	case IMSG_KILL:
 		if (imsg_get_data(imsg, &kr, sizeof(kr)) == -1)

@@ -162,6 +162,10 @@ enum {
 	IMSG_PROBE_MATCH,      /* registry: add --match, find processes */
 	IMSG_PROBE_MATCHINFO,  /* prober: one process found */
 	IMSG_PROBE_MATCHEND,   /* prober: all of them sent */
+	IMSG_STATE_JTMPREQ,    /* registry: open a temporary journal */
+	IMSG_STATE_JTMPFD,     /* parent: it (or -1 and an errno) */
+	IMSG_STATE_JCOMMIT,    /* registry: rename it over the journal */
+	IMSG_STATE_JCOMMITTED, /* parent: done (or an errno) */
 };
 
 /* registry -> prober, IMSG_PROBE_ADD; peerid is the registry's op id. */

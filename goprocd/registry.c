@@ -29,6 +29,7 @@
 
 #include <errno.h>
 #include <event.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <malloc.h>
 #include <signal.h>
@@ -43,14 +44,17 @@
 #include "regtab.h"
 #include "sandbox.h"
 #include "store.h"
+#include "util.h"
 
 #define STATE_FILE_MAX (1024LL * 1024 * 1024)
-#define COMPACT_MIN (64 * 1024) /* journal bytes */
-#define COMPACT_RETRY_SEC 2     /* after a failed compaction */
-#define KILL_EXIT_GRACE_MS 1000 /* kill: how long an exit may take */
-#define RETENTION_BATCH 1024    /* expired entries removed per turn */
-#define UPDATE_IDS_MAX 10000    /* ids in one journal record of update */
-#define ADD_UNRECORDED (-100)   /* add_record(): not on disk */
+#define COMPACT_MIN (64 * 1024)          /* journal bytes */
+#define COMPACT_RETRY_SEC 2              /* after a failed compaction */
+#define COMPACT_SLICE_NS (4 * 1000000LL) /* snapshot writing per turn */
+#define COMPACT_KICK (4 * 1024 * 1024)   /* bytes between writebacks */
+#define KILL_EXIT_GRACE_MS 1000          /* kill: how long an exit may take */
+#define RETENTION_BATCH 1024             /* expired entries removed per turn */
+#define UPDATE_IDS_MAX 10000  /* ids in one journal record of update */
+#define ADD_UNRECORDED (-100) /* add_record(): not on disk */
 
 /* A reply waiting for its turn to go out. */
 struct reply {
@@ -168,8 +172,18 @@ static void commit_schedule(void);
 static void commit(int, short, void *);
 static void compact_want(void);
 static void compact_start(void);
-static void compact_write(int);
+static void compact_reply(struct imsg *);
+static void compact_open(int);
+static void compact_slice(int, short, void *);
+static void compact_file_failed(const char *);
+static void slice_took(int64_t);
 static void compact_done(void);
+static void journal_swap(int);
+static void journal_swapped(void);
+static void journal_swap_failed(const char *);
+static void buf_add(char **, size_t *, size_t *, const char *, size_t);
+static int op_waits(const struct op *);
+static int deferred_any(void);
 static void compact_failed(const char *);
 static void compact_later(void);
 static void compact_end(void);
@@ -250,7 +264,23 @@ static int final;           /* stopping: a last compaction, then FINAL_DONE */
 static int final_tries, final_sent;
 static uint64_t compact_seq; /* what the snapshot being written holds */
 static off_t compact_size;
-static char *held; /* records written during compaction */
+static struct snapview *view; /* the registry at compact_seq, being written */
+static int view_fd = -1;      /* into this file */
+static uint64_t view_kicked;  /* bytes of it handed to writeback */
+static uint64_t view_synced;  /* bytes of it on the disk */
+static struct compact_stats {
+	int64_t begun, written; /* CLOCK_MONOTONIC, ns */
+	int64_t slice_max;      /* the longest slice */
+	int64_t fsync;          /* the last fsync took */
+	int64_t published;      /* the snapshot is in place */
+	size_t slices;
+} cst;
+static struct event ev_slice;
+static char *since; /* records written after compact_seq */
+static size_t since_len, since_cap;
+static int swapping;     /* the journal is being replaced: hold records */
+static int jtmp_fd = -1; /* the new journal, written and synced */
+static char *held;       /* records held back meanwhile */
 static size_t held_len, held_cap;
 static struct event ev_commit;
 static struct event ev_retry;
@@ -315,6 +345,7 @@ registry_start(void)
 		fatal(NULL);
 	evtimer_set(&ev_commit, commit, NULL);
 	evtimer_set(&ev_retry, compact_retry, NULL);
+	evtimer_set(&ev_slice, compact_slice, NULL);
 	evtimer_set(&ev_seen, seen_tick, NULL);
 	evtimer_set(&ev_retention, retention_run, NULL);
 	textfile_init(&iev_parent, rt);
@@ -463,6 +494,64 @@ load_done(void)
 		compact_want();
 }
 
+/* The parent's answers during a compaction: a file, or its rename. */
+static void
+compact_reply(struct imsg *imsg)
+{
+	int sfd, serr;
+
+	switch (imsg_get_type(imsg)) {
+	case IMSG_STATE_TMPFD:
+		/* No descriptor: the parent says why (an errno). */
+		sfd = imsg_get_fd(imsg);
+		if (view == NULL || view_fd != -1 ||
+		    (sfd != -1 && imsg_get_len(imsg) != 0) ||
+		    (sfd == -1 &&
+		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
+			fatalx("%s: bad IMSG_STATE_TMPFD", __func__);
+		if (sfd == -1)
+			compact_failed(strerror(serr));
+		else
+			compact_open(sfd);
+		break;
+	case IMSG_STATE_COMMITTED:
+		/* With an errno: the snapshot may not be in place. */
+		if (!compacting || swapping || view != NULL ||
+		    (imsg_get_len(imsg) != 0 &&
+		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
+			fatalx("%s: bad IMSG_STATE_COMMITTED", __func__);
+		if (imsg_get_len(imsg) != 0)
+			compact_failed(strerror(serr));
+		else
+			compact_done();
+		break;
+	case IMSG_STATE_JTMPFD:
+		sfd = imsg_get_fd(imsg);
+		if (!swapping || jtmp_fd != -1 ||
+		    (sfd != -1 && imsg_get_len(imsg) != 0) ||
+		    (sfd == -1 &&
+		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
+			fatalx("%s: bad IMSG_STATE_JTMPFD", __func__);
+		if (sfd == -1)
+			journal_swap_failed(strerror(serr));
+		else
+			journal_swap(sfd);
+		break;
+	case IMSG_STATE_JCOMMITTED:
+		if (!swapping || jtmp_fd == -1 ||
+		    (imsg_get_len(imsg) != 0 &&
+		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
+			fatalx("%s: bad IMSG_STATE_JCOMMITTED", __func__);
+		if (imsg_get_len(imsg) != 0) {
+			close(jtmp_fd);
+			jtmp_fd = -1;
+			journal_swap_failed(strerror(serr));
+		} else
+			journal_swapped();
+		break;
+	}
+}
+
 static int
 registry_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 {
@@ -491,27 +580,10 @@ registry_dispatch_parent(struct imsgev *iev, struct imsg *imsg)
 		load_done();
 		break;
 	case IMSG_STATE_TMPFD:
-		/* No descriptor: the parent says why (an errno). */
-		sfd = imsg_get_fd(imsg);
-		if (!compacting || (sfd != -1 && imsg_get_len(imsg) != 0) ||
-		    (sfd == -1 &&
-		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
-			fatalx("%s: bad IMSG_STATE_TMPFD", __func__);
-		if (sfd == -1)
-			compact_failed(strerror(serr));
-		else
-			compact_write(sfd);
-		break;
 	case IMSG_STATE_COMMITTED:
-		/* With an errno: the snapshot may not be in place. */
-		if (!compacting ||
-		    (imsg_get_len(imsg) != 0 &&
-		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
-			fatalx("%s: bad IMSG_STATE_COMMITTED", __func__);
-		if (imsg_get_len(imsg) != 0)
-			compact_failed(strerror(serr));
-		else
-			compact_done();
+	case IMSG_STATE_JTMPFD:
+	case IMSG_STATE_JCOMMITTED:
+		compact_reply(imsg);
 		break;
 	case IMSG_STATE_SYNC:
 		/* SIGHUP: fold the journal into the snapshot. */
@@ -607,8 +679,8 @@ registry_dispatch_prober(struct imsgev *iev, struct imsg *imsg)
 		    (op = op_by_id(imsg_get_id(imsg))) == NULL ||
 		    op->type != IMSG_CTL_ADD)
 			fatalx("%s: bad IMSG_PROBE_INFO", __func__);
-		if (compacting || final) {
-			/* Recorded once the compaction is over. */
+		if (final || swapping) {
+			/* Recorded once the journal is in place. */
 			if ((op->probed = malloc(sizeof(pi))) == NULL)
 				fatal(NULL);
 			*op->probed = pi;
@@ -689,12 +761,7 @@ registry_request(struct imsg *imsg)
 	if (wire_req_decode(&payload, type, op->req, &errstr) == -1)
 		fatalx("%s: bad %s request: %s", __func__, wire_req_name(type),
 		    errstr);
-	/*
-	 * A mutation waits while a compaction runs, so that its record
-	 * goes straight to the journal: written, or refused with the
-	 * reason, never held in memory.
-	 */
-	if ((compacting || final) && wire_req_mutates(op->req))
+	if (op_waits(op) || (wire_req_mutates(op->req) && deferred_any()))
 		op->state = OP_DEFERRED;
 	else
 		op_start(op);
@@ -942,6 +1009,36 @@ event_renamed(
 	free(ids);
 }
 
+/*
+ * A mutation waits while the journal is replaced at the end of a
+ * compaction, so that its record goes straight to the journal: written,
+ * or refused with the reason, never held in memory.  A reset or a rename
+ * waits for the whole compaction: it would have the snapshot being
+ * written copy every entry it changes first.
+ */
+static int
+op_waits(const struct op *op)
+{
+	if (!wire_req_mutates(op->req))
+		return (0);
+	if (final || swapping)
+		return (1);
+	return (compacting &&
+	    (op->type == IMSG_CTL_RESET || (op->req->flags & GP_REQ_RENAME)));
+}
+
+/* A request waits already: later mutations queue behind it. */
+static int
+deferred_any(void)
+{
+	struct op *op;
+
+	TAILQ_FOREACH(op, &ops, entry)
+		if (op->state == OP_DEFERRED)
+			return (1);
+	return (0);
+}
+
 /* Start, in order of arrival, what waited for a compaction to end. */
 static void
 deferred_run(void)
@@ -950,11 +1047,13 @@ deferred_run(void)
 	struct probe_info *pi;
 	struct probe_match_end *me;
 
-	while (!compacting && !final) {
+	while (!final && !swapping) {
 		TAILQ_FOREACH(op, &ops, entry)
 			if (op->state == OP_DEFERRED)
 				break;
 		if (op == NULL)
+			return;
+		if (op->probed == NULL && op->mend == NULL && op_waits(op))
 			return;
 		op->state = OP_WORKING;
 		if ((pi = op->probed) != NULL) {
@@ -1190,13 +1289,19 @@ static void
 op_pump(struct op *op)
 {
 	struct reply *r;
-	struct rentry *e;
+	struct rentry *e, *prev = NULL, *next;
 	struct ibuf *buf;
+	uint64_t id;
 
 	if (op->conn == 0) {
 		op_free(op);
 		return;
 	}
+	/*
+	 * Nothing changes during one call: an entry follows the last one
+	 * sent more often than not (a list in ID order), and is found
+	 * from it without a search.  Between calls, entries may go.
+	 */
 	while (op->credit > 0) {
 		if ((r = TAILQ_FIRST(&op->replies)) != NULL) {
 			TAILQ_REMOVE(&op->replies, r, entry);
@@ -1212,9 +1317,14 @@ op_pump(struct op *op)
 			continue;
 		}
 		if (op->pos < op->nids) {
-			e = regtab_find_id(rt, op->ids[op->pos++]);
-			if (e == NULL)
+			id = op->ids[op->pos++];
+			if (prev != NULL &&
+			    (next = regtab_next(rt, prev)) != NULL &&
+			    next->id == id)
+				e = next;
+			else if ((e = regtab_find_id(rt, id)) == NULL)
 				continue; /* removed meanwhile */
+			prev = e;
 			buf = encode_entry(e,
 			    op->kids != NULL ? &op->kids[op->pos - 1] : NULL);
 			if (imsg_compose_event_ibuf(&iev_frontend,
@@ -1676,7 +1786,7 @@ match_end(struct op *op, const struct probe_match_end *me)
 	    me->error > MATCH_NOPROC || op->mend != NULL ||
 	    (me->error == 0 && me->matched != op->ncands))
 		fatalx("%s: bad IMSG_PROBE_MATCHEND", __func__);
-	if (compacting || final) {
+	if (final || swapping) {
 		if ((op->mend = malloc(sizeof(*me))) == NULL)
 			fatal(NULL);
 		*op->mend = *me;
@@ -2797,8 +2907,10 @@ seen_tick(int fd, short event, void *arg)
 }
 
 /*
- * Append one record (or several, in one buffer); while a compaction
- * runs, hold it back.  -1 with errno: nothing of it is in the journal.
+ * Append one record (or several, in one buffer).  While a compaction
+ * writes its snapshot, a copy is kept for the journal that will follow
+ * it; while that journal replaces the old one, the record is held back.
+ * -1 with errno: nothing of it is in the journal.
  */
 static int
 journal_append(char *line, const size_t *lenp)
@@ -2810,23 +2922,32 @@ journal_append(char *line, const size_t *lenp)
 	if (line == NULL)
 		fatalx("%s: a journal record does not encode", __func__);
 	len = *lenp;
-	if (compacting) {
-		if (held_len + len > held_cap) {
-			held_cap = (held_len + len) * 2;
-			if ((held = realloc(held, held_cap)) == NULL)
-				fatal(NULL);
-		}
-		memcpy(held + held_len, line, len);
-		held_len += len;
+	if (swapping) {
+		buf_add(&held, &held_len, &held_cap, line, len);
 		free(line);
 		dirty = 1;
 		return (0);
 	}
 	rv = journal_write(line, len);
 	saved = errno;
+	if (rv == 0 && compacting)
+		buf_add(&since, &since_len, &since_cap, line, len);
 	free(line);
 	errno = saved;
 	return (rv);
+}
+
+/* Append len bytes at p to a growing buffer. */
+static void
+buf_add(char **bufp, size_t *lenp, size_t *capp, const char *p, size_t len)
+{
+	if (*lenp + len > *capp) {
+		*capp = (*lenp + len) * 2;
+		if ((*bufp = realloc(*bufp, *capp)) == NULL)
+			fatal(NULL);
+	}
+	memcpy(*bufp + *lenp, p, len);
+	*lenp += len;
 }
 
 /*
@@ -2884,16 +3005,16 @@ commit(int fd, short event, void *arg)
 	struct op *op;
 	int error;
 
-	if (compacting)
+	if (swapping)
 		return;
-	if (journal_size > COMPACT_MIN && journal_size > snapshot_size)
-		want_compact = 1;
-	if (resync || (final && journal_size > 0))
-		want_compact = 1;
-	if (want_compact && (!compact_backoff || final) &&
-	    !(final && final_tries >= 2)) {
-		compact_start();
-		return;
+	if (!compacting) {
+		if (journal_size > COMPACT_MIN && journal_size > snapshot_size)
+			want_compact = 1;
+		if (resync || (final && journal_size > 0))
+			want_compact = 1;
+		if (want_compact && (!compact_backoff || final) &&
+		    !(final && final_tries >= 2))
+			compact_start();
 	}
 	error = commit_errno;
 	commit_errno = 0;
@@ -2927,6 +3048,11 @@ compact_want(void)
 	commit_schedule();
 }
 
+/*
+ * A compaction takes the registry as it is now, after the last journal
+ * record, and writes it in slices while requests go on; the records
+ * written meanwhile are kept for the journal that follows the snapshot.
+ */
 static void
 compact_start(void)
 {
@@ -2936,64 +3062,181 @@ compact_start(void)
 	want_compact = 0;
 	if (final)
 		final_tries++;
+	compact_seq = journal_seq;
+	since_len = 0;
+	memset(&cst, 0, sizeof(cst));
+	cst.begun = gp_mono_ns();
+	view = snapview_begin(rt, compact_seq, now_ns());
 	imsg_compose_event(&iev_parent, IMSG_STATE_TMPREQ, 0, 0, -1, NULL, 0);
 }
 
-/* Write the whole registry into the temporary file the parent opened. */
+/* The temporary file the parent opened: write the registry into it. */
 static void
-compact_write(int fd)
+compact_open(int fd)
 {
-	struct rentry *e;
-	uint64_t size;
-	char err[GP_MSG_MAX];
+	view_fd = fd;
+	view_kicked = view_synced = 0;
+	snapview_open(view, fd);
+	compact_slice(-1, 0, NULL);
+}
 
-	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
-		if (e->alive && e->last_seen < seen_at)
-			regtab_set_seen(e, seen_at);
-	if (snapshot_write(
-	        rt, fd, journal_seq, now_ns(), &size, err, sizeof(err)) == -1) {
-		/* Give back the space the partial file took. */
-		(void)ftruncate(fd, 0);
-		close(fd);
-		compact_failed(err);
+/*
+ * One slice of the snapshot, then back to the event loop.  What a slice
+ * wrote goes to the disk during the next turn, and the slice after waits
+ * for it: the file never has more than a slice of data in flight, which
+ * is what a journal sync may have to wait for on a file system that
+ * orders data before metadata, and the fsync at the end finds little
+ * left to do.
+ */
+static void
+compact_slice(int fd, short event, void *arg)
+{
+	static const struct timeval now = { 0, 0 };
+	uint64_t bytes, size;
+	int64_t t0, t;
+	char err[GP_MSG_MAX];
+	int rv;
+
+	t0 = gp_mono_ns();
+	rv = snapview_step(view, COMPACT_SLICE_NS, seen_at);
+	if (view_kicked > view_synced) {
+		(void)sync_file_range(view_fd, view_synced,
+		    view_kicked - view_synced,
+		    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
+		        SYNC_FILE_RANGE_WAIT_AFTER);
+		view_synced = view_kicked;
+	}
+	if (rv == 1) {
+		bytes = snapview_bytes(view);
+		if (bytes > view_kicked) {
+			(void)sync_file_range(view_fd, view_kicked,
+			    bytes - view_kicked, SYNC_FILE_RANGE_WRITE);
+			view_kicked = bytes;
+		}
+		slice_took(t0);
+		evtimer_add(&ev_slice, &now);
 		return;
 	}
-	if (fsync(fd) == -1) {
+	rv = snapview_end(view, &size, err, sizeof(err)) == -1 ? -1 : rv;
+	view = NULL;
+	if (rv == -1) {
+		compact_file_failed(err);
+		return;
+	}
+	slice_took(t0);
+	t = gp_mono_ns();
+	if (fsync(view_fd) == -1) {
 		(void)snprintf(err, sizeof(err), "fsync: %s", strerror(errno));
-		(void)ftruncate(fd, 0);
-		close(fd);
-		compact_failed(err);
+		compact_file_failed(err);
 		return;
 	}
-	close(fd);
-	compact_seq = journal_seq;
+	cst.written = gp_mono_ns();
+	cst.fsync = cst.written - t;
+	close(view_fd);
+	view_fd = -1;
 	compact_size = size;
 	imsg_compose_event(&iev_parent, IMSG_STATE_COMMIT, 0, 0, -1, NULL, 0);
 }
 
-/* The new snapshot is in place: start the journal over. */
+static void
+slice_took(int64_t t0)
+{
+	int64_t d = gp_mono_ns() - t0;
+
+	cst.slices++;
+	if (d > cst.slice_max)
+		cst.slice_max = d;
+}
+
+/* Give back the space the partial file took. */
+static void
+compact_file_failed(const char *why)
+{
+	(void)ftruncate(view_fd, 0);
+	close(view_fd);
+	view_fd = -1;
+	compact_failed(why);
+}
+
+/*
+ * The new snapshot is in place.  The journal starts over empty, or with
+ * the records written since the snapshot's last one: those go into a
+ * new journal that the parent renames over the old one.  Until then the
+ * old one holds every record, and those up to the snapshot's are
+ * skipped when it is read.
+ */
 static void
 compact_done(void)
 {
 	snap_seq = compact_seq;
 	snapshot_size = compact_size;
 	have_snapshot = 1;
-	resync = 0;
 	compact_backoff = 0;
-	/*
-	 * Every record so far is in the snapshot.  Should the journal not
-	 * shrink, it still replays: records up to the snapshot's are
-	 * skipped.
-	 */
+	cst.published = gp_mono_ns();
+	if (compact_failing)
+		log_info("%s written again", snapshot_path);
+	compact_failing = 0;
+	log_debug("compacted: snapshot %lld bytes, %zu entries in %lld ms "
+	          "(%zu slices, the longest %.1f ms, fsync %.1f ms), "
+	          "%zu bytes of records since",
+	    (long long)snapshot_size, regtab_count(rt),
+	    (long long)(cst.written - cst.begun) / 1000000, cst.slices,
+	    cst.slice_max / 1e6, cst.fsync / 1e6, since_len);
+	if (since_len > 0) {
+		swapping = 1;
+		imsg_compose_event(
+		    &iev_parent, IMSG_STATE_JTMPREQ, 0, 0, -1, NULL, 0);
+		return;
+	}
+	resync = 0;
 	if (ftruncate(journal_fd, 0) == -1)
 		log_warn("truncate %s", journal_path);
 	else
 		journal_size = 0;
-	if (compact_failing)
-		log_info("%s written again", snapshot_path);
-	compact_failing = 0;
-	log_debug("compacted: snapshot %lld bytes, %zu entries",
-	    (long long)snapshot_size, regtab_count(rt));
+	compact_end();
+}
+
+/* Write the records since the snapshot into the new journal, sync it. */
+static void
+journal_swap(int fd)
+{
+	int saved;
+
+	if (store_write_all(fd, since, since_len, NULL) == -1 ||
+	    fdatasync(fd) == -1) {
+		saved = errno;
+		close(fd);
+		journal_swap_failed(strerror(saved));
+		return;
+	}
+	jtmp_fd = fd;
+	imsg_compose_event(&iev_parent, IMSG_STATE_JCOMMIT, 0, 0, -1, NULL, 0);
+}
+
+/* The new journal is in place: append to it from now on. */
+static void
+journal_swapped(void)
+{
+	close(journal_fd);
+	journal_fd = jtmp_fd;
+	jtmp_fd = -1;
+	journal_size = since_len;
+	log_debug("%s replaced in %.1f ms, mutations held meanwhile",
+	    journal_path, (gp_mono_ns() - cst.published) / 1e6);
+	resync = 0;
+	compact_end();
+}
+
+/*
+ * The old journal stays: it holds every record, those the snapshot holds
+ * are skipped when it is read.  It is replaced at the next compaction.
+ */
+static void
+journal_swap_failed(const char *why)
+{
+	log_warnx(
+	    "%s.tmp: %s; keeping %s whole", journal_path, why, journal_path);
+	compact_later();
 	compact_end();
 }
 
@@ -3036,7 +3279,14 @@ compact_later(void)
 static void
 compact_end(void)
 {
-	compacting = 0;
+	char err[GP_MSG_MAX];
+
+	if (view != NULL)
+		(void)snapview_end(view, NULL, err, sizeof(err));
+	view = NULL;
+	evtimer_del(&ev_slice);
+	compacting = swapping = 0;
+	since_len = 0;
 	if (held_len > 0) {
 		if (journal_write(held, held_len) == -1) {
 			/* Those requests are refused; memory is written whole. */

@@ -109,6 +109,8 @@ struct regtab {
 	size_t count;
 	uint64_t next_id;
 	uint64_t visits;
+	regtab_hook_fn *hook; /* told before an entry changes */
+	void *hook_arg;
 };
 
 /* The resolved selectors of one request. */
@@ -202,6 +204,8 @@ static void sel_source(
 static void sel_gather(
     struct regtab *, const struct sel *, const struct source *, struct evec *);
 static void regtab_clear(struct regtab *);
+static void entry_changes(struct regtab *, struct rentry *);
+static void fill_str(char *, const char *, size_t);
 static int add_entry(struct regtab *, const struct gp_entry *, const char *,
     int, int64_t, struct rentry **, char *, size_t);
 static int add_check(struct regtab *, const struct gp_entry *, const char *,
@@ -277,6 +281,7 @@ regtab_uid_count(struct regtab *rt, uint32_t uid)
 void
 regtab_set_owner(struct regtab *rt, struct rentry *e, uint32_t uid)
 {
+	entry_changes(rt, e);
 	uid_count(rt, e->count_uid, -1);
 	e->owner_uid = e->count_uid = uid;
 	uid_count(rt, uid, 1);
@@ -1061,6 +1066,7 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 	size_t i;
 	int kind;
 
+	entry_changes(rt, e);
 	RB_REMOVE(id_tree, &rt->ids, e);
 	pid_remove(&rt->pids, e);
 	if (!e->alive) {
@@ -1094,6 +1100,35 @@ regtab_find_id(struct regtab *rt, uint64_t id)
 
 	key.id = id;
 	return (RB_FIND(id_tree, &rt->ids, &key));
+}
+
+/* The entry with the lowest ID not below id, or NULL. */
+struct rentry *
+regtab_from_id(struct regtab *rt, uint64_t id)
+{
+	struct rentry key;
+
+	key.id = id;
+	return (RB_NFIND(id_tree, &rt->ids, &key));
+}
+
+/*
+ * Have fn called with an entry before any of what a snapshot holds of it
+ * changes or it is removed (NULL: no longer).  The last-seen time and
+ * the metrics are not such changes.
+ */
+void
+regtab_set_hook(struct regtab *rt, regtab_hook_fn *fn, void *arg)
+{
+	rt->hook = fn;
+	rt->hook_arg = arg;
+}
+
+static void
+entry_changes(struct regtab *rt, struct rentry *e)
+{
+	if (rt->hook != NULL)
+		rt->hook(e, rt->hook_arg);
 }
 
 struct rentry *
@@ -1468,6 +1503,7 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
 
 	for (j = 0; j < n; j++) {
 		e = members[j];
+		entry_changes(rt, e);
 		start = kind == REGTAB_TAG ? 0 : e->ntags;
 		end = kind == REGTAB_TAG ? e->ntags :
 		                           (size_t)e->ntags + e->ngroups;
@@ -1513,6 +1549,7 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
 void
 regtab_set_alive(struct regtab *rt, struct rentry *e, int alive, int64_t when)
 {
+	entry_changes(rt, e);
 	if (!e->alive) {
 		RB_REMOVE(dead_tree, &rt->dead, e);
 		rt->ndead--;
@@ -1593,6 +1630,7 @@ regtab_set_identity(struct regtab *rt, struct rentry *e, uint64_t start_ticks,
 		snprintf(err, errlen, "invalid boot id");
 		return (-1);
 	}
+	entry_changes(rt, e);
 	old = e->boot;
 	e->boot = NULL;
 	if (boot_id != NULL && *boot_id != '\0') {
@@ -1622,6 +1660,7 @@ regtab_set_cmd(struct regtab *rt, struct rentry *e, const char *cmd, int client)
 	len = strnlen(cmd, GP_CMD_MAX + 1);
 	if (len > GP_CMD_MAX)
 		fatalx("%s: command too long", __func__);
+	entry_changes(rt, e);
 	e->cmd_client = client != 0;
 	if (len <= strlen(e->cmd)) {
 		copy_cmd(e->cmd, cmd, len);
@@ -1783,6 +1822,17 @@ rentry_fill(const struct rentry *e, struct gp_entry *ge)
  * slots as they were: what wire_entry_encode() reads, without writing
  * the 9 KiB of a struct gp_entry for each entry of a list.
  */
+/* strlcpy(3) without its byte loop: a list copies every string. */
+static void
+fill_str(char *dst, const char *src, size_t size)
+{
+	size_t len;
+
+	len = strnlen(src, size - 1);
+	memcpy(dst, src, len);
+	dst[len] = '\0';
+}
+
 void
 rentry_fill_fields(const struct rentry *e, struct gp_entry *ge)
 {
@@ -1803,14 +1853,14 @@ rentry_fill_fields(const struct rentry *e, struct gp_entry *ge)
 	if (e->cmd_client)
 		ge->flags |= GP_ENT_CMD_CLIENT;
 	if (e->name != NULL)
-		strlcpy(ge->name, e->name->s, sizeof(ge->name));
-	strlcpy(ge->cmd, e->cmd, sizeof(ge->cmd));
+		fill_str(ge->name, e->name->s, sizeof(ge->name));
+	fill_str(ge->cmd, e->cmd, sizeof(ge->cmd));
 	ge->tags.n = e->ntags;
 	for (i = 0; i < e->ntags; i++)
-		strlcpy(ge->tags.v[i], e->lab[i]->s, sizeof(ge->tags.v[i]));
+		fill_str(ge->tags.v[i], e->lab[i]->s, sizeof(ge->tags.v[i]));
 	ge->groups.n = e->ngroups;
 	for (i = 0; i < e->ngroups; i++)
-		strlcpy(ge->groups.v[i], e->lab[e->ntags + i]->s,
+		fill_str(ge->groups.v[i], e->lab[e->ntags + i]->s,
 		    sizeof(ge->groups.v[i]));
 	if (e->met != NULL)
 		ge->met = *e->met;

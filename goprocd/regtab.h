@@ -81,6 +81,8 @@ struct rentry {
 	struct rlabel *lab[];
 };
 
+typedef void regtab_hook_fn(struct rentry *, void *);
+
 struct regtab *regtab_new(void);
 void regtab_free(struct regtab *);
 void regtab_reset(struct regtab *);
@@ -95,6 +97,8 @@ int regtab_insert(struct regtab *, const struct gp_entry *, const char *,
 void regtab_remove(struct regtab *, struct rentry *);
 
 struct rentry *regtab_find_id(struct regtab *, uint64_t);
+struct rentry *regtab_from_id(struct regtab *, uint64_t);
+void regtab_set_hook(struct regtab *, regtab_hook_fn *, void *);
 struct rentry *regtab_find_name(struct regtab *, const char *);
 struct rentry *regtab_find_pid(struct regtab *, int32_t);
 struct rentry *regtab_next_pid(struct regtab *, struct rentry *);

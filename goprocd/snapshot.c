@@ -60,6 +60,12 @@ struct wbuf {
 	int error; /* errno of the failed write */
 };
 
+/* A snapshot being written. */
+struct snapwriter {
+	struct wbuf w;
+	int first; /* no entry yet */
+};
+
 /*
  * A reader over a descriptor (growing window) or over a whole buffer.
  * Bytes before mark may be dropped when more are read.
@@ -715,57 +721,121 @@ wbuf_put(const char *p, size_t len, void *arg)
 }
 
 /*
- * Write the whole table as a snapshot to fd, from its current offset.
- * journal_seq is the last journal record the table holds, now the time
- * in ns.  *sizep (if not NULL) receives the bytes written.  The caller
- * syncs and renames the file.
+ * Start a snapshot in fd, from its current offset: next_id and
+ * journal_seq (the last journal record it holds) go in its header, now
+ * (ns) is its time of creation.  Entries follow with snapshot_put() and
+ * snapshot_put_text(), in the order of their IDs; snapshot_close() ends
+ * it.  The caller syncs and renames the file.
  */
+struct snapwriter *
+snapshot_open(int fd, uint64_t next_id, uint64_t journal_seq, int64_t now)
+{
+	struct snapwriter *sw;
+	char head[256];
+	int n;
+
+	if ((sw = calloc(1, sizeof(*sw))) == NULL ||
+	    (sw->w.buf = malloc(WBUF_SIZE)) == NULL)
+		fatal(NULL);
+	sw->w.fd = fd;
+	sw->first = 1;
+	n = snprintf(head, sizeof(head),
+	    "{\"version\":%d,\"next_id\":%" PRIu64 ",\"created_unix\":%" PRId64
+	    ",\"journal_seq\":%" PRIu64 ",\"procs\":[",
+	    SNAPSHOT_VERSION, next_id, now / 1000000000, journal_seq);
+	if (n < 0 || (size_t)n >= sizeof(head))
+		fatalx("%s: header too long", __func__);
+	(void)wbuf_put(head, n, &sw->w);
+	return (sw);
+}
+
+/* One entry, as store_entry_text() would give it.  -1: a write failed. */
+int
+snapshot_put_text(struct snapwriter *sw, const char *text, size_t len)
+{
+	if (wbuf_put(sw->first ? "\n" : ",\n", sw->first ? 1 : 2, &sw->w) ==
+	        -1 ||
+	    wbuf_put(text, len, &sw->w) == -1)
+		return (-1);
+	sw->first = 0;
+	return (0);
+}
+
+/* One entry as it is now.  -1: a write failed. */
+int
+snapshot_put(struct snapwriter *sw, const struct rentry *e)
+{
+	json_t *o;
+	int n;
+
+	if (wbuf_put(sw->first ? "\n" : ",\n", sw->first ? 1 : 2, &sw->w) == -1)
+		return (-1);
+	sw->first = 0;
+	o = store_entry_json(e);
+	n = json_dump_callback(
+	    o, wbuf_put, &sw->w, JSON_COMPACT | JSON_PRESERVE_ORDER);
+	json_decref(o);
+	return (n == -1 ? -1 : 0);
+}
+
+/* The bytes handed to the file so far. */
+uint64_t
+snapshot_written(const struct snapwriter *sw)
+{
+	return (sw->w.total);
+}
+
+/*
+ * End the snapshot and free sw.  *sizep (if not NULL) receives the bytes
+ * written; -1 with a message in err if any write failed.
+ */
+int
+snapshot_close(struct snapwriter *sw, uint64_t *sizep, char *err, size_t errlen)
+{
+	int rv = 0;
+
+	if (wbuf_put("\n]}\n", 4, &sw->w) == -1 || wbuf_flush(&sw->w) == -1) {
+		snprintf(err, errlen, "write: %s",
+		    strerror(sw->w.error != 0 ? sw->w.error : EIO));
+		rv = -1;
+	} else if (sizep != NULL)
+		*sizep = sw->w.total;
+	free(sw->w.buf);
+	free(sw);
+	return (rv);
+}
+
+/*
+ * One entry as the snapshot holds it, NUL-terminated (free(3) it); *lenp
+ * receives its length.
+ */
+char *
+store_entry_text(const struct rentry *e, size_t *lenp)
+{
+	json_t *o;
+	char *s;
+
+	o = store_entry_json(e);
+	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
+		fatalx("%s: an entry does not encode", __func__);
+	json_decref(o);
+	*lenp = strlen(s);
+	return (s);
+}
+
+/* Write the whole table as a snapshot to fd in one go (see snapshot_open). */
 int
 snapshot_write(struct regtab *rt, int fd, uint64_t journal_seq, int64_t now,
     uint64_t *sizep, char *err, size_t errlen)
 {
-	struct wbuf w;
+	struct snapwriter *sw;
 	struct rentry *e;
-	json_t *o;
-	char head[256];
-	int n, first, rv = -1;
 
-	memset(&w, 0, sizeof(w));
-	w.fd = fd;
-	if ((w.buf = malloc(WBUF_SIZE)) == NULL)
-		fatal(NULL);
-	n = snprintf(head, sizeof(head),
-	    "{\"version\":%d,\"next_id\":%" PRIu64 ",\"created_unix\":%" PRId64
-	    ",\"journal_seq\":%" PRIu64 ",\"procs\":[",
-	    SNAPSHOT_VERSION, regtab_next_id(rt), now / 1000000000,
-	    journal_seq);
-	if (n < 0 || (size_t)n >= sizeof(head))
-		fatalx("%s: header too long", __func__);
-	if (wbuf_put(head, n, &w) == -1)
-		goto fail;
-	first = 1;
-	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e)) {
-		if (wbuf_put(first ? "\n" : ",\n", first ? 1 : 2, &w) == -1)
-			goto fail;
-		first = 0;
-		o = store_entry_json(e);
-		n = json_dump_callback(
-		    o, wbuf_put, &w, JSON_COMPACT | JSON_PRESERVE_ORDER);
-		json_decref(o);
-		if (n == -1)
-			goto fail;
-	}
-	if (wbuf_put("\n]}\n", 4, &w) == -1 || wbuf_flush(&w) == -1)
-		goto fail;
-	if (sizep != NULL)
-		*sizep = w.total;
-	rv = 0;
-fail:
-	if (rv == -1)
-		snprintf(err, errlen, "write: %s",
-		    strerror(w.error != 0 ? w.error : EIO));
-	free(w.buf);
-	return (rv);
+	sw = snapshot_open(fd, regtab_next_id(rt), journal_seq, now);
+	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
+		if (snapshot_put(sw, e) == -1)
+			break;
+	return (snapshot_close(sw, sizep, err, errlen));
 }
 
 /*

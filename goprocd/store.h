@@ -40,6 +40,8 @@ struct gp_entry;
 struct gp_request;
 struct regtab;
 struct rentry;
+struct snapwriter;
+struct snapview;
 
 /* What a snapshot load found, for the caller's compaction policy. */
 struct snapshot_info {
@@ -57,6 +59,12 @@ int snapshot_load_buf(struct regtab *, const void *, size_t,
     struct snapshot_info *, char *, size_t);
 int snapshot_write(
     struct regtab *, int, uint64_t, int64_t, uint64_t *, char *, size_t);
+struct snapwriter *snapshot_open(int, uint64_t, uint64_t, int64_t);
+int snapshot_put(struct snapwriter *, const struct rentry *);
+int snapshot_put_text(struct snapwriter *, const char *, size_t);
+uint64_t snapshot_written(const struct snapwriter *);
+int snapshot_close(struct snapwriter *, uint64_t *, char *, size_t);
+char *store_entry_text(const struct rentry *, size_t *);
 int store_write_all(int, const void *, size_t, size_t *);
 
 /* snapshot.c: one entry as JSON, shared with the journal */
@@ -72,6 +80,14 @@ int store_time_parse(const char *, int64_t *, const char **);
 void store_time_format(int64_t, char *, size_t);
 const char *store_json_describe(const json_t *, char *, size_t);
 int store_printable(const char *);
+
+/* snapview.c: a snapshot of a moment, written in slices */
+struct snapview *snapview_begin(struct regtab *, uint64_t, int64_t);
+void snapview_open(struct snapview *, int);
+int snapview_step(struct snapview *, int64_t, int64_t);
+uint64_t snapview_bytes(const struct snapview *);
+void snapview_stats(const struct snapview *, size_t *, size_t *, size_t *);
+int snapview_end(struct snapview *, uint64_t *, char *, size_t);
 
 /* snapfast.c: an entry in the form goprocd writes, without jansson */
 int store_entry_fast(

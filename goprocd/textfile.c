@@ -32,20 +32,19 @@
 #include <inttypes.h>
 #include <stdint.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "goprocd.h"
 #include "log.h"
 #include "prom.h"
 #include "regtab.h"
+#include "util.h"
 
 /* clang-format off */
 static void	 tf_schedule(int64_t);
 static void	 tf_fire(int, short, void *);
 static int	 tf_put(const char *, size_t, void *);
 static int	 tf_render(int);
-static int64_t	 tf_now(void);
 
 static struct imsgev	*tf_parent;
 static struct regtab	*tf_tab;
@@ -58,15 +57,6 @@ static int64_t		 tf_interval = (int64_t)TEXTFILE_IDLE_MS * 1000000;
 static int64_t		 tf_last;	/* the last write began, monotonic */
 static int64_t		 tf_due;	/* ev_tf fires then, 0: not armed */
 /* clang-format on */
-
-static int64_t
-tf_now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ((int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec);
-}
 
 void
 textfile_init(struct imsgev *parent, struct regtab *tab)
@@ -84,7 +74,7 @@ textfile_config(int64_t metrics_ns)
 	    metrics_ns > 0 ? metrics_ns : (int64_t)TEXTFILE_IDLE_MS * 1000000;
 	/* Sooner if the interval shrank; a longer one counts from the next. */
 	if (tf_on && !tf_inflight)
-		tf_schedule(tf_last + tf_interval - tf_now());
+		tf_schedule(tf_last + tf_interval - gp_mono_ns());
 }
 
 /* The parent has a textfile to write: the first one at once. */
@@ -110,7 +100,7 @@ textfile_changed(void)
 		return;
 	}
 	tf_schedule(
-	    tf_last + (int64_t)TEXTFILE_DEBOUNCE_MS * 1000000 - tf_now());
+	    tf_last + (int64_t)TEXTFILE_DEBOUNCE_MS * 1000000 - gp_mono_ns());
 }
 
 /* Arm ev_tf delay ns from now, unless it fires sooner already. */
@@ -118,7 +108,7 @@ static void
 tf_schedule(int64_t delay)
 {
 	struct timeval tv;
-	int64_t now = tf_now();
+	int64_t now = gp_mono_ns();
 
 	if (delay < 0)
 		delay = 0;
@@ -189,14 +179,14 @@ textfile_fd(int fd, int error)
 
 	if (!tf_inflight)
 		fatalx("%s: no textfile was asked for", __func__);
-	t0 = tf_now();
+	t0 = gp_mono_ns();
 	tf_last = t0;
 	if (fd != -1) {
 		error = tf_render(fd);
 		if (close(fd) == -1 && error == 0)
 			error = errno;
 		log_debug("textfile: %zu entries in %" PRId64 " us%s%s",
-		    regtab_count(tf_tab), (tf_now() - t0) / 1000,
+		    regtab_count(tf_tab), (gp_mono_ns() - t0) / 1000,
 		    error != 0 ? ": " : "", error != 0 ? strerror(error) : "");
 		imsg_compose_event(tf_parent, IMSG_PROM_WRITTEN, 0, 0, -1,
 		    &error, sizeof(error));

@@ -1,4 +1,5 @@
-# mksnap.py N: print a snapshot of N dead entries in goprocd's format.
+# mksnap.py N: print a snapshot of N dead entries in goprocd's format,
+# with the time each was seen to die, so that loading it writes nothing.
 import sys
 
 n = int(sys.argv[1])
@@ -12,7 +13,7 @@ for i in range(1, n + 1):
               '"last_seen":"2026-11-26T15:10:00Z",'
               '"meta":{"tags":["t%d"],"groups":["g%d"]},"start_ticks":%d,'
               '"boot_id":"00000000-0000-0000-0000-000000000000",'
-              '"owner_uid":0}%s\n' % (i, 100 + i, 100 + i, i, i, i % 10000,
+              '"owner_uid":0,"dead_at":"2026-11-26T15:10:00Z"}%s\n' % (i, 100 + i, 100 + i, i, i, i % 10000,
                                        i % 100, 1000 + i,
                                        "," if i < n else ""))
 out.write("]}\n")

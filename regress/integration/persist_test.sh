@@ -250,6 +250,108 @@ crash_registry_after_ack_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+# A registry of 100,000 entries from a snapshot and one added process;
+# a compaction of it (SIGHUP) is under way when this returns.
+big_compaction()
+{
+	gp_env
+	mkdir -m 700 "${GOPROC_RUNTIME_DIR}"
+	python3 "$(atf_get_srcdir)/mksnap.py" 100000 >"$(gp_snapshot)"
+	gp_start
+	t=$(gp_spawn sleep 1000)
+	atf_check -o ignore "${GOPROCCTL}" add "${t}" --tag before
+	kill -HUP "$(gp_pid)"
+	i=0
+	until [ -e "$(gp_snapshot).tmp" ]; do
+		[ $i -lt 400 ] || atf_fail "no compaction began"
+		sleep 0.01
+		i=$((i + 1))
+	done
+}
+
+# during_adds N: add up to N processes, tagged during, while the
+# compaction runs; sets inside to how many were answered while it ran.
+during_adds()
+{
+	inside=0
+	n=0
+	while [ $n -lt "$1" ] && [ -e "$(gp_snapshot).tmp" ]; do
+		p=$(gp_spawn sleep 1000)
+		"${GOPROCCTL}" add "${p}" --tag during -t 5 >/dev/null ||
+		    atf_fail "add ${p} during the compaction"
+		[ -e "$(gp_snapshot).tmp" ] && inside=$((inside + 1))
+		n=$((n + 1))
+	done
+}
+
+atf_test_case compaction_serves_requests cleanup
+compaction_serves_requests_head()
+{
+	atf_set "descr" "while a large snapshot is written, adds are" \
+	    "answered, and they are in the journal that follows it"
+	atf_set "require.progs" "python3"
+}
+compaction_serves_requests_body()
+{
+	big_compaction
+	during_adds 1000
+	[ ${inside} -gt 0 ] ||
+	    atf_fail "no add was answered while the snapshot was written"
+	echo "${inside} adds answered during the compaction"
+	i=0
+	while [ -e "$(gp_snapshot).tmp" ] || [ -e "$(gp_journal).tmp" ]; do
+		[ $i -lt 600 ] || atf_fail "the compaction did not end"
+		sleep 0.05
+		i=$((i + 1))
+	done
+	# The journal holds what came after the snapshot's last record.
+	jl=$(grep -c '"op":"add"' "$(gp_journal)")
+	[ "${jl}" -ge "${inside}" ] && [ "${jl}" -le "${n}" ] ||
+	    atf_fail "${jl} adds in the journal, ${inside} to ${n} expected"
+	"${GOPROCCTL}" list --tag during --tag before >before ||
+	    atf_fail "list failed"
+	[ "$(wc -l <before)" -eq $((n + 1)) ] || atf_fail "$(cat before)"
+	gp_stop
+	gp_start
+	atf_check -o file:before "${GOPROCCTL}" list --tag during --tag before
+	atf_check -o inline:"$((100000 + n + 1))\n" sh -c \
+	    "'${GOPROCCTL}' list | wc -l"
+}
+compaction_serves_requests_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
+atf_test_case crash_during_compaction cleanup
+crash_during_compaction_head()
+{
+	atf_set "descr" "a SIGKILL of the registry while it writes a large" \
+	    "snapshot loses no acknowledged change"
+	atf_set "require.progs" "python3"
+}
+crash_during_compaction_body()
+{
+	big_compaction
+	during_adds 3
+	parent=$(gp_pid)
+	kids=$(gp_children "${parent}")
+	registry=$(gp_child registry)
+	[ -n "${registry}" ] || atf_fail "no registry process"
+	kill -KILL "${registry}"
+	gp_wait_gone "${parent}" ${kids} || atf_fail "the daemon lives on"
+	"${GOPROCCTL}" list --tag during >/dev/null 2>&1 &&
+	    atf_fail "the daemon still answers"
+	gp_start
+	atf_check -o match:"^${n}\$" sh -c \
+	    "'${GOPROCCTL}' list --tag during | wc -l"
+	atf_check -o inline:"$((100000 + n + 1))\n" sh -c \
+	    "'${GOPROCCTL}' list | wc -l"
+}
+crash_during_compaction_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
 # started_before pid time: the process at pid started before time.
 started_before()
 {
@@ -552,4 +654,6 @@ atf_init_test_cases()
 	atf_add_test_case load_error_reported_once
 	atf_add_test_case reset_clears_state
 	atf_add_test_case reset_clears_go_snapshot
+	atf_add_test_case compaction_serves_requests
+	atf_add_test_case crash_during_compaction
 }

@@ -290,6 +290,7 @@ ATF_TC_BODY(derived_file_names, tc)
 	ATF_CHECK_STREQ("/rt", p.statedir);
 	ATF_CHECK_STREQ("/rt/goproc.snapshot.json", p.snapshot);
 	ATF_CHECK_STREQ("/rt/goproc.snapshot.json.tmp", p.snapshot_tmp);
+	ATF_CHECK_STREQ("/rt/goproc.journal.tmp", p.journal_tmp);
 	ATF_CHECK_STREQ("/rt/goproc.journal", p.journal);
 }
 

@@ -54,6 +54,8 @@ static struct regtab *sample(void);
 static void append(char **, const char *);
 static void replay_ok(struct regtab *, const char *, uint64_t, uint64_t *);
 static void check_replay_refused(const char *, const char *);
+static void rename_tag(
+    struct regtab *, char **, uint64_t *, const char *, const char *);
 
 static struct rentry *
 add(struct regtab *rt, uint64_t id, int32_t pid, uint64_t ticks,
@@ -1105,15 +1107,29 @@ ATF_TC_BODY(corrupt_line_is_refused_with_its_number, tc)
 #undef L3
 }
 
+/* Rename a tag in the table, and journal it. */
+static void
+rename_tag(struct regtab *rt, char **j, uint64_t *seq, const char *from,
+    const char *to)
+{
+	char *line, err[256];
+	size_t n;
+
+	ATF_REQUIRE_MSG(regtab_rename(rt, REGTAB_TAG, from, to, &n, err,
+	                    sizeof(err)) == REGTAB_OK,
+	    "%s", err);
+	append(j, line = journal_rename(++*seq, REGTAB_TAG, from, to, NULL));
+	free(line);
+}
+
 ATF_TC_WITHOUT_HEAD(crash_during_compaction_loses_nothing);
 ATF_TC_BODY(crash_during_compaction_loses_nothing, tc)
 {
 	struct regtab *live, *rt;
 	struct rentry *e;
 	struct snapshot_info si;
-	char *j = NULL, *line, *snap, *want, *got, err[256];
+	char *j = NULL, *line, *snap, *want, *got;
 	uint64_t seq = 0, last, ids[2];
-	size_t n;
 	int i;
 
 	/*
@@ -1130,13 +1146,7 @@ ATF_TC_BODY(crash_during_compaction_loses_nothing, tc)
 		free(line);
 		if (i == 8) {
 			snap = dump(live, seq);
-			ATF_REQUIRE(
-			    regtab_rename(live, REGTAB_TAG, "odd", "even", &n,
-			        err, sizeof(err)) == REGTAB_OK);
-			append(&j,
-			    line = journal_rename(
-			        ++seq, REGTAB_TAG, "odd", "even", NULL));
-			free(line);
+			rename_tag(live, &j, &seq, "odd", "even");
 			regtab_remove(live, regtab_find_id(live, 2));
 			append(&j, line = journal_rm(++seq, 2, NULL));
 			free(line);
@@ -1174,6 +1184,123 @@ ATF_TC_BODY(crash_during_compaction_loses_nothing, tc)
 	regtab_free(live);
 }
 
+/* Read a whole file from its start. */
+static char *
+slurp(int fd)
+{
+	char *buf;
+	off_t len;
+
+	ATF_REQUIRE((len = lseek(fd, 0, SEEK_END)) >= 0);
+	ATF_REQUIRE((buf = calloc(1, len + 1)) != NULL);
+	ATF_REQUIRE(pread(fd, buf, len, 0) == len);
+	return (buf);
+}
+
+/*
+ * A snapshot written in slices while the table changes between them is
+ * the table as it was when the view began, byte for byte; and with the
+ * journal's later records replayed on it, the table as it is at the end.
+ */
+ATF_TC_WITHOUT_HEAD(sliced_snapshot_is_the_moment_it_began);
+ATF_TC_BODY(sliced_snapshot_is_the_moment_it_began, tc)
+{
+	struct regtab *live, *rt;
+	struct snapview *sv;
+	struct rentry *e;
+	FILE *f;
+	char *j = NULL, *line, *want, *got, *now, cmd[64], name[32];
+	char err[256];
+	uint64_t seq = 0, snap, last, size, id;
+	size_t steps = 0;
+	int i, rv;
+
+	live = regtab_new();
+	for (i = 1; i <= 1200; i++) {
+		(void)snprintf(name, sizeof(name), "w%d", i);
+		e = add(live, 0, 2000 + i, i, BOOT_A, i % 3 ? NULL : name,
+		    i % 2 ? "odd,all" : "even,all", i % 5 ? "" : "five",
+		    "/bin/worker");
+		append(&j, line = journal_add(++seq, e, NULL));
+		free(line);
+	}
+	snap = seq;
+	want = dump(live, snap);
+
+	ATF_REQUIRE((f = tmpfile()) != NULL);
+	sv = snapview_begin(live, snap, NOW);
+	snapview_open(sv, fileno(f));
+	/* One nanosecond: a slice of the fewest entries, many slices. */
+	while ((rv = snapview_step(sv, 1, 0)) == 1) {
+		steps++;
+		/* Behind the cursor, ahead of it and far ahead. */
+		id = (steps * 37) % 1200 + 1;
+		if ((e = regtab_find_id(live, id)) != NULL) {
+			switch (steps % 5) {
+			case 0:
+				regtab_remove(live, e);
+				append(&j, line = journal_rm(++seq, id, NULL));
+				break;
+			case 1:
+				regtab_set_alive(live, e, 0, NOW + steps);
+				regtab_set_seen(e, NOW + steps);
+				append(&j,
+				    line = journal_alive(++seq, id, 0,
+				        NOW + steps, NOW + steps, NULL));
+				break;
+			case 2:
+				(void)snprintf(cmd, sizeof(cmd),
+				    "/bin/worker --a-longer-command %zu",
+				    steps);
+				e = regtab_set_cmd(live, e, cmd, 1);
+				append(&j,
+				    line =
+				        journal_cmd(++seq, id, cmd, 1, NULL));
+				break;
+			case 3:
+				ATF_REQUIRE(regtab_set_identity(live, e, steps,
+				                BOOT_B, err, sizeof(err)) == 0);
+				append(&j,
+				    line = journal_ident(
+				        ++seq, id, steps, BOOT_B, NULL));
+				break;
+			default:
+				e = add(live, 0, 9000 + (int)steps, 1, BOOT_A,
+				    NULL, "new", "", "/bin/new");
+				append(&j, line = journal_add(++seq, e, NULL));
+				break;
+			}
+			free(line);
+		}
+		if (steps == 20) {
+			rename_tag(live, &j, &seq, "odd", "even");
+		}
+	}
+	ATF_REQUIRE_EQ(rv, 0);
+	ATF_CHECK_MSG(steps > 30, "%zu slices", steps);
+	ATF_REQUIRE_MSG(
+	    snapview_end(sv, &size, err, sizeof(err)) == 0, "%s", err);
+	got = slurp(fileno(f));
+	fclose(f);
+	ATF_CHECK_EQ(strlen(got), size);
+	ATF_CHECK_STREQ(got, want);
+
+	/* The snapshot and the records since are the table now. */
+	now = dump(live, seq);
+	rt = load_str(got, NULL);
+	replay_ok(rt, j, snap, &last);
+	ATF_CHECK_EQ(last, seq);
+	free(got);
+	got = dump(rt, last);
+	ATF_CHECK_STREQ(got, now);
+	regtab_free(rt);
+	free(got);
+	free(now);
+	free(want);
+	free(j);
+	regtab_free(live);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, round_trip_keeps_every_field);
@@ -1195,5 +1322,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, torn_last_line_is_discarded);
 	ATF_TP_ADD_TC(tp, corrupt_line_is_refused_with_its_number);
 	ATF_TP_ADD_TC(tp, crash_during_compaction_loses_nothing);
+	ATF_TP_ADD_TC(tp, sliced_snapshot_is_the_moment_it_began);
 	return (atf_no_error());
 }
