@@ -138,6 +138,10 @@
 #define T_M_START_MS	2000.0	/* start-up at 1,000,000 */
 #define T_M_RSS_MIB	200.0
 #define T_M_LIST_MS	1500.0
+#define NCLIVE		16	/* processes added and removed in turn */
+#define NCOMPACT	2	/* compactions a request stream runs through */
+#define NCREQ_MAX	200000	/* requests timed, at most */
+#define T_C_WAIT_MS	20.0	/* no request waits longer at 1,000,000 */
 
 enum role { R_PARENT, R_REGISTRY, R_PROBER, R_FRONTEND, R_MAX };
 
@@ -316,6 +320,8 @@ static void	 bench_textfile(void);
 static double	 run_rusage(const struct daemon *, char *const[], long *);
 static void	 million_size(struct daemon *, size_t, const struct stats *);
 static void	 bench_million(void);
+static void	 compact_latency(struct daemon *, size_t);
+static ino_t	 snapshot_ino(const struct daemon *);
 
 static pid_t		 mainpid;
 static volatile sig_atomic_t cleaning;
@@ -3037,9 +3043,115 @@ million_size(struct daemon *d, size_t n, const struct stats *s_small)
 	    role_names[R_FRONTEND], "sum");
 	print_rss("after load", &rss_load);
 	print_rss("after full lists", &rss_list);
+	compact_latency(d, n);
 	daemon_stop(d);
 	(void)unlink(d->files[F_SNAPSHOT]);
 	(void)unlink(d->files[F_JOURNAL]);
+}
+
+static ino_t
+snapshot_ino(const struct daemon *d)
+{
+	struct stat sb;
+
+	if (stat(d->files[F_SNAPSHOT], &sb) == -1)
+		bail("%s: %s", d->files[F_SNAPSHOT], strerror(errno));
+	return (sb.st_ino);
+}
+
+/*
+ * Requests while the registry writes snapshots: adds and removals of
+ * NCLIVE live processes, a list of their tag and a ping, in turn, each
+ * timed, through NCOMPACT compactions that SIGHUP starts.  A compaction
+ * is over when a new snapshot has replaced the old one.
+ */
+static void
+compact_latency(struct daemon *d, size_t n)
+{
+	static double ms[NCREQ_MAX], during[NCREQ_MAX];
+	struct gp_request req;
+	struct reply rep;
+	struct stats s;
+	double t, t0, took[NCOMPACT], last = 0, p999;
+	size_t i, k, nms = 0, ndur = 0, first;
+	uint64_t ids[NCLIVE];
+	ino_t ino;
+	int c, active, met;
+
+	first = nlive;
+	spawn_live(nlive + NCLIVE);
+	memset(ids, 0, sizeof(ids));
+	c = 0;
+	active = 0;
+	ino = snapshot_ino(d);
+	t0 = now_ms();
+	for (k = 0; nms + 4 <= NCREQ_MAX; k++) {
+		i = k % NCLIVE;
+		if (!active && c < NCOMPACT && k > 200) {
+			/* The journal has records: SIGHUP folds them in. */
+			if (kill(d->pid, SIGHUP) == -1)
+				bail("kill: %s", strerror(errno));
+			active = 1;
+			t0 = now_ms();
+		}
+		req_init(&req, ids[i] == 0 ? IMSG_CTL_ADD : IMSG_CTL_RM);
+		if (ids[i] == 0) {
+			req.pid = live[first + i].pid;
+			req_tag(&req.tags, "churn");
+		} else {
+			req.ids[0] = ids[i];
+			req.nids = 1;
+		}
+		memset(&rep, 0, sizeof(rep));
+		rep.decode = 1;
+		t = ms[nms++] = timed_request(d->sock, &req, &rep);
+		if (active)
+			during[ndur++] = t;
+		if (rep.type != IMSG_CTL_END)
+			bail("%s %d: %s", ids[i] == 0 ? "add" : "rm",
+			    (int)live[first + i].pid, rep.msg);
+		ids[i] = ids[i] == 0 ? rep.first_id : 0;
+
+		req_init(&req, IMSG_CTL_LIST);
+		req_tag(&req.tags, "churn");
+		memset(&rep, 0, sizeof(rep));
+		t = ms[nms++] = timed_request(d->sock, &req, &rep);
+		if (active)
+			during[ndur++] = t;
+		req_init(&req, IMSG_CTL_PING);
+		memset(&rep, 0, sizeof(rep));
+		t = ms[nms++] = timed_request(d->sock, &req, &rep);
+		if (active)
+			during[ndur++] = t;
+
+		if (active && snapshot_ino(d) != ino) {
+			took[c++] = now_ms() - t0;
+			ino = snapshot_ino(d);
+			active = 0;
+			last = now_ms();
+		}
+		if (c == NCOMPACT && !active && now_ms() - last > 500)
+			break;
+	}
+	if (c < NCOMPACT)
+		bail("%d of %d compactions ended within %zu requests", c,
+		    NCOMPACT, nms);
+	s = summarize(ms, nms);
+	p999 = pct(ms, nms, 0.999);
+	rowf("requests through 2 compactions (add/rm, list, ping)", "", -1,
+	    "%zu, %zu of them during one", nms, ndur);
+	rowf("  compaction, SIGHUP to new snapshot", "", -1, "%.0f ms, %.0f ms",
+	    took[0], took[1]);
+	rowf("  request wall time, median / p99.9 / max", "", -1,
+	    "%.2f / %.2f / %.2f ms", s.med, p999, s.max);
+	s = summarize(during, ndur);
+	met = n < NMILLION || s.max < T_C_WAIT_MS;
+	rowf("  during a compaction: median / p99.9 / max",
+	    n < NMILLION ? "" : "max < 20 ms", n < NMILLION ? -1 : met,
+	    "%.2f / %.2f / %.2f ms", s.med, pct(during, ndur, 0.999), s.max);
+	if (n == NMILLION)
+		target("no request waits 20 ms behind a snapshot at 1,000,000",
+		    met);
 }
 
 /*
