@@ -111,6 +111,7 @@ static void send_state_fds(void);
 static int state_tmp_open(const char *, int);
 static void state_tmp(int);
 static void state_commit(int);
+static int state_sync(const char *);
 static void final_snapshot(void);
 static void textfile_open(void);
 static void textfile_tmp(void);
@@ -1149,8 +1150,23 @@ state_tmp(int journal)
 	    journal ? IMSG_STATE_JTMPFD : IMSG_STATE_TMPFD, 0, 0, fd, NULL, 0);
 }
 
+/* Sync a file of the state directory to the disk: 0, or an errno. */
+static int
+state_sync(const char *name)
+{
+	int fd, error = 0;
+
+	if ((fd = openat(
+	         statedirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)) == -1)
+		return (errno);
+	if (fsync(fd) == -1)
+		error = errno;
+	(void)close(fd);
+	return (error);
+}
+
 /*
- * The registry has written and synced the temporary file: publish it
+ * The registry has written the temporary file: publish it
  * (the snapshot, or the journal).
  */
 static void
@@ -1161,8 +1177,14 @@ state_commit(int journal)
 
 	tmp = journal ? GOPROC_JOURNAL_TMP : GOPROC_SNAPSHOT_TMP;
 	name = journal ? GOPROC_JOURNAL_NAME : GOPROC_SNAPSHOT_NAME;
-	/* On failure the registry keeps its journal whole and retries. */
-	if (renameat(statedirfd, tmp, statedirfd, name) == -1) {
+	/*
+	 * The registry synced the journal; a snapshot is synced here, where
+	 * the wait holds up no request but a kill.  On failure the registry
+	 * keeps its journal whole and retries.
+	 */
+	if (!journal && (error = state_sync(tmp)) != 0)
+		log_warnx("fsync %s: %s", paths.snapshot_tmp, strerror(error));
+	else if (renameat(statedirfd, tmp, statedirfd, name) == -1) {
 		error = errno;
 		log_warn("rename %s to %s",
 		    journal ? paths.journal_tmp : paths.snapshot_tmp,

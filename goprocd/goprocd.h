@@ -363,6 +363,7 @@ struct load_error {
 
 /* proc.c */
 void imsg_event_add(struct imsgev *);
+void imsgev_send(struct imsgev *);
 int imsg_compose_event(
     struct imsgev *, uint32_t, uint32_t, pid_t, int, const void *, size_t);
 int imsg_compose_event_ibuf(struct imsgev *, uint32_t, uint32_t, struct ibuf *);

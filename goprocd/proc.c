@@ -433,6 +433,21 @@ imsg_event_add(struct imsgev *iev)
 	event_add(&iev->ev, NULL);
 }
 
+/*
+ * Send what is queued now rather than at the next turn of the event
+ * loop, for a process about to keep the loop busy for a while.  A peer
+ * gone is noticed by the loop, as always.
+ */
+void
+imsgev_send(struct imsgev *iev)
+{
+	if (imsgbuf_queuelen(&iev->ibuf) == 0)
+		return;
+	if (imsgbuf_write(&iev->ibuf) == -1 && errno != EPIPE)
+		fatal("imsgbuf_write");
+	imsg_event_add(iev);
+}
+
 int
 imsg_compose_event(struct imsgev *iev, uint32_t type, uint32_t peerid,
     pid_t pid, int fd, const void *data, size_t datalen)

@@ -49,8 +49,9 @@
 #define STATE_FILE_MAX (1024LL * 1024 * 1024)
 #define COMPACT_MIN (64 * 1024)          /* journal bytes */
 #define COMPACT_RETRY_SEC 2              /* after a failed compaction */
-#define COMPACT_SLICE_NS (4 * 1000000LL) /* snapshot writing per turn */
-#define COMPACT_KICK (4 * 1024 * 1024)   /* bytes between writebacks */
+#define COMPACT_SLICE_NS (2 * 1000000LL) /* snapshot writing per turn */
+#define COMPACT_INFLIGHT (1024 * 1024)   /* snapshot bytes being written */
+#define COMPACT_PACE_US 5000             /* a pause for a disk that lags */
 #define KILL_EXIT_GRACE_MS 1000          /* kill: how long an exit may take */
 #define RETENTION_BATCH 1024             /* expired entries removed per turn */
 #define UPDATE_IDS_MAX 10000  /* ids in one journal record of update */
@@ -271,9 +272,10 @@ static uint64_t view_synced;  /* bytes of it on the disk */
 static struct compact_stats {
 	int64_t begun, written; /* CLOCK_MONOTONIC, ns */
 	int64_t slice_max;      /* the longest slice */
-	int64_t fsync;          /* the last fsync took */
+	int64_t wait_max;       /* the longest wait for the disk */
 	int64_t published;      /* the snapshot is in place */
 	size_t slices;
+	size_t paused; /* slices after a pause for the disk */
 } cst;
 static struct event ev_slice;
 static char *since; /* records written after compact_seq */
@@ -3092,29 +3094,43 @@ static void
 compact_slice(int fd, short event, void *arg)
 {
 	static const struct timeval now = { 0, 0 };
+	static const struct timeval pace = { 0, COMPACT_PACE_US };
 	uint64_t bytes, size;
-	int64_t t0, t;
+	int64_t t0, tw;
 	char err[GP_MSG_MAX];
 	int rv;
 
+	/* Answers out first: a request waits for a slice, not two. */
+	imsgev_send(&iev_frontend);
+	imsgev_send(&iev_prober);
+	imsgev_send(&iev_parent);
 	t0 = gp_mono_ns();
-	rv = snapview_step(view, COMPACT_SLICE_NS, seen_at);
-	if (view_kicked > view_synced) {
-		(void)sync_file_range(view_fd, view_synced,
-		    view_kicked - view_synced,
+	if (view_kicked - view_synced > COMPACT_INFLIGHT) {
+		/* Written during the pause, most of the time: no wait. */
+		tw = gp_mono_ns();
+		bytes = view_kicked - COMPACT_INFLIGHT / 2;
+		(void)sync_file_range(view_fd, view_synced, bytes - view_synced,
 		    SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE |
 		        SYNC_FILE_RANGE_WAIT_AFTER);
-		view_synced = view_kicked;
+		view_synced = bytes;
+		if (gp_mono_ns() - tw > cst.wait_max)
+			cst.wait_max = gp_mono_ns() - tw;
+	}
+	rv = snapview_step(view, COMPACT_SLICE_NS, seen_at);
+	bytes = snapview_bytes(view);
+	if (bytes > view_kicked) {
+		(void)sync_file_range(view_fd, view_kicked, bytes - view_kicked,
+		    SYNC_FILE_RANGE_WRITE);
+		view_kicked = bytes;
 	}
 	if (rv == 1) {
-		bytes = snapview_bytes(view);
-		if (bytes > view_kicked) {
-			(void)sync_file_range(view_fd, view_kicked,
-			    bytes - view_kicked, SYNC_FILE_RANGE_WRITE);
-			view_kicked = bytes;
-		}
 		slice_took(t0);
-		evtimer_add(&ev_slice, &now);
+		/* A disk that lags behind gets a pause to catch up. */
+		if (view_kicked - view_synced > COMPACT_INFLIGHT) {
+			cst.paused++;
+			evtimer_add(&ev_slice, &pace);
+		} else
+			evtimer_add(&ev_slice, &now);
 		return;
 	}
 	rv = snapview_end(view, &size, err, sizeof(err)) == -1 ? -1 : rv;
@@ -3124,14 +3140,8 @@ compact_slice(int fd, short event, void *arg)
 		return;
 	}
 	slice_took(t0);
-	t = gp_mono_ns();
-	if (fsync(view_fd) == -1) {
-		(void)snprintf(err, sizeof(err), "fsync: %s", strerror(errno));
-		compact_file_failed(err);
-		return;
-	}
 	cst.written = gp_mono_ns();
-	cst.fsync = cst.written - t;
+	/* The parent syncs it before the rename: that may take a while. */
 	close(view_fd);
 	view_fd = -1;
 	compact_size = size;
@@ -3176,12 +3186,14 @@ compact_done(void)
 	if (compact_failing)
 		log_info("%s written again", snapshot_path);
 	compact_failing = 0;
-	log_debug("compacted: snapshot %lld bytes, %zu entries in %lld ms "
-	          "(%zu slices, the longest %.1f ms, fsync %.1f ms), "
-	          "%zu bytes of records since",
+	log_debug("compacted: snapshot %lld bytes, %zu entries written in "
+	          "%lld ms (%zu slices, %zu after a pause, the longest %.1f "
+	          "ms, %.1f ms of it waiting for the disk), in place "
+	          "%lld ms later, %zu bytes of records since",
 	    (long long)snapshot_size, regtab_count(rt),
 	    (long long)(cst.written - cst.begun) / 1000000, cst.slices,
-	    cst.slice_max / 1e6, cst.fsync / 1e6, since_len);
+	    cst.paused, cst.slice_max / 1e6, cst.wait_max / 1e6,
+	    (long long)(cst.published - cst.written) / 1000000, since_len);
 	if (since_len > 0) {
 		swapping = 1;
 		imsg_compose_event(

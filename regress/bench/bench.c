@@ -3072,7 +3072,8 @@ compact_latency(struct daemon *d, size_t n)
 	struct gp_request req;
 	struct reply rep;
 	struct stats s;
-	double t, t0, took[NCOMPACT], last = 0, p999;
+	double t, t0, took[NCOMPACT], last = 0, p999, worst = 0, worst_at = 0;
+	int worst_c = 0;
 	size_t i, k, nms = 0, ndur = 0, first;
 	uint64_t ids[NCLIVE];
 	ino_t ino;
@@ -3107,6 +3108,11 @@ compact_latency(struct daemon *d, size_t n)
 		t = ms[nms++] = timed_request(d->sock, &req, &rep);
 		if (active)
 			during[ndur++] = t;
+		if (active && t > worst) {
+			worst = t;
+			worst_at = now_ms() - t0;
+			worst_c = c;
+		}
 		if (rep.type != IMSG_CTL_END)
 			bail("%s %d: %s", ids[i] == 0 ? "add" : "rm",
 			    (int)live[first + i].pid, rep.msg);
@@ -3142,6 +3148,8 @@ compact_latency(struct daemon *d, size_t n)
 	    "%zu, %zu of them during one", nms, ndur);
 	rowf("  compaction, SIGHUP to new snapshot", "", -1, "%.0f ms, %.0f ms",
 	    took[0], took[1]);
+	rowf("  slowest add/rm during one, ended after SIGHUP", "", -1,
+	    "%.2f ms, at %.0f of %.0f ms", worst, worst_at, took[worst_c]);
 	rowf("  request wall time, median / p99.9 / max", "", -1,
 	    "%.2f / %.2f / %.2f ms", s.med, p999, s.max);
 	s = summarize(during, ndur);
