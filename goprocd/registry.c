@@ -276,6 +276,7 @@ static struct compact_stats {
 	int64_t published;      /* the snapshot is in place */
 	size_t slices;
 	size_t paused; /* slices after a pause for the disk */
+	int resync;    /* memory held what the journal lacked, at the start */
 } cst;
 static struct event ev_slice;
 static char *since; /* records written after compact_seq */
@@ -3068,6 +3069,12 @@ compact_start(void)
 	since_len = 0;
 	memset(&cst, 0, sizeof(cst));
 	cst.begun = gp_mono_ns();
+	/*
+	 * The snapshot takes in what the journal lacked; a record lost
+	 * from now on needs the next one.
+	 */
+	cst.resync = resync;
+	resync = 0;
 	view = snapview_begin(rt, compact_seq, now_ns());
 	imsg_compose_event(&iev_parent, IMSG_STATE_TMPREQ, 0, 0, -1, NULL, 0);
 }
@@ -3200,7 +3207,6 @@ compact_done(void)
 		    &iev_parent, IMSG_STATE_JTMPREQ, 0, 0, -1, NULL, 0);
 		return;
 	}
-	resync = 0;
 	if (ftruncate(journal_fd, 0) == -1)
 		log_warn("truncate %s", journal_path);
 	else
@@ -3235,7 +3241,6 @@ journal_swapped(void)
 	journal_size = since_len;
 	log_debug("%s replaced in %.1f ms, mutations held meanwhile",
 	    journal_path, (gp_mono_ns() - cst.published) / 1e6);
-	resync = 0;
 	compact_end();
 }
 
@@ -3269,9 +3274,10 @@ compact_failed(const char *why)
 		log_debug("%s.tmp: %s", snapshot_path, why);
 	compact_failing = 1;
 	compact_later();
-	if (compacting)
+	if (compacting) {
+		resync |= cst.resync;
 		compact_end();
-	else
+	} else
 		commit_schedule();
 }
 
