@@ -108,6 +108,7 @@ struct regtab {
 	size_t ndead;
 	size_t count;
 	uint64_t next_id;
+	uint64_t max_id; /* no entry has a higher ID */
 	uint64_t visits;
 	regtab_hook_fn *hook; /* told before an entry changes */
 	void *hook_arg;
@@ -723,6 +724,7 @@ regtab_clear(struct regtab *rt)
 
 	RB_FOREACH_SAFE(e, id_tree, &rt->ids, next)
 		regtab_remove(rt, e);
+	rt->max_id = 0;
 }
 
 /* Free the table and every entry in it. */
@@ -933,7 +935,9 @@ add_check(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		return (REGTAB_EINVAL);
 
 	if (keepid) {
-		if (regtab_find_id(rt, ge->id) != NULL) {
+		/* A snapshot lists IDs in order: past the highest, no search. */
+		if (ge->id <= rt->max_id &&
+		    regtab_find_id(rt, ge->id) != NULL) {
 			snprintf(err, errlen, "id %" PRIu64 " already exists",
 			    ge->id);
 			return (REGTAB_EEXIST);
@@ -1026,6 +1030,8 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		sh_insert(&rt->names, nm);
 	}
 	RB_INSERT(id_tree, &rt->ids, e);
+	if (e->id > rt->max_id)
+		rt->max_id = e->id;
 	pid_insert(&rt->pids, e);
 	if (!e->alive) {
 		RB_INSERT(dead_tree, &rt->dead, e);
