@@ -2245,19 +2245,16 @@ retention_arm(void)
 static void
 retention_run(int fd, short event, void *arg)
 {
-	struct rentry *m[RETENTION_BATCH], *e;
+	struct rentry *m[RETENTION_BATCH];
 	struct timeval tv = { COMPACT_RETRY_SEC, 0 };
 	int64_t now;
-	size_t i, n = 0;
+	size_t i, n;
 
 	retention_due = 0;
 	if (final || retention_ns == 0)
 		return;
 	now = now_ns();
-	for (e = regtab_first_dead(rt); e != NULL && n < RETENTION_BATCH &&
-	     e->dead_at <= now - retention_ns;
-	     e = regtab_next_dead(rt, e))
-		m[n++] = e;
+	n = regtab_dead_until(rt, now - retention_ns, m, RETENTION_BATCH);
 	if (n > 0 && journal_rm_all(m, n) == -1) {
 		if (!retention_failing)
 			log_warnx("dead_retention: cannot record removals: %s; "

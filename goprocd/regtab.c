@@ -94,9 +94,15 @@ struct ruid {
 	size_t n;
 };
 
+/* Dead entries, a binary min-heap by (dead_at, id). */
+struct deadheap {
+	struct rentry **v;
+	uint32_t n;
+	uint32_t cap;
+};
+
 RB_HEAD(id_tree, rentry);
 RB_HEAD(uid_tree, ruid);
-RB_HEAD(dead_tree, rentry);
 
 struct regtab {
 	struct id_tree ids;
@@ -104,8 +110,7 @@ struct regtab {
 	struct strhash names;
 	struct strhash labels;
 	struct uid_tree uids;
-	struct dead_tree dead;
-	size_t ndead;
+	struct deadheap dead;
 	size_t count;
 	uint64_t next_id;
 	uint64_t max_id; /* no entry has a higher ID */
@@ -164,7 +169,12 @@ struct evec {
 
 static int id_cmp(struct rentry *, struct rentry *);
 static int uid_cmp(struct ruid *, struct ruid *);
-static int dead_cmp(struct rentry *, struct rentry *);
+static int dead_before(const struct rentry *, const struct rentry *);
+static void dh_place(struct deadheap *, uint32_t, struct rentry *);
+static void dh_up(struct deadheap *, uint32_t);
+static void dh_down(struct deadheap *, uint32_t);
+static void dh_insert(struct deadheap *, struct rentry *);
+static void dh_remove(struct deadheap *, struct rentry *);
 static void uid_count(struct regtab *, uint32_t, int);
 static void *table_alloc(size_t, size_t);
 static uint32_t str_hash(const char *);
@@ -216,7 +226,6 @@ static struct rentry *add_insert(struct regtab *, const struct gp_entry *,
 
 RB_GENERATE_STATIC(id_tree, rentry, id_link, id_cmp);
 RB_GENERATE_STATIC(uid_tree, ruid, link, uid_cmp);
-RB_GENERATE_STATIC(dead_tree, rentry, dead_link, dead_cmp);
 
 static int
 id_cmp(struct rentry *a, struct rentry *b)
@@ -227,12 +236,86 @@ id_cmp(struct rentry *a, struct rentry *b)
 }
 
 /* Dead entries in the order they died, ties by ID. */
+/* Dead entries in the order they died, then by ID. */
 static int
-dead_cmp(struct rentry *a, struct rentry *b)
+dead_before(const struct rentry *a, const struct rentry *b)
 {
 	if (a->dead_at != b->dead_at)
-		return (a->dead_at < b->dead_at ? -1 : 1);
-	return (id_cmp(a, b));
+		return (a->dead_at < b->dead_at);
+	return (a->id < b->id);
+}
+
+static void
+dh_place(struct deadheap *h, uint32_t i, struct rentry *e)
+{
+	h->v[i] = e;
+	e->dead_pos = i;
+}
+
+static void
+dh_up(struct deadheap *h, uint32_t i)
+{
+	struct rentry *e = h->v[i];
+	uint32_t p;
+
+	while (i > 0) {
+		p = (i - 1) / 2;
+		if (!dead_before(e, h->v[p]))
+			break;
+		dh_place(h, i, h->v[p]);
+		i = p;
+	}
+	dh_place(h, i, e);
+}
+
+static void
+dh_down(struct deadheap *h, uint32_t i)
+{
+	struct rentry *e = h->v[i];
+	uint32_t c;
+
+	while ((c = 2 * i + 1) < h->n) {
+		if (c + 1 < h->n && dead_before(h->v[c + 1], h->v[c]))
+			c++;
+		if (!dead_before(h->v[c], e))
+			break;
+		dh_place(h, i, h->v[c]);
+		i = c;
+	}
+	dh_place(h, i, e);
+}
+
+static void
+dh_insert(struct deadheap *h, struct rentry *e)
+{
+	struct rentry **v;
+	uint32_t cap;
+
+	if (h->n == h->cap) {
+		if (h->cap > UINT32_MAX / 2)
+			fatalx("%s: too many dead entries", __func__);
+		cap = h->cap == 0 ? 64 : h->cap * 2;
+		if ((v = reallocarray(h->v, cap, sizeof(*v))) == NULL)
+			fatal(NULL);
+		h->v = v;
+		h->cap = cap;
+	}
+	dh_place(h, h->n++, e);
+	dh_up(h, h->n - 1);
+}
+
+static void
+dh_remove(struct deadheap *h, struct rentry *e)
+{
+	uint32_t i = e->dead_pos;
+
+	if (i >= h->n || h->v[i] != e)
+		fatalx("%s: id %" PRIu64 " not indexed", __func__, e->id);
+	if (i != --h->n) {
+		dh_place(h, i, h->v[h->n]);
+		dh_up(h, i);
+		dh_down(h, h->v[i]->dead_pos);
+	}
 }
 
 static int
@@ -712,7 +795,6 @@ regtab_new(void)
 	rt->names.str = name_str;
 	rt->labels.str = label_str;
 	RB_INIT(&rt->uids);
-	RB_INIT(&rt->dead);
 	rt->next_id = 1;
 	return (rt);
 }
@@ -734,6 +816,7 @@ regtab_free(struct regtab *rt)
 	if (rt == NULL)
 		return;
 	regtab_clear(rt);
+	free(rt->dead.v);
 	free(rt);
 }
 
@@ -1033,10 +1116,8 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	if (e->id > rt->max_id)
 		rt->max_id = e->id;
 	pid_insert(&rt->pids, e);
-	if (!e->alive) {
-		RB_INSERT(dead_tree, &rt->dead, e);
-		rt->ndead++;
-	}
+	if (!e->alive)
+		dh_insert(&rt->dead, e);
 	e->count_uid = e->owner_uid;
 	uid_count(rt, e->count_uid, 1);
 	rt->count++;
@@ -1075,10 +1156,8 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 	entry_changes(rt, e);
 	RB_REMOVE(id_tree, &rt->ids, e);
 	pid_remove(&rt->pids, e);
-	if (!e->alive) {
-		RB_REMOVE(dead_tree, &rt->dead, e);
-		rt->ndead--;
-	}
+	if (!e->alive)
+		dh_remove(&rt->dead, e);
 	if (e->name != NULL) {
 		sh_remove(&rt->names, e->name);
 		free(e->name);
@@ -1309,8 +1388,8 @@ sel_source(const struct regtab *rt, const struct sel *s, struct source *src)
 	src->kind = 0;
 	src->set = NULL;
 	best = rt->count;
-	if ((s->req->flags & GP_REQ_DEAD) && rt->ndead < best) {
-		best = rt->ndead;
+	if ((s->req->flags & GP_REQ_DEAD) && rt->dead.n < best) {
+		best = rt->dead.n;
 		src->src = SRC_DEAD;
 	}
 	if (s->nids > 0 && s->nids < best) {
@@ -1392,8 +1471,8 @@ sel_gather(struct regtab *rt, const struct sel *s, const struct source *src,
 				evec_push(cand, set->slot[j]);
 		break;
 	case SRC_DEAD:
-		RB_FOREACH(e, dead_tree, &rt->dead)
-			evec_push(cand, e);
+		for (j = 0; j < rt->dead.n; j++)
+			evec_push(cand, rt->dead.v[j]);
 		break;
 	default:
 		fatalx("%s: source %d", __func__, src->src);
@@ -1556,35 +1635,58 @@ void
 regtab_set_alive(struct regtab *rt, struct rentry *e, int alive, int64_t when)
 {
 	entry_changes(rt, e);
-	if (!e->alive) {
-		RB_REMOVE(dead_tree, &rt->dead, e);
-		rt->ndead--;
-	}
+	if (!e->alive)
+		dh_remove(&rt->dead, e);
 	e->alive = alive != 0;
 	e->dead_at = alive ? 0 : when;
-	if (!e->alive) {
-		RB_INSERT(dead_tree, &rt->dead, e);
-		rt->ndead++;
-	}
+	if (!e->alive)
+		dh_insert(&rt->dead, e);
 }
 
 /* The dead entry that died first, or NULL. */
 struct rentry *
 regtab_first_dead(struct regtab *rt)
 {
-	return (RB_MIN(dead_tree, &rt->dead));
+	return (rt->dead.n == 0 ? NULL : rt->dead.v[0]);
 }
 
-struct rentry *
-regtab_next_dead(struct regtab *rt, struct rentry *e)
+/*
+ * Up to max dead entries that died at or before when, in no particular
+ * order, into m; how many.  O(what it returns): the heap is walked down
+ * only where it holds such entries.
+ */
+size_t
+regtab_dead_until(
+    struct regtab *rt, int64_t when, struct rentry **m, size_t max)
 {
-	return (RB_NEXT(dead_tree, &rt->dead, e));
+	const struct deadheap *h = &rt->dead;
+	uint32_t *stack, i;
+	size_t n = 0, sp = 0;
+
+	if (max == 0 || h->n == 0)
+		return (0);
+	/* Each entry taken pushes two: 2 * max + 1 at most. */
+	if ((stack = reallocarray(NULL, 2 * max + 1, sizeof(*stack))) == NULL)
+		fatal(NULL);
+	stack[sp++] = 0;
+	while (sp > 0 && n < max) {
+		i = stack[--sp];
+		if (i >= h->n || h->v[i]->dead_at > when)
+			continue;
+		m[n++] = h->v[i];
+		if (2 * (uint64_t)i + 2 <= UINT32_MAX) {
+			stack[sp++] = 2 * i + 2;
+			stack[sp++] = 2 * i + 1;
+		}
+	}
+	free(stack);
+	return (n);
 }
 
 size_t
 regtab_dead_count(const struct regtab *rt)
 {
-	return (rt->ndead);
+	return (rt->dead.n);
 }
 
 void

@@ -58,8 +58,7 @@ struct rname;
  */
 struct rentry {
 	RB_ENTRY(rentry) id_link;
-	struct rentry *pid_next;    /* same PID, next higher ID */
-	RB_ENTRY(rentry) dead_link; /* dead entries, by (dead_at, id) */
+	struct rentry *pid_next; /* same PID, next higher ID */
 	uint64_t id;
 	uint64_t start_ticks;
 	int64_t added_at;  /* ns since the epoch */
@@ -70,6 +69,7 @@ struct rentry {
 	uint32_t owner_uid;
 	uint32_t count_uid; /* counted as owned by, see
 						   regtab_uid_count() */
+	uint32_t dead_pos;  /* in the heap of dead entries */
 	uint8_t alive;
 	uint8_t ntags;
 	uint8_t ngroups;
@@ -116,7 +116,7 @@ void regtab_set_owner(struct regtab *, struct rentry *, uint32_t);
 
 void regtab_set_alive(struct regtab *, struct rentry *, int, int64_t);
 struct rentry *regtab_first_dead(struct regtab *);
-struct rentry *regtab_next_dead(struct regtab *, struct rentry *);
+size_t regtab_dead_until(struct regtab *, int64_t, struct rentry **, size_t);
 size_t regtab_dead_count(const struct regtab *);
 int regtab_edit(const struct rentry *, const struct gp_request *,
     struct gp_entry *, uint32_t *, char *, size_t);

@@ -48,6 +48,7 @@ static const char *select_ids(struct regtab *, const struct gp_request *);
 static const char *labels(const struct rentry *, int);
 static struct regtab *fixture(void);
 static struct regtab *big_registry(void);
+static int died_before(const struct rentry *, const struct rentry *);
 
 static int
 add_full(struct regtab *rt, uint64_t id, int32_t pid, uint64_t ticks,
@@ -935,9 +936,80 @@ ATF_TC_BODY(entries_are_counted_per_owner, tc)
 	regtab_free(rt);
 }
 
+/* The order of death a heap must keep: earlier, then lower ID. */
+static int
+died_before(const struct rentry *a, const struct rentry *b)
+{
+	if (a->dead_at != b->dead_at)
+		return (a->dead_at < b->dead_at);
+	return (a->id < b->id);
+}
+
+/*
+ * Deaths, revivals and removals in a scrambled order: the first dead
+ * entry is always the earliest, and the entries dead by a time are
+ * exactly those, whatever the batch size.
+ */
+ATF_TC_WITHOUT_HEAD(dead_entries_by_time_of_death);
+ATF_TC_BODY(dead_entries_by_time_of_death, tc)
+{
+	struct regtab *rt;
+	struct rentry *e, *first, *m[600];
+	size_t i, n, want, step;
+
+	rt = regtab_new();
+	for (i = 0; i < 600; i++)
+		add(rt, 1000 + (int32_t)i, NULL, "", "", NULL);
+	for (step = 0; step < 3000; step++) {
+		i = (step * 7919) % 600;
+		e = regtab_find_id(rt, i + 1);
+		if (e == NULL)
+			continue;
+		if (step % 11 == 10) {
+			regtab_remove(rt, e);
+			continue;
+		}
+		/* Some share a time of death: the ID decides. */
+		if (e->alive || step % 3 == 0)
+			regtab_set_alive(rt, e, 0, (int64_t)((step * 31) % 97));
+		else
+			regtab_set_alive(rt, e, 1, 0);
+		first = regtab_first_dead(rt);
+		n = 0;
+		for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
+			if (!e->alive) {
+				n++;
+				ATF_REQUIRE(first != NULL);
+				ATF_REQUIRE_MSG(!died_before(e, first),
+				    "id %llu died before the first, %llu",
+				    (unsigned long long)e->id,
+				    (unsigned long long)first->id);
+			}
+		ATF_REQUIRE_EQ(n, regtab_dead_count(rt));
+	}
+	for (i = 0; i < 97; i += 8) {
+		want = 0;
+		for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
+			if (!e->alive && e->dead_at <= (int64_t)i)
+				want++;
+		n = regtab_dead_until(rt, (int64_t)i, m, nitems(m));
+		ATF_CHECK_EQ_MSG(
+		    n, want, "dead by %zu: %zu, want %zu", i, n, want);
+		for (; n > 0; n--) {
+			ATF_CHECK(!m[n - 1]->alive);
+			ATF_CHECK(m[n - 1]->dead_at <= (int64_t)i);
+		}
+		if (want > 2)
+			ATF_CHECK_EQ(
+			    regtab_dead_until(rt, (int64_t)i, m, 2), 2);
+	}
+	regtab_free(rt);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, ids_are_monotonic_and_never_reused);
+	ATF_TP_ADD_TC(tp, dead_entries_by_time_of_death);
 	ATF_TP_ADD_TC(tp, stored_id_moves_next_id);
 	ATF_TP_ADD_TC(tp, no_selector_lists_everything_by_id);
 	ATF_TP_ADD_TC(tp, select_tag_matches_any);
