@@ -54,6 +54,7 @@ struct rset {
  */
 struct pidtab {
 	struct rentry **slot;
+	int32_t *key; /* the PID of slot[j], compared without a cache miss */
 	uint32_t cap; /* 0 or a power of two */
 	uint32_t n;   /* PIDs */
 };
@@ -527,7 +528,7 @@ pid_slot(const struct pidtab *t, int32_t pid, uint32_t *where)
 
 	for (j = pid_home(t, pid); t->slot[j] != NULL;
 	     j = (j + 1) & (t->cap - 1)) {
-		if (t->slot[j]->pid == pid) {
+		if (t->key[j] == pid) {
 			*where = j;
 			return (1);
 		}
@@ -540,21 +541,28 @@ static void
 pid_resize(struct pidtab *t, uint32_t cap)
 {
 	struct rentry **old;
+	int32_t *oldkey;
 	uint32_t oldcap, i, j;
 
 	old = t->slot;
+	oldkey = t->key;
 	oldcap = t->cap;
 	t->slot = NULL;
+	t->key = NULL;
 	t->cap = cap;
-	if (cap > 0)
+	if (cap > 0) {
 		t->slot = table_alloc(cap, sizeof(*t->slot));
+		t->key = table_alloc(cap, sizeof(*t->key));
+	}
 	for (i = 0; i < oldcap; i++) {
 		if (old[i] == NULL)
 			continue;
-		(void)pid_slot(t, old[i]->pid, &j);
+		(void)pid_slot(t, oldkey[i], &j);
 		t->slot[j] = old[i];
+		t->key[j] = oldkey[i];
 	}
 	free(old);
+	free(oldkey);
 }
 
 static void
@@ -571,6 +579,7 @@ pid_insert(struct pidtab *t, struct rentry *e)
 	if (!pid_slot(t, e->pid, &j)) {
 		e->pid_next = NULL;
 		t->slot[j] = e;
+		t->key[j] = e->pid;
 		t->n++;
 		return;
 	}
@@ -599,9 +608,10 @@ pid_remove(struct pidtab *t, struct rentry *e)
 	/* The PID is gone: shift back the slots that probed past it. */
 	mask = t->cap - 1;
 	for (j = (i + 1) & mask; t->slot[j] != NULL; j = (j + 1) & mask) {
-		k = pid_home(t, t->slot[j]->pid);
+		k = pid_home(t, t->key[j]);
 		if (((j - k) & mask) >= ((j - i) & mask)) {
 			t->slot[i] = t->slot[j];
+			t->key[i] = t->key[j];
 			i = j;
 		}
 	}
