@@ -232,6 +232,7 @@ static const struct sc_allow parent_allow[] = {
 	SC(fstat,		"stdio(3)"),
 	SC(renameat,		"publish a new snapshot, in the state dirfd"),
 	SC(fsync,		"the state directory after a rename"),
+	SC(ftruncate,		"free a replaced snapshot a step at a time"),
 	SC(unlinkat,		"the socket, the pid file, a stale temp file"),
 	SC(umask,		"create the control socket 0600"),
 	SC(fchmodat,		"the control socket, in the runtime dirfd"),

@@ -55,6 +55,9 @@
 #include "procfs.h"
 #include "sandbox.h"
 
+#define FREE_STEP (16 * 1024 * 1024) /* of a replaced snapshot, per step */
+#define FREE_STEP_US 20000           /* between steps */
+
 /* A kill in progress: waiting for the process to exit (--wait). */
 struct pkill {
 	TAILQ_ENTRY(pkill) entry;
@@ -112,6 +115,9 @@ static int state_tmp_open(const char *, int);
 static void state_tmp(int);
 static void state_commit(int);
 static int state_sync(const char *);
+static void old_hold(void);
+static void old_free(int);
+static void old_step(int, short, void *);
 static void final_snapshot(void);
 static void textfile_open(void);
 static void textfile_tmp(void);
@@ -191,6 +197,9 @@ static char			 confpath[PATH_MAX];
 /* clang-format on */
 static struct event ev_sigint, ev_sigterm, ev_sighup, ev_sigchld;
 static struct event ev_sigusr1, ev_sigusr2;
+static struct event ev_free; /* a replaced snapshot, freed in steps */
+static int freefd = -1;
+static off_t freesize;
 
 __dead static void
 usage(void)
@@ -1177,6 +1186,8 @@ state_commit(int journal)
 
 	tmp = journal ? GOPROC_JOURNAL_TMP : GOPROC_SNAPSHOT_TMP;
 	name = journal ? GOPROC_JOURNAL_NAME : GOPROC_SNAPSHOT_NAME;
+	if (!journal)
+		old_hold();
 	/*
 	 * The registry synced the journal; a snapshot is synced here, where
 	 * the wait holds up no request but a kill.  On failure the registry
@@ -1193,9 +1204,67 @@ state_commit(int journal)
 		error = errno;
 		log_warn("fsync %s", paths.statedir);
 	}
+	if (!journal)
+		old_free(error == 0);
 	imsg_compose_event(&iev_registry,
 	    journal ? IMSG_STATE_JCOMMITTED : IMSG_STATE_COMMITTED, 0, 0, -1,
 	    error != 0 ? &error : NULL, error != 0 ? sizeof(error) : 0);
+}
+
+/*
+ * The snapshot about to be replaced stays open past the rename, and is
+ * freed a step at a time: a file system that frees hundreds of MiB at
+ * once holds up every journal sync meanwhile.
+ */
+static void
+old_hold(void)
+{
+	struct stat sb;
+
+	if (freefd != -1) {
+		/* The last one is not freed yet: the rest of it at once. */
+		evtimer_del(&ev_free);
+		(void)close(freefd);
+		freefd = -1;
+	}
+	freefd = openat(statedirfd, GOPROC_SNAPSHOT_NAME,
+	    O_WRONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW);
+	if (freefd != -1 &&
+	    (fstat(freefd, &sb) == -1 || !S_ISREG(sb.st_mode))) {
+		(void)close(freefd);
+		freefd = -1;
+	}
+	freesize = freefd == -1 ? 0 : sb.st_size;
+}
+
+/* Renamed over (replaced): free it in steps; else just let go. */
+static void
+old_free(int replaced)
+{
+	if (freefd == -1)
+		return;
+	if (!replaced) {
+		(void)close(freefd);
+		freefd = -1;
+		return;
+	}
+	if (!evtimer_initialized(&ev_free))
+		evtimer_set(&ev_free, old_step, NULL);
+	old_step(-1, 0, NULL);
+}
+
+static void
+old_step(int fd, short event, void *arg)
+{
+	struct timeval tv = { 0, FREE_STEP_US };
+
+	freesize = freesize > FREE_STEP ? freesize - FREE_STEP : 0;
+	if (freesize == 0 || ftruncate(freefd, freesize) == -1) {
+		(void)close(freefd);
+		freefd = -1;
+		return;
+	}
+	evtimer_add(&ev_free, &tv);
 }
 
 /*
