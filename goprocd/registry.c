@@ -173,6 +173,7 @@ static void commit_schedule(void);
 static void commit(int, short, void *);
 static void compact_want(void);
 static void compact_start(void);
+static int parent_answer(struct imsg *, int, int *, int *);
 static void compact_reply(struct imsg *);
 static void compact_open(int);
 static void compact_slice(int, short, void *);
@@ -497,55 +498,79 @@ load_done(void)
 		compact_want();
 }
 
+/*
+ * What the parent answers about a state file: a descriptor and nothing
+ * else (*fdp), or no descriptor and the errno that kept it from opening
+ * one (*errp, *fdp -1); without a descriptor expected, an errno or
+ * nothing at all.  -1 for anything else.
+ */
+static int
+parent_answer(struct imsg *imsg, int want_fd, int *fdp, int *errp)
+{
+	*fdp = imsg_get_fd(imsg);
+	*errp = 0;
+	if (*fdp != -1)
+		return (want_fd && imsg_get_len(imsg) == 0 ? 0 : -1);
+	if (!want_fd && imsg_get_len(imsg) == 0)
+		return (0);
+	if (imsg_get_data(imsg, errp, sizeof(*errp)) == -1 || *errp <= 0)
+		return (-1);
+	return (0);
+}
+
 /* The parent's answers during a compaction: a file, or its rename. */
 static void
 compact_reply(struct imsg *imsg)
 {
-	int sfd, serr;
+	int sfd, serr, ok;
 
 	switch (imsg_get_type(imsg)) {
 	case IMSG_STATE_TMPFD:
-		/* No descriptor: the parent says why (an errno). */
-		sfd = imsg_get_fd(imsg);
-		if (view == NULL || view_fd != -1 ||
-		    (sfd != -1 && imsg_get_len(imsg) != 0) ||
-		    (sfd == -1 &&
-		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
-			fatalx("%s: bad IMSG_STATE_TMPFD", __func__);
+		ok = view != NULL && view_fd == -1;
+		break;
+	case IMSG_STATE_COMMITTED:
+		/* With an errno: the snapshot may not be in place. */
+		ok = compacting && !swapping && view == NULL;
+		break;
+	case IMSG_STATE_JTMPFD:
+		ok = swapping && jtmp_fd == -1;
+		break;
+	case IMSG_STATE_JCOMMITTED:
+		ok = swapping && jtmp_fd != -1;
+		break;
+	default:
+		ok = 0;
+		break;
+	}
+	if (!ok ||
+	    parent_answer(imsg,
+	        imsg_get_type(imsg) == IMSG_STATE_TMPFD ||
+	            imsg_get_type(imsg) == IMSG_STATE_JTMPFD,
+	        &sfd, &serr) == -1)
+		fatalx(
+		    "%s: bad answer of type %u", __func__, imsg_get_type(imsg));
+
+	switch (imsg_get_type(imsg)) {
+	case IMSG_STATE_TMPFD:
 		if (sfd == -1)
 			compact_failed(strerror(serr));
 		else
 			compact_open(sfd);
 		break;
 	case IMSG_STATE_COMMITTED:
-		/* With an errno: the snapshot may not be in place. */
-		if (!compacting || swapping || view != NULL ||
-		    (imsg_get_len(imsg) != 0 &&
-		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
-			fatalx("%s: bad IMSG_STATE_COMMITTED", __func__);
-		if (imsg_get_len(imsg) != 0)
+		if (serr != 0)
 			compact_failed(strerror(serr));
 		else
 			compact_done();
 		break;
 	case IMSG_STATE_JTMPFD:
-		sfd = imsg_get_fd(imsg);
-		if (!swapping || jtmp_fd != -1 ||
-		    (sfd != -1 && imsg_get_len(imsg) != 0) ||
-		    (sfd == -1 &&
-		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
-			fatalx("%s: bad IMSG_STATE_JTMPFD", __func__);
 		if (sfd == -1)
 			journal_swap_failed(strerror(serr));
 		else
 			journal_swap(sfd);
 		break;
 	case IMSG_STATE_JCOMMITTED:
-		if (!swapping || jtmp_fd == -1 ||
-		    (imsg_get_len(imsg) != 0 &&
-		        imsg_get_data(imsg, &serr, sizeof(serr)) == -1))
-			fatalx("%s: bad IMSG_STATE_JCOMMITTED", __func__);
-		if (imsg_get_len(imsg) != 0) {
+		if (serr != 0) {
 			close(jtmp_fd);
 			jtmp_fd = -1;
 			journal_swap_failed(strerror(serr));
@@ -3088,11 +3113,11 @@ compact_open(int fd)
 
 /*
  * One slice of the snapshot, then back to the event loop.  What a slice
- * wrote goes to the disk during the next turn, and the slice after waits
- * for it: the file never has more than a slice of data in flight, which
- * is what a journal sync may have to wait for on a file system that
- * orders data before metadata, and the fsync at the end finds little
- * left to do.
+ * wrote is handed to writeback at once.  Past COMPACT_INFLIGHT bytes on
+ * their way to the disk, the next slice comes after a pause rather than
+ * a wait, and then waits (usually not at all) for the older half: a
+ * journal sync may have to wait for that data on a file system that
+ * orders data before metadata.  The parent syncs the file at the end.
  */
 static void
 compact_slice(int fd, short event, void *arg)

@@ -308,15 +308,19 @@ dh_insert(struct deadheap *h, struct rentry *e)
 static void
 dh_remove(struct deadheap *h, struct rentry *e)
 {
+	struct rentry *last;
 	uint32_t i = e->dead_pos;
 
 	if (i >= h->n || h->v[i] != e)
 		fatalx("%s: id %" PRIu64 " not indexed", __func__, e->id);
-	if (i != --h->n) {
-		dh_place(h, i, h->v[h->n]);
-		dh_up(h, i);
-		dh_down(h, h->v[i]->dead_pos);
-	}
+	if (i == --h->n)
+		return;
+	/* The last entry takes the place: up or down from there. */
+	last = h->v[h->n];
+	dh_place(h, i, last);
+	dh_up(h, i);
+	if (last->dead_pos == i)
+		dh_down(h, i);
 }
 
 static int

@@ -86,6 +86,7 @@ struct reader {
 
 static int wbuf_flush(struct wbuf *);
 static int wbuf_put(const char *, size_t, void *);
+static int snapshot_sep(struct snapwriter *);
 static void jset(json_t *, const char *, json_t *);
 static int days_in_month(int64_t, int);
 static int64_t days_since_epoch(int64_t, int, int);
@@ -749,15 +750,22 @@ snapshot_open(int fd, uint64_t next_id, uint64_t journal_seq, int64_t now)
 	return (sw);
 }
 
+/* What goes before an entry: a newline, after a comma but the first. */
+static int
+snapshot_sep(struct snapwriter *sw)
+{
+	int first = sw->first;
+
+	sw->first = 0;
+	return (wbuf_put(first ? "\n" : ",\n", first ? 1 : 2, &sw->w));
+}
+
 /* One entry, as store_entry_text() would give it.  -1: a write failed. */
 int
 snapshot_put_text(struct snapwriter *sw, const char *text, size_t len)
 {
-	if (wbuf_put(sw->first ? "\n" : ",\n", sw->first ? 1 : 2, &sw->w) ==
-	        -1 ||
-	    wbuf_put(text, len, &sw->w) == -1)
+	if (snapshot_sep(sw) == -1 || wbuf_put(text, len, &sw->w) == -1)
 		return (-1);
-	sw->first = 0;
 	return (0);
 }
 
@@ -768,9 +776,8 @@ snapshot_put(struct snapwriter *sw, const struct rentry *e)
 	json_t *o;
 	int n;
 
-	if (wbuf_put(sw->first ? "\n" : ",\n", sw->first ? 1 : 2, &sw->w) == -1)
+	if (snapshot_sep(sw) == -1)
 		return (-1);
-	sw->first = 0;
 	o = store_entry_json(e);
 	n = json_dump_callback(
 	    o, wbuf_put, &sw->w, JSON_COMPACT | JSON_PRESERVE_ORDER);

@@ -73,6 +73,7 @@ struct snapview {
 static int copy_cmp(struct copy *, struct copy *);
 static void view_hook(struct rentry *, void *);
 static void copy_free(struct snapview *, struct copy *);
+static void view_seen(const struct snapview *, struct rentry *);
 
 RB_GENERATE_STATIC(copy_tree, copy, link, copy_cmp);
 
@@ -117,12 +118,19 @@ view_hook(struct rentry *e, void *arg)
 	if ((c = malloc(sizeof(*c))) == NULL)
 		fatal(NULL);
 	c->id = e->id;
-	if (e->alive && e->last_seen < sv->seen_at)
-		regtab_set_seen(e, sv->seen_at);
+	view_seen(sv, e);
 	c->text = store_entry_text(e, &c->len);
 	RB_INSERT(copy_tree, &sv->copies, c);
 	sv->ncopies++;
 	sv->copied_bytes += c->len;
+}
+
+/* An alive entry is written as seen when the registry last looked. */
+static void
+view_seen(const struct snapview *sv, struct rentry *e)
+{
+	if (e->alive && e->last_seen < sv->seen_at)
+		regtab_set_seen(e, sv->seen_at);
 }
 
 static void
@@ -183,8 +191,7 @@ snapview_step(struct snapview *sv, int64_t budget_ns, int64_t seen_at)
 			copy_free(sv, c);
 			c = RB_NFIND(copy_tree, &sv->copies, &key);
 		} else {
-			if (e->alive && e->last_seen < seen_at)
-				regtab_set_seen(e, seen_at);
+			view_seen(sv, e);
 			rv = snapshot_put(sv->sw, e);
 			e = regtab_next(sv->rt, e);
 		}
