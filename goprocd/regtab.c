@@ -15,11 +15,11 @@
  */
 
 /*
- * The registry table.  Entries live in a red-black tree by ID and one by
- * (PID, ID); named entries also in a tree of names.  Tags, groups and
- * boot IDs are interned in one tree of labels, and every label keeps two
- * hash sets of the entries that carry it as a tag and as a group, so
- * that a selection by label costs what it matches, not the registry.
+ * The registry table.  Entries live in a table of pages by ID and a hash
+ * by PID; named entries also in a hash of names.  Tags, groups and boot
+ * IDs are interned in one hash of labels, and every label keeps two hash
+ * sets of the entries that carry it as a tag and as a group, so that a
+ * selection by label costs what it matches, not the registry.
  */
 
 #include <sys/types.h>
@@ -39,6 +39,31 @@
 #ifndef __unused
 #define __unused __attribute__((__unused__))
 #endif
+
+#define IDPAGE_SHIFT 6
+#define IDPAGE (1 << IDPAGE_SHIFT) /* IDs in a page of the ID index */
+
+/* The entries of IDPAGE consecutive IDs. */
+struct idpage {
+	uint64_t used; /* bit i: e[i] is an entry */
+	struct rentry *e[IDPAGE];
+};
+
+/*
+ * Entries by ID: the pages that hold entries or did, sorted by page
+ * number (ID / IDPAGE).  IDs are handed out in ascending order, so a new
+ * page comes at the end, and dense IDs cost about 8 bytes an entry.  A
+ * page left empty stays until empty pages are half of them; lookups skip
+ * it.
+ */
+struct idtab {
+	uint64_t *pno;        /* page numbers, ascending */
+	struct idpage **page; /* the page of each */
+	size_t n;
+	size_t cap;
+	size_t empty; /* pages without an entry */
+	size_t hint;  /* the page of the last lookup */
+};
 
 /* An open-addressed hash set of entries (linear probing, no tombstones). */
 struct rset {
@@ -102,11 +127,10 @@ struct deadheap {
 	uint32_t cap;
 };
 
-RB_HEAD(id_tree, rentry);
 RB_HEAD(uid_tree, ruid);
 
 struct regtab {
-	struct id_tree ids;
+	struct idtab ids;
 	struct pidtab pids;
 	struct strhash names;
 	struct strhash labels;
@@ -168,7 +192,12 @@ struct evec {
 	size_t cap;
 };
 
-static int id_cmp(struct rentry *, struct rentry *);
+static int idt_page(struct idtab *, uint64_t, size_t *);
+static void idt_insert(struct idtab *, struct rentry *);
+static void idt_remove(struct idtab *, struct rentry *);
+static struct rentry *idt_find(struct idtab *, uint64_t);
+static struct rentry *idt_from(struct idtab *, uint64_t);
+static struct rentry *idt_max(const struct idtab *);
 static int uid_cmp(struct ruid *, struct ruid *);
 static int dead_before(const struct rentry *, const struct rentry *);
 static void dh_place(struct deadheap *, uint32_t, struct rentry *);
@@ -225,15 +254,185 @@ static int add_check(struct regtab *, const struct gp_entry *, const char *,
 static struct rentry *add_insert(struct regtab *, const struct gp_entry *,
     const char *, const struct add_plan *);
 
-RB_GENERATE_STATIC(id_tree, rentry, id_link, id_cmp);
 RB_GENERATE_STATIC(uid_tree, ruid, link, uid_cmp);
 
+/*
+ * The ID index.  Where page number pno is or would go in t: 1 and *where
+ * its index if it is there, else 0 and *where the index of the first
+ * page after it.  A walk in ID order, or an add at the end, finds its
+ * page at the hint or the one after.
+ */
 static int
-id_cmp(struct rentry *a, struct rentry *b)
+idt_page(struct idtab *t, uint64_t pno, size_t *where)
 {
-	if (a->id < b->id)
-		return (-1);
-	return (a->id > b->id);
+	size_t lo, hi, mid;
+
+	if (t->hint < t->n && t->pno[t->hint] == pno) {
+		*where = t->hint;
+		return (1);
+	}
+	if (t->hint + 1 < t->n && t->pno[t->hint + 1] == pno) {
+		*where = ++t->hint;
+		return (1);
+	}
+	lo = 0;
+	hi = t->n;
+	if (t->n > 0 && t->pno[t->n - 1] < pno)
+		lo = t->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (t->pno[mid] < pno)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*where = lo;
+	if (lo < t->n && t->pno[lo] == pno) {
+		t->hint = lo;
+		return (1);
+	}
+	return (0);
+}
+
+/* Drop the empty pages, once they are half of them. */
+static void
+idt_compact(struct idtab *t)
+{
+	size_t i, n;
+
+	if (t->empty * 2 < t->n)
+		return;
+	for (i = n = 0; i < t->n; i++) {
+		if (t->page[i]->used == 0) {
+			free(t->page[i]);
+			continue;
+		}
+		t->pno[n] = t->pno[i];
+		t->page[n++] = t->page[i];
+	}
+	t->n = n;
+	t->empty = 0;
+	t->hint = 0;
+}
+
+static void
+idt_insert(struct idtab *t, struct rentry *e)
+{
+	struct idpage *p;
+	size_t w, ncap;
+	uint64_t pno;
+	unsigned int i;
+
+	pno = e->id >> IDPAGE_SHIFT;
+	i = e->id & (IDPAGE - 1);
+	if (!idt_page(t, pno, &w)) {
+		if (t->n == t->cap) {
+			ncap = t->cap == 0 ? 64 : t->cap * 2;
+			if ((t->pno = reallocarray(
+			         t->pno, ncap, sizeof(*t->pno))) == NULL ||
+			    (t->page = reallocarray(
+			         t->page, ncap, sizeof(*t->page))) == NULL)
+				fatal(NULL);
+			t->cap = ncap;
+		}
+		if ((p = malloc(sizeof(*p))) == NULL)
+			fatal(NULL);
+		p->used = 0;
+		memmove(
+		    &t->pno[w + 1], &t->pno[w], (t->n - w) * sizeof(*t->pno));
+		memmove(&t->page[w + 1], &t->page[w],
+		    (t->n - w) * sizeof(*t->page));
+		t->pno[w] = pno;
+		t->page[w] = p;
+		t->n++;
+		t->empty++;
+		t->hint = w;
+	}
+	p = t->page[w];
+	if (p->used == 0)
+		t->empty--;
+	p->used |= (uint64_t)1 << i;
+	p->e[i] = e;
+}
+
+static void
+idt_remove(struct idtab *t, struct rentry *e)
+{
+	struct idpage *p;
+	size_t w;
+
+	if (!idt_page(t, e->id >> IDPAGE_SHIFT, &w))
+		fatalx("%s: id %" PRIu64 " not indexed", __func__, e->id);
+	p = t->page[w];
+	p->used &= ~((uint64_t)1 << (e->id & (IDPAGE - 1)));
+	if (p->used != 0)
+		return;
+	if (w + 1 < t->n) {
+		t->empty++;
+		idt_compact(t);
+		return;
+	}
+	/* The last page holds an entry: idt_max() and adds look there. */
+	free(t->page[--t->n]);
+	while (t->n > 0 && t->page[t->n - 1]->used == 0) {
+		free(t->page[--t->n]);
+		t->empty--;
+	}
+	if (t->hint >= t->n)
+		t->hint = 0;
+}
+
+static struct rentry *
+idt_find(struct idtab *t, uint64_t id)
+{
+	struct idpage *p;
+	size_t w;
+	unsigned int i;
+
+	if (!idt_page(t, id >> IDPAGE_SHIFT, &w))
+		return (NULL);
+	p = t->page[w];
+	i = id & (IDPAGE - 1);
+	if ((p->used & ((uint64_t)1 << i)) == 0)
+		return (NULL);
+	return (p->e[i]);
+}
+
+/* The entry with the lowest ID not below id, or NULL. */
+static struct rentry *
+idt_from(struct idtab *t, uint64_t id)
+{
+	struct idpage *p;
+	uint64_t bits;
+	size_t w;
+
+	if (idt_page(t, id >> IDPAGE_SHIFT, &w)) {
+		p = t->page[w];
+		bits = p->used & (~(uint64_t)0 << (id & (IDPAGE - 1)));
+		if (bits != 0)
+			return (p->e[__builtin_ctzll(bits)]);
+		w++;
+	}
+	for (; w < t->n; w++) {
+		p = t->page[w];
+		if (p->used != 0) {
+			t->hint = w;
+			return (p->e[__builtin_ctzll(p->used)]);
+		}
+	}
+	return (NULL);
+}
+
+/* The entry with the highest ID, or NULL: the last page has entries. */
+static struct rentry *
+idt_max(const struct idtab *t)
+{
+	const struct idpage *p;
+
+	if (t->n == 0)
+		return (NULL);
+	p = t->page[t->n - 1];
+	return (p->e[IDPAGE - 1 - __builtin_clzll(p->used)]);
 }
 
 /* Dead entries in the order they died, ties by ID. */
@@ -805,7 +1004,6 @@ regtab_new(void)
 
 	if ((rt = calloc(1, sizeof(*rt))) == NULL)
 		fatal(NULL);
-	RB_INIT(&rt->ids);
 	rt->names.str = name_str;
 	rt->labels.str = label_str;
 	RB_INIT(&rt->uids);
@@ -816,9 +1014,10 @@ regtab_new(void)
 static void
 regtab_clear(struct regtab *rt)
 {
-	struct rentry *e, *next;
+	struct rentry *e;
 
-	RB_FOREACH_SAFE(e, id_tree, &rt->ids, next)
+	/* From the highest ID down: pages go from the end. */
+	while ((e = idt_max(&rt->ids)) != NULL)
 		regtab_remove(rt, e);
 	rt->max_id = 0;
 }
@@ -830,6 +1029,8 @@ regtab_free(struct regtab *rt)
 	if (rt == NULL)
 		return;
 	regtab_clear(rt);
+	free(rt->ids.pno);
+	free(rt->ids.page);
 	free(rt->dead.v);
 	free(rt);
 }
@@ -860,7 +1061,7 @@ regtab_set_next_id(struct regtab *rt, uint64_t next, char *err, size_t errlen)
 {
 	struct rentry *max;
 
-	max = RB_MAX(id_tree, &rt->ids);
+	max = idt_max(&rt->ids);
 	if (next < 1 || next > REGTAB_ID_MAX + 1 ||
 	    (max != NULL && next <= max->id)) {
 		snprintf(err, errlen,
@@ -1126,7 +1327,7 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		e->name = nm;
 		sh_insert(&rt->names, nm);
 	}
-	RB_INSERT(id_tree, &rt->ids, e);
+	idt_insert(&rt->ids, e);
 	if (e->id > rt->max_id)
 		rt->max_id = e->id;
 	pid_insert(&rt->pids, e);
@@ -1168,7 +1369,7 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 	int kind;
 
 	entry_changes(rt, e);
-	RB_REMOVE(id_tree, &rt->ids, e);
+	idt_remove(&rt->ids, e);
 	pid_remove(&rt->pids, e);
 	if (!e->alive)
 		dh_remove(&rt->dead, e);
@@ -1195,20 +1396,14 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 struct rentry *
 regtab_find_id(struct regtab *rt, uint64_t id)
 {
-	struct rentry key;
-
-	key.id = id;
-	return (RB_FIND(id_tree, &rt->ids, &key));
+	return (idt_find(&rt->ids, id));
 }
 
 /* The entry with the lowest ID not below id, or NULL. */
 struct rentry *
 regtab_from_id(struct regtab *rt, uint64_t id)
 {
-	struct rentry key;
-
-	key.id = id;
-	return (RB_NFIND(id_tree, &rt->ids, &key));
+	return (idt_from(&rt->ids, id));
 }
 
 /*
@@ -1261,13 +1456,13 @@ regtab_next_pid(struct regtab *rt, struct rentry *e)
 struct rentry *
 regtab_first(struct regtab *rt)
 {
-	return (RB_MIN(id_tree, &rt->ids));
+	return (idt_from(&rt->ids, 0));
 }
 
 struct rentry *
 regtab_next(struct regtab *rt, struct rentry *e)
 {
-	return (RB_NEXT(id_tree, &rt->ids, e));
+	return (idt_from(&rt->ids, e->id + 1));
 }
 
 static int
@@ -1518,7 +1713,8 @@ regtab_select(struct regtab *rt, const struct gp_request *req,
 	memset(&cand, 0, sizeof(cand));
 	memset(&res, 0, sizeof(res));
 	if (src.src == SRC_ALL) {
-		RB_FOREACH(e, id_tree, &rt->ids) {
+		for (e = idt_from(&rt->ids, 0); e != NULL;
+		     e = idt_from(&rt->ids, e->id + 1)) {
 			rt->visits++;
 			if (sel_match(&s, e))
 				evec_push(&res, e);

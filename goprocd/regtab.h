@@ -57,7 +57,6 @@ struct rname;
  * never recorded (an entry from a snapshot of the Go program).
  */
 struct rentry {
-	RB_ENTRY(rentry) id_link;
 	struct rentry *pid_next; /* same PID, next higher ID */
 	uint64_t id;
 	uint64_t start_ticks;

@@ -1006,9 +1006,74 @@ ATF_TC_BODY(dead_entries_by_time_of_death, tc)
 	regtab_free(rt);
 }
 
+/*
+ * The index by ID against a plain array: IDs inserted out of order and
+ * far apart, pages emptied in the middle and at the end, lookups and
+ * walks from every kind of place.
+ */
+ATF_TC_WITHOUT_HEAD(ids_index_finds_and_walks);
+ATF_TC_BODY(ids_index_finds_and_walks, tc)
+{
+	static struct rentry *have[8192];
+	struct regtab *rt;
+	struct rentry *e;
+	char err[256];
+	uint64_t id, want;
+	size_t step, n;
+
+	rt = regtab_new();
+	for (step = 0; step < 20000; step++) {
+		/* Four IDs a page at most, so that pages empty often. */
+		id = (step * 7919) % 509 * 16 + 1;
+		if (step % 500 == 0)
+			id = 8140 + step % 40;
+		e = regtab_find_id(rt, id);
+		ATF_REQUIRE_MSG(
+		    e == have[id], "find %llu", (unsigned long long)id);
+		if (e != NULL && step % 3 != 0) {
+			regtab_remove(rt, e);
+			have[id] = NULL;
+		} else if (e == NULL) {
+			ATF_REQUIRE_MSG(
+			    add_full(rt, id, (int32_t)id, 0, "", NULL, "", "",
+			        NULL, &e, err, sizeof(err)) == REGTAB_OK,
+			    "%s", err);
+			have[id] = e;
+		}
+		if (step % 97 != 0)
+			continue;
+		/* Every walk, and from every ID, agrees with the array. */
+		e = regtab_first(rt);
+		for (id = 1, n = 0; id < nitems(have); id++) {
+			if (have[id] == NULL)
+				continue;
+			ATF_REQUIRE_MSG(e == have[id], "walk at %llu",
+			    (unsigned long long)id);
+			e = regtab_next(rt, e);
+			n++;
+		}
+		ATF_REQUIRE(e == NULL);
+		ATF_REQUIRE_EQ(n, regtab_count(rt));
+		for (id = 0; id < nitems(have); id += 5) {
+			for (want = id;
+			     want < nitems(have) && have[want] == NULL; want++)
+				;
+			e = regtab_from_id(rt, id);
+			ATF_REQUIRE_MSG(
+			    e == (want < nitems(have) ? have[want] : NULL),
+			    "from %llu", (unsigned long long)id);
+		}
+	}
+	regtab_reset(rt);
+	ATF_CHECK(regtab_first(rt) == NULL);
+	ATF_CHECK_EQ(add(rt, 5, NULL, "", "", NULL)->id, 1);
+	regtab_free(rt);
+}
+
 ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, ids_are_monotonic_and_never_reused);
+	ATF_TP_ADD_TC(tp, ids_index_finds_and_walks);
 	ATF_TP_ADD_TC(tp, dead_entries_by_time_of_death);
 	ATF_TP_ADD_TC(tp, stored_id_moves_next_id);
 	ATF_TP_ADD_TC(tp, no_selector_lists_everything_by_id);
