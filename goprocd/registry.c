@@ -2708,11 +2708,11 @@ req_execed_probed(struct op *op, const struct probe_info *pi)
 		return;
 	}
 	cmd_truncate(cmd);
-	if (strcmp(cmd, e->cmd) != 0 || client != e->cmd_client) {
+	if (strcmp(cmd, rentry_cmd(e)) != 0 || client != e->cmd_client) {
 		e = regtab_set_cmd(rt, e, cmd, client);
 		/* Lost on a full disk: the next compaction has it. */
-		if (journal_append(journal_cmd(++journal_seq, e->id, e->cmd,
-		                       client, &jlen),
+		if (journal_append(journal_cmd(++journal_seq, e->id,
+		                       rentry_cmd(e), client, &jlen),
 		        &jlen) == -1)
 			resync = 1;
 		event_updated(e, GP_CHG_CMD);

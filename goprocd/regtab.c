@@ -107,12 +107,6 @@ struct rlabel {
 	char s[];
 };
 
-/* A unique name and the entry holding it. */
-struct rname {
-	struct rentry *e;
-	char s[];
-};
-
 /* How many entries one uid owns. */
 struct ruid {
 	RB_ENTRY(ruid) link;
@@ -140,7 +134,8 @@ struct regtab {
 	uint64_t next_id;
 	uint64_t max_id; /* no entry has a higher ID */
 	uint64_t visits;
-	regtab_hook_fn *hook; /* told before an entry changes */
+	struct rlabel *last_boot; /* the boot ID of the last entry added */
+	regtab_hook_fn *hook;     /* told before an entry changes */
 	void *hook_arg;
 };
 
@@ -166,6 +161,7 @@ struct add_plan {
 	size_t ngroups;
 	uint64_t id;
 	int64_t dead_at;
+	struct rlabel *boot; /* interned already, or NULL */
 };
 
 /* Where the candidates of a selection come from. */
@@ -229,7 +225,7 @@ static void rset_del(struct rset *, struct rentry *);
 static struct rlabel *label_find(struct regtab *, const char *);
 static struct rlabel *label_get(struct regtab *, const char *);
 static void label_release(struct regtab *, struct rlabel *);
-static struct rname *name_find(struct regtab *, const char *);
+static struct rentry *name_find(struct regtab *, const char *);
 static int strp_cmp(const void *, const void *);
 static int entry_cmp(const void *, const void *);
 static int clean_labels(const struct gp_strlist *, const char *,
@@ -570,8 +566,8 @@ void
 regtab_set_owner(struct regtab *rt, struct rentry *e, uint32_t uid)
 {
 	entry_changes(rt, e);
-	uid_count(rt, e->count_uid, -1);
-	e->owner_uid = e->count_uid = uid;
+	uid_count(rt, e->owner_uid, -1);
+	e->owner_uid = uid;
 	uid_count(rt, uid, 1);
 }
 
@@ -708,7 +704,7 @@ label_str(const void *p)
 static const char *
 name_str(const void *p)
 {
-	return (((const struct rname *)p)->s);
+	return (rentry_name(p));
 }
 
 /*
@@ -968,13 +964,15 @@ label_release(struct regtab *rt, struct rlabel *l)
 	if (l == NULL || l->refs > 0 || l->members[REGTAB_TAG].n > 0 ||
 	    l->members[REGTAB_GROUP].n > 0)
 		return;
+	if (l == rt->last_boot)
+		rt->last_boot = NULL;
 	sh_remove(&rt->labels, l);
 	rset_resize(&l->members[REGTAB_TAG], 0);
 	rset_resize(&l->members[REGTAB_GROUP], 0);
 	free(l);
 }
 
-static struct rname *
+static struct rentry *
 name_find(struct regtab *rt, const char *s)
 {
 	return (sh_find(&rt->names, s));
@@ -1193,7 +1191,7 @@ add_check(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
     int keepid, struct add_plan *plan, char *err, size_t errlen)
 {
 	struct rentry *o;
-	struct rname *nm;
+	struct rentry *nm;
 	struct rlabel *boot;
 	const char *errstr;
 
@@ -1222,10 +1220,17 @@ add_check(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		snprintf(err, errlen, "invalid name: %s", errstr);
 		return (REGTAB_EINVAL);
 	}
-	if (!regtab_valid_boot_id(boot_id)) {
+	/* The entries of a snapshot share a boot ID or a few. */
+	boot = NULL;
+	if (boot_id != NULL && *boot_id != '\0' && rt->last_boot != NULL &&
+	    strcmp(boot_id, rt->last_boot->s) == 0)
+		boot = rt->last_boot;
+	else if (!regtab_valid_boot_id(boot_id)) {
 		snprintf(err, errlen, "invalid boot id");
 		return (REGTAB_EINVAL);
-	}
+	} else if (boot_id != NULL && *boot_id != '\0')
+		boot = label_find(rt, boot_id);
+	plan->boot = boot;
 	if (clean_labels(&ge->tags, "tags", plan->tags, &plan->ntags, err,
 	        errlen) == -1 ||
 	    clean_labels(&ge->groups, "groups", plan->groups, &plan->ngroups,
@@ -1251,12 +1256,9 @@ add_check(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	if (ge->name[0] != '\0' && (nm = name_find(rt, ge->name)) != NULL) {
 		snprintf(err, errlen,
 		    "name \"%s\" is already in use by id %" PRIu64, ge->name,
-		    nm->e->id);
+		    nm->id);
 		return (REGTAB_EEXIST);
 	}
-	boot = NULL;
-	if (boot_id != NULL && *boot_id != '\0')
-		boot = label_find(rt, boot_id);
 	if (!keepid) {
 		for (o = regtab_find_pid(rt, ge->pid); o != NULL;
 		     o = regtab_next_pid(rt, o)) {
@@ -1283,14 +1285,18 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
     const struct add_plan *plan)
 {
 	struct rentry *e;
-	struct rname *nm;
+	char *names;
 	size_t cmdlen, namelen, i;
 
 	cmdlen = strlen(ge->cmd);
+	namelen = strnlen(ge->name, GP_NAME_MAX + 1);
+	if (namelen > GP_NAME_MAX)
+		fatalx("%s: name too long", __func__);
+	/* The name (if any) and the command line follow the labels. */
 	if ((e = calloc(1,
 	         sizeof(*e) +
 	             (plan->ntags + plan->ngroups) * sizeof(e->lab[0]) +
-	             cmdlen + 1)) == NULL)
+	             (namelen > 0 ? namelen + 1 : 0) + cmdlen + 1)) == NULL)
 		fatal(NULL);
 	e->id = plan->id;
 	e->pid = ge->pid;
@@ -1304,11 +1310,16 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	e->cmd_client = (ge->flags & GP_ENT_CMD_CLIENT) != 0;
 	e->ntags = plan->ntags;
 	e->ngroups = plan->ngroups;
-	e->cmd = (char *)&e->lab[plan->ntags + plan->ngroups];
-	copy_cmd(e->cmd, ge->cmd, cmdlen);
+	e->namelen = namelen;
+	names = (char *)&e->lab[plan->ntags + plan->ngroups];
+	if (namelen > 0)
+		memcpy(names, ge->name, namelen + 1);
+	copy_cmd(rentry_cmd(e), ge->cmd, cmdlen);
 	if (boot_id != NULL && *boot_id != '\0') {
-		e->boot = label_get(rt, boot_id);
+		e->boot =
+		    plan->boot != NULL ? plan->boot : label_get(rt, boot_id);
 		e->boot->refs++;
+		rt->last_boot = e->boot;
 	}
 	for (i = 0; i < plan->ntags; i++) {
 		e->lab[i] = label_get(rt, plan->tags[i]);
@@ -1318,23 +1329,15 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		e->lab[plan->ntags + i] = label_get(rt, plan->groups[i]);
 		rset_add(&e->lab[plan->ntags + i]->members[REGTAB_GROUP], e);
 	}
-	if (ge->name[0] != '\0') {
-		namelen = strlen(ge->name);
-		if ((nm = calloc(1, sizeof(*nm) + namelen + 1)) == NULL)
-			fatal(NULL);
-		memcpy(nm->s, ge->name, namelen + 1);
-		nm->e = e;
-		e->name = nm;
-		sh_insert(&rt->names, nm);
-	}
+	if (namelen > 0)
+		sh_insert(&rt->names, e);
 	idt_insert(&rt->ids, e);
 	if (e->id > rt->max_id)
 		rt->max_id = e->id;
 	pid_insert(&rt->pids, e);
 	if (!e->alive)
 		dh_insert(&rt->dead, e);
-	e->count_uid = e->owner_uid;
-	uid_count(rt, e->count_uid, 1);
+	uid_count(rt, e->owner_uid, 1);
 	rt->count++;
 	if (plan->id >= rt->next_id)
 		rt->next_id = plan->id + 1;
@@ -1352,12 +1355,15 @@ regtab_add(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	return (add_entry(rt, ge, boot_id, 0, 0, ep, err, errlen));
 }
 
-/* Put back a stored entry with its own ID (ge->id). */
+/*
+ * Put back a stored entry with its own ID (ge->id); a dead one with the
+ * time it was seen to die (0: not recorded).
+ */
 int
 regtab_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
-    struct rentry **ep, char *err, size_t errlen)
+    int64_t dead_at, struct rentry **ep, char *err, size_t errlen)
 {
-	return (add_entry(rt, ge, boot_id, 1, 0, ep, err, errlen));
+	return (add_entry(rt, ge, boot_id, 1, dead_at, ep, err, errlen));
 }
 
 /* Remove an entry from every index and free it. */
@@ -1373,10 +1379,8 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 	pid_remove(&rt->pids, e);
 	if (!e->alive)
 		dh_remove(&rt->dead, e);
-	if (e->name != NULL) {
-		sh_remove(&rt->names, e->name);
-		free(e->name);
-	}
+	if (e->namelen > 0)
+		sh_remove(&rt->names, e);
 	for (i = 0; i < (size_t)e->ntags + e->ngroups; i++) {
 		l = e->lab[i];
 		kind = i < e->ntags ? REGTAB_TAG : REGTAB_GROUP;
@@ -1387,7 +1391,7 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 		e->boot->refs--;
 		label_release(rt, e->boot);
 	}
-	uid_count(rt, e->count_uid, -1);
+	uid_count(rt, e->owner_uid, -1);
 	rt->count--;
 	free(e->met);
 	free(e);
@@ -1428,11 +1432,7 @@ entry_changes(struct regtab *rt, struct rentry *e)
 struct rentry *
 regtab_find_name(struct regtab *rt, const char *name)
 {
-	struct rname *nm;
-
-	if ((nm = name_find(rt, name)) == NULL)
-		return (NULL);
-	return (nm->e);
+	return (name_find(rt, name));
 }
 
 /* The entry with this PID and the lowest ID, or NULL. */
@@ -1560,8 +1560,8 @@ sel_match(const struct sel *s, const struct rentry *e)
 	se.id = e->id;
 	se.pid = e->pid;
 	se.alive = e->alive;
-	se.name = e->name == NULL ? NULL : e->name->s;
-	se.cmd = e->cmd;
+	se.name = rentry_name(e);
+	se.cmd = rentry_cmd(e);
 	se.has = sel_has;
 	se.arg = &a;
 	return (gp_sel_match(s->req, &se));
@@ -1806,10 +1806,15 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
 		for (i = start; i < end && lab[i] != lf; i++)
 			;
 		if (has_label(e, kind, lt)) {
-			/* Merge: the entry keeps one label fewer. */
+			/*
+			 * Merge: the entry keeps one label fewer; its name
+			 * and command line move with the labels after it.
+			 */
 			memmove(&lab[i], &lab[i + 1],
 			    ((size_t)e->ntags + e->ngroups - i - 1) *
-			        sizeof(*lab));
+			            sizeof(*lab) +
+			        (e->namelen > 0 ? e->namelen + 1 : 0) +
+			        strlen(rentry_cmd(e)) + 1);
 			if (kind == REGTAB_TAG)
 				e->ntags--;
 			else
@@ -1980,8 +1985,8 @@ regtab_set_cmd(struct regtab *rt, struct rentry *e, const char *cmd, int client)
 		fatalx("%s: command too long", __func__);
 	entry_changes(rt, e);
 	e->cmd_client = client != 0;
-	if (len <= strlen(e->cmd)) {
-		copy_cmd(e->cmd, cmd, len);
+	if (len <= strlen(rentry_cmd(e))) {
+		copy_cmd(rentry_cmd(e), cmd, len);
 		return (e);
 	}
 	rentry_fill(e, &ge);
@@ -2102,7 +2107,19 @@ regtab_replace(struct regtab *rt, struct rentry *e, const struct gp_entry *ge)
 const char *
 rentry_name(const struct rentry *e)
 {
-	return (e->name == NULL ? NULL : e->name->s);
+	if (e->namelen == 0)
+		return (NULL);
+	return ((const char *)&e->lab[e->ntags + e->ngroups]);
+}
+
+/* The command line, after the labels and the name. */
+char *
+rentry_cmd(const struct rentry *e)
+{
+	char *p;
+
+	p = (char *)&e->lab[e->ntags + e->ngroups];
+	return (e->namelen == 0 ? p : p + e->namelen + 1);
 }
 
 const char *
@@ -2170,9 +2187,9 @@ rentry_fill_fields(const struct rentry *e, struct gp_entry *ge)
 	ge->alive = e->alive;
 	if (e->cmd_client)
 		ge->flags |= GP_ENT_CMD_CLIENT;
-	if (e->name != NULL)
-		fill_str(ge->name, e->name->s, sizeof(ge->name));
-	fill_str(ge->cmd, e->cmd, sizeof(ge->cmd));
+	if (e->namelen > 0)
+		fill_str(ge->name, rentry_name(e), sizeof(ge->name));
+	fill_str(ge->cmd, rentry_cmd(e), sizeof(ge->cmd));
 	ge->tags.n = e->ntags;
 	for (i = 0; i < e->ntags; i++)
 		fill_str(ge->tags.v[i], e->lab[i]->s, sizeof(ge->tags.v[i]));

@@ -45,14 +45,15 @@
 
 struct regtab;
 struct rlabel;
-struct rname;
 
 /*
  * One registry entry.  Callers may read every member; only regtab.c
  * writes them (the setters below change the unindexed ones).  The
  * labels are interned: lab[0 .. ntags) are the tags and
  * lab[ntags .. ntags + ngroups) the groups, each part sorted by name;
- * read them with rentry_tag(), rentry_group() and rentry_name().
+ * read them with rentry_tag(), rentry_group() and rentry_name().  The
+ * name and the command line are stored after the labels, in the same
+ * allocation (rentry_name(), rentry_cmd()).
  * start_ticks 0 and an empty boot id mean the process's identity was
  * never recorded (an entry from a snapshot of the Go program).
  */
@@ -66,17 +67,14 @@ struct rentry {
 	int32_t pid;
 	int32_t pgid;
 	uint32_t owner_uid;
-	uint32_t count_uid; /* counted as owned by, see
-						   regtab_uid_count() */
-	uint32_t dead_pos;  /* in the heap of dead entries */
+	uint32_t dead_pos; /* in the heap of dead entries */
 	uint8_t alive;
 	uint8_t ntags;
 	uint8_t ngroups;
-	uint8_t cmd_client; /* cmd is a client's word */
+	uint8_t cmd_client; /* the command is a client's word */
+	uint8_t namelen;    /* 0: no name */
 	struct rlabel *boot;
-	struct rname *name;
 	struct gp_metrics *met; /* NULL until sampled or seen to die */
-	char *cmd;
 	struct rlabel *lab[];
 };
 
@@ -92,7 +90,7 @@ int regtab_set_next_id(struct regtab *, uint64_t, char *, size_t);
 int regtab_add(struct regtab *, const struct gp_entry *, const char *,
     struct rentry **, char *, size_t);
 int regtab_insert(struct regtab *, const struct gp_entry *, const char *,
-    struct rentry **, char *, size_t);
+    int64_t, struct rentry **, char *, size_t);
 void regtab_remove(struct regtab *, struct rentry *);
 
 struct rentry *regtab_find_id(struct regtab *, uint64_t);
@@ -130,6 +128,7 @@ struct rentry *regtab_set_cmd(
     struct regtab *, struct rentry *, const char *, int);
 
 const char *rentry_name(const struct rentry *);
+char *rentry_cmd(const struct rentry *);
 const char *rentry_boot_id(const struct rentry *);
 const char *rentry_tag(const struct rentry *, size_t);
 const char *rentry_group(const struct rentry *, size_t);

@@ -324,7 +324,7 @@ store_entry_json(const struct rentry *e)
 	jset(o, "id", json_integer((json_int_t)e->id));
 	jset(o, "pid", json_integer(e->pid));
 	jset(o, "pgid", json_integer(e->pgid));
-	jset(o, "cmd", json_string(e->cmd));
+	jset(o, "cmd", json_string(rentry_cmd(e)));
 	name = rentry_name(e);
 	jset(o, "name", json_string(name == NULL ? "" : name));
 	jset(o, "alive", json_boolean(e->alive));
@@ -642,12 +642,12 @@ entry_put(struct regtab *rt, const struct gp_entry *ge, const char *boot,
 	struct rentry *e;
 	char msg[GP_MSG_MAX];
 
-	if (regtab_insert(rt, ge, boot, &e, msg, sizeof(msg)) != REGTAB_OK) {
+	/* A dead entry goes into the heap of the dead with its time. */
+	if (regtab_insert(rt, ge, boot, dead_at, &e, msg, sizeof(msg)) !=
+	    REGTAB_OK) {
 		snprintf(err, errlen, "%s: %s", what, msg);
 		return (-1);
 	}
-	if (dead_at != 0)
-		regtab_set_alive(rt, e, 0, dead_at);
 	if (ep != NULL)
 		*ep = e;
 	return (0);

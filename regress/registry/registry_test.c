@@ -72,7 +72,7 @@ add_full(struct regtab *rt, uint64_t id, int32_t pid, uint64_t ticks,
 	list_set(&ge.tags, tags);
 	list_set(&ge.groups, groups);
 	if (id != 0)
-		return (regtab_insert(rt, &ge, boot, ep, err, errlen));
+		return (regtab_insert(rt, &ge, boot, 0, ep, err, errlen));
 	return (regtab_add(rt, &ge, boot, ep, err, errlen));
 }
 
@@ -195,7 +195,7 @@ ATF_TC_BODY(stored_id_moves_next_id, tc)
 	regtab_remove(rt, e);
 	ge->id = 0;
 	ATF_CHECK_EQ(
-	    regtab_insert(rt, ge, "", &e, err, sizeof(err)), REGTAB_EINVAL);
+	    regtab_insert(rt, ge, "", 0, &e, err, sizeof(err)), REGTAB_EINVAL);
 	free(ge);
 
 	ATF_REQUIRE(add_full(rt, 41, 10, 0, "", NULL, "", "", NULL, &e, err,
@@ -642,6 +642,15 @@ ATF_TC_BODY(rename_merges_into_existing_label, tc)
 	ATF_CHECK_STREQ(
 	    labels(regtab_find_id(rt, 2), REGTAB_GROUP), "dev,prod");
 	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
+	/* The name and command line stored after the labels are intact. */
+	ATF_CHECK_STREQ(rentry_name(regtab_find_id(rt, 1)), "web");
+	ATF_CHECK_STREQ(
+	    rentry_cmd(regtab_find_id(rt, 1)), "/usr/bin/nginx -g x");
+	ATF_CHECK_STREQ(rentry_name(regtab_find_id(rt, 2)), "db");
+	ATF_CHECK_STREQ(
+	    rentry_cmd(regtab_find_id(rt, 2)), "/usr/bin/postgres -D /d");
+	ATF_CHECK(regtab_find_name(rt, "cache") == regtab_find_id(rt, 4));
+	ATF_CHECK_STREQ(rentry_cmd(regtab_find_id(rt, 4)), "redis-server");
 	free(req);
 	regtab_free(rt);
 }
@@ -785,15 +794,25 @@ ATF_TC_WITHOUT_HEAD(command_is_kept_as_valid_utf8);
 ATF_TC_BODY(command_is_kept_as_valid_utf8, tc)
 {
 	struct regtab *rt;
+	struct rentry *e;
 
 	rt = regtab_new();
-	ATF_CHECK_STREQ(
-	    add(rt, 10, NULL, "", "", "caf\xc3\xa9 -x")->cmd, "caf\xc3\xa9 -x");
-	ATF_CHECK_STREQ(add(rt, 11, NULL, "", "",
-	                    "a\xff"
-	                    "b\xc3")
-	                    ->cmd,
-	    "a?b?");
+	e = add(rt, 10, NULL, "", "", "caf\xc3\xa9 -x");
+	ATF_CHECK_STREQ(rentry_cmd(e), "caf\xc3\xa9 -x");
+	e = add(rt, 11, NULL, "", "",
+	    "a\xff"
+	    "b\xc3");
+	ATF_CHECK_STREQ(rentry_cmd(e), "a?b?");
+	/* The name and the command line share the entry's allocation. */
+	e = add(rt, 12, "db", "t1,t2", "g", "/usr/bin/db -x");
+	ATF_CHECK_STREQ(rentry_name(e), "db");
+	ATF_CHECK_STREQ(rentry_cmd(e), "/usr/bin/db -x");
+	ATF_CHECK(regtab_find_name(rt, "db") == e);
+	e = regtab_set_cmd(rt, e, "/usr/bin/db --a-longer-command-line", 1);
+	ATF_CHECK_STREQ(rentry_name(e), "db");
+	ATF_CHECK_STREQ(rentry_cmd(e), "/usr/bin/db --a-longer-command-line");
+	ATF_CHECK(regtab_find_name(rt, "db") == e);
+	ATF_CHECK_STREQ(rentry_tag(e, 1), "t2");
 	regtab_free(rt);
 }
 
@@ -926,8 +945,10 @@ ATF_TC_BODY(entries_are_counted_per_owner, tc)
 	ATF_CHECK_EQ(regtab_uid_count(rt, 0), 1);
 	regtab_remove(rt, a);
 	ATF_CHECK_EQ(regtab_uid_count(rt, 1000), 1);
-	/* An owner written directly does not upset the count. */
-	b->owner_uid = 7;
+	/* A new owner takes the entry's count with it. */
+	regtab_set_owner(rt, b, 7);
+	ATF_CHECK_EQ(regtab_uid_count(rt, 7), 1);
+	ATF_CHECK_EQ(regtab_uid_count(rt, 1000), 0);
 	regtab_remove(rt, b);
 	ATF_CHECK_EQ(regtab_uid_count(rt, 1000), 0);
 	ATF_CHECK_EQ(regtab_uid_count(rt, 7), 0);

@@ -80,8 +80,10 @@ add(struct regtab *rt, uint64_t id, int32_t pid, uint64_t ticks,
 	strlcpy(ge.cmd, cmd, sizeof(ge.cmd));
 	list_set(&ge.tags, tags);
 	list_set(&ge.groups, groups);
-	ATF_REQUIRE_MSG((id != 0 ? regtab_insert : regtab_add)(
-	                    rt, &ge, boot, &e, err, sizeof(err)) == REGTAB_OK,
+	ATF_REQUIRE_MSG(
+	    (id != 0 ? regtab_insert(rt, &ge, boot, 0, &e, err, sizeof(err)) :
+	               regtab_add(rt, &ge, boot, &e, err, sizeof(err))) ==
+	        REGTAB_OK,
 	    "%s", err);
 	return (e);
 }
@@ -194,7 +196,7 @@ sample(void)
 	add(rt, 0, 17, 0, "", NULL, "", "", "pid:17");
 	e = add(rt, 0, 99, 5, BOOT_B, "batch.1", "a b,\xe2\x9c\x93", "batch",
 	    "sleep 1000");
-	e->owner_uid = REGTAB_UID_UNKNOWN;
+	regtab_set_owner(rt, e, REGTAB_UID_UNKNOWN);
 	e->added_at = -1500000000LL; /* before 1970 */
 	add(rt, 9, 1, 1, BOOT_A, NULL, "init", "", "/sbin/init");
 	ATF_REQUIRE(regtab_set_next_id(rt, 50, err, sizeof(err)) == 0);
@@ -363,7 +365,7 @@ ATF_TC_BODY(go_snapshot_loads, tc)
 	ATF_REQUIRE((e = regtab_find_id(rt, 7)) != NULL);
 	ATF_CHECK_EQ(e->pid, 4242);
 	ATF_CHECK_STREQ(rentry_name(e), "db-reader");
-	ATF_CHECK_STREQ(e->cmd, "/usr/bin/reader --db \"x\"");
+	ATF_CHECK_STREQ(rentry_cmd(e), "/usr/bin/reader --db \"x\"");
 	ATF_CHECK_EQ(e->added_at, 1795705445123456789LL);
 	ATF_CHECK_EQ(e->last_seen, 1795705800000000000LL);
 	ATF_CHECK_EQ(e->start_ticks, 0);
@@ -428,7 +430,8 @@ ATF_TC_BODY(our_snapshot_loads_and_writes_back_the_same, tc)
 	ATF_CHECK_EQ(si.journal_seq, 3);
 	ATF_CHECK_EQ(regtab_next_id(rt), 9);
 	ATF_REQUIRE((e = regtab_find_name(rt, "db-reader")) != NULL);
-	ATF_CHECK_STREQ(e->cmd, "/usr/bin/reader --db \"x\" \\ caf\xc3\xa9");
+	ATF_CHECK_STREQ(
+	    rentry_cmd(e), "/usr/bin/reader --db \"x\" \\ caf\xc3\xa9");
 	ATF_CHECK_EQ(e->owner_uid, 1000);
 	ATF_CHECK_EQ(regtab_find_id(rt, 2)->owner_uid, REGTAB_UID_UNKNOWN);
 	ATF_CHECK_STREQ(rentry_tag(regtab_find_id(rt, 8), 1), "\xe2\x9c\x93");
@@ -801,8 +804,8 @@ ATF_TC_BODY(replay_applies_each_operation, tc)
 	ATF_CHECK_EQ(last, 9);
 	ATF_CHECK_EQ(regtab_count(rt), 4);
 	ATF_CHECK_EQ(regtab_next_id(rt), 10);
-	ATF_CHECK_STREQ(
-	    regtab_find_id(rt, 1)->cmd, regtab_find_id(src, 1)->cmd);
+	ATF_CHECK_STREQ(rentry_cmd(regtab_find_id(rt, 1)),
+	    rentry_cmd(regtab_find_id(src, 1)));
 	ATF_CHECK_STREQ(rentry_name(regtab_find_id(rt, 3)), "batch.1");
 	free(j);
 	j = NULL;
@@ -915,7 +918,7 @@ ATF_TC_BODY(replay_cmd_replaces_the_command, tc)
 	rt = sample();
 	/* Longer than before: the entry is rebuilt with all it had. */
 	ATF_REQUIRE(asprintf(&longer, "%s --and more",
-	                regtab_find_id(rt, 3)->cmd) != -1);
+	                rentry_cmd(regtab_find_id(rt, 3))) != -1);
 	append(&j, line = journal_cmd(20, 3, longer, 0, NULL));
 	free(line);
 	/* Shorter, and a client's word. */
@@ -925,7 +928,7 @@ ATF_TC_BODY(replay_cmd_replaces_the_command, tc)
 	ATF_CHECK_EQ(last, 21);
 	e = regtab_find_id(rt, 3);
 	ATF_REQUIRE(e != NULL);
-	ATF_CHECK_STREQ(e->cmd, longer);
+	ATF_CHECK_STREQ(rentry_cmd(e), longer);
 	ATF_CHECK_EQ(e->cmd_client, 0);
 	ATF_CHECK_STREQ(rentry_name(e), "batch.1");
 	ATF_CHECK(regtab_find_name(rt, "batch.1") == e);
@@ -936,7 +939,7 @@ ATF_TC_BODY(replay_cmd_replaces_the_command, tc)
 	ATF_CHECK_EQ(regtab_count(rt), 4);
 	ATF_CHECK_EQ(regtab_next_id(rt), 50);
 	e = regtab_find_id(rt, 9);
-	ATF_CHECK_STREQ(e->cmd, "init");
+	ATF_CHECK_STREQ(rentry_cmd(e), "init");
 	ATF_CHECK_EQ(e->cmd_client, 1);
 	free(j);
 	free(longer);
