@@ -338,6 +338,14 @@ registry_init(void)
 		fatal("clock_gettime");
 	/* jansson seeds its hashes from /dev/urandom: while it is there. */
 	json_object_seed(0);
+	/*
+	 * A list or a selection of many entries builds arrays of megabytes
+	 * for a moment: mapped on their own and unmapped when freed, they
+	 * do not stay in the heap (glibc would raise its threshold past
+	 * them after the first).
+	 */
+	(void)mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+	(void)mallopt(M_TRIM_THRESHOLD, 32 * 1024 * 1024);
 	return (-1);
 }
 
