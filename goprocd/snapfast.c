@@ -97,7 +97,7 @@ static int lit(struct cursor *, const char *);
 static int str(struct cursor *, const char **, size_t *);
 static int num(struct cursor *, int64_t *);
 static int scalar(struct cursor *, struct val *);
-static int key_of(const char *, size_t);
+static int key_of(const char *, size_t, int);
 static int get_int(const struct val *, int64_t, int64_t, int64_t *);
 static int get_time(const struct val *, int64_t *);
 static int labels(struct cursor *, struct gp_strlist *);
@@ -191,14 +191,21 @@ scalar(struct cursor *c, struct val *v)
 	}
 }
 
+/*
+ * The key s[0 .. len), looked for from key first on: goprocd writes the
+ * keys in the order of keys[], so the one after the last is the guess.
+ */
 static int
-key_of(const char *s, size_t len)
+key_of(const char *s, size_t len, int first)
 {
-	int k;
+	int i, k;
 
-	for (k = 0; k < K_MAX; k++)
-		if (strlen(keys[k]) == len && memcmp(keys[k], s, len) == 0)
+	for (i = 0; i < K_MAX; i++) {
+		k = (first + i) % K_MAX;
+		/* s holds no NUL: strncmp() stops at the end of keys[k]. */
+		if (strncmp(keys[k], s, len) == 0 && keys[k][len] == '\0')
 			return (k);
+	}
 	return (-1);
 }
 
@@ -328,12 +335,12 @@ fields(struct cursor *c, struct gp_entry *ge, char *boot, size_t bootlen,
 	const char *s, *errstr;
 	size_t len;
 	int64_t n;
-	int k;
+	int k = -1;
 
 	for (;;) {
 		ws(c);
-		if (str(c, &s, &len) == -1 || (k = key_of(s, len)) == -1 ||
-		    (*seenp & (1U << k)))
+		if (str(c, &s, &len) == -1 ||
+		    (k = key_of(s, len, k + 1)) == -1 || (*seenp & (1U << k)))
 			return (-1);
 		*seenp |= 1U << k;
 		ws(c);
