@@ -104,7 +104,7 @@ static json_t *rd_decode(struct reader *, const char *, const char *, size_t);
 static int snap_header(
     struct reader *, const char *, json_t *, struct snapshot_info *, int *);
 static int snap_entry(struct reader *, struct regtab *, struct gp_entry *,
-    const char *, struct rentry **);
+    size_t, struct rentry **);
 static int snap_procs(struct reader *, struct regtab *, struct snapshot_info *);
 static int snap_parse(struct reader *, struct regtab *, struct snapshot_info *);
 
@@ -1094,21 +1094,27 @@ snap_header(struct reader *r, const char *key, json_t *v,
  * writes, else decoded by jansson, which also names what is wrong.
  */
 static int
-snap_entry(struct reader *r, struct regtab *rt, struct gp_entry *ge,
-    const char *what, struct rentry **ep)
+snap_entry(struct reader *r, struct regtab *rt, struct gp_entry *ge, size_t i,
+    struct rentry **ep)
 {
 	json_t *v;
 	const char *p;
-	char boot[REGTAB_BOOT_ID_LEN + 1];
+	char boot[REGTAB_BOOT_ID_LEN + 1], what[32], msg[GP_MSG_MAX];
 	size_t len;
 	int64_t dead_at;
 	int rv;
 
 	if (rd_value(r, &p, &len) == -1)
 		return (-1);
-	if (store_entry_fast(p, len, ge, boot, sizeof(boot), &dead_at) == 0)
-		return (entry_put(
-		    rt, ge, boot, dead_at, what, ep, r->err, r->errlen));
+	/*
+	 * An entry as goprocd writes it.  Anything else, or one the table
+	 * refuses, goes through jansson, whose message names the entry.
+	 */
+	if (store_entry_fast(p, len, ge, boot, sizeof(boot), &dead_at) == 0 &&
+	    regtab_insert(rt, ge, boot, dead_at, ep, msg, sizeof(msg)) ==
+	        REGTAB_OK)
+		return (0);
+	snprintf(what, sizeof(what), "procs[%zu]", i);
 	if ((v = rd_decode(r, what, p, len)) == NULL)
 		return (-1);
 	rv = store_entry_load(rt, v, what, ep, r->err, r->errlen);
@@ -1123,7 +1129,6 @@ snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 	struct gp_entry *ge;
 	struct rentry *e;
 	const char *p;
-	char what[32];
 	size_t i, len;
 	int c, rv = -1;
 
@@ -1154,8 +1159,7 @@ snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 			rv = 0;
 			break;
 		}
-		snprintf(what, sizeof(what), "procs[%zu]", i);
-		if (snap_entry(r, rt, ge, what, &e) == -1)
+		if (snap_entry(r, rt, ge, i, &e) == -1)
 			break;
 		si->count++;
 		if (e->start_ticks == 0)
@@ -1171,10 +1175,11 @@ snap_procs(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 		}
 		if (c != RD_ERR)
 			snprintf(r->err, r->errlen,
-			    "offset %" PRIu64 ": %s after %s", r->base + r->pos,
+			    "offset %" PRIu64 ": %s after procs[%zu]",
+			    r->base + r->pos,
 			    c == RD_EOF ? "unexpected end of file" :
 			                  "expected ',' or ']'",
-			    what);
+			    i);
 		break;
 	}
 	free(ge);
