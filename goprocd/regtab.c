@@ -203,6 +203,7 @@ static void dh_insert(struct deadheap *, struct rentry *);
 static void dh_remove(struct deadheap *, struct rentry *);
 static void uid_count(struct regtab *, uint32_t, int);
 static void *table_alloc(size_t, size_t);
+static int shift_back(uint32_t, uint32_t, uint32_t, uint32_t);
 static uint32_t str_hash(const char *);
 static int sh_slot(const struct strhash *, const char *, uint32_t, uint32_t *);
 static void sh_resize(struct strhash *, uint32_t);
@@ -588,6 +589,19 @@ table_alloc(size_t n, size_t size)
 }
 
 /*
+ * The three hashes (strings, PIDs, sets of entries) probe linearly and
+ * delete without tombstones: the slots after a hole, up to the next empty
+ * one, are moved back into it when that keeps them reachable.  Slot j,
+ * whose home is k, moves into hole i if i lies on its probe path, from k
+ * to j (mask is the capacity less one).
+ */
+static int
+shift_back(uint32_t i, uint32_t j, uint32_t k, uint32_t mask)
+{
+	return (((j - k) & mask) >= ((j - i) & mask));
+}
+
+/*
  * The string hashes.
  */
 static uint32_t
@@ -682,7 +696,7 @@ sh_remove(struct strhash *t, void *p)
 	/* Shift back the slots that probed past the hole. */
 	for (j = (i + 1) & mask; t->slot[j].p != NULL; j = (j + 1) & mask) {
 		k = t->slot[j].hash & mask;
-		if (((j - k) & mask) >= ((j - i) & mask)) {
+		if (shift_back(i, j, k, mask)) {
 			t->slot[i] = t->slot[j];
 			i = j;
 		}
@@ -808,7 +822,7 @@ pid_remove(struct pidtab *t, struct rentry *e)
 	mask = t->cap - 1;
 	for (j = (i + 1) & mask; t->slot[j] != NULL; j = (j + 1) & mask) {
 		k = pid_home(t, t->key[j]);
-		if (((j - k) & mask) >= ((j - i) & mask)) {
+		if (shift_back(i, j, k, mask)) {
 			t->slot[i] = t->slot[j];
 			t->key[i] = t->key[j];
 			i = j;
@@ -922,7 +936,7 @@ rset_del(struct rset *s, struct rentry *e)
 	/* Shift back the entries that probed past the hole. */
 	for (j = (i + 1) & mask; s->slot[j] != NULL; j = (j + 1) & mask) {
 		k = rset_home(s, s->slot[j]);
-		if (((j - k) & mask) >= ((j - i) & mask)) {
+		if (shift_back(i, j, k, mask)) {
 			s->slot[i] = s->slot[j];
 			i = j;
 		}
