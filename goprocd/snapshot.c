@@ -100,6 +100,7 @@ static int rd_more(struct reader *);
 static int rd_peek(struct reader *);
 static int rd_ws(struct reader *);
 static int rd_value(struct reader *, const char **, size_t *);
+static int rd_line(struct reader *, const char **, size_t *);
 static json_t *rd_decode(struct reader *, const char *, const char *, size_t);
 static int snap_header(
     struct reader *, const char *, json_t *, struct snapshot_info *, int *);
@@ -1009,6 +1010,30 @@ rd_value(struct reader *r, const char **vp, size_t *lenp)
 	return (0);
 }
 
+/*
+ * The rest of the line at the read position, less the comma goprocd
+ * writes after an entry: the entry, if goprocd wrote the file.  -1 when
+ * the line does not end in the buffer or is longer than a value may be.
+ */
+static int
+rd_line(struct reader *r, const char **vp, size_t *lenp)
+{
+	const char *s, *nl;
+	size_t len;
+
+	s = r->data + r->pos;
+	if ((nl = memchr(s, '\n', r->len - r->pos)) == NULL)
+		return (-1);
+	len = nl - s;
+	if (len > 0 && s[len - 1] == ',')
+		len--;
+	if (len == 0 || len >= SNAPSHOT_VALUE_MAX)
+		return (-1);
+	*vp = s;
+	*lenp = len;
+	return (0);
+}
+
 /* Decode one value found by rd_value(); what names it in errors. */
 static json_t *
 rd_decode(struct reader *r, const char *what, const char *p, size_t len)
@@ -1102,15 +1127,24 @@ snap_entry(struct reader *r, struct regtab *rt, struct gp_entry *ge, size_t i,
 	char boot[REGTAB_BOOT_ID_LEN + 1], what[32], msg[GP_MSG_MAX];
 	size_t len;
 	int64_t dead_at;
-	int rv;
+	int fast, rv;
 
-	if (rd_value(r, &p, &len) == -1)
-		return (-1);
 	/*
-	 * An entry as goprocd writes it.  Anything else, or one the table
-	 * refuses, goes through jansson, whose message names the entry.
+	 * An entry as goprocd writes it, a line each: read from the line
+	 * without finding the value's end first.  Anything else, or one the
+	 * table refuses, goes through jansson, whose message names the entry.
 	 */
-	if (store_entry_fast(p, len, ge, boot, sizeof(boot), &dead_at) == 0 &&
+	if (rd_line(r, &p, &len) == 0 &&
+	    store_entry_fast(p, len, ge, boot, sizeof(boot), &dead_at) == 0) {
+		r->pos += len;
+		fast = 1;
+	} else {
+		if (rd_value(r, &p, &len) == -1)
+			return (-1);
+		fast = store_entry_fast(
+		           p, len, ge, boot, sizeof(boot), &dead_at) == 0;
+	}
+	if (fast &&
 	    regtab_insert(rt, ge, boot, dead_at, ep, msg, sizeof(msg)) ==
 	        REGTAB_OK)
 		return (0);
