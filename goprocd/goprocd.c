@@ -701,6 +701,9 @@ parent_shutdown(int status)
 	if (status == 0)
 		final_snapshot();
 	proc_kill();
+	/* A textfile the registry was writing when it stopped. */
+	if (textdirfd != -1)
+		(void)unlinkat(textdirfd, texttmp, 0);
 	if (socket_bound)
 		(void)unlinkat(rundirfd, socket_name(), 0);
 	/* The state lock file stays: it is released with the descriptor. */
