@@ -135,6 +135,7 @@ struct regtab {
 	uint64_t max_id; /* no entry has a higher ID */
 	uint64_t visits;
 	struct rlabel *last_boot; /* the boot ID of the last entry added */
+	int bulk;                 /* loading: sets are arrays */
 	regtab_hook_fn *hook;     /* told before an entry changes */
 	void *hook_arg;
 };
@@ -223,6 +224,8 @@ static void rset_reserve(struct rset *, uint32_t);
 static int rset_find(const struct rset *, const struct rentry *, uint32_t *);
 static void rset_add(struct rset *, struct rentry *);
 static void rset_del(struct rset *, struct rentry *);
+static void rset_append(struct rset *, struct rentry *);
+static void rset_hash(struct rset *);
 static struct rlabel *label_find(struct regtab *, const char *);
 static struct rlabel *label_get(struct regtab *, const char *);
 static void label_release(struct regtab *, struct rlabel *);
@@ -837,15 +840,16 @@ pid_remove(struct pidtab *t, struct rentry *e)
 }
 
 /*
- * Hash sets.  The hash of an entry is taken from its ID, which never
- * changes while the entry is in a set.
+ * Hash sets.  The hash of an entry is taken from its address, which
+ * never changes while the entry is in a set: probing, resizing and
+ * deleting never read an entry.
  */
 static uint32_t
 rset_home(const struct rset *s, const struct rentry *e)
 {
 	uint64_t h;
 
-	h = e->id * 0x9e3779b97f4a7c15ULL;
+	h = (uint64_t)((uintptr_t)e >> 4) * 0x9e3779b97f4a7c15ULL;
 	return ((uint32_t)(h >> 32) & (s->cap - 1));
 }
 
@@ -923,6 +927,51 @@ rset_add(struct rset *s, struct rentry *e)
 		j = (j + 1) & (s->cap - 1);
 	s->slot[j] = e;
 	s->n++;
+}
+
+/*
+ * While a snapshot loads (regtab_bulk()), a set is an array the entries
+ * are appended to, made a hash set once at the end: the sets are then
+ * built one at a time, each in the cache, rather than all at once.
+ */
+static void
+rset_append(struct rset *s, struct rentry *e)
+{
+	uint32_t cap;
+
+	if (s->n == s->cap) {
+		if (s->cap > UINT32_MAX / 4)
+			fatalx("%s: set too large", __func__);
+		cap = s->cap == 0 ? 4 : s->cap * 2;
+		if ((s->slot = reallocarray(s->slot, cap, sizeof(*s->slot))) ==
+		    NULL)
+			fatal(NULL);
+		s->cap = cap;
+	}
+	s->slot[s->n++] = e;
+}
+
+/* The array of rset_append() made a hash set. */
+static void
+rset_hash(struct rset *s)
+{
+	struct rentry **v;
+	uint32_t i, j, n;
+
+	v = s->slot;
+	n = s->n;
+	s->slot = NULL;
+	s->cap = s->n = 0;
+	if (n > 0)
+		rset_reserve(s, n);
+	for (i = 0; i < n; i++) {
+		for (j = rset_home(s, v[i]); s->slot[j] != NULL;
+		     j = (j + 1) & (s->cap - 1))
+			;
+		s->slot[j] = v[i];
+	}
+	s->n = n;
+	free(v);
 }
 
 static void
@@ -1028,6 +1077,7 @@ regtab_clear(struct regtab *rt)
 {
 	struct rentry *e;
 
+	regtab_bulk(rt, 0);
 	/* From the highest ID down: pages go from the end. */
 	while ((e = idt_max(&rt->ids)) != NULL)
 		regtab_remove(rt, e);
@@ -1045,6 +1095,34 @@ regtab_free(struct regtab *rt)
 	free(rt->ids.page);
 	free(rt->dead.v);
 	free(rt);
+}
+
+/*
+ * Loading a snapshot (on, into an empty table) or done (off): while on,
+ * the table only takes regtab_insert() and regtab_add(); the label sets
+ * are filled as arrays and hashed when it is turned off.
+ */
+void
+regtab_bulk(struct regtab *rt, int on)
+{
+	struct rlabel *l;
+	uint32_t j;
+
+	if (on) {
+		if (rt->count != 0)
+			fatalx("%s: the table is not empty", __func__);
+		rt->bulk = 1;
+		return;
+	}
+	if (!rt->bulk)
+		return;
+	rt->bulk = 0;
+	for (j = 0; j < rt->labels.cap; j++) {
+		if ((l = rt->labels.slot[j].p) == NULL)
+			continue;
+		rset_hash(&l->members[REGTAB_TAG]);
+		rset_hash(&l->members[REGTAB_GROUP]);
+	}
 }
 
 /* Forget every entry; IDs start again at 1. */
@@ -1299,6 +1377,7 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
     const struct add_plan *plan)
 {
 	struct rentry *e;
+	struct rlabel *l;
 	char *names;
 	size_t cmdlen, namelen, i;
 
@@ -1337,11 +1416,18 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	}
 	for (i = 0; i < plan->ntags; i++) {
 		e->lab[i] = label_get(rt, plan->tags[i]);
-		rset_add(&e->lab[i]->members[REGTAB_TAG], e);
+		if (rt->bulk)
+			rset_append(&e->lab[i]->members[REGTAB_TAG], e);
+		else
+			rset_add(&e->lab[i]->members[REGTAB_TAG], e);
 	}
 	for (i = 0; i < plan->ngroups; i++) {
-		e->lab[plan->ntags + i] = label_get(rt, plan->groups[i]);
-		rset_add(&e->lab[plan->ntags + i]->members[REGTAB_GROUP], e);
+		l = label_get(rt, plan->groups[i]);
+		e->lab[plan->ntags + i] = l;
+		if (rt->bulk)
+			rset_append(&l->members[REGTAB_GROUP], e);
+		else
+			rset_add(&l->members[REGTAB_GROUP], e);
 	}
 	if (namelen > 0)
 		sh_insert(&rt->names, e);
@@ -1388,6 +1474,8 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 	size_t i;
 	int kind;
 
+	if (rt->bulk)
+		fatalx("%s: the table is loading", __func__);
 	entry_changes(rt, e);
 	idt_remove(&rt->ids, e);
 	pid_remove(&rt->pids, e);
@@ -1718,6 +1806,8 @@ regtab_select(struct regtab *rt, const struct gp_request *req,
 	struct rentry *e;
 	size_t i, n;
 
+	if (rt->bulk)
+		fatalx("%s: the table is loading", __func__);
 	*resp = NULL;
 	*np = 0;
 	if (!sel_resolve(rt, req, &s))
@@ -1784,6 +1874,8 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
 	const char *errstr;
 	size_t n, i, j, start, end;
 
+	if (rt->bulk)
+		fatalx("%s: the table is loading", __func__);
 	*changedp = 0;
 	if (kind != REGTAB_TAG && kind != REGTAB_GROUP) {
 		snprintf(err, errlen, "unknown label kind %d", kind);
@@ -1809,6 +1901,8 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
 	for (j = 0; j < lf->members[kind].cap; j++)
 		if (lf->members[kind].slot[j] != NULL)
 			members[n++] = lf->members[kind].slot[j];
+	/* In the order of their IDs, as everywhere else. */
+	qsort(members, n, sizeof(*members), entry_cmp);
 
 	for (j = 0; j < n; j++) {
 		e = members[j];

@@ -83,6 +83,7 @@ typedef void regtab_hook_fn(struct rentry *, void *);
 struct regtab *regtab_new(void);
 void regtab_free(struct regtab *);
 void regtab_reset(struct regtab *);
+void regtab_bulk(struct regtab *, int);
 size_t regtab_count(const struct regtab *);
 uint64_t regtab_next_id(const struct regtab *);
 int regtab_set_next_id(struct regtab *, uint64_t, char *, size_t);

@@ -1357,7 +1357,9 @@ snapshot_load(struct regtab *rt, int fd, struct snapshot_info *si, char *err,
 		snprintf(err, errlen, "registry not empty");
 		return (-1);
 	}
+	regtab_bulk(rt, 1);
 	rv = snap_parse(&r, rt, si);
+	regtab_bulk(rt, 0);
 	free(r.buf);
 	if (rv == -1)
 		regtab_reset(rt);
@@ -1389,7 +1391,9 @@ snapshot_load_buf(struct regtab *rt, const void *buf, size_t len,
 		    err, errlen, "larger than %llu bytes", SNAPSHOT_SIZE_MAX);
 		return (-1);
 	}
+	regtab_bulk(rt, 1);
 	rv = snap_parse(&r, rt, si);
+	regtab_bulk(rt, 0);
 	if (rv == -1)
 		regtab_reset(rt);
 	return (rv);

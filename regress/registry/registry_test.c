@@ -1032,6 +1032,93 @@ ATF_TC_BODY(dead_entries_by_time_of_death, tc)
  * far apart, pages emptied in the middle and at the end, lookups and
  * walks from every kind of place.
  */
+/* Entry i's tags and groups: small labels and large ones, shared. */
+static void
+bulk_labels(size_t i, char *tags, char *groups, size_t len)
+{
+	snprintf(
+	    tags, len, "t%zu,b%zu%s", i / 10, i % 7, i % 5 == 0 ? ",both" : "");
+	snprintf(groups, len, "g%zu%s", i % 3, i % 4 == 0 ? ",both" : "");
+}
+
+/* Every label's members in both tables are the same. */
+static void
+bulk_compare(struct regtab *a, struct regtab *b, size_t n)
+{
+	static char want[65536];
+	struct gp_request *req;
+	char lab[32];
+	size_t i;
+	int kind;
+
+	req = req_new();
+	for (i = 0; i <= n / 10 + 8; i++) {
+		for (kind = 0; kind < 2; kind++) {
+			if (i < n / 10)
+				snprintf(lab, sizeof(lab), "t%zu", i);
+			else if (i < n / 10 + 7)
+				snprintf(lab, sizeof(lab), "b%zu", i - n / 10);
+			else if (i == n / 10 + 7)
+				snprintf(lab, sizeof(lab), "both");
+			else
+				snprintf(lab, sizeof(lab), "g%d", kind);
+			memset(req, 0, sizeof(*req));
+			req->type = IMSG_CTL_LIST;
+			list_set(kind == 0 ? &req->tags : &req->groups, lab);
+			strlcpy(want, select_ids(a, req), sizeof(want));
+			ATF_CHECK_STREQ_MSG(
+			    select_ids(b, req), want, "label %s", lab);
+			ATF_CHECK_EQ(regtab_label_count(a, kind, lab),
+			    regtab_label_count(b, kind, lab));
+		}
+	}
+	free(req);
+}
+
+ATF_TC_WITHOUT_HEAD(bulk_load_builds_the_same_sets);
+ATF_TC_BODY(bulk_load_builds_the_same_sets, tc)
+{
+	struct regtab *rt[2];
+	struct rentry *e;
+	char tags[64], groups[64], err[256];
+	size_t i, j, changed[2];
+	const size_t n = 600;
+
+	for (j = 0; j < 2; j++) {
+		rt[j] = regtab_new();
+		if (j == 1)
+			regtab_bulk(rt[j], 1);
+		for (i = 0; i < n; i++) {
+			bulk_labels(i, tags, groups, sizeof(tags));
+			ATF_REQUIRE_MSG(add_full(rt[j], i + 1, (int32_t)i + 1,
+			                    1, BOOT_A, NULL, tags, groups, NULL,
+			                    &e, err, sizeof(err)) == REGTAB_OK,
+			    "%s", err);
+		}
+		regtab_bulk(rt[j], 0);
+	}
+	bulk_compare(rt[0], rt[1], n);
+	/* The sets are hash sets now: removals, renames and adds work. */
+	for (j = 0; j < 2; j++) {
+		for (i = 1; i <= n; i += 3)
+			regtab_remove(rt[j], regtab_find_id(rt[j], i));
+		ATF_REQUIRE(regtab_rename(rt[j], REGTAB_TAG, "b3", "both",
+		                &changed[j], err, sizeof(err)) == REGTAB_OK);
+		ATF_REQUIRE(regtab_rename(rt[j], REGTAB_GROUP, "g1", "g2",
+		                &changed[j], err, sizeof(err)) == REGTAB_OK);
+		e = add(rt[j], 99999, NULL, "both,b0", "g2", NULL);
+		ATF_CHECK_EQ(e->id, n + 1);
+	}
+	bulk_compare(rt[0], rt[1], n);
+	regtab_free(rt[0]);
+	regtab_free(rt[1]);
+	/* A table freed while it loads frees its arrays. */
+	rt[0] = regtab_new();
+	regtab_bulk(rt[0], 1);
+	add(rt[0], 7, NULL, "a,b", "c", NULL);
+	regtab_free(rt[0]);
+}
+
 ATF_TC_WITHOUT_HEAD(ids_index_finds_and_walks);
 ATF_TC_BODY(ids_index_finds_and_walks, tc)
 {
@@ -1095,6 +1182,7 @@ ATF_TP_ADD_TCS(tp)
 {
 	ATF_TP_ADD_TC(tp, ids_are_monotonic_and_never_reused);
 	ATF_TP_ADD_TC(tp, ids_index_finds_and_walks);
+	ATF_TP_ADD_TC(tp, bulk_load_builds_the_same_sets);
 	ATF_TP_ADD_TC(tp, dead_entries_by_time_of_death);
 	ATF_TP_ADD_TC(tp, stored_id_moves_next_id);
 	ATF_TP_ADD_TC(tp, no_selector_lists_everything_by_id);
