@@ -79,7 +79,8 @@ struct rset {
  */
 struct pidtab {
 	struct rentry **slot;
-	int32_t *key; /* the PID of slot[j], compared without a cache miss */
+	int32_t
+	    *key; /* the PID of slot[j], 0: free; probing reads only these */
 	uint32_t cap; /* 0 or a power of two */
 	uint32_t n;   /* PIDs */
 };
@@ -742,8 +743,7 @@ pid_slot(const struct pidtab *t, int32_t pid, uint32_t *where)
 {
 	uint32_t j;
 
-	for (j = pid_home(t, pid); t->slot[j] != NULL;
-	     j = (j + 1) & (t->cap - 1)) {
+	for (j = pid_home(t, pid); t->key[j] != 0; j = (j + 1) & (t->cap - 1)) {
 		if (t->key[j] == pid) {
 			*where = j;
 			return (1);
@@ -771,7 +771,7 @@ pid_resize(struct pidtab *t, uint32_t cap)
 		t->key = table_alloc(cap, sizeof(*t->key));
 	}
 	for (i = 0; i < oldcap; i++) {
-		if (old[i] == NULL)
+		if (oldkey[i] == 0)
 			continue;
 		(void)pid_slot(t, oldkey[i], &j);
 		t->slot[j] = old[i];
@@ -823,7 +823,7 @@ pid_remove(struct pidtab *t, struct rentry *e)
 		return;
 	/* The PID is gone: shift back the slots that probed past it. */
 	mask = t->cap - 1;
-	for (j = (i + 1) & mask; t->slot[j] != NULL; j = (j + 1) & mask) {
+	for (j = (i + 1) & mask; t->key[j] != 0; j = (j + 1) & mask) {
 		k = pid_home(t, t->key[j]);
 		if (shift_back(i, j, k, mask)) {
 			t->slot[i] = t->slot[j];
@@ -832,6 +832,7 @@ pid_remove(struct pidtab *t, struct rentry *e)
 		}
 	}
 	t->slot[i] = NULL;
+	t->key[i] = 0;
 	t->n--;
 	if (t->n == 0)
 		pid_resize(t, 0);
@@ -1543,7 +1544,7 @@ regtab_find_pid(struct regtab *rt, int32_t pid)
 {
 	uint32_t j;
 
-	if (rt->pids.cap == 0 || !pid_slot(&rt->pids, pid, &j))
+	if (pid < 1 || rt->pids.cap == 0 || !pid_slot(&rt->pids, pid, &j))
 		return (NULL);
 	return (rt->pids.slot[j]);
 }

@@ -54,21 +54,36 @@ enum {
 	K_MAX
 };
 
-static const char *const keys[K_MAX] = {
-	"id",
-	"pid",
-	"pgid",
-	"cmd",
-	"name",
-	"alive",
-	"added_at",
-	"last_seen",
-	"meta",
-	"start_ticks",
-	"boot_id",
-	"owner_uid",
-	"cmd_source",
-	"dead_at",
+/* The keys and their lengths, in the order goprocd writes them. */
+/* clang-format off */
+#define KEY(s)	{ s, sizeof(s) - 1 }
+/* clang-format on */
+static const struct {
+	const char *s;
+	size_t len;
+} keys[K_MAX] = {
+	KEY("id"),
+	KEY("pid"),
+	KEY("pgid"),
+	KEY("cmd"),
+	KEY("name"),
+	KEY("alive"),
+	KEY("added_at"),
+	KEY("last_seen"),
+	KEY("meta"),
+	KEY("start_ticks"),
+	KEY("boot_id"),
+	KEY("owner_uid"),
+	KEY("cmd_source"),
+	KEY("dead_at"),
+};
+#undef KEY
+
+/* The bytes a string may hold here: printable ASCII, no quote, no escape. */
+static const uint8_t plain[256] = {
+	[0x20 ... 0x21] = 1, /* '"' is 0x22 */
+	[0x23 ... 0x5b] = 1, /* '\\' is 0x5c */
+	[0x5d ... 0x7e] = 1,
 };
 
 /* A JSON value of one of the kinds an entry holds. */
@@ -133,10 +148,9 @@ str(struct cursor *c, const char **sp, size_t *lenp)
 	if (c->p == c->end || *c->p != '"')
 		return (-1);
 	s = ++c->p;
-	for (; c->p < c->end && *c->p != '"'; c->p++)
-		if (*c->p < 0x20 || *c->p > 0x7e || *c->p == '\\')
-			return (-1);
-	if (c->p == c->end)
+	while (c->p < c->end && plain[(unsigned char)*c->p])
+		c->p++;
+	if (c->p == c->end || *c->p != '"')
 		return (-1);
 	*sp = s;
 	*lenp = c->p - s;
@@ -202,8 +216,7 @@ key_of(const char *s, size_t len, int first)
 
 	for (i = 0; i < K_MAX; i++) {
 		k = (first + i) % K_MAX;
-		/* s holds no NUL: strncmp() stops at the end of keys[k]. */
-		if (strncmp(keys[k], s, len) == 0 && keys[k][len] == '\0')
+		if (keys[k].len == len && memcmp(keys[k].s, s, len) == 0)
 			return (k);
 	}
 	return (-1);
