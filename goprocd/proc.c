@@ -138,6 +138,12 @@ proc_init(
 		proc_fds[i] = pairs[PROC_PARENT][i][0];
 }
 
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define GOPROC_ASAN 1
+#endif
+#endif
+
 /*
  * The registry's heap holds every entry and is probed at random: with
  * transparent huge pages (where the kernel gives them on madvise(2)),
@@ -152,6 +158,14 @@ huge_pages(void)
 	const char *old;
 	int n;
 
+#if defined(__SANITIZE_ADDRESS__) || defined(GOPROC_ASAN)
+	/*
+	 * AddressSanitizer's allocator replaces glibc's, which then sets
+	 * itself up only when glibc calls it from inside, late: with the
+	 * tunable set, that reads sysfs in the registry's sandbox.
+	 */
+	return;
+#endif
 	if ((old = getenv("GLIBC_TUNABLES")) == NULL)
 		old = "";
 	if (strstr(old, "glibc.malloc.hugetlb=") != NULL)
