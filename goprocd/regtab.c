@@ -79,8 +79,7 @@ struct rset {
  */
 struct pidtab {
 	struct rentry **slot;
-	int32_t
-	    *key; /* the PID of slot[j], 0: free; probing reads only these */
+	int32_t *key; /* the PID of slot[j], 0: free; probes read only keys */
 	uint32_t cap; /* 0 or a power of two */
 	uint32_t n;   /* PIDs */
 };
@@ -221,6 +220,7 @@ static void pid_insert(struct pidtab *, struct rentry *);
 static void pid_remove(struct pidtab *, struct rentry *);
 static uint32_t rset_home(const struct rset *, const struct rentry *);
 static void rset_resize(struct rset *, uint32_t);
+static void rset_place(struct rset *, struct rentry *);
 static void rset_reserve(struct rset *, uint32_t);
 static int rset_find(const struct rset *, const struct rentry *, uint32_t *);
 static void rset_add(struct rset *, struct rentry *);
@@ -858,7 +858,7 @@ static void
 rset_resize(struct rset *s, uint32_t cap)
 {
 	struct rentry **old;
-	uint32_t oldcap, i, j;
+	uint32_t oldcap, i;
 
 	old = s->slot;
 	oldcap = s->cap;
@@ -870,15 +870,22 @@ rset_resize(struct rset *s, uint32_t cap)
 	}
 	s->slot = table_alloc(cap, sizeof(*s->slot));
 	s->cap = cap;
-	for (i = 0; i < oldcap; i++) {
-		if (old[i] == NULL)
-			continue;
-		j = rset_home(s, old[i]);
-		while (s->slot[j] != NULL)
-			j = (j + 1) & (cap - 1);
-		s->slot[j] = old[i];
-	}
+	for (i = 0; i < oldcap; i++)
+		if (old[i] != NULL)
+			rset_place(s, old[i]);
 	free(old);
+}
+
+/* Put e in the first free slot from its home; the set has room. */
+static void
+rset_place(struct rset *s, struct rentry *e)
+{
+	uint32_t j;
+
+	for (j = rset_home(s, e); s->slot[j] != NULL;
+	     j = (j + 1) & (s->cap - 1))
+		;
+	s->slot[j] = e;
 }
 
 /* Make room for more entries so that rset_add() will not allocate. */
@@ -918,15 +925,10 @@ rset_find(const struct rset *s, const struct rentry *e, uint32_t *where)
 static void
 rset_add(struct rset *s, struct rentry *e)
 {
-	uint32_t j;
-
 	if (rset_find(s, e, NULL))
 		return;
 	rset_reserve(s, 1);
-	j = rset_home(s, e);
-	while (s->slot[j] != NULL)
-		j = (j + 1) & (s->cap - 1);
-	s->slot[j] = e;
+	rset_place(s, e);
 	s->n++;
 }
 
@@ -957,7 +959,7 @@ static void
 rset_hash(struct rset *s)
 {
 	struct rentry **v;
-	uint32_t i, j, n;
+	uint32_t i, n;
 
 	v = s->slot;
 	n = s->n;
@@ -965,12 +967,8 @@ rset_hash(struct rset *s)
 	s->cap = s->n = 0;
 	if (n > 0)
 		rset_reserve(s, n);
-	for (i = 0; i < n; i++) {
-		for (j = rset_home(s, v[i]); s->slot[j] != NULL;
-		     j = (j + 1) & (s->cap - 1))
-			;
-		s->slot[j] = v[i];
-	}
+	for (i = 0; i < n; i++)
+		rset_place(s, v[i]);
 	s->n = n;
 	free(v);
 }
@@ -1381,6 +1379,7 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	struct rlabel *l;
 	char *names;
 	size_t cmdlen, namelen, i;
+	int kind;
 
 	cmdlen = strlen(ge->cmd);
 	namelen = strnlen(ge->name, GP_NAME_MAX + 1);
@@ -1415,20 +1414,16 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		e->boot->refs++;
 		rt->last_boot = e->boot;
 	}
-	for (i = 0; i < plan->ntags; i++) {
-		e->lab[i] = label_get(rt, plan->tags[i]);
+	for (i = 0; i < plan->ntags + plan->ngroups; i++) {
+		kind = i < plan->ntags ? REGTAB_TAG : REGTAB_GROUP;
+		l = label_get(rt,
+		    kind == REGTAB_TAG ? plan->tags[i] :
+		                         plan->groups[i - plan->ntags]);
+		e->lab[i] = l;
 		if (rt->bulk)
-			rset_append(&e->lab[i]->members[REGTAB_TAG], e);
+			rset_append(&l->members[kind], e);
 		else
-			rset_add(&e->lab[i]->members[REGTAB_TAG], e);
-	}
-	for (i = 0; i < plan->ngroups; i++) {
-		l = label_get(rt, plan->groups[i]);
-		e->lab[plan->ntags + i] = l;
-		if (rt->bulk)
-			rset_append(&l->members[REGTAB_GROUP], e);
-		else
-			rset_add(&l->members[REGTAB_GROUP], e);
+			rset_add(&l->members[kind], e);
 	}
 	if (namelen > 0)
 		sh_insert(&rt->names, e);
