@@ -68,7 +68,7 @@ struct idtab {
 /* An open-addressed hash set of entries (linear probing, no tombstones). */
 struct rset {
 	struct rentry **slot;
-	uint32_t cap; /* 0 or a power of two */
+	uint32_t cap; /* slots, 0: none allocated */
 	uint32_t n;
 };
 
@@ -80,7 +80,7 @@ struct rset {
 struct pidtab {
 	struct rentry **slot;
 	int32_t *key; /* the PID of slot[j], 0: free; probes read only keys */
-	uint32_t cap; /* 0 or a power of two */
+	uint32_t cap; /* slots, 0: none allocated */
 	uint32_t n;   /* PIDs */
 };
 
@@ -95,7 +95,7 @@ struct hslot {
 
 struct strhash {
 	struct hslot *slot;
-	uint32_t cap; /* 0 or a power of two */
+	uint32_t cap; /* slots, 0: none allocated */
 	uint32_t n;
 	const char *(*str)(const void *);
 };
@@ -597,12 +597,69 @@ table_alloc(size_t n, size_t size)
  * delete without tombstones: the slots after a hole, up to the next empty
  * one, are moved back into it when that keeps them reachable.  Slot j,
  * whose home is k, moves into hole i if i lies on its probe path, from k
- * to j (mask is the capacity less one).
+ * to j.
+ *
+ * A capacity is any number, not only a power of two: the home of a
+ * 32-bit hash h is h * cap / 2^32 (so the high bits of h count, and the
+ * hashes below mix them), and a table grows by half rather than doubles.
+ * Between growths a table is then 50 to 75 % full, instead of 37 to 75 %.
  */
-static int
-shift_back(uint32_t i, uint32_t j, uint32_t k, uint32_t mask)
+static uint32_t
+tab_home(uint32_t h, uint32_t cap)
 {
-	return (((j - k) & mask) >= ((j - i) & mask));
+	return ((uint32_t)(((uint64_t)h * cap) >> 32));
+}
+
+static uint32_t
+tab_next(uint32_t j, uint32_t cap)
+{
+	return (j + 1 == cap ? 0 : j + 1);
+}
+
+/* Slots from a forward to b, around the end. */
+static uint32_t
+tab_dist(uint32_t a, uint32_t b, uint32_t cap)
+{
+	return (b >= a ? b - a : b + (cap - a));
+}
+
+/*
+ * The capacity after cap for at least need elements, at most 3/4 full:
+ * cap and a half, or more where need asks for it.
+ */
+static uint32_t
+tab_grow(uint32_t cap, uint64_t need, uint32_t min)
+{
+	uint64_t ncap;
+
+	ncap = (uint64_t)cap + cap / 2;
+	if (ncap < (need * 4 + 2) / 3)
+		ncap = (need * 4 + 2) / 3;
+	if (ncap < min)
+		ncap = min;
+	if (ncap > UINT32_MAX / 2)
+		fatalx("%s: table too large", __func__);
+	return ((uint32_t)ncap);
+}
+
+/* Whether a table of cap slots must grow to take n + 1 elements. */
+static int
+tab_full(uint32_t n, uint32_t cap)
+{
+	return (cap == 0 || ((uint64_t)n + 1) * 4 > (uint64_t)cap * 3);
+}
+
+static int
+shift_back(uint32_t i, uint32_t j, uint32_t k, uint32_t cap)
+{
+	return (tab_dist(k, j, cap) >= tab_dist(i, j, cap));
+}
+
+/* A 32-bit hash's bits mixed into its high ones. */
+static uint32_t
+mix32(uint64_t v)
+{
+	return ((uint32_t)((v * 0x9e3779b97f4a7c15ULL) >> 32));
 }
 
 /*
@@ -624,8 +681,8 @@ sh_slot(const struct strhash *t, const char *s, uint32_t h, uint32_t *where)
 {
 	uint32_t j;
 
-	for (j = h & (t->cap - 1); t->slot[j].p != NULL;
-	     j = (j + 1) & (t->cap - 1)) {
+	for (j = tab_home(mix32(h), t->cap); t->slot[j].p != NULL;
+	     j = tab_next(j, t->cap)) {
 		if (t->slot[j].hash == h &&
 		    strcmp(t->str(t->slot[j].p), s) == 0) {
 			*where = j;
@@ -651,8 +708,8 @@ sh_resize(struct strhash *t, uint32_t cap)
 	for (i = 0; i < oldcap; i++) {
 		if (old[i].p == NULL)
 			continue;
-		for (j = old[i].hash & (cap - 1); t->slot[j].p != NULL;
-		     j = (j + 1) & (cap - 1))
+		for (j = tab_home(mix32(old[i].hash), cap);
+		     t->slot[j].p != NULL; j = tab_next(j, cap))
 			;
 		t->slot[j] = old[i];
 	}
@@ -675,11 +732,8 @@ sh_insert(struct strhash *t, void *p)
 {
 	uint32_t h, j;
 
-	if (t->cap == 0 || ((uint64_t)t->n + 1) * 4 > (uint64_t)t->cap * 3) {
-		if (t->cap > UINT32_MAX / 4)
-			fatalx("%s: too many strings", __func__);
-		sh_resize(t, t->cap == 0 ? 16 : t->cap * 2);
-	}
+	if (tab_full(t->n, t->cap))
+		sh_resize(t, tab_grow(t->cap, (uint64_t)t->n + 1, 16));
 	h = str_hash(t->str(p));
 	if (sh_slot(t, t->str(p), h, &j))
 		fatalx("%s: already there", __func__);
@@ -691,16 +745,16 @@ sh_insert(struct strhash *t, void *p)
 static void
 sh_remove(struct strhash *t, void *p)
 {
-	uint32_t i, j, k, mask;
+	uint32_t i, j, k;
 
 	if (t->cap == 0 || !sh_slot(t, t->str(p), str_hash(t->str(p)), &i) ||
 	    t->slot[i].p != p)
 		fatalx("%s: not there", __func__);
-	mask = t->cap - 1;
 	/* Shift back the slots that probed past the hole. */
-	for (j = (i + 1) & mask; t->slot[j].p != NULL; j = (j + 1) & mask) {
-		k = t->slot[j].hash & mask;
-		if (shift_back(i, j, k, mask)) {
+	for (j = tab_next(i, t->cap); t->slot[j].p != NULL;
+	     j = tab_next(j, t->cap)) {
+		k = tab_home(mix32(t->slot[j].hash), t->cap);
+		if (shift_back(i, j, k, t->cap)) {
 			t->slot[i] = t->slot[j];
 			i = j;
 		}
@@ -731,10 +785,7 @@ name_str(const void *p)
 static uint32_t
 pid_home(const struct pidtab *t, int32_t pid)
 {
-	uint64_t h;
-
-	h = (uint64_t)(uint32_t)pid * 0x9e3779b97f4a7c15ULL;
-	return ((uint32_t)(h >> 32) & (t->cap - 1));
+	return (tab_home(mix32((uint32_t)pid), t->cap));
 }
 
 /* The slot of pid (1), or the free slot where it would go (0). */
@@ -743,7 +794,7 @@ pid_slot(const struct pidtab *t, int32_t pid, uint32_t *where)
 {
 	uint32_t j;
 
-	for (j = pid_home(t, pid); t->key[j] != 0; j = (j + 1) & (t->cap - 1)) {
+	for (j = pid_home(t, pid); t->key[j] != 0; j = tab_next(j, t->cap)) {
 		if (t->key[j] == pid) {
 			*where = j;
 			return (1);
@@ -787,11 +838,8 @@ pid_insert(struct pidtab *t, struct rentry *e)
 	struct rentry **pp;
 	uint32_t j;
 
-	if (t->cap == 0 || ((uint64_t)t->n + 1) * 4 > (uint64_t)t->cap * 3) {
-		if (t->cap > UINT32_MAX / 4)
-			fatalx("%s: too many pids", __func__);
-		pid_resize(t, t->cap == 0 ? 16 : t->cap * 2);
-	}
+	if (tab_full(t->n, t->cap))
+		pid_resize(t, tab_grow(t->cap, (uint64_t)t->n + 1, 16));
 	if (!pid_slot(t, e->pid, &j)) {
 		e->pid_next = NULL;
 		t->slot[j] = e;
@@ -810,7 +858,7 @@ static void
 pid_remove(struct pidtab *t, struct rentry *e)
 {
 	struct rentry **pp;
-	uint32_t i, j, k, mask;
+	uint32_t i, j, k;
 
 	if (t->cap == 0 || !pid_slot(t, e->pid, &i))
 		fatalx("%s: pid %d not indexed", __func__, e->pid);
@@ -822,10 +870,9 @@ pid_remove(struct pidtab *t, struct rentry *e)
 	if (t->slot[i] != NULL)
 		return;
 	/* The PID is gone: shift back the slots that probed past it. */
-	mask = t->cap - 1;
-	for (j = (i + 1) & mask; t->key[j] != 0; j = (j + 1) & mask) {
+	for (j = tab_next(i, t->cap); t->key[j] != 0; j = tab_next(j, t->cap)) {
 		k = pid_home(t, t->key[j]);
-		if (shift_back(i, j, k, mask)) {
+		if (shift_back(i, j, k, t->cap)) {
 			t->slot[i] = t->slot[j];
 			t->key[i] = t->key[j];
 			i = j;
@@ -848,10 +895,7 @@ pid_remove(struct pidtab *t, struct rentry *e)
 static uint32_t
 rset_home(const struct rset *s, const struct rentry *e)
 {
-	uint64_t h;
-
-	h = (uint64_t)((uintptr_t)e >> 4) * 0x9e3779b97f4a7c15ULL;
-	return ((uint32_t)(h >> 32) & (s->cap - 1));
+	return (tab_home(mix32((uintptr_t)e >> 4), s->cap));
 }
 
 static void
@@ -882,8 +926,7 @@ rset_place(struct rset *s, struct rentry *e)
 {
 	uint32_t j;
 
-	for (j = rset_home(s, e); s->slot[j] != NULL;
-	     j = (j + 1) & (s->cap - 1))
+	for (j = rset_home(s, e); s->slot[j] != NULL; j = tab_next(j, s->cap))
 		;
 	s->slot[j] = e;
 }
@@ -892,16 +935,11 @@ rset_place(struct rset *s, struct rentry *e)
 static void
 rset_reserve(struct rset *s, uint32_t more)
 {
-	uint64_t need, cap;
+	uint64_t need;
 
 	need = (uint64_t)s->n + more;
-	cap = s->cap == 0 ? 4 : s->cap;
-	while (need * 4 > cap * 3)
-		cap *= 2;
-	if (cap > UINT32_MAX / 2)
-		fatalx("%s: set too large", __func__);
-	if (cap != s->cap)
-		rset_resize(s, (uint32_t)cap);
+	if (s->cap == 0 || need * 4 > (uint64_t)s->cap * 3)
+		rset_resize(s, tab_grow(s->cap, need, 4));
 }
 
 static int
@@ -911,8 +949,7 @@ rset_find(const struct rset *s, const struct rentry *e, uint32_t *where)
 
 	if (s->cap == 0)
 		return (0);
-	for (j = rset_home(s, e); s->slot[j] != NULL;
-	     j = (j + 1) & (s->cap - 1)) {
+	for (j = rset_home(s, e); s->slot[j] != NULL; j = tab_next(j, s->cap)) {
 		if (s->slot[j] == e) {
 			if (where != NULL)
 				*where = j;
@@ -976,15 +1013,15 @@ rset_hash(struct rset *s)
 static void
 rset_del(struct rset *s, struct rentry *e)
 {
-	uint32_t i, j, k, mask;
+	uint32_t i, j, k;
 
 	if (!rset_find(s, e, &i))
 		return;
-	mask = s->cap - 1;
 	/* Shift back the entries that probed past the hole. */
-	for (j = (i + 1) & mask; s->slot[j] != NULL; j = (j + 1) & mask) {
+	for (j = tab_next(i, s->cap); s->slot[j] != NULL;
+	     j = tab_next(j, s->cap)) {
 		k = rset_home(s, s->slot[j]);
-		if (shift_back(i, j, k, mask)) {
+		if (shift_back(i, j, k, s->cap)) {
 			s->slot[i] = s->slot[j];
 			i = j;
 		}

@@ -1119,6 +1119,93 @@ ATF_TC_BODY(bulk_load_builds_the_same_sets, tc)
 	regtab_free(rt[0]);
 }
 
+/*
+ * The hashes (PIDs, names, labels, label sets) through growth, shrinking
+ * and regrowth, checked against a plain array after every step: entries
+ * come and go at random, many share a PID, a tag or a group, so that
+ * probe paths wrap around the end of tables of every capacity.
+ */
+#define CHURN_SLOTS 3000
+#define CHURN_PIDS 1200
+#define CHURN_TAGS 40
+
+ATF_TC_WITHOUT_HEAD(hashes_survive_churn);
+ATF_TC_BODY(hashes_survive_churn, tc)
+{
+	static struct rentry *have[CHURN_SLOTS];
+	static int32_t pid_of[CHURN_SLOTS];
+	static size_t tag_of[CHURN_SLOTS];
+	struct regtab *rt;
+	struct rentry *e, *low;
+	char name[32], tag[32], err[256];
+	uint64_t x = 88172645463325252ULL;
+	size_t step, i, k, n, want;
+	int32_t pid;
+	int grow;
+
+	rt = regtab_new();
+	for (step = 0; step < 60000; step++) {
+		/* Grow to most slots, shrink to none, and again. */
+		grow = (step / 15000) % 2 == 0;
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		i = x % CHURN_SLOTS;
+		if (have[i] == NULL && (grow || x % 8 == 0)) {
+			pid = (int32_t)((x >> 20) % CHURN_PIDS) + 1;
+			tag_of[i] = (x >> 40) % CHURN_TAGS;
+			snprintf(name, sizeof(name), "n%zu", i);
+			snprintf(tag, sizeof(tag), "t%zu", tag_of[i]);
+			ATF_REQUIRE_MSG(
+			    add_full(rt, 0, pid, (uint64_t)step + 1, "",
+			        i % 2 ? name : NULL, tag, tag, NULL, &have[i],
+			        err, sizeof(err)) == REGTAB_OK,
+			    "%s", err);
+			pid_of[i] = pid;
+		} else if (have[i] != NULL && (!grow || x % 8 == 0)) {
+			regtab_remove(rt, have[i]);
+			have[i] = NULL;
+		}
+		if (step % 211 != 0)
+			continue;
+		for (i = 0, n = 0; i < CHURN_SLOTS; i++) {
+			if (have[i] == NULL)
+				continue;
+			n++;
+			/* Its PID's chain starts at the lowest ID and has it. */
+			low = regtab_find_pid(rt, pid_of[i]);
+			ATF_REQUIRE(low != NULL && low->id <= have[i]->id);
+			for (e = low; e != NULL && e != have[i];
+			     e = regtab_next_pid(rt, e))
+				ATF_REQUIRE(e->pid == pid_of[i]);
+			ATF_REQUIRE_MSG(e == have[i], "step %zu: pid %d", step,
+			    (int)pid_of[i]);
+			snprintf(name, sizeof(name), "n%zu", i);
+			ATF_REQUIRE((regtab_find_name(rt, name) == have[i]) ==
+			    (i % 2 == 1));
+		}
+		ATF_REQUIRE_EQ(regtab_count(rt), n);
+		for (k = 0; k < CHURN_TAGS; k++) {
+			for (i = 0, want = 0; i < CHURN_SLOTS; i++)
+				if (have[i] != NULL && tag_of[i] == k)
+					want++;
+			snprintf(tag, sizeof(tag), "t%zu", k);
+			ATF_REQUIRE_EQ(
+			    regtab_label_count(rt, REGTAB_TAG, tag), want);
+			ATF_REQUIRE_EQ(
+			    regtab_label_count(rt, REGTAB_GROUP, tag), want);
+		}
+		for (pid = 1; pid <= CHURN_PIDS; pid++) {
+			for (i = 0; i < CHURN_SLOTS; i++)
+				if (have[i] != NULL && pid_of[i] == pid)
+					break;
+			ATF_REQUIRE((regtab_find_pid(rt, pid) != NULL) ==
+			    (i < CHURN_SLOTS));
+		}
+	}
+	regtab_free(rt);
+}
+
 ATF_TC_WITHOUT_HEAD(ids_index_finds_and_walks);
 ATF_TC_BODY(ids_index_finds_and_walks, tc)
 {
@@ -1215,5 +1302,6 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, select_by_rare_tag_visits_only_its_entries);
 	ATF_TP_ADD_TC(tp, entries_stay_compact);
 	ATF_TP_ADD_TC(tp, entries_are_counted_per_owner);
+	ATF_TP_ADD_TC(tp, hashes_survive_churn);
 	return (atf_no_error());
 }
