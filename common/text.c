@@ -227,12 +227,20 @@ gp_vis(const char *s, char *out, size_t outsz)
 		return (out);
 	len = strlen(s);
 	while (len > 0) {
-		if (p[0] >= 0x20 && p[0] < 0x7f) {
-			/* Printable ASCII, which vis(3) leaves as it is. */
-			tmp[0] = (char)p[0];
-			n = t = 1;
-		} else if ((n = gp_utf8_next(p, len, &c)) > 1 &&
-		    terminal_safe(c)) {
+		/* Printable ASCII, which vis(3) leaves as it is, a run at once. */
+		for (n = 0; n < len && p[n] >= 0x20 && p[n] < 0x7f; n++)
+			;
+		if (n > 0) {
+			t = n < outsz - o - 1 ? n : outsz - o - 1;
+			memcpy(out + o, p, t);
+			o += t;
+			p += t;
+			len -= t;
+			if (t < n)
+				break;
+			continue;
+		}
+		if ((n = gp_utf8_next(p, len, &c)) > 1 && terminal_safe(c)) {
 			memcpy(tmp, p, n);
 			t = n;
 		} else {

@@ -1059,6 +1059,11 @@ ATF_TC_BODY(text_quote_vis, tc)
 	ATF_CHECK_STREQ(
 	    gp_vis("a\342\200\256b", buf, sizeof(buf)), "a\\342\\200\\256b");
 	ATF_CHECK_STREQ(gp_vis("\n\n\n", buf, 5), "\\n\\n");
+	/* Cut short inside a run of plain characters, and after one. */
+	ATF_CHECK_STREQ(gp_vis("abcdef", buf, 4), "abc");
+	ATF_CHECK_STREQ(gp_vis("ab\ncd", buf, 6), "ab\\nc");
+	ATF_CHECK_STREQ(gp_vis("ab\ncd", buf, 3), "ab");
+	ATF_CHECK_STREQ(gp_vis("abc", buf, 1), "");
 }
 
 ATF_TP_ADD_TCS(tp)
