@@ -66,7 +66,8 @@ void		*msgbuf_rstate(struct msgbuf *);
 void		 msgbuf_set_rstate(struct msgbuf *, void *, void (*)(void *));
 
 static int	 ibuf_is_view(const struct ibuf *);
-static void	*ibuf_alloc(size_t);
+static struct ibuf *ibuf_new(size_t);
+static int	 ibuf_inline(const struct ibuf *);
 static int	 ibuf_grow(struct ibuf *, size_t);
 static void	 msgbuf_enqueue(struct msgbuf *, struct ibuf *);
 static void	 msgbuf_dequeue(struct msgbuf *, struct ibuf *);
@@ -82,13 +83,31 @@ ibuf_is_view(const struct ibuf *buf)
 }
 
 /*
- * Owned buffers always have backing memory, even when empty, so that a
- * pointer into them is never NULL.
+ * A buffer and its first len bytes of memory, in one allocation.  Owned
+ * buffers always have backing memory, even when empty, so that a pointer
+ * into them is never NULL.
  */
-static void *
-ibuf_alloc(size_t len)
+static struct ibuf *
+ibuf_new(size_t len)
 {
-	return (calloc(len == 0 ? 1 : len, 1));
+	struct ibuf *buf;
+
+	if (len > SIZE_MAX - sizeof(*buf) - 1) {
+		errno = ENOMEM;
+		return (NULL);
+	}
+	if ((buf = calloc(1, sizeof(*buf) + (len == 0 ? 1 : len))) == NULL)
+		return (NULL);
+	buf->buf = (unsigned char *)(buf + 1);
+	buf->fd = -1;
+	return (buf);
+}
+
+/* Whether buf's memory is still the one allocated with it. */
+static int
+ibuf_inline(const struct ibuf *buf)
+{
+	return (buf->buf == (const unsigned char *)(buf + 1));
 }
 
 /* Make room for at least need bytes, within the buffer's limit. */
@@ -113,7 +132,13 @@ ibuf_grow(struct ibuf *buf, size_t need)
 		nsize = need;
 	if (nsize > buf->max)
 		nsize = buf->max;
-	if ((p = recallocarray(buf->buf, buf->size, nsize, 1)) == NULL)
+	if (ibuf_inline(buf)) {
+		/* Out of the allocation it came with. */
+		if ((p = calloc(nsize, 1)) == NULL)
+			return (-1);
+		memcpy(p, buf->buf, buf->size);
+		explicit_bzero(buf->buf, buf->size);
+	} else if ((p = recallocarray(buf->buf, buf->size, nsize, 1)) == NULL)
 		return (-1);
 	buf->buf = p;
 	buf->size = nsize;
@@ -126,14 +151,9 @@ ibuf_open(size_t len)
 {
 	struct ibuf *buf;
 
-	if ((buf = calloc(1, sizeof(*buf))) == NULL)
+	if ((buf = ibuf_new(len)) == NULL)
 		return (NULL);
-	if ((buf->buf = ibuf_alloc(len)) == NULL) {
-		free(buf);
-		return (NULL);
-	}
 	buf->size = buf->max = len;
-	buf->fd = -1;
 	return (buf);
 }
 
@@ -147,15 +167,10 @@ ibuf_dynamic(size_t len, size_t max)
 		errno = EINVAL;
 		return (NULL);
 	}
-	if ((buf = calloc(1, sizeof(*buf))) == NULL)
+	if ((buf = ibuf_new(len)) == NULL)
 		return (NULL);
-	if ((buf->buf = ibuf_alloc(len)) == NULL) {
-		free(buf);
-		return (NULL);
-	}
 	buf->size = len;
 	buf->max = max;
-	buf->fd = -1;
 	return (buf);
 }
 
@@ -645,8 +660,12 @@ ibuf_free(struct ibuf *buf)
 	saved_errno = errno;
 	if (buf->fd >= 0)
 		close(buf->fd);
-	freezero(buf->buf, buf->size);
-	free(buf);
+	if (ibuf_inline(buf))
+		freezero(buf, sizeof(*buf) + buf->size);
+	else {
+		freezero(buf->buf, buf->size);
+		free(buf);
+	}
 	errno = saved_errno;
 }
 
