@@ -642,6 +642,13 @@ tab_grow(uint32_t cap, uint64_t need, uint32_t min)
 	return ((uint32_t)ncap);
 }
 
+/* Whether a table of cap slots is too small for n elements it could hold. */
+static int
+tab_short(uint64_t n, uint32_t cap)
+{
+	return (n <= UINT32_MAX / 4 && n * 4 > (uint64_t)cap * 3);
+}
+
 /* Whether a table of cap slots must grow to take n + 1 elements. */
 static int
 tab_full(uint32_t n, uint32_t cap)
@@ -1173,6 +1180,32 @@ size_t
 regtab_count(const struct regtab *rt)
 {
 	return (rt->count);
+}
+
+void
+regtab_size(const struct regtab *rt, struct regtab_size *sz)
+{
+	sz->entries = rt->count;
+	sz->pids = rt->pids.n;
+	sz->names = rt->names.n;
+	sz->labels = rt->labels.n;
+}
+
+/*
+ * Size the hashes of PIDs, names and labels for sz at once, rather than
+ * growing them again and again as a snapshot loads.  Nothing shrinks;
+ * the caller bounds sz, and a count no table could hold is ignored.
+ */
+void
+regtab_reserve(struct regtab *rt, const struct regtab_size *sz)
+{
+	if (tab_short(sz->pids, rt->pids.cap))
+		pid_resize(&rt->pids, tab_grow(rt->pids.cap, sz->pids, 16));
+	if (tab_short(sz->names, rt->names.cap))
+		sh_resize(&rt->names, tab_grow(rt->names.cap, sz->names, 16));
+	if (tab_short(sz->labels, rt->labels.cap))
+		sh_resize(
+		    &rt->labels, tab_grow(rt->labels.cap, sz->labels, 16));
 }
 
 uint64_t

@@ -80,11 +80,21 @@ struct rentry {
 
 typedef void regtab_hook_fn(struct rentry *, void *);
 
+/* How many entries, distinct PIDs, names and labels a table holds. */
+struct regtab_size {
+	size_t entries;
+	size_t pids;
+	size_t names;
+	size_t labels;
+};
+
 struct regtab *regtab_new(void);
 void regtab_free(struct regtab *);
 void regtab_reset(struct regtab *);
 void regtab_bulk(struct regtab *, int);
 size_t regtab_count(const struct regtab *);
+void regtab_size(const struct regtab *, struct regtab_size *);
+void regtab_reserve(struct regtab *, const struct regtab_size *);
 uint64_t regtab_next_id(const struct regtab *);
 int regtab_set_next_id(struct regtab *, uint64_t, char *, size_t);
 

@@ -21,13 +21,15 @@
  * and checks each of them on its own, so neither direction ever holds
  * the whole registry as JSON in memory.
  *
- *	{"version":1,"next_id":N,"created_unix":T,"journal_seq":S,"procs":[
+ *	{"version":1,"next_id":N,"created_unix":T,"journal_seq":S,
+ *	"entries":E,"pids":P,"names":M,"labels":L,"procs":[
  *	{"id":1,"pid":...,"meta":{"tags":[...],"groups":[...]},...},
  *	...
  *	]}
  */
 
 #include <sys/types.h>
+#include <sys/stat.h>
 
 #include <errno.h>
 #include <inttypes.h>
@@ -47,6 +49,7 @@
 
 #define WBUF_SIZE (64 * 1024)
 #define RBUF_CHUNK (64 * 1024)
+#define ENTRY_MIN 64 /* bytes: no entry of "procs" takes fewer */
 
 #define RD_EOF (-1)
 #define RD_ERR (-2)
@@ -79,6 +82,7 @@ struct reader {
 	size_t pos;
 	size_t mark;
 	uint64_t base; /* file offset of data[0] */
+	uint64_t size; /* of the whole file, 0: not known */
 	int eof;
 	char *err;
 	size_t errlen;
@@ -106,6 +110,8 @@ static int snap_header(
     struct reader *, const char *, json_t *, struct snapshot_info *, int *);
 static int snap_entry(struct reader *, struct regtab *, struct gp_entry *,
     size_t, struct rentry **);
+static void snap_reserve(
+    struct reader *, struct regtab *, struct snapshot_info *);
 static int snap_procs(struct reader *, struct regtab *, struct snapshot_info *);
 static int snap_parse(struct reader *, struct regtab *, struct snapshot_info *);
 
@@ -730,7 +736,8 @@ wbuf_put(const char *p, size_t len, void *arg)
  * it.  The caller syncs and renames the file.
  */
 struct snapwriter *
-snapshot_open(int fd, uint64_t next_id, uint64_t journal_seq, int64_t now)
+snapshot_open(int fd, uint64_t next_id, uint64_t journal_seq, int64_t now,
+    const struct regtab_size *sz)
 {
 	struct snapwriter *sw;
 	char head[256];
@@ -743,8 +750,10 @@ snapshot_open(int fd, uint64_t next_id, uint64_t journal_seq, int64_t now)
 	sw->first = 1;
 	n = snprintf(head, sizeof(head),
 	    "{\"version\":%d,\"next_id\":%" PRIu64 ",\"created_unix\":%" PRId64
-	    ",\"journal_seq\":%" PRIu64 ",\"procs\":[",
-	    SNAPSHOT_VERSION, next_id, now / 1000000000, journal_seq);
+	    ",\"journal_seq\":%" PRIu64 ",\"entries\":%zu,\"pids\":%zu,"
+	    "\"names\":%zu,\"labels\":%zu,\"procs\":[",
+	    SNAPSHOT_VERSION, next_id, now / 1000000000, journal_seq,
+	    sz->entries, sz->pids, sz->names, sz->labels);
 	if (n < 0 || (size_t)n >= sizeof(head))
 		fatalx("%s: header too long", __func__);
 	(void)wbuf_put(head, n, &sw->w);
@@ -837,9 +846,11 @@ snapshot_write(struct regtab *rt, int fd, uint64_t journal_seq, int64_t now,
     uint64_t *sizep, char *err, size_t errlen)
 {
 	struct snapwriter *sw;
+	struct regtab_size sz;
 	struct rentry *e;
 
-	sw = snapshot_open(fd, regtab_next_id(rt), journal_seq, now);
+	regtab_size(rt, &sz);
+	sw = snapshot_open(fd, regtab_next_id(rt), journal_seq, now, &sz);
 	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
 		if (snapshot_put(sw, e) == -1)
 			break;
@@ -1072,6 +1083,10 @@ snap_header(struct reader *r, const char *key, json_t *v,
 		{ "next_id", 1, REGTAB_ID_MAX + 1 },
 		{ "created_unix", INT64_MIN, INT64_MAX },
 		{ "journal_seq", 0, INT64_MAX },
+		{ "entries", 0, INT64_MAX },
+		{ "pids", 0, INT64_MAX },
+		{ "names", 0, INT64_MAX },
+		{ "labels", 0, INT64_MAX },
 	};
 	json_t *o;
 	char dbuf[64];
@@ -1110,8 +1125,38 @@ snap_header(struct reader *r, const char *key, json_t *v,
 	case 3:
 		si->journal_seq = n;
 		break;
+	default:
+		si->hint[i - 4] = n;
+		break;
 	}
 	return (0);
+}
+
+/*
+ * The header's counts, where it has them, size the indexes before
+ * "procs" is read.  They are hints: at most one entry (and label) per
+ * ENTRY_MIN bytes of the file is believed, no more PIDs or names than
+ * entries (si keeps the counts believed), and wrong counts cost only
+ * time or memory.
+ */
+static void
+snap_reserve(struct reader *r, struct regtab *rt, struct snapshot_info *si)
+{
+	struct regtab_size sz;
+	size_t *v[4] = { &sz.entries, &sz.pids, &sz.names, &sz.labels };
+	uint64_t most = r->size / ENTRY_MIN;
+	size_t i;
+
+	for (i = 0; i < nitems(v); i++)
+		*v[i] = si->hint[i] < most ? si->hint[i] : most;
+	/* Each entry has one PID and at most one name. */
+	if (sz.pids > sz.entries)
+		sz.pids = sz.entries;
+	if (sz.names > sz.entries)
+		sz.names = sz.entries;
+	for (i = 0; i < nitems(v); i++)
+		si->hint[i] = *v[i];
+	regtab_reserve(rt, &sz);
 }
 
 /*
@@ -1275,6 +1320,7 @@ snap_parse(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 		if (strcmp(key, "procs") == 0) {
 			json_decref(k);
 			procs = 1;
+			snap_reserve(r, rt, si);
 			if (snap_procs(r, rt, si) == -1)
 				goto done;
 		} else {
@@ -1346,11 +1392,14 @@ snapshot_load(struct regtab *rt, int fd, struct snapshot_info *si, char *err,
     size_t errlen)
 {
 	struct reader r;
+	struct stat sb;
 	int rv;
 
 	memset(si, 0, sizeof(*si));
 	memset(&r, 0, sizeof(r));
 	r.fd = fd;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
+		r.size = sb.st_size;
 	r.err = err;
 	r.errlen = errlen;
 	if (regtab_count(rt) != 0) {
@@ -1378,7 +1427,7 @@ snapshot_load_buf(struct regtab *rt, const void *buf, size_t len,
 	memset(&r, 0, sizeof(r));
 	r.fd = -1;
 	r.data = buf;
-	r.len = len;
+	r.len = r.size = len;
 	r.eof = 1;
 	r.err = err;
 	r.errlen = errlen;

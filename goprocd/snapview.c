@@ -62,8 +62,9 @@ struct snapview {
 	struct copy_tree copies;
 	size_t ncopies;
 	size_t copied_bytes;
-	uint64_t next_id; /* entries from this ID on came later */
-	uint64_t cursor;  /* written: every ID up to this one */
+	struct regtab_size size; /* of the registry at the view */
+	uint64_t next_id;        /* entries from this ID on came later */
+	uint64_t cursor;         /* written: every ID up to this one */
 	uint64_t seq;
 	int64_t now;
 	int64_t seen_at; /* last-seen time of the alive, when written */
@@ -97,6 +98,7 @@ snapview_begin(struct regtab *rt, uint64_t journal_seq, int64_t now)
 	sv->rt = rt;
 	RB_INIT(&sv->copies);
 	sv->next_id = regtab_next_id(rt);
+	regtab_size(rt, &sv->size);
 	sv->seq = journal_seq;
 	sv->now = now;
 	regtab_set_hook(rt, view_hook, sv);
@@ -149,7 +151,7 @@ snapview_open(struct snapview *sv, int fd)
 {
 	if (sv->sw != NULL)
 		fatalx("%s: the view is written already", __func__);
-	sv->sw = snapshot_open(fd, sv->next_id, sv->seq, sv->now);
+	sv->sw = snapshot_open(fd, sv->next_id, sv->seq, sv->now, &sv->size);
 }
 
 /*

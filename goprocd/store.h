@@ -39,6 +39,7 @@
 struct gp_entry;
 struct gp_request;
 struct regtab;
+struct regtab_size;
 struct rentry;
 struct snapwriter;
 struct snapview;
@@ -51,6 +52,8 @@ struct snapshot_info {
 	int64_t created_unix;
 	size_t count;   /* entries loaded */
 	size_t unknown; /* of which without start_ticks */
+	/* The header's "entries", "pids", "names" and "labels", as believed. */
+	size_t hint[4];
 };
 
 /* snapshot.c */
@@ -59,7 +62,8 @@ int snapshot_load_buf(struct regtab *, const void *, size_t,
     struct snapshot_info *, char *, size_t);
 int snapshot_write(
     struct regtab *, int, uint64_t, int64_t, uint64_t *, char *, size_t);
-struct snapwriter *snapshot_open(int, uint64_t, uint64_t, int64_t);
+struct snapwriter *snapshot_open(
+    int, uint64_t, uint64_t, int64_t, const struct regtab_size *);
 int snapshot_put(struct snapwriter *, const struct rentry *);
 int snapshot_put_text(struct snapwriter *, const char *, size_t);
 uint64_t snapshot_written(const struct snapwriter *);

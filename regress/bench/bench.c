@@ -738,17 +738,26 @@ write_snapshot(const char *path, size_t n, size_t ngroups, const char *boot)
 {
 	FILE *f;
 	static char vbuf[1 << 20];
-	size_t i;
+	size_t i, nlabels;
 	int32_t pid;
 	unsigned uid = (unsigned)getuid();
 
 	if ((f = fopen(path, "w")) == NULL)
 		bail("%s: %s", path, strerror(errno));
 	(void)setvbuf(f, vbuf, _IOFBF, sizeof(vbuf));
+	/*
+	 * The counts goprocd writes in its header: the t<N> tags, the
+	 * b<N> tags (distinct below i = 300, then all 100), the groups
+	 * and the one boot ID are the labels.
+	 */
+	nlabels = (n + TAG_MATCHES - 1) / TAG_MATCHES +
+	    (n < 300 ? (n + 2) / 3 : 100) + (n < ngroups ? n : ngroups) +
+	    (n > 0);
 	fprintf(f,
 	    "{\"version\":1,\"next_id\":%zu,\"created_unix\":%lld,"
-	    "\"journal_seq\":0,\"procs\":[",
-	    n + 1, (long long)time(NULL));
+	    "\"journal_seq\":0,\"entries\":%zu,\"pids\":%zu,\"names\":%zu,"
+	    "\"labels\":%zu,\"procs\":[",
+	    n + 1, (long long)time(NULL), n, n, (n + 4) / 5, nlabels);
 	for (i = 0; i < n; i++) {
 		pid = (int32_t)(((uint64_t)i * PID_STRIDE) % GP_PID_MAX) + 1;
 		fprintf(f,

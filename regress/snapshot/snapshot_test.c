@@ -263,10 +263,10 @@ ATF_TC_BODY(snapshot_has_one_entry_per_line, tc)
 		lines++;
 	/* The header, 4 entries, and the tail. */
 	ATF_CHECK_EQ(lines, 6);
-	ATF_CHECK_MATCH(
-	    "^\\{\"version\":1,\"next_id\":50,\"created_unix\":"
-	    "1795705805,\"journal_seq\":0,\"procs\":\\[\n\\{\"id\":1,\"pid\":"
-	    "4242,",
+	ATF_CHECK_MATCH("^\\{\"version\":1,\"next_id\":50,\"created_unix\":"
+	                "1795705805,\"journal_seq\":0,\"entries\":4,\"pids\":4,"
+	                "\"names\":2,\"labels\":9,\"procs\":\\[\n\\{\"id\":1,"
+	                "\"pid\":4242,",
 	    s);
 	ATF_CHECK_MATCH("\"added_at\":\"2026-11-26T", s);
 	ATF_CHECK_MATCH("\n\\]\\}\n$", s);
@@ -396,6 +396,56 @@ ATF_TC_BODY(go_snapshot_loads, tc)
 	regtab_free(rt);
 }
 
+/*
+ * The counts of a snapshot's header only size the indexes: counts that
+ * lie, far too high (bounded by the file's size), too low or absent,
+ * load the same registry.
+ */
+ATF_TC_WITHOUT_HEAD(header_counts_are_only_hints);
+ATF_TC_BODY(header_counts_are_only_hints, tc)
+{
+	static const char *heads[] = {
+		"\"entries\":4,\"pids\":4,\"names\":2,\"labels\":9",
+		"\"entries\":9223372036854775807,\"pids\":9223372036854775807,"
+		"\"names\":9223372036854775807,\"labels\":9223372036854775807",
+		"\"entries\":0,\"pids\":0,\"names\":1,\"labels\":0",
+		"\"labels\":100000000",
+	};
+	struct regtab *rt, *rt2;
+	struct regtab_size sz;
+	struct snapshot_info si;
+	char *s, *s2, *body, *want;
+	size_t i, k;
+
+	rt = sample();
+	want = dump(rt, 0);
+	ATF_REQUIRE((body = strstr(want, "\"procs\":[")) != NULL);
+	for (i = 0; i < nitems(heads); i++) {
+		ATF_REQUIRE(
+		    asprintf(&s,
+		        "{\"version\":1,\"next_id\":50,\"created_unix\":"
+		        "1795705805,\"journal_seq\":0,%s,%s",
+		        heads[i], body) != -1);
+		rt2 = load_str(s, &si);
+		/* No more than one entry per 64 bytes of the file. */
+		for (k = 0; k < nitems(si.hint); k++)
+			ATF_CHECK(si.hint[k] <= strlen(s) / 64);
+		ATF_CHECK(si.hint[1] <= si.hint[0] && si.hint[2] <= si.hint[0]);
+		regtab_size(rt2, &sz);
+		ATF_CHECK_EQ(sz.entries, 4);
+		ATF_CHECK_EQ(sz.pids, 4);
+		ATF_CHECK_EQ(sz.names, 2);
+		ATF_CHECK_EQ(sz.labels, 9);
+		s2 = dump(rt2, 0);
+		ATF_CHECK_STREQ_MSG(s2, want, "header %s", heads[i]);
+		free(s2);
+		free(s);
+		regtab_free(rt2);
+	}
+	free(want);
+	regtab_free(rt);
+}
+
 ATF_TC(our_snapshot_loads_and_writes_back_the_same);
 ATF_TC_HEAD(our_snapshot_loads_and_writes_back_the_same, tc)
 {
@@ -428,6 +478,10 @@ ATF_TC_BODY(our_snapshot_loads_and_writes_back_the_same, tc)
 	ATF_CHECK_EQ(si.count, 3);
 	ATF_CHECK_EQ(si.unknown, 1);
 	ATF_CHECK_EQ(si.journal_seq, 3);
+	ATF_CHECK_EQ(si.hint[0], 3);
+	ATF_CHECK_EQ(si.hint[1], 3);
+	ATF_CHECK_EQ(si.hint[2], 2);
+	ATF_CHECK_EQ(si.hint[3], 8);
 	ATF_CHECK_EQ(regtab_next_id(rt), 9);
 	ATF_REQUIRE((e = regtab_find_name(rt, "db-reader")) != NULL);
 	ATF_CHECK_STREQ(
@@ -630,6 +684,12 @@ ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 		    "offset 36: expected a key" },
 		{ "{\"version\":1,\"next_id\":1,\"procs\":[,]}",
 		    "offset 34: a value is missing" },
+		{ "{\"version\":1,\"next_id\":1,\"pids\":-1,\"procs\":[]}",
+		    "pids: must be an integer in 0..9223372036854775807, "
+		    "got -1" },
+		{ "{\"version\":1,\"next_id\":1,\"names\":\"2\",\"procs\":[]}",
+		    "names: must be an integer in 0..9223372036854775807, "
+		    "got a string" },
 	};
 	char *p, *q, *s, *big;
 	size_t i;
@@ -1312,6 +1372,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, large_snapshot_loads_from_a_descriptor);
 	ATF_TP_ADD_TC(tp, go_snapshot_loads);
 	ATF_TP_ADD_TC(tp, our_snapshot_loads_and_writes_back_the_same);
+	ATF_TP_ADD_TC(tp, header_counts_are_only_hints);
 	ATF_TP_ADD_TC(tp, times_in_any_zone_and_precision);
 	ATF_TP_ADD_TC(tp, unknown_keys_are_ignored);
 	ATF_TP_ADD_TC(tp, corrupt_snapshot_is_refused_with_its_reason);
