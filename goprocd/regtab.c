@@ -1279,6 +1279,13 @@ clean_labels(const struct gp_strlist *sl, const char *what,
 			return (-1);
 		}
 	}
+	/* In order and distinct already, as goprocd writes them. */
+	for (i = 1; i < sl->n && strcmp(out[i - 1], out[i]) < 0; i++)
+		;
+	if (i >= sl->n) {
+		*np = sl->n;
+		return (0);
+	}
 	qsort(out, sl->n, sizeof(out[0]), strp_cmp);
 	for (i = n = 0; i < sl->n; i++) {
 		if (n > 0 && strcmp(out[n - 1], out[i]) == 0)

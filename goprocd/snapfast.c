@@ -107,6 +107,9 @@ struct val {
 	size_t len;
 };
 
+/* The last boot ID found valid, a UUID (its length, or all zeroes). */
+static char valid_boot[REGTAB_BOOT_ID_LEN];
+
 static void ws(struct cursor *);
 static int lit(struct cursor *, const char *);
 static int str(struct cursor *, const char **, size_t *);
@@ -422,8 +425,14 @@ fields(struct cursor *c, struct gp_entry *ge, char *boot, size_t bootlen,
 				return (-1);
 			memcpy(boot, v.s, v.len);
 			boot[v.len] = '\0';
+			/* Most entries have the boot ID of the one before. */
+			if (v.len == REGTAB_BOOT_ID_LEN &&
+			    memcmp(boot, valid_boot, v.len) == 0)
+				break;
 			if (!regtab_valid_boot_id(boot))
 				return (-1);
+			if (v.len == REGTAB_BOOT_ID_LEN)
+				memcpy(valid_boot, boot, v.len);
 			break;
 		case K_CMD_SOURCE:
 			if (v.type == V_STR && v.len == 6 &&
