@@ -771,14 +771,14 @@ write_snapshot(const char *path, size_t n, size_t ngroups, const char *boot)
 		fprintf(f,
 		    "\"alive\":false,\"added_at\":\"2026-01-02T03:04:05Z\","
 		    "\"last_seen\":\"2026-01-02T04:05:06.5Z\","
-		    "\"meta\":{\"tags\":[\"t%zu\"",
-		    i / TAG_MATCHES);
+		    "\"meta\":{\"tags\":[");
+		/* In order, as goprocd writes them. */
 		if (i % 3 == 0)
-			fprintf(f, ",\"b%zu\"", i % 100);
+			fprintf(f, "\"b%zu\",", i % 100);
 		fprintf(f,
-		    "],\"groups\":[\"g%zu\"]},\"start_ticks\":%zu,"
+		    "\"t%zu\"],\"groups\":[\"g%zu\"]},\"start_ticks\":%zu,"
 		    "\"boot_id\":\"%s\",\"owner_uid\":%u%s}",
-		    i % ngroups, 1000 + i, boot, uid,
+		    i / TAG_MATCHES, i % ngroups, 1000 + i, boot, uid,
 		    snapshot_dated ? ",\"dead_at\":\"" MDEAD_AT "\"" : "");
 	}
 	fprintf(f, "\n]}\n");
