@@ -642,18 +642,11 @@ tab_grow(uint32_t cap, uint64_t need, uint32_t min)
 	return ((uint32_t)ncap);
 }
 
-/* Whether a table of cap slots is too small for n elements it could hold. */
+/* Whether n elements, n < 2^62, would make cap slots more than 3/4 full. */
 static int
-tab_short(uint64_t n, uint32_t cap)
+tab_over(uint64_t n, uint32_t cap)
 {
-	return (n <= UINT32_MAX / 4 && n * 4 > (uint64_t)cap * 3);
-}
-
-/* Whether a table of cap slots must grow to take n + 1 elements. */
-static int
-tab_full(uint32_t n, uint32_t cap)
-{
-	return (cap == 0 || ((uint64_t)n + 1) * 4 > (uint64_t)cap * 3);
+	return (n * 4 > (uint64_t)cap * 3);
 }
 
 static int
@@ -739,7 +732,7 @@ sh_insert(struct strhash *t, void *p)
 {
 	uint32_t h, j;
 
-	if (tab_full(t->n, t->cap))
+	if (tab_over((uint64_t)t->n + 1, t->cap))
 		sh_resize(t, tab_grow(t->cap, (uint64_t)t->n + 1, 16));
 	h = str_hash(t->str(p));
 	if (sh_slot(t, t->str(p), h, &j))
@@ -845,7 +838,7 @@ pid_insert(struct pidtab *t, struct rentry *e)
 	struct rentry **pp;
 	uint32_t j;
 
-	if (tab_full(t->n, t->cap))
+	if (tab_over((uint64_t)t->n + 1, t->cap))
 		pid_resize(t, tab_grow(t->cap, (uint64_t)t->n + 1, 16));
 	if (!pid_slot(t, e->pid, &j)) {
 		e->pid_next = NULL;
@@ -945,7 +938,7 @@ rset_reserve(struct rset *s, uint32_t more)
 	uint64_t need;
 
 	need = (uint64_t)s->n + more;
-	if (s->cap == 0 || need * 4 > (uint64_t)s->cap * 3)
+	if (tab_over(need, s->cap))
 		rset_resize(s, tab_grow(s->cap, need, 4));
 }
 
@@ -1199,11 +1192,13 @@ regtab_size(const struct regtab *rt, struct regtab_size *sz)
 void
 regtab_reserve(struct regtab *rt, const struct regtab_size *sz)
 {
-	if (tab_short(sz->pids, rt->pids.cap))
+	const uint64_t most = UINT32_MAX / 4;
+
+	if (sz->pids <= most && tab_over(sz->pids, rt->pids.cap))
 		pid_resize(&rt->pids, tab_grow(rt->pids.cap, sz->pids, 16));
-	if (tab_short(sz->names, rt->names.cap))
+	if (sz->names <= most && tab_over(sz->names, rt->names.cap))
 		sh_resize(&rt->names, tab_grow(rt->names.cap, sz->names, 16));
-	if (tab_short(sz->labels, rt->labels.cap))
+	if (sz->labels <= most && tab_over(sz->labels, rt->labels.cap))
 		sh_resize(
 		    &rt->labels, tab_grow(rt->labels.cap, sz->labels, 16));
 }

@@ -49,7 +49,7 @@
 
 #define WBUF_SIZE (64 * 1024)
 #define RBUF_CHUNK (64 * 1024)
-#define ENTRY_MIN 64 /* bytes: no entry of "procs" takes fewer */
+#define ENTRY_MIN 64 /* bytes of the file per entry a count may claim */
 
 #define RD_EOF (-1)
 #define RD_ERR (-2)
