@@ -1118,6 +1118,13 @@ regtab_clear(struct regtab *rt)
 	while ((e = idt_max(&rt->ids)) != NULL)
 		regtab_remove(rt, e);
 	rt->max_id = 0;
+	/* Empty now, but a hash sized by regtab_reserve() keeps its slots. */
+	if (rt->pids.n == 0)
+		pid_resize(&rt->pids, 0);
+	if (rt->names.n == 0)
+		sh_resize(&rt->names, 0);
+	if (rt->labels.n == 0)
+		sh_resize(&rt->labels, 0);
 }
 
 /* Free the table and every entry in it. */
