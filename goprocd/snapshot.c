@@ -1125,8 +1125,17 @@ snap_header(struct reader *r, const char *key, json_t *v,
 	case 3:
 		si->journal_seq = n;
 		break;
-	default:
-		si->hint[i - 4] = n;
+	case 4:
+		si->hint.entries = n;
+		break;
+	case 5:
+		si->hint.pids = n;
+		break;
+	case 6:
+		si->hint.names = n;
+		break;
+	case 7:
+		si->hint.labels = n;
 		break;
 	}
 	return (0);
@@ -1142,21 +1151,19 @@ snap_header(struct reader *r, const char *key, json_t *v,
 static void
 snap_reserve(struct reader *r, struct regtab *rt, struct snapshot_info *si)
 {
-	struct regtab_size sz;
-	size_t *v[4] = { &sz.entries, &sz.pids, &sz.names, &sz.labels };
-	uint64_t most = r->size / ENTRY_MIN;
-	size_t i;
+	struct regtab_size *sz = &si->hint;
+	size_t most = r->size / ENTRY_MIN;
 
-	for (i = 0; i < nitems(v); i++)
-		*v[i] = si->hint[i] < most ? si->hint[i] : most;
+	if (sz->entries > most)
+		sz->entries = most;
+	if (sz->labels > most)
+		sz->labels = most;
 	/* Each entry has one PID and at most one name. */
-	if (sz.pids > sz.entries)
-		sz.pids = sz.entries;
-	if (sz.names > sz.entries)
-		sz.names = sz.entries;
-	for (i = 0; i < nitems(v); i++)
-		si->hint[i] = *v[i];
-	regtab_reserve(rt, &sz);
+	if (sz->pids > sz->entries)
+		sz->pids = sz->entries;
+	if (sz->names > sz->entries)
+		sz->names = sz->entries;
+	regtab_reserve(rt, sz);
 }
 
 /*

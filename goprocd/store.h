@@ -39,7 +39,6 @@
 struct gp_entry;
 struct gp_request;
 struct regtab;
-struct regtab_size;
 struct rentry;
 struct snapwriter;
 struct snapview;
@@ -53,7 +52,7 @@ struct snapshot_info {
 	size_t count;   /* entries loaded */
 	size_t unknown; /* of which without start_ticks */
 	/* The header's "entries", "pids", "names" and "labels", as believed. */
-	size_t hint[4];
+	struct regtab_size hint;
 };
 
 /* snapshot.c */

@@ -415,7 +415,7 @@ ATF_TC_BODY(header_counts_are_only_hints, tc)
 	struct regtab_size sz;
 	struct snapshot_info si;
 	char *s, *s2, *body, *want;
-	size_t i, k;
+	size_t i;
 
 	rt = sample();
 	want = dump(rt, 0);
@@ -428,9 +428,12 @@ ATF_TC_BODY(header_counts_are_only_hints, tc)
 		        heads[i], body) != -1);
 		rt2 = load_str(s, &si);
 		/* No more than one entry per 64 bytes of the file. */
-		for (k = 0; k < nitems(si.hint); k++)
-			ATF_CHECK(si.hint[k] <= strlen(s) / 64);
-		ATF_CHECK(si.hint[1] <= si.hint[0] && si.hint[2] <= si.hint[0]);
+		ATF_CHECK(si.hint.entries <= strlen(s) / 64);
+		ATF_CHECK(si.hint.pids <= strlen(s) / 64);
+		ATF_CHECK(si.hint.names <= strlen(s) / 64);
+		ATF_CHECK(si.hint.labels <= strlen(s) / 64);
+		ATF_CHECK(si.hint.pids <= si.hint.entries &&
+		    si.hint.names <= si.hint.entries);
 		regtab_size(rt2, &sz);
 		ATF_CHECK_EQ(sz.entries, 4);
 		ATF_CHECK_EQ(sz.pids, 4);
@@ -493,10 +496,10 @@ ATF_TC_BODY(our_snapshot_loads_and_writes_back_the_same, tc)
 	ATF_CHECK_EQ(si.count, 3);
 	ATF_CHECK_EQ(si.unknown, 1);
 	ATF_CHECK_EQ(si.journal_seq, 3);
-	ATF_CHECK_EQ(si.hint[0], 3);
-	ATF_CHECK_EQ(si.hint[1], 3);
-	ATF_CHECK_EQ(si.hint[2], 2);
-	ATF_CHECK_EQ(si.hint[3], 8);
+	ATF_CHECK_EQ(si.hint.entries, 3);
+	ATF_CHECK_EQ(si.hint.pids, 3);
+	ATF_CHECK_EQ(si.hint.names, 2);
+	ATF_CHECK_EQ(si.hint.labels, 8);
 	ATF_CHECK_EQ(regtab_next_id(rt), 9);
 	ATF_REQUIRE((e = regtab_find_name(rt, "db-reader")) != NULL);
 	ATF_CHECK_STREQ(
