@@ -257,7 +257,7 @@ big_compaction()
 	gp_env
 	mkdir -m 700 "${GOPROC_RUNTIME_DIR}"
 	python3 "$(atf_get_srcdir)/mksnap.py" 100000 >"$(gp_snapshot)"
-	gp_start
+	gp_start -v
 	t=$(gp_spawn sleep 1000)
 	atf_check -o ignore "${GOPROCCTL}" add "${t}" --tag before
 	kill -HUP "$(gp_pid)"
@@ -298,8 +298,11 @@ compaction_serves_requests_body()
 	[ ${inside} -gt 0 ] ||
 	    atf_fail "no add was answered while the snapshot was written"
 	echo "${inside} adds answered during the compaction"
+	# It ends when the journal of the records since is in place (the
+	# old one, with every record, stays until then, even with neither
+	# file.tmp there).
 	i=0
-	while [ -e "$(gp_snapshot).tmp" ] || [ -e "$(gp_journal).tmp" ]; do
+	until grep -q "journal.*replaced in" goprocd.log; do
 		[ $i -lt 600 ] || atf_fail "the compaction did not end"
 		sleep 0.05
 		i=$((i + 1))
