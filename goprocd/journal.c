@@ -141,12 +141,13 @@ jline(json_t *o, int ok, size_t *lenp)
  */
 
 char *
-journal_add(uint64_t seq, const struct rentry *e, size_t *lenp)
+journal_add(
+    const struct regtab *rt, uint64_t seq, const struct rentry *e, size_t *lenp)
 {
 	json_t *o;
 
 	o = jrec(seq, "add");
-	return (jline(o, jput(o, "proc", store_entry_json(e)) == 0, lenp));
+	return (jline(o, jput(o, "proc", store_entry_json(rt, e)) == 0, lenp));
 }
 
 char *
@@ -650,7 +651,7 @@ replay_update(
 			    store_json_describe(v, dbuf, sizeof(dbuf)));
 			return (-1);
 		}
-		if (regtab_edit(e, &req, &ge, &changed, msg, sizeof(msg)) ==
+		if (regtab_edit(rt, e, &req, &ge, &changed, msg, sizeof(msg)) ==
 		    -1) {
 			snprintf(err, errlen, "ids[%zu]: %s", i, msg);
 			return (-1);

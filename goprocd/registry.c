@@ -930,7 +930,7 @@ event_emit(const struct gp_event *tmpl, const struct rentry *e)
 		ev.at = now_ns();
 	if (e != NULL) {
 		ev.flags |= GP_EVF_ENTRY;
-		rentry_fill(e, &ev.entry);
+		rentry_fill(rt, e, &ev.entry);
 		if (ev.entry.alive && ev.entry.last_seen < seen_at)
 			ev.entry.last_seen = seen_at;
 	}
@@ -1196,7 +1196,7 @@ encode_entry(const struct rentry *e, const struct gp_children *kids)
 	static struct gp_entry ge;
 	struct ibuf *buf;
 
-	rentry_fill_fields(e, &ge);
+	rentry_fill_fields(rt, e, &ge);
 	if (kids != NULL && e->alive)
 		ge.kids = *kids;
 	if (ge.alive && ge.last_seen < seen_at)
@@ -1223,7 +1223,7 @@ op_result(struct op *op, const struct rentry *e, uint32_t flags, int32_t signo,
 	struct ibuf *buf;
 
 	memset(&res, 0, sizeof(res));
-	rentry_fill(e, &res.entry);
+	rentry_fill(rt, e, &res.entry);
 	if (res.entry.alive && res.entry.last_seen < seen_at)
 		res.entry.last_seen = seen_at;
 	res.flags = flags;
@@ -1728,7 +1728,8 @@ add_record(struct op *op, struct gp_entry *ge, const char *boot_id,
 
 	if ((r = regtab_add(rt, ge, boot_id, &e, err, errlen)) != REGTAB_OK)
 		return (r);
-	if (journal_append(journal_add(++journal_seq, e, &jlen), &jlen) == -1) {
+	if (journal_append(journal_add(rt, ++journal_seq, e, &jlen), &jlen) ==
+	    -1) {
 		/* Not on disk: not in memory either, nor its ID used. */
 		r = errno;
 		id = e->id;
@@ -1988,7 +1989,7 @@ registered(const struct probe_info *pi)
 
 	for (o = regtab_find_pid(rt, pi->pid); o != NULL;
 	     o = regtab_next_pid(rt, o)) {
-		b = rentry_boot_id(o);
+		b = rentry_boot_id(rt, o);
 		if (o->start_ticks == pi->start_ticks &&
 		    strcmp(b != NULL ? b : "", pi->boot_id) == 0)
 			return (o);
@@ -2150,8 +2151,8 @@ update_check(struct op *op, struct rentry **m, size_t n)
 		return (-1);
 	}
 	for (i = 0; i < n; i++) {
-		if (regtab_edit(m[i], req, &ge, &changed, err, sizeof(err)) ==
-		        0 &&
+		if (regtab_edit(
+		        rt, m[i], req, &ge, &changed, err, sizeof(err)) == 0 &&
 		    ge.tags.n <= max_labels && ge.groups.n <= max_labels)
 			continue;
 		if (ge.tags.n > max_labels || ge.groups.n > max_labels)
@@ -2203,8 +2204,8 @@ req_update(struct op *op)
 	if ((ids = reallocarray(NULL, n, sizeof(*ids))) == NULL)
 		fatal(NULL);
 	for (i = nchg = 0; i < n; i++) {
-		if (regtab_edit(m[i], req, &ge, &changed, err, sizeof(err)) ==
-		    -1)
+		if (regtab_edit(
+		        rt, m[i], req, &ge, &changed, err, sizeof(err)) == -1)
 			fatalx("%s: %s", __func__, err);
 		if (changed != 0)
 			m[nchg++] = m[i];
@@ -2229,8 +2230,8 @@ req_update(struct op *op)
 		return;
 	}
 	for (i = 0; i < nchg; i++) {
-		if (regtab_edit(m[i], req, &ge, &changed, err, sizeof(err)) ==
-		    -1)
+		if (regtab_edit(
+		        rt, m[i], req, &ge, &changed, err, sizeof(err)) == -1)
 			fatalx("%s: %s", __func__, err);
 		e = regtab_replace(rt, m[i], &ge);
 		event_updated(e, changed);
@@ -2785,9 +2786,9 @@ probe_alive(const struct probe_alive *pa)
 				log_warnx("id %llu: %s",
 				    (unsigned long long)e->id, err);
 			/* Lost on a full disk: the next compaction has it. */
-			if (journal_append(
-			        journal_ident(++journal_seq, e->id,
-			            e->start_ticks, rentry_boot_id(e), &jlen),
+			if (journal_append(journal_ident(++journal_seq, e->id,
+			                       e->start_ticks,
+			                       rentry_boot_id(rt, e), &jlen),
 			        &jlen) == -1)
 				resync = 1;
 		}
@@ -2906,7 +2907,7 @@ watch(const struct rentry *e)
 	pw.pid = e->pid;
 	pw.start_ticks = e->start_ticks;
 	pw.added_at = e->added_at;
-	(void)strlcpy(pw.boot_id, rentry_boot_id(e), sizeof(pw.boot_id));
+	(void)strlcpy(pw.boot_id, rentry_boot_id(rt, e), sizeof(pw.boot_id));
 	imsg_compose_event(
 	    &iev_prober, IMSG_PROBE_WATCH, 0, 0, -1, &pw, sizeof(pw));
 }

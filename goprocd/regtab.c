@@ -104,7 +104,22 @@ struct strhash {
 struct rlabel {
 	struct rset members[2]; /* REGTAB_TAG, REGTAB_GROUP */
 	uint32_t refs;          /* uses as a boot ID */
+	uint32_t idx;           /* in the label table, what entries hold */
 	char s[];
+};
+
+/*
+ * The labels by index: v[i] is the label entries refer to as i, NULL
+ * for an index free to hand out again (those are on the stack free).
+ * Index 0 is never handed out: an entry's boot ID 0 is none.
+ */
+struct labtab {
+	struct rlabel **v;
+	uint32_t n; /* indexes in use or freed, 0 included */
+	uint32_t cap;
+	uint32_t *free;
+	uint32_t nfree;
+	uint32_t capfree;
 };
 
 /* How many entries one uid owns. */
@@ -128,6 +143,7 @@ struct regtab {
 	struct pidtab pids;
 	struct strhash names;
 	struct strhash labels;
+	struct labtab labs;
 	struct uid_tree uids;
 	struct deadheap dead;
 	size_t count;
@@ -227,6 +243,11 @@ static void rset_add(struct rset *, struct rentry *);
 static void rset_del(struct rset *, struct rentry *);
 static void rset_append(struct rset *, struct rentry *);
 static void rset_hash(struct rset *);
+static struct rlabel *label_at(const struct regtab *, uint32_t);
+static void lt_reserve(struct labtab *, uint64_t);
+static uint32_t lt_insert(struct labtab *, struct rlabel *);
+static void lt_remove(struct labtab *, struct rlabel *);
+static void lt_free(struct labtab *);
 static struct rlabel *label_find(struct regtab *, const char *);
 static struct rlabel *label_get(struct regtab *, const char *);
 static void label_release(struct regtab *, struct rlabel *);
@@ -236,6 +257,7 @@ static int entry_cmp(const void *, const void *);
 static int clean_labels(const struct gp_strlist *, const char *,
     char (*)[GP_LABEL_MAX + 1], size_t *, char *, size_t);
 static int has_label(const struct rentry *, int, const struct rlabel *);
+static const char *lab_str(const struct regtab *, uint32_t);
 static void copy_cmd(char *, const char *, size_t);
 static int sel_resolve(
     struct regtab *, const struct gp_request *, struct sel *);
@@ -1034,6 +1056,88 @@ rset_del(struct rset *s, struct rentry *e)
 		rset_resize(s, s->cap / 2);
 }
 
+/* The label of an index an entry holds. */
+static struct rlabel *
+label_at(const struct regtab *rt, uint32_t i)
+{
+	if (i == 0 || i >= rt->labs.n || rt->labs.v[i] == NULL)
+		fatalx("%s: no label %u", __func__, i);
+	return (rt->labs.v[i]);
+}
+
+static const char *
+lab_str(const struct regtab *rt, uint32_t i)
+{
+	return (label_at(rt, i)->s);
+}
+
+/* Room for n labels in all, so that lt_insert() will not allocate. */
+static void
+lt_reserve(struct labtab *t, uint64_t n)
+{
+	struct rlabel **nv;
+	uint64_t cap;
+
+	n++; /* index 0 */
+	if (n <= t->cap)
+		return;
+	if (n > UINT32_MAX)
+		fatalx("%s: too many labels", __func__);
+	cap = t->cap == 0 ? 16 : t->cap;
+	while (cap < n)
+		cap += cap / 2;
+	if (cap > UINT32_MAX)
+		cap = UINT32_MAX;
+	if ((nv = reallocarray(t->v, cap, sizeof(*t->v))) == NULL)
+		fatal(NULL);
+	t->v = nv;
+	t->cap = cap;
+}
+
+/* Give a label an index: one freed before, or the next. */
+static uint32_t
+lt_insert(struct labtab *t, struct rlabel *l)
+{
+	uint32_t i;
+
+	if (t->nfree > 0)
+		i = t->free[--t->nfree];
+	else {
+		if (t->n == 0)
+			t->n = 1;
+		lt_reserve(t, t->n);
+		i = t->n++;
+	}
+	t->v[i] = l;
+	return (i);
+}
+
+static void
+lt_remove(struct labtab *t, struct rlabel *l)
+{
+	uint32_t *nf;
+	uint32_t cap;
+
+	t->v[l->idx] = NULL;
+	if (t->nfree == t->capfree) {
+		cap = t->capfree == 0 ? 16 : t->capfree + t->capfree / 2;
+		if ((nf = reallocarray(t->free, cap, sizeof(*nf))) == NULL)
+			fatal(NULL);
+		t->free = nf;
+		t->capfree = cap;
+	}
+	t->free[t->nfree++] = l->idx;
+}
+
+/* Forget every index; the table holds no label. */
+static void
+lt_free(struct labtab *t)
+{
+	free(t->v);
+	free(t->free);
+	memset(t, 0, sizeof(*t));
+}
+
 static struct rlabel *
 label_find(struct regtab *rt, const char *s)
 {
@@ -1053,6 +1157,7 @@ label_get(struct regtab *rt, const char *s)
 		fatal(NULL);
 	memcpy(l->s, s, len + 1);
 	sh_insert(&rt->labels, l);
+	l->idx = lt_insert(&rt->labs, l);
 	return (l);
 }
 
@@ -1066,6 +1171,7 @@ label_release(struct regtab *rt, struct rlabel *l)
 	if (l == rt->last_boot)
 		rt->last_boot = NULL;
 	sh_remove(&rt->labels, l);
+	lt_remove(&rt->labs, l);
 	rset_resize(&l->members[REGTAB_TAG], 0);
 	rset_resize(&l->members[REGTAB_GROUP], 0);
 	free(l);
@@ -1123,8 +1229,10 @@ regtab_clear(struct regtab *rt)
 		pid_resize(&rt->pids, 0);
 	if (rt->names.n == 0)
 		sh_resize(&rt->names, 0);
-	if (rt->labels.n == 0)
+	if (rt->labels.n == 0) {
 		sh_resize(&rt->labels, 0);
+		lt_free(&rt->labs);
+	}
 }
 
 /* Free the table and every entry in it. */
@@ -1134,6 +1242,7 @@ regtab_free(struct regtab *rt)
 	if (rt == NULL)
 		return;
 	regtab_clear(rt);
+	lt_free(&rt->labs);
 	free(rt->ids.pno);
 	free(rt->ids.page);
 	free(rt->dead.v);
@@ -1208,6 +1317,8 @@ regtab_reserve(struct regtab *rt, const struct regtab_size *sz)
 	if (sz->labels <= most && tab_over(sz->labels, rt->labels.cap))
 		sh_resize(
 		    &rt->labels, tab_grow(rt->labels.cap, sz->labels, 16));
+	if (sz->labels <= most)
+		lt_reserve(&rt->labs, sz->labels);
 }
 
 uint64_t
@@ -1433,7 +1544,7 @@ add_check(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		for (o = regtab_find_pid(rt, ge->pid); o != NULL;
 		     o = regtab_next_pid(rt, o)) {
 			if (o->start_ticks != ge->start_ticks ||
-			    o->boot != boot)
+			    o->boot != (boot == NULL ? 0 : boot->idx))
 				continue;
 			if (boot == NULL && boot_id != NULL && *boot_id != '\0')
 				continue;
@@ -1455,7 +1566,7 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
     const struct add_plan *plan)
 {
 	struct rentry *e;
-	struct rlabel *l;
+	struct rlabel *l, *boot;
 	char *names;
 	size_t cmdlen, namelen, i;
 	int kind;
@@ -1488,17 +1599,17 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		memcpy(names, ge->name, namelen + 1);
 	copy_cmd(rentry_cmd(e), ge->cmd, cmdlen);
 	if (boot_id != NULL && *boot_id != '\0') {
-		e->boot =
-		    plan->boot != NULL ? plan->boot : label_get(rt, boot_id);
-		e->boot->refs++;
-		rt->last_boot = e->boot;
+		boot = plan->boot != NULL ? plan->boot : label_get(rt, boot_id);
+		boot->refs++;
+		e->boot = boot->idx;
+		rt->last_boot = boot;
 	}
 	for (i = 0; i < plan->ntags + plan->ngroups; i++) {
 		kind = i < plan->ntags ? REGTAB_TAG : REGTAB_GROUP;
 		l = label_get(rt,
 		    kind == REGTAB_TAG ? plan->tags[i] :
 		                         plan->groups[i - plan->ntags]);
-		e->lab[i] = l;
+		e->lab[i] = l->idx;
 		if (rt->bulk)
 			rset_append(&l->members[kind], e);
 		else
@@ -1559,14 +1670,15 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 	if (e->namelen > 0)
 		sh_remove(&rt->names, e);
 	for (i = 0; i < (size_t)e->ntags + e->ngroups; i++) {
-		l = e->lab[i];
+		l = label_at(rt, e->lab[i]);
 		kind = i < e->ntags ? REGTAB_TAG : REGTAB_GROUP;
 		rset_del(&l->members[kind], e);
 		label_release(rt, l);
 	}
-	if (e->boot != NULL) {
-		e->boot->refs--;
-		label_release(rt, e->boot);
+	if (e->boot != 0) {
+		l = label_at(rt, e->boot);
+		l->refs--;
+		label_release(rt, l);
 	}
 	uid_count(rt, e->owner_uid, -1);
 	rt->count--;
@@ -1650,7 +1762,7 @@ has_label(const struct rentry *e, int kind, const struct rlabel *l)
 	start = kind == REGTAB_TAG ? 0 : e->ntags;
 	end = kind == REGTAB_TAG ? e->ntags : (size_t)e->ntags + e->ngroups;
 	for (i = start; i < end; i++)
-		if (e->lab[i] == l)
+		if (e->lab[i] == l->idx)
 			return (1);
 	return (0);
 }
@@ -1944,7 +2056,8 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
     size_t *changedp, char *err, size_t errlen)
 {
 	char cfrom[GP_LABEL_MAX + 1], cto[GP_LABEL_MAX + 1];
-	struct rlabel *lf, *lt, **lab;
+	struct rlabel *lf, *lt;
+	uint32_t *lab;
 	struct rentry **members, *e;
 	const char *errstr;
 	size_t n, i, j, start, end;
@@ -1986,7 +2099,7 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
 		end = kind == REGTAB_TAG ? e->ntags :
 		                           (size_t)e->ntags + e->ngroups;
 		lab = e->lab;
-		for (i = start; i < end && lab[i] != lf; i++)
+		for (i = start; i < end && lab[i] != lf->idx; i++)
 			;
 		if (has_label(e, kind, lt)) {
 			/*
@@ -2004,16 +2117,18 @@ regtab_rename(struct regtab *rt, int kind, const char *from, const char *to,
 				e->ngroups--;
 		} else {
 			/* Replace, then move the new label into order. */
-			lab[i] = lt;
-			for (; i > start && strcmp(lab[i - 1]->s, lt->s) > 0;
+			lab[i] = lt->idx;
+			for (; i > start &&
+			     strcmp(lab_str(rt, lab[i - 1]), lt->s) > 0;
 			     i--) {
 				lab[i] = lab[i - 1];
-				lab[i - 1] = lt;
+				lab[i - 1] = lt->idx;
 			}
-			for (; i + 1 < end && strcmp(lab[i + 1]->s, lt->s) < 0;
+			for (; i + 1 < end &&
+			     strcmp(lab_str(rt, lab[i + 1]), lt->s) < 0;
 			     i++) {
 				lab[i] = lab[i + 1];
-				lab[i + 1] = lt;
+				lab[i + 1] = lt->idx;
 			}
 			rset_add(&lt->members[kind], e);
 		}
@@ -2130,7 +2245,8 @@ int
 regtab_set_identity(struct regtab *rt, struct rentry *e, uint64_t start_ticks,
     const char *boot_id, char *err, size_t errlen)
 {
-	struct rlabel *old;
+	struct rlabel *l;
+	uint32_t old;
 
 	if (!regtab_valid_boot_id(boot_id)) {
 		snprintf(err, errlen, "invalid boot id");
@@ -2138,14 +2254,16 @@ regtab_set_identity(struct regtab *rt, struct rentry *e, uint64_t start_ticks,
 	}
 	entry_changes(rt, e);
 	old = e->boot;
-	e->boot = NULL;
+	e->boot = 0;
 	if (boot_id != NULL && *boot_id != '\0') {
-		e->boot = label_get(rt, boot_id);
-		e->boot->refs++;
+		l = label_get(rt, boot_id);
+		l->refs++;
+		e->boot = l->idx;
 	}
-	if (old != NULL) {
-		old->refs--;
-		label_release(rt, old);
+	if (old != 0) {
+		l = label_at(rt, old);
+		l->refs--;
+		label_release(rt, l);
 	}
 	e->start_ticks = start_ticks;
 	return (0);
@@ -2172,7 +2290,7 @@ regtab_set_cmd(struct regtab *rt, struct rentry *e, const char *cmd, int client)
 		copy_cmd(rentry_cmd(e), cmd, len);
 		return (e);
 	}
-	rentry_fill(e, &ge);
+	rentry_fill(rt, e, &ge);
 	memcpy(ge.cmd, cmd, len);
 	ge.cmd[len] = '\0';
 	return (regtab_replace(rt, e, &ge));
@@ -2228,12 +2346,13 @@ same_labels(const struct gp_strlist *a, const struct gp_strlist *b)
  * the entry would carry too many labels.
  */
 int
-regtab_edit(const struct rentry *e, const struct gp_request *req,
-    struct gp_entry *ge, uint32_t *changedp, char *err, size_t errlen)
+regtab_edit(const struct regtab *rt, const struct rentry *e,
+    const struct gp_request *req, struct gp_entry *ge, uint32_t *changedp,
+    char *err, size_t errlen)
 {
 	static struct gp_entry old;
 
-	rentry_fill(e, ge);
+	rentry_fill(rt, e, ge);
 	old = *ge;
 	*changedp = 0;
 	if (edit_labels(&ge->tags, &req->add_tags, &req->rm_tags) == -1 ||
@@ -2270,12 +2389,12 @@ regtab_replace(struct regtab *rt, struct rentry *e, const struct gp_entry *ge)
 	char boot[REGTAB_BOOT_ID_LEN + 1], err[128];
 	int64_t dead_at;
 
-	rentry_fill(e, &ne);
+	rentry_fill(rt, e, &ne);
 	(void)strlcpy(ne.name, ge->name, sizeof(ne.name));
 	(void)strlcpy(ne.cmd, ge->cmd, sizeof(ne.cmd));
 	ne.tags = ge->tags;
 	ne.groups = ge->groups;
-	strlcpy(boot, rentry_boot_id(e), sizeof(boot));
+	strlcpy(boot, rentry_boot_id(rt, e), sizeof(boot));
 	met = e->met;
 	e->met = NULL;
 	dead_at = e->dead_at;
@@ -2306,33 +2425,34 @@ rentry_cmd(const struct rentry *e)
 }
 
 const char *
-rentry_boot_id(const struct rentry *e)
+rentry_boot_id(const struct regtab *rt, const struct rentry *e)
 {
-	return (e->boot == NULL ? "" : e->boot->s);
+	return (e->boot == 0 ? "" : lab_str(rt, e->boot));
 }
 
 const char *
-rentry_tag(const struct rentry *e, size_t i)
+rentry_tag(const struct regtab *rt, const struct rentry *e, size_t i)
 {
 	if (i >= e->ntags)
 		return (NULL);
-	return (e->lab[i]->s);
+	return (lab_str(rt, e->lab[i]));
 }
 
 const char *
-rentry_group(const struct rentry *e, size_t i)
+rentry_group(const struct regtab *rt, const struct rentry *e, size_t i)
 {
 	if (i >= e->ngroups)
 		return (NULL);
-	return (e->lab[e->ntags + i]->s);
+	return (lab_str(rt, e->lab[e->ntags + i]));
 }
 
 /* Fill a wire entry from a registry entry. */
 void
-rentry_fill(const struct rentry *e, struct gp_entry *ge)
+rentry_fill(
+    const struct regtab *rt, const struct rentry *e, struct gp_entry *ge)
 {
 	memset(ge, 0, sizeof(*ge));
-	rentry_fill_fields(e, ge);
+	rentry_fill_fields(rt, e, ge);
 }
 
 /*
@@ -2352,7 +2472,8 @@ fill_str(char *dst, const char *src, size_t size)
 }
 
 void
-rentry_fill_fields(const struct rentry *e, struct gp_entry *ge)
+rentry_fill_fields(
+    const struct regtab *rt, const struct rentry *e, struct gp_entry *ge)
 {
 	size_t i;
 
@@ -2375,10 +2496,11 @@ rentry_fill_fields(const struct rentry *e, struct gp_entry *ge)
 	fill_str(ge->cmd, rentry_cmd(e), sizeof(ge->cmd));
 	ge->tags.n = e->ntags;
 	for (i = 0; i < e->ntags; i++)
-		fill_str(ge->tags.v[i], e->lab[i]->s, sizeof(ge->tags.v[i]));
+		fill_str(ge->tags.v[i], lab_str(rt, e->lab[i]),
+		    sizeof(ge->tags.v[i]));
 	ge->groups.n = e->ngroups;
 	for (i = 0; i < e->ngroups; i++)
-		fill_str(ge->groups.v[i], e->lab[e->ntags + i]->s,
+		fill_str(ge->groups.v[i], lab_str(rt, e->lab[e->ntags + i]),
 		    sizeof(ge->groups.v[i]));
 	if (e->met != NULL)
 		ge->met = *e->met;

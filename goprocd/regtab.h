@@ -49,11 +49,13 @@ struct rlabel;
 /*
  * One registry entry.  Callers may read every member; only regtab.c
  * writes them (the setters below change the unindexed ones).  The
- * labels are interned: lab[0 .. ntags) are the tags and
- * lab[ntags .. ntags + ngroups) the groups, each part sorted by name;
- * read them with rentry_tag(), rentry_group() and rentry_name().  The
- * name and the command line are stored after the labels, in the same
- * allocation (rentry_name(), rentry_cmd()).
+ * labels are interned, and an entry holds the index of each in its
+ * table (4 bytes rather than a pointer's 8: a large registry holds
+ * millions): lab[0 .. ntags) are the tags and lab[ntags .. ntags +
+ * ngroups) the groups, each part sorted by name, and boot the boot ID
+ * (0: none); read them with rentry_tag(), rentry_group() and
+ * rentry_boot_id().  The name and the command line are stored after the
+ * labels, in the same allocation (rentry_name(), rentry_cmd()).
  * start_ticks 0 and an empty boot id mean the process's identity was
  * never recorded (an entry from a snapshot of the Go program).
  */
@@ -61,21 +63,21 @@ struct rentry {
 	struct rentry *pid_next; /* same PID, next higher ID */
 	uint64_t id;
 	uint64_t start_ticks;
-	int64_t added_at;  /* ns since the epoch */
-	int64_t last_seen; /* ns since the epoch */
-	int64_t dead_at;   /* seen to die then (ns), 0: alive or unknown */
+	int64_t added_at;       /* ns since the epoch */
+	int64_t last_seen;      /* ns since the epoch */
+	int64_t dead_at;        /* seen to die then (ns), 0: alive or unknown */
+	struct gp_metrics *met; /* NULL until sampled or seen to die */
 	int32_t pid;
 	int32_t pgid;
 	uint32_t owner_uid;
 	uint32_t dead_pos; /* in the heap of dead entries */
-	uint8_t alive;
+	uint32_t boot;     /* label index of the boot ID, 0: none */
+	uint8_t alive : 1;
+	uint8_t cmd_client : 1; /* the command is a client's word */
 	uint8_t ntags;
 	uint8_t ngroups;
-	uint8_t cmd_client; /* the command is a client's word */
-	uint8_t namelen;    /* 0: no name */
-	struct rlabel *boot;
-	struct gp_metrics *met; /* NULL until sampled or seen to die */
-	struct rlabel *lab[];
+	uint8_t namelen; /* 0: no name */
+	uint32_t lab[];
 };
 
 typedef void regtab_hook_fn(struct rentry *, void *);
@@ -126,8 +128,8 @@ void regtab_set_alive(struct regtab *, struct rentry *, int, int64_t);
 struct rentry *regtab_first_dead(struct regtab *);
 size_t regtab_dead_until(struct regtab *, int64_t, struct rentry **, size_t);
 size_t regtab_dead_count(const struct regtab *);
-int regtab_edit(const struct rentry *, const struct gp_request *,
-    struct gp_entry *, uint32_t *, char *, size_t);
+int regtab_edit(const struct regtab *, const struct rentry *,
+    const struct gp_request *, struct gp_entry *, uint32_t *, char *, size_t);
 struct rentry *regtab_replace(
     struct regtab *, struct rentry *, const struct gp_entry *);
 void regtab_set_seen(struct rentry *, int64_t);
@@ -140,11 +142,13 @@ struct rentry *regtab_set_cmd(
 
 const char *rentry_name(const struct rentry *);
 char *rentry_cmd(const struct rentry *);
-const char *rentry_boot_id(const struct rentry *);
-const char *rentry_tag(const struct rentry *, size_t);
-const char *rentry_group(const struct rentry *, size_t);
-void rentry_fill(const struct rentry *, struct gp_entry *);
-void rentry_fill_fields(const struct rentry *, struct gp_entry *);
+const char *rentry_boot_id(const struct regtab *, const struct rentry *);
+const char *rentry_tag(const struct regtab *, const struct rentry *, size_t);
+const char *rentry_group(const struct regtab *, const struct rentry *, size_t);
+void rentry_fill(
+    const struct regtab *, const struct rentry *, struct gp_entry *);
+void rentry_fill_fields(
+    const struct regtab *, const struct rentry *, struct gp_entry *);
 
 int regtab_valid_boot_id(const char *);
 uint64_t regtab_visits(const struct regtab *);

@@ -66,7 +66,8 @@ struct wbuf {
 /* A snapshot being written. */
 struct snapwriter {
 	struct wbuf w;
-	int first; /* no entry yet */
+	const struct regtab *rt; /* whose labels the entries refer to */
+	int first;               /* no entry yet */
 };
 
 /*
@@ -318,7 +319,7 @@ jset(json_t *o, const char *key, json_t *v)
 
 /* One entry as a JSON object, in the order the Go program writes it. */
 json_t *
-store_entry_json(const struct rentry *e)
+store_entry_json(const struct regtab *rt, const struct rentry *e)
 {
 	json_t *o, *meta, *tags, *groups;
 	char tbuf[STORE_TIME_LEN];
@@ -341,17 +342,17 @@ store_entry_json(const struct rentry *e)
 	jset(o, "last_seen", json_string(tbuf));
 	for (i = 0; i < e->ntags; i++)
 		if (json_array_append_new(
-		        tags, json_string(rentry_tag(e, i))) == -1)
+		        tags, json_string(rentry_tag(rt, e, i))) == -1)
 			fatalx("%s: cannot encode a tag", __func__);
 	for (i = 0; i < e->ngroups; i++)
 		if (json_array_append_new(
-		        groups, json_string(rentry_group(e, i))) == -1)
+		        groups, json_string(rentry_group(rt, e, i))) == -1)
 			fatalx("%s: cannot encode a group", __func__);
 	jset(meta, "tags", tags);
 	jset(meta, "groups", groups);
 	jset(o, "meta", meta);
 	jset(o, "start_ticks", json_integer((json_int_t)e->start_ticks));
-	jset(o, "boot_id", json_string(rentry_boot_id(e)));
+	jset(o, "boot_id", json_string(rentry_boot_id(rt, e)));
 	if (e->owner_uid != REGTAB_UID_UNKNOWN)
 		jset(o, "owner_uid", json_integer(e->owner_uid));
 	if (e->cmd_client)
@@ -736,8 +737,8 @@ wbuf_put(const char *p, size_t len, void *arg)
  * it.  The caller syncs and renames the file.
  */
 struct snapwriter *
-snapshot_open(int fd, uint64_t next_id, uint64_t journal_seq, int64_t now,
-    const struct regtab_size *sz)
+snapshot_open(const struct regtab *rt, int fd, uint64_t next_id,
+    uint64_t journal_seq, int64_t now, const struct regtab_size *sz)
 {
 	struct snapwriter *sw;
 	char head[256];
@@ -746,6 +747,7 @@ snapshot_open(int fd, uint64_t next_id, uint64_t journal_seq, int64_t now,
 	if ((sw = calloc(1, sizeof(*sw))) == NULL ||
 	    (sw->w.buf = malloc(WBUF_SIZE)) == NULL)
 		fatal(NULL);
+	sw->rt = rt;
 	sw->w.fd = fd;
 	sw->first = 1;
 	n = snprintf(head, sizeof(head),
@@ -788,7 +790,7 @@ snapshot_put(struct snapwriter *sw, const struct rentry *e)
 
 	if (snapshot_sep(sw) == -1)
 		return (-1);
-	o = store_entry_json(e);
+	o = store_entry_json(sw->rt, e);
 	n = json_dump_callback(
 	    o, wbuf_put, &sw->w, JSON_COMPACT | JSON_PRESERVE_ORDER);
 	json_decref(o);
@@ -827,12 +829,12 @@ snapshot_close(struct snapwriter *sw, uint64_t *sizep, char *err, size_t errlen)
  * receives its length.
  */
 char *
-store_entry_text(const struct rentry *e, size_t *lenp)
+store_entry_text(const struct regtab *rt, const struct rentry *e, size_t *lenp)
 {
 	json_t *o;
 	char *s;
 
-	o = store_entry_json(e);
+	o = store_entry_json(rt, e);
 	if ((s = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER)) == NULL)
 		fatalx("%s: an entry does not encode", __func__);
 	json_decref(o);
@@ -850,7 +852,7 @@ snapshot_write(struct regtab *rt, int fd, uint64_t journal_seq, int64_t now,
 	struct rentry *e;
 
 	regtab_size(rt, &sz);
-	sw = snapshot_open(fd, regtab_next_id(rt), journal_seq, now, &sz);
+	sw = snapshot_open(rt, fd, regtab_next_id(rt), journal_seq, now, &sz);
 	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
 		if (snapshot_put(sw, e) == -1)
 			break;

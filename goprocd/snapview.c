@@ -121,7 +121,7 @@ view_hook(struct rentry *e, void *arg)
 		fatal(NULL);
 	c->id = e->id;
 	view_seen(sv, e);
-	c->text = store_entry_text(e, &c->len);
+	c->text = store_entry_text(sv->rt, e, &c->len);
 	RB_INSERT(copy_tree, &sv->copies, c);
 	sv->ncopies++;
 	sv->copied_bytes += c->len;
@@ -151,7 +151,8 @@ snapview_open(struct snapview *sv, int fd)
 {
 	if (sv->sw != NULL)
 		fatalx("%s: the view is written already", __func__);
-	sv->sw = snapshot_open(fd, sv->next_id, sv->seq, sv->now, &sv->size);
+	sv->sw =
+	    snapshot_open(sv->rt, fd, sv->next_id, sv->seq, sv->now, &sv->size);
 }
 
 /*

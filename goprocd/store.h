@@ -61,17 +61,17 @@ int snapshot_load_buf(struct regtab *, const void *, size_t,
     struct snapshot_info *, char *, size_t);
 int snapshot_write(
     struct regtab *, int, uint64_t, int64_t, uint64_t *, char *, size_t);
-struct snapwriter *snapshot_open(
-    int, uint64_t, uint64_t, int64_t, const struct regtab_size *);
+struct snapwriter *snapshot_open(const struct regtab *, int, uint64_t, uint64_t,
+    int64_t, const struct regtab_size *);
 int snapshot_put(struct snapwriter *, const struct rentry *);
 int snapshot_put_text(struct snapwriter *, const char *, size_t);
 uint64_t snapshot_written(const struct snapwriter *);
 int snapshot_close(struct snapwriter *, uint64_t *, char *, size_t);
-char *store_entry_text(const struct rentry *, size_t *);
+char *store_entry_text(const struct regtab *, const struct rentry *, size_t *);
 int store_write_all(int, const void *, size_t, size_t *);
 
 /* snapshot.c: one entry as JSON, shared with the journal */
-json_t *store_entry_json(const struct rentry *);
+json_t *store_entry_json(const struct regtab *, const struct rentry *);
 int store_entry_parse(
     const json_t *, struct gp_entry *, char *, size_t, char *, size_t);
 int store_entry_load(struct regtab *, const json_t *, const char *,
@@ -97,7 +97,8 @@ int store_entry_fast(
     const char *, size_t, struct gp_entry *, char *, size_t, int64_t *);
 
 /* journal.c: each encoder returns one line ending in '\n' (free(3) it) */
-char *journal_add(uint64_t, const struct rentry *, size_t *);
+char *journal_add(
+    const struct regtab *, uint64_t, const struct rentry *, size_t *);
 char *journal_rm(uint64_t, uint64_t, size_t *);
 char *journal_alive(uint64_t, uint64_t, int, int64_t, int64_t, size_t *);
 char *journal_seen(uint64_t, int64_t, const uint64_t *, size_t, size_t *);

@@ -159,7 +159,7 @@ tf_render(int fd)
 
 	gp_prom_reset(tf_prom);
 	for (e = regtab_first(tf_tab); e != NULL; e = regtab_next(tf_tab, e)) {
-		rentry_fill(e, &ge);
+		rentry_fill(tf_tab, e, &ge);
 		if (gp_prom_add(tf_prom, &ge) == -1)
 			return (errno);
 	}

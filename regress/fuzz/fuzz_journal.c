@@ -48,7 +48,7 @@ replay_adds(struct regtab *rt)
 	int torn;
 
 	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e)) {
-		line = journal_add(++seq, e, &n);
+		line = journal_add(rt, ++seq, e, &n);
 		FUZZ_CHECK(line != NULL);
 		FUZZ_CHECK(n > 0 && line[n - 1] == '\n');
 		FUZZ_CHECK(memchr(line, '\n', n - 1) == NULL);

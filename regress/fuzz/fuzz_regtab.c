@@ -51,11 +51,11 @@ fuzz_regtab_check(struct regtab *rt)
 		if ((name = rentry_name(e)) != NULL && name[0] != '\0')
 			FUZZ_CHECK(regtab_find_name(rt, name) == e);
 		for (i = 0; i < e->ntags; i++)
-			FUZZ_CHECK(regtab_label_count(
-			               rt, REGTAB_TAG, rentry_tag(e, i)) > 0);
+			FUZZ_CHECK(regtab_label_count(rt, REGTAB_TAG,
+			               rentry_tag(rt, e, i)) > 0);
 		for (i = 0; i < e->ngroups; i++)
 			FUZZ_CHECK(regtab_label_count(rt, REGTAB_GROUP,
-			               rentry_group(e, i)) > 0);
+			               rentry_group(rt, e, i)) > 0);
 		n++;
 	}
 	FUZZ_CHECK(n == regtab_count(rt));
@@ -73,10 +73,10 @@ fuzz_regtab_same(struct regtab *a, struct regtab *b)
 	for (ea = regtab_first(a); ea != NULL; ea = regtab_next(a, ea)) {
 		if ((eb = regtab_find_id(b, ea->id)) == NULL)
 			return (0);
-		rentry_fill(ea, &ga);
-		rentry_fill(eb, &gb);
+		rentry_fill(a, ea, &ga);
+		rentry_fill(b, eb, &gb);
 		if (!fuzz_entry_same(&ga, &gb) ||
-		    strcmp(rentry_boot_id(ea), rentry_boot_id(eb)) != 0)
+		    strcmp(rentry_boot_id(a, ea), rentry_boot_id(b, eb)) != 0)
 			return (0);
 	}
 	return (1);

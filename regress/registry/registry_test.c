@@ -45,7 +45,7 @@ static struct rentry *add(struct regtab *, int32_t, const char *, const char *,
     const char *, const char *);
 static struct gp_request *req_new(void);
 static const char *select_ids(struct regtab *, const struct gp_request *);
-static const char *labels(const struct rentry *, int);
+static const char *labels(struct regtab *, const struct rentry *, int);
 static struct regtab *fixture(void);
 static struct regtab *big_registry(void);
 static int died_before(const struct rentry *, const struct rentry *);
@@ -124,7 +124,7 @@ select_ids(struct regtab *rt, const struct gp_request *req)
 
 /* An entry's tags or groups as "a,b". */
 static const char *
-labels(const struct rentry *e, int kind)
+labels(struct regtab *rt, const struct rentry *e, int kind)
 {
 	static char buf[4096];
 	const char *s;
@@ -132,7 +132,8 @@ labels(const struct rentry *e, int kind)
 
 	buf[0] = '\0';
 	for (i = 0;; i++) {
-		s = kind == REGTAB_TAG ? rentry_tag(e, i) : rentry_group(e, i);
+		s = kind == REGTAB_TAG ? rentry_tag(rt, e, i) :
+		                         rentry_group(rt, e, i);
 		if (s == NULL)
 			break;
 		if (i > 0)
@@ -517,7 +518,7 @@ ATF_TC_BODY(reused_pid_is_accepted, tc)
 	    REGTAB_OK);
 	ATF_CHECK_EQ(regtab_find_pid(rt, 4242)->id, 1);
 	ATF_CHECK_EQ(regtab_next_pid(rt, regtab_find_pid(rt, 4242))->id, 2);
-	ATF_CHECK_STREQ(rentry_boot_id(regtab_find_id(rt, 3)), BOOT_B);
+	ATF_CHECK_STREQ(rentry_boot_id(rt, regtab_find_id(rt, 3)), BOOT_B);
 	regtab_free(rt);
 }
 
@@ -529,8 +530,8 @@ ATF_TC_BODY(labels_are_trimmed_sorted_sets, tc)
 
 	rt = regtab_new();
 	e = add(rt, 10, NULL, " web ,db,web,api", "b,a,b", NULL);
-	ATF_CHECK_STREQ(labels(e, REGTAB_TAG), "api,db,web");
-	ATF_CHECK_STREQ(labels(e, REGTAB_GROUP), "a,b");
+	ATF_CHECK_STREQ(labels(rt, e, REGTAB_TAG), "api,db,web");
+	ATF_CHECK_STREQ(labels(rt, e, REGTAB_GROUP), "a,b");
 	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "web"), 1);
 	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_GROUP, "web"), 0);
 	regtab_free(rt);
@@ -568,8 +569,9 @@ ATF_TC_BODY(rename_tag, tc)
 	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(n, 2);
 	ATF_CHECK_STREQ(
-	    labels(regtab_find_id(rt, 2), REGTAB_TAG), "database,read");
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 3), REGTAB_TAG), "database");
+	    labels(rt, regtab_find_id(rt, 2), REGTAB_TAG), "database,read");
+	ATF_CHECK_STREQ(
+	    labels(rt, regtab_find_id(rt, 3), REGTAB_TAG), "database");
 	req = req_new();
 	list_set(&req->tags, "db");
 	ATF_CHECK_STREQ(select_ids(rt, req), "");
@@ -578,8 +580,10 @@ ATF_TC_BODY(rename_tag, tc)
 	/* A rename moving the label to the end keeps the set sorted. */
 	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "database", "zz", &n, err,
 	                sizeof(err)) == REGTAB_OK);
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "read,zz");
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_GROUP), "eu,prod");
+	ATF_CHECK_STREQ(
+	    labels(rt, regtab_find_id(rt, 2), REGTAB_TAG), "read,zz");
+	ATF_CHECK_STREQ(
+	    labels(rt, regtab_find_id(rt, 2), REGTAB_GROUP), "eu,prod");
 	free(req);
 	regtab_free(rt);
 }
@@ -597,10 +601,11 @@ ATF_TC_BODY(rename_group, tc)
 	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(n, 2);
 	ATF_CHECK_STREQ(
-	    labels(regtab_find_id(rt, 2), REGTAB_GROUP), "a-eu,prod");
+	    labels(rt, regtab_find_id(rt, 2), REGTAB_GROUP), "a-eu,prod");
 	ATF_CHECK_STREQ(
-	    labels(regtab_find_id(rt, 4), REGTAB_GROUP), "a-eu,dev");
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
+	    labels(rt, regtab_find_id(rt, 4), REGTAB_GROUP), "a-eu,dev");
+	ATF_CHECK_STREQ(
+	    labels(rt, regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
 	req = req_new();
 	list_set(&req->groups_all, "a-eu,dev");
 	ATF_CHECK_STREQ(select_ids(rt, req), "4");
@@ -626,9 +631,10 @@ ATF_TC_BODY(rename_merges_into_existing_label, tc)
 	ATF_REQUIRE(regtab_rename(rt, REGTAB_TAG, "front", "http", &n, err,
 	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(n, 2);
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 1), REGTAB_TAG), "http");
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 4), REGTAB_TAG), "http");
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 1), REGTAB_GROUP), "prod");
+	ATF_CHECK_STREQ(labels(rt, regtab_find_id(rt, 1), REGTAB_TAG), "http");
+	ATF_CHECK_STREQ(labels(rt, regtab_find_id(rt, 4), REGTAB_TAG), "http");
+	ATF_CHECK_STREQ(
+	    labels(rt, regtab_find_id(rt, 1), REGTAB_GROUP), "prod");
 	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "http"), 2);
 	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "front"), 0);
 	req = req_new();
@@ -638,10 +644,11 @@ ATF_TC_BODY(rename_merges_into_existing_label, tc)
 	ATF_REQUIRE(regtab_rename(rt, REGTAB_GROUP, "eu", "dev", &n, err,
 	                sizeof(err)) == REGTAB_OK);
 	ATF_CHECK_EQ(n, 2);
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 4), REGTAB_GROUP), "dev");
+	ATF_CHECK_STREQ(labels(rt, regtab_find_id(rt, 4), REGTAB_GROUP), "dev");
 	ATF_CHECK_STREQ(
-	    labels(regtab_find_id(rt, 2), REGTAB_GROUP), "dev,prod");
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
+	    labels(rt, regtab_find_id(rt, 2), REGTAB_GROUP), "dev,prod");
+	ATF_CHECK_STREQ(
+	    labels(rt, regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
 	/* The name and command line stored after the labels are intact. */
 	ATF_CHECK_STREQ(rentry_name(regtab_find_id(rt, 1)), "web");
 	ATF_CHECK_STREQ(
@@ -691,7 +698,8 @@ ATF_TC_BODY(rename_to_invalid_label_changes_nothing, tc)
 	    REGTAB_EINVAL);
 	ATF_CHECK_EQ(n, 0);
 	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "db"), 2);
-	ATF_CHECK_STREQ(labels(regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
+	ATF_CHECK_STREQ(
+	    labels(rt, regtab_find_id(rt, 2), REGTAB_TAG), "db,read");
 	regtab_free(rt);
 }
 
@@ -741,7 +749,7 @@ ATF_TC_BODY(fill_copies_every_field, tc)
 
 	rt = fixture();
 	ATF_REQUIRE((ge = calloc(1, sizeof(*ge))) != NULL);
-	rentry_fill(regtab_find_id(rt, 2), ge);
+	rentry_fill(rt, regtab_find_id(rt, 2), ge);
 	ATF_CHECK_EQ(ge->id, 2);
 	ATF_CHECK_EQ(ge->pid, 200);
 	ATF_CHECK_EQ(ge->pgid, 200);
@@ -772,7 +780,7 @@ ATF_TC_BODY(setters_change_liveness_and_identity, tc)
 	rt = regtab_new();
 	ATF_REQUIRE(add_full(rt, 0, 10, 0, "", NULL, "", "", NULL, &e, err,
 	                sizeof(err)) == REGTAB_OK);
-	ATF_CHECK_STREQ(rentry_boot_id(e), "");
+	ATF_CHECK_STREQ(rentry_boot_id(rt, e), "");
 	regtab_set_alive(rt, e, 0, 1);
 	regtab_set_seen(e, 12345);
 	ATF_CHECK_EQ(e->alive, 0);
@@ -782,7 +790,7 @@ ATF_TC_BODY(setters_change_liveness_and_identity, tc)
 	ATF_REQUIRE(
 	    regtab_set_identity(rt, e, 77, BOOT_B, err, sizeof(err)) == 0);
 	ATF_CHECK_EQ(e->start_ticks, 77);
-	ATF_CHECK_STREQ(rentry_boot_id(e), BOOT_B);
+	ATF_CHECK_STREQ(rentry_boot_id(rt, e), BOOT_B);
 	/* Now the same process cannot be added twice. */
 	ATF_CHECK_EQ(add_full(rt, 0, 10, 77, BOOT_B, NULL, "", "", NULL, NULL,
 	                 err, sizeof(err)),
@@ -812,7 +820,7 @@ ATF_TC_BODY(command_is_kept_as_valid_utf8, tc)
 	ATF_CHECK_STREQ(rentry_name(e), "db");
 	ATF_CHECK_STREQ(rentry_cmd(e), "/usr/bin/db --a-longer-command-line");
 	ATF_CHECK(regtab_find_name(rt, "db") == e);
-	ATF_CHECK_STREQ(rentry_tag(e, 1), "t2");
+	ATF_CHECK_STREQ(rentry_tag(rt, e, 1), "t2");
 	regtab_free(rt);
 }
 
@@ -1122,12 +1130,15 @@ ATF_TC_BODY(bulk_load_builds_the_same_sets, tc)
 /*
  * The hashes (PIDs, names, labels, label sets) through growth, shrinking
  * and regrowth, checked against a plain array after every step: entries
- * come and go at random, many share a PID, a tag or a group, so that
- * probe paths wrap around the end of tables of every capacity.
+ * come and go at random, many share a PID or a tag, so that probe paths
+ * wrap around the end of tables of every capacity, and groups of one or
+ * two members come and go, so that the indexes of freed labels are
+ * handed out again.
  */
 #define CHURN_SLOTS 3000
 #define CHURN_PIDS 1200
 #define CHURN_TAGS 40
+#define CHURN_GROUPS 4000
 
 ATF_TC_WITHOUT_HEAD(hashes_survive_churn);
 ATF_TC_BODY(hashes_survive_churn, tc)
@@ -1135,9 +1146,11 @@ ATF_TC_BODY(hashes_survive_churn, tc)
 	static struct rentry *have[CHURN_SLOTS];
 	static int32_t pid_of[CHURN_SLOTS];
 	static size_t tag_of[CHURN_SLOTS];
+	static size_t group_of[CHURN_SLOTS];
+	static const char *boots[] = { "", BOOT_A, BOOT_B };
 	struct regtab *rt;
 	struct rentry *e, *low;
-	char name[32], tag[32], err[256];
+	char name[32], tag[32], group[32], err[256];
 	uint64_t x = 88172645463325252ULL;
 	size_t step, i, k, n, want;
 	int32_t pid;
@@ -1154,12 +1167,15 @@ ATF_TC_BODY(hashes_survive_churn, tc)
 		if (have[i] == NULL && (grow || x % 8 == 0)) {
 			pid = (int32_t)((x >> 20) % CHURN_PIDS) + 1;
 			tag_of[i] = (x >> 40) % CHURN_TAGS;
+			/* Groups of a member or two: labels freed and reused. */
+			group_of[i] = (x >> 8) % CHURN_GROUPS;
 			snprintf(name, sizeof(name), "n%zu", i);
 			snprintf(tag, sizeof(tag), "t%zu", tag_of[i]);
+			snprintf(group, sizeof(group), "g%zu", group_of[i]);
 			ATF_REQUIRE_MSG(
-			    add_full(rt, 0, pid, (uint64_t)step + 1, "",
-			        i % 2 ? name : NULL, tag, tag, NULL, &have[i],
-			        err, sizeof(err)) == REGTAB_OK,
+			    add_full(rt, 0, pid, (uint64_t)step + 1,
+			        boots[i % 3], i % 2 ? name : NULL, tag, group,
+			        NULL, &have[i], err, sizeof(err)) == REGTAB_OK,
 			    "%s", err);
 			pid_of[i] = pid;
 		} else if (have[i] != NULL && (!grow || x % 8 == 0)) {
@@ -1183,6 +1199,16 @@ ATF_TC_BODY(hashes_survive_churn, tc)
 			snprintf(name, sizeof(name), "n%zu", i);
 			ATF_REQUIRE((regtab_find_name(rt, name) == have[i]) ==
 			    (i % 2 == 1));
+			/* Labels come and go; each entry keeps its own. */
+			snprintf(tag, sizeof(tag), "t%zu", tag_of[i]);
+			snprintf(group, sizeof(group), "g%zu", group_of[i]);
+			ATF_REQUIRE_STREQ(labels(rt, have[i], REGTAB_TAG), tag);
+			ATF_REQUIRE_STREQ(
+			    labels(rt, have[i], REGTAB_GROUP), group);
+			ATF_REQUIRE(
+			    regtab_label_count(rt, REGTAB_GROUP, group) > 0);
+			ATF_REQUIRE_STREQ(
+			    rentry_boot_id(rt, have[i]), boots[i % 3]);
 		}
 		ATF_REQUIRE_EQ(regtab_count(rt), n);
 		for (k = 0; k < CHURN_TAGS; k++) {
@@ -1193,7 +1219,7 @@ ATF_TC_BODY(hashes_survive_churn, tc)
 			ATF_REQUIRE_EQ(
 			    regtab_label_count(rt, REGTAB_TAG, tag), want);
 			ATF_REQUIRE_EQ(
-			    regtab_label_count(rt, REGTAB_GROUP, tag), want);
+			    regtab_label_count(rt, REGTAB_GROUP, tag), 0);
 		}
 		for (pid = 1; pid <= CHURN_PIDS; pid++) {
 			for (i = 0; i < CHURN_SLOTS; i++)

@@ -229,11 +229,11 @@ ATF_TC_BODY(round_trip_keeps_every_field, tc)
 	for (e = regtab_first(rt), f = regtab_first(rt2); e != NULL;
 	     e = regtab_next(rt, e), f = regtab_next(rt2, f)) {
 		ATF_REQUIRE(f != NULL);
-		rentry_fill(e, a);
-		rentry_fill(f, b);
+		rentry_fill(rt, e, a);
+		rentry_fill(rt2, f, b);
 		ATF_CHECK_MSG(
 		    memcmp(a, b, sizeof(*a)) == 0, "entry %" PRIu64, e->id);
-		ATF_CHECK_STREQ(rentry_boot_id(e), rentry_boot_id(f));
+		ATF_CHECK_STREQ(rentry_boot_id(rt, e), rentry_boot_id(rt2, f));
 	}
 	ATF_CHECK(f == NULL);
 	ATF_CHECK_EQ(regtab_find_id(rt2, 3)->owner_uid, REGTAB_UID_UNKNOWN);
@@ -369,12 +369,12 @@ ATF_TC_BODY(go_snapshot_loads, tc)
 	ATF_CHECK_EQ(e->added_at, 1795705445123456789LL);
 	ATF_CHECK_EQ(e->last_seen, 1795705800000000000LL);
 	ATF_CHECK_EQ(e->start_ticks, 0);
-	ATF_CHECK_STREQ(rentry_boot_id(e), "");
+	ATF_CHECK_STREQ(rentry_boot_id(rt, e), "");
 	ATF_CHECK_EQ(e->owner_uid, REGTAB_UID_UNKNOWN);
 	ATF_CHECK_EQ(e->alive, 1);
-	ATF_CHECK_STREQ(rentry_tag(e, 0), "db");
-	ATF_CHECK_STREQ(rentry_tag(e, 1), "read");
-	ATF_CHECK_STREQ(rentry_group(e, 0), "prod");
+	ATF_CHECK_STREQ(rentry_tag(rt, e, 0), "db");
+	ATF_CHECK_STREQ(rentry_tag(rt, e, 1), "read");
+	ATF_CHECK_STREQ(rentry_group(rt, e, 0), "prod");
 
 	ATF_REQUIRE((e = regtab_find_id(rt, 3)) != NULL);
 	ATF_CHECK(rentry_name(e) == NULL);
@@ -506,7 +506,8 @@ ATF_TC_BODY(our_snapshot_loads_and_writes_back_the_same, tc)
 	    rentry_cmd(e), "/usr/bin/reader --db \"x\" \\ caf\xc3\xa9");
 	ATF_CHECK_EQ(e->owner_uid, 1000);
 	ATF_CHECK_EQ(regtab_find_id(rt, 2)->owner_uid, REGTAB_UID_UNKNOWN);
-	ATF_CHECK_STREQ(rentry_tag(regtab_find_id(rt, 8), 1), "\xe2\x9c\x93");
+	ATF_CHECK_STREQ(
+	    rentry_tag(rt, regtab_find_id(rt, 8), 1), "\xe2\x9c\x93");
 
 	got = dump(rt, 3);
 	ATF_CHECK_STREQ(got, want);
@@ -830,7 +831,7 @@ ATF_TC_BODY(encoders_write_one_line_each, tc)
 	size_t len, i;
 
 	rt = sample();
-	lines[0] = journal_add(1, regtab_find_id(rt, 1), &len);
+	lines[0] = journal_add(rt, 1, regtab_find_id(rt, 1), &len);
 	lines[1] = journal_rm(2, 1, &len);
 	lines[2] = journal_alive(3, 2, 0, NOW, 0, &len);
 	lines[3] = journal_seen(4, NOW, ids, 2, &len);
@@ -874,7 +875,7 @@ ATF_TC_BODY(replay_applies_each_operation, tc)
 	rt = regtab_new();
 	/* add */
 	for (e = regtab_first(src); e != NULL; e = regtab_next(src, e)) {
-		line = journal_add(e->id, e, NULL);
+		line = journal_add(src, e->id, e, NULL);
 		append(&j, line);
 		free(line);
 	}
@@ -905,10 +906,10 @@ ATF_TC_BODY(replay_applies_each_operation, tc)
 	e = regtab_find_id(rt, 1);
 	ATF_CHECK_EQ(e->alive, 0);
 	ATF_CHECK_EQ(e->last_seen, NOW + 9);
-	ATF_CHECK_STREQ(rentry_tag(e, 0), "database");
+	ATF_CHECK_STREQ(rentry_tag(rt, e, 0), "database");
 	ATF_CHECK_EQ(regtab_find_id(rt, 3)->last_seen, NOW + 9);
 	ATF_CHECK_EQ(regtab_find_id(rt, 2)->start_ticks, 4321);
-	ATF_CHECK_STREQ(rentry_boot_id(regtab_find_id(rt, 2)), BOOT_B);
+	ATF_CHECK_STREQ(rentry_boot_id(rt, regtab_find_id(rt, 2)), BOOT_B);
 	ATF_CHECK(regtab_find_id(rt, 9) == NULL);
 	ATF_CHECK_EQ(regtab_count(rt), 3);
 	free(j);
@@ -918,7 +919,7 @@ ATF_TC_BODY(replay_applies_each_operation, tc)
 	append(&j, line = journal_reset(15, NULL));
 	free(line);
 	e = regtab_find_id(src, 1);
-	append(&j, line = journal_add(16, e, NULL));
+	append(&j, line = journal_add(src, 16, e, NULL));
 	free(line);
 	replay_ok(rt, j, 0, &last);
 	ATF_CHECK_EQ(regtab_count(rt), 1);
@@ -1010,9 +1011,9 @@ ATF_TC_BODY(replay_cmd_replaces_the_command, tc)
 	ATF_CHECK_EQ(e->cmd_client, 0);
 	ATF_CHECK_STREQ(rentry_name(e), "batch.1");
 	ATF_CHECK(regtab_find_name(rt, "batch.1") == e);
-	ATF_CHECK_STREQ(rentry_group(e, 0), "batch");
+	ATF_CHECK_STREQ(rentry_group(rt, e, 0), "batch");
 	ATF_CHECK_EQ(e->start_ticks, 5);
-	ATF_CHECK_STREQ(rentry_boot_id(e), BOOT_B);
+	ATF_CHECK_STREQ(rentry_boot_id(rt, e), BOOT_B);
 	ATF_CHECK_EQ(e->added_at, -1500000000LL);
 	ATF_CHECK_EQ(regtab_count(rt), 4);
 	ATF_CHECK_EQ(regtab_next_id(rt), 50);
@@ -1223,7 +1224,7 @@ ATF_TC_BODY(crash_during_compaction_loses_nothing, tc)
 	for (i = 1; i <= 12; i++) {
 		e = add(live, 0, 1000 + i, i, BOOT_A, NULL,
 		    i % 2 ? "odd" : "even", "", "/bin/worker");
-		append(&j, line = journal_add(++seq, e, NULL));
+		append(&j, line = journal_add(live, ++seq, e, NULL));
 		free(line);
 		if (i == 8) {
 			snap = dump(live, seq);
@@ -1302,7 +1303,7 @@ ATF_TC_BODY(sliced_snapshot_is_the_moment_it_began, tc)
 		e = add(live, 0, 2000 + i, i, BOOT_A, i % 3 ? NULL : name,
 		    i % 2 ? "odd,all" : "even,all", i % 5 ? "" : "five",
 		    "/bin/worker");
-		append(&j, line = journal_add(++seq, e, NULL));
+		append(&j, line = journal_add(live, ++seq, e, NULL));
 		free(line);
 	}
 	snap = seq;
@@ -1348,7 +1349,8 @@ ATF_TC_BODY(sliced_snapshot_is_the_moment_it_began, tc)
 			default:
 				e = add(live, 0, 9000 + (int)steps, 1, BOOT_A,
 				    NULL, "new", "", "/bin/new");
-				append(&j, line = journal_add(++seq, e, NULL));
+				append(&j,
+				    line = journal_add(live, ++seq, e, NULL));
 				break;
 			}
 			free(line);
