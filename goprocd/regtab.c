@@ -65,7 +65,15 @@ struct idtab {
 	size_t hint;  /* the page of the last lookup */
 };
 
-/* An open-addressed hash set of entries (linear probing, no tombstones). */
+/*
+ * A set of entries: up to RSET_SMALL of them an array of exactly n
+ * (cap == n), more an open-addressed hash set (linear probing, no
+ * tombstones; cap > n).  Most labels have a few members, and a hash
+ * would be a third empty; a hash set that shrinks to half of
+ * RSET_SMALL is an array again.
+ */
+#define RSET_SMALL 16
+
 struct rset {
 	struct rentry **slot;
 	uint32_t cap; /* slots, 0: none allocated */
@@ -86,16 +94,14 @@ struct pidtab {
 
 /*
  * Strings by their text: an open-addressed hash (linear probing) of
- * objects holding them, the labels or the names.
+ * objects holding them, the labels or the names.  The hash of each
+ * string is kept beside it, in an array of its own (12 bytes a slot
+ * rather than a padded 16).
  */
-struct hslot {
-	void *p;
-	uint32_t hash;
-};
-
 struct strhash {
-	struct hslot *slot;
-	uint32_t cap; /* slots, 0: none allocated */
+	void **slot;
+	uint32_t *hash; /* of the string of slot[j] */
+	uint32_t cap;   /* slots, 0: none allocated */
 	uint32_t n;
 	const char *(*str)(const void *);
 };
@@ -235,14 +241,16 @@ static void pid_resize(struct pidtab *, uint32_t);
 static void pid_insert(struct pidtab *, struct rentry *);
 static void pid_remove(struct pidtab *, struct rentry *);
 static uint32_t rset_home(const struct rset *, const struct rentry *);
+static int rset_array(const struct rset *);
+static void rset_exact(struct rset *, uint32_t);
 static void rset_resize(struct rset *, uint32_t);
 static void rset_place(struct rset *, struct rentry *);
 static void rset_reserve(struct rset *, uint32_t);
 static int rset_find(const struct rset *, const struct rentry *, uint32_t *);
 static void rset_add(struct rset *, struct rentry *);
 static void rset_del(struct rset *, struct rentry *);
-static void rset_append(struct rset *, struct rentry *);
-static void rset_hash(struct rset *);
+static void rset_build(struct rset *);
+static void rset_fill(struct rset *, struct rentry *);
 static struct rlabel *label_at(const struct regtab *, uint32_t);
 static void lt_reserve(struct labtab *, uint64_t);
 static uint32_t lt_insert(struct labtab *, struct rlabel *);
@@ -703,10 +711,9 @@ sh_slot(const struct strhash *t, const char *s, uint32_t h, uint32_t *where)
 {
 	uint32_t j;
 
-	for (j = tab_home(mix32(h), t->cap); t->slot[j].p != NULL;
+	for (j = tab_home(mix32(h), t->cap); t->slot[j] != NULL;
 	     j = tab_next(j, t->cap)) {
-		if (t->slot[j].hash == h &&
-		    strcmp(t->str(t->slot[j].p), s) == 0) {
+		if (t->hash[j] == h && strcmp(t->str(t->slot[j]), s) == 0) {
 			*where = j;
 			return (1);
 		}
@@ -718,24 +725,30 @@ sh_slot(const struct strhash *t, const char *s, uint32_t h, uint32_t *where)
 static void
 sh_resize(struct strhash *t, uint32_t cap)
 {
-	struct hslot *old;
-	uint32_t oldcap, i, j;
+	void **old;
+	uint32_t *oldhash, oldcap, i, j;
 
 	old = t->slot;
+	oldhash = t->hash;
 	oldcap = t->cap;
 	t->slot = NULL;
+	t->hash = NULL;
 	t->cap = cap;
-	if (cap > 0)
+	if (cap > 0) {
 		t->slot = table_alloc(cap, sizeof(*t->slot));
+		t->hash = table_alloc(cap, sizeof(*t->hash));
+	}
 	for (i = 0; i < oldcap; i++) {
-		if (old[i].p == NULL)
+		if (old[i] == NULL)
 			continue;
-		for (j = tab_home(mix32(old[i].hash), cap);
-		     t->slot[j].p != NULL; j = tab_next(j, cap))
+		for (j = tab_home(mix32(oldhash[i]), cap); t->slot[j] != NULL;
+		     j = tab_next(j, cap))
 			;
 		t->slot[j] = old[i];
+		t->hash[j] = oldhash[i];
 	}
 	free(old);
+	free(oldhash);
 }
 
 static void *
@@ -745,7 +758,7 @@ sh_find(const struct strhash *t, const char *s)
 
 	if (t->cap == 0 || !sh_slot(t, s, str_hash(s), &j))
 		return (NULL);
-	return (t->slot[j].p);
+	return (t->slot[j]);
 }
 
 /* Add p, whose string is not in t yet. */
@@ -759,8 +772,8 @@ sh_insert(struct strhash *t, void *p)
 	h = str_hash(t->str(p));
 	if (sh_slot(t, t->str(p), h, &j))
 		fatalx("%s: already there", __func__);
-	t->slot[j].p = p;
-	t->slot[j].hash = h;
+	t->slot[j] = p;
+	t->hash[j] = h;
 	t->n++;
 }
 
@@ -770,18 +783,19 @@ sh_remove(struct strhash *t, void *p)
 	uint32_t i, j, k;
 
 	if (t->cap == 0 || !sh_slot(t, t->str(p), str_hash(t->str(p)), &i) ||
-	    t->slot[i].p != p)
+	    t->slot[i] != p)
 		fatalx("%s: not there", __func__);
 	/* Shift back the slots that probed past the hole. */
-	for (j = tab_next(i, t->cap); t->slot[j].p != NULL;
+	for (j = tab_next(i, t->cap); t->slot[j] != NULL;
 	     j = tab_next(j, t->cap)) {
-		k = tab_home(mix32(t->slot[j].hash), t->cap);
+		k = tab_home(mix32(t->hash[j]), t->cap);
 		if (shift_back(i, j, k, t->cap)) {
 			t->slot[i] = t->slot[j];
+			t->hash[i] = t->hash[j];
 			i = j;
 		}
 	}
-	t->slot[i].p = NULL;
+	t->slot[i] = NULL;
 	t->n--;
 	if (t->n == 0)
 		sh_resize(t, 0);
@@ -920,6 +934,34 @@ rset_home(const struct rset *s, const struct rentry *e)
 	return (tab_home(mix32((uintptr_t)e >> 4), s->cap));
 }
 
+/* Is the set an array (or empty) rather than a hash? */
+static int
+rset_array(const struct rset *s)
+{
+	return (s->n == s->cap);
+}
+
+/* Make the set an array of its n members, which are in slot[0 .. old). */
+static void
+rset_exact(struct rset *s, uint32_t old)
+{
+	struct rentry **v;
+	uint32_t i, n;
+
+	for (i = n = 0; i < old; i++)
+		if (s->slot[i] != NULL)
+			s->slot[n++] = s->slot[i];
+	if (n != s->n)
+		fatalx("%s: %u members, %u counted", __func__, n, s->n);
+	if (n == 0) {
+		free(s->slot);
+		s->slot = NULL;
+	} else if ((v = reallocarray(s->slot, n, sizeof(*v))) != NULL)
+		s->slot = v; /* if not, the larger memory serves */
+	s->cap = n;
+}
+
+/* Make the set a hash of cap slots (0: free it). */
 static void
 rset_resize(struct rset *s, uint32_t cap)
 {
@@ -960,7 +1002,9 @@ rset_reserve(struct rset *s, uint32_t more)
 	uint64_t need;
 
 	need = (uint64_t)s->n + more;
-	if (tab_over(need, s->cap))
+	if (need <= RSET_SMALL && rset_array(s))
+		return;
+	if (rset_array(s) || tab_over(need, s->cap))
 		rset_resize(s, tab_grow(s->cap, need, 4));
 }
 
@@ -969,8 +1013,16 @@ rset_find(const struct rset *s, const struct rentry *e, uint32_t *where)
 {
 	uint32_t j;
 
-	if (s->cap == 0)
+	if (rset_array(s)) {
+		for (j = 0; j < s->n; j++) {
+			if (s->slot[j] == e) {
+				if (where != NULL)
+					*where = j;
+				return (1);
+			}
+		}
 		return (0);
+	}
 	for (j = rset_home(s, e); s->slot[j] != NULL; j = tab_next(j, s->cap)) {
 		if (s->slot[j] == e) {
 			if (where != NULL)
@@ -984,52 +1036,61 @@ rset_find(const struct rset *s, const struct rentry *e, uint32_t *where)
 static void
 rset_add(struct rset *s, struct rentry *e)
 {
+	struct rentry **v;
+
 	if (rset_find(s, e, NULL))
 		return;
 	rset_reserve(s, 1);
+	if (rset_array(s)) {
+		if ((v = reallocarray(s->slot, s->n + 1, sizeof(*v))) == NULL)
+			fatal(NULL);
+		s->slot = v;
+		s->slot[s->n++] = e;
+		s->cap = s->n;
+		return;
+	}
 	rset_place(s, e);
 	s->n++;
 }
 
 /*
- * While a snapshot loads (regtab_bulk()), a set is an array the entries
- * are appended to, made a hash set once at the end: the sets are then
- * built one at a time, each in the cache, rather than all at once.
+ * While a snapshot loads (regtab_bulk()), a set only counts its members.
+ * At the end each is allocated at its size, after the entries and
+ * without the arrays a growing set leaves behind, and filled:
+ * rset_build() empties it with room for the count, rset_fill() puts
+ * each member back.  Until the count is reached, a set of cap up to
+ * RSET_SMALL is an array being filled, a larger one a hash.
  */
 static void
-rset_append(struct rset *s, struct rentry *e)
+rset_build(struct rset *s)
 {
-	uint32_t cap;
+	uint32_t n;
 
-	if (s->n == s->cap) {
-		if (s->cap > UINT32_MAX / 4)
-			fatalx("%s: set too large", __func__);
-		cap = s->cap == 0 ? 4 : s->cap * 2;
-		if ((s->slot = reallocarray(s->slot, cap, sizeof(*s->slot))) ==
-		    NULL)
+	if ((n = s->n) == 0)
+		return;
+	s->n = 0;
+	if (n <= RSET_SMALL) {
+		s->slot = reallocarray(NULL, n, sizeof(*s->slot));
+		if (s->slot == NULL)
 			fatal(NULL);
-		s->cap = cap;
+		s->cap = n;
+	} else {
+		s->cap = tab_grow(0, n, 4);
+		s->slot = table_alloc(s->cap, sizeof(*s->slot));
 	}
-	s->slot[s->n++] = e;
 }
 
-/* The array of rset_append() made a hash set. */
 static void
-rset_hash(struct rset *s)
+rset_fill(struct rset *s, struct rentry *e)
 {
-	struct rentry **v;
-	uint32_t i, n;
-
-	v = s->slot;
-	n = s->n;
-	s->slot = NULL;
-	s->cap = s->n = 0;
-	if (n > 0)
-		rset_reserve(s, n);
-	for (i = 0; i < n; i++)
-		rset_place(s, v[i]);
-	s->n = n;
-	free(v);
+	if (s->n >= s->cap ||
+	    (s->cap > RSET_SMALL && tab_over(s->n + 1, s->cap)))
+		fatalx("%s: more members than counted", __func__);
+	if (s->cap <= RSET_SMALL)
+		s->slot[s->n] = e;
+	else
+		rset_place(s, e);
+	s->n++;
 }
 
 static void
@@ -1039,6 +1100,12 @@ rset_del(struct rset *s, struct rentry *e)
 
 	if (!rset_find(s, e, &i))
 		return;
+	if (rset_array(s)) {
+		s->slot[i] = s->slot[s->n - 1];
+		s->slot[--s->n] = NULL;
+		rset_exact(s, s->n + 1);
+		return;
+	}
 	/* Shift back the entries that probed past the hole. */
 	for (j = tab_next(i, s->cap); s->slot[j] != NULL;
 	     j = tab_next(j, s->cap)) {
@@ -1050,9 +1117,9 @@ rset_del(struct rset *s, struct rentry *e)
 	}
 	s->slot[i] = NULL;
 	s->n--;
-	if (s->n == 0)
-		rset_resize(s, 0);
-	else if (s->cap > 16 && (uint64_t)s->n * 8 < s->cap)
+	if (s->n <= RSET_SMALL / 2)
+		rset_exact(s, s->cap);
+	else if ((uint64_t)s->n * 8 < s->cap)
 		rset_resize(s, s->cap / 2);
 }
 
@@ -1252,13 +1319,17 @@ regtab_free(struct regtab *rt)
 /*
  * Loading a snapshot (on, into an empty table) or done (off): while on,
  * the table only takes regtab_insert() and regtab_add(); the label sets
- * are filled as arrays and hashed when it is turned off.
+ * only count their members, and are built when it is turned off, in one
+ * pass over the entries.
  */
 void
 regtab_bulk(struct regtab *rt, int on)
 {
+	struct rentry *e;
 	struct rlabel *l;
 	uint32_t j;
+	size_t i;
+	int kind;
 
 	if (on) {
 		if (rt->count != 0)
@@ -1269,11 +1340,26 @@ regtab_bulk(struct regtab *rt, int on)
 	if (!rt->bulk)
 		return;
 	rt->bulk = 0;
-	for (j = 0; j < rt->labels.cap; j++) {
-		if ((l = rt->labels.slot[j].p) == NULL)
+	for (j = 1; j < rt->labs.n; j++) {
+		if ((l = rt->labs.v[j]) == NULL)
 			continue;
-		rset_hash(&l->members[REGTAB_TAG]);
-		rset_hash(&l->members[REGTAB_GROUP]);
+		rset_build(&l->members[REGTAB_TAG]);
+		rset_build(&l->members[REGTAB_GROUP]);
+	}
+	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e)) {
+		for (i = 0; i < (size_t)e->ntags + e->ngroups; i++) {
+			kind = i < e->ntags ? REGTAB_TAG : REGTAB_GROUP;
+			rset_fill(&label_at(rt, e->lab[i])->members[kind], e);
+		}
+	}
+	for (j = 1; j < rt->labs.n; j++) {
+		if ((l = rt->labs.v[j]) == NULL)
+			continue;
+		for (kind = 0; kind < 2; kind++)
+			if (!rset_array(&l->members[kind]) &&
+			    l->members[kind].cap <= RSET_SMALL)
+				fatalx(
+				    "%s: fewer members than counted", __func__);
 	}
 }
 
@@ -1611,7 +1697,7 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 		                         plan->groups[i - plan->ntags]);
 		e->lab[i] = l->idx;
 		if (rt->bulk)
-			rset_append(&l->members[kind], e);
+			l->members[kind].n++;
 		else
 			rset_add(&l->members[kind], e);
 	}
