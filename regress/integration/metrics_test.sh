@@ -304,10 +304,14 @@ sort_orders_head()
 sort_orders_body()
 {
 	start_fast
+	# Start times count in clock ticks (10 ms at 100 Hz): the three
+	# start 0.1 s apart, so that --sort uptime has no tie to break.
 	s=$(gp_spawn sleep 1000)
 	atf_check -o ignore "${GOPROCCTL}" add "${s}" --name zeta
+	sleep 0.1
 	b=$(gp_spawn sh -c 'while :; do :; done')
 	atf_check -o ignore "${GOPROCCTL}" add "${b}" --name alpha
+	sleep 0.1
 	m=$(gp_spawn python3 -c '
 import time
 b = bytearray(64 * 1024 * 1024)
