@@ -1419,25 +1419,28 @@ op_stream(struct op *op, struct rentry **m, size_t n)
 static int64_t
 sort_value(const struct rentry *e, uint32_t key)
 {
-	const struct gp_metrics *m = e->met;
+	const struct gp_metrics *m;
 
-	switch (key) {
-	case GP_SORT_PID:
+	if (key == GP_SORT_PID)
 		return (e->pid);
+	if (key != GP_SORT_CPU && key != GP_SORT_RSS && key != GP_SORT_UPTIME)
+		return (0);
+	/* Only an alive entry's sample counts: most have none. */
+	if (!e->alive || (m = regtab_metrics(rt, e)) == NULL)
+		return (-1);
+	switch (key) {
 	case GP_SORT_CPU:
-		if (!e->alive || m == NULL || !(m->valid & GP_MET_CPU_PCT))
+		if (!(m->valid & GP_MET_CPU_PCT))
 			return (-1);
 		return (m->cpu_pct);
 	case GP_SORT_RSS:
-		if (!e->alive || m == NULL || !(m->valid & GP_MET_SAMPLE))
+		if (!(m->valid & GP_MET_SAMPLE))
 			return (-1);
 		return ((int64_t)m->rss_bytes);
-	case GP_SORT_UPTIME:
-		if (!e->alive || m == NULL || !(m->valid & GP_MET_STARTED))
+	default:
+		if (!(m->valid & GP_MET_STARTED))
 			return (-1);
 		return (INT64_MAX - m->started_at);
-	default:
-		return (0);
 	}
 }
 
@@ -2765,7 +2768,7 @@ probe_samples(const struct probe_sample *s, size_t n)
 		m.rss_bytes = s->rss_bytes;
 		m.sampled_at = s->sampled_at;
 		m.started_at = (s->valid & GP_MET_STARTED) ? s->started_at : 0;
-		regtab_set_metrics(e, &m);
+		regtab_set_metrics(rt, e, &m);
 	}
 }
 
@@ -2814,7 +2817,7 @@ entry_dead(struct rentry *e, int64_t when, int64_t exited)
 
 	/* The clock of dead_retention starts when it was seen to die. */
 	regtab_set_alive(rt, e, 0, exited != 0 ? exited : now_ns());
-	regtab_set_exited(e, exited);
+	regtab_set_exited(rt, e, exited);
 	if (when != 0)
 		regtab_set_seen(e, when);
 	nalive--;

@@ -43,9 +43,13 @@
 #define IDPAGE_SHIFT 6
 #define IDPAGE (1 << IDPAGE_SHIFT) /* IDs in a page of the ID index */
 
-/* The entries of IDPAGE consecutive IDs. */
+/*
+ * The entries of IDPAGE consecutive IDs, and the last sample of each
+ * entry's process: met is NULL until one of them has one.
+ */
 struct idpage {
 	uint64_t used; /* bit i: e[i] is an entry */
+	struct gp_metrics **met;
 	struct rentry *e[IDPAGE];
 };
 
@@ -81,13 +85,26 @@ struct rset {
 };
 
 /*
- * Entries by PID: an open-addressed hash (linear probing) of the entry
- * with the lowest ID of each PID; the others follow it on pid_next, in
- * the order of their IDs.
+ * Entries by PID: an open-addressed hash (linear probing) of the PIDs.
+ * A PID of one entry holds it; a PID of several (a PID used again, or a
+ * process registered again after a restart) holds them in a pidvec, in
+ * the order of their IDs, and its key is negative.  Most PIDs have one
+ * entry, which then needs no link to the next.
  */
+struct pidvec {
+	uint32_t n;
+	uint32_t cap;
+	struct rentry *v[];
+};
+
+union pidslot {
+	struct rentry *e;   /* key[j] > 0 */
+	struct pidvec *vec; /* key[j] < 0 */
+};
+
 struct pidtab {
-	struct rentry **slot;
-	int32_t *key; /* the PID of slot[j], 0: free; probes read only keys */
+	union pidslot *slot;
+	int32_t *key; /* +/- the PID of slot[j], 0: free; probes read keys */
 	uint32_t cap; /* slots, 0: none allocated */
 	uint32_t n;   /* PIDs */
 };
@@ -211,7 +228,13 @@ struct evec {
 	size_t cap;
 };
 
+static int idt_where(const struct idtab *, uint64_t, size_t *);
 static int idt_page(struct idtab *, uint64_t, size_t *);
+static void idt_free_page(struct idpage *);
+static struct gp_metrics **met_ref(
+    const struct regtab *, const struct rentry *, int);
+static struct gp_metrics **met_new(struct regtab *, struct rentry *);
+static struct gp_metrics *met_take(struct regtab *, struct rentry *);
 static void idt_insert(struct idtab *, struct rentry *);
 static void idt_remove(struct idtab *, struct rentry *);
 static struct rentry *idt_find(struct idtab *, uint64_t);
@@ -240,6 +263,8 @@ static int pid_slot(const struct pidtab *, int32_t, uint32_t *);
 static void pid_resize(struct pidtab *, uint32_t);
 static void pid_insert(struct pidtab *, struct rentry *);
 static void pid_remove(struct pidtab *, struct rentry *);
+static struct pidvec *pv_add(struct pidvec *, struct rentry *);
+static uint32_t pv_find(const struct pidvec *, const struct rentry *);
 static uint32_t rset_home(const struct rset *, const struct rentry *);
 static int rset_array(const struct rset *);
 static void rset_exact(struct rset *, uint32_t);
@@ -294,7 +319,7 @@ RB_GENERATE_STATIC(uid_tree, ruid, link, uid_cmp);
  * page at the hint or the one after.
  */
 static int
-idt_page(struct idtab *t, uint64_t pno, size_t *where)
+idt_where(const struct idtab *t, uint64_t pno, size_t *where)
 {
 	size_t lo, hi, mid;
 
@@ -303,7 +328,7 @@ idt_page(struct idtab *t, uint64_t pno, size_t *where)
 		return (1);
 	}
 	if (t->hint + 1 < t->n && t->pno[t->hint + 1] == pno) {
-		*where = ++t->hint;
+		*where = t->hint + 1;
 		return (1);
 	}
 	lo = 0;
@@ -318,11 +343,29 @@ idt_page(struct idtab *t, uint64_t pno, size_t *where)
 			hi = mid;
 	}
 	*where = lo;
-	if (lo < t->n && t->pno[lo] == pno) {
-		t->hint = lo;
-		return (1);
-	}
-	return (0);
+	return (lo < t->n && t->pno[lo] == pno);
+}
+
+/* The same, and the next lookups start from that page. */
+static int
+idt_page(struct idtab *t, uint64_t pno, size_t *where)
+{
+	if (!idt_where(t, pno, where))
+		return (0);
+	t->hint = *where;
+	return (1);
+}
+
+static void
+idt_free_page(struct idpage *p)
+{
+	size_t i;
+
+	if (p->met != NULL)
+		for (i = 0; i < IDPAGE; i++)
+			free(p->met[i]);
+	free(p->met);
+	free(p);
 }
 
 /* Drop the empty pages, once they are half of them. */
@@ -335,7 +378,7 @@ idt_compact(struct idtab *t)
 		return;
 	for (i = n = 0; i < t->n; i++) {
 		if (t->page[i]->used == 0) {
-			free(t->page[i]);
+			idt_free_page(t->page[i]);
 			continue;
 		}
 		t->pno[n] = t->pno[i];
@@ -369,6 +412,7 @@ idt_insert(struct idtab *t, struct rentry *e)
 		if ((p = malloc(sizeof(*p))) == NULL)
 			fatal(NULL);
 		p->used = 0;
+		p->met = NULL;
 		memmove(
 		    &t->pno[w + 1], &t->pno[w], (t->n - w) * sizeof(*t->pno));
 		memmove(&t->page[w + 1], &t->page[w],
@@ -404,9 +448,9 @@ idt_remove(struct idtab *t, struct rentry *e)
 		return;
 	}
 	/* The last page holds an entry: idt_max() and adds look there. */
-	free(t->page[--t->n]);
+	idt_free_page(t->page[--t->n]);
 	while (t->n > 0 && t->page[t->n - 1]->used == 0) {
-		free(t->page[--t->n]);
+		idt_free_page(t->page[--t->n]);
 		t->empty--;
 	}
 	if (t->hint >= t->n)
@@ -831,7 +875,7 @@ pid_slot(const struct pidtab *t, int32_t pid, uint32_t *where)
 	uint32_t j;
 
 	for (j = pid_home(t, pid); t->key[j] != 0; j = tab_next(j, t->cap)) {
-		if (t->key[j] == pid) {
+		if (t->key[j] == pid || t->key[j] == -pid) {
 			*where = j;
 			return (1);
 		}
@@ -843,7 +887,7 @@ pid_slot(const struct pidtab *t, int32_t pid, uint32_t *where)
 static void
 pid_resize(struct pidtab *t, uint32_t cap)
 {
-	struct rentry **old;
+	union pidslot *old;
 	int32_t *oldkey;
 	uint32_t oldcap, i, j;
 
@@ -860,7 +904,7 @@ pid_resize(struct pidtab *t, uint32_t cap)
 	for (i = 0; i < oldcap; i++) {
 		if (oldkey[i] == 0)
 			continue;
-		(void)pid_slot(t, oldkey[i], &j);
+		(void)pid_slot(t, oldkey[i] < 0 ? -oldkey[i] : oldkey[i], &j);
 		t->slot[j] = old[i];
 		t->key[j] = oldkey[i];
 	}
@@ -868,53 +912,108 @@ pid_resize(struct pidtab *t, uint32_t cap)
 	free(oldkey);
 }
 
+/* Put e in a vector of entries in the order of their IDs (NULL: new). */
+static struct pidvec *
+pv_add(struct pidvec *pv, struct rentry *e)
+{
+	struct pidvec *npv;
+	uint32_t i, cap;
+
+	if (pv == NULL || pv->n == pv->cap) {
+		cap = pv == NULL ? 2 : pv->cap * 2;
+		if (cap > UINT32_MAX / 2)
+			fatalx("%s: too many entries of a pid", __func__);
+		if ((npv = realloc(
+		         pv, sizeof(*npv) + (size_t)cap * sizeof(npv->v[0]))) ==
+		    NULL)
+			fatal(NULL);
+		if (pv == NULL)
+			npv->n = 0;
+		npv->cap = cap;
+		pv = npv;
+	}
+	/* A new entry has the highest ID: from the end. */
+	for (i = pv->n; i > 0 && pv->v[i - 1]->id > e->id; i--)
+		pv->v[i] = pv->v[i - 1];
+	pv->v[i] = e;
+	pv->n++;
+	return (pv);
+}
+
+/* Where e is in a vector; it must be there. */
+static uint32_t
+pv_find(const struct pidvec *pv, const struct rentry *e)
+{
+	uint32_t lo, hi, mid;
+
+	lo = 0;
+	hi = pv->n;
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		if (pv->v[mid]->id < e->id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == pv->n || pv->v[lo] != e)
+		fatalx("%s: id %" PRIu64 " not indexed", __func__, e->id);
+	return (lo);
+}
+
 static void
 pid_insert(struct pidtab *t, struct rentry *e)
 {
-	struct rentry **pp;
+	struct pidvec *pv;
 	uint32_t j;
 
 	if (tab_over((uint64_t)t->n + 1, t->cap))
 		pid_resize(t, tab_grow(t->cap, (uint64_t)t->n + 1, 16));
 	if (!pid_slot(t, e->pid, &j)) {
-		e->pid_next = NULL;
-		t->slot[j] = e;
+		t->slot[j].e = e;
 		t->key[j] = e->pid;
 		t->n++;
 		return;
 	}
-	for (pp = &t->slot[j]; *pp != NULL && (*pp)->id < e->id;
-	     pp = &(*pp)->pid_next)
-		;
-	e->pid_next = *pp;
-	*pp = e;
+	if (t->key[j] > 0) {
+		pv = pv_add(NULL, t->slot[j].e);
+		t->slot[j].vec = pv_add(pv, e);
+		t->key[j] = -e->pid;
+	} else
+		t->slot[j].vec = pv_add(t->slot[j].vec, e);
 }
 
 static void
 pid_remove(struct pidtab *t, struct rentry *e)
 {
-	struct rentry **pp;
+	struct pidvec *pv;
 	uint32_t i, j, k;
 
 	if (t->cap == 0 || !pid_slot(t, e->pid, &i))
 		fatalx("%s: pid %d not indexed", __func__, e->pid);
-	for (pp = &t->slot[i]; *pp != NULL && *pp != e; pp = &(*pp)->pid_next)
-		;
-	if (*pp == NULL)
-		fatalx("%s: id %" PRIu64 " not indexed", __func__, e->id);
-	*pp = e->pid_next;
-	if (t->slot[i] != NULL)
+	if (t->key[i] < 0) {
+		pv = t->slot[i].vec;
+		j = pv_find(pv, e);
+		memmove(&pv->v[j], &pv->v[j + 1],
+		    (pv->n - j - 1) * sizeof(pv->v[0]));
+		if (--pv->n == 1) {
+			t->slot[i].e = pv->v[0];
+			t->key[i] = e->pid;
+			free(pv);
+		}
 		return;
+	}
+	if (t->slot[i].e != e)
+		fatalx("%s: id %" PRIu64 " not indexed", __func__, e->id);
 	/* The PID is gone: shift back the slots that probed past it. */
 	for (j = tab_next(i, t->cap); t->key[j] != 0; j = tab_next(j, t->cap)) {
-		k = pid_home(t, t->key[j]);
+		k = pid_home(t, t->key[j] < 0 ? -t->key[j] : t->key[j]);
 		if (shift_back(i, j, k, t->cap)) {
 			t->slot[i] = t->slot[j];
 			t->key[i] = t->key[j];
 			i = j;
 		}
 	}
-	t->slot[i] = NULL;
+	t->slot[i].e = NULL;
 	t->key[i] = 0;
 	t->n--;
 	if (t->n == 0)
@@ -1749,6 +1848,7 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 	if (rt->bulk)
 		fatalx("%s: the table is loading", __func__);
 	entry_changes(rt, e);
+	free(met_take(rt, e));
 	idt_remove(&rt->ids, e);
 	pid_remove(&rt->pids, e);
 	if (!e->alive)
@@ -1768,7 +1868,6 @@ regtab_remove(struct regtab *rt, struct rentry *e)
 	}
 	uid_count(rt, e->owner_uid, -1);
 	rt->count--;
-	free(e->met);
 	free(e);
 }
 
@@ -1818,14 +1917,25 @@ regtab_find_pid(struct regtab *rt, int32_t pid)
 
 	if (pid < 1 || rt->pids.cap == 0 || !pid_slot(&rt->pids, pid, &j))
 		return (NULL);
-	return (rt->pids.slot[j]);
+	if (rt->pids.key[j] < 0)
+		return (rt->pids.slot[j].vec->v[0]);
+	return (rt->pids.slot[j].e);
 }
 
 /* The entry with the same PID as e and the next higher ID, or NULL. */
 struct rentry *
 regtab_next_pid(struct regtab *rt, struct rentry *e)
 {
-	return (e->pid_next);
+	struct pidvec *pv;
+	uint32_t j;
+
+	if (rt->pids.cap == 0 || !pid_slot(&rt->pids, e->pid, &j))
+		fatalx("%s: pid %d not indexed", __func__, e->pid);
+	if (rt->pids.key[j] > 0)
+		return (NULL);
+	pv = rt->pids.slot[j].vec;
+	j = pv_find(pv, e);
+	return (j + 1 < pv->n ? pv->v[j + 1] : NULL);
 }
 
 struct rentry *
@@ -2295,35 +2405,95 @@ regtab_set_seen(struct rentry *e, int64_t when)
 }
 
 /*
+ * Where the metrics of an entry are kept: in its ID page, whose array of
+ * them is made when create says so.  NULL: the page has none.
+ */
+static struct gp_metrics **
+met_ref(const struct regtab *rt, const struct rentry *e, int create)
+{
+	struct idpage *p;
+	size_t w;
+
+	if (!idt_where(&rt->ids, e->id >> IDPAGE_SHIFT, &w))
+		fatalx("%s: id %" PRIu64 " not indexed", __func__, e->id);
+	p = rt->ids.page[w];
+	if (p->met == NULL) {
+		if (!create)
+			return (NULL);
+		if ((p->met = calloc(IDPAGE, sizeof(*p->met))) == NULL)
+			fatal(NULL);
+	}
+	return (&p->met[e->id & (IDPAGE - 1)]);
+}
+
+static struct gp_metrics **
+met_new(struct regtab *rt, struct rentry *e)
+{
+	struct gp_metrics **mp;
+
+	mp = met_ref(rt, e, 1);
+	if (*mp == NULL && (*mp = calloc(1, sizeof(**mp))) == NULL)
+		fatal(NULL);
+	return (mp);
+}
+
+/* The metrics of an entry, now the caller's (NULL: none). */
+static struct gp_metrics *
+met_take(struct regtab *rt, struct rentry *e)
+{
+	struct gp_metrics **mp, *m;
+
+	if ((mp = met_ref(rt, e, 0)) == NULL)
+		return (NULL);
+	m = *mp;
+	*mp = NULL;
+	return (m);
+}
+
+/* The last sample of an entry's process, or NULL. */
+const struct gp_metrics *
+regtab_metrics(const struct regtab *rt, const struct rentry *e)
+{
+	struct gp_metrics **mp;
+
+	if ((mp = met_ref(rt, e, 0)) == NULL)
+		return (NULL);
+	return (*mp);
+}
+
+/*
  * The last sample of an entry's process, which replaces the one before;
- * a time of exit already known stays.  Kept out of line: most entries
- * of a large registry are dead and were never sampled.
+ * a time of exit already known stays.  Kept out of line, in the entry's
+ * ID page: most entries of a large registry are dead and were never
+ * sampled.
  */
 void
-regtab_set_metrics(struct rentry *e, const struct gp_metrics *m)
+regtab_set_metrics(
+    struct regtab *rt, struct rentry *e, const struct gp_metrics *m)
 {
+	struct gp_metrics *met;
 	uint32_t exited;
 	int64_t at;
 
-	if (e->met == NULL && (e->met = calloc(1, sizeof(*e->met))) == NULL)
-		fatal(NULL);
-	exited = e->met->valid & GP_MET_EXITED;
-	at = e->met->exited_at;
-	*e->met = *m;
-	e->met->valid = (m->valid & ~GP_MET_EXITED) | exited;
-	e->met->exited_at = exited ? at : 0;
+	met = *met_new(rt, e);
+	exited = met->valid & GP_MET_EXITED;
+	at = met->exited_at;
+	*met = *m;
+	met->valid = (m->valid & ~GP_MET_EXITED) | exited;
+	met->exited_at = exited ? at : 0;
 }
 
 /* The process of an entry was seen to die at when (ns since the epoch). */
 void
-regtab_set_exited(struct rentry *e, int64_t when)
+regtab_set_exited(struct regtab *rt, struct rentry *e, int64_t when)
 {
+	struct gp_metrics *met;
+
 	if (when <= 0)
 		return;
-	if (e->met == NULL && (e->met = calloc(1, sizeof(*e->met))) == NULL)
-		fatal(NULL);
-	e->met->valid |= GP_MET_EXITED;
-	e->met->exited_at = when;
+	met = *met_new(rt, e);
+	met->valid |= GP_MET_EXITED;
+	met->exited_at = when;
 }
 
 /* Record the identity learned for an entry: start time and boot ID. */
@@ -2481,14 +2651,14 @@ regtab_replace(struct regtab *rt, struct rentry *e, const struct gp_entry *ge)
 	ne.tags = ge->tags;
 	ne.groups = ge->groups;
 	strlcpy(boot, rentry_boot_id(rt, e), sizeof(boot));
-	met = e->met;
-	e->met = NULL;
+	met = met_take(rt, e);
 	dead_at = e->dead_at;
 	regtab_remove(rt, e);
 	if (add_entry(rt, &ne, boot, 1, dead_at, &e, err, sizeof(err)) !=
 	    REGTAB_OK)
 		fatalx("%s: id %" PRIu64 ": %s", __func__, ne.id, err);
-	e->met = met;
+	if (met != NULL)
+		*met_ref(rt, e, 1) = met;
 	return (e);
 }
 
@@ -2561,6 +2731,7 @@ void
 rentry_fill_fields(
     const struct regtab *rt, const struct rentry *e, struct gp_entry *ge)
 {
+	const struct gp_metrics *m;
 	size_t i;
 
 	ge->flags = 0;
@@ -2588,8 +2759,8 @@ rentry_fill_fields(
 	for (i = 0; i < e->ngroups; i++)
 		fill_str(ge->groups.v[i], lab_str(rt, e->lab[e->ntags + i]),
 		    sizeof(ge->groups.v[i]));
-	if (e->met != NULL)
-		ge->met = *e->met;
+	if ((m = regtab_metrics(rt, e)) != NULL)
+		ge->met = *m;
 }
 
 /* Candidates examined by regtab_select() so far, for the tests. */

@@ -55,18 +55,18 @@ struct rlabel;
  * ngroups) the groups, each part sorted by name, and boot the boot ID
  * (0: none); read them with rentry_tag(), rentry_group() and
  * rentry_boot_id().  The name and the command line are stored after the
- * labels, in the same allocation (rentry_name(), rentry_cmd()).
+ * labels, in the same allocation (rentry_name(), rentry_cmd()).  The
+ * last sample of its process, if any, is kept by the table
+ * (regtab_metrics()): most entries of a large registry have none.
  * start_ticks 0 and an empty boot id mean the process's identity was
  * never recorded (an entry from a snapshot of the Go program).
  */
 struct rentry {
-	struct rentry *pid_next; /* same PID, next higher ID */
 	uint64_t id;
 	uint64_t start_ticks;
-	int64_t added_at;       /* ns since the epoch */
-	int64_t last_seen;      /* ns since the epoch */
-	int64_t dead_at;        /* seen to die then (ns), 0: alive or unknown */
-	struct gp_metrics *met; /* NULL until sampled or seen to die */
+	int64_t added_at;  /* ns since the epoch */
+	int64_t last_seen; /* ns since the epoch */
+	int64_t dead_at;   /* seen to die then (ns), 0: alive or unknown */
 	int32_t pid;
 	int32_t pgid;
 	uint32_t owner_uid;
@@ -133,8 +133,11 @@ int regtab_edit(const struct regtab *, const struct rentry *,
 struct rentry *regtab_replace(
     struct regtab *, struct rentry *, const struct gp_entry *);
 void regtab_set_seen(struct rentry *, int64_t);
-void regtab_set_metrics(struct rentry *, const struct gp_metrics *);
-void regtab_set_exited(struct rentry *, int64_t);
+void regtab_set_metrics(
+    struct regtab *, struct rentry *, const struct gp_metrics *);
+const struct gp_metrics *regtab_metrics(
+    const struct regtab *, const struct rentry *);
+void regtab_set_exited(struct regtab *, struct rentry *, int64_t);
 int regtab_set_identity(
     struct regtab *, struct rentry *, uint64_t, const char *, char *, size_t);
 struct rentry *regtab_set_cmd(

@@ -824,6 +824,69 @@ ATF_TC_BODY(command_is_kept_as_valid_utf8, tc)
 	regtab_free(rt);
 }
 
+/*
+ * The sample of a process stays with its entry, through a longer command
+ * line (a new allocation), and goes with it; an entry without one has
+ * none, also in a page of IDs where others have one.
+ */
+ATF_TC_WITHOUT_HEAD(metrics_stay_with_their_entry);
+ATF_TC_BODY(metrics_stay_with_their_entry, tc)
+{
+	static struct gp_entry ge;
+	struct gp_metrics m;
+	const struct gp_metrics *got;
+	struct regtab *rt;
+	struct rentry *e;
+	uint64_t id;
+	int32_t pid;
+
+	rt = regtab_new();
+	for (pid = 1; pid <= 300; pid++) {
+		e = add(rt, pid, NULL, "", "", "/bin/w");
+		if (pid % 3 != 0)
+			continue;
+		memset(&m, 0, sizeof(m));
+		m.valid = GP_MET_SAMPLE;
+		m.rss_bytes = (uint64_t)pid * 4096;
+		regtab_set_metrics(rt, e, &m);
+		if (pid % 2 == 0)
+			regtab_set_exited(rt, e, 1000 + pid);
+	}
+	/* A longer command line moves the entry; a new sample keeps exit. */
+	e = regtab_set_cmd(rt, regtab_find_id(rt, 66),
+	    "/bin/w --with-a-much-longer-command-line", 0);
+	ATF_CHECK_STREQ(
+	    rentry_cmd(e), "/bin/w --with-a-much-longer-command-line");
+	memset(&m, 0, sizeof(m));
+	m.valid = GP_MET_SAMPLE;
+	m.rss_bytes = 66 * 4096;
+	regtab_set_metrics(rt, e, &m);
+	/* Every entry of the first page of IDs goes. */
+	for (id = 1; id < 64; id++)
+		regtab_remove(rt, regtab_find_id(rt, id));
+	for (id = 1; id <= 300; id++) {
+		if ((e = regtab_find_id(rt, id)) == NULL) {
+			ATF_REQUIRE(id < 64);
+			continue;
+		}
+		got = regtab_metrics(rt, e);
+		if (id % 3 != 0) {
+			ATF_CHECK_MSG(got == NULL, "id %" PRIu64, id);
+			continue;
+		}
+		ATF_REQUIRE_MSG(got != NULL, "id %" PRIu64, id);
+		ATF_CHECK_EQ(got->rss_bytes, id * 4096);
+		ATF_CHECK_EQ((got->valid & GP_MET_EXITED) != 0, id % 2 == 0);
+		ATF_CHECK_EQ(got->exited_at, id % 2 == 0 ? 1000 + id : 0);
+		rentry_fill(rt, e, &ge);
+		ATF_CHECK_EQ(ge.met.rss_bytes, id * 4096);
+	}
+	/* New entries, in a page where others were sampled, have none. */
+	e = add(rt, 301, NULL, "", "", "/bin/w");
+	ATF_CHECK(regtab_metrics(rt, e) == NULL);
+	regtab_free(rt);
+}
+
 /* 100,000 entries; "rare" on every 10,000th, "common" on all. */
 static struct regtab *
 big_registry(void)
@@ -1150,9 +1213,10 @@ ATF_TC_BODY(hashes_survive_churn, tc)
 	static const char *boots[] = { "", BOOT_A, BOOT_B };
 	struct regtab *rt;
 	struct rentry *e, *low;
-	char name[32], tag[32], group[32], err[256];
+	char name[32], tag[32], group[32], cmd[64], err[256];
 	uint64_t x = 88172645463325252ULL;
 	size_t step, i, k, n, want;
+	uint64_t prev;
 	int32_t pid;
 	int grow;
 
@@ -1178,6 +1242,17 @@ ATF_TC_BODY(hashes_survive_churn, tc)
 			        NULL, &have[i], err, sizeof(err)) == REGTAB_OK,
 			    "%s", err);
 			pid_of[i] = pid;
+		} else if (have[i] != NULL && x % 16 == 1) {
+			/*
+			 * A longer command line: the entry is put back in
+			 * every index under its own, older ID.
+			 */
+			n = strlen(rentry_cmd(have[i]));
+			if (n + 1 < sizeof(cmd)) {
+				memset(cmd, 'c', n + 1);
+				cmd[n + 1] = '\0';
+				have[i] = regtab_set_cmd(rt, have[i], cmd, 0);
+			}
 		} else if (have[i] != NULL && (!grow || x % 8 == 0)) {
 			regtab_remove(rt, have[i]);
 			have[i] = NULL;
@@ -1221,12 +1296,17 @@ ATF_TC_BODY(hashes_survive_churn, tc)
 			ATF_REQUIRE_EQ(
 			    regtab_label_count(rt, REGTAB_GROUP, tag), 0);
 		}
+		/* Each PID's entries, all of them, in the order of IDs. */
 		for (pid = 1; pid <= CHURN_PIDS; pid++) {
-			for (i = 0; i < CHURN_SLOTS; i++)
+			for (i = 0, want = 0; i < CHURN_SLOTS; i++)
 				if (have[i] != NULL && pid_of[i] == pid)
-					break;
-			ATF_REQUIRE((regtab_find_pid(rt, pid) != NULL) ==
-			    (i < CHURN_SLOTS));
+					want++;
+			for (e = regtab_find_pid(rt, pid), n = 0, prev = 0;
+			     e != NULL; e = regtab_next_pid(rt, e), n++) {
+				ATF_REQUIRE(e->pid == pid && e->id > prev);
+				prev = e->id;
+			}
+			ATF_REQUIRE_EQ(n, want);
 		}
 	}
 	regtab_free(rt);
@@ -1325,6 +1405,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, fill_copies_every_field);
 	ATF_TP_ADD_TC(tp, setters_change_liveness_and_identity);
 	ATF_TP_ADD_TC(tp, command_is_kept_as_valid_utf8);
+	ATF_TP_ADD_TC(tp, metrics_stay_with_their_entry);
 	ATF_TP_ADD_TC(tp, select_by_rare_tag_visits_only_its_entries);
 	ATF_TP_ADD_TC(tp, entries_stay_compact);
 	ATF_TP_ADD_TC(tp, entries_are_counted_per_owner);
