@@ -14,7 +14,7 @@ MANDIR ?=	$(PREFIX)/share/man
 
 CC ?=		cc
 CFLAGS ?=	-O2 -g
-PKGS =		libbsd-overlay libevent jansson libseccomp
+PKGS =		libbsd-overlay libevent jansson libseccomp libsodium
 PKG_CFLAGS :=	$(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS :=	$(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CTOR_LIBS :=	$(shell pkg-config --libs libbsd-ctor 2>/dev/null)
@@ -131,8 +131,9 @@ deps:
 	DEBIAN_FRONTEND=noninteractive apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 	    build-essential pkg-config libevent-dev libbsd-dev \
-	    libjansson-dev libseccomp-dev kyua atf-sh libatf-dev mandoc \
-	    clang-format python3 systemd clang libclang-rt-dev valgrind \
+	    libjansson-dev libseccomp-dev libsodium-dev kyua atf-sh \
+	    libatf-dev mandoc clang-format python3 systemd clang \
+	    libclang-rt-dev valgrind \
 	    libncurses-dev tmux
 	@$(MAKE) -s deps-prometheus
 	@$(MAKE) -s install-user

@@ -25,6 +25,7 @@
 
 #include <sys/types.h>
 #include <sys/queue.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 
 #include <errno.h>
@@ -332,12 +333,19 @@ static const struct {
 int
 registry_init(void)
 {
+	unsigned char key[REGTAB_HASH_KEY_LEN];
+
 	admin_uid = getuid();
 	daemon_uid = geteuid();
 	if (clock_gettime(CLOCK_BOOTTIME, &started) == -1)
 		fatal("clock_gettime");
 	/* jansson seeds its hashes from /dev/urandom: while it is there. */
 	json_object_seed(0);
+	/* The key of the name and label hashes, while getrandom(2) is allowed. */
+	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key))
+		fatal("getrandom");
+	regtab_hash_key(key, sizeof(key));
+	explicit_bzero(key, sizeof(key));
 	/*
 	 * A list or a selection of many entries builds arrays of megabytes
 	 * for a moment: mapped on their own and unmapped when freed, they

@@ -26,6 +26,7 @@
 #include <sys/tree.h>
 
 #include <inttypes.h>
+#include <sodium.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -737,16 +738,38 @@ mix32(uint64_t v)
 }
 
 /*
- * The string hashes.
+ * The string hashes.  Names and labels are whatever a client sends: with
+ * a hash anybody can compute, strings chosen offline to share a slot
+ * would make every insertion and lookup walk all of them, a stall for
+ * every client.  SipHash with a key drawn at start-up
+ * (regtab_hash_key()) leaves nobody able to choose them.  The key is
+ * zero until it is set.
  */
+static unsigned char hash_key[crypto_shorthash_KEYBYTES];
+_Static_assert(sizeof(hash_key) == REGTAB_HASH_KEY_LEN, "hash key size");
+static size_t tables; /* alive: the key may not change under them */
+
+void
+regtab_hash_key(const unsigned char *key, size_t len)
+{
+	if (len != sizeof(hash_key))
+		fatalx("%s: a key of %zu bytes, not %zu", __func__, len,
+		    sizeof(hash_key));
+	if (tables > 0)
+		fatalx("%s: after a table was made", __func__);
+	memcpy(hash_key, key, sizeof(hash_key));
+}
+
 static uint32_t
 str_hash(const char *s)
 {
-	uint32_t h = 2166136261U; /* FNV-1a */
+	unsigned char h[crypto_shorthash_BYTES];
+	uint32_t v;
 
-	for (; *s != '\0'; s++)
-		h = (h ^ (unsigned char)*s) * 16777619U;
-	return (h);
+	(void)crypto_shorthash(
+	    h, (const unsigned char *)s, strlen(s), hash_key);
+	memcpy(&v, h, sizeof(v));
+	return (v);
 }
 
 /* The slot of s (1), or the free slot where it would go (0). */
@@ -1377,6 +1400,7 @@ regtab_new(void)
 	rt->labels.str = label_str;
 	RB_INIT(&rt->uids);
 	rt->next_id = 1;
+	tables++;
 	return (rt);
 }
 
@@ -1413,6 +1437,7 @@ regtab_free(struct regtab *rt)
 	free(rt->ids.page);
 	free(rt->dead.v);
 	free(rt);
+	tables--;
 }
 
 /*
@@ -2761,6 +2786,13 @@ rentry_fill_fields(
 		    sizeof(ge->groups.v[i]));
 	if ((m = regtab_metrics(rt, e)) != NULL)
 		ge->met = *m;
+}
+
+/* The hash of a name or a label under the key set now, for the tests. */
+uint32_t
+regtab_str_hash(const char *s)
+{
+	return (str_hash(s));
 }
 
 /* Candidates examined by regtab_select() so far, for the tests. */

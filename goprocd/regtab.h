@@ -90,6 +90,9 @@ struct regtab_size {
 	size_t labels;
 };
 
+#define REGTAB_HASH_KEY_LEN 16 /* bytes of the key of the string hashes */
+
+void regtab_hash_key(const unsigned char *, size_t);
 struct regtab *regtab_new(void);
 void regtab_free(struct regtab *);
 void regtab_reset(struct regtab *);
@@ -155,5 +158,6 @@ void rentry_fill_fields(
 
 int regtab_valid_boot_id(const char *);
 uint64_t regtab_visits(const struct regtab *);
+uint32_t regtab_str_hash(const char *);
 
 #endif /* REGTAB_H */

@@ -22,7 +22,7 @@ FUZZ_ALL :=		wire imsg snapshot journal config procstat parser
 FUZZ_TARGETS ?=		$(FUZZ_ALL)
 FUZZ_DIR :=		regress/fuzz
 FUZZ_CRASHES ?=		$(FUZZ_DIR)/crashes
-FUZZ_PKGS :=		libbsd-overlay jansson
+FUZZ_PKGS :=		libbsd-overlay jansson libsodium
 FUZZ_CFLAGS ?=		-g -O1 -fno-omit-frame-pointer
 FUZZ_SANITIZE :=	-fsanitize=fuzzer,address,undefined \
 			-fno-sanitize-recover=undefined

@@ -825,6 +825,49 @@ ATF_TC_BODY(command_is_kept_as_valid_utf8, tc)
 }
 
 /*
+ * Names and labels are hashed with a key: another key puts the same
+ * strings elsewhere, so that nobody without it can choose strings that
+ * share a slot; a table made after the key was set finds its strings.
+ */
+ATF_TC_WITHOUT_HEAD(string_hash_is_keyed);
+ATF_TC_BODY(string_hash_is_keyed, tc)
+{
+	static uint32_t before[1000];
+	unsigned char key[REGTAB_HASH_KEY_LEN];
+	struct regtab *rt;
+	char s[32];
+	size_t i, same;
+
+	for (i = 0; i < nitems(before); i++) {
+		snprintf(s, sizeof(s), "t%zu", i);
+		before[i] = regtab_str_hash(s);
+		ATF_REQUIRE_EQ(regtab_str_hash(s), before[i]);
+	}
+	for (i = 0; i < sizeof(key); i++)
+		key[i] = (unsigned char)(i * 37 + 11);
+	regtab_hash_key(key, sizeof(key));
+	for (i = same = 0; i < nitems(before); i++) {
+		snprintf(s, sizeof(s), "t%zu", i);
+		if (regtab_str_hash(s) == before[i])
+			same++;
+	}
+	ATF_CHECK_MSG(
+	    same < 3, "%zu of %zu hashes unchanged", same, nitems(before));
+	rt = regtab_new();
+	for (i = 0; i < nitems(before); i++) {
+		snprintf(s, sizeof(s), "n%zu", i);
+		add(rt, (int32_t)i + 1, s, i % 2 ? "odd" : "even", "",
+		    "/bin/x");
+	}
+	for (i = 0; i < nitems(before); i++) {
+		snprintf(s, sizeof(s), "n%zu", i);
+		ATF_REQUIRE(regtab_find_name(rt, s) != NULL);
+	}
+	ATF_CHECK_EQ(regtab_label_count(rt, REGTAB_TAG, "odd"), 500);
+	regtab_free(rt);
+}
+
+/*
  * The sample of a process stays with its entry, through a longer command
  * line (a new allocation), and goes with it; an entry without one has
  * none, also in a page of IDs where others have one.
@@ -1406,6 +1449,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, setters_change_liveness_and_identity);
 	ATF_TP_ADD_TC(tp, command_is_kept_as_valid_utf8);
 	ATF_TP_ADD_TC(tp, metrics_stay_with_their_entry);
+	ATF_TP_ADD_TC(tp, string_hash_is_keyed);
 	ATF_TP_ADD_TC(tp, select_by_rare_tag_visits_only_its_entries);
 	ATF_TP_ADD_TC(tp, entries_stay_compact);
 	ATF_TP_ADD_TC(tp, entries_are_counted_per_owner);
