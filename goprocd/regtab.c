@@ -730,11 +730,17 @@ shift_back(uint32_t i, uint32_t j, uint32_t k, uint32_t cap)
 	return (tab_dist(k, j, cap) >= tab_dist(i, j, cap));
 }
 
-/* A 32-bit hash's bits mixed into its high ones. */
+/*
+ * A hash's bits mixed into the high ones of 32: multiply-shift, whose
+ * odd multiplier is part of the key (regtab_hash_key()), so that which
+ * PIDs share a slot is nothing a user can work out.
+ */
+static uint64_t mix_mult = 0x9e3779b97f4a7c15ULL;
+
 static uint32_t
 mix32(uint64_t v)
 {
-	return ((uint32_t)((v * 0x9e3779b97f4a7c15ULL) >> 32));
+	return ((uint32_t)((v * mix_mult) >> 32));
 }
 
 /*
@@ -746,18 +752,22 @@ mix32(uint64_t v)
  * zero until it is set.
  */
 static unsigned char hash_key[crypto_shorthash_KEYBYTES];
-_Static_assert(sizeof(hash_key) == REGTAB_HASH_KEY_LEN, "hash key size");
+_Static_assert(sizeof(hash_key) + sizeof(mix_mult) == REGTAB_HASH_KEY_LEN,
+    "hash key size");
 static size_t tables; /* alive: the key may not change under them */
 
+/* The key of the hashes: SipHash's, then the multiplier's. */
 void
 regtab_hash_key(const unsigned char *key, size_t len)
 {
-	if (len != sizeof(hash_key))
-		fatalx("%s: a key of %zu bytes, not %zu", __func__, len,
-		    sizeof(hash_key));
+	if (len != REGTAB_HASH_KEY_LEN)
+		fatalx("%s: a key of %zu bytes, not %d", __func__, len,
+		    REGTAB_HASH_KEY_LEN);
 	if (tables > 0)
 		fatalx("%s: after a table was made", __func__);
 	memcpy(hash_key, key, sizeof(hash_key));
+	memcpy(&mix_mult, key + sizeof(hash_key), sizeof(mix_mult));
+	mix_mult |= 1;
 }
 
 static uint32_t

@@ -90,7 +90,7 @@ struct regtab_size {
 	size_t labels;
 };
 
-#define REGTAB_HASH_KEY_LEN 16 /* bytes of the key of the string hashes */
+#define REGTAB_HASH_KEY_LEN 24 /* bytes of the key of the hashes */
 
 void regtab_hash_key(const unsigned char *, size_t);
 struct regtab *regtab_new(void);
