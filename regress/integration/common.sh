@@ -116,7 +116,12 @@ gp_cleanup()
 	done
 	[ -f base.dir ] && rm -rf "$(cat base.dir)"
 	if [ -f tracked.pids ]; then
+		# A shell's children first (sh -c 'sleep 1000; ...'): they
+		# would outlive it.
 		for p in $(cat tracked.pids); do
+			for c in $(gp_children "$p"); do
+				kill -KILL "$c" 2>/dev/null
+			done
 			kill -KILL "$p" 2>/dev/null
 		done
 	fi
