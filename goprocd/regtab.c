@@ -1018,7 +1018,7 @@ pid_insert(struct pidtab *t, struct rentry *e)
 static void
 pid_remove(struct pidtab *t, struct rentry *e)
 {
-	struct pidvec *pv;
+	struct pidvec *pv, *npv;
 	uint32_t i, j, k;
 
 	if (t->cap == 0 || !pid_slot(t, e->pid, &i))
@@ -1032,6 +1032,13 @@ pid_remove(struct pidtab *t, struct rentry *e)
 			t->slot[i].e = pv->v[0];
 			t->key[i] = e->pid;
 			free(pv);
+		} else if (pv->n <= pv->cap / 4) {
+			/* If it cannot shrink, the larger memory serves. */
+			pv->cap /= 2;
+			npv = realloc(
+			    pv, sizeof(*pv) + pv->cap * sizeof(pv->v[0]));
+			if (npv != NULL)
+				t->slot[i].vec = npv;
 		}
 		return;
 	}

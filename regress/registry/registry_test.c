@@ -825,6 +825,55 @@ ATF_TC_BODY(command_is_kept_as_valid_utf8, tc)
 }
 
 /*
+ * One PID registered many times (a PID used again): its entries come in
+ * the order of their IDs, also after most of them go, down to one and
+ * to none, and with one put back under an older ID.
+ */
+ATF_TC_WITHOUT_HEAD(pid_of_many_entries);
+ATF_TC_BODY(pid_of_many_entries, tc)
+{
+	static const uint64_t keep[] = { 5, 20, 33 };
+	struct regtab *rt;
+	struct rentry *e;
+	char err[256];
+	uint64_t id, prev;
+	size_t i, n;
+
+	rt = regtab_new();
+	for (i = 1; i <= 40; i++)
+		ATF_REQUIRE_MSG(add_full(rt, 0, 77, i, "", NULL, "", "", NULL,
+		                    NULL, err, sizeof(err)) == REGTAB_OK,
+		    "%s", err);
+	for (id = 1; id <= 40; id++)
+		if (id != 5 && id != 20 && id != 33)
+			regtab_remove(rt, regtab_find_id(rt, id));
+	for (e = regtab_find_pid(rt, 77), n = 0; e != NULL;
+	     e = regtab_next_pid(rt, e), n++) {
+		ATF_REQUIRE(n < nitems(keep));
+		ATF_CHECK_EQ(e->id, keep[n]);
+	}
+	ATF_CHECK_EQ(n, nitems(keep));
+	/* Put back under its own ID, 20 goes back between 5 and 33. */
+	e = regtab_set_cmd(rt, regtab_find_id(rt, 20),
+	    "a command line longer than the one it had", 0);
+	for (e = regtab_find_pid(rt, 77), prev = 0, n = 0; e != NULL;
+	     e = regtab_next_pid(rt, e), n++) {
+		ATF_CHECK(e->id > prev);
+		prev = e->id;
+	}
+	ATF_CHECK_EQ(n, 3);
+	regtab_remove(rt, regtab_find_id(rt, 5));
+	regtab_remove(rt, regtab_find_id(rt, 33));
+	e = regtab_find_pid(rt, 77);
+	ATF_REQUIRE(e != NULL);
+	ATF_CHECK_EQ(e->id, 20);
+	ATF_CHECK(regtab_next_pid(rt, e) == NULL);
+	regtab_remove(rt, e);
+	ATF_CHECK(regtab_find_pid(rt, 77) == NULL);
+	regtab_free(rt);
+}
+
+/*
  * Names and labels are hashed with a key: another key puts the same
  * strings elsewhere, so that nobody without it can choose strings that
  * share a slot; a table made after the key was set finds its strings.
@@ -1450,6 +1499,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, command_is_kept_as_valid_utf8);
 	ATF_TP_ADD_TC(tp, metrics_stay_with_their_entry);
 	ATF_TP_ADD_TC(tp, string_hash_is_keyed);
+	ATF_TP_ADD_TC(tp, pid_of_many_entries);
 	ATF_TP_ADD_TC(tp, select_by_rare_tag_visits_only_its_entries);
 	ATF_TP_ADD_TC(tp, entries_stay_compact);
 	ATF_TP_ADD_TC(tp, entries_are_counted_per_owner);
