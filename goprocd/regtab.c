@@ -1528,8 +1528,9 @@ regtab_size(const struct regtab *rt, struct regtab_size *sz)
 }
 
 /*
- * Size the hashes of PIDs, names and labels for sz at once, rather than
- * growing them again and again as a snapshot loads.  Nothing shrinks;
+ * Size the hashes of PIDs, names and labels, and the table of labels,
+ * for sz at once, rather than growing them again and again as a snapshot
+ * loads.  Nothing shrinks;
  * the caller bounds sz, and a count no table could hold is ignored.
  */
 void
