@@ -341,7 +341,7 @@ registry_init(void)
 		fatal("clock_gettime");
 	/* jansson seeds its hashes from /dev/urandom: while it is there. */
 	json_object_seed(0);
-	/* The key of the name and label hashes, while getrandom(2) is allowed. */
+	/* The key of the table's hashes, while getrandom(2) is allowed. */
 	if (getrandom(key, sizeof(key), 0) != (ssize_t)sizeof(key))
 		fatal("getrandom");
 	regtab_hash_key(key, sizeof(key));
