@@ -12,7 +12,8 @@ watch_case()
 	eval "$1_head() { atf_set descr '$2'; atf_set require.user root;
 	    atf_set require.progs 'python3 setpriv'; }"
 	eval "$1_cleanup() { . \"\$(atf_get_srcdir)/common.sh\";
-	    [ -f watchers ] && kill \$(cat watchers) 2>/dev/null; gp_cleanup; }"
+	    [ -f watchers ] && kill \$(cat watchers) 2>/dev/null; gp_cleanup;
+	    gp_cleanup_groups; }"
 }
 
 # watch_bg FILE ARGS...: goprocctl watch ARGS in the background, its
