@@ -1530,8 +1530,8 @@ regtab_size(const struct regtab *rt, struct regtab_size *sz)
 /*
  * Size the hashes of PIDs, names and labels, and the table of labels,
  * for sz at once, rather than growing them again and again as a snapshot
- * loads.  Nothing shrinks;
- * the caller bounds sz, and a count no table could hold is ignored.
+ * loads.  Nothing shrinks; the caller bounds sz, and a count no table
+ * could hold is ignored.
  */
 void
 regtab_reserve(struct regtab *rt, const struct regtab_size *sz)
