@@ -42,7 +42,6 @@
 #include "log.h"
 
 static struct proc_role *proc_role(enum proc_id);
-static void huge_pages(void);
 static pid_t proc_exec(struct proc_role *, int[PROC_MAX][PROC_MAX][2], int, int,
     int, const char *);
 static void proc_channels(struct proc_role *);
@@ -138,45 +137,6 @@ proc_init(
 		proc_fds[i] = pairs[PROC_PARENT][i][0];
 }
 
-#if defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define GOPROC_ASAN 1
-#endif
-#endif
-
-/*
- * The registry's heap holds every entry and is probed at random: with
- * transparent huge pages (where the kernel gives them on madvise(2)),
- * loading a million entries faults and misses the TLB far less.  glibc
- * reads GLIBC_TUNABLES as the child starts; an admin's own
- * glibc.malloc.hugetlb setting is left as it is.
- */
-static void
-huge_pages(void)
-{
-	char buf[1024];
-	const char *old;
-	int n;
-
-#if defined(__SANITIZE_ADDRESS__) || defined(GOPROC_ASAN)
-	/*
-	 * AddressSanitizer's allocator replaces glibc's, which then sets
-	 * itself up only when glibc calls it from inside, late: with the
-	 * tunable set, that reads sysfs in the registry's sandbox.
-	 */
-	return;
-#endif
-	if ((old = getenv("GLIBC_TUNABLES")) == NULL)
-		old = "";
-	if (strstr(old, "glibc.malloc.hugetlb=") != NULL)
-		return;
-	n = snprintf(buf, sizeof(buf), "%s%sglibc.malloc.hugetlb=1", old,
-	    *old != '\0' ? ":" : "");
-	if (n < 0 || (size_t)n >= sizeof(buf))
-		return;
-	(void)setenv("GLIBC_TUNABLES", buf, 1);
-}
-
 /*
  * Fork and re-exec a child: its channel to the parent at
  * PROC_PARENT_FD, then those to its peers in id order.
@@ -220,9 +180,6 @@ proc_exec(struct proc_role *p, int pairs[PROC_MAX][PROC_MAX][2], int debug,
 	for (i = PROC_PARENT_FD; i < PROC_PARENT_FD + n; i++)
 		if (fcntl(i, F_SETFL, O_NONBLOCK) == -1)
 			_exit(1);
-
-	if (p->id == PROC_REGISTRY)
-		huge_pages();
 
 	argv[argc++] = "goprocd";
 	argv[argc++] = "-P";
