@@ -1446,7 +1446,10 @@ label_check(const unsigned char *s, size_t len, const char **errstr)
 	uint32_t cp;
 
 	for (i = 0; i < len; i += n) {
-		if ((n = gp_utf8_next(s + i, len - i, &cp)) == 0) {
+		if (s[i] < 0x80) {
+			cp = s[i];
+			n = 1;
+		} else if ((n = gp_utf8_next(s + i, len - i, &cp)) == 0) {
 			*errstr = "label is not valid UTF-8";
 			return (-1);
 		}

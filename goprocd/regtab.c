@@ -1651,6 +1651,12 @@ copy_cmd(char *dst, const char *src, size_t len)
 	size_t i, n;
 
 	for (i = 0; i < len;) {
+		/* Most command lines are ASCII: a byte at a time, no call. */
+		if (p[i] < 0x80) {
+			dst[i] = p[i];
+			i++;
+			continue;
+		}
 		if ((n = gp_utf8_next(p + i, len - i, &cp)) == 0) {
 			dst[i++] = '?';
 			continue;

@@ -142,15 +142,45 @@ lit(struct cursor *c, const char *s)
 	return (0);
 }
 
+#define ONES 0x0101010101010101ULL
+#define HIGH 0x8080808080808080ULL
+
+/*
+ * The bytes of w that are not plain, as their high bits: under 0x20,
+ * from 0x7f on, '"' and '\\'.  A borrow or a carry only comes from a
+ * byte flagged itself, so the lowest flag is exact.
+ */
+static inline uint64_t
+not_plain(uint64_t w)
+{
+	uint64_t q = w ^ (ONES * '"'), b = w ^ (ONES * '\\');
+
+	return (((w - ONES * 0x20) & ~w) | ((w + ONES) | w) |
+	           ((q - ONES) & ~q) | ((b - ONES) & ~b)) &
+	    HIGH;
+}
+
 /* A string of printable ASCII without escapes. */
 static int
 str(struct cursor *c, const char **sp, size_t *lenp)
 {
 	const char *s;
+	uint64_t w, m;
 
 	if (c->p == c->end || *c->p != '"')
 		return (-1);
 	s = ++c->p;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* Eight bytes at a time, up to the first that is not plain. */
+	while (c->end - c->p >= 8) {
+		memcpy(&w, c->p, sizeof(w));
+		if ((m = not_plain(w)) != 0) {
+			c->p += __builtin_ctzll(m) / 8;
+			break;
+		}
+		c->p += 8;
+	}
+#endif
 	while (c->p < c->end && plain[(unsigned char)*c->p])
 		c->p++;
 	if (c->p == c->end || *c->p != '"')
@@ -218,7 +248,8 @@ key_of(const char *s, size_t len, int first)
 	int i, k;
 
 	for (i = 0; i < K_MAX; i++) {
-		k = (first + i) % K_MAX;
+		if ((k = first + i) >= K_MAX)
+			k -= K_MAX;
 		if (keys[k].len == len && memcmp(keys[k].s, s, len) == 0)
 			return (k);
 	}

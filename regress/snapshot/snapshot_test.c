@@ -588,6 +588,47 @@ ATF_TC_BODY(unknown_keys_are_ignored, tc)
 	regtab_free(rt);
 }
 
+/*
+ * The fast reader takes a string of plain characters (printable ASCII,
+ * no quote, no backslash) eight bytes at a time: each byte value at
+ * each place of a command line, near the ends of the eight and across
+ * them, is taken exactly when it is plain, and then copied whole.
+ */
+ATF_TC_WITHOUT_HEAD(fast_reader_takes_only_plain_strings);
+ATF_TC_BODY(fast_reader_takes_only_plain_strings, tc)
+{
+	struct gp_entry *ge;
+	char cmd[20], line[256], boot[REGTAB_BOOT_ID_LEN + 1];
+	int64_t dead_at;
+	size_t at, len;
+	int b, n, plain, rv;
+
+	ATF_REQUIRE((ge = calloc(1, sizeof(*ge))) != NULL);
+	for (at = 0; at < sizeof(cmd) - 1; at++) {
+		for (b = 1; b < 256; b++) {
+			memset(cmd, 'x', sizeof(cmd) - 1);
+			cmd[sizeof(cmd) - 1] = '\0';
+			cmd[at] = (char)b;
+			n = snprintf(line, sizeof(line),
+			    "{\"id\":1,\"pid\":2,\"pgid\":2,\"cmd\":\"%s\","
+			    "\"name\":\"\",\"alive\":false,"
+			    "\"added_at\":\"2026-01-02T03:04:05Z\","
+			    "\"last_seen\":\"2026-01-02T03:04:05Z\"}",
+			    cmd);
+			ATF_REQUIRE(n > 0 && (size_t)n < sizeof(line));
+			len = n;
+			plain = b >= 0x20 && b <= 0x7e && b != '"' && b != '\\';
+			rv = store_entry_fast(
+			    line, len, ge, boot, sizeof(boot), &dead_at);
+			ATF_CHECK_MSG(rv == (plain ? 0 : -1),
+			    "byte 0x%02x at %zu: %d", b, at, rv);
+			if (plain && rv == 0)
+				ATF_CHECK_STREQ(ge->cmd, cmd);
+		}
+	}
+	free(ge);
+}
+
 ATF_TC_WITHOUT_HEAD(corrupt_snapshot_is_refused_with_its_reason);
 ATF_TC_BODY(corrupt_snapshot_is_refused_with_its_reason, tc)
 {
@@ -1395,6 +1436,7 @@ ATF_TP_ADD_TCS(tp)
 	ATF_TP_ADD_TC(tp, header_counts_are_only_hints);
 	ATF_TP_ADD_TC(tp, times_in_any_zone_and_precision);
 	ATF_TP_ADD_TC(tp, unknown_keys_are_ignored);
+	ATF_TP_ADD_TC(tp, fast_reader_takes_only_plain_strings);
 	ATF_TP_ADD_TC(tp, corrupt_snapshot_is_refused_with_its_reason);
 	ATF_TP_ADD_TC(tp, write_error_is_reported);
 	ATF_TP_ADD_TC(tp, encoders_write_one_line_each);
