@@ -78,6 +78,7 @@ struct idtab {
  * RSET_SMALL is an array again.
  */
 #define RSET_SMALL 16
+#define PID_PARTS_SHIFT 22 /* a loaded table's PIDs go in by 1024 parts */
 
 struct rset {
 	struct rentry **slot;
@@ -262,7 +263,8 @@ static const char *name_str(const void *);
 static uint32_t pid_home(const struct pidtab *, int32_t);
 static int pid_slot(const struct pidtab *, int32_t, uint32_t *);
 static void pid_resize(struct pidtab *, uint32_t);
-static void pid_insert(struct pidtab *, struct rentry *);
+static void pid_insert(struct pidtab *, int32_t, struct rentry *);
+static void pid_build(struct regtab *);
 static void pid_remove(struct pidtab *, struct rentry *);
 static struct pidvec *pv_add(struct pidvec *, struct rentry *);
 static uint32_t pv_find(const struct pidvec *, const struct rentry *);
@@ -993,26 +995,64 @@ pv_find(const struct pidvec *pv, const struct rentry *e)
 	return (lo);
 }
 
+/* Index e under pid, its PID (passed so as not to read e). */
 static void
-pid_insert(struct pidtab *t, struct rentry *e)
+pid_insert(struct pidtab *t, int32_t pid, struct rentry *e)
 {
 	struct pidvec *pv;
 	uint32_t j;
 
 	if (tab_over((uint64_t)t->n + 1, t->cap))
 		pid_resize(t, tab_grow(t->cap, (uint64_t)t->n + 1, 16));
-	if (!pid_slot(t, e->pid, &j)) {
+	if (!pid_slot(t, pid, &j)) {
 		t->slot[j].e = e;
-		t->key[j] = e->pid;
+		t->key[j] = pid;
 		t->n++;
 		return;
 	}
 	if (t->key[j] > 0) {
 		pv = pv_add(NULL, t->slot[j].e);
 		t->slot[j].vec = pv_add(pv, e);
-		t->key[j] = -e->pid;
+		t->key[j] = -pid;
 	} else
 		t->slot[j].vec = pv_add(t->slot[j].vec, e);
+}
+
+/*
+ * Index the PIDs of the entries a snapshot loaded in the order of their
+ * home slots, a part of the hash at a time (which stays in the cache),
+ * rather than each at a random place as the entries came: a counting
+ * sort by the high bits of the mixed PID, which order the home slots.
+ * The entries of a PID keep the order of their IDs.
+ */
+static void
+pid_build(struct regtab *rt)
+{
+	struct pidpair {
+		struct rentry *e;
+		int32_t pid;
+	} * v;
+	size_t at[(1U << (32 - PID_PARTS_SHIFT)) + 1], i;
+	struct rentry *e;
+	uint32_t p;
+
+	if (rt->count == 0)
+		return;
+	memset(at, 0, sizeof(at));
+	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e))
+		at[(mix32((uint32_t)e->pid) >> PID_PARTS_SHIFT) + 1]++;
+	for (p = 1; p < nitems(at); p++)
+		at[p] += at[p - 1];
+	if ((v = reallocarray(NULL, rt->count, sizeof(*v))) == NULL)
+		fatal(NULL);
+	for (e = regtab_first(rt); e != NULL; e = regtab_next(rt, e)) {
+		i = at[mix32((uint32_t)e->pid) >> PID_PARTS_SHIFT]++;
+		v[i].e = e;
+		v[i].pid = e->pid;
+	}
+	for (i = 0; i < rt->count; i++)
+		pid_insert(&rt->pids, v[i].pid, v[i].e);
+	free(v);
 }
 
 static void
@@ -1459,9 +1499,9 @@ regtab_free(struct regtab *rt)
 
 /*
  * Loading a snapshot (on, into an empty table) or done (off): while on,
- * the table only takes regtab_insert() and regtab_add(); the label sets
- * only count their members, and are built when it is turned off, in one
- * pass over the entries.
+ * the table only takes regtab_insert(); the label sets only count their
+ * members, and the PIDs are not indexed: both are built when it is
+ * turned off, the sets in one pass over the entries.
  */
 void
 regtab_bulk(struct regtab *rt, int on)
@@ -1502,6 +1542,7 @@ regtab_bulk(struct regtab *rt, int on)
 				fatalx(
 				    "%s: fewer members than counted", __func__);
 	}
+	pid_build(rt);
 }
 
 /* Forget every entry; IDs start again at 1. */
@@ -1685,6 +1726,9 @@ add_entry(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 
 	if (ep != NULL)
 		*ep = NULL;
+	/* A new entry is checked against the PIDs, not indexed yet. */
+	if (!keepid && rt->bulk)
+		fatalx("%s: the table is loading", __func__);
 	if ((r = add_check(rt, ge, boot_id, keepid, &plan, err, errlen)) !=
 	    REGTAB_OK)
 		return (r);
@@ -1854,7 +1898,9 @@ add_insert(struct regtab *rt, const struct gp_entry *ge, const char *boot_id,
 	idt_insert(&rt->ids, e);
 	if (e->id > rt->max_id)
 		rt->max_id = e->id;
-	pid_insert(&rt->pids, e);
+	/* A snapshot's PIDs are indexed once it is read. */
+	if (!rt->bulk)
+		pid_insert(&rt->pids, e->pid, e);
 	if (!e->alive)
 		dh_insert(&rt->dead, e);
 	uid_count(rt, e->owner_uid, 1);

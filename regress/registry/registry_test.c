@@ -1204,7 +1204,28 @@ bulk_labels(size_t i, char *tags, char *groups, size_t len)
 	snprintf(groups, len, "g%zu%s", i % 3, i % 4 == 0 ? ",both" : "");
 }
 
-/* Every label's members in both tables are the same. */
+#define BULK_PIDS 200 /* PIDs of bulk_load_builds_the_same_sets */
+
+/* The IDs of a PID's entries, in the order the PID index gives them. */
+static const char *
+pid_ids(struct regtab *rt, int32_t pid)
+{
+	static char buf[4096];
+	struct rentry *e;
+	size_t len = 0;
+
+	buf[0] = '\0';
+	for (e = regtab_find_pid(rt, pid); e != NULL;
+	     e = regtab_next_pid(rt, e)) {
+		ATF_REQUIRE(e->pid == pid);
+		len += snprintf(
+		    buf + len, sizeof(buf) - len, "%" PRIu64 " ", e->id);
+		ATF_REQUIRE(len < sizeof(buf));
+	}
+	return (buf);
+}
+
+/* Every label's members and every PID's entries in both tables are the same. */
 static void
 bulk_compare(struct regtab *a, struct regtab *b, size_t n)
 {
@@ -1213,6 +1234,11 @@ bulk_compare(struct regtab *a, struct regtab *b, size_t n)
 	char lab[32];
 	size_t i;
 	int kind;
+
+	for (i = 1; i <= BULK_PIDS + 1; i++) {
+		strlcpy(want, pid_ids(a, (int32_t)i), sizeof(want));
+		ATF_CHECK_STREQ_MSG(pid_ids(b, (int32_t)i), want, "pid %zu", i);
+	}
 
 	req = req_new();
 	for (i = 0; i <= n / 10 + 8; i++) {
@@ -1253,14 +1279,18 @@ ATF_TC_BODY(bulk_load_builds_the_same_sets, tc)
 			regtab_bulk(rt[j], 1);
 		for (i = 0; i < n; i++) {
 			bulk_labels(i, tags, groups, sizeof(tags));
-			ATF_REQUIRE_MSG(add_full(rt[j], i + 1, (int32_t)i + 1,
-			                    1, BOOT_A, NULL, tags, groups, NULL,
-			                    &e, err, sizeof(err)) == REGTAB_OK,
+			/* Three entries a PID, in the order of their IDs. */
+			ATF_REQUIRE_MSG(
+			    add_full(rt[j], i + 1, (int32_t)(i % BULK_PIDS) + 1,
+			        1, BOOT_A, NULL, tags, groups, NULL, &e, err,
+			        sizeof(err)) == REGTAB_OK,
 			    "%s", err);
 		}
 		regtab_bulk(rt[j], 0);
 	}
 	bulk_compare(rt[0], rt[1], n);
+	ATF_CHECK_STREQ(pid_ids(rt[1], 1), "1 201 401 ");
+	ATF_CHECK_STREQ(pid_ids(rt[1], BULK_PIDS), "200 400 600 ");
 	/* The sets are hash sets now: removals, renames and adds work. */
 	for (j = 0; j < 2; j++) {
 		for (i = 1; i <= n; i += 3)
@@ -1278,7 +1308,8 @@ ATF_TC_BODY(bulk_load_builds_the_same_sets, tc)
 	/* A table freed while it loads frees its arrays. */
 	rt[0] = regtab_new();
 	regtab_bulk(rt[0], 1);
-	add(rt[0], 7, NULL, "a,b", "c", NULL);
+	ATF_REQUIRE(add_full(rt[0], 5, 7, 1, BOOT_A, NULL, "a,b", "c", NULL,
+	                NULL, err, sizeof(err)) == REGTAB_OK);
 	regtab_free(rt[0]);
 }
 
