@@ -44,6 +44,7 @@
 #include "sandbox.h"
 
 #define PROBER_FD_RESERVE 32
+#define SAMPLE_SLICE 64 /* watches sampled in a turn of the event loop */
 
 struct watch {
 	RB_ENTRY(watch) node;
@@ -134,6 +135,7 @@ static struct watch_tree watches = RB_INITIALIZER(&watches);
 static struct watch_list polled = TAILQ_HEAD_INITIALIZER(polled);
 static struct watch_list fresh = TAILQ_HEAD_INITIALIZER(fresh);
 static struct event ev_poll, ev_metrics, ev_fresh;
+static uint64_t sample_next; /* the ID a pass goes on from, 0: none */
 static struct timeval poll_tv = { GOPROC_LIVENESS_DEFAULT_MS / 1000, 0 };
 static struct timeval metrics_tv = { GOPROC_METRICS_DEFAULT_MS / 1000, 0 };
 static int metrics_on = 1;
@@ -224,6 +226,7 @@ set_metrics(int64_t ns)
 	if (ns != 0 && ns < (int64_t)GOPROC_METRICS_MIN_MS * 1000000)
 		fatalx("%s: bad metrics interval", __func__);
 	evtimer_del(&ev_metrics);
+	sample_next = 0;
 	metrics_on = ns != 0;
 	if (!metrics_on) {
 		while ((w = TAILQ_FIRST(&fresh)) != NULL) {
@@ -974,15 +977,25 @@ metrics_min_dt(void)
 	    2);
 }
 
-/* The metrics interval: sample every watched process. */
+/*
+ * The metrics interval: sample every watched process, SAMPLE_SLICE of
+ * them in a turn of the event loop, so that a request for the prober
+ * (an add) waits for a slice, not for the whole pass.  A pass goes on
+ * by ID, past the watches that went meanwhile.
+ */
 static void
 sample_all(int fd, short event, void *arg)
 {
+	static const struct timeval now = { 0, 0 };
 	static struct sample_batch b;
-	struct watch *w;
+	struct watch key, *w;
+	size_t n;
 
 	batch_begin(&b);
-	RB_FOREACH(w, watch_tree, &watches) {
+	key.id = sample_next;
+	for (w = RB_NFIND(watch_tree, &watches, &key), n = 0;
+	     w != NULL && n < SAMPLE_SLICE;
+	     w = RB_NEXT(watch_tree, &watches, w), n++) {
 		if (w->fresh) {
 			TAILQ_REMOVE(&fresh, w, fresh_entry);
 			w->fresh = 0;
@@ -990,6 +1003,12 @@ sample_all(int fd, short event, void *arg)
 		sample(&b, w);
 	}
 	batch_flush(&b);
+	if (w != NULL) {
+		sample_next = w->id;
+		evtimer_add(&ev_metrics, &now);
+		return;
+	}
+	sample_next = 0;
 	evtimer_add(&ev_metrics, &metrics_tv);
 }
 

@@ -294,6 +294,42 @@ null_when_unknown_cleanup()
 	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
 }
 
+atf_test_case every_process_sampled cleanup
+every_process_sampled_head()
+{
+	atf_set "descr" "each pass samples every watched process, more of" \
+	    "them than the prober samples in one turn of its loop"
+}
+every_process_sampled_body()
+{
+	start_fast
+	i=0
+	while [ $i -lt 150 ]; do
+		p=$(gp_spawn sleep 1000)
+		atf_check -o ignore "${GOPROCCTL}" add "${p}"
+		i=$((i + 1))
+	done
+	# Every 300 ms: each one sampled again within the last second.
+	sleep 2
+	"${GOPROCCTL}" --json list >list.json
+	python3 - <<'EOF' || atf_fail "samples not renewed"
+import datetime, json, sys, time
+def t(s):
+    return datetime.datetime.fromisoformat(s.replace("Z", "+00:00")).timestamp()
+now = time.time()
+es = json.load(open("list.json"))["entries"]
+stale = [(e["id"], e["sampled_at"]) for e in es
+         if e["sampled_at"] is None or now - t(e["sampled_at"]) > 1]
+if len(es) != 150 or stale:
+    print(len(es), "entries; sampled more than 1 s ago:", stale)
+    sys.exit(1)
+EOF
+}
+every_process_sampled_cleanup()
+{
+	. "$(atf_get_srcdir)/common.sh"; gp_cleanup
+}
+
 atf_test_case sort_orders cleanup
 sort_orders_head()
 {
@@ -367,4 +403,5 @@ atf_init_test_cases()
 	atf_add_test_case dead_keeps_sample
 	atf_add_test_case null_when_unknown
 	atf_add_test_case sort_orders
+	atf_add_test_case every_process_sampled
 }
