@@ -99,6 +99,12 @@ struct pidvec {
 	struct rentry *v[];
 };
 
+/* An entry and its PID, as pid_build() sorts them. */
+struct pidpair {
+	struct rentry *e;
+	int32_t pid;
+};
+
 union pidslot {
 	struct rentry *e;   /* key[j] > 0 */
 	struct pidvec *vec; /* key[j] < 0 */
@@ -1028,10 +1034,7 @@ pid_insert(struct pidtab *t, int32_t pid, struct rentry *e)
 static void
 pid_build(struct regtab *rt)
 {
-	struct pidpair {
-		struct rentry *e;
-		int32_t pid;
-	} * v;
+	struct pidpair *v;
 	size_t at[(1U << (32 - PID_PARTS_SHIFT)) + 1], i;
 	struct rentry *e;
 	uint32_t p;
