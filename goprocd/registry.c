@@ -1454,34 +1454,35 @@ sort_value(const struct rentry *e, uint32_t key)
 
 static uint32_t sort_key;
 
+/* An entry and its sort_value(), found once rather than per comparison. */
+struct sort_item {
+	int64_t v;
+	struct rentry *e;
+};
+
 static int
 sort_cmp(const void *a, const void *b)
 {
-	const struct rentry *ea = *(struct rentry *const *)a;
-	const struct rentry *eb = *(struct rentry *const *)b;
+	const struct sort_item *ia = a, *ib = b;
 	const char *na, *nb;
-	int64_t va, vb;
 	int c;
 
 	if (sort_key == GP_SORT_NAME) {
-		na = rentry_name(ea);
-		nb = rentry_name(eb);
+		na = rentry_name(ia->e);
+		nb = rentry_name(ib->e);
 		if ((c = strcmp(na == NULL ? "" : na, nb == NULL ? "" : nb)) !=
 		    0)
 			return (c);
-	} else {
-		va = sort_value(ea, sort_key);
-		vb = sort_value(eb, sort_key);
-		if (va != vb)
-			return (va < vb ? -1 : 1);
-	}
-	return (ea->id < eb->id ? -1 : ea->id > eb->id);
+	} else if (ia->v != ib->v)
+		return (ia->v < ib->v ? -1 : 1);
+	return (ia->e->id < ib->e->id ? -1 : ia->e->id > ib->e->id);
 }
 
 /* list --sort, --reverse and --limit, on the matches. */
 static void
 list_order(const struct gp_request *req, struct rentry **m, size_t *n)
 {
+	struct sort_item *v;
 	struct rentry *t;
 	size_t i;
 
@@ -1489,8 +1490,18 @@ list_order(const struct gp_request *req, struct rentry **m, size_t *n)
 	    req->limit == 0)
 		return;
 	sort_key = req->sort;
-	if (*n > 1)
-		qsort(m, *n, sizeof(*m), sort_cmp);
+	if (*n > 1) {
+		if ((v = reallocarray(NULL, *n, sizeof(*v))) == NULL)
+			fatal(NULL);
+		for (i = 0; i < *n; i++) {
+			v[i].e = m[i];
+			v[i].v = sort_value(m[i], sort_key); /* name, id: 0 */
+		}
+		qsort(v, *n, sizeof(*v), sort_cmp);
+		for (i = 0; i < *n; i++)
+			m[i] = v[i].e;
+		free(v);
+	}
 	if (req->flags & GP_REQ_REVERSE)
 		for (i = 0; i < *n / 2; i++) {
 			t = m[i];
